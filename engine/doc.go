@@ -1,0 +1,17 @@
+// Package engine is mgit's domain: it turns a Plan (repositories × operations)
+// into git work run concurrently through a git.Backend, and reports everything
+// that happens as an ordered stream of Events.
+//
+// The engine is the single source of truth. The dashboard (ui) and the
+// headless presenter (ui/headless) only consume its events; neither runs git
+// itself. The engine imports nothing of ui, secure or telemetry: it declares
+// the small interfaces it needs (CredentialSource, Observer) and main wires
+// implementations in.
+//
+// Concurrency: network operations (clone, fetch, pull) and disk operations
+// (status) run in separate pools, network work additionally limited per host.
+// Transient network failures are retried with exponential backoff and jitter;
+// authentication failures are never retried. Cancelling the context stops
+// every git process and leaves each repository as it was or as git left it
+// whole: clones land atomically through a temporary sibling directory.
+package engine

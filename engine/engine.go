@@ -1,0 +1,53 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// CredentialSource finds the HTTPS credentials for a remote host. The secure
+// package's store satisfies it; main wires it in. ok is false when there are
+// none, and the operation then runs without credentials.
+type CredentialSource interface {
+	Credentials(host string) (cred git.Credentials, ok bool)
+}
+
+// Observer is told about operations as they start and finish; telemetry's
+// metrics satisfy it. Calls must be cheap and must not block.
+type Observer interface {
+	OpStarted(op Op)
+	OpFinished(op Op, outcome Outcome, d time.Duration)
+}
+
+// RetryPolicy bounds retries of transient network failures.
+type RetryPolicy struct {
+	// Attempts is the total number of tries (1 = no retry). Default 3.
+	Attempts int
+	// Base is the first backoff; each retry doubles it, plus up to 50%
+	// jitter, capped at Max. Defaults 500ms and 10s.
+	Base, Max time.Duration
+}
+
+// Config configures an Engine. Zero values get sensible defaults.
+type Config struct {
+	Backend git.Backend
+	// NetworkConcurrency bounds concurrent clone/fetch/pull (default 8).
+	NetworkConcurrency int
+	// DiskConcurrency bounds concurrent status (default 2×NumCPU, min 4).
+	DiskConcurrency int
+	// PerHost bounds concurrent network operations against one host
+	// (default NetworkConcurrency).
+	PerHost int
+	// Timeout bounds one attempt of a network operation (default 10m);
+	// StatusTimeout one status (default 1m).
+	Timeout, StatusTimeout time.Duration
+	Retry                  RetryPolicy
+	Credentials            CredentialSource // may be nil
+	Observer               Observer         // may be nil
+	Logger                 zerolog.Logger   // zero value logs nothing
+	// EventBuffer is the capacity of the event channel (default 1024).
+	EventBuffer int
+}

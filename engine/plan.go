@@ -1,0 +1,32 @@
+package engine
+
+// Job is one operation on one repository.
+type Job struct {
+	Repo Repo
+	Op   Op
+}
+
+// Options tune how a plan's operations run.
+type Options struct {
+	// Depth > 0 makes clones shallow.
+	Depth int
+	// UpdateMode decides what clone does with an existing destination;
+	// empty means UpdateSkip.
+	UpdateMode UpdateMode
+	// DiscardLocalChanges lets UpdateForce replace a clone that holds local
+	// changes or unpushed commits. Nothing else ever discards local work.
+	DiscardLocalChanges bool
+	// Rebase makes pull rebase local commits instead of refusing a pull
+	// that is not a fast-forward.
+	Rebase bool
+	// FetchBeforeStatus makes a status job fetch first (network pool).
+	FetchBeforeStatus bool
+	// DryRun reports what would be done without touching anything.
+	DryRun bool
+}
+
+// Plan is the unit of work submitted to the engine.
+type Plan struct {
+	Jobs    []Job
+	Options Options
+}
