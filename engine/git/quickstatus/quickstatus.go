@@ -1,0 +1,265 @@
+package quickstatus
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// ErrSlowPath means the repository is not trivially clean, or is outside
+// what this package understands; ask git instead.
+var ErrSlowPath = errors.New("quickstatus: needs git")
+
+func slow(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrSlowPath, fmt.Sprintf(format, args...))
+}
+
+// settings are the parts of .git/config that change what "clean" means.
+type settings struct {
+	fileMode   bool
+	trustCtime bool
+	branches   map[string]upstreamCfg
+	remotes    map[string][]string // remote name → fetch refspecs
+}
+
+type upstreamCfg struct{ remote, merge string }
+
+// Read returns the status of the work tree at dir when it is clean (no
+// staged, unstaged, untracked or conflicted paths) and HEAD is in sync with
+// its upstream (or has none, or its upstream is gone). Otherwise it returns
+// an error wrapping ErrSlowPath.
+func Read(dir string) (git.Status, error) {
+	var st git.Status
+	gitDir := filepath.Join(dir, ".git")
+	fi, err := os.Lstat(gitDir)
+	if err != nil || !fi.IsDir() {
+		// Worktrees and submodules (a .git file) and non-repositories are
+		// left to git, which explains them properly.
+		return st, slow("no .git directory")
+	}
+	cfg, err := readConfig(gitDir)
+	if err != nil {
+		return st, err
+	}
+
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return st, slow("read HEAD: %v", err)
+	}
+	var headSHA string
+	if ref, ok := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: "); ok {
+		branch, ok := strings.CutPrefix(ref, "refs/heads/")
+		if !ok {
+			return st, slow("HEAD points outside refs/heads")
+		}
+		st.Branch = branch
+		headSHA, err = resolveRef(gitDir, ref)
+		if err != nil {
+			return st, err // unborn branches included: git says "no commits yet"
+		}
+	} else {
+		headSHA = strings.TrimSpace(string(head))
+		st.Detached = true
+	}
+	if !plumbing.IsHash(headSHA) {
+		return st, slow("HEAD is not a SHA-1 commit id")
+	}
+
+	commit, tree, err := readCommit(gitDir, headSHA)
+	if err != nil {
+		return st, err
+	}
+	st.Head = commit
+
+	idx, idxMtime, err := readIndex(gitDir)
+	if err != nil {
+		return st, err
+	}
+	if err := checkIndexEntries(idx); err != nil {
+		return st, err
+	}
+	if got := indexTreeHash(idx); got != tree {
+		return st, slow("index differs from HEAD (staged changes)")
+	}
+	if err := checkWorkTree(dir, gitDir, idx, idxMtime, cfg); err != nil {
+		return st, err
+	}
+
+	if !st.Detached {
+		if err := upstream(gitDir, cfg, &st, headSHA); err != nil {
+			return st, err
+		}
+	}
+	st.Stash, err = countStash(gitDir)
+	if err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// readConfig reads .git/config and refuses anything that could change the
+// meaning of the repository in ways this package does not model.
+func readConfig(gitDir string) (settings, error) {
+	s := settings{fileMode: true, trustCtime: true, branches: map[string]upstreamCfg{}, remotes: map[string][]string{}}
+	f, err := os.Open(filepath.Join(gitDir, "config"))
+	if err != nil {
+		return s, slow("read config: %v", err)
+	}
+	defer f.Close()
+	c := config.New()
+	if err := config.NewDecoder(bufio.NewReader(f)).Decode(c); err != nil {
+		return s, slow("parse config: %v", err)
+	}
+	for _, sec := range c.Sections {
+		switch strings.ToLower(sec.Name) {
+		case "include", "includeif", "extensions":
+			return s, slow("config has [%s]", sec.Name)
+		case "core":
+			for _, o := range sec.Options {
+				switch strings.ToLower(o.Key) {
+				case "filemode":
+					s.fileMode = isTrue(o.Value)
+				case "trustctime":
+					s.trustCtime = isTrue(o.Value)
+				case "bare", "ignorecase", "sparsecheckout", "splitindex":
+					if isTrue(o.Value) {
+						return s, slow("core.%s is true", o.Key)
+					}
+				case "symlinks":
+					if !isTrue(o.Value) {
+						return s, slow("core.symlinks is false")
+					}
+				case "worktree", "fsmonitor", "checkstat":
+					return s, slow("core.%s is set", o.Key)
+				case "repositoryformatversion":
+					if o.Value != "0" && o.Value != "1" {
+						return s, slow("repository format %s", o.Value)
+					}
+				}
+			}
+		}
+		for _, sub := range sec.Subsections {
+			switch strings.ToLower(sec.Name) {
+			case "branch":
+				s.branches[sub.Name] = upstreamCfg{remote: sub.Options.Get("remote"), merge: sub.Options.Get("merge")}
+			case "remote":
+				s.remotes[sub.Name] = sub.Options.GetAll("fetch")
+			case "includeif":
+				return s, slow("config has [includeIf]")
+			}
+		}
+	}
+	return s, nil
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "true", "yes", "on", "1":
+		return true
+	}
+	return false
+}
+
+// resolveRef reads a ref from its loose file or from packed-refs.
+func resolveRef(gitDir, ref string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(gitDir, filepath.FromSlash(ref)))
+	if err == nil {
+		v := strings.TrimSpace(string(b))
+		if strings.HasPrefix(v, "ref: ") {
+			return "", slow("symbolic ref %s", ref)
+		}
+		return v, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", slow("read %s: %v", ref, err)
+	}
+	packed, err := os.ReadFile(filepath.Join(gitDir, "packed-refs"))
+	if err != nil {
+		return "", errRefMissing
+	}
+	for line := range bytes.Lines(packed) {
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) > 41 && line[40] == ' ' && string(line[41:]) == ref {
+			return string(line[:40]), nil
+		}
+	}
+	return "", errRefMissing
+}
+
+var errRefMissing = fmt.Errorf("%w: ref does not exist", ErrSlowPath)
+
+// upstream fills Upstream, UpstreamGone and decides Ahead/Behind when HEAD
+// and its upstream are the same commit; anything else goes to git.
+func upstream(gitDir string, cfg settings, st *git.Status, headSHA string) error {
+	b, ok := cfg.branches[st.Branch]
+	if !ok || b.remote == "" || b.merge == "" {
+		return nil // no upstream: a state of its own, nothing to compare
+	}
+	if b.remote == "." {
+		return slow("branch tracks a local branch")
+	}
+	name, ok := strings.CutPrefix(b.merge, "refs/heads/")
+	if !ok {
+		return slow("branch merges %s", b.merge)
+	}
+	want := "+refs/heads/*:refs/remotes/" + b.remote + "/*"
+	specs := cfg.remotes[b.remote]
+	if len(specs) != 1 || specs[0] != want {
+		return slow("remote %s has a custom fetch refspec", b.remote)
+	}
+	st.Upstream = b.remote + "/" + name
+	sha, err := resolveRef(gitDir, "refs/remotes/"+b.remote+"/"+name)
+	if errors.Is(err, errRefMissing) {
+		st.UpstreamGone = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if sha != headSHA {
+		return slow("HEAD and upstream differ")
+	}
+	return nil
+}
+
+// countStash counts stash entries the way `git status --show-stash` does:
+// the entries of the refs/stash reflog.
+func countStash(gitDir string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(gitDir, "logs", "refs", "stash"))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, slow("read stash log: %v", err)
+	}
+	n := 0
+	for line := range bytes.Lines(b) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// checkIndexEntries refuses index features that need git's judgement.
+func checkIndexEntries(idx *index.Index) error {
+	for _, e := range idx.Entries {
+		switch {
+		case e.Stage != 0:
+			return slow("unmerged path %s", e.Name)
+		case e.SkipWorktree || e.IntentToAdd:
+			return slow("sparse or intent-to-add entry %s", e.Name)
+		}
+	}
+	return nil
+}
