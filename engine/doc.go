@@ -14,4 +14,12 @@
 // authentication failures are never retried. Cancelling the context stops
 // every git process and leaves each repository as it was or as git left it
 // whole: clones land atomically through a temporary sibling directory.
+//
+// Cancellation outcomes: operations still waiting for a worker finish as
+// skipped with Detail "cancelled"; running ones finish as failed with an
+// error wrapping context.Canceled; either way Summary.Interrupted is set and
+// the exit code is 130. Retry backoff waits end at once on cancellation.
+//
+// Pool slots are held during a retry's backoff: a host that is failing is
+// thereby throttled instead of being hit by the next queued repositories.
 package engine

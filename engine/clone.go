@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/workspace"
+)
+
+// destState is what a clone finds at its destination.
+type destState int
+
+const (
+	destMissing destState = iota
+	destEmpty             // an empty directory: cloned into like a missing one
+	destRepo              // a git work tree
+	destOther             // a file, or a non-empty directory that is not a repository
+)
+
+func inspectDest(dest string) (destState, error) {
+	fi, err := os.Stat(dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		return destMissing, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !fi.IsDir() {
+		return destOther, nil
+	}
+	if _, err := os.Lstat(filepath.Join(dest, ".git")); err == nil {
+		return destRepo, nil
+	}
+	f, err := os.Open(dest)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	if _, err := f.Readdirnames(1); errors.Is(err, io.EOF) {
+		return destEmpty, nil
+	} else if err != nil {
+		return 0, err
+	}
+	return destOther, nil
+}
+
+// clone runs a clone job: a fresh atomic clone, or what Options.UpdateMode
+// says for a destination that already holds a clone.
+func (x *opExec) clone() (Result, error) {
+	repo, opt := x.jb.Repo, x.r.plan.Options
+	if repo.URL == "" || !filepath.IsAbs(repo.Path) {
+		return Result{}, fmt.Errorf("clone %s: need a URL and an absolute destination (got %q)", repo.ID, repo.Path)
+	}
+	dest := filepath.Clean(repo.Path)
+	state, err := inspectDest(dest)
+	if err != nil {
+		return Result{}, fmt.Errorf("clone %s: inspect destination: %w", repo.ID, err)
+	}
+	switch state {
+	case destMissing, destEmpty:
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: would clone into " + dest}, nil
+		}
+		return x.cloneNew(dest, state == destEmpty)
+	case destOther:
+		return Result{}, fmt.Errorf("clone %s: %s exists and is not a git repository; left untouched: %w",
+			repo.ID, dest, git.ErrDestExists)
+	}
+
+	switch opt.UpdateMode {
+	case UpdatePull:
+		origin, err := workspace.OriginURL(dest)
+		if err != nil {
+			return Result{}, fmt.Errorf("clone %s: %s exists: %w: %w", repo.ID, dest, err, git.ErrDestExists)
+		}
+		if !workspace.SameRemote(origin, repo.URL) {
+			return Result{}, fmt.Errorf("clone %s: %s is a clone of %s, not %s; left untouched: %w",
+				repo.ID, dest, workspace.RedactURL(origin), workspace.RedactURL(repo.URL), git.ErrDestExists)
+		}
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull"}, nil
+		}
+		// Updating an existing clone is always fast-forward only: --rebase
+		// is for the pull command, where the user chose the repositories.
+		return x.pull(false, "exists; ")
+	case UpdateForce:
+		if !opt.DiscardLocalChanges {
+			if err := x.checkNoLocalWork(dest); err != nil {
+				if opt.DryRun {
+					return Result{Outcome: OutcomeSkipped, Detail: "dry run: would refuse: " + err.Error()}, nil
+				}
+				return Result{}, err
+			}
+		}
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would replace with a fresh clone"}, nil
+		}
+		return x.replace(dest)
+	default:
+		return Result{Outcome: OutcomeSkipped, Detail: "exists"}, nil
+	}
+}
+
+// cloneNew clones into a temporary sibling and renames it into place, so
+// dest never holds a partial clone. replaceEmpty allows an empty directory
+// at dest.
+func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
+	parent := filepath.Dir(dest)
+	created, err := mkdirAllTracked(parent)
+	if err != nil {
+		return Result{}, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)
+	}
+	landed := false
+	defer func() {
+		if !landed {
+			removeCreated(created)
+		}
+	}()
+	tmp, cleanup, err := x.cloneToTemp(dest)
+	defer cleanup()
+	if err != nil {
+		return Result{}, err
+	}
+	if replaceEmpty {
+		_ = os.Remove(dest) // fails, harmlessly, if something appeared in it
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return Result{}, fmt.Errorf("clone %s: move into place: %w", x.jb.Repo.ID, err)
+	}
+	landed = true
+	return x.statusAfter(Result{Detail: "cloned"}), nil
+}
+
+// replace clones afresh and swaps the new clone in for the old one. dest is
+// never missing after a failure: the old clone is moved back.
+func (x *opExec) replace(dest string) (Result, error) {
+	tmp, cleanup, err := x.cloneToTemp(dest)
+	defer cleanup()
+	if err != nil {
+		return Result{}, err
+	}
+	old := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+workspace.OldCloneMarker+newID())
+	if err := os.Rename(dest, old); err != nil {
+		return Result{}, fmt.Errorf("clone %s: move old clone aside: %w", x.jb.Repo.ID, err)
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		if rerr := os.Rename(old, dest); rerr != nil {
+			return Result{}, fmt.Errorf("clone %s: move new clone into place: %w; old clone kept at %s: %w",
+				x.jb.Repo.ID, err, old, rerr)
+		}
+		return Result{}, fmt.Errorf("clone %s: move new clone into place: %w", x.jb.Repo.ID, err)
+	}
+	res := Result{Detail: "replaced with a fresh clone"}
+	if err := os.RemoveAll(old); err != nil {
+		x.log.Warn().Err(err).Str("path", old).Msg("could not remove the replaced clone")
+		res.Detail += "; old clone left at " + old
+	}
+	return x.statusAfter(res), nil
+}
+
+// cloneToTemp clones the job's URL into a fresh hidden sibling of dest and
+// returns its path. cleanup removes it unless it has been renamed away; it
+// does not depend on any context, so it also runs after cancellation.
+func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
+	parent, name := filepath.Dir(dest), filepath.Base(dest)
+	removeStaleTemps(parent, name)
+	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
+	cleanup = func() {
+		if _, err := os.Lstat(dir); err == nil {
+			if err := os.RemoveAll(dir); err != nil {
+				x.log.Warn().Err(err).Str("path", dir).Msg("could not remove temporary clone")
+			}
+		}
+	}
+	opts := git.CloneOptions{Auth: x.credentials(), Progress: x.progress, Depth: x.r.plan.Options.Depth}
+	err = x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
+		// A failed attempt may leave a partial clone; each try starts clean.
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		return x.backend().Clone(ctx, x.jb.Repo.URL, dir, opts)
+	})
+	if err != nil {
+		return "", cleanup, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)
+	}
+	return dir, cleanup, nil
+}
+
+// removeStaleTemps removes temporary clones of dest left behind by mgit
+// processes that no longer run (a crash or SIGKILL mid-clone). Temporary
+// clones of live processes, including this one, are left alone.
+func removeStaleTemps(parent, name string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	prefix := "." + name + workspace.TempCloneMarker
+	for _, d := range entries {
+		rest, ok := strings.CutPrefix(d.Name(), prefix)
+		if !ok {
+			continue
+		}
+		pidStr, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		_ = os.RemoveAll(filepath.Join(parent, d.Name()))
+	}
+}
+
+// mkdirAllTracked creates dir and its missing parents, returning the
+// directories it created, deepest first, so a failed clone can take back
+// the empty <host>/<org> directories it made.
+func mkdirAllTracked(dir string) ([]string, error) {
+	var missing []string
+	for p := dir; ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil {
+			break
+		}
+		missing = append(missing, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	return missing, nil
+}
+
+// removeCreated removes the directories mkdirAllTracked created, if they are
+// still empty (another clone may have landed in one meanwhile).
+func removeCreated(dirs []string) {
+	for _, d := range dirs {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package git
+
+import (
+	"regexp"
+	"strings"
+)
+
+// classRule maps a fragment of git's stderr to a sentinel error. Fragments
+// are matched case-insensitively against messages printed with LC_ALL=C;
+// each one was seen from git 2.39 (see classify_test.go for the real lines).
+type classRule struct {
+	kind  error
+	plain []string         // lower-case substrings
+	re    []*regexp.Regexp // for messages with variable parts
+}
+
+// classRules is ordered: the first matching rule wins. Authentication comes
+// first because git follows an auth failure with generic lines such as
+// "Could not read from remote repository" or "RPC failed; HTTP 403";
+// not-found before network for the same reason ("RPC failed; HTTP 404").
+var classRules = []classRule{
+	{
+		kind: ErrAuth,
+		plain: []string{
+			"authentication failed",
+			"could not read username",
+			"could not read password",
+			"terminal prompts disabled",
+			"permission denied (publickey",
+			"invalid credentials",
+			"invalid username or password",
+		},
+		re: []*regexp.Regexp{
+			regexp.MustCompile(`(?i)returned error: 40[13]\b`),
+			regexp.MustCompile(`(?i)\bhttp 40[13]\b`),
+		},
+	},
+	{
+		kind: ErrRepoNotFound,
+		plain: []string{
+			"repository not found",
+			"does not appear to be a git repository",
+		},
+		re: []*regexp.Regexp{
+			regexp.MustCompile(`(?i)repository '[^']*' (not found|does not exist)`),
+			regexp.MustCompile(`(?i)returned error: 404\b`),
+			regexp.MustCompile(`(?i)\bhttp 404\b`),
+		},
+	},
+	{
+		kind: ErrNetwork,
+		plain: []string{
+			"could not resolve host",
+			"could not resolve hostname",
+			"connection refused",
+			"connection reset",
+			"couldn't connect to server",
+			"failed to connect to",
+			"timed out",
+			"rpc failed",
+			"early eof",
+			"unexpected disconnect",
+			"remote end hung up",
+			"empty reply from server",
+			"transfer closed with",
+			"network is unreachable",
+		},
+		re: []*regexp.Regexp{
+			regexp.MustCompile(`(?i)returned error: (5\d\d|429)\b`),
+			regexp.MustCompile(`(?i)\bhttp (5\d\d|429)\b`),
+		},
+	},
+	{
+		kind: ErrNotFastForward,
+		plain: []string{
+			"not possible to fast-forward",
+			"not fast-forward",
+			"non-fast-forward",
+			"divergent branches",
+			"diverging",
+		},
+	},
+	{
+		kind: ErrLocalChanges,
+		plain: []string{
+			"would be overwritten",
+			"please commit your changes or stash them",
+			"cannot rebase: you have unstaged changes",
+			"cannot rebase: your index contains uncommitted changes",
+			"cannot pull with rebase: you have unstaged changes",
+			"cannot pull with rebase: your index contains uncommitted changes",
+		},
+	},
+	{
+		kind: ErrNoUpstream,
+		plain: []string{
+			"no upstream configured",
+			"no upstream branch",
+			"no tracking information",
+			"head does not point to a branch",
+			"you are not currently on a branch",
+		},
+	},
+	{
+		kind: ErrNotRepository,
+		plain: []string{
+			"not a git repository",
+		},
+	},
+}
+
+// Classify maps git's stderr to one of the sentinel errors, or nil when the
+// message is not recognised. It expects messages in the C locale.
+func Classify(stderr string) error {
+	if stderr == "" {
+		return nil
+	}
+	lower := strings.ToLower(stderr)
+	for _, r := range classRules {
+		for _, p := range r.plain {
+			if strings.Contains(lower, p) {
+				return r.kind
+			}
+		}
+		for _, re := range r.re {
+			if re.MatchString(stderr) {
+				return r.kind
+			}
+		}
+	}
+	return nil
+}

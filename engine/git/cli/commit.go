@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// parseCommit reads a raw commit object (the output of `git cat-file commit`,
+// or an object body read from disk) into the fields Status shows.
+//
+// Time is the author time: when the change was written, which is what a
+// person scanning a table of repositories expects and what `git log` shows by
+// default. Subject follows git's %s: the first paragraph of the message with
+// its lines joined by spaces.
+func parseCommit(sha string, raw []byte) (git.Commit, error) {
+	c := git.Commit{SHA: sha}
+	hdr, msg, _ := bytes.Cut(raw, []byte("\n\n"))
+	sawAuthor := false
+	for line := range bytes.SplitSeq(hdr, []byte{'\n'}) {
+		rest, ok := bytes.CutPrefix(line, []byte("author "))
+		if !ok {
+			continue
+		}
+		name, when, err := parseIdent(string(rest))
+		if err != nil {
+			return git.Commit{}, fmt.Errorf("commit %s: %w", sha, err)
+		}
+		c.Author, c.Time, sawAuthor = name, when, true
+		break
+	}
+	if !sawAuthor {
+		return git.Commit{}, fmt.Errorf("commit %s: no author line", sha)
+	}
+	c.Subject = subject(msg)
+	return c, nil
+}
+
+// parseIdent splits "Name <email> 1700000000 +0100".
+func parseIdent(s string) (string, time.Time, error) {
+	end := strings.LastIndexByte(s, '>')
+	start := strings.LastIndexByte(s[:max(end, 0)], '<')
+	if end < 0 || start < 0 {
+		return "", time.Time{}, fmt.Errorf("bad ident %q", truncate(s, 60))
+	}
+	name := strings.TrimSpace(s[:start])
+	fields := strings.Fields(s[end+1:])
+	if len(fields) < 1 {
+		return name, time.Time{}, nil
+	}
+	sec, err := strconv.ParseInt(fields[0], 10, 64)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("bad ident time %q", fields[0])
+	}
+	loc := time.UTC
+	if len(fields) > 1 {
+		loc = parseTZ(fields[1])
+	}
+	return name, time.Unix(sec, 0).In(loc), nil
+}
+
+// parseTZ reads git's "+hhmm"/"-hhmm" offset; anything else is UTC.
+func parseTZ(tz string) *time.Location {
+	if len(tz) != 5 || (tz[0] != '+' && tz[0] != '-') {
+		return time.UTC
+	}
+	hh, err1 := strconv.Atoi(tz[1:3])
+	mm, err2 := strconv.Atoi(tz[3:5])
+	if err1 != nil || err2 != nil {
+		return time.UTC
+	}
+	off := hh*3600 + mm*60
+	if tz[0] == '-' {
+		off = -off
+	}
+	return time.FixedZone("", off)
+}
+
+// subject mirrors git's %s: skip leading blank lines, then join the lines of
+// the first paragraph with single spaces.
+func subject(msg []byte) string {
+	var parts []string
+	for line := range strings.SplitSeq(string(msg), "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if line == "" {
+			if len(parts) > 0 {
+				break
+			}
+			continue
+		}
+		parts = append(parts, line)
+	}
+	return strings.Join(parts, " ")
+}

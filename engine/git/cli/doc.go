@@ -1,0 +1,16 @@
+// Package cli is the git backend that runs the git binary (2.31 or newer).
+//
+// It owns everything about talking to git as a process: the environment
+// that makes prompts impossible (GIT_TERMINAL_PROMPT=0, empty askpass, ssh
+// in batch mode, a session without a terminal, stdin from /dev/null),
+// credentials passed only through GIT_CONFIG_COUNT as an Authorization
+// header scoped to the remote's origin (never argv, URL or .git/config),
+// cancellation that stops the whole process group (SIGTERM, then SIGKILL),
+// progress parsed from git's --progress output, and error messages scrubbed
+// of credentials and classified with git.Classify.
+//
+// Status costs one process: `git status --porcelain=v2` parsed in
+// status_parse.go, plus the HEAD commit read from the object database in
+// process (objects.go), with `git cat-file` as the fall-back. Status.Head.Time
+// is the author time.
+package cli

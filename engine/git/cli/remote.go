@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// remoteOpts prepares a call that talks to the repository's default remote:
+// the current branch's upstream remote, else origin — the remote that
+// `git fetch` without arguments uses. With credentials it first asks git for
+// that remote's URL (after insteadOf rewriting) to scope the header to it.
+func (b *Backend) remoteOpts(ctx context.Context, op, dir string, auth git.Credentials, p git.ProgressFunc) (cmdOpts, error) {
+	o := cmdOpts{ceiling: true, progress: p}
+	if auth.IsZero() {
+		return o, nil
+	}
+	out, err := b.git(ctx, op, dir, []string{"ls-remote", "--get-url"}, cmdOpts{readOnly: true, ceiling: true})
+	if err != nil {
+		return o, err
+	}
+	o.config, o.secrets = authConfig(strings.TrimSpace(string(out.stdout)), auth)
+	return o, nil
+}
+
+// Fetch runs `git fetch --progress [--prune]` for the default remote.
+func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) error {
+	o, err := b.remoteOpts(ctx, "fetch", dir, opt.Auth, opt.Progress)
+	if err != nil {
+		return err
+	}
+	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune), o)
+	return err
+}
+
+func fetchArgs(prune bool) []string {
+	args := []string{"fetch", "--progress"}
+	if prune {
+		args = append(args, "--prune")
+	}
+	return args
+}
+
+// Pull fetches, then fast-forwards to the upstream (or rebases onto it with
+// opt.Rebase). Refusals leave the repository as it was.
+func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (git.PullResult, error) {
+	const op = "pull"
+	read := cmdOpts{readOnly: true, ceiling: true}
+	// Where we are, before any network: HEAD and whether there is an
+	// upstream at all. rev-parse prints HEAD even when @{upstream} fails.
+	out, err := b.run(ctx, dir, []string{"rev-parse", "HEAD", "@{upstream}"}, read)
+	from, _, _ := strings.Cut(string(out.stdout), "\n")
+	if err != nil {
+		if !strings.Contains(out.stderr, "ambiguous argument") {
+			return git.PullResult{}, failure(ctx, op, dir, out, err)
+		}
+		// Upstream configured but not fetched yet, or HEAD unborn:
+		// the fetch may bring it.
+		if strings.HasPrefix(from, "HEAD") || strings.HasPrefix(from, "@{") {
+			from = ""
+		}
+	}
+	res := git.PullResult{From: from, To: from}
+
+	fo, err := b.remoteOpts(ctx, op, dir, opt.Auth, opt.Progress)
+	if err != nil {
+		return res, err
+	}
+	if _, err := b.git(ctx, op, dir, fetchArgs(false), fo); err != nil {
+		return res, err
+	}
+
+	out, err = b.run(ctx, dir, []string{"rev-parse", "--verify", "--end-of-options", "@{upstream}^{commit}"}, read)
+	if err != nil {
+		if ctx.Err() != nil || errors.Is(git.Classify(out.stderr), git.ErrNoUpstream) {
+			return res, failure(ctx, op, dir, out, err)
+		}
+		return res, &git.Error{Op: op, Dir: dir, Kind: git.ErrNoUpstream, Detail: "the upstream branch is gone from the remote", Err: err}
+	}
+	upstream := strings.TrimSpace(string(out.stdout))
+	if upstream == from {
+		return res, nil
+	}
+	if opt.Rebase {
+		err = b.rebase(ctx, dir, upstream)
+	} else {
+		_, err = b.git(ctx, op, dir, []string{"merge", "--ff-only", "--no-stat", "--no-autostash", upstream},
+			cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --ff-only"}})
+	}
+	if err != nil {
+		return res, err
+	}
+	out, err = b.git(ctx, op, dir, []string{"rev-parse", "HEAD"}, read)
+	if err != nil {
+		return res, err
+	}
+	res.To = strings.TrimSpace(string(out.stdout))
+	res.Updated = res.To != res.From
+	return res, nil
+}
+
+// abortTimeout bounds `git rebase --abort`, which runs even after ctx is
+// cancelled so a repository is never left in the middle of a rebase.
+const abortTimeout = 30 * time.Second
+
+// rebase replays local commits onto upstream. Any failure — a conflict, or
+// cancellation half-way — is undone with `git rebase --abort`.
+func (b *Backend) rebase(ctx context.Context, dir, upstream string) error {
+	const op = "pull"
+	o := cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --rebase"}}
+	out, err := b.run(ctx, dir, []string{"rebase", "--no-autostash", upstream}, o)
+	if err == nil {
+		return nil
+	}
+	kind := git.Classify(out.stderr)
+	if ctx.Err() == nil && errors.Is(kind, git.ErrLocalChanges) {
+		// Refused before starting: nothing to undo.
+		return failure(ctx, op, dir, out, err)
+	}
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+	defer cancel()
+	aout, aerr := b.run(actx, dir, []string{"rebase", "--abort"}, cmdOpts{ceiling: true})
+	if ctx.Err() != nil {
+		return failure(ctx, op, dir, out, err)
+	}
+	if aerr != nil && !strings.Contains(aout.stderr, "No rebase in progress") {
+		return &git.Error{Op: op, Dir: dir, Detail: "rebase failed and `git rebase --abort` failed too, finish or abort the rebase by hand: " + detail(aout.stderr), Err: aerr}
+	}
+	d := detail(out.stderr)
+	if kind == nil || errors.Is(kind, git.ErrNotFastForward) {
+		kind = git.ErrNotFastForward
+		d = "rebase onto " + shortSHA(upstream) + " stopped on a conflict and was aborted; the branch is unchanged (" + d + ")"
+	}
+	return &git.Error{Op: op, Dir: dir, Kind: kind, Detail: d, Err: err}
+}
+
+func shortSHA(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+// Clone runs `git clone --progress [--depth N] [--branch B] -- URL DEST`.
+// The "--" and the check below keep a URL from being read as an option.
+func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
+	const op = "clone"
+	if url == "" || strings.HasPrefix(url, "-") {
+		return &git.Error{Op: op, Dir: dest, Detail: fmt.Sprintf("refusing URL %q: it is empty or starts with '-'", scrub(url, nil)), Err: errors.New("invalid clone URL")}
+	}
+	if opt.Depth < 0 {
+		return &git.Error{Op: op, Dir: dest, Detail: "negative depth", Err: errors.New("invalid clone depth")}
+	}
+	args := []string{"clone", "--progress"}
+	if opt.Depth > 0 {
+		args = append(args, "--depth="+strconv.Itoa(opt.Depth))
+	}
+	if opt.Branch != "" {
+		args = append(args, "--branch="+opt.Branch)
+	}
+	args = append(args, "--", url, dest)
+	o := cmdOpts{progress: opt.Progress}
+	o.config, o.secrets = authConfig(url, opt.Auth)
+	// git creates dest (and missing parents) itself; run from our own
+	// working directory so a relative dest means what the caller meant.
+	out, err := b.run(ctx, "", args, o)
+	if err != nil {
+		return failure(ctx, op, dest, out, err)
+	}
+	return nil
+}

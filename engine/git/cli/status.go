@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// Status runs one git process — git status in porcelain v2 — and reads the
+// HEAD commit from the object database in-process, falling back to
+// `git cat-file commit` for objects the fast path does not handle. Status is
+// read-only: GIT_OPTIONAL_LOCKS=0 keeps git from refreshing the index on
+// disk, so it never competes with the user's own git for index.lock.
+func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
+	read := cmdOpts{readOnly: true, ceiling: true}
+	out, err := b.git(ctx, "status", dir, statusArgs(), read)
+	if err != nil {
+		return git.Status{}, err
+	}
+	st, oid, err := parseStatus(out.stdout)
+	if err != nil {
+		return git.Status{}, &git.Error{Op: "status", Dir: dir, Err: err}
+	}
+	if oid != "" {
+		if st.Head, err = b.headCommit(ctx, dir, oid, read); err != nil {
+			return git.Status{}, err
+		}
+	}
+	return st, nil
+}
+
+// headCommit reads commit oid, in-process when possible.
+func (b *Backend) headCommit(ctx context.Context, dir, oid string, o cmdOpts) (git.Commit, error) {
+	if objects, err := objectsDir(dir); err == nil {
+		if raw, err := readCommitObject(objects, oid); err == nil {
+			if c, err := parseCommit(oid, raw); err == nil {
+				return c, nil
+			}
+		}
+	}
+	out, err := b.git(ctx, "status", dir, []string{"cat-file", "commit", oid}, o)
+	if err != nil {
+		return git.Commit{}, err
+	}
+	c, err := parseCommit(oid, out.stdout)
+	if err != nil {
+		return git.Commit{}, &git.Error{Op: "status", Dir: dir, Err: err}
+	}
+	return c, nil
+}

@@ -1,0 +1,411 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/workspace"
+)
+
+// run is one submitted plan.
+type run struct {
+	e     *Engine
+	ctx   context.Context
+	id    string
+	plan  Plan
+	start time.Time
+	log   zerolog.Logger
+
+	mu          sync.Mutex
+	sum         Summary
+	interrupted bool
+}
+
+func newRun(e *Engine, ctx context.Context, id string, plan Plan) *run {
+	if plan.Options.UpdateMode == "" {
+		plan.Options.UpdateMode = UpdateSkip
+	}
+	return &run{
+		e: e, ctx: ctx, id: id, plan: plan, start: time.Now(),
+		log: e.cfg.Logger.With().Str("run_id", id).Logger(),
+	}
+}
+
+// job is one planned operation with its identity in the event stream.
+type job struct {
+	Job
+	opID string
+}
+
+// execute announces every job, runs them and emits RunFinished.
+func (r *run) execute() {
+	// Group jobs per repository, keeping first-appearance order, so that jobs
+	// of one repository never run concurrently (two git processes in one
+	// repository fight over its lock files).
+	var order []string
+	perRepo := map[string][]job{}
+	for i, j := range r.plan.Jobs {
+		if r.poolFor(j.Op) == r.e.network && j.Repo.Host == "" {
+			j.Repo.Host = hostOf(j.Repo)
+		}
+		jb := job{Job: j, opID: r.id + "." + strconv.Itoa(i+1)}
+		if _, seen := perRepo[j.Repo.ID]; !seen {
+			order = append(order, j.Repo.ID)
+			r.e.emit(r.id, j.Repo.ID, func(m Meta) Event { return RepoFound{Meta: m, Repo: j.Repo} })
+		}
+		perRepo[j.Repo.ID] = append(perRepo[j.Repo.ID], jb)
+	}
+	for _, id := range order {
+		for _, jb := range perRepo[id] {
+			r.e.emit(r.id, id, func(m Meta) Event { return OpQueued{Meta: m, Op: jb.Op, OpID: jb.opID} })
+		}
+	}
+
+	var wg sync.WaitGroup
+	for _, id := range order {
+		jobs := perRepo[id]
+		// The first ticket is taken here, in plan order, so the pools serve
+		// repositories in the order the plan lists them.
+		p := r.poolFor(jobs[0].Op)
+		first := p.enqueue(jobs[0].Repo.Host)
+		wg.Go(func() {
+			for i, jb := range jobs {
+				t := first
+				if i > 0 {
+					p = r.poolFor(jb.Op)
+					t = p.enqueue(jb.Repo.Host)
+				}
+				r.runJob(p, t, jb)
+			}
+		})
+	}
+	wg.Wait()
+
+	r.mu.Lock()
+	sum := r.sum
+	sum.Interrupted = r.interrupted
+	r.mu.Unlock()
+	sum.Duration = time.Since(r.start)
+	r.log.Info().Int("ok", sum.OK).Int("failed", sum.Failed).Int("skipped", sum.Skipped).
+		Bool("interrupted", sum.Interrupted).Dur("duration", sum.Duration).Msg("run finished")
+	r.e.emit(r.id, "", func(m Meta) Event { return RunFinished{Meta: m, Summary: sum} })
+}
+
+// hostOf finds the remote host of an existing clone for the per-host limit
+// and the credential lookup, from the URL or the origin in .git/config.
+func hostOf(repo Repo) string {
+	u := repo.URL
+	if u == "" && repo.Path != "" {
+		u, _ = workspace.OriginURL(repo.Path)
+	}
+	if u == "" {
+		return ""
+	}
+	rm, err := workspace.ParseRemote(u)
+	if err != nil {
+		return ""
+	}
+	return rm.Host
+}
+
+func (r *run) poolFor(op Op) *pool {
+	if op.Network() || (op == OpStatus && r.plan.Options.FetchBeforeStatus) {
+		return r.e.network
+	}
+	return r.e.disk
+}
+
+// runJob waits for a slot, runs the operation with retries and emits its
+// OpStarted, OpProgress and OpFinished events.
+func (r *run) runJob(p *pool, t *ticket, jb job) {
+	log := r.log.With().Str("op_id", jb.opID).Str("op", string(jb.Op)).Str("repo", jb.Repo.ID).Logger()
+	if err := p.wait(r.ctx, t); err != nil {
+		r.finish(jb, log, Result{Outcome: OutcomeSkipped, Detail: "cancelled"}, nil, 0, false)
+		return
+	}
+	defer p.release(t)
+	if r.ctx.Err() != nil {
+		r.finish(jb, log, Result{Outcome: OutcomeSkipped, Detail: "cancelled"}, nil, 0, false)
+		return
+	}
+
+	start := time.Now()
+	if obs := r.e.cfg.Observer; obs != nil {
+		obs.OpStarted(jb.Op)
+	}
+	x := &opExec{r: r, jb: jb, log: log, attempts: 1}
+	r.e.emit(r.id, jb.Repo.ID, func(m Meta) Event {
+		return OpStarted{Meta: m, Op: jb.Op, OpID: jb.opID, Attempt: 1}
+	})
+	log.Debug().Msg("op started")
+	res, err := x.run()
+	x.done.Store(true) // no OpProgress after OpFinished
+	switch {
+	case err != nil:
+		res.Outcome = OutcomeFailed
+	case res.Outcome == "":
+		res.Outcome = OutcomeOK
+	}
+	res.Attempts = x.attempts
+	r.finish(jb, log, res, err, time.Since(start), true)
+}
+
+// finish records the outcome and emits OpFinished.
+func (r *run) finish(jb job, log zerolog.Logger, res Result, err error, d time.Duration, started bool) {
+	r.mu.Lock()
+	switch res.Outcome {
+	case OutcomeOK:
+		r.sum.OK++
+	case OutcomeSkipped:
+		r.sum.Skipped++
+	default:
+		r.sum.Failed++
+		if errors.Is(err, git.ErrAuth) {
+			r.sum.AuthFailed++
+		}
+	}
+	if r.ctx.Err() != nil {
+		r.interrupted = true
+	}
+	r.mu.Unlock()
+
+	if obs := r.e.cfg.Observer; obs != nil && started {
+		obs.OpFinished(jb.Op, res.Outcome, d)
+	}
+	ev := log.Info()
+	if res.Outcome == OutcomeFailed {
+		ev = log.Warn().Err(err)
+		if h := git.Hint(err); h != "" {
+			ev = ev.Str("hint", h)
+		}
+	}
+	ev.Str("outcome", string(res.Outcome)).Str("detail", res.Detail).Int("attempts", res.Attempts).
+		Dur("duration", d).Msg("op finished")
+	r.e.emit(r.id, jb.Repo.ID, func(m Meta) Event {
+		return OpFinished{Meta: m, Op: jb.Op, OpID: jb.opID, Result: res, Err: err, Duration: d}
+	})
+}
+
+// opExec is one running operation.
+type opExec struct {
+	r        *run
+	jb       job
+	log      zerolog.Logger
+	attempts int
+	done     atomic.Bool
+
+	progMu   sync.Mutex
+	lastProg time.Time
+	lastPh   string
+}
+
+// progress is the git.ProgressFunc of every backend call: at most ~10 events
+// a second per operation (a phase change always passes), dropped when the
+// consumer is behind.
+func (x *opExec) progress(p git.Progress) {
+	if x.done.Load() {
+		return
+	}
+	x.progMu.Lock()
+	now := time.Now()
+	if p.Phase == x.lastPh && now.Sub(x.lastProg) < 100*time.Millisecond {
+		x.progMu.Unlock()
+		return
+	}
+	x.lastProg, x.lastPh = now, p.Phase
+	x.progMu.Unlock()
+	x.r.e.tryEmit(x.r.id, x.jb.Repo.ID, func(m Meta) Event {
+		return OpProgress{Meta: m, Op: x.jb.Op, OpID: x.jb.opID, Progress: p}
+	})
+}
+
+func (x *opExec) credentials() git.Credentials {
+	if src := x.r.e.cfg.Credentials; src != nil && x.jb.Repo.Host != "" {
+		if c, ok := src.Credentials(x.jb.Repo.Host); ok {
+			return c
+		}
+	}
+	return git.Credentials{}
+}
+
+// attempt runs fn with a per-attempt timeout, retrying transient network
+// failures with exponential backoff and jitter. Authentication and not-found
+// failures wrap sentinels that git.Transient rejects, so they are never
+// retried; neither is a timed-out attempt (a retry would only wait as long
+// again) nor anything after cancellation.
+func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) error) error {
+	pol := x.r.e.cfg.Retry
+	for {
+		ctx, cancel := context.WithTimeout(x.r.ctx, timeout)
+		err := fn(ctx)
+		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) && x.r.ctx.Err() == nil
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if timedOut {
+			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, timeout, err)
+		}
+		if x.r.ctx.Err() != nil || !git.Transient(err) || x.attempts >= pol.Attempts {
+			return err
+		}
+		d := backoff(pol, x.attempts)
+		x.log.Debug().Err(err).Int("attempt", x.attempts).Dur("backoff", d).Msg("transient failure, retrying")
+		timer := time.NewTimer(d)
+		select {
+		case <-timer.C:
+		case <-x.r.ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
+		}
+		x.attempts++
+		n := x.attempts
+		x.r.e.emit(x.r.id, x.jb.Repo.ID, func(m Meta) Event {
+			return OpStarted{Meta: m, Op: x.jb.Op, OpID: x.jb.opID, Attempt: n}
+		})
+		x.log.Debug().Int("attempt", n).Msg("op started")
+	}
+}
+
+// backoff is the wait after failed attempt n (1-based): Base·2^(n-1) plus up
+// to 50% jitter, capped at Max. Jitter keeps many repositories of one host
+// from retrying in lockstep.
+func backoff(p RetryPolicy, n int) time.Duration {
+	d := p.Base
+	for i := 1; i < n && d < p.Max; i++ {
+		d *= 2
+	}
+	if d > 0 {
+		d += rand.N(d/2 + 1)
+	}
+	return min(d, p.Max)
+}
+
+// run dispatches on the operation.
+func (x *opExec) run() (Result, error) {
+	repo, opt := x.jb.Repo, x.r.plan.Options
+	switch x.jb.Op {
+	case OpStatus:
+		if opt.FetchBeforeStatus && !opt.DryRun {
+			return x.fetchThenStatus("status")
+		}
+		return x.status()
+	case OpFetch:
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: would fetch"}, nil
+		}
+		return x.fetchThenStatus("fetch")
+	case OpPull:
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: would pull"}, nil
+		}
+		return x.pull(opt.Rebase, "")
+	case OpClone:
+		return x.clone()
+	}
+	return Result{}, fmt.Errorf("%s %s: unknown operation %q", x.jb.Op, repo.ID, x.jb.Op)
+}
+
+func (x *opExec) backend() git.Backend { return x.r.e.cfg.Backend }
+
+func (x *opExec) status() (Result, error) {
+	var st git.Status
+	err := x.attempt(x.r.e.cfg.StatusTimeout, func(ctx context.Context) error {
+		var err error
+		st, err = x.backend().Status(ctx, x.jb.Repo.Path)
+		return err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("status %s: %w", x.jb.Repo.ID, err)
+	}
+	return Result{Status: &st}, nil
+}
+
+// statusAfter reads the state after a network operation. Its failure does
+// not turn a successful fetch or pull into a failed one; it is noted in
+// Detail instead.
+func (x *opExec) statusAfter(res Result) Result {
+	ctx, cancel := context.WithTimeout(x.r.ctx, x.r.e.cfg.StatusTimeout)
+	defer cancel()
+	st, err := x.backend().Status(ctx, x.jb.Repo.Path)
+	if err != nil {
+		res.Detail = joinDetail(res.Detail, "status unavailable: "+err.Error())
+		return res
+	}
+	res.Status = &st
+	return res
+}
+
+func (x *opExec) fetchThenStatus(what string) (Result, error) {
+	auth := x.credentials()
+	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
+		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progress, Prune: true})
+	})
+	if err != nil {
+		// The last known state is still worth showing next to the failure.
+		res := Result{}
+		if x.r.ctx.Err() == nil {
+			res = x.statusAfter(res)
+			res.Detail = ""
+		}
+		return res, fmt.Errorf("%s %s: fetch: %w", what, x.jb.Repo.ID, err)
+	}
+	detail := "fetched"
+	if what == "status" {
+		detail = ""
+	}
+	return x.statusAfter(Result{Detail: detail}), nil
+}
+
+// pull fast-forwards (or rebases) the repository; prefix goes in front of
+// Detail ("exists; " when clone updates an existing clone).
+func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
+	auth := x.credentials()
+	var pr git.PullResult
+	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
+		var err error
+		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progress, Rebase: rebase})
+		return err
+	})
+	if err != nil {
+		res := Result{}
+		if x.r.ctx.Err() == nil {
+			// Not fast-forward, no upstream: the state explains the failure.
+			res = x.statusAfter(res)
+			res.Detail = ""
+		}
+		return res, fmt.Errorf("pull %s: %w", x.jb.Repo.ID, err)
+	}
+	detail := "up to date"
+	if pr.Updated {
+		verb := "fast-forwarded"
+		if rebase {
+			verb = "updated"
+		}
+		detail = fmt.Sprintf("%s %s..%s", verb, short(pr.From), short(pr.To))
+	}
+	return x.statusAfter(Result{Detail: prefix + detail}), nil
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
