@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
+
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
@@ -56,15 +58,15 @@ func BenchmarkHeadCommit(b *testing.B) {
 		oid := gittest.Head(b, dir)
 		b.Run(name+"/in-process", func(b *testing.B) {
 			for b.Loop() {
-				objects, err := objectsDir(dir)
+				objects, err := gitobj.ObjectsDir(dir)
 				if err != nil {
 					b.Fatal(err)
 				}
-				raw, err := readCommitObject(objects, oid)
+				raw, err := gitobj.ReadCommit(objects, oid)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := parseCommit(oid, raw); err != nil {
+				if _, err := gitobj.ParseCommit(oid, raw); err != nil {
 					b.Fatal(err)
 				}
 			}

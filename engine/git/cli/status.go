@@ -3,15 +3,24 @@ package cli
 import (
 	"context"
 
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
+	"github.com/mgit-dev/mgit/engine/git/quickstatus"
+
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// Status runs one git process — git status in porcelain v2 — and reads the
-// HEAD commit from the object database in-process, falling back to
+// Status first tries quickstatus; otherwise it runs one git process — git
+// status in porcelain v2 — and reads the HEAD commit from the object database in-process, falling back to
 // `git cat-file commit` for objects the fast path does not handle. Status is
 // read-only: GIT_OPTIONAL_LOCKS=0 keeps git from refreshing the index on
 // disk, so it never competes with the user's own git for index.lock.
 func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
+	// Most repositories in a sweep are clean and in sync; quickstatus proves
+	// that in-process, about 15 times faster than starting git, and gives
+	// up (ErrSlowPath) whenever git's judgement is needed.
+	if st, err := quickstatus.Read(dir); err == nil {
+		return st, nil
+	}
 	read := cmdOpts{readOnly: true, ceiling: true}
 	out, err := b.git(ctx, "status", dir, statusArgs(), read)
 	if err != nil {
@@ -31,9 +40,9 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 
 // headCommit reads commit oid, in-process when possible.
 func (b *Backend) headCommit(ctx context.Context, dir, oid string, o cmdOpts) (git.Commit, error) {
-	if objects, err := objectsDir(dir); err == nil {
-		if raw, err := readCommitObject(objects, oid); err == nil {
-			if c, err := parseCommit(oid, raw); err == nil {
+	if objects, err := gitobj.ObjectsDir(dir); err == nil {
+		if raw, err := gitobj.ReadCommit(objects, oid); err == nil {
+			if c, err := gitobj.ParseCommit(oid, raw); err == nil {
 				return c, nil
 			}
 		}
@@ -42,7 +51,7 @@ func (b *Backend) headCommit(ctx context.Context, dir, oid string, o cmdOpts) (g
 	if err != nil {
 		return git.Commit{}, err
 	}
-	c, err := parseCommit(oid, out.stdout)
+	c, err := gitobj.ParseCommit(oid, out.stdout)
 	if err != nil {
 		return git.Commit{}, &git.Error{Op: "status", Dir: dir, Err: err}
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
+
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
@@ -173,12 +175,12 @@ func TestHeadCommitPaths(t *testing.T) {
 	gittest.GitEnv(t, dir, []string{"GIT_AUTHOR_NAME=Zoë Ünïcode", "GIT_AUTHOR_DATE=2001-02-03T04:05:06+0530"},
 		"commit", "-q", "-m", "\n\n  multi line  \nsubject here\n\nbody\n")
 
-	objects, err := objectsDir(dir)
+	objects, err := gitobj.ObjectsDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	head := gittest.Head(t, dir)
-	if _, err := readCommitObject(objects, head); err != nil {
+	if _, err := gitobj.ReadCommit(objects, head); err != nil {
 		t.Fatalf("loose read: %v", err)
 	}
 	st, err := b.Status(ctx, dir)
@@ -194,7 +196,7 @@ func TestHeadCommitPaths(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(objects, head[:2], head[2:])); !os.IsNotExist(err) {
 		t.Fatalf("object still loose after gc: %v", err)
 	}
-	if _, err := readCommitObject(objects, head); err != nil {
+	if _, err := gitobj.ReadCommit(objects, head); err != nil {
 		t.Fatalf("packed read: %v", err)
 	}
 	st, err = b.Status(ctx, dir)
@@ -206,7 +208,7 @@ func TestHeadCommitPaths(t *testing.T) {
 	// A linked worktree: .git is a file and objects live in the common dir.
 	wt := filepath.Join(t.TempDir(), "wt")
 	gittest.Git(t, dir, "worktree", "add", "-q", "-b", "wt", wt)
-	wo, err := objectsDir(wt)
+	wo, err := gitobj.ObjectsDir(wt)
 	if err != nil || wo != objects {
 		t.Errorf("worktree objects = %q, %v; want %q", wo, err, objects)
 	}
@@ -220,9 +222,9 @@ func TestHeadCommitPaths(t *testing.T) {
 	// and git cat-file answers.
 	shared := filepath.Join(t.TempDir(), "shared")
 	gittest.Git(t, "", "clone", "-q", "--shared", dir, shared)
-	so, _ := objectsDir(shared)
-	if _, err := readCommitObject(so, head); !errors.Is(err, errNeedGit) {
-		t.Fatalf("shared clone read: %v, want errNeedGit", err)
+	so, _ := gitobj.ObjectsDir(shared)
+	if _, err := gitobj.ReadCommit(so, head); !errors.Is(err, gitobj.ErrNeedGit) {
+		t.Fatalf("shared clone read: %v, want gitobj.ErrNeedGit", err)
 	}
 	st, err = b.Status(ctx, shared)
 	if err != nil {

@@ -1,7 +1,7 @@
 package quickstatus
 
 import (
-	"bufio"
+	"bytes"
 	"crypto/sha1"
 	"os"
 	"path/filepath"
@@ -18,19 +18,19 @@ import (
 // readIndex decodes .git/index and returns it with its modification time,
 // which decides whether an entry's timestamps can be trusted (racy git).
 func readIndex(gitDir string) (*index.Index, time.Time, error) {
-	f, err := os.Open(filepath.Join(gitDir, "index"))
-	if err != nil {
-		return nil, time.Time{}, slow("open index: %v", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	p := filepath.Join(gitDir, "index")
+	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, time.Time{}, slow("stat index: %v", err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, time.Time{}, slow("read index: %v", err)
 	}
 	idx := &index.Index{}
 	// Unknown required extensions (split index, sparse index) make the
 	// decoder fail, which is exactly when we want git to answer.
-	if err := index.NewDecoder(bufio.NewReaderSize(f, 64<<10)).Decode(idx); err != nil {
+	if err := index.NewDecoder(bytes.NewReader(b)).Decode(idx); err != nil {
 		return nil, time.Time{}, slow("decode index: %v", err)
 	}
 	return idx, fi.ModTime(), nil

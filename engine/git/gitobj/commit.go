@@ -1,4 +1,4 @@
-package cli
+package gitobj
 
 import (
 	"bytes"
@@ -10,14 +10,14 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// parseCommit reads a raw commit object (the output of `git cat-file commit`,
+// ParseCommit reads a raw commit object (the output of `git cat-file commit`,
 // or an object body read from disk) into the fields Status shows.
 //
 // Time is the author time: when the change was written, which is what a
 // person scanning a table of repositories expects and what `git log` shows by
 // default. Subject follows git's %s: the first paragraph of the message with
 // its lines joined by spaces.
-func parseCommit(sha string, raw []byte) (git.Commit, error) {
+func ParseCommit(sha string, raw []byte) (git.Commit, error) {
 	c := git.Commit{SHA: sha}
 	hdr, msg, _ := bytes.Cut(raw, []byte("\n\n"))
 	sawAuthor := false
@@ -95,4 +95,22 @@ func subject(msg []byte) string {
 		parts = append(parts, line)
 	}
 	return strings.Join(parts, " ")
+}
+
+// CommitTree returns the tree id recorded in a raw commit object, or "".
+func CommitTree(raw []byte) string {
+	hdr, _, _ := bytes.Cut(raw, []byte("\n\n"))
+	for line := range bytes.SplitSeq(hdr, []byte{'\n'}) {
+		if t, ok := bytes.CutPrefix(line, []byte("tree ")); ok {
+			return string(t)
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
