@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
-
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 

@@ -3,10 +3,9 @@ package cli
 import (
 	"context"
 
+	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
-
-	"github.com/mgit-dev/mgit/engine/git"
 )
 
 // Status first tries quickstatus; otherwise it runs one git process — git

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgit-dev/mgit/engine/git/gitobj"
-
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
