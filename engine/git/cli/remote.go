@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -156,6 +158,11 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	if opt.Depth < 0 {
 		return &git.Error{Op: op, Dir: dest, Detail: "negative depth", Err: errors.New("invalid clone depth")}
 	}
+	if nonEmptyDir(dest) {
+		// git would refuse too, but only after starting; say it plainly
+		// and with the same sentinel the go-git backend uses.
+		return &git.Error{Op: op, Dir: dest, Kind: git.ErrDestExists, Detail: dest + " exists and is not empty"}
+	}
 	args := []string{"clone", "--progress"}
 	if opt.Depth > 0 {
 		args = append(args, "--depth="+strconv.Itoa(opt.Depth))
@@ -173,4 +180,19 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 		return failure(ctx, op, dest, out, err)
 	}
 	return nil
+}
+
+// nonEmptyDir reports whether path exists and is anything but an empty
+// directory.
+func nonEmptyDir(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return !errors.Is(err, os.ErrNotExist)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.IsDir() {
+		return true
+	}
+	names, err := f.Readdirnames(1)
+	return len(names) > 0 || (err != nil && !errors.Is(err, io.EOF))
 }

@@ -1,0 +1,177 @@
+package gittest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Isolate makes git in this test process (and every git child it starts)
+// ignore the machine's configuration: a fresh global config with an identity
+// and init.defaultBranch=main, no system config, no terminal prompts and a
+// temporary HOME. It returns the temporary HOME.
+//
+// It uses t.Setenv, so the test must not call t.Parallel.
+func Isolate(t testing.TB) string {
+	t.Helper()
+	home := t.TempDir()
+	cfg := filepath.Join(home, "gitconfig")
+	const content = "[user]\n\tname = Test User\n\temail = test@example.com\n" +
+		"[init]\n\tdefaultBranch = main\n" +
+		"[advice]\n\tdetachedHead = false\n"
+	if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {
+		t.Fatalf("isolate: %v", err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("GIT_CONFIG_GLOBAL", cfg)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_TERMINAL_PROMPT", "0")
+	// Variables a developer's shell may carry that would change what git does.
+	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_ASKPASS", "SSH_ASKPASS",
+		"GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"} {
+		unsetenv(t, k)
+	}
+	return home
+}
+
+// unsetenv removes k for the duration of the test (t.Setenv restores it).
+func unsetenv(t testing.TB, k string) {
+	t.Helper()
+	if _, ok := os.LookupEnv(k); !ok {
+		return
+	}
+	t.Setenv(k, "")
+	os.Unsetenv(k)
+}
+
+// Git runs the git CLI in dir and returns its trimmed stdout; it fails the
+// test with git's stderr when git fails.
+func Git(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	return GitEnv(t, dir, nil, args...)
+}
+
+// GitEnv is Git with extra environment variables ("K=V").
+func GitEnv(t testing.TB, dir string, env []string, args ...string) string {
+	t.Helper()
+	out, err := TryGitEnv(dir, env, args...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return out
+}
+
+// TryGit runs git like Git but returns the failure (with stderr in its
+// message) instead of failing the test: for steps that are expected to fail,
+// such as a merge that conflicts.
+func TryGit(dir string, args ...string) (string, error) {
+	return TryGitEnv(dir, nil, args...)
+}
+
+// TryGitEnv is TryGit with extra environment variables ("K=V").
+//
+// An empty dir runs git in the system temporary directory, never in the
+// test's package directory: that is inside the project's own repository.
+func TryGitEnv(dir string, env []string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	if dir == "" {
+		cmd.Dir = os.TempDir()
+	}
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return strings.TrimSpace(stdout.String()),
+			fmt.Errorf("git %s (in %s): %w: %s", strings.Join(args, " "), dir, err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}
+
+// AuthEnv returns environment variables that make the git CLI send basic
+// auth with user and password on every HTTP request. The secret travels in
+// GIT_CONFIG_* variables: never argv, the remote URL or .git/config.
+func AuthEnv(user, password string) []string {
+	if user == "" {
+		user = "git"
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
+	return []string{
+		"GIT_CONFIG_COUNT=1",
+		"GIT_CONFIG_KEY_0=http.extraHeader",
+		"GIT_CONFIG_VALUE_0=Authorization: Basic " + basic,
+	}
+}
+
+// InitRepo creates a non-bare repository with branch main at dir (created if
+// missing) and no commits.
+func InitRepo(t testing.TB, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("init repo: %v", err)
+	}
+	Git(t, dir, "init", "-q", "-b", "main")
+}
+
+// WriteFile writes content to dir/file, creating parent directories.
+func WriteFile(t testing.TB, dir, file, content string) {
+	t.Helper()
+	p := filepath.Join(dir, file)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatalf("write %s: %v", file, err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatalf("write %s: %v", file, err)
+	}
+}
+
+// ReadFile returns the content of dir/file.
+func ReadFile(t testing.TB, dir, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		t.Fatalf("read %s: %v", file, err)
+	}
+	return string(b)
+}
+
+// Commit writes content to file, stages it and commits it with msg; it
+// returns the new HEAD commit ID.
+func Commit(t testing.TB, dir, file, content, msg string) string {
+	t.Helper()
+	WriteFile(t, dir, file, content)
+	Git(t, dir, "add", "--", file)
+	Git(t, dir, "commit", "-q", "-m", msg)
+	return Head(t, dir)
+}
+
+// Head returns the commit ID of HEAD in dir.
+func Head(t testing.TB, dir string) string {
+	t.Helper()
+	return Git(t, dir, "rev-parse", "HEAD")
+}
+
+// Clone clones url into dest with the git CLI, without credentials.
+func Clone(t testing.TB, url, dest string) {
+	t.Helper()
+	Git(t, "", "clone", "-q", url, dest)
+}
+
+// CloneAuth clones url into dest with the git CLI, sending basic auth
+// through the environment (see AuthEnv).
+func CloneAuth(t testing.TB, url, dest, user, password string) {
+	t.Helper()
+	GitEnv(t, "", AuthEnv(user, password), "clone", "-q", url, dest)
+}
+
+// Push pushes the current branch of dir to its origin remote.
+func Push(t testing.TB, dir string) {
+	t.Helper()
+	Git(t, dir, "push", "-q", "origin", "HEAD")
+}

@@ -1,0 +1,121 @@
+package gogit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// Clone clones url into dest. Like git, it leaves the checked-out branch
+// tracking its remote branch (branch.<name>.remote/merge), so Status shows
+// the upstream right away. An empty remote repository is not an error (git
+// clones it too): dest becomes an empty repository with origin configured.
+func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
+	if err := ctx.Err(); err != nil {
+		return opError(ctx, "clone", dest, err, "")
+	}
+	if err := checkDest(dest); err != nil {
+		return err
+	}
+	auth, err := authFor(url, opt.Auth)
+	if err != nil {
+		return authError("clone", dest, err)
+	}
+	co := &gogit.CloneOptions{
+		URL:        url,
+		Auth:       auth,
+		RemoteName: "origin",
+		Depth:      opt.Depth,
+		Progress:   newProgress(opt.Progress),
+	}
+	if opt.Branch != "" {
+		co.ReferenceName = plumbing.NewBranchReferenceName(opt.Branch)
+		co.SingleBranch = true
+	}
+	r, err := gogit.PlainCloneContext(ctx, dest, false, co)
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) && ctx.Err() == nil {
+		return cloneEmpty(url, dest)
+	}
+	if err != nil {
+		if opt.Branch != "" && errors.Is(err, plumbing.ErrReferenceNotFound) {
+			return &git.Error{Op: "clone", Dir: dest, Kind: git.ErrRepoNotFound,
+				Detail: fmt.Sprintf("remote branch %q not found", opt.Branch), Err: err}
+		}
+		return opError(ctx, "clone", dest, err, opt.Auth.Password)
+	}
+	if err := ensureTracking(r, "origin"); err != nil {
+		return opError(ctx, "clone", dest, err, "")
+	}
+	return nil
+}
+
+// checkDest refuses a destination that exists and is not an empty
+// directory: go-git would otherwise check out over the files in it.
+func checkDest(dest string) error {
+	fi, err := os.Stat(dest)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
+	}
+	if fi.IsDir() {
+		entries, err := os.ReadDir(dest)
+		if err != nil {
+			return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
+		}
+		if len(entries) == 0 {
+			return nil
+		}
+	}
+	return &git.Error{Op: "clone", Dir: dest, Kind: git.ErrDestExists, Detail: "destination exists and is not an empty directory"}
+}
+
+// ensureTracking adds branch.<name>.remote/merge for the checked-out branch
+// when go-git did not write them (it does in v5.19.3; this keeps the
+// guarantee if that changes).
+func ensureTracking(r *gogit.Repository, remote string) error {
+	head, err := readHead(r)
+	if err != nil || head.branch == "" {
+		return err
+	}
+	cfg, err := r.Config()
+	if err != nil {
+		return err
+	}
+	if bc, ok := cfg.Branches[head.branch]; ok && bc.Remote != "" && bc.Merge != "" {
+		return nil
+	}
+	cfg.Branches[head.branch] = &config.Branch{
+		Name:   head.branch,
+		Remote: remote,
+		Merge:  plumbing.NewBranchReferenceName(head.branch),
+	}
+	return r.SetConfig(cfg)
+}
+
+// cloneEmpty makes dest what `git clone` of an empty repository makes: a
+// repository with no commits and origin configured.
+func cloneEmpty(url, dest string) error {
+	r, err := gogit.PlainInit(dest, false)
+	if err != nil {
+		return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
+	}
+	_, err = r.CreateRemote(&config.RemoteConfig{
+		Name:  "origin",
+		URLs:  []string{url},
+		Fetch: []config.RefSpec{"+refs/heads/*:refs/remotes/origin/*"},
+	})
+	if err != nil {
+		return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
+	}
+	return nil
+}

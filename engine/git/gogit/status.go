@@ -1,0 +1,363 @@
+package gogit
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/quickstatus"
+)
+
+// Status reports the state of the work tree at dir.
+func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
+	if err := ctx.Err(); err != nil {
+		return git.Status{}, opError(ctx, "status", dir, err, "")
+	}
+	// go-git's own status hashes and compares far more than needed for the
+	// common clean repository (and never refreshes the index); quickstatus
+	// settles that case from stat data alone and defers everything else.
+	if st, err := quickstatus.Read(dir); err == nil {
+		return st, nil
+	}
+	r, err := open("status", dir)
+	if err != nil {
+		return git.Status{}, err
+	}
+	var st git.Status
+	head, err := readHead(r)
+	if err != nil {
+		return st, opError(ctx, "status", dir, err, "")
+	}
+	st.Branch, st.Detached, st.NoCommits = head.branch, head.detached, head.unborn
+
+	if !head.unborn {
+		c, err := object.GetCommit(r.Storer, head.hash)
+		if err != nil {
+			return st, opError(ctx, "status", dir, err, "")
+		}
+		st.Head = git.Commit{
+			SHA:     c.Hash.String(),
+			Subject: subject(c.Message),
+			Author:  c.Author.Name,
+			Time:    c.Author.When,
+		}
+	}
+
+	if head.branch != "" {
+		if err := upstreamStatus(ctx, r, head, &st); err != nil {
+			return st, opError(ctx, "status", dir, err, "")
+		}
+	}
+
+	if err := worktreeStatus(ctx, r, head, &st); err != nil {
+		return st, opError(ctx, "status", dir, err, "")
+	}
+	st.Stash = stashCount(r)
+	return st, nil
+}
+
+// headInfo is what HEAD points at.
+type headInfo struct {
+	branch   string                 // short branch name; "" when detached
+	ref      plumbing.ReferenceName // refs/heads/<branch>
+	detached bool                   // HEAD holds a commit ID
+	unborn   bool                   // HEAD names a branch that has no commit yet
+	hash     plumbing.Hash          // the commit, zero when unborn
+}
+
+func readHead(r *gogit.Repository) (headInfo, error) {
+	ref, err := r.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return headInfo{}, err
+	}
+	if ref.Type() == plumbing.HashReference {
+		return headInfo{detached: true, hash: ref.Hash()}, nil
+	}
+	h := headInfo{branch: ref.Target().Short(), ref: ref.Target()}
+	resolved, err := r.Reference(ref.Target(), true)
+	switch {
+	case errors.Is(err, plumbing.ErrReferenceNotFound):
+		h.unborn = true
+	case err != nil:
+		return h, err
+	default:
+		h.hash = resolved.Hash()
+	}
+	return h, nil
+}
+
+func subject(msg string) string {
+	msg = strings.TrimLeft(msg, "\n")
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}
+
+// upstream is the configured upstream of a branch.
+type upstream struct {
+	remote string                 // "." for a local branch
+	merge  plumbing.ReferenceName // the branch on the remote, refs/heads/x
+	ref    plumbing.ReferenceName // where it is tracked locally
+	name   string                 // "origin/main", as git shows it
+}
+
+// branchUpstream reads branch.<name>.remote and .merge; ok is false when
+// the branch tracks nothing.
+func branchUpstream(cfg *config.Config, branch string) (upstream, bool) {
+	bc, ok := cfg.Branches[branch]
+	if !ok || bc.Remote == "" || bc.Merge == "" {
+		return upstream{}, false
+	}
+	u := upstream{remote: bc.Remote, merge: bc.Merge}
+	if bc.Remote == "." {
+		u.ref = bc.Merge
+		u.name = bc.Merge.Short()
+		return u, true
+	}
+	// Map the remote branch through the remote's fetch refspecs, as git
+	// does; fall back to the conventional refs/remotes/<remote>/<branch>.
+	u.ref = plumbing.NewRemoteReferenceName(bc.Remote, strings.TrimPrefix(string(bc.Merge), "refs/heads/"))
+	if rc, ok := cfg.Remotes[bc.Remote]; ok {
+		for _, rs := range rc.Fetch {
+			if rs.Match(bc.Merge) {
+				u.ref = rs.Dst(bc.Merge)
+				break
+			}
+		}
+	}
+	u.name = strings.TrimPrefix(string(u.ref), "refs/remotes/")
+	if u.name == string(u.ref) {
+		u.name = u.ref.Short()
+	}
+	return u, true
+}
+
+func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st *git.Status) error {
+	cfg, err := r.Config()
+	if err != nil {
+		return err
+	}
+	u, ok := branchUpstream(cfg, head.branch)
+	if !ok {
+		return nil
+	}
+	st.Upstream = u.name
+	ref, err := r.Reference(u.ref, true)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		st.UpstreamGone = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if head.unborn {
+		// Every upstream commit is missing locally, but counting a whole
+		// history is of no use to anyone; git itself reports nothing here.
+		return nil
+	}
+	st.Ahead, st.Behind, _, err = aheadBehind(ctx, r.Storer, head.hash, ref.Hash(), statusWalkLimit)
+	return err
+}
+
+// worktreeStatus fills Staged, Unstaged, Untracked and Conflicts.
+//
+// go-git's Status has no context; it runs in its own goroutine so a
+// cancelled ctx returns at once (the read-only walk finishes on its own).
+func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st *git.Status) error {
+	wt, err := r.Worktree()
+	if err != nil {
+		return err
+	}
+	wt.Excludes = extraExcludes(r)
+	idx, err := r.Storer.Index()
+	if err != nil {
+		return err
+	}
+	conflicts := unmergedPaths(idx)
+	type result struct {
+		s   gogit.Status
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := wt.Status()
+		done <- result{s, err}
+	}()
+	var res result
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case res = <-done:
+	}
+	if res.err != nil {
+		return res.err
+	}
+	st.Conflicts = len(conflicts)
+	tracked := trackedDirs(idx)
+	untracked := map[string]bool{}
+	for path, fs := range res.s {
+		if conflicts[path] {
+			continue
+		}
+		if fs.Staging == gogit.Untracked || fs.Worktree == gogit.Untracked {
+			untracked[untrackedKey(path, tracked)] = true
+			continue
+		}
+		if fs.Staging != gogit.Unmodified {
+			st.Staged++
+		}
+		if fs.Worktree != gogit.Unmodified {
+			st.Unstaged++
+		}
+	}
+	st.Untracked = len(untracked)
+	st.Staged -= exactRenames(r, head, res.s, idx)
+	return nil
+}
+
+// exactRenames counts staged renames whose content did not change. git
+// status shows each as one entry; go-git as a deletion plus an addition.
+// (git also pairs similar files; that costs a diff of every candidate and
+// is left out, so an edited rename still counts twice.)
+func exactRenames(r *gogit.Repository, head headInfo, s gogit.Status, idx *index.Index) int {
+	if head.unborn {
+		return 0
+	}
+	var addedPaths, deleted []string
+	for p, fs := range s {
+		switch fs.Staging {
+		case gogit.Added:
+			addedPaths = append(addedPaths, p)
+		case gogit.Deleted:
+			deleted = append(deleted, p)
+		}
+	}
+	if len(addedPaths) == 0 || len(deleted) == 0 {
+		return 0
+	}
+	byName := make(map[string]plumbing.Hash, len(idx.Entries))
+	for _, e := range idx.Entries {
+		byName[e.Name] = e.Hash
+	}
+	added := map[plumbing.Hash]int{}
+	for _, p := range addedPaths {
+		if h, ok := byName[p]; ok {
+			added[h]++
+		}
+	}
+	c, err := object.GetCommit(r.Storer, head.hash)
+	if err != nil {
+		return 0
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, p := range deleted {
+		e, err := tree.FindEntry(p)
+		if err != nil || added[e.Hash] == 0 {
+			continue
+		}
+		added[e.Hash]--
+		n++
+	}
+	return n
+}
+
+// untrackedKey is what git status lists for an untracked path in its
+// default mode: the outermost directory that holds no tracked file, with a
+// trailing slash, or the file itself. Counting these keys makes Untracked
+// agree with `git status` (and so with the cli backend).
+func untrackedKey(path string, tracked map[string]bool) string {
+	for i := 0; i < len(path); i++ {
+		if path[i] == '/' && !tracked[path[:i]] {
+			return path[:i+1]
+		}
+	}
+	return path
+}
+
+// extraExcludes are the ignore rules git applies that go-git's Status does
+// not read on its own: the global excludes file and info/exclude of the
+// common directory (go-git looks for it only under <worktree>/.git).
+func extraExcludes(r *gogit.Repository) []gitignore.Pattern {
+	var ps []gitignore.Pattern
+	root := osRoot()
+	if g, err := gitignore.LoadGlobalPatterns(root); err == nil {
+		ps = append(ps, g...)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		xdg := os.Getenv("XDG_CONFIG_HOME")
+		if xdg == "" {
+			xdg = filepath.Join(home, ".config")
+		}
+		ps = append(ps, readPatternFile(filepath.Join(xdg, "git", "ignore"))...)
+	}
+	if fsys, ok := r.Storer.(*filesystem.Storage); ok {
+		if f, err := fsys.Filesystem().Open("info/exclude"); err == nil {
+			ps = append(ps, parsePatterns(f)...)
+			_ = f.Close()
+		}
+	}
+	return ps
+}
+
+func readPatternFile(path string) []gitignore.Pattern {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer func() { _ = f.Close() }()
+	return parsePatterns(f)
+}
+
+func parsePatterns(f interface{ Read([]byte) (int, error) }) []gitignore.Pattern {
+	var ps []gitignore.Pattern
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ps = append(ps, gitignore.ParsePattern(line, nil))
+	}
+	return ps
+}
+
+// stashCount counts the entries of the stash reflog. go-git cannot stash,
+// but a repository stashed into by git can still report its count.
+func stashCount(r *gogit.Repository) int {
+	fsys, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return 0
+	}
+	f, err := fsys.Filesystem().Open("logs/refs/stash")
+	if err != nil {
+		return 0
+	}
+	defer func() { _ = f.Close() }()
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
+			n++
+		}
+	}
+	return n
+}
