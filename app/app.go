@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/telemetry"
+	"github.com/mgit-dev/mgit/ui/headless"
+)
+
+// Environment variables read besides the credentials.
+const (
+	envLogLevel = "MGIT_LOG_LEVEL"
+	envNoColor  = "NO_COLOR"
+)
+
+// globals are the flags every command accepts.
+type globals struct {
+	noTUI       bool
+	output      string
+	concurrency int
+	backend     string
+	logLevel    string
+	logFormat   string
+	timeout     time.Duration
+}
+
+// cli is one invocation of mgit: its streams, environment, flags and the
+// exit code a run decided. Nothing here outlives Main.
+type cli struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	g              globals
+
+	format headless.Format
+	log    zerolog.Logger
+	// code is set by a command that ran to the end; errors override it.
+	code int
+}
+
+// Main runs mgit with args (without the program name) and returns the exit
+// code: 0 success, 1 an operation failed, 2 usage or configuration error, 3
+// authentication failure, 130 interrupted. Cancelling ctx (SIGINT, SIGTERM)
+// interrupts the run; Main returns once the engine has stopped it.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	c := &cli{stdout: stdout, stderr: stderr, getenv: getenv}
+	root := c.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		code, msg, hint := exitCodeOf(err)
+		if msg != "" {
+			fmt.Fprintf(stderr, "mgit: %s\n", msg)
+		}
+		if hint != "" {
+			fmt.Fprintf(stderr, "%s\n", hint)
+		}
+		return code
+	}
+	return c.code
+}
+
+const rootLong = `mgit runs git across many repositories at once: status, fetch, pull and
+clone, concurrently, with one line or one JSON object per repository.
+
+Run without a command, mgit shows the status of the repositories under the
+current directory (the interactive dashboard comes in a later version; today
+every command prints and exits, as with --no-tui).
+
+Output goes to stdout: text for people, or NDJSON with --output json (one
+object per line, each with a "type"). Logs go to stderr only.
+
+Credentials: HTTPS remotes are authenticated with the token in MGIT_TOKEN
+(username MGIT_USERNAME, default x-access-token). The token is handed to git
+through its environment only: never on a command line, in a remote URL or in
+.git/config.
+
+Environment:
+  MGIT_TOKEN       token for HTTPS remotes
+  MGIT_USERNAME    username sent with the token (default x-access-token)
+  MGIT_LOG_LEVEL   log level when --log-level is not given (default warn)
+  NO_COLOR         disable colour even on a terminal
+
+Exit codes:
+  0    every operation succeeded
+  1    at least one operation failed (or --fail-on-dirty found changes)
+  2    usage or configuration error
+  3    authentication failure (every failure was an authentication failure)
+  130  interrupted (Ctrl-C or SIGTERM)`
+
+func (c *cli) rootCommand() *cobra.Command {
+	st := &statusFlags{}
+	root := &cobra.Command{
+		Use:   "mgit",
+		Short: "Run git across many repositories at once",
+		Long:  rootLong,
+		Example: `  mgit                          # status of the repositories under .
+  mgit status --all ~/src       # every repository, not only those needing attention
+  mgit pull ~/src               # fast-forward every repository
+  mgit clone https://github.com/org/repo ~/src
+  mgit status --output json ~/src | jq 'select(.type=="status" and .state!="clean")'`,
+		Version:           version(),
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return c.setup() },
+		// No subcommand: the status of the current directory.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.runStatus(cmd.Context(), ".", st)
+		},
+	}
+	root.SetVersionTemplate("mgit {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usagef(fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath()), "%s", err)
+	})
+
+	f := root.PersistentFlags()
+	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard (today every command is headless)")
+	f.StringVarP(&c.g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
+	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once (0: 8 network operations, 2×CPUs status)")
+	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
+	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
+	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
+	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, e.g. 90s (0: 10m network, 1m status)")
+
+	root.AddCommand(
+		c.statusCommand(),
+		c.fetchCommand(),
+		c.pullCommand(),
+		c.cloneCommand(),
+		c.versionCommand(),
+	)
+	return root
+}
+
+// setup validates the global flags and builds the logger, before any
+// command does work: a bad value fails fast with exit 2.
+func (c *cli) setup() error {
+	format, err := headless.ParseFormat(c.g.output)
+	if err != nil {
+		return usagef("Use --output text or --output json.", "%s", err)
+	}
+	c.format = format
+	if c.g.concurrency < 0 {
+		return usagef("Use a positive number, or 0 for the defaults.", "--concurrency %d: must not be negative", c.g.concurrency)
+	}
+	if c.g.timeout < 0 {
+		return usagef("Use a positive duration such as 90s or 5m.", "--timeout %s: must not be negative", c.g.timeout)
+	}
+	switch c.g.backend {
+	case engine.BackendAuto, engine.BackendCLI, engine.BackendGoGit:
+	default:
+		return usagef("Use --git-backend auto, cli or go-git.", "unknown git backend %q", c.g.backend)
+	}
+	level := c.g.logLevel
+	source := "--log-level"
+	if level == "" {
+		level, source = c.getenv(envLogLevel), envLogLevel
+	}
+	log, err := telemetry.NewLogger(c.stderr, level, c.g.logFormat)
+	if err != nil {
+		return usagef("Check "+source+" and --log-format.", "%s", err)
+	}
+	c.log = log
+	return nil
+}
+
+// decorate reports whether output may use colour: only on a terminal, and
+// never with NO_COLOR set or TERM=dumb.
+func (c *cli) decorate() bool {
+	if c.getenv(envNoColor) != "" || c.getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := c.stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// maxArgs is cobra.MaximumNArgs with a message that says how to fix it.
+func maxArgs(n int, usage string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usagef("Usage: "+usage, "%s: too many arguments: %s", cmd.Name(), strings.Join(args[n:], " "))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/ui/headless"
+)
+
+// buildVersion is stamped at link time:
+//
+//	go build -ldflags "-X github.com/mgit-dev/mgit/app.buildVersion=v1.2.3"
+//
+// It is a variable only because -X can set nothing else; nothing writes it
+// at run time.
+var buildVersion string
+
+// version is the stamped version, else what the Go toolchain recorded
+// (module version, or the VCS revision of a source build).
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	v := info.Main.Version
+	if v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "dev-" + rev
+}
+
+type statusFlags struct {
+	all, fetch, failOnDirty bool
+}
+
+func (c *cli) statusCommand() *cobra.Command {
+	f := &statusFlags{}
+	cmd := &cobra.Command{
+		Use:   "status [DIR]",
+		Short: "Show the repositories under DIR that need attention",
+		Long: `Show the state of every git repository under DIR (default: the current
+directory), searched up to 6 levels deep; node_modules, vendor and hidden
+directories are skipped.
+
+The text table lists the repositories that need attention — local changes,
+commits to push or pull, a detached HEAD, no upstream, stashes — or all of
+them with --all, sorted by path. CHANGES counts +staged ~unstaged ?untracked
+!conflicts; ↑↓ is commits ahead/behind the upstream ("=" in sync, "-" no
+upstream).
+
+With --output json every repository gets a "status" line and an "op" line,
+and the last line is the "summary".`,
+		Example: `  mgit status ~/src
+  mgit status --all --fetch ~/src
+  mgit status --fail-on-dirty . || echo "uncommitted work somewhere"
+  mgit status -o json ~/src | jq -r 'select(.type=="status" and .behind>0) | .path'`,
+		Args: maxArgs(1, "mgit status [DIR] [--all] [--fetch] [--fail-on-dirty]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.runStatus(cmd.Context(), dirArg(args), f)
+		},
+	}
+	cmd.Flags().BoolVarP(&f.all, "all", "a", false, "list every repository, not only those needing attention")
+	cmd.Flags().BoolVar(&f.fetch, "fetch", false, "fetch each repository first, so ahead/behind are current")
+	cmd.Flags().BoolVar(&f.failOnDirty, "fail-on-dirty", false, "exit 1 if any repository has local changes")
+	return cmd
+}
+
+func (c *cli) fetchCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "fetch [DIR]",
+		Short: "Fetch every repository under DIR",
+		Long: `Fetch the upstream of every git repository under DIR (default: the current
+directory), concurrently, pruning remote-tracking branches deleted upstream.
+Work trees are not touched.`,
+		Example: `  mgit fetch ~/src
+  mgit fetch --concurrency 16 -o json ~/src`,
+		Args: maxArgs(1, "mgit fetch [DIR]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.runWorkspace(cmd.Context(), dirArg(args), engine.OpFetch, engine.Options{})
+		},
+	}
+}
+
+func (c *cli) pullCommand() *cobra.Command {
+	var rebase bool
+	cmd := &cobra.Command{
+		Use:     "pull [DIR]",
+		Aliases: []string{"pull-all"},
+		Short:   "Fast-forward every repository under DIR",
+		Long: `Pull the upstream of every git repository under DIR (default: the current
+directory). A pull is fast-forward only: a branch that has diverged is
+refused and left untouched. --rebase replays local commits onto the
+upstream instead (git CLI backend only). Nothing is ever reset or discarded.`,
+		Example: `  mgit pull ~/src
+  mgit pull --rebase ~/src`,
+		Args: maxArgs(1, "mgit pull [DIR] [--rebase]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.runWorkspace(cmd.Context(), dirArg(args), engine.OpPull, engine.Options{Rebase: rebase})
+		},
+	}
+	cmd.Flags().BoolVar(&rebase, "rebase", false, "rebase local commits onto the upstream instead of refusing a non-fast-forward pull")
+	return cmd
+}
+
+type cloneFlags struct {
+	from                string
+	depth               int
+	updateMode          string
+	discardLocalChanges bool
+	dryRun              bool
+	layout              string
+}
+
+func (c *cli) cloneCommand() *cobra.Command {
+	f := &cloneFlags{}
+	cmd := &cobra.Command{
+		Use:     "clone SOURCE [DIR] | clone --from FILE [DIR]",
+		Aliases: []string{"clone-all"},
+		Short:   "Clone repositories into DIR, laid out by host and path",
+		Long: `Clone SOURCE, a git URL, or every URL listed in --from FILE (one per line;
+blank lines and lines starting with # are ignored) into DIR (default: the
+current directory, created if missing).
+
+Layout: <DIR>/<host>/<path-without-.git> (--layout host, the default), or
+<DIR>/<name> with --layout flat. URLs whose path would escape DIR are refused.
+
+Clones land atomically: git clones into a temporary sibling directory that is
+renamed into place on success and removed on failure or interruption.
+
+When the destination exists, --update-mode decides: skip (default) leaves it,
+pull fast-forwards it, force replaces it with a fresh clone — but refuses a
+clone holding local changes, stashes or unpushed commits unless
+--discard-local-changes is given.
+
+Private HTTPS repositories need MGIT_TOKEN; never put a token in the URL.`,
+		Example: `  mgit clone https://github.com/org/repo ~/src     # ~/src/github.com/org/repo
+  mgit clone --layout flat git@github.com:org/repo.git .
+  mgit clone --from repos.txt --depth 1 ~/src
+  MGIT_TOKEN=$(cat token) mgit clone --from repos.txt --update-mode pull ~/src`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if f.from != "" {
+				return maxArgs(1, "mgit clone --from FILE [DIR]")(cmd, args)
+			}
+			if len(args) == 0 {
+				return usagef("Usage: mgit clone SOURCE [DIR], or mgit clone --from FILE [DIR]", "clone: missing SOURCE (a git URL)")
+			}
+			return maxArgs(2, "mgit clone SOURCE [DIR]")(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.runClone(cmd.Context(), args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.from, "from", "", "read URLs from FILE, one per line ('-' for stdin is not supported)")
+	fl.IntVar(&f.depth, "depth", 0, "shallow clone with N commits (0: full history)")
+	fl.StringVar(&f.updateMode, "update-mode", string(engine.UpdateSkip), "when the destination exists: skip, pull or force")
+	fl.BoolVar(&f.discardLocalChanges, "discard-local-changes", false, "with --update-mode force, replace clones even if they hold local work")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show what would be cloned, change nothing")
+	fl.StringVar(&f.layout, "layout", string(workspace.LayoutHost), "destination layout: host (<DIR>/<host>/<path>) or flat (<DIR>/<name>)")
+	return cmd
+}
+
+func (c *cli) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of mgit",
+		Args:  maxArgs(0, "mgit version"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v := version()
+			var err error
+			if c.format == headless.FormatJSON {
+				err = json.NewEncoder(c.stdout).Encode(map[string]string{
+					"type": "version", "version": v, "go": runtime.Version(),
+					"os": runtime.GOOS, "arch": runtime.GOARCH,
+				})
+			} else {
+				_, err = fmt.Fprintf(c.stdout, "mgit %s (%s, %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			}
+			if err != nil {
+				return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+			}
+			return nil
+		},
+	}
+}
+
+func dirArg(args []string) string {
+	if len(args) == 0 {
+		return "."
+	}
+	return args[0]
+}

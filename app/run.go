@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/ui/headless"
+)
+
+// view is how a run is presented, beyond the global flags.
+type view struct {
+	statusTable bool
+	all         bool
+	failOnDirty bool
+}
+
+func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
+	jobs, paths, err := c.workspacePlan(ctx, dir, engine.OpStatus)
+	if err != nil {
+		return err
+	}
+	plan := engine.Plan{Jobs: jobs, Options: engine.Options{FetchBeforeStatus: f.fetch}}
+	return c.execute(ctx, plan, paths, view{statusTable: true, all: f.all, failOnDirty: f.failOnDirty})
+}
+
+func (c *cli) runWorkspace(ctx context.Context, dir string, op engine.Op, opt engine.Options) error {
+	jobs, paths, err := c.workspacePlan(ctx, dir, op)
+	if err != nil {
+		return err
+	}
+	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{})
+}
+
+func (c *cli) runClone(ctx context.Context, args []string, f *cloneFlags) error {
+	mode, err := parseUpdateMode(f.updateMode)
+	if err != nil {
+		return err
+	}
+	layout, err := parseLayout(f.layout)
+	if err != nil {
+		return err
+	}
+	if f.depth < 0 {
+		return usagef("Use --depth 1 or more for a shallow clone, 0 for full history.", "--depth %d: must not be negative", f.depth)
+	}
+	if f.discardLocalChanges && mode != engine.UpdateForce {
+		return usagef("Add --update-mode force, or drop --discard-local-changes.", "--discard-local-changes only applies with --update-mode force")
+	}
+	var urls []string
+	dir := "."
+	if f.from != "" {
+		if urls, err = readURLFile(f.from); err != nil {
+			return err
+		}
+		dir = dirArg(args)
+	} else {
+		urls = args[:1]
+		if len(args) > 1 {
+			dir = args[1]
+		}
+	}
+	if err := cloneRoot(dir, f.dryRun); err != nil {
+		return err
+	}
+	jobs, paths, err := clonePlan(dir, urls, layout)
+	if err != nil {
+		return err
+	}
+	plan := engine.Plan{Jobs: jobs, Options: engine.Options{
+		Depth:               f.depth,
+		UpdateMode:          mode,
+		DiscardLocalChanges: f.discardLocalChanges,
+		DryRun:              f.dryRun,
+	}}
+	return c.execute(ctx, plan, paths, view{})
+}
+
+// execute runs plan on a new engine and presents its events; the
+// presenter's result decides the exit code.
+func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]string, v view) error {
+	if ctx.Err() != nil {
+		return interrupted(nil)
+	}
+	backend, err := engine.SelectBackend(ctx, c.g.backend)
+	if err != nil {
+		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
+	}
+	if plan.Options.Rebase && backend.Name() == engine.BackendGoGit {
+		return usagef("Use --git-backend cli (needs git on PATH), or pull without --rebase.",
+			"pull --rebase: %s: the go-git backend cannot rebase", git.ErrUnsupported)
+	}
+	eng := engine.New(engine.Config{
+		Backend:            backend,
+		NetworkConcurrency: c.g.concurrency,
+		DiskConcurrency:    c.g.concurrency,
+		Timeout:            c.g.timeout,
+		StatusTimeout:      c.g.timeout,
+		Credentials:        credentialsFromEnv(c.getenv),
+		Logger:             c.log,
+	})
+	runID := eng.Submit(ctx, plan)
+	log := c.log.With().Str("run_id", runID).Logger()
+	log.Info().Str("backend", backend.Name()).Int("jobs", len(plan.Jobs)).
+		Bool("credentials", c.getenv(envToken) != "").Msg("run started")
+
+	res, perr := headless.Present(eng.Events(), c.stdout, headless.Options{
+		Format:      c.format,
+		RunID:       runID,
+		StatusTable: v.statusTable,
+		All:         v.all,
+		FailOnDirty: v.failOnDirty,
+		Decorate:    c.decorate(),
+		Paths:       paths,
+	})
+	// The run has finished (or the stream broke): Close returns once the
+	// engine has stopped everything it started.
+	eng.Close()
+	c.code = res.ExitCode
+	if perr != nil {
+		log.Error().Err(perr).Msg("writing output failed")
+		if errors.Is(perr, headless.ErrStreamClosed) || c.code == engine.ExitOK {
+			c.code = engine.ExitFailed
+		}
+		return &exitError{code: c.code, err: fmt.Errorf("output: %w", perr)}
+	}
+	return nil
+}

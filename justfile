@@ -1,0 +1,33 @@
+# mgit tasks. `just` is not packaged for Debian 12: `npm install -g rust-just`.
+
+module := "github.com/mgit-dev/mgit"
+version := `git describe --tags --always --dirty 2>/dev/null || echo dev`
+
+# List the recipes.
+default:
+    @just --list
+
+# Static binary ./mgit with the version stamped in.
+build:
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X {{module}}/app.buildVersion={{version}}" -o mgit .
+
+# Run mgit from source, e.g. `just run status --all ~/src`.
+run *args:
+    go run . {{args}}
+
+# The test suite, as in the README (needs a C compiler for -race).
+test:
+    go test -race ./...
+
+# gofmt check, go vet and staticcheck (installed by .ci/run).
+lint:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    unformatted="$(gofmt -l .)"
+    if [ -n "$unformatted" ]; then echo "gofmt needed:"; echo "$unformatted"; exit 1; fi
+    go vet ./...
+    PATH="$(go env GOPATH)/bin:$PATH" staticcheck ./...
+
+# Compare mgit with a plain `xargs -P8 git` loop (see scripts/bench.sh).
+bench *args:
+    scripts/bench.sh {{args}}

@@ -1,0 +1,23 @@
+// Command mgit runs git across many repositories at once. See README.md and
+// `mgit --help`; everything but signal handling lives in package app.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mgit-dev/mgit/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal cancels the run, restore the default handlers:
+	// a second Ctrl-C kills mgit at once instead of waiting for the engine.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	os.Exit(app.Main(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}

@@ -1,0 +1,209 @@
+package headless
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// The NDJSON shapes. Field names and "type" values are a public contract:
+// scripts depend on them. Fields may be added, never renamed or removed.
+
+type jsonHead struct {
+	SHA     string    `json:"sha"`
+	Subject string    `json:"subject"`
+	Author  string    `json:"author"`
+	Time    time.Time `json:"time"`
+}
+
+type jsonStatus struct {
+	Type         string    `json:"type"` // "status"
+	RunID        string    `json:"run_id"`
+	Repo         string    `json:"repo"`
+	Path         string    `json:"path"`
+	Branch       string    `json:"branch"`
+	Detached     bool      `json:"detached"`
+	Upstream     string    `json:"upstream"`
+	UpstreamGone bool      `json:"upstream_gone"`
+	NoCommits    bool      `json:"no_commits"`
+	Ahead        int       `json:"ahead"`
+	Behind       int       `json:"behind"`
+	Staged       int       `json:"staged"`
+	Unstaged     int       `json:"unstaged"`
+	Untracked    int       `json:"untracked"`
+	Conflicts    int       `json:"conflicts"`
+	Stash        int       `json:"stash"`
+	State        string    `json:"state"`
+	Head         *jsonHead `json:"head"`
+	Error        *string   `json:"error"`
+	ErrorKind    string    `json:"error_kind,omitempty"`
+}
+
+type jsonOp struct {
+	Type       string  `json:"type"` // "op"
+	RunID      string  `json:"run_id"`
+	OpID       string  `json:"op_id"`
+	Op         string  `json:"op"`
+	Repo       string  `json:"repo"`
+	Path       string  `json:"path"`
+	Result     string  `json:"result"`
+	DurationMS int64   `json:"duration_ms"`
+	Detail     string  `json:"detail"`
+	Attempts   int     `json:"attempts"`
+	Error      *string `json:"error"`
+	ErrorKind  string  `json:"error_kind,omitempty"`
+	Hint       string  `json:"hint,omitempty"`
+}
+
+type jsonSummary struct {
+	Type        string `json:"type"` // "summary"
+	RunID       string `json:"run_id"`
+	OK          int    `json:"ok"`
+	Failed      int    `json:"failed"`
+	Skipped     int    `json:"skipped"`
+	AuthFailed  int    `json:"auth_failed"`
+	Dirty       int    `json:"dirty"`
+	Interrupted bool   `json:"interrupted"`
+	DurationMS  int64  `json:"duration_ms"`
+	ExitCode    int    `json:"exit_code"`
+}
+
+// StateError is the "state" of a repository whose status could not be read.
+const StateError = "error"
+
+type jsonSink struct {
+	enc      *json.Encoder
+	firstErr error
+}
+
+func newJSONSink(w io.Writer) *jsonSink {
+	enc := json.NewEncoder(w)
+	// Keep <, > and & readable in commit subjects; nothing here is HTML.
+	enc.SetEscapeHTML(false)
+	return &jsonSink{enc: enc}
+}
+
+func (s *jsonSink) write(v any) {
+	if s.firstErr != nil {
+		return
+	}
+	// Encode writes one line per value: NDJSON.
+	s.firstErr = s.enc.Encode(v)
+}
+
+func (s *jsonSink) err() error { return s.firstErr }
+
+func (s *jsonSink) opFinished(ev engine.OpFinished, path string) {
+	if ev.Op == engine.OpStatus {
+		s.write(statusObject(ev, path))
+	}
+	o := jsonOp{
+		Type:       "op",
+		RunID:      ev.RunID,
+		OpID:       ev.OpID,
+		Op:         string(ev.Op),
+		Repo:       Sanitize(ev.RepoID),
+		Path:       Sanitize(path),
+		Result:     string(ev.Result.Outcome),
+		DurationMS: ev.Duration.Milliseconds(),
+		Detail:     Sanitize(ev.Result.Detail),
+		Attempts:   ev.Result.Attempts,
+	}
+	if ev.Err != nil {
+		msg := errorText(ev.Err)
+		o.Error = &msg
+		o.ErrorKind = ErrorKind(ev.Err)
+		o.Hint = git.Hint(ev.Err)
+	}
+	s.write(o)
+}
+
+func statusObject(ev engine.OpFinished, path string) jsonStatus {
+	o := jsonStatus{
+		Type:  "status",
+		RunID: ev.RunID,
+		Repo:  Sanitize(ev.RepoID),
+		Path:  Sanitize(path),
+		State: StateError,
+	}
+	if st := ev.Result.Status; st != nil {
+		o.Branch = Sanitize(st.Branch)
+		o.Detached = st.Detached
+		o.Upstream = Sanitize(st.Upstream)
+		o.UpstreamGone = st.UpstreamGone
+		o.NoCommits = st.NoCommits
+		o.Ahead, o.Behind = st.Ahead, st.Behind
+		o.Staged, o.Unstaged, o.Untracked, o.Conflicts = st.Staged, st.Unstaged, st.Untracked, st.Conflicts
+		o.Stash = st.Stash
+		o.State = st.State()
+		if !st.NoCommits && st.Head.SHA != "" {
+			o.Head = &jsonHead{
+				SHA:     Sanitize(st.Head.SHA),
+				Subject: Sanitize(st.Head.Subject),
+				Author:  Sanitize(st.Head.Author),
+				Time:    st.Head.Time,
+			}
+		}
+	}
+	if ev.Err != nil {
+		msg := errorText(ev.Err)
+		o.Error = &msg
+		o.ErrorKind = ErrorKind(ev.Err)
+	}
+	return o
+}
+
+func (s *jsonSink) runFinished(res Result, runID string) {
+	sum := res.Summary
+	s.write(jsonSummary{
+		Type:        "summary",
+		RunID:       runID,
+		OK:          sum.OK,
+		Failed:      sum.Failed,
+		Skipped:     sum.Skipped,
+		AuthFailed:  sum.AuthFailed,
+		Dirty:       res.Dirty,
+		Interrupted: sum.Interrupted,
+		DurationMS:  sum.Duration.Milliseconds(),
+		ExitCode:    res.ExitCode,
+	})
+}
+
+// ErrorKind names the classified cause of err for machine output: "auth",
+// "not-fast-forward", "no-upstream", "not-found", "network", "unsupported",
+// "local-changes", "not-a-repository", "destination-exists", "interrupted",
+// "timeout", or "" when unclassified.
+func ErrorKind(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, git.ErrAuth):
+		return "auth"
+	case errors.Is(err, git.ErrNotFastForward):
+		return "not-fast-forward"
+	case errors.Is(err, git.ErrNoUpstream):
+		return "no-upstream"
+	case errors.Is(err, git.ErrRepoNotFound):
+		return "not-found"
+	case errors.Is(err, git.ErrUnsupported):
+		return "unsupported"
+	case errors.Is(err, git.ErrLocalChanges):
+		return "local-changes"
+	case errors.Is(err, git.ErrNotRepository):
+		return "not-a-repository"
+	case errors.Is(err, git.ErrDestExists):
+		return "destination-exists"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, git.ErrNetwork):
+		return "network"
+	}
+	return ""
+}
