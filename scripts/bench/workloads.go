@@ -20,8 +20,11 @@ func (b *bench) makeSeed(dir string, files int) error {
 			return err
 		}
 	}
-	return b.sh("", fmt.Sprintf("cd %q && git init -q && git add -A && git commit -qm 'initial import' && "+
-		"echo more >> d000/f0000.txt && git commit -qam 'second commit'", dir))
+	// Automatic gc would pack objects in the background while the seed is
+	// being copied; pack synchronously instead, as real clones are packed.
+	return b.sh("", fmt.Sprintf("cd %q && git init -q && git config gc.auto 0 && git add -A && "+
+		"git commit -qm 'initial import' && echo more >> d000/f0000.txt && git commit -qam 'second commit' && "+
+		"git gc -q && git config --unset gc.auto", dir))
 }
 
 // copies clones a template directory n times as <dst>/<prefix>NNNN with cp,

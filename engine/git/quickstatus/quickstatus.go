@@ -28,8 +28,12 @@ func slow(format string, args ...any) error {
 type settings struct {
 	fileMode   bool
 	trustCtime bool
-	branches   map[string]upstreamCfg
-	remotes    map[string][]string // remote name → fetch refspecs
+	// filters is true when content conversion is configured (autocrlf,
+	// eol, filter drivers, attributes), so work-tree bytes may differ
+	// from blobs.
+	filters  bool
+	branches map[string]upstreamCfg
+	remotes  map[string][]string // remote name → fetch refspecs
 }
 
 type upstreamCfg struct{ remote, merge string }
@@ -122,11 +126,15 @@ func readConfig(gitDir string) (settings, error) {
 	}
 	for _, sec := range c.Sections {
 		switch strings.ToLower(sec.Name) {
+		case "filter":
+			s.filters = true
 		case "include", "includeif", "extensions":
 			return s, slow("config has [%s]", sec.Name)
 		case "core":
 			for _, o := range sec.Options {
 				switch strings.ToLower(o.Key) {
+				case "autocrlf", "eol", "attributesfile":
+					s.filters = true
 				case "filemode":
 					s.fileMode = isTrue(o.Value)
 				case "trustctime":
@@ -227,7 +235,11 @@ func upstream(gitDir string, cfg settings, st *git.Status, headSHA string) error
 		return err
 	}
 	if sha != headSHA {
-		return slow("HEAD and upstream differ")
+		if _, err := os.Stat(filepath.Join(gitDir, "shallow")); err == nil {
+			return slow("shallow repository")
+		}
+		st.Ahead, st.Behind, err = aheadBehind(gitDir, headSHA, sha)
+		return err
 	}
 	return nil
 }

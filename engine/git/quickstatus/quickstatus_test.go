@@ -2,6 +2,7 @@ package quickstatus
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,8 +92,8 @@ func agree(t *testing.T, dir string) {
 				t.Errorf("upstream %q, git says %q", st.Upstream, got)
 			}
 		case strings.HasPrefix(line, "# branch.ab "):
-			if line != "# branch.ab +0 -0" {
-				t.Errorf("fast path answered but git says %s", line)
+			if want := fmt.Sprintf("# branch.ab +%d -%d", st.Ahead, st.Behind); line != want {
+				t.Errorf("fast path says %q, git says %q", want, line)
 			}
 		case strings.HasPrefix(line, "# stash "):
 			stash, _ = strconv.Atoi(strings.TrimPrefix(line, "# stash "))
@@ -163,17 +164,6 @@ func TestNotTriviallyClean(t *testing.T) {
 			if err := os.Chmod(filepath.Join(clone, "README.md"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-		},
-		"ahead": func(t *testing.T, _, _, clone string) {
-			write(t, clone, "src/b.txt", "ahead\n")
-			run(t, clone, "commit", "-qam", "local")
-			run(t, clone, "status", "--porcelain")
-		},
-		"behind": func(t *testing.T, _, seed, clone string) {
-			write(t, seed, "src/b.txt", "upstream\n")
-			run(t, seed, "commit", "-qam", "upstream")
-			run(t, seed, "push", "-q")
-			run(t, clone, "fetch", "-q")
 		},
 		"no commits yet": func(t *testing.T, _, _, clone string) {
 			run(t, clone, "checkout", "-q", "--orphan", "fresh")
@@ -280,4 +270,109 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// racy makes every entry racily clean: the index is given the same mtime as
+// the files, as when both are written within one tick of the kernel clock.
+func racy(t *testing.T, clone string, files ...string) {
+	t.Helper()
+	fi, err := os.Stat(filepath.Join(clone, files[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := os.Chtimes(filepath.Join(clone, f), fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(filepath.Join(clone, ".git", "index"), fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRacilyCleanComparesContent(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	// Setting times changes ctime, so the test can only make entries
+	// racy with ctime not trusted.
+	run(t, clone, "config", "core.trustctime", "false")
+	// Unchanged content: hashing proves it clean.
+	racy(t, clone, "README.md")
+	agree(t, clone)
+
+	// Same size, same mtime: only the content can tell, and it must say
+	// "modified".
+	p := filepath.Join(clone, "README.md")
+	fi, _ := os.Stat(p)
+	if err := os.WriteFile(p, []byte("HELLO AGAIN\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	racy(t, clone, "README.md")
+	wantSlow(t, clone)
+}
+
+func TestRacyWithFiltersAsksGit(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "config", "core.autocrlf", "input")
+	racy(t, clone, "README.md")
+	wantSlow(t, clone)
+}
+
+func TestAheadBehindInProcess(t *testing.T) {
+	isolate(t)
+	_, seed, clone := upstreamAndClone(t)
+	commit := func(dir, body string) {
+		write(t, dir, "src/b.txt", body)
+		run(t, dir, "commit", "-qam", body)
+	}
+	// Behind 2 after a fetch.
+	commit(seed, "up1\n")
+	commit(seed, "up2\n")
+	run(t, seed, "push", "-q")
+	run(t, clone, "fetch", "-q")
+	agree(t, clone)
+	if st, _ := Read(clone); st.Behind != 2 || st.Ahead != 0 {
+		t.Fatalf("behind: %+v", st)
+	}
+	// Diverged: one local commit on the old base, with a merge of a side
+	// branch so the walk meets more than a line.
+	run(t, clone, "checkout", "-q", "-b", "side")
+	write(t, clone, "side.txt", "side\n")
+	run(t, clone, "add", "side.txt")
+	run(t, clone, "commit", "-qm", "side")
+	run(t, clone, "checkout", "-q", "main")
+	write(t, clone, "local.txt", "local\n")
+	run(t, clone, "add", "local.txt")
+	run(t, clone, "commit", "-qm", "local")
+	run(t, clone, "merge", "-q", "--no-edit", "side")
+	run(t, clone, "status", "--porcelain")
+	agree(t, clone)
+	if st, _ := Read(clone); st.Ahead != 3 || st.Behind != 2 {
+		t.Fatalf("diverged: %+v", st)
+	}
+	// Fast-forwarded past upstream: ahead only.
+	run(t, clone, "reset", "-q", "--hard", "origin/main")
+	commit(clone, "mine\n")
+	run(t, clone, "status", "--porcelain")
+	agree(t, clone)
+	if st, _ := Read(clone); st.Ahead != 1 || st.Behind != 0 {
+		t.Fatalf("ahead: %+v", st)
+	}
+}
+
+func TestShallowBehindAsksGit(t *testing.T) {
+	isolate(t)
+	bare, seed, _ := upstreamAndClone(t)
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	run(t, "", "clone", "-q", "--depth=1", "file://"+bare, shallow)
+	write(t, seed, "src/b.txt", "upstream\n")
+	run(t, seed, "commit", "-qam", "upstream")
+	run(t, seed, "push", "-q")
+	run(t, shallow, "fetch", "-q")
+	run(t, shallow, "status", "--porcelain")
+	wantSlow(t, shallow)
 }

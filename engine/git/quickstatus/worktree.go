@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
@@ -21,18 +22,25 @@ type walker struct {
 	dirs     map[string]bool         // directories holding tracked paths
 	seen     int
 	patterns []gitignore.Pattern
+	// racyBudget bounds the bytes hashed for racily clean entries; past
+	// it git is cheaper.
+	racyBudget int64
 }
 
 // checkWorkTree returns nil when every tracked file is unchanged by its stat
 // data and no path exists that git would call untracked.
 func checkWorkTree(root, gitDir string, idx *index.Index, idxMtime time.Time, cfg settings) error {
 	w := &walker{root: root, cfg: cfg, idxMtime: idxMtime,
-		files: make(map[string]*index.Entry, len(idx.Entries)), dirs: map[string]bool{"": true}}
+		files: make(map[string]*index.Entry, len(idx.Entries)), dirs: map[string]bool{"": true},
+		racyBudget: 4 << 20}
 	for _, e := range idx.Entries {
 		if e.Mode == filemode.Submodule {
 			return slow("submodule %s", e.Name)
 		}
 		w.files[e.Name] = e
+		if e.Name == ".gitattributes" || strings.HasSuffix(e.Name, "/.gitattributes") {
+			w.cfg.filters = true
+		}
 		for d := e.Name; ; {
 			i := strings.LastIndexByte(d, '/')
 			if i < 0 {
@@ -44,6 +52,9 @@ func checkWorkTree(root, gitDir string, idx *index.Index, idxMtime time.Time, cf
 			}
 			w.dirs[d] = true
 		}
+	}
+	if _, err := os.Stat(filepath.Join(gitDir, "info", "attributes")); err == nil {
+		w.cfg.filters = true
 	}
 	if b, err := os.ReadFile(filepath.Join(gitDir, "info", "exclude")); err == nil {
 		w.patterns = appendPatterns(w.patterns, b, nil)
@@ -156,8 +167,34 @@ func (w *walker) compare(p string, e *index.Entry) error {
 	if uint32(fi.Size()) != e.Size || e.ModifiedAt.IsZero() || !fi.ModTime().Equal(e.ModifiedAt) {
 		return slow("%s modified", p)
 	}
+	if err := sameInodeAndCtime(fi, e, w.cfg.trustCtime, p); err != nil {
+		return err
+	}
 	if !fi.ModTime().Before(w.idxMtime) {
+		// Racily clean: the file may have changed in the same clock tick
+		// the index was written (file times are only as fine as the
+		// kernel's coarse clock), so stat data proves nothing. Git then
+		// compares contents; so do we, for small files.
+		return w.sameContent(p, e, fi)
+	}
+	return nil
+}
+
+// sameContent hashes a racily clean file as a git blob and compares it with
+// the index. Content filters (autocrlf, eol, .gitattributes) would make the
+// work-tree bytes differ from the blob legitimately, so with any of them
+// configured the question goes to git.
+func (w *walker) sameContent(p string, e *index.Entry, fi os.FileInfo) error {
+	if w.cfg.filters || !fi.Mode().IsRegular() || fi.Size() > w.racyBudget {
 		return slow("%s is racily clean", p)
 	}
-	return sameInodeAndCtime(fi, e, w.cfg.trustCtime, p)
+	b, err := os.ReadFile(filepath.Join(w.root, filepath.FromSlash(p)))
+	if err != nil || int64(len(b)) != fi.Size() {
+		return slow("%s changed while reading", p)
+	}
+	w.racyBudget -= int64(len(b))
+	if plumbing.ComputeHash(plumbing.BlobObject, b) != e.Hash {
+		return slow("%s modified", p)
+	}
+	return nil
 }
