@@ -26,9 +26,10 @@ type Repo struct {
 	Host string
 	// Org is the organisation, user, workspace or top-level group.
 	Org string
-	// Project is the Azure DevOps project, the Bitbucket Data Center
-	// project key, or the GitLab subgroup path below Org ("a/b" for nested
-	// subgroups); empty for two-level providers.
+	// Project is the Azure DevOps project or the GitLab subgroup path below
+	// Org ("a/b" for nested subgroups); empty for two-level providers
+	// (GitHub, Gitea, Bitbucket — for Bitbucket Data Center the project key
+	// is the Org).
 	Project string
 	// Name is the repository slug, never the display name.
 	Name string
@@ -54,6 +55,10 @@ type Identity struct {
 	// Scopes the token carries, when the provider says (GitHub classic
 	// tokens: X-OAuth-Scopes); nil when unknown.
 	Scopes []string
+	// Warning explains a limitation the credential works with but the
+	// user probably did not intend (e.g. a GitHub classic token without
+	// the repo scope sees no private repositories); empty when none.
+	Warning string
 }
 
 // Provider lists repositories of one configured account on one service.
@@ -99,6 +104,13 @@ type Config struct {
 	MaxWait time.Duration
 	// UserAgent is sent with every request ("mgit/<version>").
 	UserAgent string
+	// Timeout bounds one HTTP request attempt, body included (default
+	// 30s).
+	Timeout time.Duration
+	// Observe, when set, is told about every HTTP exchange (metrics and
+	// logs attach here). It must be cheap, must not block and is called
+	// from whichever goroutine made the request.
+	Observe func(RequestInfo)
 }
 
 // Cache is the discovery cache: response bodies by request URL, with the

@@ -1,8 +1,118 @@
 package provider
 
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
 // Query selects repositories by org/project/repo shell globs (*, ?, [...]),
 // case-insensitively; a segment without glob characters matches exactly.
 // Empty segments match everything.
+//
+// Two-level providers (GitHub, Bitbucket Cloud, Gitea) have no project:
+// "org/repo" and "org/*/repo" select the same repositories there, while on
+// a three-level provider "org/repo" matches repo in every project.
+//
+// GitLab subgroups: a repository's Project is its whole subgroup path below
+// Org ("a/b"), and the query's project segment is matched against that
+// whole path with '*' and '?' allowed to cross '/'. So "grp/*/api" finds
+// api in every subgroup at any depth, "grp/team*/api" in team and all its
+// descendants (and in "teamx"), "grp/team/api" only directly in team. A
+// query has at most three segments, so a literal nested path is written
+// with '?' for the slash ("grp/team?infra/api").
 type Query struct {
 	Org, Project, Repo string
+}
+
+// ParseQuery parses "org", "org/repo" or "org/project/repo". A trailing
+// '/' and spaces around segments are ignored; empty segments elsewhere, more than three segments and
+// malformed globs are errors.
+func ParseQuery(s string) (Query, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Query{}, fmt.Errorf("parse query: empty (want org, org/repo or org/project/repo)")
+	}
+	trimmed := strings.TrimSuffix(s, "/")
+	segs := strings.Split(trimmed, "/")
+	if len(segs) > 3 {
+		return Query{}, fmt.Errorf("parse query %q: %d segments, at most 3 (org/project/repo)", s, len(segs))
+	}
+	for i, seg := range segs {
+		seg = strings.TrimSpace(seg)
+		segs[i] = seg
+		if seg == "" {
+			return Query{}, fmt.Errorf("parse query %q: segment %d is empty", s, i+1)
+		}
+		if _, err := path.Match(strings.ToLower(seg), ""); err != nil {
+			return Query{}, fmt.Errorf("parse query %q: segment %q: bad glob: %w", s, seg, err)
+		}
+	}
+	var q Query
+	switch len(segs) {
+	case 1:
+		q.Org = segs[0]
+	case 2:
+		q.Org, q.Repo = segs[0], segs[1]
+	case 3:
+		q.Org, q.Project, q.Repo = segs[0], segs[1], segs[2]
+	}
+	return q, nil
+}
+
+// String is the query in the form ParseQuery reads.
+func (q Query) String() string {
+	switch {
+	case q.Project == "" && q.Repo == "":
+		return q.Org
+	case q.Project == "":
+		return orStar(q.Org) + "/" + q.Repo
+	case q.Repo == "":
+		return orStar(q.Org) + "/" + q.Project + "/*"
+	default:
+		return orStar(q.Org) + "/" + q.Project + "/" + q.Repo
+	}
+}
+
+func orStar(s string) string {
+	if s == "" {
+		return "*"
+	}
+	return s
+}
+
+// Match reports whether r is selected by q.
+func (q Query) Match(r Repo) bool {
+	if !matchSegment(q.Org, r.Org) || !matchSegment(q.Repo, r.Name) {
+		return false
+	}
+	if r.Project == "" {
+		return q.Project == "" || q.Project == "*"
+	}
+	// '/' → a byte path.Match does not treat specially, so '*' and '?'
+	// cross subgroup boundaries (see the Query comment).
+	return matchSegment(q.Project, strings.ReplaceAll(r.Project, "/", "\x1f"))
+}
+
+// OrgIsLiteral reports whether the org segment names one organisation (no
+// glob), so a provider can ask for that org's repositories directly.
+func (q Query) OrgIsLiteral() bool { return q.Org != "" && !hasGlob(q.Org) }
+
+// ProjectIsLiteral is OrgIsLiteral for the project segment.
+func (q Query) ProjectIsLiteral() bool { return q.Project != "" && !hasGlob(q.Project) }
+
+func hasGlob(s string) bool { return strings.ContainsAny(s, `*?[\`) }
+
+// matchSegment matches one segment case-insensitively; an empty pattern
+// matches everything and a pattern without glob characters must be equal.
+func matchSegment(pattern, name string) bool {
+	if pattern == "" {
+		return true
+	}
+	p, n := strings.ToLower(pattern), strings.ToLower(name)
+	if !hasGlob(p) {
+		return p == n
+	}
+	ok, err := path.Match(p, n)
+	return err == nil && ok
 }
