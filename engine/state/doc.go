@@ -1,0 +1,14 @@
+// Package state is mgit's on-disk cache of what it last knew, under
+// $XDG_CACHE_HOME/mgit (or ~/.cache/mgit):
+//
+//   - Store keeps, per workspace root, the last status and the last
+//     operation's result of every repository, so the dashboard can paint at
+//     once and refresh in the background;
+//   - Listings implements provider.Cache: provider listing bodies with the
+//     ETag that makes the next request conditional.
+//
+// Everything here is a cache: files are written atomically (temporary file
+// and rename, 0600 in a 0700 directory), and a file that is corrupt or of
+// another version is discarded with a warning, never a fatal error. It
+// holds no credentials. It imports nothing of the presenters.
+package state

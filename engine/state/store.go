@@ -1,0 +1,131 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// Version is the format of the files Store writes. A file of another
+// version is discarded, not migrated: it is only a cache.
+const Version = 1
+
+// Entry is what is known of one repository.
+type Entry struct {
+	// Status is the last status read, nil when none was.
+	Status *git.Status `json:"status,omitempty"`
+	// Checked is when Status was read.
+	Checked time.Time `json:"checked,omitzero"`
+	// Last is the last operation's result, nil when none ran.
+	Last *OpResult `json:"last,omitempty"`
+}
+
+// OpResult is a finished operation as the presenters show it. The error is
+// kept as text with its classified cause and hint, because an error value
+// does not survive a round trip through a file.
+type OpResult struct {
+	Op       string        `json:"op"`
+	Outcome  string        `json:"outcome"`
+	Detail   string        `json:"detail,omitempty"`
+	Error    string        `json:"error,omitempty"`
+	Cause    string        `json:"cause,omitempty"`
+	Hint     string        `json:"hint,omitempty"`
+	Duration time.Duration `json:"duration"`
+	Finished time.Time     `json:"finished"`
+	Attempts int           `json:"attempts,omitempty"`
+}
+
+// file is the on-disk form of one workspace's entries.
+type file struct {
+	Version int              `json:"version"`
+	Root    string           `json:"root"`
+	Saved   time.Time        `json:"saved"`
+	Repos   map[string]Entry `json:"repos"`
+}
+
+// Store reads and writes the last known state of workspaces. It is safe
+// for concurrent use as far as the file system is: every Save replaces the
+// whole file atomically, so the last writer wins.
+type Store struct {
+	dir string
+	log zerolog.Logger
+}
+
+// Open returns a store keeping its files under dir (see DefaultDir). It
+// touches nothing until Load or Save.
+func Open(dir string, log zerolog.Logger) *Store {
+	return &Store{dir: dir, log: log}
+}
+
+// path is the file of one workspace root, keyed by its cleaned absolute
+// path so that "." and the full path share a cache.
+func (s *Store) path(root string) (string, string) {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	root = filepath.Clean(root)
+	return root, filepath.Join(s.dir, "workspaces", hashName(root))
+}
+
+// Load returns the entries saved for root, keyed by repository ID. A
+// missing file is an empty result; an unreadable, corrupt or
+// version-mismatched one is logged as a warning and also empty — a cache
+// never stops mgit.
+func (s *Store) Load(root string) map[string]Entry {
+	root, p := s.path(root)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]Entry{}
+	}
+	if err != nil {
+		s.log.Warn().Err(err).Str("file", p).Msg("state cache unreadable, ignored")
+		return map[string]Entry{}
+	}
+	var f file
+	switch err := json.Unmarshal(data, &f); {
+	case err != nil:
+		s.log.Warn().Err(err).Str("file", p).Msg("state cache corrupt, discarded")
+		s.discard(p)
+		return map[string]Entry{}
+	case f.Version != Version:
+		s.log.Warn().Int("version", f.Version).Int("want", Version).Str("file", p).
+			Msg("state cache of another version, discarded")
+		s.discard(p)
+		return map[string]Entry{}
+	case f.Root != root:
+		s.log.Warn().Str("root", f.Root).Str("want", root).Str("file", p).
+			Msg("state cache of another workspace, ignored")
+		return map[string]Entry{}
+	}
+	if f.Repos == nil {
+		f.Repos = map[string]Entry{}
+	}
+	return f.Repos
+}
+
+func (s *Store) discard(p string) {
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.log.Warn().Err(err).Str("file", p).Msg("remove discarded state cache")
+	}
+}
+
+// Save replaces the entries of root.
+func (s *Store) Save(root string, repos map[string]Entry) error {
+	root, p := s.path(root)
+	data, err := json.Marshal(file{Version: Version, Root: root, Saved: time.Now().UTC(), Repos: repos})
+	if err != nil {
+		return fmt.Errorf("save state of %s: %w", root, err)
+	}
+	if err := writeAtomic(p, data); err != nil {
+		return fmt.Errorf("save state of %s: %w", root, err)
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+// Package header is the dashboard's top line: the workspace, the counts
+// of repositories by state, and the live throughput of finished
+// operations.
+package header
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/styles"
+	"github.com/mgit-dev/mgit/ui/termtext"
+)
+
+// window is how far back throughput looks.
+const window = 5 * time.Second
+
+// Model remembers when recent operations finished.
+type Model struct {
+	root     string
+	finished []time.Time // ascending, within window of the newest
+}
+
+// New returns a header for the workspace at root (already shortened for
+// display, e.g. with ~ for the home directory).
+func New(root string) Model { return Model{root: termtext.Sanitize(root)} }
+
+// Observe records finished operations.
+func (m *Model) Observe(ev engine.Event) {
+	f, ok := ev.(engine.OpFinished)
+	if !ok {
+		return
+	}
+	m.finished = append(m.finished, f.Time)
+	cut := f.Time.Add(-window)
+	i := 0
+	for i < len(m.finished) && m.finished[i].Before(cut) {
+		i++
+	}
+	m.finished = m.finished[i:]
+}
+
+// Rate is operations finished per second over the last window before now.
+func (m Model) Rate(now time.Time) float64 {
+	n := 0
+	for _, t := range m.finished {
+		if now.Sub(t) <= window {
+			n++
+		}
+	}
+	return float64(n) / window.Seconds()
+}
+
+// View renders the header line, at most width cells.
+func (m Model) View(st repotable.Stats, spin string, now time.Time, width int, s *styles.Styles) string {
+	left := s.Title.Render("mgit") + " " + s.Muted.Render(termtext.FitLeft(m.root, min(termtext.Width(m.root), max(width/4, 10))))
+	var parts []string
+	add := func(n int, label string, style func(...string) string) {
+		if n > 0 {
+			parts = append(parts, style(strconv.Itoa(n))+" "+label)
+		}
+	}
+	repos := strconv.Itoa(st.Total) + " repos"
+	if st.Shown != st.Total {
+		repos = strconv.Itoa(st.Shown) + "/" + repos
+	}
+	parts = append(parts, s.Header.Count.Render(repos))
+	add(st.Selected, "selected", s.Header.Count.Render)
+	add(st.Dirty, "dirty", s.Header.Warn.Render)
+	add(st.Behind, "behind", s.Header.Warn.Render)
+	add(st.Ahead, "ahead", s.Header.Count.Render)
+	add(st.NotCloned, "not cloned", s.Header.Count.Render)
+	add(st.Failed, "failed", s.Header.Bad.Render)
+	line := left + "  " + strings.Join(parts, " · ")
+	if st.Busy > 0 {
+		line += "  " + s.Table.Busy.Render(spin) + " " + strconv.Itoa(st.Busy) + " busy"
+		if r := m.Rate(now); r > 0 {
+			line += " · " + strconv.FormatFloat(r, 'f', 1, 64) + "/s"
+		}
+	}
+	return fitStyled(line, width)
+}

@@ -1,0 +1,176 @@
+package repotable
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/ui/termtext"
+)
+
+// Row is one repository.
+type Row struct {
+	ID   string // workspace-relative, slash-separated
+	Path string // work tree, or clone destination when not cloned
+	URL  string // clone URL of an upstream-only repository
+
+	Cloned         bool
+	Archived, Fork bool // from the provider, when known
+
+	Status  *git.Status // last known, sanitized; nil when never read
+	Checked time.Time
+	Last    *state.OpResult // last operation worth remembering; sanitized
+
+	// Live work: Active counts queued and running operations.
+	Active   int
+	Running  bool
+	Op       engine.Op
+	Attempt  int
+	Progress git.Progress
+}
+
+// Busy reports whether an operation is queued or running.
+func (r *Row) Busy() bool { return r.Active > 0 }
+
+// Failed reports whether the last operation failed.
+func (r *Row) Failed() bool { return r.Last != nil && r.Last.Outcome == string(engine.OutcomeFailed) }
+
+// State is the row's one-word state for filtering and sorting.
+func (r *Row) State() string {
+	switch {
+	case !r.Cloned:
+		return "not-cloned"
+	case r.Status == nil:
+		return "unknown"
+	}
+	return r.Status.State()
+}
+
+// Entry is the row as the state cache keeps it.
+func (r *Row) Entry() state.Entry {
+	return state.Entry{Status: r.Status, Checked: r.Checked, Last: r.Last}
+}
+
+// FromEntry fills the row from the state cache.
+func (r *Row) FromEntry(e state.Entry) {
+	if e.Status != nil {
+		r.Status = sanitizeStatus(*e.Status)
+		r.Checked = e.Checked
+	}
+	if e.Last != nil {
+		l := *e.Last
+		l.Op, l.Outcome = termtext.Sanitize(l.Op), termtext.Sanitize(l.Outcome)
+		l.Detail, l.Error = termtext.Sanitize(l.Detail), termtext.Sanitize(l.Error)
+		l.Cause, l.Hint = termtext.Sanitize(l.Cause), termtext.Sanitize(l.Hint)
+		r.Last = &l
+	}
+}
+
+func sanitizeStatus(st git.Status) *git.Status {
+	st.Branch = termtext.Sanitize(st.Branch)
+	st.Upstream = termtext.Sanitize(st.Upstream)
+	st.Head.SHA = termtext.Sanitize(st.Head.SHA)
+	st.Head.Subject = termtext.Sanitize(st.Head.Subject)
+	st.Head.Author = termtext.Sanitize(st.Head.Author)
+	return &st
+}
+
+// apply changes the row for one of its events.
+func (r *Row) apply(ev engine.Event) {
+	switch ev := ev.(type) {
+	case engine.OpQueued:
+		r.Active++
+		if !r.Running {
+			r.Op = ev.Op
+		}
+	case engine.OpStarted:
+		r.Running, r.Op, r.Attempt, r.Progress = true, ev.Op, ev.Attempt, git.Progress{}
+	case engine.OpProgress:
+		p := ev.Progress
+		p.Phase = termtext.Sanitize(p.Phase)
+		r.Progress = p
+	case engine.OpFinished:
+		r.Active = max(r.Active-1, 0)
+		r.Running, r.Progress = false, git.Progress{}
+		r.finish(ev)
+	}
+}
+
+func (r *Row) finish(ev engine.OpFinished) {
+	if st := ev.Result.Status; st != nil {
+		r.Status, r.Checked = sanitizeStatus(*st), ev.Time
+		r.Cloned = true
+	}
+	if ev.Op == engine.OpClone && ev.Result.Outcome == engine.OutcomeOK {
+		r.Cloned = true
+	}
+	// A successful status check does not hide the result of the last
+	// fetch, pull or clone: the failure the user has to act on (and that
+	// "retry failed" retries) stays until a network operation replaces it.
+	if ev.Op == engine.OpStatus && ev.Err == nil && r.Last != nil && r.Last.Op != string(engine.OpStatus) {
+		return
+	}
+	res := &state.OpResult{
+		Op: string(ev.Op), Outcome: string(ev.Result.Outcome),
+		Detail: termtext.Sanitize(ev.Result.Detail), Duration: ev.Duration,
+		Finished: ev.Time, Attempts: ev.Result.Attempts,
+	}
+	if ev.Err != nil {
+		res.Error = termtext.Sanitize(ev.Err.Error())
+		res.Cause = Cause(ev.Err)
+		res.Hint = git.Hint(ev.Err)
+	}
+	r.Last = res
+}
+
+// causes are the classified failures, most specific first.
+var causes = []error{
+	git.ErrAuth, git.ErrRepoNotFound, git.ErrNotFastForward, git.ErrNoUpstream,
+	git.ErrLocalChanges, git.ErrDestExists, git.ErrNotRepository, git.ErrUnsupported,
+	git.ErrNetwork,
+}
+
+// Cause names the classified cause of err ("authentication required",
+// "cancelled", …), or "" when it is unclassified.
+func Cause(err error) string {
+	for _, c := range causes {
+		if errors.Is(err, c) {
+			return c.Error()
+		}
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	}
+	return ""
+}
+
+// shortCause is the cause in a few letters for the table cell.
+func shortCause(c string) string {
+	switch c {
+	case "":
+		return "error"
+	case "authentication required":
+		return "auth"
+	case "repository not found":
+		return "not found"
+	case "not fast-forward":
+		return "diverged"
+	case "local changes":
+		return "changes"
+	case "destination exists":
+		return "exists"
+	case "not a git repository":
+		return "not repo"
+	}
+	if i := strings.IndexByte(c, ' '); i > 0 {
+		return c[:i]
+	}
+	return c
+}

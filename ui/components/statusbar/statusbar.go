@@ -1,0 +1,59 @@
+// Package statusbar is the dashboard's bottom: one line for the latest
+// message or error, one line of short help from the keymap.
+package statusbar
+
+import (
+	"charm.land/bubbles/v2/help"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mgit-dev/mgit/ui/keys"
+	"github.com/mgit-dev/mgit/ui/styles"
+	"github.com/mgit-dev/mgit/ui/termtext"
+)
+
+// Model holds the current message.
+type Model struct {
+	msg   string
+	isErr bool
+	help  help.Model
+}
+
+// New returns an empty status bar.
+func New(s *styles.Styles) Model {
+	h := help.New()
+	h.Styles = s.Help
+	return Model{help: h}
+}
+
+// SetStyles switches the look.
+func (m *Model) SetStyles(s *styles.Styles) { m.help.Styles = s.Help }
+
+// Info and Error set the message; text is sanitized here because messages
+// often quote repository names and errors.
+func (m *Model) Info(text string)  { m.msg, m.isErr = termtext.Sanitize(text), false }
+func (m *Model) Error(text string) { m.msg, m.isErr = termtext.Sanitize(text), true }
+
+// Message returns the current message and whether it is an error.
+func (m Model) Message() (string, bool) { return m.msg, m.isErr }
+
+// View renders the two lines at width.
+func (m Model) View(width int, k keys.Map, s *styles.Styles) string {
+	st := s.Status.Info
+	if m.isErr {
+		st = s.Status.Error
+	}
+	m.help.SetWidth(width)
+	return st.Render(termtext.Fit(m.msg, width)) + "\n" + ansi.Truncate(m.help.ShortHelpView(k.ShortHelp()), width, "…")
+}
+
+// FullHelp renders the `?` view.
+func (m Model) FullHelp(width int, k keys.Map) string {
+	m.help.SetWidth(width)
+	groups := k.FullHelp()
+	if width >= 100 {
+		return m.help.FullHelpView(groups)
+	}
+	// Narrow terminals get the columns in two bands instead of losing some.
+	half := (len(groups) + 1) / 2
+	return m.help.FullHelpView(groups[:half]) + "\n\n" + m.help.FullHelpView(groups[half:])
+}

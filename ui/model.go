@@ -1,0 +1,314 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/ui/components/confirm"
+	"github.com/mgit-dev/mgit/ui/components/detail"
+	"github.com/mgit-dev/mgit/ui/components/filter"
+	"github.com/mgit-dev/mgit/ui/components/header"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/components/statusbar"
+	"github.com/mgit-dev/mgit/ui/keys"
+	"github.com/mgit-dev/mgit/ui/styles"
+)
+
+// mode is what fills the body of the screen.
+type mode int
+
+const (
+	modeTable mode = iota
+	modeDetail
+	modeHelp
+)
+
+// startMsg starts the background refresh after the first paint.
+type startMsg struct{}
+
+// quitIntent is the confirm dialog's intent for "quit while busy".
+type quitIntent struct{}
+
+// cloneIntent is the confirm dialog's intent for cloning many.
+type cloneIntent struct{ ids []string }
+
+// runInfo is a run the dashboard submitted and has not seen finish.
+type runInfo struct {
+	op    engine.Op
+	repos int
+}
+
+// model is the root: it routes keys and events to the components and
+// turns actions into plans.
+type model struct {
+	deps    deps
+	keys    keys.Map
+	styles  *styles.Styles
+	noColor bool
+
+	table   repotable.Model
+	header  header.Model
+	status  statusbar.Model
+	filter  filter.Model
+	confirm confirm.Model
+	spinner spinner.Model
+
+	mode          mode
+	width, height int
+	spinning      bool
+	runs          map[string]runInfo
+	submitted     []string // every run ID, for the wait on exit
+	interrupted   bool
+	log           zerolog.Logger
+}
+
+// deps are the model's ties to the outside, replaceable in tests.
+type deps struct {
+	ctx     context.Context // the runs' context; cancelled on interrupt
+	cancel  context.CancelFunc
+	submit  func(ctx context.Context, plan engine.Plan) string
+	pump    *pump
+	stop    <-chan struct{}
+	now     func() time.Time
+	refresh bool // submit a status run at start
+}
+
+func (m model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.deps.pump != nil {
+		cmds = append(cmds, m.deps.pump.waitCmd(m.deps.stop))
+	}
+	if m.deps.refresh {
+		cmds = append(cmds, func() tea.Msg { return startMsg{} })
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+	case tea.BackgroundColorMsg:
+		m.setStyles(styles.New(msg.IsDark(), m.noColor))
+	case startMsg:
+		m.refreshAll()
+		return m, m.spin()
+	case eventsMsg:
+		m.applyEvents(msg)
+		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin())
+	case eventsClosedMsg:
+		m.status.Error("the engine stopped")
+	case spinner.TickMsg:
+		if m.table.Stats().Busy == 0 {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case tea.MouseWheelMsg:
+		if m.mode == modeTable {
+			switch msg.Button {
+			case tea.MouseWheelUp:
+				m.table.Move(-3)
+			case tea.MouseWheelDown:
+				m.table.Move(3)
+			}
+		}
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+// spin starts the spinner when rows are busy and it is not running.
+func (m *model) spin() tea.Cmd {
+	if m.spinning || m.table.Stats().Busy == 0 {
+		return nil
+	}
+	m.spinning = true
+	return m.spinner.Tick
+}
+
+func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if key.Matches(msg, k.Interrupt) {
+		return m.quit(true)
+	}
+	switch {
+	case m.confirm.Active():
+		var done bool
+		var intent any
+		m.confirm, done, intent = m.confirm.Update(msg, k)
+		if done {
+			return m.act(intent)
+		}
+		return nil
+	case m.filter.Editing():
+		f, changed, cmd := m.filter.Update(msg, k)
+		m.filter = f
+		if changed {
+			m.table.SetFilter(f.Value())
+		}
+		m.setSize(m.width, m.height) // the filter line may come or go
+		return cmd
+	case m.mode != modeTable:
+		if key.Matches(msg, k.Back, k.Detail, k.Help, k.Quit) {
+			m.mode = modeTable
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		m.table.Move(-1)
+	case key.Matches(msg, k.Down):
+		m.table.Move(1)
+	case key.Matches(msg, k.Top):
+		m.table.Top()
+	case key.Matches(msg, k.Bottom):
+		m.table.Bottom()
+	case key.Matches(msg, k.PageUp):
+		m.table.Page(-1)
+	case key.Matches(msg, k.PageDown):
+		m.table.Page(1)
+	case key.Matches(msg, k.Filter):
+		cmd := m.filter.Start()
+		m.setSize(m.width, m.height)
+		return cmd
+	case key.Matches(msg, k.Back):
+		if m.table.Filter() != "" {
+			m.filter.Clear()
+			m.table.SetFilter("")
+			m.setSize(m.width, m.height)
+		} else {
+			m.table.ClearSelection()
+		}
+	case key.Matches(msg, k.Sort):
+		m.table.CycleSort()
+		m.status.Info("sorted by " + m.table.SortOrder().String())
+	case key.Matches(msg, k.Select):
+		m.table.ToggleSelect()
+		m.table.Move(1)
+	case key.Matches(msg, k.SelectAll):
+		m.table.SelectAllShown()
+	case key.Matches(msg, k.Detail):
+		if m.table.Cursor() != nil {
+			m.mode = modeDetail
+		}
+	case key.Matches(msg, k.Help):
+		m.mode = modeHelp
+	case key.Matches(msg, k.Quit):
+		return m.quit(false)
+	default:
+		return m.action(msg)
+	}
+	return nil
+}
+
+// quit leaves at once when nothing runs or when interrupted (Ctrl-C
+// cancels what runs); q asks first while operations run.
+func (m *model) quit(interrupt bool) tea.Cmd {
+	busy := m.table.Stats().Busy
+	if busy == 0 && len(m.runs) == 0 {
+		return tea.Quit
+	}
+	if interrupt {
+		m.interrupted = true
+		m.deps.cancel()
+		return tea.Quit
+	}
+	m.confirm = confirm.Open(fmt.Sprintf("%d operations are running.\nCancel them and quit?", busy), quitIntent{})
+	return nil
+}
+
+// act carries out a confirmed intent.
+func (m *model) act(intent any) tea.Cmd {
+	switch in := intent.(type) {
+	case quitIntent:
+		m.interrupted = true
+		m.deps.cancel()
+		return tea.Quit
+	case cloneIntent:
+		m.cloneIDs(in.ids)
+		return m.spin()
+	}
+	return nil
+}
+
+func (m *model) applyEvents(batch eventsMsg) {
+	for _, ev := range batch {
+		m.table.Apply(ev)
+		m.header.Observe(ev)
+		if rf, ok := ev.(engine.RunFinished); ok {
+			m.runFinished(rf)
+		}
+	}
+	m.table.Refresh()
+}
+
+func (m *model) setSize(w, h int) {
+	m.width, m.height = w, h
+	// header, then the table, then filter (when shown), message and help.
+	m.table.SetSize(w, max(h-3-m.filterLines(), 2))
+	m.filter.SetWidth(w)
+}
+
+func (m *model) filterLines() int {
+	if m.filter.Editing() || m.table.Filter() != "" {
+		return 1
+	}
+	return 0
+}
+
+func (m *model) setStyles(s *styles.Styles) {
+	m.styles = s
+	m.table.SetStyles(s)
+	m.status.SetStyles(s)
+	m.filter.SetStyles(s)
+	m.spinner.Style = s.Table.Busy
+}
+
+func (m model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "mgit"
+	return v
+}
+
+// render lays the screen out: header, body, filter, status and help.
+func (m model) render() string {
+	if m.width == 0 {
+		return ""
+	}
+	now := m.deps.now()
+	st := m.table.Stats()
+	head := m.header.View(st, m.spinner.View(), now, m.width, m.styles)
+	bodyH := max(m.height-3-m.filterLines(), 2)
+	var body string
+	switch {
+	case m.confirm.Active():
+		body = m.confirm.View(m.width, bodyH, m.keys, m.styles)
+	case m.mode == modeHelp:
+		body = m.styles.Title.Render("keys") + "\n\n" + m.status.FullHelp(m.width, m.keys)
+	case m.mode == modeDetail && m.table.Cursor() != nil:
+		body = detail.View(m.table.Cursor(), m.width, bodyH, now, m.styles)
+	default:
+		m.table.SetSpinner(m.spinner.View())
+		body = m.table.View()
+	}
+	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(body)
+	out := head + "\n" + body + "\n"
+	if m.filterLines() > 0 {
+		out += m.filter.View() + "\n"
+	}
+	return out + m.status.View(m.width, m.keys, m.styles)
+}

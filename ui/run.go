@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/ui/components/filter"
+	"github.com/mgit-dev/mgit/ui/components/header"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/components/statusbar"
+	"github.com/mgit-dev/mgit/ui/keys"
+	"github.com/mgit-dev/mgit/ui/styles"
+)
+
+// ErrInterrupted is returned by Run when the user quit with operations
+// running and they were cancelled (exit status 130).
+var ErrInterrupted = errors.New("dashboard interrupted: running operations were cancelled")
+
+// Options configure the dashboard.
+type Options struct {
+	// Engine runs every action; Run consumes its Events while it runs.
+	Engine *engine.Engine
+	// Root is the workspace directory; Repos the repositories discovered
+	// in it.
+	Root  string
+	Repos []workspace.Repo
+	// Remote are upstream repositories; those not cloned under Root get
+	// rows of their own. May be nil.
+	Remote []provider.Repo
+	// Dest is where a remote repository is cloned (the workspace layout).
+	// Needed only with Remote.
+	Dest func(provider.Repo) (dest string, err error)
+	// State is the last-known-state cache; nil paints from nothing and
+	// saves nothing.
+	State *state.Store
+	// KeyOverrides replaces the keys of actions (see keys.Actions).
+	KeyOverrides map[string][]string
+	// Logger receives the dashboard's logs; point it at a file, never at
+	// the terminal.
+	Logger zerolog.Logger
+	// Input and Output default to the terminal.
+	Input  io.Reader
+	Output io.Writer
+	// Getenv reads NO_COLOR; nil means os.Getenv.
+	Getenv func(string) string
+	// Now is the clock for ages; nil means time.Now.
+	Now func() time.Time
+}
+
+// Run shows the dashboard until the user quits. Invalid options (key
+// overrides) are reported before the terminal is touched. When the user
+// quits while operations run, they are cancelled, Run waits for the
+// engine to report them finished, saves the state and returns
+// ErrInterrupted.
+func Run(ctx context.Context, opt Options) error {
+	if opt.Engine == nil {
+		return errors.New("dashboard: no engine")
+	}
+	km, err := keys.WithOverrides(opt.KeyOverrides)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := make(chan struct{})
+	p := newPump()
+	go p.run(opt.Engine.Events(), stop)
+	defer close(stop)
+
+	m := newModel(opt, km, deps{
+		ctx: runCtx, cancel: cancel, submit: opt.Engine.Submit,
+		pump: p, stop: stop, refresh: true,
+	})
+	var popts []tea.ProgramOption
+	popts = append(popts, tea.WithContext(ctx))
+	if opt.Input != nil {
+		popts = append(popts, tea.WithInput(opt.Input))
+	}
+	if opt.Output != nil {
+		popts = append(popts, tea.WithOutput(opt.Output))
+	}
+	final, runErr := tea.NewProgram(m, popts...).Run()
+	fm, _ := final.(model)
+	if fm.runs == nil {
+		fm = m
+	}
+	interrupted := fm.interrupted || errors.Is(runErr, tea.ErrInterrupted) || ctx.Err() != nil
+	cancel()
+	// Wait for the cancelled runs so that no engine goroutine is left
+	// blocked sending to a channel nobody reads.
+	// The bound is a safety net: cancelled git processes stop within a
+	// second.
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	if !p.waitRuns(fm.submitted, deadline.C) {
+		opt.Logger.Warn().Msg("dashboard: runs did not finish within 30s of cancellation")
+	}
+	fm.save(opt)
+	switch {
+	case errors.Is(runErr, tea.ErrInterrupted) || interrupted:
+		return ErrInterrupted
+	case runErr != nil:
+		return fmt.Errorf("dashboard: %w", runErr)
+	}
+	return nil
+}
+
+// newModel builds the model and its rows, painted from the state cache.
+func newModel(opt Options, km keys.Map, d deps) model {
+	getenv := opt.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	d.now = now
+	noColor := getenv("NO_COLOR") != ""
+	st := styles.New(true, noColor)
+	m := model{
+		deps: d, keys: km, styles: st, noColor: noColor,
+		table:   repotable.New(st, now),
+		header:  header.New(displayRoot(opt.Root, getenv("HOME"))),
+		status:  statusbar.New(st),
+		filter:  filter.New(st),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Table.Busy)),
+		runs:    map[string]runInfo{},
+		log:     opt.Logger,
+	}
+	m.table.Add(buildRows(opt)...)
+	if n := m.table.Stats().Total; n == 0 {
+		m.status.Info("no repositories under " + opt.Root)
+	} else {
+		m.status.Info(fmt.Sprintf("%d repositories; reading their status…", n))
+	}
+	return m
+}
+
+// buildRows makes one row per discovered repository and one per remote
+// repository not cloned where the layout puts it, filled from the cache.
+func buildRows(opt Options) []*repotable.Row {
+	var cached map[string]state.Entry
+	if opt.State != nil {
+		cached = opt.State.Load(opt.Root)
+	}
+	rows := make([]*repotable.Row, 0, len(opt.Repos)+len(opt.Remote))
+	byPath := make(map[string]*repotable.Row, len(opt.Repos))
+	for _, r := range opt.Repos {
+		row := &repotable.Row{ID: r.Rel, Path: r.Path, Cloned: true}
+		row.FromEntry(cached[r.Rel])
+		rows = append(rows, row)
+		byPath[filepath.Clean(r.Path)] = row
+	}
+	for _, pr := range opt.Remote {
+		if opt.Dest == nil {
+			break
+		}
+		dest, err := opt.Dest(pr)
+		if err != nil {
+			opt.Logger.Warn().Err(err).Str("repo", pr.FullName).Msg("no destination for remote repository")
+			continue
+		}
+		if row := byPath[filepath.Clean(dest)]; row != nil {
+			row.Archived, row.Fork = pr.Archived, pr.Fork
+			continue
+		}
+		id := filepath.ToSlash(dest)
+		if rel, err := filepath.Rel(opt.Root, dest); err == nil && !strings.HasPrefix(rel, "..") {
+			id = filepath.ToSlash(rel)
+		}
+		row := &repotable.Row{ID: id, Path: dest, URL: pr.CloneURL, Archived: pr.Archived, Fork: pr.Fork}
+		row.FromEntry(cached[id])
+		row.Status = nil // a status of a clone that no longer exists
+		rows = append(rows, row)
+		byPath[filepath.Clean(dest)] = row
+	}
+	return rows
+}
+
+// save writes the rows to the state cache.
+func (m model) save(opt Options) {
+	if opt.State == nil {
+		return
+	}
+	entries := make(map[string]state.Entry, len(m.table.Rows()))
+	for _, r := range m.table.Rows() {
+		if r.Status != nil || r.Last != nil {
+			entries[r.ID] = r.Entry()
+		}
+	}
+	if err := opt.State.Save(opt.Root, entries); err != nil {
+		opt.Logger.Warn().Err(err).Msg("save dashboard state")
+	}
+}
+
+// displayRoot shortens the home directory to ~.
+func displayRoot(root, home string) string {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	if home != "" && (root == home || strings.HasPrefix(root, home+string(filepath.Separator))) {
+		return "~" + root[len(home):]
+	}
+	return root
+}

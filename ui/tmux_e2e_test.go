@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine/git/gittest"
+)
+
+// tmuxSession drives the built binary in a detached tmux server of its
+// own and reads the screen with capture-pane.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func (s tmuxSession) run(args ...string) (string, error) {
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+func (s tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	if out, err := s.run(append([]string{"send-keys", "-t", "mgit"}, keys...)...); err != nil {
+		s.t.Fatalf("send-keys %v: %v %s", keys, err, out)
+	}
+}
+
+func (s tmuxSession) screen() string {
+	out, _ := s.run("capture-pane", "-p", "-t", "mgit")
+	return out
+}
+
+// waitFor polls the screen until every want appears, or fails at the
+// deadline showing the last screen.
+func (s tmuxSession) waitFor(want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		scr := s.screen()
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(scr, w)
+		}
+		if ok {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q:\n%s", want, scr)
+		}
+		<-tick.C
+	}
+}
+
+func TestDashboardInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+	// Build before Isolate moves HOME, so the usual module and build
+	// caches serve the build.
+	bin := filepath.Join(t.TempDir(), "mgit")
+	build := exec.Command("go", "build", "-o", bin, "github.com/mgit-dev/mgit")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	home := gittest.Isolate(t)
+
+	// A workspace of three clones: clean, dirty, and one behind its
+	// upstream (fetched, so its status knows).
+	srv := gittest.NewServer(t, gittest.ServerOptions{})
+	ws := t.TempDir()
+	seeds := map[string]string{}
+	for _, name := range []string{"acme/clean", "acme/dirty", "acme/behind"} {
+		seeds[name] = srv.CreateRepo(t, name)
+		srv.Clone(t, name, filepath.Join(ws, name))
+	}
+	gittest.WriteFile(t, filepath.Join(ws, "acme/dirty"), "new.txt", "x\n")
+	gittest.Commit(t, seeds["acme/behind"], "CHANGELOG", "v2\n", "Release v2")
+	gittest.Push(t, seeds["acme/behind"])
+	gittest.Git(t, filepath.Join(ws, "acme/behind"), "fetch")
+
+	s := tmuxSession{t: t, socket: "mgit-e2e-" + filepath.Base(t.TempDir())}
+	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", bin, ws}, " ")
+	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	_, _ = s.run("set-option", "-t", "mgit", "remain-on-exit", "on")
+
+	scr := s.waitFor("3 repos", "status of 3 repositories: 3 ok")
+	for _, want := range []string{"acme/clean", "acme/dirty", "acme/behind", "?1", "↓1"} {
+		if !strings.Contains(scr, want) {
+			t.Fatalf("first screen lacks %q:\n%s", want, scr)
+		}
+	}
+
+	// Filter to the behind repository, select it, pull.
+	s.keys("/")
+	s.keys("-l", "behind")
+	s.waitFor("1/3 repos", "/behind")
+	s.keys("Enter")
+	s.keys("Space")
+	s.waitFor("1 selected")
+	s.keys("p")
+	scr = s.waitFor("pull of 1 repository: 1 ok", "✓ pull")
+	if strings.Contains(scr, "↓1") {
+		t.Fatalf("still behind after pull:\n%s", scr)
+	}
+
+	// The detail pane of the pulled repository.
+	s.keys("Up", "Enter")
+	s.waitFor("acme/behind", "last op", "pull ok", "Release v2")
+	s.keys("Escape")
+	s.waitFor("REPOSITORY")
+
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, _ := s.run("display-message", "-p", "-t", "mgit", "#{pane_dead} #{pane_dead_status}")
+		if strings.TrimSpace(out) == "1 0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mgit did not exit 0 after q: %q\n%s", out, s.screen())
+		}
+		time.Sleep(50 * time.Millisecond) // polling a process state, not synchronising
+	}
+	// The state cache was written on exit.
+	if files, _ := filepath.Glob(filepath.Join(home, "cache", "mgit", "workspaces", "*.json")); len(files) != 1 {
+		t.Fatalf("state cache files: %v", files)
+	}
+}
