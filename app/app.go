@@ -31,6 +31,8 @@ type globals struct {
 	logLevel    string
 	logFormat   string
 	timeout     time.Duration
+	configFile  string
+	metricsAddr string
 }
 
 // cli is one invocation of mgit: its streams, environment, flags and the
@@ -44,6 +46,8 @@ type cli struct {
 	log    zerolog.Logger
 	// code is set by a command that ran to the end; errors override it.
 	code int
+	// conf is the configuration file and credential store (providers.go).
+	conf configState
 }
 
 // Main runs mgit with args (without the program name) and returns the exit
@@ -59,10 +63,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if err := root.ExecuteContext(ctx); err != nil {
 		code, msg, hint := exitCodeOf(err)
 		if msg != "" {
-			fmt.Fprintf(stderr, "mgit: %s\n", msg)
+			fmt.Fprintf(stderr, "mgit: %s\n", c.redact(msg))
 		}
 		if hint != "" {
-			fmt.Fprintf(stderr, "%s\n", hint)
+			fmt.Fprintf(stderr, "%s\n", c.redact(hint))
 		}
 		return code
 	}
@@ -72,23 +76,40 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 const rootLong = `mgit runs git across many repositories at once: status, fetch, pull and
 clone, concurrently, with one line or one JSON object per repository.
 
-Run without a command, mgit shows the status of the repositories under the
-current directory (the interactive dashboard comes in a later version; today
-every command prints and exits, as with --no-tui).
+Run without a command on a terminal, mgit opens the dashboard over the
+repositories under DIR (default .): it paints the last known state at once,
+refreshes it in the background, and fetches, pulls and clones many
+repositories at once (press ? for its keys). Its logs go to
+$XDG_STATE_HOME/mgit/mgit.log (default ~/.local/state/mgit), never to the
+screen. When stdin or stdout is not a terminal, or with --no-tui, it prints
+the status of the repositories and exits instead.
 
 Output goes to stdout: text for people, or NDJSON with --output json (one
 object per line, each with a "type"). Logs go to stderr only.
 
-Credentials: HTTPS remotes are authenticated with the token in MGIT_TOKEN
-(username MGIT_USERNAME, default x-access-token). The token is handed to git
-through its environment only: never on a command line, in a remote URL or in
-.git/config.
+Providers and credentials: 'mgit login' stores a provider's token in the
+keyring and its settings in the configuration file (never the token). A
+provider's token is found in MGIT_TOKEN_<NAME>, then the provider's usual
+variable (GITHUB_TOKEN, GH_TOKEN, AZURE_DEVOPS_EXT_PAT, GITLAB_TOKEN,
+BITBUCKET_TOKEN, GITEA_TOKEN), then the keyring: secret-service, kernel
+keyctl, or an encrypted file (MGIT_KEYRING_PASSWORD). HTTPS remotes of no
+configured provider use MGIT_TOKEN (username MGIT_USERNAME, default
+x-access-token). Tokens reach git through its environment only: never a
+command line, a remote URL or .git/config.
+
+Configuration: --config, else $MGIT_CONFIG, else
+$XDG_CONFIG_HOME/mgit/config.yaml (~/.config/mgit/config.yaml); see
+'mgit config path'. Flags beat the file.
 
 Environment:
-  MGIT_TOKEN       token for HTTPS remotes
-  MGIT_USERNAME    username sent with the token (default x-access-token)
-  MGIT_LOG_LEVEL   log level when --log-level is not given (default warn)
-  NO_COLOR         disable colour even on a terminal
+  MGIT_CONFIG            configuration file
+  MGIT_TOKEN_<NAME>      token of the provider NAME (upper case, - and . as _)
+  MGIT_KEYRING_BACKEND   secret-service, keyctl, file or env (no keyring)
+  MGIT_KEYRING_PASSWORD  password of the file keyring
+  MGIT_TOKEN             token for HTTPS remotes of no configured provider
+  MGIT_USERNAME          username sent with MGIT_TOKEN (default x-access-token)
+  MGIT_LOG_LEVEL         log level when --log-level is not given (default warn)
+  NO_COLOR               disable colour even on a terminal
 
 Exit codes:
   0    every operation succeeded
@@ -100,7 +121,7 @@ Exit codes:
 func (c *cli) rootCommand() *cobra.Command {
 	st := &statusFlags{}
 	root := &cobra.Command{
-		Use:   "mgit",
+		Use:   "mgit [DIR]",
 		Short: "Run git across many repositories at once",
 		Long:  rootLong,
 		Example: `  mgit                          # status of the repositories under .
@@ -108,13 +129,23 @@ func (c *cli) rootCommand() *cobra.Command {
   mgit pull ~/src               # fast-forward every repository
   mgit clone https://github.com/org/repo ~/src
   mgit status --output json ~/src | jq 'select(.type=="status" and .state!="clean")'`,
-		Version:           version(),
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return c.setup() },
-		// No subcommand: the status of the current directory.
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.runStatus(cmd.Context(), ".", st)
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := c.setup(); err != nil {
+				return err
+			}
+			return c.loadConfig(cmd)
+		},
+		Args: rootArgs,
+		// No subcommand: the dashboard on a terminal, else the status of DIR.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := dirArg(args)
+			if c.wantDashboard() {
+				return c.runDashboard(cmd.Context(), dir)
+			}
+			return c.runStatus(cmd.Context(), dir, st)
 		},
 	}
 	root.SetVersionTemplate("mgit {{.Version}}\n")
@@ -123,12 +154,14 @@ func (c *cli) rootCommand() *cobra.Command {
 	})
 
 	f := root.PersistentFlags()
-	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard (today every command is headless)")
+	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
 	f.StringVarP(&c.g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
 	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once (0: 8 network operations, 2×CPUs status)")
 	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
 	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
 	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
+	f.StringVar(&c.g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
+	f.StringVar(&c.g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
 	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, e.g. 90s (0: 10m network, 1m status)")
 
 	root.AddCommand(
@@ -137,6 +170,12 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.pullCommand(),
 		c.cloneCommand(),
 		c.versionCommand(),
+		c.loginCommand(),
+		c.logoutCommand(),
+		c.configCommand(),
+		c.listCommand(),
+		c.syncCommand(),
+		c.healthCommand(),
 	)
 	return root
 }
@@ -195,4 +234,26 @@ func maxArgs(n int, usage string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// rootArgs accepts one optional DIR. A single word that is no existing path
+// is far more likely a mistyped command than a directory, so it is reported
+// as one, with cobra's suggestions.
+func rootArgs(cmd *cobra.Command, args []string) error {
+	if err := maxArgs(1, "mgit [DIR]")(cmd, args); err != nil {
+		return err
+	}
+	if len(args) == 1 && !strings.ContainsAny(args[0], `/\.~`) {
+		if _, err := os.Stat(args[0]); err != nil {
+			hint := fmt.Sprintf("Run '%s --help' for the commands; a directory named like a command needs ./%s.", cmd.CommandPath(), args[0])
+			if cmd.SuggestionsMinimumDistance <= 0 {
+				cmd.SuggestionsMinimumDistance = 2 // cobra's default, set lazily by Find
+			}
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				hint = "Did you mean: " + strings.Join(s, ", ") + "?\n" + hint
+			}
+			return usagef(hint, "unknown command %q", args[0])
+		}
+	}
+	return nil
 }

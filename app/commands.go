@@ -58,6 +58,7 @@ func version() string {
 
 type statusFlags struct {
 	all, fetch, failOnDirty bool
+	query                   string
 }
 
 func (c *cli) statusCommand() *cobra.Command {
@@ -76,16 +77,21 @@ them with --all, sorted by path. CHANGES counts +staged ~unstaged ?untracked
 upstream).
 
 With --output json every repository gets a "status" line and an "op" line,
-and the last line is the "summary".`,
+and the last line is the "summary".
+
+--query QUERY narrows the run to the repositories matching it (see
+'mgit help list' for the query language); without DIR it then searches the
+configured workspace.` + queryLocalHelp,
 		Example: `  mgit status ~/src
   mgit status --all --fetch ~/src
   mgit status --fail-on-dirty . || echo "uncommitted work somewhere"
   mgit status -o json ~/src | jq -r 'select(.type=="status" and .behind>0) | .path'`,
-		Args: maxArgs(1, "mgit status [DIR] [--all] [--fetch] [--fail-on-dirty]"),
+		Args: maxArgs(1, "mgit status [DIR] [--all] [--fetch] [--fail-on-dirty] [--query QUERY]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runStatus(cmd.Context(), dirArg(args), f)
+			return c.runStatus(cmd.Context(), c.queryDir(args, f.query), f)
 		},
 	}
+	cmd.Flags().StringVar(&f.query, "query", "", "only repositories matching org/project/repo globs")
 	cmd.Flags().BoolVarP(&f.all, "all", "a", false, "list every repository, not only those needing attention")
 	cmd.Flags().BoolVar(&f.fetch, "fetch", false, "fetch each repository first, so ahead/behind are current")
 	cmd.Flags().BoolVar(&f.failOnDirty, "fail-on-dirty", false, "exit 1 if any repository has local changes")
@@ -93,23 +99,29 @@ and the last line is the "summary".`,
 }
 
 func (c *cli) fetchCommand() *cobra.Command {
-	return &cobra.Command{
+	var query string
+	cmd := &cobra.Command{
 		Use:   "fetch [DIR]",
 		Short: "Fetch every repository under DIR",
 		Long: `Fetch the upstream of every git repository under DIR (default: the current
 directory), concurrently, pruning remote-tracking branches deleted upstream.
-Work trees are not touched.`,
+Work trees are not touched. --query QUERY fetches only the repositories
+matching it.` + queryLocalHelp,
 		Example: `  mgit fetch ~/src
-  mgit fetch --concurrency 16 -o json ~/src`,
-		Args: maxArgs(1, "mgit fetch [DIR]"),
+  mgit fetch --concurrency 16 -o json ~/src
+  mgit fetch --query 'acme/*-api' ~/src`,
+		Args: maxArgs(1, "mgit fetch [DIR] [--query QUERY]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runWorkspace(cmd.Context(), dirArg(args), engine.OpFetch, engine.Options{})
+			return c.runWorkspace(cmd.Context(), c.queryDir(args, query), query, engine.OpFetch, engine.Options{})
 		},
 	}
+	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
+	return cmd
 }
 
 func (c *cli) pullCommand() *cobra.Command {
 	var rebase bool
+	var query string
 	cmd := &cobra.Command{
 		Use:     "pull [DIR]",
 		Aliases: []string{"pull-all"},
@@ -117,14 +129,16 @@ func (c *cli) pullCommand() *cobra.Command {
 		Long: `Pull the upstream of every git repository under DIR (default: the current
 directory). A pull is fast-forward only: a branch that has diverged is
 refused and left untouched. --rebase replays local commits onto the
-upstream instead (git CLI backend only). Nothing is ever reset or discarded.`,
+upstream instead (git CLI backend only). Nothing is ever reset or discarded.
+--query QUERY pulls only the repositories matching it.` + queryLocalHelp,
 		Example: `  mgit pull ~/src
   mgit pull --rebase ~/src`,
-		Args: maxArgs(1, "mgit pull [DIR] [--rebase]"),
+		Args: maxArgs(1, "mgit pull [DIR] [--rebase] [--query QUERY]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runWorkspace(cmd.Context(), dirArg(args), engine.OpPull, engine.Options{Rebase: rebase})
+			return c.runWorkspace(cmd.Context(), c.queryDir(args, query), query, engine.OpPull, engine.Options{Rebase: rebase})
 		},
 	}
+	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
 	cmd.Flags().BoolVar(&rebase, "rebase", false, "rebase local commits onto the upstream instead of refusing a non-fast-forward pull")
 	return cmd
 }
@@ -136,20 +150,31 @@ type cloneFlags struct {
 	discardLocalChanges bool
 	dryRun              bool
 	layout              string
+	queryFlags
 }
 
 func (c *cli) cloneCommand() *cobra.Command {
 	f := &cloneFlags{}
 	cmd := &cobra.Command{
-		Use:     "clone SOURCE [DIR] | clone --from FILE [DIR]",
+		Use:     "clone SOURCE [DIR] | clone QUERY [DIR] | clone --from FILE [DIR]",
 		Aliases: []string{"clone-all"},
 		Short:   "Clone repositories into DIR, laid out by host and path",
 		Long: `Clone SOURCE, a git URL, or every URL listed in --from FILE (one per line;
 blank lines and lines starting with # are ignored) into DIR (default: the
 current directory, created if missing).
 
+When SOURCE is not a URL it is a QUERY (org, org/repo or org/project/repo
+with globs; see 'mgit help list'): every repository matching it on the
+configured providers (or --provider NAME) is cloned, archived ones and forks
+only with --include-archived / --include-forks. DIR then defaults to the
+configured workspace.
+
 Layout: <DIR>/<host>/<path-without-.git> (--layout host, the default), or
-<DIR>/<name> with --layout flat. URLs whose path would escape DIR are refused.
+<DIR>/<name> with --layout flat. Repositories from a query are laid out by
+the provider's slugs: <DIR>/<host>/<org>/<repo>, Azure DevOps
+<DIR>/<host>/<org>/<project>/<repo>, GitLab subgroups as directories
+(<DIR>/<host>/<group>/<subgroup>/<repo>). Paths that would escape DIR are
+refused.
 
 Clones land atomically: git clones into a temporary sibling directory that is
 renamed into place on success and removed on failure or interruption.
@@ -159,21 +184,27 @@ pull fast-forwards it, force replaces it with a fresh clone — but refuses a
 clone holding local changes, stashes or unpushed commits unless
 --discard-local-changes is given.
 
-Private HTTPS repositories need MGIT_TOKEN; never put a token in the URL.`,
+Private HTTPS repositories of a configured provider use its token (see
+'mgit login'); other hosts use MGIT_TOKEN. Never put a token in the URL.`,
 		Example: `  mgit clone https://github.com/org/repo ~/src     # ~/src/github.com/org/repo
   mgit clone --layout flat git@github.com:org/repo.git .
   mgit clone --from repos.txt --depth 1 ~/src
+  mgit clone 'acme/*' ~/src                        # every repository of acme
+  mgit clone 'contoso/Platform/*' --provider ado --dry-run
   MGIT_TOKEN=$(cat token) mgit clone --from repos.txt --update-mode pull ~/src`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if f.from != "" {
 				return maxArgs(1, "mgit clone --from FILE [DIR]")(cmd, args)
 			}
 			if len(args) == 0 {
-				return usagef("Usage: mgit clone SOURCE [DIR], or mgit clone --from FILE [DIR]", "clone: missing SOURCE (a git URL)")
+				return usagef("Usage: mgit clone SOURCE [DIR], mgit clone QUERY [DIR], or mgit clone --from FILE [DIR]", "clone: missing SOURCE (a git URL or a query)")
 			}
 			return maxArgs(2, "mgit clone SOURCE [DIR]")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("layout") && c.conf.cfg.Layout != "" {
+				f.layout = c.conf.cfg.Layout
+			}
 			return c.runClone(cmd.Context(), args, f)
 		},
 	}
@@ -183,7 +214,8 @@ Private HTTPS repositories need MGIT_TOKEN; never put a token in the URL.`,
 	fl.StringVar(&f.updateMode, "update-mode", string(engine.UpdateSkip), "when the destination exists: skip, pull or force")
 	fl.BoolVar(&f.discardLocalChanges, "discard-local-changes", false, "with --update-mode force, replace clones even if they hold local work")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show what would be cloned, change nothing")
-	fl.StringVar(&f.layout, "layout", string(workspace.LayoutHost), "destination layout: host (<DIR>/<host>/<path>) or flat (<DIR>/<name>)")
+	fl.StringVar(&f.layout, "layout", string(workspace.LayoutHost), "destination layout: host (<DIR>/<host>/<path>) or flat (<DIR>/<name>) (default: the configured layout, else host)")
+	f.queryFlags.register(cmd)
 	return cmd
 }
 
@@ -191,7 +223,9 @@ func (c *cli) versionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of mgit",
-		Args:  maxArgs(0, "mgit version"),
+		// Works with a broken configuration file.
+		Annotations: map[string]string{annotationConfig: "optional"},
+		Args:        maxArgs(0, "mgit version"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := version()
 			var err error
@@ -210,6 +244,14 @@ func (c *cli) versionCommand() *cobra.Command {
 		},
 	}
 }
+
+// queryLocalHelp documents how --query matches local repositories.
+const queryLocalHelp = `
+
+A local repository matches QUERY when its origin URL's path does
+(org/repo, org/project/repo; Azure DevOps' "_git" is skipped) or its path
+under DIR does, with or without the leading host directory of the
+<DIR>/<host>/<org>/<repo> layout.`
 
 func dirArg(args []string) string {
 	if len(args) == 0 {

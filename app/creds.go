@@ -1,8 +1,16 @@
 package app
 
 import (
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/secure"
 )
 
 // Environment variables read for credentials.
@@ -15,9 +23,8 @@ const (
 )
 
 // envCredentials hands the token from MGIT_TOKEN to the engine for every
-// HTTPS host. It is the only credential source until the credential store
-// exists; the token goes nowhere but the engine (never argv, URL, config or
-// output).
+// HTTPS host that no configured provider claims. The token goes nowhere
+// but the engine (never argv, URL, config or output).
 type envCredentials struct {
 	cred git.Credentials
 }
@@ -26,9 +33,9 @@ func (e envCredentials) Credentials(string) (git.Credentials, bool) {
 	return e.cred, !e.cred.IsZero()
 }
 
-// credentialsFromEnv returns the engine's credential source, or nil when
-// MGIT_TOKEN is unset so the engine runs without credentials. (A nil
-// interface, not a typed nil, so the engine's nil check works.)
+// credentialsFromEnv returns the MGIT_TOKEN credential source, or nil when
+// MGIT_TOKEN is unset. (A nil interface, not a typed nil, so the engine's
+// nil check works.)
 func credentialsFromEnv(getenv func(string) string) engine.CredentialSource {
 	token := getenv(envToken)
 	if token == "" {
@@ -39,4 +46,183 @@ func credentialsFromEnv(getenv func(string) string) engine.CredentialSource {
 		user = defaultUsername
 	}
 	return envCredentials{cred: git.Credentials{Username: user, Password: token}}
+}
+
+// providerCredentials answers the engine's per-host credential lookups
+// from the configured providers: a host belongs to the provider whose git
+// host it is (github.com, dev.azure.com, the self-hosted URL's host…, or a
+// host learned from that provider's listing), and gets that provider's
+// token from the credential store. Other hosts fall back to MGIT_TOKEN.
+// Tokens are looked up on first use, once per provider, and registered with
+// the redactor by the store.
+type providerCredentials struct {
+	store    *secure.Store
+	fallback engine.CredentialSource // may be nil
+
+	mu     sync.Mutex
+	byHost map[string]config.Provider
+	// apiHost is each provider's configured hostname (no port): a learned
+	// git host must share it, so a listing cannot send the token elsewhere.
+	apiHost map[string]string
+	tokens  map[string]tokenResult
+}
+
+type tokenResult struct {
+	cred git.Credentials
+	ok   bool
+}
+
+// credentials builds the engine's credential source for this invocation.
+// When several providers serve one host, the default provider wins, then
+// the first in the file.
+func (c *cli) credentials() *providerCredentials {
+	pc := &providerCredentials{
+		store:    c.conf.store,
+		fallback: credentialsFromEnv(c.getenv),
+		byHost:   map[string]config.Provider{},
+		apiHost:  map[string]string{},
+		tokens:   map[string]tokenResult{},
+	}
+	cfg := c.conf.cfg
+	ordered := cfg.Providers
+	if d, ok := cfg.Find(cfg.DefaultProvider); ok {
+		ordered = append([]config.Provider{d}, cfg.Providers...)
+	}
+	for _, p := range ordered {
+		h := gitHost(p)
+		if h == "" {
+			continue
+		}
+		if _, taken := pc.byHost[h]; !taken {
+			pc.byHost[h] = p
+		}
+		pc.apiHost[strings.ToLower(p.Name)] = hostname(h)
+	}
+	if c.getenv(envToken) != "" {
+		c.conf.red.Register(c.getenv(envToken))
+	}
+	return pc
+}
+
+// learn maps the git host of a listed repository to the provider that
+// listed it, when it is on the provider's own hostname (GitHub Enterprise
+// or a test server may serve git on another port than the API).
+func (pc *providerCredentials) learn(cfg *config.Config, r provider.Repo) {
+	p, ok := cfg.Find(r.Provider)
+	if !ok || r.Host == "" {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if hostname(r.Host) == pc.apiHost[strings.ToLower(p.Name)] {
+		pc.byHost[strings.ToLower(r.Host)] = p
+	}
+}
+
+// Credentials implements engine.CredentialSource.
+func (pc *providerCredentials) Credentials(host string) (git.Credentials, bool) {
+	pc.mu.Lock()
+	p, ok := pc.providerFor(strings.ToLower(host))
+	if !ok {
+		pc.mu.Unlock()
+		return pc.fromFallback(host)
+	}
+	key := strings.ToLower(p.Name)
+	res, done := pc.tokens[key]
+	if !done {
+		// Held across the lookup: concurrent jobs of one provider wait for
+		// one keyring read instead of racing several.
+		tok, err := pc.store.Lookup(ref(p))
+		if err == nil {
+			res = tokenResult{cred: git.Credentials{Username: gitUsername(p), Password: tok.Value}, ok: true}
+		}
+		pc.tokens[key] = res
+	}
+	pc.mu.Unlock()
+	if !res.ok {
+		return pc.fromFallback(host)
+	}
+	return res.cred, true
+}
+
+// providerFor finds the provider of host: an exact match, else the
+// provider configured on the same hostname with another port (a server
+// that serves its API and git on different ports is one machine). Called
+// with mu held.
+func (pc *providerCredentials) providerFor(host string) (config.Provider, bool) {
+	if p, ok := pc.byHost[host]; ok {
+		return p, true
+	}
+	name := hostname(host)
+	for h, p := range pc.byHost {
+		if hostname(h) == name && pc.apiHost[strings.ToLower(p.Name)] == name {
+			return p, true
+		}
+	}
+	return config.Provider{}, false
+}
+
+func (pc *providerCredentials) fromFallback(host string) (git.Credentials, bool) {
+	if pc.fallback == nil {
+		return git.Credentials{}, false
+	}
+	return pc.fallback.Credentials(host)
+}
+
+// gitHost is where a provider's repositories are cloned from, as
+// workspace.ParseRemote spells hosts (lower case, default port dropped).
+func gitHost(p config.Provider) string {
+	if p.URL == "" {
+		switch p.Type {
+		case provider.KindGitHub:
+			return "github.com"
+		case provider.KindGitLab:
+			return "gitlab.com"
+		case provider.KindBitbucket:
+			return "bitbucket.org"
+		case provider.KindAzureDevOps:
+			return "dev.azure.com"
+		}
+		return ""
+	}
+	r, err := workspace.ParseRemote(p.URL)
+	if err != nil {
+		return ""
+	}
+	// GitHub Enterprise Cloud's API host is api.<name>.ghe.com; git is at
+	// <name>.ghe.com.
+	if p.Type == provider.KindGitHub {
+		return strings.TrimPrefix(r.Host, "api.")
+	}
+	return r.Host
+}
+
+// hostname drops the port of a host.
+func hostname(h string) string {
+	if name, _, err := net.SplitHostPort(h); err == nil {
+		return name
+	}
+	return h
+}
+
+// gitUsername is the basic-auth user git sends with a provider's token.
+func gitUsername(p config.Provider) string {
+	switch p.Type {
+	case provider.KindGitLab:
+		return "oauth2"
+	case provider.KindBitbucket:
+		if p.User != "" {
+			return p.User // app passwords need the account name
+		}
+		return "x-bitbucket-api-token-auth"
+	case provider.KindAzureDevOps:
+		if p.User != "" {
+			return p.User
+		}
+		return "pat" // Azure DevOps ignores the user name with a PAT
+	}
+	if p.User != "" && p.Type == provider.KindGitea {
+		return p.User
+	}
+	return defaultUsername
 }

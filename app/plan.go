@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -11,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/ui/headless"
 )
 
 // workspacePlan discovers the repositories under dir and makes one job of
@@ -186,4 +189,193 @@ func parseLayout(s string) (workspace.Layout, error) {
 		return l, nil
 	}
 	return "", usagef("Use --layout host or --layout flat.", "unknown layout %q", s)
+}
+
+// queryDir is the DIR of status, fetch and pull: the argument, else the
+// configured workspace when a query is given, else ".".
+func (c *cli) queryDir(args []string, query string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	if query != "" {
+		if w := c.conf.cfg.WorkspaceDir(c.getenv); w != "" {
+			return w
+		}
+	}
+	return "."
+}
+
+// narrow keeps the jobs whose repository matches query (all when query is
+// empty): by its origin URL's path, or by its path under dir with or
+// without the leading host directory (see queryLocalHelp).
+func narrow(jobs []engine.Job, dir, query string) ([]engine.Job, error) {
+	if query == "" {
+		return jobs, nil
+	}
+	q, err := provider.ParseQuery(query)
+	if err != nil {
+		return nil, usagef("A query is org, org/repo or org/project/repo, with * ? [...] globs, e.g. 'acme/*-api'.", "--query: %s", err)
+	}
+	out := jobs[:0:0]
+	for _, j := range jobs {
+		var candidates [][]string
+		if origin, err := workspace.OriginURL(j.Repo.Path); err == nil {
+			if rem, err := workspace.ParseRemote(origin); err == nil && rem.Path != "" {
+				segs := strings.Split(rem.Path, "/")
+				candidates = append(candidates, dropGit(segs))
+			}
+		}
+		if j.Repo.ID != "." {
+			rel := strings.Split(j.Repo.ID, "/")
+			candidates = append(candidates, rel)
+			if len(rel) > 2 {
+				candidates = append(candidates, rel[1:])
+			}
+		}
+		for _, segs := range candidates {
+			if q.Match(repoFromSegments(segs)) {
+				out = append(out, j)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, usagef("Check the query, and that DIR holds clones (see 'mgit status --all "+dir+"').",
+			"--query %s: no repository under %s matches", query, dir)
+	}
+	return out, nil
+}
+
+// dropGit removes Azure DevOps' "_git" path segment.
+func dropGit(segs []string) []string {
+	out := segs[:0:0]
+	for _, s := range segs {
+		if s != "_git" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// repoFromSegments reads org/…/repo as a provider.Repo for matching: the
+// first segment is the org, the last the name, those between the project.
+func repoFromSegments(segs []string) provider.Repo {
+	switch len(segs) {
+	case 0:
+		return provider.Repo{}
+	case 1:
+		return provider.Repo{Name: segs[0]}
+	}
+	return provider.Repo{Org: segs[0], Project: strings.Join(segs[1:len(segs)-1], "/"), Name: segs[len(segs)-1]}
+}
+
+// runCloneQuery clones every repository a query lists. Provider failures
+// are reported; the repositories the others listed are still cloned.
+func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, layout workspace.Layout, mode engine.UpdateMode) error {
+	q, fo, err := f.parse(args[0])
+	if err != nil {
+		return err
+	}
+	dir := "."
+	if len(args) > 1 {
+		dir = args[1]
+	} else if w := c.conf.cfg.WorkspaceDir(c.getenv); w != "" {
+		dir = w
+	}
+	if len(c.conf.cfg.Providers) == 0 {
+		return usagef("Give an https://, ssh:// or user@host:path URL, or configure a provider with 'mgit login' to clone by query.",
+			"clone %s: not a URL, and no provider is configured to answer it as a query", args[0])
+	}
+	ps, err := c.selectProviders(f.provider)
+	if err != nil {
+		return err
+	}
+	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait}, fo)
+	if err != nil {
+		return err
+	}
+	pcode := c.reportProviderErrors(fails)
+	if len(repos) == 0 {
+		if len(fails) > 0 {
+			c.code = pcode
+			return nil
+		}
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones and forks need --include-archived / --include-forks)", q)}
+	}
+	if err := cloneRoot(dir, f.dryRun); err != nil {
+		return err
+	}
+	creds := c.credentials()
+	for _, r := range repos {
+		creds.learn(c.conf.cfg, r)
+	}
+	jobs, paths, err := queryClonePlan(dir, repos, layout)
+	if err != nil {
+		return err
+	}
+	plan := engine.Plan{Jobs: jobs, Options: engine.Options{
+		Depth:               f.depth,
+		UpdateMode:          mode,
+		DiscardLocalChanges: f.discardLocalChanges,
+		DryRun:              f.dryRun,
+	}}
+	return c.execute(ctx, plan, paths, view{creds: creds, providerCode: pcode})
+}
+
+// queryClonePlan lays listed repositories out under root by their
+// provider slugs. The same repository listed twice (two providers on one
+// host) is cloned once; two different ones landing in one directory are a
+// usage error.
+func queryClonePlan(root string, repos []provider.Repo, layout workspace.Layout) (jobs []engine.Job, paths map[string]string, err error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, nil, usagef("", "%s: %v", root, err)
+	}
+	paths = make(map[string]string, len(repos))
+	byDest := make(map[string]provider.Repo, len(repos))
+	for _, r := range repos {
+		if r.CloneURL == "" {
+			continue // nothing to clone over HTTPS (e.g. a disabled repository)
+		}
+		if err := rejectURLSecret(r.CloneURL); err != nil {
+			return nil, nil, err
+		}
+		var dest string
+		if layout == workspace.LayoutFlat {
+			dest, err = workspace.ProviderDestination(absRoot, "", r.Name)
+		} else {
+			segs := []string{r.Org}
+			if r.Project != "" {
+				segs = append(segs, strings.Split(r.Project, "/")...)
+			}
+			dest, err = workspace.ProviderDestination(absRoot, r.Host, append(segs, r.Name)...)
+		}
+		if err != nil {
+			return nil, nil, usagef("The provider returned a name that cannot be a directory under DIR; exclude it with --exclude.",
+				"%s/%s: %s", r.Provider, headless.Sanitize(r.FullName), err)
+		}
+		if prev, ok := byDest[dest]; ok {
+			if workspace.SameRemote(prev.CloneURL, r.CloneURL) {
+				continue
+			}
+			hint := "Use --provider to pick one, or --exclude one of them."
+			if layout == workspace.LayoutFlat {
+				hint = "Use --layout host to keep them apart."
+			}
+			return nil, nil, usagef(hint, "%s/%s and %s/%s would both be cloned into %s",
+				prev.Provider, prev.FullName, r.Provider, r.FullName, dest)
+		}
+		byDest[dest] = r
+		rel, err := filepath.Rel(absRoot, dest)
+		if err != nil {
+			return nil, nil, usagef("", "destination %s: %v", dest, err)
+		}
+		id := filepath.ToSlash(rel)
+		jobs = append(jobs, engine.Job{
+			Repo: engine.Repo{ID: id, Path: dest, URL: r.CloneURL, Host: r.Host},
+			Op:   engine.OpClone,
+		})
+		paths[id] = filepath.Join(root, rel)
+	}
+	return jobs, paths, nil
 }

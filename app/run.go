@@ -15,6 +15,12 @@ type view struct {
 	statusTable bool
 	all         bool
 	failOnDirty bool
+	// creds is the credential source (nil: c.credentials()); a clone from
+	// a query passes the one that learned the listed hosts.
+	creds engine.CredentialSource
+	// providerCode is the exit code provider failures call for (list
+	// before a clone); a failed run still wins.
+	providerCode int
 }
 
 func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
@@ -22,13 +28,19 @@ func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
 	if err != nil {
 		return err
 	}
+	if jobs, err = narrow(jobs, dir, f.query); err != nil {
+		return err
+	}
 	plan := engine.Plan{Jobs: jobs, Options: engine.Options{FetchBeforeStatus: f.fetch}}
 	return c.execute(ctx, plan, paths, view{statusTable: true, all: f.all, failOnDirty: f.failOnDirty})
 }
 
-func (c *cli) runWorkspace(ctx context.Context, dir string, op engine.Op, opt engine.Options) error {
+func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options) error {
 	jobs, paths, err := c.workspacePlan(ctx, dir, op)
 	if err != nil {
+		return err
+	}
+	if jobs, err = narrow(jobs, dir, query); err != nil {
 		return err
 	}
 	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{})
@@ -51,6 +63,9 @@ func (c *cli) runClone(ctx context.Context, args []string, f *cloneFlags) error 
 	}
 	var urls []string
 	dir := "."
+	if f.from == "" && !isURL(args[0]) {
+		return c.runCloneQuery(ctx, args, f, layout, mode)
+	}
 	if f.from != "" {
 		if urls, err = readURLFile(f.from); err != nil {
 			return err
@@ -92,13 +107,25 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		return usagef("Use --git-backend cli (needs git on PATH), or pull without --rebase.",
 			"pull --rebase: %s: the go-git backend cannot rebase", git.ErrUnsupported)
 	}
+	creds := v.creds
+	if creds == nil {
+		creds = c.credentials()
+	}
+	obs, err := c.observe(ctx, c.log)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	ctx, endRun := obs.startRun(ctx, &plan)
+	defer endRun()
 	eng := engine.New(engine.Config{
 		Backend:            backend,
 		NetworkConcurrency: c.g.concurrency,
 		DiskConcurrency:    c.g.concurrency,
 		Timeout:            c.g.timeout,
 		StatusTimeout:      c.g.timeout,
-		Credentials:        credentialsFromEnv(c.getenv),
+		Credentials:        creds,
+		Observer:           obs.engineObserver(),
 		Logger:             c.log,
 	})
 	runID := eng.Submit(ctx, plan)
@@ -118,7 +145,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	// The run has finished (or the stream broke): Close returns once the
 	// engine has stopped everything it started.
 	eng.Close()
-	c.code = res.ExitCode
+	c.code = exitAfterProviders(res.ExitCode, v.providerCode)
 	if perr != nil {
 		log.Error().Err(perr).Msg("writing output failed")
 		if errors.Is(perr, headless.ErrStreamClosed) || c.code == engine.ExitOK {

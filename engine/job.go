@@ -127,7 +127,11 @@ func (r *run) poolFor(op Op) *pool {
 // runJob waits for a slot, runs the operation with retries and emits its
 // OpStarted, OpProgress and OpFinished events.
 func (r *run) runJob(p *pool, t *ticket, jb job) {
-	log := r.log.With().Str("op_id", jb.opID).Str("op", string(jb.Op)).Str("repo", jb.Repo.ID).Logger()
+	lc := r.log.With().Str("op_id", jb.opID).Str("op", string(jb.Op)).Str("repo", jb.Repo.ID)
+	if jb.Repo.Provider != "" {
+		lc = lc.Str("provider", jb.Repo.Provider)
+	}
+	log := lc.Logger()
 	if err := p.wait(r.ctx, t); err != nil {
 		r.finish(jb, log, Result{Outcome: OutcomeSkipped, Detail: "cancelled"}, nil, 0, false)
 		return
@@ -142,6 +146,7 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	if obs := r.e.cfg.Observer; obs != nil {
 		obs.OpStarted(jb.Op)
 	}
+	endSpan := r.traceOp(jb)
 	x := &opExec{r: r, jb: jb, log: log, attempts: 1}
 	r.e.emit(r.id, jb.Repo.ID, func(m Meta) Event {
 		return OpStarted{Meta: m, Op: jb.Op, OpID: jb.opID, Attempt: 1}
@@ -157,6 +162,7 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	}
 	res.Attempts = x.attempts
 	r.finish(jb, log, res, err, time.Since(start), true)
+	endSpan(res.Outcome, err)
 }
 
 // finish records the outcome and emits OpFinished.
@@ -189,7 +195,7 @@ func (r *run) finish(jb job, log zerolog.Logger, res Result, err error, d time.D
 		}
 	}
 	ev.Str("outcome", string(res.Outcome)).Str("detail", res.Detail).Int("attempts", res.Attempts).
-		Dur("duration", d).Msg("op finished")
+		Int64("duration_ms", d.Milliseconds()).Msg("op finished")
 	r.e.emit(r.id, jb.Repo.ID, func(m Meta) Event {
 		return OpFinished{Meta: m, Op: jb.Op, OpID: jb.opID, Result: res, Err: err, Duration: d}
 	})
@@ -334,6 +340,9 @@ func (x *opExec) status() (Result, error) {
 // not turn a successful fetch or pull into a failed one; it is noted in
 // Detail instead.
 func (x *opExec) statusAfter(res Result) Result {
+	if x.r.plan.Options.Mirror {
+		return res // a bare mirror has no work tree to report on
+	}
 	ctx, cancel := context.WithTimeout(x.r.ctx, x.r.e.cfg.StatusTimeout)
 	defer cancel()
 	st, err := x.backend().Status(ctx, x.jb.Repo.Path)

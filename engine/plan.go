@@ -23,10 +23,17 @@ type Options struct {
 	FetchBeforeStatus bool
 	// DryRun reports what would be done without touching anything.
 	DryRun bool
+	// Mirror makes clones bare mirrors (see git.CloneOptions.Mirror); fetch
+	// then updates every ref. No status is read: a mirror has no work tree.
+	Mirror bool
 }
 
 // Plan is the unit of work submitted to the engine.
 type Plan struct {
 	Jobs    []Job
 	Options Options
+	// RunID, when not empty, is used as the run's ID instead of a generated
+	// one, so a caller can log (e.g. discovery) under the same run_id
+	// before submitting. It must be unique among the engine's runs.
+	RunID string
 }

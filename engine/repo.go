@@ -30,6 +30,9 @@ type Repo struct {
 	// Host is the remote's host, used for the per-host concurrency limit;
 	// empty when unknown.
 	Host string
+	// Provider is the configured provider the repository was discovered
+	// through (for logs and traces); empty for repositories found on disk.
+	Provider string
 }
 
 // Outcome is the result class of one finished operation.

@@ -84,7 +84,11 @@ func (e *Engine) Submit(ctx context.Context, plan Plan) string {
 	e.runs.Add(1)
 	e.mu.Unlock()
 
-	r := newRun(e, ctx, newID(), plan)
+	id := plan.RunID
+	if id == "" {
+		id = newID()
+	}
+	r := newRun(e, ctx, id, plan)
 	go func() {
 		defer e.runs.Done()
 		r.execute()

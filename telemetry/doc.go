@@ -1,7 +1,11 @@
-// Package telemetry owns how mgit reports on itself: for now the zerolog
-// logger setup (JSON lines or a console format, to a writer the caller
-// chooses). Later it also holds Prometheus metrics and the HTTP listener.
+// Package telemetry owns how mgit reports on itself: the zerolog logger
+// setup (log.go), the Prometheus metrics on a registry the caller passes in
+// (metrics.go), the HTTP listener serving /metrics, /healthz and /readyz
+// (server.go), and OpenTelemetry tracing, opt-in through
+// OTEL_EXPORTER_OTLP_ENDPOINT (trace.go).
 //
 // telemetry is a leaf: it imports nothing from the module, so the engine can
-// stay free of it and main wires the two together.
+// stay free of it. Its methods take plain strings and durations; the app
+// package adapts the engine's Observer/OpTracer hooks and the providers'
+// Observe hook to them.
 package telemetry

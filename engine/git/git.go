@@ -96,6 +96,10 @@ type CloneOptions struct {
 	Depth int
 	// Branch checks out this branch instead of the remote's default.
 	Branch string
+	// Mirror makes a bare mirror (git clone --mirror): every ref of the
+	// remote, no work tree, and a fetch refspec (+refs/*:refs/*) so that a
+	// later Fetch with Prune keeps it an exact copy. Branch is ignored.
+	Mirror bool
 }
 
 // Commit identifies one commit for display.

@@ -9,8 +9,14 @@
 // progress parsed from git's --progress output, and error messages scrubbed
 // of credentials and classified with git.Classify.
 //
-// Status costs one process: `git status --porcelain=v2` parsed in
-// status_parse.go, plus the HEAD commit read from the object database in
-// process (objects.go), with `git cat-file` as the fall-back. Status.Head.Time
-// is the author time.
+// Status costs at most one process: quickstatus in-process when it can,
+// else `git status --porcelain=v2` parsed in status_parse.go, plus the HEAD
+// commit read from the object database in-process (gitobj), with
+// `git cat-file` as the fall-back. Status.Head.Time is the author time.
+//
+// Fetch is one git process and Pull at most two (fetch, then merge or
+// rebase when the upstream moved): HEAD, the upstream and ref values are
+// read in-process (repofiles.go), with `git rev-parse` as the fall-back for
+// anything unusual, and git's `maintenance run --auto` is skipped only when
+// an in-process check proves it would do nothing (maintenance.go).
 package cli

@@ -36,8 +36,26 @@ func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) e
 	if err != nil {
 		return err
 	}
-	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune), o)
+	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune), b.skipIdleMaintenance(dir, o))
 	return err
+}
+
+// inherited is the environment git processes start from, before ours.
+func (b *Backend) inherited() []string {
+	if b.environ != nil {
+		return b.environ()
+	}
+	return os.Environ()
+}
+
+// skipIdleMaintenance adds maintenance.auto=false to o when git's automatic
+// maintenance would have nothing to do in dir (see maintenance.go), saving
+// the `git maintenance run --auto` process that fetch and merge start.
+func (b *Backend) skipIdleMaintenance(dir string, o cmdOpts) cmdOpts {
+	if maintenanceIdle(dir, b.inherited()) {
+		o.config = append(o.config[:len(o.config):len(o.config)], [2]string{"maintenance.auto", "false"})
+	}
+	return o
 }
 
 func fetchArgs(prune bool) []string {
@@ -50,21 +68,21 @@ func fetchArgs(prune bool) []string {
 
 // Pull fetches, then fast-forwards to the upstream (or rebases onto it with
 // opt.Rebase). Refusals leave the repository as it was.
+//
+// On the common path it starts only git fetch and, when the upstream moved,
+// git merge: HEAD, the upstream and the ref values around them are read
+// in-process (repofiles.go). When that reader is unsure — detached HEAD, no
+// upstream, a custom refspec, an unusual layout — the same facts come from
+// `git rev-parse`, which also words the errors.
 func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (git.PullResult, error) {
 	const op = "pull"
-	read := cmdOpts{readOnly: true, ceiling: true}
 	// Where we are, before any network: HEAD and whether there is an
-	// upstream at all. rev-parse prints HEAD even when @{upstream} fails.
-	out, err := b.run(ctx, dir, []string{"rev-parse", "HEAD", "@{upstream}"}, read)
-	from, _, _ := strings.Cut(string(out.stdout), "\n")
-	if err != nil {
-		if !strings.Contains(out.stderr, "ambiguous argument") {
-			return git.PullResult{}, failure(ctx, op, dir, out, err)
-		}
-		// Upstream configured but not fetched yet, or HEAD unborn:
-		// the fetch may bring it.
-		if strings.HasPrefix(from, "HEAD") || strings.HasPrefix(from, "@{") {
-			from = ""
+	// upstream at all.
+	repo, upstreamRef, from, inProcess := b.pullStart(dir)
+	if !inProcess {
+		var err error
+		if from, err = b.gitPullStart(ctx, dir); err != nil {
+			return git.PullResult{}, err
 		}
 	}
 	res := git.PullResult{From: from, To: from}
@@ -73,37 +91,114 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	if err != nil {
 		return res, err
 	}
-	if _, err := b.git(ctx, op, dir, fetchArgs(false), fo); err != nil {
+	if _, err := b.git(ctx, op, dir, fetchArgs(false), b.skipIdleMaintenance(dir, fo)); err != nil {
 		return res, err
 	}
 
-	out, err = b.run(ctx, dir, []string{"rev-parse", "--verify", "--end-of-options", "@{upstream}^{commit}"}, read)
+	upstream, err := b.pullUpstream(ctx, dir, repo, upstreamRef, inProcess)
 	if err != nil {
-		if ctx.Err() != nil || errors.Is(git.Classify(out.stderr), git.ErrNoUpstream) {
-			return res, failure(ctx, op, dir, out, err)
-		}
-		return res, &git.Error{Op: op, Dir: dir, Kind: git.ErrNoUpstream, Detail: "the upstream branch is gone from the remote", Err: err}
+		return res, err
 	}
-	upstream := strings.TrimSpace(string(out.stdout))
 	if upstream == from {
 		return res, nil
 	}
 	if opt.Rebase {
 		err = b.rebase(ctx, dir, upstream)
 	} else {
+		mo := cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --ff-only"}}
 		_, err = b.git(ctx, op, dir, []string{"merge", "--ff-only", "--no-stat", "--no-autostash", upstream},
-			cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --ff-only"}})
+			b.skipIdleMaintenance(dir, mo))
 	}
 	if err != nil {
 		return res, err
 	}
-	out, err = b.git(ctx, op, dir, []string{"rev-parse", "HEAD"}, read)
-	if err != nil {
+	if res.To, err = b.head(ctx, dir, repo, inProcess); err != nil {
 		return res, err
 	}
-	res.To = strings.TrimSpace(string(out.stdout))
 	res.Updated = res.To != res.From
 	return res, nil
+}
+
+// pullStart reads HEAD and the remote-tracking ref of its upstream
+// in-process; ok is false when git must be asked instead. from is "" on an
+// unborn branch, as with git.
+func (b *Backend) pullStart(dir string) (repo repoDirs, upstreamRef, from string, ok bool) {
+	repo, err := findRepo(dir)
+	if err != nil {
+		return repoDirs{}, "", "", false
+	}
+	cfg, err := loadConfig(repo, b.inherited())
+	if err != nil {
+		return repoDirs{}, "", "", false
+	}
+	branch, from, err := readHead(repo)
+	if err != nil || branch == "" {
+		return repoDirs{}, "", "", false // detached: git says why it cannot pull
+	}
+	upstreamRef, err = cfg.upstreamRef(branch)
+	if err != nil {
+		return repoDirs{}, "", "", false
+	}
+	return repo, upstreamRef, from, true
+}
+
+// gitPullStart is pullStart through git: `rev-parse HEAD @{upstream}`
+// prints HEAD even when @{upstream} fails.
+func (b *Backend) gitPullStart(ctx context.Context, dir string) (string, error) {
+	out, err := b.run(ctx, dir, []string{"rev-parse", "HEAD", "@{upstream}"}, cmdOpts{readOnly: true, ceiling: true})
+	from, _, _ := strings.Cut(string(out.stdout), "\n")
+	if err != nil {
+		if !strings.Contains(out.stderr, "ambiguous argument") {
+			return "", failure(ctx, "pull", dir, out, err)
+		}
+		// Upstream configured but not fetched yet, or HEAD unborn:
+		// the fetch may bring it.
+		if strings.HasPrefix(from, "HEAD") || strings.HasPrefix(from, "@{") {
+			from = ""
+		}
+	}
+	return from, nil
+}
+
+// upstreamGone is the detail of a pull whose upstream branch no longer
+// exists on the remote.
+const upstreamGone = "the upstream branch is gone from the remote"
+
+// pullUpstream returns the commit of the upstream after the fetch.
+func (b *Backend) pullUpstream(ctx context.Context, dir string, repo repoDirs, ref string, inProcess bool) (string, error) {
+	const op = "pull"
+	if inProcess {
+		sha, found, err := readRef(repo, ref)
+		if err == nil && !found {
+			return "", &git.Error{Op: op, Dir: dir, Kind: git.ErrNoUpstream, Detail: upstreamGone,
+				Err: fmt.Errorf("%s does not exist after the fetch", ref)}
+		}
+		if err == nil {
+			return sha, nil
+		}
+	}
+	out, err := b.run(ctx, dir, []string{"rev-parse", "--verify", "--end-of-options", "@{upstream}^{commit}"}, cmdOpts{readOnly: true, ceiling: true})
+	if err != nil {
+		if ctx.Err() != nil || errors.Is(git.Classify(out.stderr), git.ErrNoUpstream) {
+			return "", failure(ctx, op, dir, out, err)
+		}
+		return "", &git.Error{Op: op, Dir: dir, Kind: git.ErrNoUpstream, Detail: upstreamGone, Err: err}
+	}
+	return strings.TrimSpace(string(out.stdout)), nil
+}
+
+// head returns the commit HEAD names after a merge or rebase.
+func (b *Backend) head(ctx context.Context, dir string, repo repoDirs, inProcess bool) (string, error) {
+	if inProcess {
+		if _, sha, err := readHead(repo); err == nil && sha != "" {
+			return sha, nil
+		}
+	}
+	out, err := b.git(ctx, "pull", dir, []string{"rev-parse", "HEAD"}, cmdOpts{readOnly: true, ceiling: true})
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out.stdout)), nil
 }
 
 // abortTimeout bounds `git rebase --abort`, which runs even after ctx is
@@ -167,7 +262,9 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	if opt.Depth > 0 {
 		args = append(args, "--depth="+strconv.Itoa(opt.Depth))
 	}
-	if opt.Branch != "" {
+	if opt.Mirror {
+		args = append(args, "--mirror")
+	} else if opt.Branch != "" {
 		args = append(args, "--branch="+opt.Branch)
 	}
 	args = append(args, "--", url, dest)

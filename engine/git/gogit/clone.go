@@ -36,11 +36,13 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 		Depth:      opt.Depth,
 		Progress:   newProgress(opt.Progress),
 	}
-	if opt.Branch != "" {
+	if opt.Mirror {
+		co.Mirror = true
+	} else if opt.Branch != "" {
 		co.ReferenceName = plumbing.NewBranchReferenceName(opt.Branch)
 		co.SingleBranch = true
 	}
-	r, err := gogit.PlainCloneContext(ctx, dest, false, co)
+	r, err := gogit.PlainCloneContext(ctx, dest, opt.Mirror, co)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) && ctx.Err() == nil {
 		return cloneEmpty(url, dest)
 	}
@@ -50,6 +52,9 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 				Detail: fmt.Sprintf("remote branch %q not found", opt.Branch), Err: err}
 		}
 		return opError(ctx, "clone", dest, err, opt.Auth.Password)
+	}
+	if opt.Mirror {
+		return nil // no branch to track in a bare mirror
 	}
 	if err := ensureTracking(r, "origin"); err != nil {
 		return opError(ctx, "clone", dest, err, "")

@@ -1,0 +1,287 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/mgit-dev/mgit/engine/provider"
+)
+
+// EnvConfig names the configuration file when --config is not given.
+const EnvConfig = "MGIT_CONFIG"
+
+// Layouts of clones under the workspace root.
+const (
+	LayoutHost = "host"
+	LayoutFlat = "flat"
+)
+
+// MaxConcurrency bounds the concurrency setting.
+const MaxConcurrency = 256
+
+// Config is the configuration file's content. The zero value is a valid,
+// empty configuration.
+type Config struct {
+	// DefaultProvider names the provider login and list use when no
+	// --provider is given and more than one is configured.
+	DefaultProvider string `yaml:"default_provider,omitempty"`
+	// Workspace is the default DIR of commands that take a query (clone,
+	// and fetch/pull/status with --query); "~/" is the home directory.
+	Workspace string `yaml:"workspace,omitempty"`
+	// Concurrency is the default of --concurrency (0: mgit's defaults).
+	Concurrency int `yaml:"concurrency,omitempty"`
+	// Layout is the default of clone's --layout: host or flat.
+	Layout    string     `yaml:"layout,omitempty"`
+	Providers []Provider `yaml:"providers,omitempty"`
+}
+
+// Provider is one named account on one service.
+type Provider struct {
+	Name string `yaml:"name"`
+	// Type is github, azuredevops, bitbucket, gitlab or gitea.
+	Type string `yaml:"type"`
+	// URL is the server for self-hosted services (empty: the public one).
+	URL string `yaml:"url,omitempty"`
+	// User is the account name where the service needs one (Bitbucket).
+	User string `yaml:"user,omitempty"`
+	// Org is the default organisation, workspace or group.
+	Org string `yaml:"org,omitempty"`
+}
+
+// Kinds are the provider types, in the order help text lists them.
+var kinds = []string{provider.KindGitHub, provider.KindAzureDevOps, provider.KindBitbucket, provider.KindGitLab, provider.KindGitea}
+
+// Kinds returns the provider types.
+func Kinds() []string { return append([]string(nil), kinds...) }
+
+// Find returns the provider called name (names compare case-insensitively).
+func (c *Config) Find(name string) (Provider, bool) {
+	for _, p := range c.Providers {
+		if strings.EqualFold(p.Name, name) {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}
+
+// Upsert adds p, or replaces the provider of the same name in place.
+func (c *Config) Upsert(p Provider) {
+	for i := range c.Providers {
+		if strings.EqualFold(c.Providers[i].Name, p.Name) {
+			c.Providers[i] = p
+			return
+		}
+	}
+	c.Providers = append(c.Providers, p)
+}
+
+// Remove deletes the provider called name and reports whether it existed.
+// The default is cleared when it named that provider.
+func (c *Config) Remove(name string) bool {
+	for i, p := range c.Providers {
+		if strings.EqualFold(p.Name, name) {
+			c.Providers = append(c.Providers[:i], c.Providers[i+1:]...)
+			if strings.EqualFold(c.DefaultProvider, name) {
+				c.DefaultProvider = ""
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// SelfHosted reports whether the provider has its own server URL.
+func (p Provider) SelfHosted() bool { return p.URL != "" }
+
+// ProviderConfig is the engine's configuration of p, without a token.
+func (p Provider) ProviderConfig() provider.Config {
+	return provider.Config{Name: p.Name, Kind: p.Type, URL: p.URL, User: p.User, Org: p.Org}
+}
+
+// namePattern is what a provider name may be: it becomes part of an
+// environment variable name, a keyring key and a --provider argument.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+// FieldError is a bad value: where it is (line 0 when not from a file) and
+// how to fix it.
+type FieldError struct {
+	File  string
+	Line  int
+	Field string // "providers[1].url"
+	Msg   string
+	Fix   string
+}
+
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Msg)
+	if e.Fix != "" {
+		b.WriteString(" (" + e.Fix + ")")
+	}
+	return b.String()
+}
+
+// lines maps a field path ("providers[0].url") to its line in the file;
+// nil when validating a value built in code.
+type lines map[string]int
+
+// Validate checks every value; the first problem is returned.
+func (c *Config) Validate() error { return c.validate("", nil) }
+
+// ValidateProvider checks one provider entry as it would be saved.
+func ValidateProvider(p Provider) error {
+	return validateProvider(p, "", "", nil)
+}
+
+func (c *Config) validate(file string, at lines) error {
+	fe := func(field, msg, fix string) error {
+		return &FieldError{File: file, Line: at[field], Field: field, Msg: msg, Fix: fix}
+	}
+	if c.Concurrency < 0 || c.Concurrency > MaxConcurrency {
+		return fe("concurrency", fmt.Sprintf("%d is out of range", c.Concurrency),
+			fmt.Sprintf("use 1 to %d, or 0 for mgit's defaults", MaxConcurrency))
+	}
+	switch c.Layout {
+	case "", LayoutHost, LayoutFlat:
+	default:
+		return fe("layout", fmt.Sprintf("unknown layout %q", c.Layout), "use host (<root>/<host>/<org>/<repo>) or flat (<root>/<repo>)")
+	}
+	if c.Workspace != "" && !filepath.IsAbs(c.Workspace) && !strings.HasPrefix(c.Workspace, "~/") && c.Workspace != "~" {
+		return fe("workspace", fmt.Sprintf("%q is relative", c.Workspace), "use an absolute path or one starting with ~/")
+	}
+	envNames := map[string]string{}
+	for i, p := range c.Providers {
+		prefix := fmt.Sprintf("providers[%d]", i)
+		if err := validateProvider(p, file, prefix, at); err != nil {
+			return err
+		}
+		key := envKey(p.Name)
+		if prev, ok := envNames[key]; ok {
+			return fe(prefix+".name", fmt.Sprintf("%q clashes with %q", p.Name, prev),
+				"names are compared ignoring case and punctuation (both use the variable MGIT_TOKEN_"+key+"); rename one")
+		}
+		envNames[key] = p.Name
+	}
+	if c.DefaultProvider != "" {
+		if _, ok := c.Find(c.DefaultProvider); !ok {
+			return fe("default_provider", fmt.Sprintf("no provider is called %q", c.DefaultProvider),
+				"use the name of an entry under providers: ("+strings.Join(c.names(), ", ")+"), or remove the key")
+		}
+	}
+	return nil
+}
+
+func (c *Config) names() []string {
+	out := make([]string, len(c.Providers))
+	for i, p := range c.Providers {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// envKey is the provider name as secure.EnvName spells its suffix.
+func envKey(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+func validateProvider(p Provider, file, prefix string, at lines) error {
+	field := func(f string) string {
+		if prefix == "" {
+			return f
+		}
+		return prefix + "." + f
+	}
+	fe := func(f, msg, fix string) error {
+		line := at[field(f)]
+		if line == 0 {
+			line = at[prefix]
+		}
+		return &FieldError{File: file, Line: line, Field: field(f), Msg: msg, Fix: fix}
+	}
+	if p.Name == "" {
+		return fe("name", "missing", "give every provider a name, e.g. name: work")
+	}
+	if !namePattern.MatchString(p.Name) {
+		return fe("name", fmt.Sprintf("%q is not a valid name", p.Name), "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters")
+	}
+	switch p.Type {
+	case "":
+		return fe("type", "missing", "use one of "+strings.Join(kinds, ", "))
+	case provider.KindGitHub, provider.KindAzureDevOps, provider.KindBitbucket, provider.KindGitLab, provider.KindGitea:
+	default:
+		return fe("type", fmt.Sprintf("unknown provider type %q", p.Type), "use one of "+strings.Join(kinds, ", "))
+	}
+	if p.URL != "" {
+		if err := checkURL(p.URL); err != nil {
+			return fe("url", err.Error(), "use the server's https:// URL without credentials, e.g. https://git.example.com")
+		}
+	}
+	if p.Type == provider.KindGitea && p.URL == "" {
+		return fe("url", "gitea needs the server URL", "add url: https://gitea.example.com")
+	}
+	if p.Type == provider.KindAzureDevOps && p.URL == "" && p.Org == "" {
+		return fe("org", "Azure DevOps Services needs the organisation", "add org: <your organisation> (dev.azure.com/<org>), or url: for Azure DevOps Server")
+	}
+	for f, v := range map[string]string{"user": p.User, "org": p.Org} {
+		if strings.ContainsAny(v, " \t\r\n") {
+			return fe(f, fmt.Sprintf("%q contains white space", v), "remove the spaces")
+		}
+	}
+	// The provider's own checks (e.g. a URL it cannot use), without a token.
+	if _, err := provider.New(p.ProviderConfig()); err != nil {
+		return fe("url", err.Error(), "check type and url")
+	}
+	return nil
+}
+
+// checkURL accepts https URLs, and http only for the loopback interface:
+// a token sent over plain http can be read on the way.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	if u.User != nil {
+		return errors.New("URL contains credentials")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q has a query or fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+			return fmt.Errorf("%q uses http, which would send the token in clear text (http is allowed for localhost only)", raw)
+		}
+	default:
+		return fmt.Errorf("%q must start with https://", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q has no host", raw)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/telemetry"
+)
+
+// healthTimeout bounds one probe: a Docker HEALTHCHECK that hangs is worse
+// than one that fails.
+const healthTimeout = 3 * time.Second
+
+func (c *cli) healthCommand() *cobra.Command {
+	var addr string
+	var ready bool
+	cmd := &cobra.Command{
+		Use:   "health",
+		Short: "Exit 0 when a running mgit's /healthz (or /readyz) answers 200",
+		Long: `health asks the listener of a running mgit (mgit sync --metrics-addr ADDR)
+whether it is alive (/healthz) or, with --ready, ready (/readyz), and exits 0
+when it answers 200 within ` + healthTimeout.String() + `, 1 otherwise. It is the Docker
+HEALTHCHECK of an image that has no curl:
+
+  HEALTHCHECK CMD ["/mgit", "health", "--addr", ":9090"]
+
+ADDR defaults to --metrics-addr, else $` + envMetricsAddr + `; PORT or :PORT mean
+127.0.0.1:PORT, and 0.0.0.0:PORT is probed on 127.0.0.1.`,
+		Args: maxArgs(0, "mgit health [--addr ADDR] [--ready]"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if addr == "" {
+				addr = c.metricsAddr()
+			}
+			if addr == "" {
+				return usagef("Give --addr, or set --metrics-addr / "+envMetricsAddr+".", "health: no address to probe")
+			}
+			path := "/healthz"
+			if ready {
+				path = "/readyz"
+			}
+			if err := telemetry.Probe(cmd.Context(), addr, path, healthTimeout); err != nil {
+				return &exitError{code: engine.ExitFailed, err: fmt.Errorf("health: %w", err)}
+			}
+			fmt.Fprintln(c.stdout, "ok")
+			c.code = engine.ExitOK
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "", "listener to probe: PORT, :PORT or HOST:PORT")
+	cmd.Flags().BoolVar(&ready, "ready", false, "probe /readyz instead of /healthz")
+	return cmd
+}

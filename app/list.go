@@ -1,0 +1,184 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/ui/headless"
+)
+
+type listFlags struct {
+	queryFlags
+	limit int
+}
+
+func (c *cli) listCommand() *cobra.Command {
+	f := &listFlags{}
+	cmd := &cobra.Command{
+		Use:   "list QUERY [--provider NAME] [--limit N]",
+		Short: "List the upstream repositories matching a query",
+		Long: `List the repositories matching QUERY on every configured provider,
+asked concurrently, or only on --provider NAME.
+
+QUERY is org, org/repo or org/project/repo. Each segment is a shell glob
+(*, ?, [...]) matched case-insensitively; a segment without glob characters
+must match exactly. GitHub, Bitbucket Cloud and Gitea have no project
+level: org/repo and org/*/repo mean the same there. On Azure DevOps the
+middle segment is the project, on GitLab the subgroup path ('*' crosses
+subgroups), on Bitbucket Data Center the org is the project key.
+
+Archived repositories and forks are left out unless --include-archived or
+--include-forks; --exclude GLOB (repeatable) leaves out full names.
+
+Listings are cached with their ETags under $XDG_CACHE_HOME/mgit, so asking
+again costs little. Text output is a table; --output json prints one
+{"type":"repo",...} object per line and a final {"type":"summary"}.
+A rejected token exits 3; run 'mgit login --name NAME' again.`,
+		Example: `  mgit list 'acme/*'
+  mgit list 'acme/*-service' --exclude 'acme/legacy-*' --include-archived
+  mgit list 'contoso/Web*/*' --provider ado
+  mgit list '*' -o json | jq -r '.clone_url // empty'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("Usage: mgit list QUERY (e.g. 'acme/*', or '*' for everything you can see)", "list: give one QUERY")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.runList(cmd.Context(), args[0], f)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().IntVar(&f.limit, "limit", 0, "show at most N repositories (0: all)")
+	return cmd
+}
+
+func (c *cli) runList(ctx context.Context, raw string, f *listFlags) error {
+	q, fo, err := f.parse(raw)
+	if err != nil {
+		return err
+	}
+	if f.limit < 0 {
+		return usagef("Use --limit 1 or more, or 0 for all.", "--limit %d: must not be negative", f.limit)
+	}
+	ps, err := c.selectProviders(f.provider)
+	if err != nil {
+		return err
+	}
+	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait}, fo)
+	if err != nil {
+		return err
+	}
+	total := len(repos)
+	if f.limit > 0 && len(repos) > f.limit {
+		repos = repos[:f.limit]
+	}
+	if err := c.printRepos(repos, total, len(ps), fails); err != nil {
+		return err
+	}
+	c.code = c.reportProviderErrors(fails)
+	return nil
+}
+
+// repoLine is the NDJSON form of a listed repository ("type" first, as
+// every NDJSON line of mgit).
+type repoLine struct {
+	Type          string `json:"type"`
+	Provider      string `json:"provider"`
+	Kind          string `json:"kind"`
+	Host          string `json:"host"`
+	Org           string `json:"org"`
+	Project       string `json:"project,omitempty"`
+	Name          string `json:"name"`
+	FullName      string `json:"full_name"`
+	CloneURL      string `json:"clone_url"`
+	SSHURL        string `json:"ssh_url,omitempty"`
+	DefaultBranch string `json:"default_branch"`
+	Archived      bool   `json:"archived"`
+	Fork          bool   `json:"fork"`
+	Disabled      bool   `json:"disabled"`
+	Private       bool   `json:"private"`
+	Size          int64  `json:"size"`
+	PushedAt      string `json:"pushed_at,omitempty"`
+}
+
+func repoJSON(r provider.Repo) repoLine {
+	l := repoLine{
+		Type: "repo", Provider: r.Provider, Kind: r.Kind, Host: r.Host, Org: r.Org, Project: r.Project,
+		Name: r.Name, FullName: r.FullName, CloneURL: r.CloneURL, SSHURL: r.SSHURL,
+		DefaultBranch: r.DefaultBranch, Archived: r.Archived, Fork: r.Fork, Disabled: r.Disabled,
+		Private: r.Private, Size: r.Size,
+	}
+	if !r.PushedAt.IsZero() {
+		l.PushedAt = r.PushedAt.UTC().Format(time.RFC3339)
+	}
+	return l
+}
+
+func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*providerError) error {
+	if c.format == headless.FormatJSON {
+		for _, r := range repos {
+			if err := c.writeJSON(repoJSON(r)); err != nil {
+				return err
+			}
+		}
+		failed := make([]string, 0, len(fails))
+		for _, f := range fails {
+			failed = append(failed, f.name)
+		}
+		return c.writeJSON(struct {
+			Type      string   `json:"type"`
+			Repos     int      `json:"repos"`
+			Matched   int      `json:"matched"`
+			Providers int      `json:"providers"`
+			Failed    []string `json:"failed_providers"`
+		}{"summary", len(repos), total, providers, failed})
+	}
+	if len(repos) == 0 {
+		if len(fails) == 0 {
+			_, err := fmt.Fprintln(c.stdout, "No repository matches.")
+			return outputErr(err)
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROVIDER\tREPOSITORY\tBRANCH\tFLAGS")
+	for _, r := range repos {
+		var flags []string
+		for _, fl := range []struct {
+			on   bool
+			name string
+		}{{r.Private, "private"}, {r.Archived, "archived"}, {r.Fork, "fork"}, {r.Disabled, "disabled"}} {
+			if fl.on {
+				flags = append(flags, fl.name)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", headless.Sanitize(r.Provider), headless.Sanitize(r.FullName),
+			dash(headless.Sanitize(r.DefaultBranch)), dash(strings.Join(flags, ",")))
+	}
+	if err := tw.Flush(); err != nil {
+		return outputErr(err)
+	}
+	summary := fmt.Sprintf("%d repositories", len(repos))
+	if total > len(repos) {
+		summary = fmt.Sprintf("%d of %d repositories (--limit)", len(repos), total)
+	}
+	_, err := fmt.Fprintln(c.stdout, summary)
+	return outputErr(err)
+}
+
+// exitAfterProviders combines the exit code of a run with the one its
+// provider failures call for: the run's failure wins, then the providers'.
+func exitAfterProviders(run, providers int) int {
+	if run != engine.ExitOK || providers == engine.ExitOK {
+		return run
+	}
+	return providers
+}

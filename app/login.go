@@ -1,0 +1,317 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/mgit-dev/mgit/app/config"
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/secure"
+	"github.com/mgit-dev/mgit/ui/headless"
+)
+
+// maxTokenLen bounds what --token-stdin reads: a token is short, and a
+// mistaken pipe of a large file should fail, not be stored.
+const maxTokenLen = 16 << 10
+
+// validateTimeout bounds the token check against the provider.
+const validateTimeout = time.Minute
+
+type loginFlags struct {
+	kind, name, url, user, org string
+	tokenStdin                 bool
+}
+
+func (c *cli) loginCommand() *cobra.Command {
+	f := &loginFlags{}
+	cmd := &cobra.Command{
+		Use:   "login --provider KIND --name NAME [--url URL] [--user USER] [--org ORG] [--token-stdin]",
+		Short: "Check a provider token and keep it in the keyring",
+		Long: `Log in to a provider: ask for a token (hidden input on a terminal, or read
+from stdin with --token-stdin), check it against the provider, store it in
+the keyring and write the provider's settings — never the token — to the
+configuration file. Run it again to replace the token; for a provider
+already configured, --name alone is enough.
+
+KIND is github, azuredevops, bitbucket, gitlab or gitea. --url is the server
+of a self-hosted service (GitHub Enterprise, Azure DevOps Server, Bitbucket
+Data Center, GitLab self-managed, Gitea/Forgejo); --user the account name
+where the service needs one (Bitbucket app passwords and API tokens); --org
+the default organisation, workspace or group (required for Azure DevOps
+Services).
+
+The keyring is the first of secret-service, kernel keyctl and the encrypted
+file (password from MGIT_KEYRING_PASSWORD) that passes a write/read/delete
+probe, or the one MGIT_KEYRING_BACKEND names.`,
+		Example: `  mgit login --provider github --name work
+  echo "$TOKEN" | mgit login --provider github --name ghe --url https://ghe.example.com --token-stdin
+  mgit login --provider azuredevops --name ado --org contoso
+  mgit login --provider bitbucket --name bb --user jane --org team-workspace
+  MGIT_KEYRING_BACKEND=file MGIT_KEYRING_PASSWORD=... mgit login --name work --token-stdin < token.txt`,
+		Args: maxArgs(0, "mgit login --provider KIND --name NAME [--token-stdin]"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.runLogin(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "provider", "", "provider type: "+strings.Join(config.Kinds(), ", "))
+	fl.StringVar(&f.name, "name", "", "name of this provider in the configuration (default: the type)")
+	fl.StringVar(&f.url, "url", "", "server URL of a self-hosted service")
+	fl.StringVar(&f.user, "user", "", "account name, where the service needs one (Bitbucket)")
+	fl.StringVar(&f.org, "org", "", "default organisation, workspace or group")
+	fl.BoolVar(&f.tokenStdin, "token-stdin", false, "read the token from stdin instead of prompting")
+	return cmd
+}
+
+// loginEntry is the provider entry login will write: an existing entry of
+// the same name, updated with the flags given.
+func (c *cli) loginEntry(f *loginFlags) (config.Provider, error) {
+	name := f.name
+	if name == "" {
+		name = f.kind
+	}
+	if name == "" {
+		return config.Provider{}, usagef("Usage: mgit login --provider KIND --name NAME", "login: give --provider (%s) and --name", strings.Join(config.Kinds(), ", "))
+	}
+	p, exists := c.conf.cfg.Find(name)
+	if !exists {
+		p = config.Provider{Name: name}
+	}
+	if f.kind != "" {
+		if exists && p.Type != f.kind {
+			return p, usagef("Choose another --name, or 'mgit config remove "+p.Name+"' first.",
+				"login: provider %s is of type %s, not %s", p.Name, p.Type, f.kind)
+		}
+		p.Type = f.kind
+	}
+	if p.Type == "" {
+		return p, usagef("Add --provider "+strings.Join(config.Kinds(), "|")+".", "login: %s is not configured yet: --provider is required", name)
+	}
+	for dst, v := range map[*string]string{&p.URL: f.url, &p.User: f.user, &p.Org: f.org} {
+		if v != "" {
+			*dst = v
+		}
+	}
+	p.URL = strings.TrimRight(p.URL, "/")
+	if err := config.ValidateProvider(p); err != nil {
+		return p, usagef("Fix the flag the message names.", "login: %s", err)
+	}
+	return p, nil
+}
+
+func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
+	if c.conf.path == "" {
+		return usagef("Set HOME or XDG_CONFIG_HOME, or give --config FILE.", "login: nowhere to write the configuration")
+	}
+	p, err := c.loginEntry(f)
+	if err != nil {
+		return err
+	}
+	token, err := c.readToken(p, f.tokenStdin)
+	if err != nil {
+		return err
+	}
+	c.conf.red.Register(token)
+
+	pc := p.ProviderConfig()
+	pc.Token = token
+	pc.UserAgent = "mgit/" + version()
+	pc.Observe = c.observeProvider
+	pr, err := provider.New(pc)
+	if err != nil {
+		return usagef("Check --url.", "login: %s", err)
+	}
+	vctx, cancel := context.WithTimeout(ctx, validateTimeout)
+	defer cancel()
+	id, err := pr.Validate(vctx)
+	if ctx.Err() != nil {
+		return interrupted(nil)
+	}
+	if err != nil {
+		pe := &providerError{name: p.Name, err: err}
+		msg := fmt.Errorf("login %s: token not accepted: %w", p.Name, err)
+		if pe.code() != engine.ExitAuth {
+			msg = fmt.Errorf("login %s: could not check the token: %w", p.Name, err)
+		}
+		if errors.Is(err, provider.ErrUnauthorized) {
+			msg = fmt.Errorf("%w (check that you copied the whole token, that it has not expired, and --url)", msg)
+		}
+		return &exitError{code: pe.code(), err: msg}
+	}
+
+	backend, err := c.conf.store.Set(p.Name, token)
+	if err != nil {
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
+			"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
+	}
+	cfg := c.conf.cfg
+	cfg.Upsert(p)
+	if cfg.DefaultProvider == "" {
+		cfg.DefaultProvider = p.Name
+	}
+	if err := config.Save(c.conf.path, cfg); err != nil {
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
+	}
+	c.log.Info().Bool("audit", true).Str("provider", p.Name).Str("kind", p.Type).Str("login", id.Login).
+		Str("backend", backend).Msg("login: token stored")
+	return c.printLogin(p, id, backend)
+}
+
+// readToken reads the token from stdin with --token-stdin, else prompts
+// with hidden input on a terminal; without a terminal it refuses rather
+// than hang.
+func (c *cli) readToken(p config.Provider, fromStdin bool) (string, error) {
+	var raw []byte
+	var err error
+	fd := int(os.Stdin.Fd())
+	switch {
+	case fromStdin:
+		raw, err = io.ReadAll(io.LimitReader(os.Stdin, maxTokenLen+1))
+		if err != nil {
+			return "", usagef("", "login: read token from stdin: %v", err)
+		}
+		if len(raw) > maxTokenLen {
+			return "", usagef("Pipe only the token.", "login: stdin holds more than %d bytes", maxTokenLen)
+		}
+	case term.IsTerminal(fd):
+		fmt.Fprintf(c.stderr, "Token for %s (%s), input hidden: ", p.Name, p.Type)
+		raw, err = term.ReadPassword(fd)
+		fmt.Fprintln(c.stderr)
+		if err != nil {
+			return "", usagef("", "login: read token: %v", err)
+		}
+	default:
+		return "", usagef("Pipe the token with --token-stdin, e.g. mgit login --name "+p.Name+" --token-stdin < token.txt",
+			"login: stdin is not a terminal, so the token cannot be asked for")
+	}
+	token := strings.TrimSpace(string(raw))
+	if token == "" {
+		return "", usagef("Paste the token, or pipe it with --token-stdin.", "login: empty token")
+	}
+	if strings.ContainsAny(token, " \t\r\n") {
+		return "", usagef("Give only the token, on one line.", "login: the token contains white space")
+	}
+	return token, nil
+}
+
+func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string) error {
+	override := c.getenv(secure.EnvName(p.Name)) != ""
+	var err error
+	if c.format == headless.FormatJSON {
+		err = json.NewEncoder(c.stdout).Encode(map[string]any{
+			"type": "login", "provider": p.Name, "kind": p.Type, "login": id.Login,
+			"backend": backend, "scopes": id.Scopes, "warning": id.Warning, "config": c.conf.path,
+		})
+	} else {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Logged in to %s (%s) as %s.\n", p.Name, p.Type, headless.Sanitize(id.Login))
+		fmt.Fprintf(&b, "Token stored in the %s keyring; settings written to %s.\n", backend, c.conf.path)
+		if id.Scopes != nil {
+			fmt.Fprintf(&b, "Token scopes: %s\n", orNone(strings.Join(id.Scopes, ", ")))
+		}
+		if id.Warning != "" {
+			fmt.Fprintf(&b, "Warning: %s\n", headless.Sanitize(id.Warning))
+		}
+		if backend == secure.BackendKeyctl {
+			b.WriteString("Note: the kernel keyring forgets the token at reboot or logout.\n")
+		}
+		if override {
+			fmt.Fprintf(&b, "Note: %s is set and takes precedence over the stored token.\n", secure.EnvName(p.Name))
+		}
+		_, err = io.WriteString(c.stdout, b.String())
+	}
+	if err != nil {
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func (c *cli) logoutCommand() *cobra.Command {
+	var remove bool
+	cmd := &cobra.Command{
+		Use:   "logout NAME [--remove]",
+		Short: "Delete a provider's token from the keyring",
+		Long: `Delete the token of the provider NAME from the keyring. The provider stays in
+the configuration file unless --remove is given. A token in MGIT_TOKEN_<NAME>
+or the provider's usual variable is not affected.`,
+		Example: `  mgit logout work
+  mgit logout old-gitlab --remove`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("Usage: mgit logout NAME [--remove]", "logout: give exactly one provider NAME")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.runLogout(args[0], remove)
+		},
+	}
+	cmd.Flags().BoolVar(&remove, "remove", false, "also remove the provider from the configuration file")
+	return cmd
+}
+
+func (c *cli) runLogout(name string, remove bool) error {
+	p, configured := c.conf.cfg.Find(name)
+	if configured {
+		name = p.Name
+	}
+	backend, err := c.conf.store.Delete(name)
+	deleted := err == nil
+	if err != nil && !errors.Is(err, secure.ErrNotFound) {
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
+	}
+	if !configured && !deleted {
+		return usagef("See 'mgit config list'.", "logout: no provider called %s and no token stored for it", name)
+	}
+	c.log.Info().Bool("audit", true).Str("provider", name).Bool("deleted", deleted).Str("backend", backend).Msg("logout")
+	var lines []string
+	if deleted {
+		lines = append(lines, fmt.Sprintf("Deleted the token of %s from the %s keyring.", name, backend))
+	} else {
+		lines = append(lines, fmt.Sprintf("No token of %s was stored in the keyring.", name))
+	}
+	if remove && configured {
+		c.conf.cfg.Remove(name)
+		if err := config.Save(c.conf.path, c.conf.cfg); err != nil {
+			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
+		}
+		lines = append(lines, fmt.Sprintf("Removed %s from %s.", name, c.conf.path))
+	}
+	if v := secure.EnvName(name); c.getenv(v) != "" {
+		lines = append(lines, fmt.Sprintf("Note: %s is still set and still used.", v))
+	}
+	if c.format == headless.FormatJSON {
+		return c.writeJSON(map[string]any{"type": "logout", "provider": name, "deleted": deleted, "backend": backend, "removed": remove && configured})
+	}
+	_, err = fmt.Fprintln(c.stdout, strings.Join(lines, "\n"))
+	return outputErr(err)
+}
+
+// writeJSON writes one NDJSON line.
+func (c *cli) writeJSON(v any) error {
+	return outputErr(json.NewEncoder(c.stdout).Encode(v))
+}
+
+func outputErr(err error) error {
+	if err != nil {
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+	}
+	return nil
+}

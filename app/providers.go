@@ -1,0 +1,359 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/app/config"
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/secure"
+)
+
+// annotationConfig marks commands that must run even when the
+// configuration file is broken (`config path`, `version`), so the user
+// can find and fix it.
+const annotationConfig = "mgit/config"
+
+// configState is what loadConfig resolved before any command does work.
+type configState struct {
+	// path is the configuration file ("" when none can be named: no
+	// HOME, no XDG_CONFIG_HOME, no --config).
+	path string
+	cfg  *config.Config
+	// loadErr is kept for commands annotated to tolerate it.
+	loadErr error
+	red     *secure.Redactor
+	store   *secure.Store
+}
+
+// loadConfig reads and validates the configuration file and the keyring
+// choice; a bad file or MGIT_KEYRING_BACKEND fails with exit 2 before the
+// command starts. Flags beat the file: concurrency from the file applies
+// only when --concurrency was not given.
+func (c *cli) loadConfig(cmd *cobra.Command) error {
+	if c.conf.red == nil {
+		c.conf.red = secure.NewRedactor()
+	}
+	c.conf.cfg = &config.Config{}
+	tolerant := cmd.Annotations[annotationConfig] == "optional"
+	path, err := config.Path(c.g.configFile, c.getenv)
+	if err == nil {
+		c.conf.path = path
+		var cfg *config.Config
+		if cfg, err = config.Load(path); err == nil {
+			c.conf.cfg = cfg
+		}
+	} else if c.g.configFile == "" {
+		err = nil // nowhere to look: nothing configured
+	}
+	if err != nil {
+		c.conf.loadErr = err
+		if !tolerant {
+			return usagef("Fix the file (see docs/config.example.yaml), or choose another with --config or "+config.EnvConfig+".", "%s", err)
+		}
+	}
+	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red})
+	if err != nil && !tolerant {
+		return usagef("Unset it to use the first keyring that works.", "%s", err)
+	}
+	c.conf.store = store
+	if f := cmd.Flags().Lookup("concurrency"); (f == nil || !f.Changed) && c.conf.cfg.Concurrency > 0 {
+		c.g.concurrency = c.conf.cfg.Concurrency
+	}
+	return nil
+}
+
+// redact masks every token resolved so far; safe before setup.
+func (c *cli) redact(s string) string {
+	if c.conf.red == nil {
+		return s
+	}
+	return c.conf.red.Redact(s)
+}
+
+// ref is the credential reference of a configured provider.
+func ref(p config.Provider) secure.Ref {
+	return secure.Ref{Name: p.Name, Kind: p.Type, SelfHosted: p.SelfHosted()}
+}
+
+// selectProviders returns the configured providers a query fans out to:
+// all, or the one --provider names.
+func (c *cli) selectProviders(only string) ([]config.Provider, error) {
+	cfg := c.conf.cfg
+	if len(cfg.Providers) == 0 {
+		return nil, usagef("Add one with: mgit login --provider github --name work (see 'mgit login --help').",
+			"no provider configured in %s", c.configPathForHumans())
+	}
+	if only == "" {
+		return cfg.Providers, nil
+	}
+	p, ok := cfg.Find(only)
+	if !ok {
+		return nil, usagef("Configured: "+strings.Join(providerNames(cfg), ", ")+". See 'mgit config list'.",
+			"--provider %s: no such provider", only)
+	}
+	return []config.Provider{p}, nil
+}
+
+func providerNames(cfg *config.Config) []string {
+	out := make([]string, len(cfg.Providers))
+	for i, p := range cfg.Providers {
+		out[i] = p.Name
+	}
+	return out
+}
+
+func (c *cli) configPathForHumans() string {
+	if c.conf.path == "" {
+		return "the configuration (no config file: set HOME or use --config)"
+	}
+	return c.conf.path
+}
+
+// providerOptions are the per-command knobs of the HTTP layer.
+type providerOptions struct {
+	maxWait time.Duration
+}
+
+// newProvider builds p with its token (registered with the redactor by
+// the store) and the discovery cache. A missing token is an auth error:
+// the providers mgit talks to need one for anything private.
+func (c *cli) newProvider(p config.Provider, opt providerOptions, cache provider.Cache) (provider.Provider, error) {
+	tok, err := c.conf.store.Lookup(ref(p))
+	if err != nil {
+		return nil, &providerError{name: p.Name, err: fmt.Errorf("%w: %v", provider.ErrUnauthorized, err)}
+	}
+	pc := p.ProviderConfig()
+	pc.Token = tok.Value
+	pc.Cache = cache
+	pc.MaxWait = opt.maxWait
+	pc.UserAgent = "mgit/" + version()
+	pc.Observe = c.observeProvider
+	pr, err := provider.New(pc)
+	if err != nil {
+		return nil, usagef("Fix the provider with 'mgit login' or in "+c.configPathForHumans()+".", "%s", err)
+	}
+	c.log.Debug().Str("provider", p.Name).Str("token_source", tok.Source).Msg("provider ready")
+	return pr, nil
+}
+
+// listingCache is the discovery cache under $XDG_CACHE_HOME/mgit, or nil
+// (no conditional requests) when no cache directory can be named.
+func (c *cli) listingCache() provider.Cache {
+	dir, err := state.DefaultDir(c.getenv)
+	if err != nil {
+		c.log.Warn().Err(err).Msg("no discovery cache")
+		return nil
+	}
+	return urlKeyCache{state.OpenListings(dir, c.log)}
+}
+
+// urlKeyCache adapts the provider's cache keys ("<provider> <url>", so two
+// accounts never share a listing) to state.Listings, which accepts only
+// URL keys (it refuses anything it cannot parse, to be sure no key carries
+// user info): the provider name moves into the URL's fragment, which is
+// never sent anywhere.
+type urlKeyCache struct{ inner provider.Cache }
+
+func (k urlKeyCache) Get(key string) (string, []byte, bool) { return k.inner.Get(urlKey(key)) }
+func (k urlKeyCache) Put(key, etag string, body []byte)     { k.inner.Put(urlKey(key), etag, body) }
+
+func urlKey(key string) string {
+	name, rawURL, ok := strings.Cut(key, " ")
+	if !ok || strings.Contains(rawURL, "#") {
+		return key
+	}
+	return rawURL + "#mgit-provider=" + url.QueryEscape(name)
+}
+
+// observeProvider logs every provider HTTP exchange at debug level and
+// rate-limit waits at warn, so a long wait is never silent.
+func (c *cli) observeProvider(ri provider.RequestInfo) {
+	ev := c.log.Debug()
+	if ri.RateLimited && ri.Wait > 0 {
+		ev = c.log.Warn()
+	}
+	ev = ev.Str("provider", ri.Provider).Str("method", ri.Method).Str("host", ri.Host).Str("path", ri.Path).
+		Int("status", ri.Status).Dur("duration", ri.Duration).Int("attempt", ri.Attempt).Bool("from_cache", ri.FromCache)
+	if ri.Wait > 0 {
+		ev = ev.Dur("wait", ri.Wait).Bool("rate_limited", ri.RateLimited)
+	}
+	if ri.Err != nil {
+		ev = ev.Str("error", c.redact(ri.Err.Error()))
+	}
+	msg := "provider request"
+	if ri.RateLimited && ri.Wait > 0 {
+		msg = "provider rate limited; waiting"
+	}
+	ev.Msg(msg)
+}
+
+// providerError is a failure of one provider, with the advice that fits
+// its cause.
+type providerError struct {
+	name string
+	err  error
+}
+
+func (e *providerError) Error() string { return "provider " + e.name + ": " + e.err.Error() }
+func (e *providerError) Unwrap() error { return e.err }
+
+// code is the exit code this failure alone calls for.
+func (e *providerError) code() int {
+	if errors.Is(e.err, provider.ErrUnauthorized) || errors.Is(e.err, provider.ErrForbidden) {
+		return engine.ExitAuth
+	}
+	return engine.ExitFailed
+}
+
+// hint says what to do about it.
+func (e *providerError) hint() string {
+	var rl *provider.RateLimitError
+	switch {
+	case errors.Is(e.err, provider.ErrUnauthorized):
+		return "run mgit login --name " + e.name
+	case errors.Is(e.err, provider.ErrForbidden):
+		return "the token lacks a permission; create one with the scope named above and run mgit login --name " + e.name
+	case errors.As(e.err, &rl) && !rl.Reset.IsZero():
+		return fmt.Sprintf("rate limited until %s; try again then, or raise --max-wait", rl.Reset.Local().Format(time.RFC1123))
+	case errors.Is(e.err, provider.ErrRateLimited):
+		return "rate limited; try again later, or raise --max-wait"
+	case errors.Is(e.err, provider.ErrNotFound):
+		return "check the org in the query, and that the token can see it"
+	}
+	return ""
+}
+
+// listed is one provider's answer to a query.
+type listed struct {
+	name  string
+	repos []provider.Repo
+	err   *providerError
+}
+
+// listAll asks every provider in ps for q concurrently, applies the
+// filters, and returns the repositories sorted by provider and full name
+// with every provider's failure.
+func (c *cli) listAll(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions) ([]provider.Repo, []*providerError, error) {
+	cache := c.listingCache()
+	results := make([]listed, len(ps))
+	var wg sync.WaitGroup
+	for i, p := range ps {
+		results[i].name = p.Name
+		pr, err := c.newProvider(p, opt, cache)
+		if err != nil {
+			var pe *providerError
+			if !errors.As(err, &pe) {
+				return nil, nil, err
+			}
+			results[i].err = pe
+			continue
+		}
+		wg.Go(func() {
+			repos, err := pr.List(ctx, q)
+			if err != nil {
+				results[i].err = &providerError{name: p.Name, err: err}
+				return
+			}
+			results[i].repos = provider.Filter(repos, fo)
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, nil, interrupted(nil)
+	}
+	var repos []provider.Repo
+	var fails []*providerError
+	for _, r := range results {
+		repos = append(repos, r.repos...)
+		if r.err != nil {
+			fails = append(fails, r.err)
+		}
+	}
+	sort.SliceStable(repos, func(i, j int) bool {
+		if repos[i].Provider != repos[j].Provider {
+			return repos[i].Provider < repos[j].Provider
+		}
+		return strings.ToLower(repos[i].FullName) < strings.ToLower(repos[j].FullName)
+	})
+	return repos, fails, nil
+}
+
+// reportProviderErrors prints each failure with its advice to stderr and
+// returns the exit code they call for: 3 when every failure is an
+// authentication failure, else 1; 0 when there are none.
+func (c *cli) reportProviderErrors(fails []*providerError) int {
+	code := engine.ExitOK
+	for _, f := range fails {
+		msg := c.redact(f.Error())
+		c.log.Error().Str("provider", f.name).Str("error", msg).Msg("provider failed")
+		fmt.Fprintf(c.stderr, "mgit: %s\n", msg)
+		if h := f.hint(); h != "" {
+			fmt.Fprintf(c.stderr, "  %s\n", h)
+		}
+		switch {
+		case code == engine.ExitOK:
+			code = f.code()
+		case code != f.code():
+			code = engine.ExitFailed
+		}
+	}
+	return code
+}
+
+// queryFlags are the flags of every command that takes a provider query.
+type queryFlags struct {
+	provider        string
+	includeArchived bool
+	includeForks    bool
+	exclude         []string
+	maxWait         time.Duration
+}
+
+func (f *queryFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.provider, "provider", "", "ask only the configured provider NAME (default: every configured provider)")
+	fl.BoolVar(&f.includeArchived, "include-archived", false, "include archived repositories")
+	fl.BoolVar(&f.includeForks, "include-forks", false, "include forks")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "leave out repositories whose full name matches GLOB (repeatable)")
+	fl.DurationVar(&f.maxWait, "max-wait", time.Minute, "longest wait for a provider's rate limit to reset before failing")
+}
+
+// parse validates the query and the flags.
+func (f *queryFlags) parse(raw string) (provider.Query, provider.FilterOptions, error) {
+	q, err := provider.ParseQuery(raw)
+	if err != nil {
+		return q, provider.FilterOptions{}, usagef("A query is org, org/repo or org/project/repo, with * ? [...] globs, e.g. 'acme/*-api'.", "%s", err)
+	}
+	for _, g := range f.exclude {
+		if err := provider.ValidateGlob(g); err != nil {
+			return q, provider.FilterOptions{}, usagef("Fix the --exclude glob.", "--exclude: %s", err)
+		}
+	}
+	if f.maxWait < 0 {
+		return q, provider.FilterOptions{}, usagef("Use a duration such as 30s or 5m.", "--max-wait %s: must not be negative", f.maxWait)
+	}
+	return q, provider.FilterOptions{IncludeArchived: f.includeArchived, IncludeForks: f.includeForks, Exclude: f.exclude}, nil
+}
+
+// isURL reports whether clone's SOURCE is a git URL rather than a query:
+// a scheme, the scp-like user@host:path, or a path starting with /, ./ or
+// ../ (relative paths are then refused with the URL rules).
+func isURL(s string) bool {
+	if strings.Contains(s, "://") || strings.HasPrefix(s, "/") ||
+		strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".." {
+		return true
+	}
+	colon := strings.IndexByte(s, ':')
+	return colon > 0 && !strings.Contains(s[:colon], "/")
+}

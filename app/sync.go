@@ -1,0 +1,535 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/telemetry"
+)
+
+// syncOptions are the flags of `mgit sync`.
+type syncOptions struct {
+	query    string
+	dir      string
+	interval time.Duration
+	grace    time.Duration
+	once     bool
+	shard    shard
+	mirror   bool
+	// onCycle, when set, is told each cycle's number and exit code after
+	// the cycle is recorded (a test seam: tests wait on it, not on time).
+	onCycle func(n, code int)
+	// creds are the engine's credentials (nil: MGIT_TOKEN only); learn,
+	// when set, is told every listed repository so that its git host gets
+	// its provider's token.
+	creds engine.CredentialSource
+	learn func(provider.Repo)
+}
+
+const syncLong = `sync keeps a directory in step with a provider query: the container mode.
+
+Each cycle lists the repositories QUERY (org, org/repo or org/project/repo,
+shell globs allowed) selects across the configured providers, clones the
+missing ones into DIR/<host>/<org>/<repo>, and fetches and fast-forwards the
+ones already there. Cycles never overlap: the next starts --interval after
+the previous one started, or at once if it took longer.
+
+--shard I/N keeps only the repositories whose stable hash falls in shard I of
+N, so N replicas (a Kubernetes Indexed Job or StatefulSet, I = the pod's
+index) share an organisation without overlap. The hash is FNV-1a (64 bit) of
+the lower-cased "<provider name>/<full name>", modulo N: it depends on
+nothing but the name, so every replica agrees without talking to the others.
+
+--mirror keeps bare mirrors (git clone --mirror, then fetch with prune) in
+DIR/<host>/<org>/<repo>.git, for backups: every ref, no work tree.
+
+SIGTERM or Ctrl-C lets the cycle in progress finish for up to --grace, then
+cancels it; a cancelled clone leaves nothing behind (clones land atomically).
+Exit code: with --once the cycle's (0 ok, 1 failures, 3 authentication,
+130 cancelled); otherwise 0 after a clean stop, 130 when a cycle was cancelled.
+
+With --metrics-addr the listener serves /metrics, /healthz and /readyz:
+/readyz answers 200 after the first completed cycle and 503 again while the
+last cycle failed entirely (discovery failed, or every operation failed).`
+
+func (c *cli) syncCommand() *cobra.Command {
+	var o syncOptions
+	var qf queryFlags
+	var shardFlag string
+	cmd := &cobra.Command{
+		Use:   "sync QUERY",
+		Short: "Clone and update every repository a query selects, again every --interval",
+		Long:  syncLong,
+		Example: `  mgit sync my-org --dir /data --interval 15m --metrics-addr :9090
+  mgit sync 'my-org/*-service' --once
+  mgit sync my-org --shard 2/4 --mirror --dir /backup`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("Usage: mgit sync QUERY [--dir DIR]", "sync: want one QUERY, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.query = args[0]
+			q, fo, err := qf.parse(o.query)
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("dir") {
+				if ws := c.conf.cfg.WorkspaceDir(c.getenv); ws != "" {
+					o.dir = ws
+				}
+			}
+			sh, err := parseShard(shardFlag)
+			if err != nil {
+				return err
+			}
+			o.shard = sh
+			if o.interval <= 0 && !o.once {
+				return usagef("Use a positive --interval such as 15m, or --once.", "--interval %s: must be positive", o.interval)
+			}
+			if o.grace < 0 {
+				return usagef("Use a duration such as 30s.", "--grace %s: must not be negative", o.grace)
+			}
+			obs, err := c.observe(cmd.Context(), c.log)
+			if err != nil {
+				return err
+			}
+			defer obs.close()
+			lister, err := c.syncLister(&qf, q, fo, obs)
+			if err != nil {
+				return err
+			}
+			if err := cloneRoot(o.dir, false); err != nil {
+				return err
+			}
+			creds := c.credentials()
+			o.creds = creds
+			o.learn = func(r provider.Repo) { creds.learn(c.conf.cfg, r) }
+			code := c.runSync(cmd.Context(), o, lister, obs)
+			c.code = code
+			if code != engine.ExitOK {
+				return &exitError{code: code}
+			}
+			return nil
+		},
+	}
+	qf.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.dir, "dir", ".", "directory the repositories are kept in (default: the configuration's workspace, else .)")
+	f.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next")
+	f.BoolVar(&o.once, "once", false, "run one cycle and exit with its exit code")
+	f.StringVar(&shardFlag, "shard", "", "I/N: keep only shard I (0-based) of N, by a stable hash of the repository name")
+	f.BoolVar(&o.mirror, "mirror", false, "keep bare mirrors (every ref, no work tree) for backups")
+	f.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGTERM, how long the cycle in progress may run before it is cancelled")
+	return cmd
+}
+
+// shard is one of n shards (i in [0, n)); the zero value keeps everything.
+type shard struct{ i, n uint64 }
+
+// parseShard parses --shard "I/N"; "" is the whole set.
+func parseShard(s string) (shard, error) {
+	if s == "" {
+		return shard{0, 1}, nil
+	}
+	is, ns, ok := strings.Cut(s, "/")
+	i, err1 := strconv.ParseUint(strings.TrimSpace(is), 10, 32)
+	n, err2 := strconv.ParseUint(strings.TrimSpace(ns), 10, 32)
+	if !ok || err1 != nil || err2 != nil || n == 0 || i >= n {
+		return shard{}, usagef("Use --shard I/N with 0 <= I < N, e.g. --shard 0/3.", "--shard %q: want I/N with 0 <= I < N", s)
+	}
+	return shard{i, n}, nil
+}
+
+// shardKey is what the shard hash is computed over: stable across runs,
+// replicas and listing order, and case-insensitive like queries.
+func shardKey(r provider.Repo) string {
+	return strings.ToLower(r.Provider + "/" + r.FullName)
+}
+
+// keeps reports whether r belongs to the shard: FNV-1a 64 of shardKey mod n.
+func (s shard) keeps(r provider.Repo) bool {
+	if s.n <= 1 {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(shardKey(r)))
+	return h.Sum64()%s.n == s.i
+}
+
+// repoLister lists the repositories a sync cycle works on.
+type repoLister interface {
+	List(ctx context.Context) ([]provider.Repo, error)
+}
+
+// providerLister lists a query across providers, one trace span each. A
+// provider that fails does not hide the others' repositories: List returns
+// what it found together with the joined errors.
+type providerLister struct {
+	providers []provider.Provider
+	query     provider.Query
+	filter    provider.FilterOptions
+	tracing   *telemetry.Tracing
+}
+
+func (l providerLister) List(ctx context.Context) ([]provider.Repo, error) {
+	var all []provider.Repo
+	var errs []error
+	for _, p := range l.providers {
+		pctx, end := l.tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": p.Name(), "mgit.query": l.query.String()})
+		repos, err := p.List(pctx, l.query)
+		end(err)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("list %s: %w", p.Name(), err))
+			continue
+		}
+		all = append(all, provider.Filter(repos, l.filter)...)
+	}
+	if len(errs) == len(l.providers) && len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return all, errors.Join(errs...)
+}
+
+// syncer runs the cycles of one `mgit sync`.
+type syncer struct {
+	o      syncOptions
+	root   string
+	eng    *engine.Engine
+	lister repoLister
+	obs    *observability
+	procID string
+	states repoStates
+}
+
+// runSync runs cycles until ctx is cancelled (or once) and returns the exit
+// code. A cancelled ctx gives the cycle in progress o.grace to finish.
+func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs *observability) int {
+	root, err := filepath.Abs(o.dir)
+	if err != nil {
+		c.log.Error().Err(err).Msg("sync: bad --dir")
+		return engine.ExitUsage
+	}
+	backend, err := engine.SelectBackend(ctx, c.g.backend)
+	if err != nil {
+		c.log.Error().Err(err).Msg("sync: no git backend")
+		return engine.ExitUsage
+	}
+	creds := o.creds
+	if creds == nil {
+		creds = credentialsFromEnv(c.getenv)
+	}
+	s := &syncer{o: o, root: root, lister: lister, obs: obs, procID: obs.runID, states: repoStates{}}
+	s.eng = engine.New(engine.Config{
+		Backend:            backend,
+		NetworkConcurrency: c.g.concurrency,
+		Timeout:            c.g.timeout,
+		StatusTimeout:      c.g.timeout,
+		Credentials:        creds,
+		Observer:           obs.engineObserver(),
+		Logger:             c.log, // the engine adds the run_id itself
+	})
+	defer s.eng.Close()
+
+	// Operations run under runCtx, which outlives ctx by the grace period:
+	// SIGTERM first lets the cycle finish, then cancels it.
+	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRun()
+	var graceTimer *time.Timer
+	var timerMu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		log := obs.currentLog()
+		log.Info().Dur("grace", o.grace).Msg("stopping: the cycle in progress may finish within the grace period")
+		timerMu.Lock()
+		graceTimer = time.AfterFunc(o.grace, cancelRun)
+		timerMu.Unlock()
+	})
+	defer func() {
+		stop()
+		timerMu.Lock()
+		if graceTimer != nil {
+			graceTimer.Stop()
+		}
+		timerMu.Unlock()
+	}()
+
+	obs.log.Info().Str("query", o.query).Str("dir", root).Uint64("shard", o.shard.i).Uint64("shards", max(o.shard.n, 1)).
+		Bool("mirror", o.mirror).Dur("interval", o.interval).Str("backend", backend.Name()).Msg("sync started")
+	for n := 1; ; n++ {
+		if ctx.Err() != nil {
+			return engine.ExitOK
+		}
+		start := time.Now()
+		code := s.cycle(runCtx, n)
+		if o.onCycle != nil {
+			o.onCycle(n, code)
+		}
+		if o.once {
+			return code
+		}
+		if code == engine.ExitInterrupted {
+			return code
+		}
+		wait := time.NewTimer(time.Until(start.Add(o.interval)))
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			log := obs.currentLog()
+			log.Info().Msg("sync stopped")
+			return engine.ExitOK
+		case <-wait.C:
+		}
+	}
+}
+
+// newRunID is a short random hex ID, like the engine's run IDs; a
+// cycle's run_id is "<it>-<cycle number>", so one prefix finds every line
+// of one sync process.
+func newRunID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// syncLister builds the lister over the configured providers (all, or
+// --provider's). It builds each provider like newProvider does, but with
+// the sync's request hook (metrics, logs with the cycle's run_id) and a
+// tracing transport. A provider whose token is missing is left out with a
+// warning; when that leaves none, sync fails at once (exit 3).
+func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOptions, obs *observability) (repoLister, error) {
+	ps, err := c.selectProviders(qf.provider)
+	if err != nil {
+		return nil, err
+	}
+	cache := c.listingCache()
+	l := providerLister{query: q, filter: fo, tracing: obs.tracing}
+	var fails []*providerError
+	for _, p := range ps {
+		tok, err := c.conf.store.Lookup(ref(p))
+		if err != nil {
+			pe := &providerError{name: p.Name, err: fmt.Errorf("%w: %v", provider.ErrUnauthorized, err)}
+			obs.log.Warn().Str("provider", p.Name).Str("error", c.redact(pe.Error())).Str("hint", pe.hint()).Msg("provider left out")
+			fails = append(fails, pe)
+			continue
+		}
+		pc := p.ProviderConfig()
+		pc.Token = tok.Value
+		pc.Cache = cache
+		pc.MaxWait = qf.maxWait
+		pc.UserAgent = "mgit/" + version()
+		pc.Observe = obs.observeRequests()
+		if obs.tracing.Enabled() {
+			pc.Client = &http.Client{Transport: obs.tracing.Transport(nil, p.Name)}
+		}
+		pr, err := provider.New(pc)
+		if err != nil {
+			return nil, usagef("Fix the provider with 'mgit login' or in "+c.configPathForHumans()+".", "%s", err)
+		}
+		l.providers = append(l.providers, pr)
+	}
+	if len(l.providers) == 0 {
+		return nil, &exitError{code: c.reportProviderErrors(fails)}
+	}
+	return l, nil
+}
+
+// cycleCounts are the numbers a cycle summary logs.
+type cycleCounts struct {
+	discovered, kept, cloned, updated, failed, skipped int
+}
+
+// cycle runs one discover → clone/update pass and returns its exit code.
+func (s *syncer) cycle(ctx context.Context, n int) int {
+	id := s.procID + "-" + strconv.Itoa(n)
+	log := s.obs.base.With().Str("run_id", id).Int("cycle", n).Logger()
+	s.obs.setLog(log)
+	ctx, endRun := s.obs.tracing.StartRun(ctx, "mgit sync cycle")
+	telemetry.SetRunID(ctx, id)
+	start := time.Now()
+	var cc cycleCounts
+
+	repos, lerr := s.lister.List(ctx)
+	cc.discovered = len(repos)
+	if lerr != nil && len(repos) == 0 {
+		return s.finishCycle(ctx, log, endRun, start, cc, lerr, engine.Summary{})
+	}
+	if lerr != nil {
+		log.Warn().Err(lerr).Msg("some providers could not be listed; syncing the others")
+	}
+
+	plan := engine.Plan{RunID: id, Options: engine.Options{UpdateMode: engine.UpdatePull, Mirror: s.o.mirror}}
+	listed := map[string]bool{}
+	for _, r := range repos {
+		if !s.o.shard.keeps(r) {
+			continue
+		}
+		if s.o.learn != nil {
+			s.o.learn(r)
+		}
+		job, err := s.job(r)
+		if err != nil {
+			log.Warn().Err(err).Str("provider", r.Provider).Str("repo", r.FullName).Msg("repository skipped")
+			cc.failed++
+			continue
+		}
+		if listed[job.Repo.ID] {
+			continue // the same repository through two providers: once
+		}
+		listed[job.Repo.ID] = true
+		plan.Jobs = append(plan.Jobs, job)
+	}
+	cc.kept = len(plan.Jobs)
+	// Repositories no longer listed leave the state gauges.
+	for id := range s.states {
+		if !listed[id] {
+			delete(s.states, id)
+		}
+	}
+
+	sum := engine.Summary{}
+	if len(plan.Jobs) > 0 {
+		sum = s.submit(ctx, plan, &cc)
+	}
+	s.obs.metrics.SetRepositories(s.states.counts())
+	return s.finishCycle(ctx, log, endRun, start, cc, lerr, sum)
+}
+
+// job makes the clone (missing) or update (present) job of one repository.
+func (s *syncer) job(r provider.Repo) (engine.Job, error) {
+	if r.CloneURL == "" {
+		return engine.Job{}, errors.New("no HTTPS clone URL")
+	}
+	rm, err := workspace.ParseRemote(r.CloneURL)
+	if err != nil {
+		return engine.Job{}, err
+	}
+	rel, err := syncRel(r, s.o.mirror)
+	if err != nil {
+		return engine.Job{}, err
+	}
+	dest := filepath.Join(s.root, filepath.FromSlash(rel))
+	repo := engine.Repo{ID: rel, Path: dest, URL: r.CloneURL, Host: rm.Host, Provider: r.Provider}
+	op := engine.OpClone
+	if _, err := os.Lstat(dest); err == nil {
+		op = engine.OpPull
+		if s.o.mirror {
+			op = engine.OpFetch
+		}
+	}
+	return engine.Job{Repo: repo, Op: op}, nil
+}
+
+// syncRel is a repository's slash-separated path below --dir:
+// <host>/<org>[/<project>]/<name>, from the provider's slugs (never the
+// display name), ".git" appended for a bare mirror. Every segment is
+// checked so that remote data cannot leave the directory.
+func syncRel(r provider.Repo, mirror bool) (string, error) {
+	host := strings.ReplaceAll(strings.ToLower(r.Host), ":", "_")
+	segs := append([]string{host}, strings.Split(r.FullName, "/")...)
+	for _, seg := range segs {
+		if seg == "" || seg == "." || seg == ".." || seg == ".git" || strings.ContainsAny(seg, "\\\x00") ||
+			strings.ContainsFunc(seg, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
+			return "", fmt.Errorf("unsafe path segment %q in %s/%s: %w", seg, r.Host, r.FullName, workspace.ErrUnsafePath)
+		}
+	}
+	rel := strings.Join(segs, "/")
+	if mirror {
+		rel += ".git"
+	}
+	return rel, nil
+}
+
+// submit runs plan and reads its events until RunFinished, recording the
+// repositories' states.
+func (s *syncer) submit(ctx context.Context, plan engine.Plan, cc *cycleCounts) engine.Summary {
+	runID := s.eng.Submit(ctx, plan)
+	for ev := range s.eng.Events() {
+		if ev.EventMeta().RunID != runID {
+			continue
+		}
+		switch e := ev.(type) {
+		case engine.OpFinished:
+			s.states.record(e, s.o.mirror)
+			switch {
+			case e.Result.Outcome == engine.OutcomeFailed:
+				cc.failed++
+			case e.Result.Outcome == engine.OutcomeSkipped:
+				cc.skipped++
+			case e.Op == engine.OpClone:
+				cc.cloned++
+			default:
+				cc.updated++
+			}
+		case engine.RunFinished:
+			return e.Summary
+		}
+	}
+	return engine.Summary{Interrupted: true}
+}
+
+// finishCycle decides the cycle's result, records it and logs the summary.
+func (s *syncer) finishCycle(ctx context.Context, log zerolog.Logger, endRun telemetry.End, start time.Time,
+	cc cycleCounts, lerr error, sum engine.Summary) int {
+	d := time.Since(start)
+	var result string
+	code := sum.ExitCode()
+	switch {
+	case sum.Interrupted || (lerr != nil && ctx.Err() != nil):
+		result, code = telemetry.SyncInterrupted, engine.ExitInterrupted
+	case lerr != nil && cc.discovered == 0:
+		result, code = telemetry.SyncFailed, engine.ExitFailed
+		if errors.Is(lerr, provider.ErrUnauthorized) {
+			code = engine.ExitAuth
+		}
+	case cc.failed > 0 && cc.cloned+cc.updated == 0:
+		result = telemetry.SyncFailed
+		code = max(code, engine.ExitFailed)
+	case cc.failed > 0 || lerr != nil:
+		result = telemetry.SyncPartial
+		code = max(code, engine.ExitFailed)
+	default:
+		result = telemetry.SyncOK
+	}
+	s.obs.metrics.SyncFinished(result, time.Now(), d)
+	switch result {
+	case telemetry.SyncOK, telemetry.SyncPartial:
+		s.obs.ready.Set(true, "")
+	case telemetry.SyncFailed:
+		s.obs.ready.Set(false, "last sync cycle failed")
+	}
+	var runErr error
+	if result == telemetry.SyncFailed {
+		runErr = errors.New("sync cycle failed")
+		if lerr != nil {
+			runErr = lerr
+		}
+	}
+	endRun(runErr)
+
+	ev := log.Info()
+	if result != telemetry.SyncOK {
+		ev = log.Warn().Err(lerr)
+	}
+	ev.Str("result", result).Int("discovered", cc.discovered).Int("in_shard", cc.kept).
+		Int("cloned", cc.cloned).Int("updated", cc.updated).Int("failed", cc.failed).Int("skipped", cc.skipped).
+		Int64("duration_ms", d.Milliseconds()).Int("exit_code", code).Msg("sync cycle finished")
+	return code
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Deployment checks, called from .ci/run. CI has no Docker engine and cannot
+# pull base images, so each artefact is checked by the strongest means there
+# is (see scripts/ci/deploycheck/doc.go):
+#   - actionlint on every workflow, shellcheck on every shell script;
+#   - cross-compilation for the other platforms mgit ships for;
+#   - the Go checks with MGIT_DEPLOY_CHECKS=1: Dockerfile lint, compose and
+#     workflow structure, the Helm chart rendered with every values file,
+#     deploy.sh/rollback.sh against recording stubs, and the distroless
+#     simulation (static binary as uid 65532 in a read-only chroot; root).
+# Installs what it needs: shellcheck (Debian), actionlint and helm (Go
+# module proxy; helm takes ~4 minutes to build the first time).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+actionlint_version=v1.7.12
+helm_version=v3.22.0
+
+step() { printf '\n== deploy-checks: %s\n' "$*"; }
+
+gobin="$(go env GOPATH)/bin"
+export PATH="$gobin:$PATH"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+if ! command -v shellcheck >/dev/null; then
+    step "installing shellcheck"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq shellcheck >/dev/null
+fi
+if [ "$(actionlint -version 2>/dev/null | head -n1)" != "$actionlint_version" ]; then
+    step "installing actionlint $actionlint_version"
+    go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
+fi
+# A helm built by go install reports only major.minor (no release ldflags).
+if ! helm version --template '{{.Version}}' 2>/dev/null | grep -qx "${helm_version%.*}"; then
+    step "installing helm $helm_version (built from source: takes a few minutes)"
+    start=$SECONDS
+    go install "helm.sh/helm/v3/cmd/helm@$helm_version"
+    echo "helm built in $((SECONDS - start))s"
+fi
+
+step "actionlint"
+actionlint
+
+step "shellcheck"
+mapfile -t scripts < <(find . -path ./.git -prune -o -type f -name '*.sh' -print | sort)
+shellcheck .ci/run "${scripts[@]}"
+echo "checked .ci/run ${scripts[*]}"
+
+step "cross-compile (darwin/arm64, windows/amd64, linux/arm64)"
+for platform in darwin/arm64 windows/amd64 linux/arm64; do
+    CGO_ENABLED=0 GOOS="${platform%/*}" GOARCH="${platform#*/}" go build ./...
+    echo "ok $platform"
+done
+
+step "Dockerfile, compose, workflows, Helm chart, deploy scripts, distroless simulation"
+# -count=1: helm and the scripts read files go test's cache does not track.
+MGIT_DEPLOY_CHECKS=1 go test -race -count=1 ./scripts/ci/deploycheck/

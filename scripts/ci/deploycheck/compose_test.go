@@ -1,0 +1,78 @@
+package deploycheck
+
+import (
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// There is no compose v2 here to run `docker compose config`, so the file's
+// structure is checked: hardening, the token file, health, Prometheus.
+func TestComposeFile(t *testing.T) {
+	var doc object
+	if err := yaml.Unmarshal(readFile(t, filepath.Join(repoRoot(t), "docker-compose.yml")), &doc); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	mgit := get(doc, "services", "mgit")
+	if mgit == nil {
+		t.Fatal("no mgit service")
+	}
+	for _, name := range []string{"mgit", "prometheus", "mgit-dev"} {
+		svc := get(doc, "services", name)
+		if get(svc, "read_only") != true {
+			t.Errorf("%s: want read_only: true", name)
+		}
+		if !slices.Contains(strs(get(svc, "security_opt")), "no-new-privileges:true") {
+			t.Errorf("%s: want security_opt no-new-privileges:true", name)
+		}
+		if !slices.Contains(strs(get(svc, "cap_drop")), "ALL") {
+			t.Errorf("%s: want cap_drop ALL", name)
+		}
+		if len(strs(get(svc, "tmpfs"))) == 0 {
+			t.Errorf("%s: want a tmpfs /tmp (the root is read-only)", name)
+		}
+	}
+	if u := get(mgit, "user"); u != "65532:65532" {
+		t.Errorf("mgit user %v, want 65532:65532", u)
+	}
+	cmd := strs(get(mgit, "command"))
+	if len(cmd) < 2 || cmd[0] != "sync" || !slices.Contains(cmd, "--no-tui") || !slices.Contains(cmd, "0.0.0.0:9090") {
+		t.Errorf("mgit command %q: want sync QUERY --no-tui … --metrics-addr 0.0.0.0:9090", cmd)
+	}
+	if hc := strs(get(mgit, "healthcheck", "test")); len(hc) < 3 || hc[0] != "CMD" || hc[1] != "/mgit" || hc[2] != "health" {
+		t.Errorf("healthcheck %q: want [CMD, /mgit, health, …] (no shell, no curl in the image)", hc)
+	}
+	if get(mgit, "env_file", 0, "path") == nil {
+		t.Error("mgit: tokens should come from an env_file")
+	}
+	// No token literal anywhere in the environment.
+	secret := regexp.MustCompile(`(?i)(token|password|secret)`)
+	for k := range asMap(get(mgit, "environment")) {
+		if secret.MatchString(k) {
+			t.Errorf("mgit environment sets %s: tokens belong in the env file", k)
+		}
+	}
+	for _, v := range strs(get(mgit, "ports")) {
+		if !strings.HasPrefix(v, "127.0.0.1:") {
+			t.Errorf("port %s is published beyond loopback", v)
+		}
+	}
+	if !slices.Contains(strs(get(doc, "services", "mgit-dev", "profiles")), "dev") {
+		t.Error("mgit-dev is not in the dev profile")
+	}
+	if prom := get(doc, "configs", "prometheus", "content"); !strings.Contains(prom.(string), "mgit:9090") {
+		t.Errorf("the Prometheus config does not scrape mgit:9090:\n%v", prom)
+	}
+	if get(doc, "volumes", "mgit-data") == nil && get(doc, "volumes") == nil {
+		t.Error("no named volume for /data")
+	}
+}
+
+func asMap(v any) object {
+	m, _ := v.(object)
+	return m
+}

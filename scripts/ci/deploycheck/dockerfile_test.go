@@ -1,0 +1,149 @@
+package deploycheck
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func parseRepoDockerfile(t *testing.T) *Dockerfile {
+	t.Helper()
+	df, err := ParseDockerfile(bytes.NewReader(readFile(t, filepath.Join(repoRoot(t), "Dockerfile"))))
+	if err != nil {
+		t.Fatalf("parse Dockerfile: %v", err)
+	}
+	return df
+}
+
+func TestDockerfileLintClean(t *testing.T) {
+	df := parseRepoDockerfile(t)
+	for _, p := range Lint(df) {
+		t.Errorf("Dockerfile: %s", p)
+	}
+}
+
+// TestDockerfileStampsTheVersionVariable: the -X target must be the variable
+// `mgit version` prints, or the stamp silently does nothing.
+func TestDockerfileStampsTheVersionVariable(t *testing.T) {
+	df := parseRepoDockerfile(t)
+	build := strings.Join(args(Find(df.Instructions, "RUN")), " ")
+	m := regexp.MustCompile(`-X github.com/mgit-dev/mgit/app\.(\w+)=\$\{VERSION\}`).FindStringSubmatch(build)
+	if m == nil {
+		t.Fatalf("the build does not stamp ${VERSION} into package app: %s", build)
+	}
+	src := readFile(t, filepath.Join(repoRoot(t), "app", "commands.go"))
+	if !regexp.MustCompile(`(?m)^var ` + m[1] + ` string`).Match(src) {
+		t.Errorf("app.%s is stamped but app/commands.go declares no such string variable", m[1])
+	}
+}
+
+// TestDockerfileRuntimeLayout checks what the distroless simulation also
+// relies on: every writable path under the one volume.
+func TestDockerfileRuntimeLayout(t *testing.T) {
+	df := parseRepoDockerfile(t)
+	final := df.Final()
+	env := strings.Join(args(Find(final, "ENV")), " ")
+	for _, v := range []string{"HOME=/data/", "XDG_CONFIG_HOME=/data/", "XDG_CACHE_HOME=/data/", "XDG_STATE_HOME=/data/"} {
+		if !strings.Contains(env, v) {
+			t.Errorf("runtime ENV lacks %s…: with a read-only root only /data is writable", v)
+		}
+	}
+	if vol := Find(final, "VOLUME"); len(vol) != 1 || !strings.Contains(vol[0].Args, `"/data"`) {
+		t.Errorf("want exactly VOLUME [\"/data\"], got %v", vol)
+	}
+	cmd, _ := Find(final, "CMD")[0].ExecForm()
+	joined := strings.Join(cmd, " ")
+	for _, want := range []string{"--no-tui", "--dir /data/repos", "--metrics-addr 0.0.0.0:"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("default CMD %q lacks %q", joined, want)
+		}
+	}
+	if !strings.Contains(strings.Join(args(Find(final, "COPY")), " "), "--chown=65532:65532") {
+		t.Error("the /data directory is not created owned by 65532: a fresh volume would not be writable")
+	}
+}
+
+func TestDockerignore(t *testing.T) {
+	lines := strings.Split(string(readFile(t, filepath.Join(repoRoot(t), ".dockerignore"))), "\n")
+	var pats []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			pats = append(pats, l)
+		}
+	}
+	// An allow-list: ignore everything, then let sources back in. That keeps
+	// .git, env files with tokens and local binaries out by construction.
+	if len(pats) == 0 || pats[0] != "*" {
+		t.Fatalf(".dockerignore should start with * (allow-list), got %q", pats)
+	}
+	for _, p := range pats[1:] {
+		if strings.HasPrefix(p, "!") && (strings.Contains(p, ".env") || strings.Contains(p, ".git")) {
+			t.Errorf(".dockerignore lets %s back in", p)
+		}
+	}
+	for _, want := range []string{"!go.mod", "!go.sum", "!**/*.go"} {
+		if !slices.Contains(pats, want) {
+			t.Errorf(".dockerignore lacks %s: the build needs it", want)
+		}
+	}
+}
+
+// TestLintCatches proves each rule fires: a linter that passes everything
+// would make TestDockerfileLintClean worthless.
+func TestLintCatches(t *testing.T) {
+	good := string(readFile(t, filepath.Join(repoRoot(t), "Dockerfile")))
+	cases := []struct {
+		name, old, new, want string
+	}{
+		{"unpinned builder", "ARG GO_IMAGE=golang:1.26.8-bookworm", "ARG GO_IMAGE=golang", "not pinned"},
+		{"latest runtime", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:latest", "not pinned"},
+		{"root user", "USER 65532:65532", "USER root", "runs as root"},
+		{"no user", "USER 65532:65532\n", "", "no USER"},
+		{"curl healthcheck", `CMD ["/mgit", "health", "--addr", "127.0.0.1:9090"]`, `CMD curl -f http://127.0.0.1:9090/healthz`, "curl/wget"},
+		{"shell entrypoint", `ENTRYPOINT ["/mgit"]`, `ENTRYPOINT /mgit`, "exec form ENTRYPOINT"},
+		{"cgo", "CGO_ENABLED=0", "CGO_ENABLED=1", "CGO_ENABLED=0"},
+		{"debian runtime", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot", "ARG RUNTIME_IMAGE=debian:12", "want gcr.io/distroless/static"},
+		{"secret env", "MGIT_LOG_LEVEL=info", "MGIT_LOG_LEVEL=info MGIT_TOKEN_GITHUB=abc", "secret"},
+		{"no label", `org.opencontainers.image.revision="${COMMIT}" \`, `\`, "image.revision"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(good, c.old) {
+				t.Fatalf("the Dockerfile no longer contains %q: update this case", c.old)
+			}
+			df, err := ParseDockerfile(strings.NewReader(strings.Replace(good, c.old, c.new, 1)))
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			problems := strings.Join(Lint(df), "\n")
+			if !strings.Contains(problems, c.want) {
+				t.Errorf("want a problem mentioning %q, got:\n%s", c.want, problems)
+			}
+		})
+	}
+}
+
+func TestParseDockerfileContinuations(t *testing.T) {
+	src := "ARG A=1\nFROM x:1 AS b\nRUN a \\\n  # a comment inside\n  && b\n\nFROM scratch\nCOPY --from=b /x /x\n"
+	df, err := ParseDockerfile(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if df.Stages != 2 || df.GlobalArgs["A"] != "1" {
+		t.Fatalf("stages %d args %v", df.Stages, df.GlobalArgs)
+	}
+	run := Find(df.Instructions, "RUN")
+	if len(run) != 1 || run[0].Args != "a  && b" || run[0].Line != 3 || run[0].Stage != 0 {
+		t.Fatalf("RUN parsed as %+v", run)
+	}
+	if f := df.Final(); len(f) != 2 || f[1].Cmd != "COPY" {
+		t.Fatalf("final stage %+v", f)
+	}
+	if _, err := ParseDockerfile(strings.NewReader("FROM a:1\nRUN x \\\n")); err == nil {
+		t.Error("a trailing continuation should be an error")
+	}
+}
+

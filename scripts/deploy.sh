@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Deploy mgit sync with Helm (Kubernetes) or Docker Compose, check it through
+# /readyz, and roll back automatically when that check fails.
+#
+#   scripts/deploy.sh --target helm --env staging --version v1.4.0
+#   scripts/deploy.sh --target compose --env local --version v1.4.0 --dry-run
+#
+# See docs/deployment/deployment-guide.md. Exit codes: 0 deployed and ready;
+# 1 deploy or smoke test failed (rolled back unless --no-rollback); 2 usage
+# or pre-flight error (nothing was changed).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$here/.." && pwd)"
+
+usage() {
+    cat <<'EOF'
+Usage: scripts/deploy.sh --target helm|compose --env ENV --version VERSION [options]
+
+Options:
+  --target helm|compose  where to deploy (required)
+  --env ENV              environment: staging, production, or any name with
+                         deploy/helm/mgit/env/ENV.yaml (helm) (required)
+  --version VERSION      image tag to deploy, e.g. v1.4.0 (required)
+  --namespace NS         Kubernetes namespace (default mgit-ENV)
+  --release NAME         Helm release (default mgit)
+  --values FILE          extra Helm values file (repeatable)
+  --ready-url URL        check this /readyz URL instead of the service proxy
+                         (helm) or http://127.0.0.1:9090/readyz (compose)
+  --timeout DURATION     helm --timeout (default 15m: the first sync cycle
+                         must finish before the pod is ready)
+  --no-smoke             skip the /readyz check (cronjob/indexedJob modes)
+  --no-rollback          leave a failed deployment in place for debugging
+  --dry-run              run the pre-flight checks and print every command
+                         that would change something, without running it
+  -h, --help             this help
+
+Environment: SMOKE_ATTEMPTS (default 30) and SMOKE_INTERVAL seconds
+(default 10) for the /readyz check; MGIT_DEPLOY_STATE_DIR for the compose
+version history (default ${XDG_STATE_HOME:-~/.local/state}/mgit-deploy).
+EOF
+}
+
+die_usage() { printf 'deploy: %s\n' "$1" >&2; [ -z "${2:-}" ] || printf '  fix: %s\n' "$2" >&2; exit 2; }
+log() { printf 'deploy: %s\n' "$*" >&2; }
+
+target="" env="" version="" namespace="" release="mgit" ready_url="" timeout="15m"
+dry_run=0 smoke=1 rollback=1
+values=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --target) target="${2:-}"; shift 2 ;;
+    --env) env="${2:-}"; shift 2 ;;
+    --version) version="${2:-}"; shift 2 ;;
+    --namespace) namespace="${2:-}"; shift 2 ;;
+    --release) release="${2:-}"; shift 2 ;;
+    --values) values+=("${2:-}"); shift 2 ;;
+    --ready-url) ready_url="${2:-}"; shift 2 ;;
+    --timeout) timeout="${2:-}"; shift 2 ;;
+    --no-smoke) smoke=0; shift ;;
+    --no-rollback) rollback=0; shift ;;
+    --dry-run) dry_run=1; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) die_usage "unknown argument '$1'" "run scripts/deploy.sh --help" ;;
+    esac
+done
+
+# run executes a command that changes something; with --dry-run it only
+# prints it. Read-only commands (pre-flight, smoke test) always run.
+run() {
+    printf '+ %s\n' "$*" >&2
+    [ "$dry_run" -eq 1 ] || "$@"
+}
+
+# ---- pre-flight: every failure says what to fix, and nothing has changed yet.
+preflight_common() {
+    case "$target" in
+    helm | compose) ;;
+    "") die_usage "--target is required" "pass --target helm (Kubernetes) or --target compose (Docker)" ;;
+    *) die_usage "unknown target '$target'" "use --target helm or --target compose" ;;
+    esac
+    [ -n "$env" ] || die_usage "--env is required" "pass --env staging, --env production, …"
+    [[ "$env" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die_usage "bad environment name '$env'" "use lowercase letters, digits and '-'"
+    [ -n "$version" ] || die_usage "--version is required" "pass the image tag to deploy, e.g. --version v1.4.0"
+    [[ "$version" =~ ^v?[0-9A-Za-z][0-9A-Za-z._-]*$ ]] || die_usage "bad version '$version'" "use an image tag such as v1.4.0"
+    if [ "$env" = production ]; then
+        [[ "$version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
+            die_usage "production takes a release version, not '$version'" "deploy a tag like v1.4.0 (staging accepts any tag)"
+    fi
+    command -v curl >/dev/null || [ "$smoke" -eq 0 ] ||
+        die_usage "curl is not installed (needed for the /readyz smoke test)" "install curl, or pass --no-smoke"
+}
+
+preflight_helm() {
+    command -v helm >/dev/null || die_usage "helm is not installed" "install Helm 3 (https://helm.sh/docs/intro/install/)"
+    command -v kubectl >/dev/null || die_usage "kubectl is not installed" "install kubectl matching your cluster version"
+    chart="$repo_root/deploy/helm/mgit"
+    [ -f "$chart/Chart.yaml" ] || die_usage "chart not found at $chart" "run from a checkout of mgit"
+    env_values="$chart/env/$env.yaml"
+    [ -f "$env_values" ] || die_usage "no values for environment '$env' ($env_values)" "create it (copy env/staging.yaml) or pick another --env"
+    local f
+    for f in "${values[@]}"; do
+        [ -f "$f" ] || die_usage "values file $f not found" "check the --values path"
+    done
+    kubectl version --request-timeout=10s >/dev/null 2>&1 ||
+        die_usage "cannot reach the Kubernetes API (context: $(kubectl config current-context 2>/dev/null || echo none))" \
+            "select the cluster with kubectl config use-context, or check your VPN/credentials"
+    kubectl get namespace "$namespace" >/dev/null 2>&1 ||
+        die_usage "namespace $namespace does not exist" "kubectl create namespace $namespace (or pass --namespace)"
+    # The chart's own validation (query set, mode, shards) fails here with
+    # its message, before anything is applied.
+    local rendered
+    rendered="$(helm template "$release" "$chart" --namespace "$namespace" "${helm_values[@]}" --set "image.tag=$version")" ||
+        die_usage "the chart does not render with these values" "fix the values named in helm's message above"
+    if grep -q '^kind: ServiceMonitor' <<<"$rendered"; then
+        kubectl get crd servicemonitors.monitoring.coreos.com >/dev/null 2>&1 ||
+            die_usage "the values enable a ServiceMonitor but the cluster has no ServiceMonitor CRD" \
+                "install the Prometheus Operator CRDs, or set metrics.serviceMonitor.enabled=false"
+    fi
+}
+
+preflight_compose() {
+    command -v docker >/dev/null || die_usage "docker is not installed" "install Docker Engine with the compose plugin"
+    docker compose version >/dev/null 2>&1 || die_usage "docker compose is not available" "install the Docker Compose v2 plugin"
+    docker info >/dev/null 2>&1 || die_usage "cannot reach the Docker daemon" "start Docker, or check DOCKER_HOST / your permissions"
+    compose_file="$repo_root/docker-compose.yml"
+    [ -f "$compose_file" ] || die_usage "docker-compose.yml not found at $compose_file" "run from a checkout of mgit"
+    local env_file="${MGIT_ENV_FILE:-$repo_root/mgit.env}"
+    [ -f "$env_file" ] || die_usage "token file $env_file not found" "create it with MGIT_TOKEN_<NAME>=… lines (see docs/deployment/docker-guide.md), or set MGIT_ENV_FILE"
+    if [ -n "$(find "$env_file" -perm /044 2>/dev/null)" ]; then
+        die_usage "token file $env_file is readable by others" "chmod 600 $env_file"
+    fi
+    docker compose -f "$compose_file" -p "$project" config --quiet ||
+        die_usage "docker-compose.yml does not validate" "fix the error docker compose printed above"
+}
+
+# ---- smoke test: /readyz answers 200 (after the first sync cycle).
+smoke_test() {
+    local attempts="${SMOKE_ATTEMPTS:-30}" interval="${SMOKE_INTERVAL:-10}" i
+    local svc="${release}-mgit"
+    case "$release" in *mgit*) svc="$release" ;; esac # the chart's fullname drops a repeated name
+    for ((i = 1; i <= attempts; i++)); do
+        if [ -n "$ready_url" ]; then
+            curl -fsS --max-time 5 "$ready_url" >/dev/null 2>&1 && return 0
+        elif [ "$target" = helm ]; then
+            # The API server's service proxy: no port-forward to manage.
+            kubectl -n "$namespace" get --raw "/api/v1/namespaces/$namespace/services/http:$svc:metrics/proxy/readyz" >/dev/null 2>&1 && return 0
+        else
+            curl -fsS --max-time 5 "http://127.0.0.1:${MGIT_METRICS_PORT:-9090}/readyz" >/dev/null 2>&1 && return 0
+        fi
+        log "readyz not ready yet (attempt $i/$attempts)"
+        [ "$i" -eq "$attempts" ] || sleep "$interval"
+    done
+    return 1
+}
+
+rollback_now() {
+    local args=(--target "$target" --env "$env" --namespace "$namespace" --release "$release")
+    [ -z "$ready_url" ] || args+=(--ready-url "$ready_url")
+    [ "$smoke" -eq 1 ] || args+=(--no-smoke)
+    "$here/rollback.sh" "${args[@]}"
+}
+
+fail() {
+    log "$1"
+    if [ "$rollback" -eq 1 ]; then
+        log "rolling back"
+        if rollback_now; then
+            log "rolled back; the deployment of $version FAILED"
+        else
+            log "rollback FAILED too: check the workload by hand (kubectl/helm history, docker compose ps)"
+        fi
+    else
+        log "--no-rollback: leaving $version in place for debugging"
+    fi
+    exit 1
+}
+
+preflight_common
+[ -n "$namespace" ] || namespace="mgit-$env"
+project="mgit-$env"
+helm_values=()
+if [ "$target" = helm ]; then
+    helm_values=(-f "$repo_root/deploy/helm/mgit/env/$env.yaml")
+    for f in "${values[@]}"; do helm_values+=(-f "$f"); done
+    preflight_helm
+    log "deploying $version to $env (release $release, namespace $namespace)"
+    # --atomic: a release whose pods never become ready is rolled back by
+    # Helm itself; the smoke test below catches what Helm cannot see.
+    if ! run helm upgrade --install "$release" "$chart" --namespace "$namespace" \
+        "${helm_values[@]}" --set "image.tag=$version" \
+        --atomic --wait --timeout "$timeout" --history-max 10; then
+        log "helm upgrade failed (helm --atomic already restored the previous release)"
+        exit 1
+    fi
+else
+    preflight_compose
+    state_dir="${MGIT_DEPLOY_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/mgit-deploy}"
+    current_file="$state_dir/$project.current"
+    log "deploying $version to $env (compose project $project)"
+    if [ "$dry_run" -eq 0 ]; then
+        mkdir -p "$state_dir"
+        # History for rollback.sh: the running version becomes "previous".
+        if [ -f "$current_file" ]; then cp "$current_file" "$state_dir/$project.previous"; fi
+        printf '%s\n' "$version" >"$current_file"
+    fi
+    export MGIT_VERSION="$version"
+    run docker compose -f "$compose_file" -p "$project" pull mgit
+    if ! run docker compose -f "$compose_file" -p "$project" up -d --wait mgit prometheus; then
+        fail "docker compose up failed"
+    fi
+fi
+
+if [ "$dry_run" -eq 1 ]; then
+    log "dry run: pre-flight passed, nothing was changed"
+    exit 0
+fi
+if [ "$smoke" -eq 1 ]; then
+    smoke_test || fail "smoke test failed: /readyz did not answer 200"
+    log "smoke test passed: /readyz is 200"
+fi
+log "deployed $version to $env"

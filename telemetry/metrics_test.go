@@ -1,0 +1,120 @@
+package telemetry
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// touchAll moves every metric once, so that every family (vectors
+// included) appears in a Gather.
+func touchAll(m *Metrics) {
+	m.OpStarted("clone")
+	m.OpFinished("clone", "ok", 1500*time.Millisecond)
+	m.SetRepositories(map[string]int{"clean": 2, "failed": 1})
+	m.ProviderRequest("work", 200, 80*time.Millisecond, 4999)
+	m.SyncFinished(SyncOK, time.Unix(1700000000, 0), 3*time.Second)
+}
+
+func TestMetricsLintClean(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, "v1.2.3")
+	touchAll(m)
+	problems, err := testutil.GatherAndLint(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fams) != 12 {
+		t.Errorf("want 12 families, got %d", len(fams))
+	}
+}
+
+func TestMetricsMove(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, "dev")
+
+	m.OpStarted("fetch")
+	m.OpStarted("fetch")
+	if got := testutil.ToFloat64(m.opsInFlight.WithLabelValues("fetch")); got != 2 {
+		t.Fatalf("in flight = %v, want 2", got)
+	}
+	m.OpFinished("fetch", "ok", 20*time.Millisecond)
+	m.OpFinished("fetch", "failed", 700*time.Second) // beyond the last bucket
+	if got := testutil.ToFloat64(m.opsInFlight.WithLabelValues("fetch")); got != 0 {
+		t.Errorf("in flight = %v, want 0", got)
+	}
+	if got := testutil.ToFloat64(m.opsTotal.WithLabelValues("fetch", "failed")); got != 1 {
+		t.Errorf("failed = %v, want 1", got)
+	}
+
+	m.SetRepositories(map[string]int{"clean": 3, "dirty": 1})
+	m.SetRepositories(map[string]int{"clean": 4})
+	if n := testutil.CollectAndCount(m.repos); n != 1 {
+		t.Errorf("states after reset: %d series, want 1 (dirty dropped)", n)
+	}
+
+	m.ProviderRequest("gh", 0, time.Second, -1) // network error, quota unknown
+	m.ProviderRequest("gh", 403, time.Second, 0)
+	if got := testutil.ToFloat64(m.provRequests.WithLabelValues("gh", "error")); got != 1 {
+		t.Errorf(`code="error" = %v`, got)
+	}
+	if got := testutil.ToFloat64(m.provRemaining.WithLabelValues("gh")); got != 0 {
+		t.Errorf("remaining = %v, want 0", got)
+	}
+
+	end := time.Unix(1700000000, 0)
+	m.SyncFinished(SyncFailed, end, time.Second)
+	if got := testutil.ToFloat64(m.syncLastSuccess); got != 0 {
+		t.Errorf("last success after a failed cycle = %v, want 0", got)
+	}
+	m.SyncFinished(SyncPartial, end, time.Second)
+	if got := testutil.ToFloat64(m.syncLastSuccess); got != 1700000000 {
+		t.Errorf("last success = %v", got)
+	}
+
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(`
+# HELP mgit_sync_runs_total Sync cycles finished, by result (ok, partial, failed, interrupted).
+# TYPE mgit_sync_runs_total counter
+mgit_sync_runs_total{result="failed"} 1
+mgit_sync_runs_total{result="interrupted"} 0
+mgit_sync_runs_total{result="ok"} 0
+mgit_sync_runs_total{result="partial"} 1
+`), "mgit_sync_runs_total"); err != nil {
+		t.Error(err)
+	}
+	h, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range h {
+		// Histogram counts and the build info, as a scrape shows them.
+		switch f.GetName() {
+		case "mgit_operation_duration_seconds":
+			hist := f.GetMetric()[0].GetHistogram()
+			if hist.GetSampleCount() != 2 {
+				t.Errorf("histogram count %d, want 2", hist.GetSampleCount())
+			}
+			if b := hist.GetBucket(); b[len(b)-1].GetUpperBound() != 600 {
+				t.Errorf("last bucket %v, want 600", b[len(b)-1].GetUpperBound())
+			}
+		case "mgit_build_info":
+			labels := map[string]string{}
+			for _, l := range f.GetMetric()[0].GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["version"] != "dev" || !strings.HasPrefix(labels["goversion"], "go") {
+				t.Errorf("build info labels %v", labels)
+			}
+		}
+	}
+}
