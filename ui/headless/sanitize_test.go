@@ -1,6 +1,10 @@
 package headless
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mgit-dev/mgit/secure"
+)
 
 func TestSanitize(t *testing.T) {
 	cases := []struct{ in, want string }{
@@ -35,7 +39,7 @@ func FuzzSanitize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Sanitize(s)
 		for _, r := range out {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+			if secure.IsUnsafeRune(r) {
 				t.Fatalf("Sanitize(%q) = %q keeps control %U", s, out, r)
 			}
 		}
