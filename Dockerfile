@@ -85,6 +85,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/mgit", "health", "--addr", "127.0.0.1:9090"]
 
 ENTRYPOINT ["/mgit"]
-# Headless sync of the query in MGIT_SYNC_QUERY… see docs: override the whole
-# command to choose the query, e.g. `docker run … mgit sync 'my-org/*' --dir /data/repos …`.
-CMD ["sync", "--no-tui", "--dir", "/data/repos", "--interval", "15m", "--metrics-addr", "0.0.0.0:9090"]
+# By default: every repository the configured tokens can see ("*": every
+# org of every provider in the config), into /data/repos, every 15 minutes,
+# with /metrics, /healthz and /readyz on :9090. Give your own query by
+# replacing the command: `docker run … IMAGE sync 'my-org/*' --dir /data/repos …`.
+CMD ["sync", "*", "--no-tui", "--dir", "/data/repos", "--interval", "15m", "--metrics-addr", "0.0.0.0:9090"]

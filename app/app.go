@@ -33,6 +33,10 @@ type globals struct {
 	timeout     time.Duration
 	configFile  string
 	metricsAddr string
+	// allowInsecureHTTP accepts http:// and git:// URLs to hosts other
+	// than loopback; auditLog is --audit-log (see security.go).
+	allowInsecureHTTP bool
+	auditLog          string
 }
 
 // cli is one invocation of mgit: its streams, environment, flags and the
@@ -48,6 +52,9 @@ type cli struct {
 	code int
 	// conf is the configuration file and credential store (providers.go).
 	conf configState
+	// auditFile and auditLog are --audit-log, when given (security.go).
+	auditFile *os.File
+	auditLog  zerolog.Logger
 }
 
 // Main runs mgit with args (without the program name) and returns the exit
@@ -56,17 +63,19 @@ type cli struct {
 // interrupts the run; Main returns once the engine has stopped it.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	c := &cli{stdout: stdout, stderr: stderr, getenv: getenv}
+	c.secureStreams()
+	defer c.closeAudit()
 	root := c.rootCommand()
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(c.stdout)
+	root.SetErr(c.stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
 		code, msg, hint := exitCodeOf(err)
 		if msg != "" {
-			fmt.Fprintf(stderr, "mgit: %s\n", c.redact(msg))
+			fmt.Fprintf(c.stderr, "mgit: %s\n", c.redact(msg))
 		}
 		if hint != "" {
-			fmt.Fprintf(stderr, "%s\n", c.redact(hint))
+			fmt.Fprintf(c.stderr, "%s\n", c.redact(hint))
 		}
 		return code
 	}
@@ -141,13 +150,13 @@ func (c *cli) rootCommand() *cobra.Command {
 		Args: rootArgs,
 		// No subcommand: the dashboard on a terminal, else the status of DIR.
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := dirArg(args)
 			if c.wantDashboard() {
-				return c.runDashboard(cmd.Context(), dir)
+				return c.runDashboard(cmd.Context(), args, st.query)
 			}
-			return c.runStatus(cmd.Context(), dir, st)
+			return c.runStatus(cmd.Context(), c.queryDir(args, st.query), st)
 		},
 	}
+	root.Flags().StringVar(&st.query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
 	root.SetVersionTemplate("mgit {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usagef(fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath()), "%s", err)
@@ -162,6 +171,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
 	f.StringVar(&c.g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
 	f.StringVar(&c.g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
+	f.BoolVar(&c.g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
+	f.StringVar(&c.g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
 	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, e.g. 90s (0: 10m network, 1m status)")
 
 	root.AddCommand(
@@ -209,7 +220,7 @@ func (c *cli) setup() error {
 		return usagef("Check "+source+" and --log-format.", "%s", err)
 	}
 	c.log = log
-	return nil
+	return c.openAudit()
 }
 
 // decorate reports whether output may use colour: only on a terminal, and
@@ -218,7 +229,7 @@ func (c *cli) decorate() bool {
 	if c.getenv(envNoColor) != "" || c.getenv("TERM") == "dumb" {
 		return false
 	}
-	f, ok := c.stdout.(*os.File)
+	f, ok := fileOf(c.stdout)
 	if !ok {
 		return false
 	}

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/rs/zerolog"
+	"time"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
@@ -17,13 +16,25 @@ import (
 	"github.com/mgit-dev/mgit/ui"
 )
 
-// dashboardInputs is everything runDashboard hands the dashboard besides
-// the engine, in one place so that providers can add their rows.
+// dashboardInputs is everything the dashboard is given besides the
+// engine, in one place: what is on disk, where a listed repository would
+// be cloned, and the provider listing that arrives after the first paint.
 type dashboardInputs struct {
-	root   string
-	repos  []workspace.Repo
+	// root is the workspace directory, absolute.
+	root  string
+	repos []workspace.Repo
+	// remote are upstream repositories known before the first paint.
 	remote []provider.Repo
-	layout workspace.Layout
+	// updates delivers each provider's answer to the query as it comes,
+	// and is closed when every provider has answered; nil without a query.
+	updates <-chan ui.RemoteBatch
+	// dest is where a listed repository is cloned: the layout clone QUERY
+	// uses, so the dashboard and `mgit clone QUERY DIR` agree.
+	dest func(provider.Repo) (string, error)
+	// creds serve the engine; they learn the git hosts of the listing.
+	creds *providerCredentials
+	// stop cancels the listing and waits for it; always safe to call.
+	stop func()
 }
 
 // wantDashboard reports whether `mgit [DIR]` opens the dashboard: only
@@ -36,7 +47,7 @@ func (c *cli) wantDashboard() bool {
 		fi, err := f.Stat()
 		return err == nil && fi.Mode()&os.ModeCharDevice != 0
 	}
-	out, ok := c.stdout.(*os.File)
+	out, ok := fileOf(c.stdout)
 	return ok && isTTY(out) && isTTY(os.Stdin)
 }
 
@@ -63,10 +74,10 @@ func (c *cli) dashboardLog() (*os.File, error) {
 	return f, nil
 }
 
-func (c *cli) runDashboard(ctx context.Context, dir string) error {
-	if err := checkDir(dir); err != nil {
-		return err
-	}
+// runDashboard opens the dashboard over DIR (args), or over the
+// configured workspace when a query is set and DIR is not given. query is
+// --query; "" falls back to the configuration's query.
+func (c *cli) runDashboard(ctx context.Context, args []string, query string) error {
 	logf, err := c.dashboardLog()
 	if err != nil {
 		return usagef("Set XDG_STATE_HOME or HOME to a writable directory.", "%s", err)
@@ -80,24 +91,10 @@ func (c *cli) runDashboard(ctx context.Context, dir string) error {
 	if err != nil {
 		return usagef("Check --log-level.", "%s", err)
 	}
-	repos, err := workspace.Discover(ctx, dir, workspace.Options{})
-	if ctx.Err() != nil {
-		return interrupted(nil)
-	}
-	if err != nil {
-		if len(repos) == 0 {
-			return usagef("Check that DIR exists and is readable.", "%s", err)
-		}
-		log.Warn().Err(err).Str("dir", dir).Msg("some directories could not be searched")
-	}
-	return c.dashboard(ctx, dashboardInputs{root: dir, repos: repos, layout: workspace.LayoutHost}, log)
-}
-
-func (c *cli) dashboard(ctx context.Context, in dashboardInputs, log zerolog.Logger) error {
-	backend, err := engine.SelectBackend(ctx, c.g.backend)
-	if err != nil {
-		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
-	}
+	// The dashboard owns the terminal: everything that logs through c.log
+	// (providers, the credential store, the discovery cache) goes to the
+	// file from here on.
+	c.log = log
 	// The listener (--metrics-addr) runs in the background while the
 	// dashboard is open; it logs to the log file, never the terminal.
 	obs, err := c.observe(ctx, log)
@@ -105,6 +102,114 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, log zerolog.Log
 		return err
 	}
 	defer obs.close()
+	in, err := c.dashboardInputs(ctx, args, query, obs)
+	if err != nil {
+		return err
+	}
+	defer in.stop()
+	return c.dashboard(ctx, in, obs)
+}
+
+// dashboardInputs discovers the repositories on disk and, when a query is
+// set (--query, else the configuration's query) and providers are
+// configured, starts listing it in the background: the same listing as
+// `mgit list` (archived repositories and forks left out), one batch per
+// provider. A provider's failure arrives as a batch with Err, for the
+// status line. Call in.stop when done.
+func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery string, obs *observability) (dashboardInputs, error) {
+	raw := flagQuery
+	if raw == "" {
+		raw = c.conf.cfg.Query
+	}
+	var q provider.Query
+	if raw != "" {
+		var err error
+		if q, err = provider.ParseQuery(raw); err != nil {
+			return dashboardInputs{}, usagef("A query is org, org/repo or org/project/repo, with * ? [...] globs, e.g. 'acme/*-api'.", "--query: %s", err)
+		}
+	}
+	dir := c.queryDir(args, raw)
+	if err := checkDir(dir); err != nil {
+		return dashboardInputs{}, err
+	}
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return dashboardInputs{}, usagef("", "%s: %v", dir, err)
+	}
+	repos, err := workspace.Discover(ctx, root, workspace.Options{})
+	if ctx.Err() != nil {
+		return dashboardInputs{}, interrupted(nil)
+	}
+	if err != nil {
+		if len(repos) == 0 {
+			return dashboardInputs{}, usagef("Check that DIR exists and is readable.", "%s", err)
+		}
+		c.log.Warn().Err(err).Str("dir", dir).Msg("some directories could not be searched")
+	}
+	layout := workspace.LayoutHost
+	if c.conf.cfg.Layout != "" {
+		layout = workspace.Layout(c.conf.cfg.Layout)
+	}
+	in := dashboardInputs{
+		root: root, repos: repos, creds: c.credentials(), stop: func() {},
+		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
+	}
+	if raw == "" {
+		return in, nil
+	}
+	if len(c.conf.cfg.Providers) == 0 {
+		if flagQuery != "" {
+			_, err := c.selectProviders("") // the usage error that says how to add one
+			return dashboardInputs{}, err
+		}
+		c.log.Info().Str("query", raw).Msg("configured query ignored: no provider configured")
+		return in, nil
+	}
+	in.updates, in.stop = c.discover(ctx, q, obs, in.creds)
+	return in, nil
+}
+
+// discover lists q on every configured provider in the background. The
+// channel has room for every answer, so the listing never waits for the
+// dashboard (which may have quit); stop cancels it and waits for it.
+func (c *cli) discover(ctx context.Context, q provider.Query, obs *observability, creds *providerCredentials) (<-chan ui.RemoteBatch, func()) {
+	ps := c.conf.cfg.Providers
+	ch := make(chan ui.RemoteBatch, len(ps)+1)
+	lctx, cancel := context.WithCancel(ctx)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(ch)
+		err := c.listEach(lctx, ps, q, providerOptions{maxWait: time.Minute, obs: obs}, provider.FilterOptions{}, func(l listed) {
+			if l.err != nil {
+				msg := c.redact(l.err.Error())
+				if h := l.err.hint(); h != "" {
+					msg += "; " + h
+				}
+				obs.log.Warn().Str("provider", l.name).Str("error", msg).Msg("provider listing failed")
+				ch <- ui.RemoteBatch{Source: l.name, Err: errors.New(msg)}
+				return
+			}
+			for _, r := range l.repos {
+				creds.learn(c.conf.cfg, r)
+			}
+			obs.log.Info().Str("provider", l.name).Int("repos", len(l.repos)).Msg("provider listed")
+			ch <- ui.RemoteBatch{Source: l.name, Repos: l.repos}
+		})
+		if err != nil {
+			ch <- ui.RemoteBatch{Err: errors.New(c.redact(err.Error()))}
+		}
+	}()
+	return ch, func() { cancel(); <-finished }
+}
+
+// dashboard runs the dashboard on a new engine until the user quits.
+func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observability) error {
+	log := obs.base
+	backend, err := engine.SelectBackend(ctx, c.g.backend)
+	if err != nil {
+		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
+	}
 	obs.ready.Set(true, "")
 	eng := engine.New(engine.Config{
 		Backend:            backend,
@@ -112,7 +217,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, log zerolog.Log
 		DiskConcurrency:    c.g.concurrency,
 		Timeout:            c.g.timeout,
 		StatusTimeout:      c.g.timeout,
-		Credentials:        credentialsFromEnv(c.getenv),
+		Credentials:        in.creds,
 		Observer:           obs.engineObserver(),
 		Logger:             log,
 	})
@@ -123,15 +228,19 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, log zerolog.Log
 	} else {
 		log.Warn().Err(err).Msg("no state cache")
 	}
+	// With the listener on, the dashboard reads a tap of the engine's
+	// events that keeps mgit_repositories{state} current; closed before
+	// the engine, so the tap drains what the engine still sends.
+	gone := make(chan struct{})
+	defer close(gone)
 	err = ui.Run(ctx, ui.Options{
 		Engine: eng, Root: in.root, Repos: in.repos, Remote: in.remote,
-		Dest: func(r provider.Repo) (string, error) {
-			dest, _, err := workspace.Destination(in.root, r.CloneURL, in.layout)
-			return dest, err
-		},
-		State:  store,
-		Logger: log,
-		Getenv: c.getenv,
+		RemoteUpdates: in.updates,
+		Events:        obs.tapStates(eng.Events(), gone),
+		Dest:          in.dest,
+		State:         store,
+		Logger:        log,
+		Getenv:        c.getenv,
 	})
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):

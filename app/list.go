@@ -72,7 +72,14 @@ func (c *cli) runList(ctx context.Context, raw string, f *listFlags) error {
 	if err != nil {
 		return err
 	}
-	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait}, fo)
+	obs, err := c.observe(ctx, c.log)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	ctx, endRun := obs.startQuery(ctx, "mgit list")
+	defer endRun()
+	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, obs: obs}, fo)
 	if err != nil {
 		return err
 	}

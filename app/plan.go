@@ -290,7 +290,14 @@ func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, l
 	if err != nil {
 		return err
 	}
-	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait}, fo)
+	// One telemetry for the listing and the clones: the provider requests
+	// and the operations share the registry, the listener and the run ID.
+	obs, err := c.observe(ctx, c.log)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, obs: obs}, fo)
 	if err != nil {
 		return err
 	}
@@ -319,7 +326,7 @@ func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, l
 		DiscardLocalChanges: f.discardLocalChanges,
 		DryRun:              f.dryRun,
 	}}
-	return c.execute(ctx, plan, paths, view{creds: creds, providerCode: pcode})
+	return c.execute(ctx, plan, paths, view{creds: creds, providerCode: pcode, obs: obs})
 }
 
 // queryClonePlan lays listed repositories out under root by their
@@ -340,16 +347,7 @@ func queryClonePlan(root string, repos []provider.Repo, layout workspace.Layout)
 		if err := rejectURLSecret(r.CloneURL); err != nil {
 			return nil, nil, err
 		}
-		var dest string
-		if layout == workspace.LayoutFlat {
-			dest, err = workspace.ProviderDestination(absRoot, "", r.Name)
-		} else {
-			segs := []string{r.Org}
-			if r.Project != "" {
-				segs = append(segs, strings.Split(r.Project, "/")...)
-			}
-			dest, err = workspace.ProviderDestination(absRoot, r.Host, append(segs, r.Name)...)
-		}
+		dest, err := providerDest(absRoot, r, layout)
 		if err != nil {
 			return nil, nil, usagef("The provider returned a name that cannot be a directory under DIR; exclude it with --exclude.",
 				"%s/%s: %s", r.Provider, headless.Sanitize(r.FullName), err)
@@ -378,4 +376,19 @@ func queryClonePlan(root string, repos []provider.Repo, layout workspace.Layout)
 		paths[id] = filepath.Join(root, rel)
 	}
 	return jobs, paths, nil
+}
+
+// providerDest is where a listed repository lands under root: the
+// provider's slugs, <root>/<host>/<org>/[<project>|<subgroups>/]<repo>, or
+// <root>/<repo> with the flat layout. clone QUERY and the dashboard's
+// not-cloned rows share it, so a clone from either lands in one place.
+func providerDest(root string, r provider.Repo, layout workspace.Layout) (string, error) {
+	if layout == workspace.LayoutFlat {
+		return workspace.ProviderDestination(root, "", r.Name)
+	}
+	segs := []string{r.Org}
+	if r.Project != "" {
+		segs = append(segs, strings.Split(r.Project, "/")...)
+	}
+	return workspace.ProviderDestination(root, r.Host, append(segs, r.Name)...)
 }

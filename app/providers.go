@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -47,6 +48,12 @@ func (c *cli) loadConfig(cmd *cobra.Command) error {
 	c.conf.cfg = &config.Config{}
 	tolerant := cmd.Annotations[annotationConfig] == "optional"
 	path, err := config.Path(c.g.configFile, c.getenv)
+	if err == nil && !tolerant {
+		err = c.checkConfigFile(path)
+		if err != nil {
+			return err
+		}
+	}
 	if err == nil {
 		c.conf.path = path
 		var cfg *config.Config
@@ -62,7 +69,12 @@ func (c *cli) loadConfig(cmd *cobra.Command) error {
 			return usagef("Fix the file (see docs/config.example.yaml), or choose another with --config or "+config.EnvConfig+".", "%s", err)
 		}
 	}
-	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red})
+	if !tolerant {
+		if err := c.checkProviderURLs(); err != nil {
+			return err
+		}
+	}
+	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red, Audit: c.auditCredential})
 	if err != nil && !tolerant {
 		return usagef("Unset it to use the first keyring that works.", "%s", err)
 	}
@@ -123,6 +135,10 @@ func (c *cli) configPathForHumans() string {
 // providerOptions are the per-command knobs of the HTTP layer.
 type providerOptions struct {
 	maxWait time.Duration
+	// obs, when set, observes every request (metrics, logs with the
+	// run_id, a span per request when tracing) and every listing (a span
+	// per provider); nil only logs requests at debug level.
+	obs *observability
 }
 
 // newProvider builds p with its token (registered with the redactor by
@@ -139,6 +155,12 @@ func (c *cli) newProvider(p config.Provider, opt providerOptions, cache provider
 	pc.MaxWait = opt.maxWait
 	pc.UserAgent = "mgit/" + version()
 	pc.Observe = c.observeProvider
+	if o := opt.obs; o != nil {
+		pc.Observe = o.observeRequests()
+		if o.tracing.Enabled() {
+			pc.Client = &http.Client{Transport: o.tracing.Transport(nil, p.Name)}
+		}
+	}
 	pr, err := provider.New(pc)
 	if err != nil {
 		return nil, usagef("Fix the provider with 'mgit login' or in "+c.configPathForHumans()+".", "%s", err)
@@ -245,40 +267,22 @@ type listed struct {
 // filters, and returns the repositories sorted by provider and full name
 // with every provider's failure.
 func (c *cli) listAll(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions) ([]provider.Repo, []*providerError, error) {
-	cache := c.listingCache()
-	results := make([]listed, len(ps))
-	var wg sync.WaitGroup
-	for i, p := range ps {
-		results[i].name = p.Name
-		pr, err := c.newProvider(p, opt, cache)
-		if err != nil {
-			var pe *providerError
-			if !errors.As(err, &pe) {
-				return nil, nil, err
-			}
-			results[i].err = pe
-			continue
-		}
-		wg.Go(func() {
-			repos, err := pr.List(ctx, q)
-			if err != nil {
-				results[i].err = &providerError{name: p.Name, err: err}
-				return
-			}
-			results[i].repos = provider.Filter(repos, fo)
-		})
-	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return nil, nil, interrupted(nil)
-	}
+	var mu sync.Mutex
 	var repos []provider.Repo
 	var fails []*providerError
-	for _, r := range results {
-		repos = append(repos, r.repos...)
-		if r.err != nil {
-			fails = append(fails, r.err)
+	err := c.listEach(ctx, ps, q, opt, fo, func(l listed) {
+		mu.Lock()
+		defer mu.Unlock()
+		repos = append(repos, l.repos...)
+		if l.err != nil {
+			fails = append(fails, l.err)
 		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, nil, interrupted(nil)
 	}
 	sort.SliceStable(repos, func(i, j int) bool {
 		if repos[i].Provider != repos[j].Provider {
@@ -286,7 +290,58 @@ func (c *cli) listAll(ctx context.Context, ps []config.Provider, q provider.Quer
 		}
 		return strings.ToLower(repos[i].FullName) < strings.ToLower(repos[j].FullName)
 	})
+	// Failures in the order of the configuration, whichever answered first.
+	order := make(map[string]int, len(ps))
+	for i, p := range ps {
+		order[p.Name] = i
+	}
+	sort.SliceStable(fails, func(i, j int) bool { return order[fails[i].name] < order[fails[j].name] })
 	return repos, fails, nil
+}
+
+// listEach asks every provider in ps for q concurrently and calls done
+// with each provider's filtered answer as soon as it has it (from the
+// provider's goroutine; a provider that cannot be built is answered
+// before listEach returns). It returns once every provider has answered;
+// its error is only for a provider configuration mgit cannot use (a usage
+// error). The dashboard streams the answers; listAll collects them.
+func (c *cli) listEach(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions, done func(listed)) error {
+	cache := c.listingCache()
+	prs := make([]provider.Provider, len(ps))
+	for i, p := range ps {
+		pr, err := c.newProvider(p, opt, cache)
+		if err != nil {
+			var pe *providerError
+			if !errors.As(err, &pe) {
+				return err
+			}
+			done(listed{name: p.Name, err: pe})
+			continue
+		}
+		prs[i] = pr
+	}
+	var wg sync.WaitGroup
+	for i, pr := range prs {
+		if pr == nil {
+			continue
+		}
+		name := ps[i].Name
+		wg.Go(func() {
+			lctx, end := ctx, func(error) {}
+			if opt.obs != nil {
+				lctx, end = opt.obs.tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": name, "mgit.query": q.String()})
+			}
+			repos, err := pr.List(lctx, q)
+			end(err)
+			if err != nil {
+				done(listed{name: name, err: &providerError{name: name, err: err}})
+				return
+			}
+			done(listed{name: name, repos: c.vetRepos(name, provider.Filter(repos, fo))})
+		})
+	}
+	wg.Wait()
+	return nil
 }
 
 // reportProviderErrors prints each failure with its advice to stderr and

@@ -21,6 +21,10 @@ type view struct {
 	// providerCode is the exit code provider failures call for (list
 	// before a clone); a failed run still wins.
 	providerCode int
+	// obs is the telemetry of a command that already asked providers
+	// (clone QUERY), so the listing and the run share one registry,
+	// listener and run ID; nil: execute sets up its own.
+	obs *observability
 }
 
 func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
@@ -77,6 +81,9 @@ func (c *cli) runClone(ctx context.Context, args []string, f *cloneFlags) error 
 			dir = args[1]
 		}
 	}
+	if err := c.checkSourceURLs(f.from, urls); err != nil {
+		return err
+	}
 	if err := cloneRoot(dir, f.dryRun); err != nil {
 		return err
 	}
@@ -111,11 +118,15 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	if creds == nil {
 		creds = c.credentials()
 	}
-	obs, err := c.observe(ctx, c.log)
-	if err != nil {
-		return err
+	obs := v.obs
+	if obs == nil {
+		o, err := c.observe(ctx, c.log)
+		if err != nil {
+			return err
+		}
+		defer o.close()
+		obs = o
 	}
-	defer obs.close()
 	ctx, endRun := obs.startRun(ctx, &plan)
 	defer endRun()
 	eng := engine.New(engine.Config{
@@ -133,7 +144,9 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	log.Info().Str("backend", backend.Name()).Int("jobs", len(plan.Jobs)).
 		Bool("credentials", c.getenv(envToken) != "").Msg("run started")
 
-	res, perr := headless.Present(eng.Events(), c.stdout, headless.Options{
+	presented := make(chan struct{})
+	events := obs.tapStates(eng.Events(), presented)
+	res, perr := headless.Present(events, c.stdout, headless.Options{
 		Format:      c.format,
 		RunID:       runID,
 		StatusTable: v.statusTable,
@@ -142,6 +155,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		Decorate:    c.decorate(),
 		Paths:       paths,
 	})
+	close(presented)
 	// The run has finished (or the stream broke): Close returns once the
 	// engine has stopped everything it started.
 	eng.Close()

@@ -234,3 +234,83 @@ func (o *observability) startRun(ctx context.Context, plan *engine.Plan) (contex
 	telemetry.SetRunID(ctx, plan.RunID)
 	return ctx, func() { end(nil) }
 }
+
+// startQuery readies a command that only asks providers (list, or the
+// listing before clone QUERY): /readyz turns 200, and with tracing on the
+// provider spans hang under one run span carrying the run ID of the logs.
+// The returned func ends the span.
+func (o *observability) startQuery(ctx context.Context, name string) (context.Context, func()) {
+	o.ready.Set(true, "")
+	if !o.tracing.Enabled() {
+		return ctx, func() {}
+	}
+	ctx, end := o.tracing.StartRun(ctx, name)
+	telemetry.SetRunID(ctx, o.runID)
+	return ctx, func() { end(nil) }
+}
+
+// stateTally keeps mgit_repositories{state} current while a run's events
+// go by: the state of each repository, and the counts it adds up to,
+// changed in place so that each event costs the same however many
+// repositories there are.
+type stateTally struct {
+	m      *telemetry.Metrics
+	states repoStates
+	counts map[string]int
+}
+
+func newStateTally(m *telemetry.Metrics) *stateTally {
+	return &stateTally{m: m, states: repoStates{}, counts: map[string]int{}}
+}
+
+// observe records what ev says about its repository. Only finished
+// operations change a state; a status or update that ran tells the state.
+func (t *stateTally) observe(ev engine.Event) {
+	fin, ok := ev.(engine.OpFinished)
+	if !ok {
+		return
+	}
+	before, had := t.states[fin.RepoID]
+	t.states.record(fin, false)
+	after := t.states[fin.RepoID]
+	if had && before == after {
+		return
+	}
+	if had {
+		if t.counts[before]--; t.counts[before] <= 0 {
+			delete(t.counts, before)
+		}
+	}
+	t.counts[after]++
+	t.m.SetRepositories(t.counts)
+}
+
+// tapStates returns the stream a presenter should read instead of in:
+// with the metrics listener on, a copy of in that keeps
+// mgit_repositories{state} current; without it, in itself (nobody could
+// scrape the gauge). The copy is closed when in is. Once stop is closed
+// the copy is no longer fed but in is still drained, so the engine never
+// blocks on a presenter that has gone.
+func (o *observability) tapStates(in <-chan engine.Event, stop <-chan struct{}) <-chan engine.Event {
+	if o.server == nil {
+		return in
+	}
+	out := make(chan engine.Event, cap(in))
+	tally := newStateTally(o.metrics)
+	go func() {
+		defer close(out)
+		stopped := false
+		for ev := range in {
+			tally.observe(ev)
+			if stopped {
+				continue
+			}
+			select {
+			case out <- ev:
+			case <-stop:
+				stopped = true
+			}
+		}
+	}()
+	return out
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/quickstatus"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
@@ -136,7 +137,7 @@ func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 		return Result{}, fmt.Errorf("clone %s: move into place: %w", x.jb.Repo.ID, err)
 	}
 	landed = true
-	return x.statusAfter(Result{Detail: "cloned"}), nil
+	return x.statusAfterClone(Result{Detail: "cloned"}), nil
 }
 
 // replace clones afresh and swaps the new clone in for the old one. dest is
@@ -163,7 +164,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 		x.log.Warn().Err(err).Str("path", old).Msg("could not remove the replaced clone")
 		res.Detail += "; old clone left at " + old
 	}
-	return x.statusAfter(res), nil
+	return x.statusAfterClone(res), nil
 }
 
 // cloneToTemp clones the job's URL into a fresh hidden sibling of dest and
@@ -245,4 +246,19 @@ func removeCreated(dirs []string) {
 			return
 		}
 	}
+}
+
+// statusAfterClone reads the state of a clone that just landed. Nobody has
+// touched its work tree, so there is nothing to compare: quickstatus reads
+// branch, upstream and HEAD only. A fresh checkout is otherwise the most
+// expensive status there is (every file racily clean); measured, it was 42%
+// of mgit's own CPU time in a 200-repository clone.
+func (x *opExec) statusAfterClone(res Result) Result {
+	if !x.r.plan.Options.Mirror {
+		if st, err := quickstatus.ReadFresh(x.jb.Repo.Path); err == nil {
+			res.Status = &st
+			return res
+		}
+	}
+	return x.statusAfter(res)
 }

@@ -66,7 +66,32 @@ type Result struct {
 	Detail string
 	// Attempts is how many times the operation ran (retries + 1).
 	Attempts int
+	// Checkout says what OpCheckout did, or with DryRun would do; empty
+	// for other operations or when it failed before deciding.
+	Checkout CheckoutAction
+	// Commits are the most recent commits, newest first (OpInspect).
+	Commits []git.Commit
+	// Changes are the changed paths of the work tree (OpInspect).
+	Changes []git.FileChange
 }
+
+// CheckoutAction is what a checkout does in one repository.
+type CheckoutAction string
+
+// The checkout actions.
+const (
+	// CheckoutCurrent: the branch is already checked out; nothing to do.
+	CheckoutCurrent CheckoutAction = "current"
+	// CheckoutSwitch: the branch exists locally.
+	CheckoutSwitch CheckoutAction = "switch"
+	// CheckoutTrack: the branch is created from, and tracks, the
+	// remote-tracking branch of the same name.
+	CheckoutTrack CheckoutAction = "track"
+	// CheckoutCreate: the branch is created from HEAD.
+	CheckoutCreate CheckoutAction = "create"
+	// CheckoutMissing: the branch exists nowhere and CreateBranch is off.
+	CheckoutMissing CheckoutAction = "missing"
+)
 
 // OpFinished reports the end of an operation. Err is nil when
 // Result.Outcome is ok or skipped.

@@ -17,6 +17,12 @@ type fakeBackend struct {
 	fetch  func(ctx context.Context, dir string, opt git.FetchOptions) error
 	pull   func(ctx context.Context, dir string, opt git.PullOptions) (git.PullResult, error)
 	clone  func(ctx context.Context, url, dest string, opt git.CloneOptions) error
+	// checkout, branches, log and changes script the branch and inspect
+	// operations; nil hooks succeed (branches: only main, locally).
+	checkout func(ctx context.Context, dir string, opt git.CheckoutOptions) error
+	branches func(ctx context.Context, dir string) (git.Branches, error)
+	log      func(ctx context.Context, dir string, n int) ([]git.Commit, error)
+	changes  func(ctx context.Context, dir string) ([]git.FileChange, error)
 
 	mu    sync.Mutex
 	calls map[string]int // "op dir" -> count
@@ -69,6 +75,38 @@ func (f *fakeBackend) Clone(ctx context.Context, url, dest string, opt git.Clone
 		return f.clone(ctx, url, dest, opt)
 	}
 	return nil
+}
+
+func (f *fakeBackend) Checkout(ctx context.Context, dir string, opt git.CheckoutOptions) error {
+	f.record("checkout", dir)
+	if f.checkout != nil {
+		return f.checkout(ctx, dir, opt)
+	}
+	return nil
+}
+
+func (f *fakeBackend) Branches(ctx context.Context, dir string) (git.Branches, error) {
+	f.record("branches", dir)
+	if f.branches != nil {
+		return f.branches(ctx, dir)
+	}
+	return git.Branches{Local: []string{"main"}, Remote: []string{"origin/main"}}, nil
+}
+
+func (f *fakeBackend) Log(ctx context.Context, dir string, n int) ([]git.Commit, error) {
+	f.record("log", dir)
+	if f.log != nil {
+		return f.log(ctx, dir, n)
+	}
+	return nil, nil
+}
+
+func (f *fakeBackend) Changes(ctx context.Context, dir string) ([]git.FileChange, error) {
+	f.record("changes", dir)
+	if f.changes != nil {
+		return f.changes(ctx, dir)
+	}
+	return nil, nil
 }
 
 // gauge tracks how many calls run at once, overall and per key.

@@ -317,6 +317,10 @@ func (x *opExec) run() (Result, error) {
 		return x.pull(opt.Rebase, "")
 	case OpClone:
 		return x.clone()
+	case OpCheckout:
+		return x.checkout()
+	case OpInspect:
+		return x.inspect()
 	}
 	return Result{}, fmt.Errorf("%s %s: unknown operation %q", x.jb.Op, repo.ID, x.jb.Op)
 }

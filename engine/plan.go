@@ -26,6 +26,14 @@ type Options struct {
 	// Mirror makes clones bare mirrors (see git.CloneOptions.Mirror); fetch
 	// then updates every ref. No status is read: a mirror has no work tree.
 	Mirror bool
+	// Branch is the branch OpCheckout switches to.
+	Branch string
+	// CreateBranch lets OpCheckout create Branch where it does not exist
+	// locally: from the remote-tracking branch of the same name (which it
+	// then tracks) when there is one, from HEAD otherwise.
+	CreateBranch bool
+	// LogLimit is how many commits OpInspect reads (default 10).
+	LogLimit int
 }
 
 // Plan is the unit of work submitted to the engine.

@@ -11,6 +11,13 @@ const (
 	OpFetch  Op = "fetch"
 	OpPull   Op = "pull"
 	OpClone  Op = "clone"
+	// OpCheckout switches to Options.Branch, creating it (tracking the
+	// remote branch of that name when there is one) with
+	// Options.CreateBranch. A disk operation: it never fetches.
+	OpCheckout Op = "checkout"
+	// OpInspect reads the status, the last Options.LogLimit commits and the
+	// changed files, for a detail view.
+	OpInspect Op = "inspect"
 )
 
 // Network reports whether the operation talks to a remote and so runs in the

@@ -130,6 +130,8 @@ preflight_compose() {
     if [ -n "$(find "$env_file" -perm /044 2>/dev/null)" ]; then
         die_usage "token file $env_file is readable by others" "chmod 600 $env_file"
     fi
+    local config_file="${MGIT_CONFIG_FILE:-$repo_root/mgit-config.yaml}"
+    [ -f "$config_file" ] || die_usage "provider config $config_file not found" "write the providers mgit syncs from (see docs/deployment/docker-guide.md), or set MGIT_CONFIG_FILE"
     docker compose -f "$compose_file" -p "$project" config --quiet ||
         die_usage "docker-compose.yml does not validate" "fix the error docker compose printed above"
 }

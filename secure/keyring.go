@@ -97,8 +97,8 @@ func (s *Store) openBackend(b string) (*ring, error) {
 		if !available(keyring.KeyCtlBackend) {
 			return nil, errors.New("not supported on this system")
 		}
-		if _, err := keyring.GetKeyringIDForScope("user"); err != nil {
-			return nil, fmt.Errorf("kernel refused the user keyring: %w", err)
+		if err := userKeyringAvailable(); err != nil {
+			return nil, err
 		}
 		cfg.AllowedBackends = []keyring.BackendType{keyring.KeyCtlBackend}
 		cfg.KeyCtlScope = "user" // the empty default fails

@@ -73,6 +73,26 @@ type Options struct {
 	// FileDir is the file backend's directory (default
 	// $XDG_DATA_HOME/mgit/keyring, else ~/.local/share/mgit/keyring).
 	FileDir string
+	// Audit, when set, is told about every credential read, write and
+	// delete (never the value). It must not block.
+	Audit func(AuditEvent)
+}
+
+// Audit actions of the store.
+const (
+	AuditCredentialRead   = "credential.read"
+	AuditCredentialWrite  = "credential.write"
+	AuditCredentialDelete = "credential.delete"
+)
+
+// AuditEvent is one credential access. It holds no secret.
+type AuditEvent struct {
+	Action   string // AuditCredentialRead, …
+	Provider string // the configured provider name
+	// Source is where the credential was found or kept: "env GITHUB_TOKEN",
+	// "keyring file"; empty when none was.
+	Source string
+	Err    error // nil on success
 }
 
 // Store resolves and keeps provider tokens: MGIT_TOKEN_<NAME>, then the
@@ -87,6 +107,7 @@ type Store struct {
 	// fileDirErr says why there is no default file directory.
 	fileDirErr error
 	pinned     string // MGIT_KEYRING_BACKEND, "" for the chain
+	audit      func(AuditEvent)
 
 	once    sync.Once
 	ring    *ring
@@ -98,7 +119,7 @@ func NewStore(opts Options) (*Store, error) {
 	if opts.Getenv == nil || opts.Redactor == nil {
 		return nil, errors.New("credential store: Getenv and Redactor are required")
 	}
-	s := &Store{getenv: opts.Getenv, redactor: opts.Redactor, service: opts.Service, fileDir: opts.FileDir}
+	s := &Store{getenv: opts.Getenv, redactor: opts.Redactor, service: opts.Service, fileDir: opts.FileDir, audit: opts.Audit}
 	if s.service == "" {
 		s.service = DefaultService
 	}
@@ -168,6 +189,12 @@ func ConventionalEnv(ref Ref) []string {
 // returning it. It wraps ErrNotFound when no source has one; when the
 // keyring could not be used either, the error says why.
 func (s *Store) Lookup(ref Ref) (Token, error) {
+	tok, err := s.lookup(ref)
+	s.emit(AuditEvent{Action: AuditCredentialRead, Provider: ref.Name, Source: tok.Source, Err: err})
+	return tok, err
+}
+
+func (s *Store) lookup(ref Ref) (Token, error) {
 	vars := append([]string{EnvName(ref.Name)}, ConventionalEnv(ref)...)
 	for _, v := range vars {
 		if val := strings.TrimSpace(s.getenv(v)); val != "" {
@@ -197,6 +224,12 @@ func (s *Store) Lookup(ref Ref) (Token, error) {
 // Set stores token for the provider name in the keyring and returns the
 // backend that holds it.
 func (s *Store) Set(name, token string) (backend string, err error) {
+	backend, err = s.set(name, token)
+	s.emit(AuditEvent{Action: AuditCredentialWrite, Provider: name, Source: keyringSource(backend), Err: err})
+	return backend, err
+}
+
+func (s *Store) set(name, token string) (backend string, err error) {
 	s.redactor.Register(token)
 	if s.pinned == BackendEnv {
 		return "", fmt.Errorf("store token for %s: %s=env keeps tokens in the environment only (set %s)", name, EnvBackend, EnvName(name))
@@ -214,6 +247,12 @@ func (s *Store) Set(name, token string) (backend string, err error) {
 // Delete removes the provider's token from the keyring; it wraps
 // ErrNotFound when there was none.
 func (s *Store) Delete(name string) (backend string, err error) {
+	backend, err = s.remove(name)
+	s.emit(AuditEvent{Action: AuditCredentialDelete, Provider: name, Source: keyringSource(backend), Err: err})
+	return backend, err
+}
+
+func (s *Store) remove(name string) (backend string, err error) {
 	if s.pinned == BackendEnv {
 		return BackendEnv, fmt.Errorf("delete token for %s: %w: %s=env keeps no tokens", name, ErrNotFound, EnvBackend)
 	}
@@ -238,6 +277,19 @@ func (s *Store) Backend() (string, error) {
 		return "", err
 	}
 	return r.backend, nil
+}
+
+func (s *Store) emit(ev AuditEvent) {
+	if s.audit != nil {
+		s.audit(ev)
+	}
+}
+
+func keyringSource(backend string) string {
+	if backend == "" {
+		return ""
+	}
+	return "keyring " + backend
 }
 
 func (s *Store) keyring() (*ring, error) {

@@ -59,7 +59,17 @@ func ParseLevel(level string) (zerolog.Level, error) {
 
 // isTerminal reports whether w is a character device (a terminal), so that
 // colour is only used where a person reads it.
+//
+// A writer that wraps another (a redacting writer) is looked through when
+// it has an Unwrap() io.Writer method.
 func isTerminal(w io.Writer) bool {
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -68,6 +68,7 @@ type model struct {
 	submitted     []string // every run ID, for the wait on exit
 	interrupted   bool
 	log           zerolog.Logger
+	remote        *remoteFeed // upstream listings still to come; nil: none
 }
 
 // deps are the model's ties to the outside, replaceable in tests.
@@ -89,6 +90,7 @@ func (m model) Init() tea.Cmd {
 	if m.deps.refresh {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
+	cmds = append(cmds, m.remote.wait())
 	return tea.Batch(cmds...)
 }
 
@@ -106,6 +108,10 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin())
 	case eventsClosedMsg:
 		m.status.Error("the engine stopped")
+	case remoteMsg:
+		return m, m.applyRemote(RemoteBatch(msg))
+	case remoteDoneMsg:
+		m.remoteDone()
 	case spinner.TickMsg:
 		if m.table.Stats().Busy == 0 {
 			m.spinning = false

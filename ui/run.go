@@ -42,8 +42,15 @@ type Options struct {
 	// rows of their own. May be nil.
 	Remote []provider.Repo
 	// Dest is where a remote repository is cloned (the workspace layout).
-	// Needed only with Remote.
+	// Needed only with Remote or RemoteUpdates.
 	Dest func(provider.Repo) (dest string, err error)
+	// RemoteUpdates delivers upstream repositories listed after the first
+	// paint (see RemoteBatch); the sender closes it when every provider
+	// has answered. May be nil.
+	RemoteUpdates <-chan RemoteBatch
+	// Events, when set, is read instead of Engine.Events(): a copy of the
+	// engine's stream (e.g. through a metrics tap), closed when it is.
+	Events <-chan engine.Event
 	// State is the last-known-state cache; nil paints from nothing and
 	// saves nothing.
 	State *state.Store
@@ -78,7 +85,11 @@ func Run(ctx context.Context, opt Options) error {
 	defer cancel()
 	stop := make(chan struct{})
 	p := newPump()
-	go p.run(opt.Engine.Events(), stop)
+	events := opt.Engine.Events()
+	if opt.Events != nil {
+		events = opt.Events
+	}
+	go p.run(events, stop)
 	defer close(stop)
 
 	m := newModel(opt, km, deps{
@@ -143,6 +154,7 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		log:     opt.Logger,
 	}
 	m.table.Add(buildRows(opt)...)
+	m.remote = newRemoteFeed(opt, d.stop)
 	if n := m.table.Stats().Total; n == 0 {
 		m.status.Info("no repositories under " + opt.Root)
 	} else {
@@ -166,28 +178,8 @@ func buildRows(opt Options) []*repotable.Row {
 		rows = append(rows, row)
 		byPath[filepath.Clean(r.Path)] = row
 	}
-	for _, pr := range opt.Remote {
-		if opt.Dest == nil {
-			break
-		}
-		dest, err := opt.Dest(pr)
-		if err != nil {
-			opt.Logger.Warn().Err(err).Str("repo", pr.FullName).Msg("no destination for remote repository")
-			continue
-		}
-		if row := byPath[filepath.Clean(dest)]; row != nil {
-			row.Archived, row.Fork = pr.Archived, pr.Fork
-			continue
-		}
-		id := filepath.ToSlash(dest)
-		if rel, err := filepath.Rel(opt.Root, dest); err == nil && !strings.HasPrefix(rel, "..") {
-			id = filepath.ToSlash(rel)
-		}
-		row := &repotable.Row{ID: id, Path: dest, URL: pr.CloneURL, Archived: pr.Archived, Fork: pr.Fork}
-		row.FromEntry(cached[id])
-		row.Status = nil // a status of a clone that no longer exists
-		rows = append(rows, row)
-		byPath[filepath.Clean(dest)] = row
+	if opt.Dest != nil {
+		rows = append(rows, remoteRows(opt.Remote, opt.Dest, opt.Root, byPath, cached, opt.Logger)...)
 	}
 	return rows
 }

@@ -33,6 +33,11 @@ type Config struct {
 	// Workspace is the default DIR of commands that take a query (clone,
 	// and fetch/pull/status with --query); "~/" is the home directory.
 	Workspace string `yaml:"workspace,omitempty"`
+	// Query is the dashboard's provider query (org, org/repo or
+	// org/project/repo with globs): the upstream repositories it lists
+	// that are not cloned under the workspace get rows of their own.
+	// --query on the root command overrides it.
+	Query string `yaml:"query,omitempty"`
 	// Concurrency is the default of --concurrency (0: mgit's defaults).
 	Concurrency int `yaml:"concurrency,omitempty"`
 	// Layout is the default of clone's --layout: host or flat.
@@ -163,6 +168,11 @@ func (c *Config) validate(file string, at lines) error {
 	}
 	if c.Workspace != "" && !filepath.IsAbs(c.Workspace) && !strings.HasPrefix(c.Workspace, "~/") && c.Workspace != "~" {
 		return fe("workspace", fmt.Sprintf("%q is relative", c.Workspace), "use an absolute path or one starting with ~/")
+	}
+	if c.Query != "" {
+		if _, err := provider.ParseQuery(c.Query); err != nil {
+			return fe("query", err.Error(), "use org, org/repo or org/project/repo with * ? [...] globs, e.g. acme/*-api")
+		}
 	}
 	envNames := map[string]string{}
 	for i, p := range c.Providers {

@@ -26,6 +26,19 @@ type Backend interface {
 	// Clone clones url into dest, which must not exist or be empty. On
 	// failure the caller removes dest; Clone need not clean up.
 	Clone(ctx context.Context, url, dest string, opt CloneOptions) error
+	// Checkout switches the work tree at dir to a branch, creating it when
+	// opt.Create. It never discards local work: when local changes are in
+	// the way it changes nothing and returns an error wrapping
+	// ErrLocalChanges (go-git refuses whenever the work tree is dirty).
+	Checkout(ctx context.Context, dir string, opt CheckoutOptions) error
+	// Branches lists the local and remote-tracking branches at dir.
+	Branches(ctx context.Context, dir string) (Branches, error)
+	// Log returns up to n commits reachable from HEAD, newest first, as
+	// `git log -n` orders them; none in a repository without commits.
+	Log(ctx context.Context, dir string, n int) ([]Commit, error)
+	// Changes lists the changed paths of the work tree at dir, sorted by
+	// path, as `git status` shows them.
+	Changes(ctx context.Context, dir string) ([]FileChange, error)
 }
 
 // Credentials authenticate HTTPS transport (basic auth: a token is the

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench measures mgit against the loop people write by hand:
 // `xargs -P8 git …` over the same repositories, on the same machine, in one
 // run, and prints the ratio mgit/loop for each workload and git backend.

@@ -35,6 +35,8 @@ func Run(t *testing.T, newBackend func(t *testing.T) git.Backend, caps Capabilit
 	t.Run("clone", s.clone)
 	t.Run("fetch", s.fetch)
 	t.Run("pull", s.pull)
+	t.Run("branch", s.branch)
+	t.Run("inspect", s.inspect)
 }
 
 type suite struct {

@@ -42,7 +42,16 @@ type upstreamCfg struct{ remote, merge string }
 // staged, unstaged, untracked or conflicted paths) and HEAD is in sync with
 // its upstream (or has none, or its upstream is gone). Otherwise it returns
 // an error wrapping ErrSlowPath.
-func Read(dir string) (git.Status, error) {
+func Read(dir string) (git.Status, error) { return read(dir, false) }
+
+// ReadFresh is Read for a work tree that was just checked out by a clone
+// nobody else has seen yet (it landed by rename from a private temporary
+// directory): the work tree and index are known to match HEAD, so only
+// refs, upstream and stash are read. Comparing a fresh checkout would be
+// the most expensive case of all, since every file is racily clean.
+func ReadFresh(dir string) (git.Status, error) { return read(dir, true) }
+
+func read(dir string, fresh bool) (git.Status, error) {
 	var st git.Status
 	gitDir := filepath.Join(dir, ".git")
 	fi, err := os.Lstat(gitDir)
@@ -85,18 +94,10 @@ func Read(dir string) (git.Status, error) {
 	}
 	st.Head = commit
 
-	idx, idxMtime, err := readIndex(gitDir)
-	if err != nil {
-		return st, err
-	}
-	if err := checkIndexEntries(idx); err != nil {
-		return st, err
-	}
-	if got := indexTreeHash(idx); got != tree {
-		return st, slow("index differs from HEAD (staged changes)")
-	}
-	if err := checkWorkTree(dir, gitDir, idx, idxMtime, cfg); err != nil {
-		return st, err
+	if !fresh {
+		if err := checkClean(dir, gitDir, tree, cfg); err != nil {
+			return st, err
+		}
 	}
 
 	if !st.Detached {
@@ -274,4 +275,20 @@ func checkIndexEntries(idx *index.Index) error {
 		}
 	}
 	return nil
+}
+
+// checkClean proves that nothing is staged (the index's tree is HEAD's
+// tree) and nothing changed or appeared in the work tree.
+func checkClean(dir, gitDir string, tree plumbing.Hash, cfg settings) error {
+	idx, idxMtime, err := readIndex(gitDir)
+	if err != nil {
+		return err
+	}
+	if err := checkIndexEntries(idx); err != nil {
+		return err
+	}
+	if got := indexTreeHash(idx); got != tree {
+		return slow("index differs from HEAD (staged changes)")
+	}
+	return checkWorkTree(dir, gitDir, idx, idxMtime, cfg)
 }

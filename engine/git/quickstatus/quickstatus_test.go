@@ -376,3 +376,22 @@ func TestShallowBehindAsksGit(t *testing.T) {
 	run(t, shallow, "status", "--porcelain")
 	wantSlow(t, shallow)
 }
+
+func TestReadFreshSkipsWorkTree(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	want, err := Read(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make every entry racy: Read must hash, ReadFresh trusts the clone.
+	run(t, clone, "config", "core.trustctime", "false")
+	racy(t, clone, "README.md", "src/b.txt", "src/a/main.go", ".gitignore")
+	got, err := ReadFresh(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("ReadFresh = %+v, Read = %+v", got, want)
+	}
+}

@@ -46,6 +46,9 @@ func TestComposeFile(t *testing.T) {
 	if hc := strs(get(mgit, "healthcheck", "test")); len(hc) < 3 || hc[0] != "CMD" || hc[1] != "/mgit" || hc[2] != "health" {
 		t.Errorf("healthcheck %q: want [CMD, /mgit, health, …] (no shell, no curl in the image)", hc)
 	}
+	if get(mgit, "environment", "MGIT_CONFIG") != "/etc/mgit/config.yaml" || get(mgit, "configs", 0, "target") != "/etc/mgit/config.yaml" {
+		t.Error("mgit: the providers' config.yaml is not mounted at MGIT_CONFIG")
+	}
 	if get(mgit, "env_file", 0, "path") == nil {
 		t.Error("mgit: tokens should come from an env_file")
 	}

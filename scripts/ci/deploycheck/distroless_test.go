@@ -34,7 +34,6 @@ import (
 const (
 	simUID   = 65532
 	simToken = "sim-token-7f3a9c" // the smart-HTTP server and the fake forge require it
-	simQuery = "demo/*"
 )
 
 // sandbox is one prepared chroot and its volume.
@@ -236,15 +235,15 @@ func newSandbox(t *testing.T) *sandbox {
 	return sb
 }
 
-// syncArgs is the Dockerfile's CMD with the query inserted after "sync"
-// (as compose and the chart do) and the metrics port made free.
+// syncArgs is the Dockerfile's CMD as it stands (query "*": everything the
+// token sees), with the metrics port made free and --interval dropped: the
+// subtests choose --once or their own.
 func (sb *sandbox) syncArgs(t *testing.T, port int) []string {
 	t.Helper()
-	if len(sb.cmd) == 0 || sb.cmd[0] != "sync" {
-		t.Fatalf("CMD %q does not run sync", sb.cmd)
+	if len(sb.cmd) < 2 || sb.cmd[0] != "sync" {
+		t.Fatalf("CMD %q does not run sync QUERY", sb.cmd)
 	}
-	args := append([]string{"sync", simQuery}, replacePort(sb.cmd[1:], port)...)
-	// Drop --interval from CMD: the subtests choose --once or their own.
+	args := replacePort(sb.cmd, port)
 	for i := 0; i < len(args); i++ {
 		if args[i] == "--interval" && i+1 < len(args) {
 			args = append(args[:i], args[i+2:]...)

@@ -146,4 +146,3 @@ func TestParseDockerfileContinuations(t *testing.T) {
 		t.Error("a trailing continuation should be an error")
 	}
 }
-

@@ -239,6 +239,13 @@ func checkContainer(t *testing.T, kind string, spec object, shards int, once boo
 	if p := get(ctr, "readinessProbe", "httpGet", "path"); once && p != nil || !once && p != "/readyz" {
 		t.Errorf("readinessProbe path %v: want /readyz for long-running pods, none for Jobs", p)
 	}
+	hasConfig := false
+	for _, e := range get(ctr, "env").([]any) {
+		hasConfig = hasConfig || get(e, "name") == "MGIT_CONFIG" && get(e, "value") == "/etc/mgit/config.yaml"
+	}
+	if !hasConfig {
+		t.Errorf("env %v: MGIT_CONFIG does not point at the mounted config", get(ctr, "env"))
+	}
 	if get(ctr, "envFrom", 0, "secretRef", "name") == nil {
 		t.Error("tokens are not passed from a Secret (envFrom)")
 	}
@@ -275,10 +282,11 @@ func TestHelmChartRefusesBadValues(t *testing.T) {
 		want string
 	}{
 		{nil, "sync.query is required"},
-		{[]string{"sync.query=o/*", "mode=daemonset"}, `mode "daemonset"`},
-		{[]string{"sync.query=o/*", "mode=indexedJob", "shards.count=2"}, "ReadWriteMany"},
-		{[]string{"sync.query=o/*", "shards.count=0"}, "at least 1"},
-		{[]string{"sync.query=o/*", "credentials.tokens.bad-name=x"}, "MGIT_TOKEN_<NAME>"},
+		{[]string{"sync.query=o/*"}, "config.providers is required"},
+		{[]string{"sync.query=o/*", "config.providers[0].name=g", "config.providers[0].type=github", "mode=daemonset"}, `mode "daemonset"`},
+		{[]string{"sync.query=o/*", "config.providers[0].name=g", "config.providers[0].type=github", "mode=indexedJob", "shards.count=2"}, "ReadWriteMany"},
+		{[]string{"sync.query=o/*", "config.providers[0].name=g", "config.providers[0].type=github", "shards.count=0"}, "at least 1"},
+		{[]string{"sync.query=o/*", "config.providers[0].name=g", "config.providers[0].type=github", "credentials.tokens.bad-name=x"}, "MGIT_TOKEN_<NAME>"},
 	}
 	for _, c := range cases {
 		_, stderr, err := renderChart(t, helm, nil, c.sets...)

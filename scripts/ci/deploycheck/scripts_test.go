@@ -65,7 +65,11 @@ func newScriptEnv(t *testing.T, tools ...string) *scriptEnv {
 	if err := os.WriteFile(envFile, []byte("MGIT_TOKEN_GITHUB=not-a-token\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.extra = []string{"MGIT_ENV_FILE=" + envFile}
+	configFile := filepath.Join(dir, "mgit-config.yaml")
+	if err := os.WriteFile(configFile, []byte("providers:\n  - name: github\n    type: github\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.extra = []string{"MGIT_ENV_FILE=" + envFile, "MGIT_CONFIG_FILE=" + configFile}
 	return e
 }
 

@@ -74,6 +74,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if not .Values.sync.query -}}
 {{- fail "sync.query is required: set it to the repositories to mirror, e.g. --set sync.query='my-org/*'" -}}
 {{- end -}}
+{{- if not (and .Values.config .Values.config.providers) -}}
+{{- fail "config.providers is required: mgit syncs from the providers in its config.yaml, e.g. config.providers[0]={name: github, type: github}" -}}
+{{- end -}}
 {{- if lt (int .Values.shards.count) 1 -}}
 {{- fail "shards.count must be at least 1" -}}
 {{- end -}}

@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
+)
+
+// RemoteBatch is one provider's answer to the dashboard's query. Listing
+// a provider can take seconds (paging, rate limits), so the dashboard
+// paints first and takes the answers as they come (Options.RemoteUpdates).
+type RemoteBatch struct {
+	// Source names the provider, for the status line.
+	Source string
+	// Repos are the repositories it listed; those not cloned where
+	// Options.Dest puts them become rows.
+	Repos []provider.Repo
+	// Err is the provider's failure, shown in the status line; the
+	// dashboard keeps running.
+	Err error
+}
+
+// remoteMsg carries one batch into Update; remoteDoneMsg says the channel
+// was closed (every provider answered).
+type (
+	remoteMsg     RemoteBatch
+	remoteDoneMsg struct{}
+)
+
+// remoteFeed is the model's end of Options.RemoteUpdates.
+type remoteFeed struct {
+	ch     <-chan RemoteBatch
+	stop   <-chan struct{}
+	dest   func(provider.Repo) (string, error)
+	root   string
+	log    zerolog.Logger
+	added  int // rows added so far
+	failed int // providers that failed
+}
+
+// newRemoteFeed returns nil when there is nothing to wait for.
+func newRemoteFeed(opt Options, stop <-chan struct{}) *remoteFeed {
+	if opt.RemoteUpdates == nil || opt.Dest == nil {
+		return nil
+	}
+	return &remoteFeed{ch: opt.RemoteUpdates, stop: stop, dest: opt.Dest, root: opt.Root, log: opt.Logger}
+}
+
+// wait is the re-armed command that delivers the next batch; nil (no
+// command) when there is no feed.
+func (f *remoteFeed) wait() tea.Cmd {
+	if f == nil {
+		return nil
+	}
+	ch, stop := f.ch, f.stop
+	return func() tea.Msg {
+		select {
+		case b, ok := <-ch:
+			if !ok {
+				return remoteDoneMsg{}
+			}
+			return remoteMsg(b)
+		case <-stop:
+			return nil
+		}
+	}
+}
+
+// applyRemote adds the rows of one batch and says what happened in the
+// status line, then waits for the next batch.
+func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
+	f := m.remote
+	if f == nil {
+		return nil
+	}
+	byPath := make(map[string]*repotable.Row, len(m.table.Rows()))
+	for _, r := range m.table.Rows() {
+		byPath[filepath.Clean(r.Path)] = r
+	}
+	rows := remoteRows(b.Repos, f.dest, f.root, byPath, nil, f.log)
+	m.table.Add(rows...)
+	f.added += len(rows)
+	if b.Err != nil {
+		f.failed++
+		m.status.Error(b.Err.Error())
+	} else {
+		m.status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
+			plural(len(b.Repos), "repository", "repositories"), len(rows)))
+	}
+	return f.wait()
+}
+
+// remoteDone keeps an error in view; otherwise it sums up the discovery.
+func (m *model) remoteDone() {
+	if f := m.remote; f != nil && f.failed == 0 {
+		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, plural(f.added, "repository", "repositories")))
+	}
+}
+
+// remoteRows makes a row for every remote repository not cloned where dest
+// puts it; a repository that is cloned lends its row the provider's
+// archived and fork flags. byPath (cleaned paths of the existing rows) is
+// extended with the new rows, so a repository listed twice gets one row.
+// cached fills rows from the state cache (may be nil).
+func remoteRows(repos []provider.Repo, dest func(provider.Repo) (string, error), root string,
+	byPath map[string]*repotable.Row, cached map[string]state.Entry, log zerolog.Logger) []*repotable.Row {
+	var rows []*repotable.Row
+	for _, pr := range repos {
+		d, err := dest(pr)
+		if err != nil {
+			log.Warn().Err(err).Str("repo", pr.FullName).Msg("no destination for remote repository")
+			continue
+		}
+		if row := byPath[filepath.Clean(d)]; row != nil {
+			row.Archived, row.Fork = pr.Archived, pr.Fork
+			continue
+		}
+		id := filepath.ToSlash(d)
+		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
+			id = filepath.ToSlash(rel)
+		}
+		row := &repotable.Row{ID: id, Path: d, URL: pr.CloneURL, Archived: pr.Archived, Fork: pr.Fork}
+		row.FromEntry(cached[id])
+		row.Status = nil // a status of a clone that no longer exists
+		rows = append(rows, row)
+		byPath[filepath.Clean(d)] = row
+	}
+	return rows
+}
