@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/telemetry"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -55,6 +56,8 @@ type cli struct {
 	// auditFile and auditLog are --audit-log, when given (security.go).
 	auditFile *os.File
 	auditLog  zerolog.Logger
+	// limiter spaces provider API requests per host (security.go).
+	limiter *provider.RateLimiter
 }
 
 // Main runs mgit with args (without the program name) and returns the exit
@@ -92,6 +95,13 @@ repositories at once (press ? for its keys). Its logs go to
 $XDG_STATE_HOME/mgit/mgit.log (default ~/.local/state/mgit), never to the
 screen. When stdin or stdout is not a terminal, or with --no-tui, it prints
 the status of the repositories and exits instead.
+
+With --query QUERY (or query: in the configuration file) the dashboard also
+lists QUERY on the configured providers in the background, archived
+repositories and forks left out, and shows those not cloned as rows that
+clone (press c) where 'mgit clone QUERY DIR' would put them. Without DIR it
+then opens the configured workspace. A provider's failure shows in the
+status line.
 
 Output goes to stdout: text for people, or NDJSON with --output json (one
 object per line, each with a "type"). Logs go to stderr only.
@@ -187,6 +197,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.listCommand(),
 		c.syncCommand(),
 		c.healthCommand(),
+		c.checkoutCommand(),
 	)
 	return root
 }

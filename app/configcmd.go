@@ -23,7 +23,7 @@ login'), the default provider, and where the file is.
 
 The file is YAML at --config, else $MGIT_CONFIG, else
 $XDG_CONFIG_HOME/mgit/config.yaml (~/.config/mgit/config.yaml). It never
-holds a token. Keys: default_provider, workspace, concurrency, layout and
+holds a token. Keys: default_provider, workspace, query, concurrency, layout and
 providers (name, type, url, user, org); see docs/config.example.yaml.`,
 		Example: `  mgit config list
   mgit config show work

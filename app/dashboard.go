@@ -121,11 +121,15 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	if raw == "" {
 		raw = c.conf.cfg.Query
 	}
+	// The flags `mgit list` would have by default: the same checks, and
+	// archived repositories and forks left out.
+	qf := queryFlags{maxWait: time.Minute, maxRepos: provider.DefaultMaxRepos}
 	var q provider.Query
+	var fo provider.FilterOptions
 	if raw != "" {
 		var err error
-		if q, err = provider.ParseQuery(raw); err != nil {
-			return dashboardInputs{}, usagef("A query is org, org/repo or org/project/repo, with * ? [...] globs, e.g. 'acme/*-api'.", "--query: %s", err)
+		if q, fo, err = qf.parse(raw); err != nil {
+			return dashboardInputs{}, err
 		}
 	}
 	dir := c.queryDir(args, raw)
@@ -165,26 +169,29 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 		c.log.Info().Str("query", raw).Msg("configured query ignored: no provider configured")
 		return in, nil
 	}
-	in.updates, in.stop = c.discover(ctx, q, obs, in.creds)
+	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: obs}
+	in.updates, in.stop = c.discover(ctx, q, fo, opt, in.creds)
 	return in, nil
 }
 
 // discover lists q on every configured provider in the background. The
 // channel has room for every answer, so the listing never waits for the
 // dashboard (which may have quit); stop cancels it and waits for it.
-func (c *cli) discover(ctx context.Context, q provider.Query, obs *observability, creds *providerCredentials) (<-chan ui.RemoteBatch, func()) {
-	ps := c.conf.cfg.Providers
+func (c *cli) discover(ctx context.Context, q provider.Query, fo provider.FilterOptions, opt providerOptions, creds *providerCredentials) (<-chan ui.RemoteBatch, func()) {
+	ps, obs := c.conf.cfg.Providers, opt.obs
 	ch := make(chan ui.RemoteBatch, len(ps)+1)
 	lctx, cancel := context.WithCancel(ctx)
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		defer close(ch)
-		err := c.listEach(lctx, ps, q, providerOptions{maxWait: time.Minute, obs: obs}, provider.FilterOptions{}, func(l listed) {
+		err := c.listEach(lctx, ps, q, opt, fo, func(l listed) {
 			if l.err != nil {
-				msg := c.redact(l.err.Error())
+				// The advice first: the status line is one terminal row,
+				// and the cause (often a long URL) is also in the log.
+				msg := "provider " + l.name + ": " + c.redact(l.err.err.Error())
 				if h := l.err.hint(); h != "" {
-					msg += "; " + h
+					msg = "provider " + l.name + ": " + h + " — " + c.redact(l.err.err.Error())
 				}
 				obs.log.Warn().Str("provider", l.name).Str("error", msg).Msg("provider listing failed")
 				ch <- ui.RemoteBatch{Source: l.name, Err: errors.New(msg)}

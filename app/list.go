@@ -79,7 +79,7 @@ func (c *cli) runList(ctx context.Context, raw string, f *listFlags) error {
 	defer obs.close()
 	ctx, endRun := obs.startQuery(ctx, "mgit list")
 	defer endRun()
-	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, obs: obs}, fo)
+	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, maxRepos: f.maxRepos, obs: obs}, fo)
 	if err != nil {
 		return err
 	}

@@ -138,6 +138,7 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 		return interrupted(nil)
 	}
 	if err != nil {
+		c.audit(auditLoginFailed, err, "provider", p.Name, "kind", p.Type)
 		pe := &providerError{name: p.Name, err: err}
 		msg := fmt.Errorf("login %s: token not accepted: %w", p.Name, err)
 		if pe.code() != engine.ExitAuth {
@@ -162,8 +163,7 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 	if err := config.Save(c.conf.path, cfg); err != nil {
 		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
 	}
-	c.log.Info().Bool("audit", true).Str("provider", p.Name).Str("kind", p.Type).Str("login", id.Login).
-		Str("backend", backend).Msg("login: token stored")
+	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
 	return c.printLogin(p, id, backend)
 }
 
@@ -280,7 +280,7 @@ func (c *cli) runLogout(name string, remove bool) error {
 	if !configured && !deleted {
 		return usagef("See 'mgit config list'.", "logout: no provider called %s and no token stored for it", name)
 	}
-	c.log.Info().Bool("audit", true).Str("provider", name).Bool("deleted", deleted).Str("backend", backend).Msg("logout")
+	c.audit(auditLogout, nil, "provider", name, "deleted", fmt.Sprint(deleted), "backend", backend)
 	var lines []string
 	if deleted {
 		lines = append(lines, fmt.Sprintf("Deleted the token of %s from the %s keyring.", name, backend))

@@ -297,7 +297,7 @@ func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, l
 		return err
 	}
 	defer obs.close()
-	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, obs: obs}, fo)
+	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, maxRepos: f.maxRepos, obs: obs}, fo)
 	if err != nil {
 		return err
 	}

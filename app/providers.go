@@ -134,7 +134,8 @@ func (c *cli) configPathForHumans() string {
 
 // providerOptions are the per-command knobs of the HTTP layer.
 type providerOptions struct {
-	maxWait time.Duration
+	maxWait  time.Duration
+	maxRepos int // 0: provider.DefaultMaxRepos
 	// obs, when set, observes every request (metrics, logs with the
 	// run_id, a span per request when tracing) and every listing (a span
 	// per provider); nil only logs requests at debug level.
@@ -161,6 +162,9 @@ func (c *cli) newProvider(p config.Provider, opt providerOptions, cache provider
 			pc.Client = &http.Client{Transport: o.tracing.Transport(nil, p.Name)}
 		}
 	}
+	pc.Observe = c.auditRequests(pc.Observe)
+	pc.MaxRepos = opt.maxRepos
+	pc.RateLimit = c.rateLimiter()
 	pr, err := provider.New(pc)
 	if err != nil {
 		return nil, usagef("Fix the provider with 'mgit login' or in "+c.configPathForHumans()+".", "%s", err)
@@ -373,6 +377,7 @@ type queryFlags struct {
 	includeForks    bool
 	exclude         []string
 	maxWait         time.Duration
+	maxRepos        int
 }
 
 func (f *queryFlags) register(cmd *cobra.Command) {
@@ -382,10 +387,17 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.includeForks, "include-forks", false, "include forks")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "leave out repositories whose full name matches GLOB (repeatable)")
 	fl.DurationVar(&f.maxWait, "max-wait", time.Minute, "longest wait for a provider's rate limit to reset before failing")
+	fl.IntVar(&f.maxRepos, "max-repos", provider.DefaultMaxRepos, "refuse a query that lists more than N repositories (per provider)")
 }
 
 // parse validates the query and the flags.
 func (f *queryFlags) parse(raw string) (provider.Query, provider.FilterOptions, error) {
+	if err := secure.ValidateQuery("query", raw); err != nil {
+		return provider.Query{}, provider.FilterOptions{}, usagef("Give the query as plain text: org, org/repo or org/project/repo.", "%s", err)
+	}
+	if f.maxRepos < 1 {
+		return provider.Query{}, provider.FilterOptions{}, usagef("Use --max-repos 1 or more.", "--max-repos %d: must be positive", f.maxRepos)
+	}
 	q, err := provider.ParseQuery(raw)
 	if err != nil {
 		return q, provider.FilterOptions{}, usagef("A query is org, org/repo or org/project/repo, with * ? [...] globs, e.g. 'acme/*-api'.", "%s", err)

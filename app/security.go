@@ -198,3 +198,38 @@ func (c *cli) vetRepo(prov string, r provider.Repo) error {
 func isAuthFailure(err error) bool {
 	return errors.Is(err, provider.ErrUnauthorized) || errors.Is(err, provider.ErrForbidden)
 }
+
+// auditRequests wraps a provider Observe func: a refused token and a
+// rate-limit block become audit events.
+func (c *cli) auditRequests(next func(provider.RequestInfo)) func(provider.RequestInfo) {
+	return func(ri provider.RequestInfo) {
+		switch {
+		case ri.RateLimited:
+			c.audit(auditRateLimited, ri.Err, "provider", ri.Provider, "host", ri.Host, "wait", ri.Wait.String())
+		case ri.Status == 401 || ri.Status == 403 || isAuthFailure(ri.Err):
+			c.audit(auditAuthFailure, ri.Err, "provider", ri.Provider, "host", ri.Host, "status", fmt.Sprint(ri.Status))
+		}
+		if next != nil {
+			next(ri)
+		}
+	}
+}
+
+// Client-side API request budget per host: well under every provider's
+// documented limit (GitHub: 5,000 an hour sustained, bursts of 100 a
+// minute for secondary limits), so mgit never looks like an abuse client,
+// and large enough that a listing of 10,000 repositories (100 pages) takes
+// seconds.
+const (
+	apiRequestsPerSecond = 10
+	apiBurst             = 20
+)
+
+// rateLimiter is the one per-host limiter of this invocation, shared by
+// every provider.
+func (c *cli) rateLimiter() *provider.RateLimiter {
+	if c.limiter == nil {
+		c.limiter = provider.NewRateLimiter(apiRequestsPerSecond, apiBurst)
+	}
+	return c.limiter
+}

@@ -335,7 +335,9 @@ func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOpt
 		pc.Cache = cache
 		pc.MaxWait = qf.maxWait
 		pc.UserAgent = "mgit/" + version()
-		pc.Observe = obs.observeRequests()
+		pc.Observe = c.auditRequests(obs.observeRequests())
+		pc.MaxRepos = qf.maxRepos
+		pc.RateLimit = c.rateLimiter()
 		if obs.tracing.Enabled() {
 			pc.Client = &http.Client{Transport: obs.tracing.Transport(nil, p.Name)}
 		}

@@ -35,8 +35,10 @@ type observability struct {
 	// runID is chosen before anything is logged: a one-shot run uses it as
 	// the engine's run ID, sync as the prefix of its cycles' run IDs.
 	runID string
-	log   zerolog.Logger // with run_id
-	base  zerolog.Logger // without: for loggers that add their own run_id
+	// redact masks the tokens resolved so far in error text.
+	redact func(string) string
+	log    zerolog.Logger // with run_id
+	base   zerolog.Logger // without: for loggers that add their own run_id
 
 	mu  sync.Mutex
 	cur zerolog.Logger // the logger of the run or cycle in progress
@@ -67,6 +69,7 @@ func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, 
 		metrics: telemetry.NewMetrics(reg, version()),
 		ready:   &telemetry.Readiness{},
 		runID:   id,
+		redact:  c.redact,
 		log:     log,
 		cur:     log,
 	}
@@ -157,7 +160,10 @@ func (o *observability) observeRequests() func(provider.RequestInfo) {
 		log := o.currentLog()
 		ev := log.Info()
 		if ri.Err != nil || ri.Status >= 400 || ri.RateLimited {
-			ev = log.Warn().Err(ri.Err)
+			ev = log.Warn()
+		}
+		if ri.Err != nil {
+			ev = ev.Str("error", o.redact(ri.Err.Error()))
 		}
 		ev = ev.Str("provider", ri.Provider).Str("method", ri.Method).Str("host", ri.Host).
 			Str("path", ri.Path).Int("status", ri.Status).Int64("duration_ms", ri.Duration.Milliseconds()).

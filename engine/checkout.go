@@ -62,11 +62,12 @@ func (x *opExec) checkout() (Result, error) {
 	switch {
 	case res.Checkout == CheckoutMissing:
 		return res, fmt.Errorf("checkout %s: %s: %w", repo.ID, detail, errNoBranch)
+	case res.Checkout == CheckoutCurrent:
+		// Nothing to do, dry run or not.
+		res.Detail = detail
+		return res, nil
 	case opt.DryRun:
 		res.Outcome, res.Detail = OutcomeSkipped, "dry run: would "+detail
-		return res, nil
-	case res.Checkout == CheckoutCurrent:
-		res.Detail = detail
 		return res, nil
 	}
 	res = x.statusAfter(Result{Checkout: res.Checkout, Detail: pastTense(detail)})

@@ -9,7 +9,8 @@
 // implementations in.
 //
 // Concurrency: network operations (clone, fetch, pull) and disk operations
-// (status) run in separate pools, network work additionally limited per host.
+// (status, checkout, inspect) run in separate pools, network work additionally
+// limited per host.
 // Transient network failures are retried with exponential backoff and jitter;
 // authentication failures are never retried. Cancelling the context stops
 // every git process and leaves each repository as it was or as git left it

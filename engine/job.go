@@ -261,8 +261,13 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		if timedOut {
 			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, timeout, err)
 		}
-		if x.r.ctx.Err() != nil || !git.Transient(err) || x.attempts >= pol.Attempts {
+		if !git.Transient(err) || x.attempts >= pol.Attempts {
 			return err
+		}
+		if x.r.ctx.Err() != nil {
+			// The run was cancelled while this attempt failed: the retry
+			// it would have earned is what the cancellation stopped.
+			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
 		}
 		d := backoff(pol, x.attempts)
 		x.log.Debug().Err(err).Int("attempt", x.attempts).Dur("backoff", d).Msg("transient failure, retrying")

@@ -73,10 +73,10 @@ func TestRedactShapes(t *testing.T) {
 		}
 	}
 	keep := []string{
-		fake("", 40, hexd),                    // SHA-1
-		fake("", 64, hexd),                    // SHA-256
+		fake("", 40, hexd),                      // SHA-1
+		fake("", 64, hexd),                      // SHA-256
 		"ghp_short", "glpat-short", "ATBBshort", // too short to be tokens
-		strings.Repeat("a", 52),                                  // a word of 52 letters, no digit
+		strings.Repeat("a", 52),                                 // a word of 52 letters, no digit
 		"averyveryverylongrepositorynamethatisnotatokenatall2x", // 53
 		"authorization failed for https://github.com/org/repo",
 		"Authorization required",

@@ -11,10 +11,6 @@ import (
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
 
-// branchGap is shown for the branch action until the engine has a
-// checkout operation: the dashboard never runs git itself.
-const branchGap = "branch checkout arrives with the engine's checkout operation"
-
 // action handles the keys that submit work.
 func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
@@ -30,7 +26,7 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Retry):
 		m.retry()
 	case key.Matches(msg, k.Branch):
-		m.branch()
+		return m.branch()
 	default:
 		return nil
 	}
@@ -159,19 +155,6 @@ func (m *model) retry() {
 	m.status.Info(fmt.Sprintf("retry: %d failed %s…", n, plural(n, "operation", "operations")))
 }
 
-// branch previews what a checkout would meet, then explains that the
-// engine cannot do it yet.
-func (m *model) branch() {
-	targets := m.table.Targets()
-	dirty := 0
-	for _, r := range targets {
-		if r.Status != nil && r.Status.Dirty() {
-			dirty++
-		}
-	}
-	m.status.Error(fmt.Sprintf("%s (%d of %d targets have local changes)", branchGap, dirty, len(targets)))
-}
-
 // runFinished reports a run of ours in the status line.
 func (m *model) runFinished(ev engine.RunFinished) {
 	info, ours := m.runs[ev.RunID]
@@ -179,6 +162,9 @@ func (m *model) runFinished(ev engine.RunFinished) {
 		return
 	}
 	delete(m.runs, ev.RunID)
+	if info.quiet {
+		return
+	}
 	s := ev.Summary
 	msg := fmt.Sprintf("%s of %d %s: %d ok", info.op, info.repos, plural(info.repos, "repository", "repositories"), s.OK)
 	if s.Skipped > 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -19,18 +20,25 @@ func TestGolden(t *testing.T) {
 		name string
 		w, h int
 		keys []string
+		// then, when set, these messages (engine results)
+		msgs []tea.Msg
 	}{
-		{"table-80x24", 80, 24, nil},
-		{"table-120x40", 120, 40, nil},
-		{"table-200x60", 200, 60, nil},
-		{"detail-80x24", 80, 24, []string{"G", "enter"}},
-		{"help-80x24", 80, 24, []string{"?"}},
-		{"selected-120x40", 120, 40, []string{"space", "space", "s"}},
+		{"table-80x24", 80, 24, nil, nil},
+		{"table-120x40", 120, 40, nil, nil},
+		{"table-200x60", 200, 60, nil, nil},
+		{"detail-80x24", 80, 24, []string{"G", "enter"}, nil},
+		{"help-80x24", 80, 24, []string{"?"}, nil},
+		{"selected-120x40", 120, 40, []string{"space", "space", "s"}, nil},
+		{"detail-loaded-80x24", 80, 24, []string{"g", "j", "j", "j", "enter"}, []tea.Msg{inspectResult("run1", "github.com/acme/dirty")}},
+		{"detail-loaded-120x40", 120, 40, []string{"g", "j", "j", "j", "enter"}, []tea.Msg{inspectResult("run1", "github.com/acme/dirty")}},
+		{"branch-prompt-80x24", 80, 24, append([]string{"a", "b"}, strings.Split("feature/x", "")...), nil},
+		{"branch-preview-120x40", 120, 40, append(append([]string{"a", "b"}, strings.Split("feature/x", "")...), "enter"), []tea.Msg{previewResults("run1", "feature/x")}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m, _ := newTestModel(t, fixture(t), c.w, c.h)
 			m = update(t, m, keysOf(c.keys...)...)
+			m = update(t, m, c.msgs...)
 			got := m.View().Content
 			lines := strings.Split(got, "\n")
 			if len(lines) != c.h {

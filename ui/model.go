@@ -16,6 +16,7 @@ import (
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/filter"
 	"github.com/mgit-dev/mgit/ui/components/header"
+	"github.com/mgit-dev/mgit/ui/components/prompt"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/components/statusbar"
 	"github.com/mgit-dev/mgit/ui/keys"
@@ -44,6 +45,9 @@ type cloneIntent struct{ ids []string }
 type runInfo struct {
 	op    engine.Op
 	repos int
+	// quiet runs (the detail pane's inspect) report nothing when done;
+	// probe runs (dry runs) are quiet and never reach the table either.
+	quiet, probe bool
 }
 
 // model is the root: it routes keys and events to the components and
@@ -59,13 +63,16 @@ type model struct {
 	status  statusbar.Model
 	filter  filter.Model
 	confirm confirm.Model
+	prompt  prompt.Model
 	spinner spinner.Model
 
 	mode          mode
 	width, height int
 	spinning      bool
 	runs          map[string]runInfo
-	submitted     []string // every run ID, for the wait on exit
+	preview       *previewState // the branch preview being computed
+	inspect       inspectState  // the detail pane's data
+	submitted     []string      // every run ID, for the wait on exit
 	interrupted   bool
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
@@ -158,6 +165,16 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.act(intent)
 		}
 		return nil
+	case m.prompt.Active():
+		var done bool
+		var answer string
+		var intent any
+		var cmd tea.Cmd
+		m.prompt, done, answer, intent, cmd = m.prompt.Update(msg, k)
+		if in, ok := intent.(branchIntent); done && ok {
+			m.previewBranch(answer, in.ids)
+		}
+		return cmd
 	case m.filter.Editing():
 		f, changed, cmd := m.filter.Update(msg, k)
 		m.filter = f
@@ -206,9 +223,7 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.SelectAll):
 		m.table.SelectAllShown()
 	case key.Matches(msg, k.Detail):
-		if m.table.Cursor() != nil {
-			m.mode = modeDetail
-		}
+		m.openDetail()
 	case key.Matches(msg, k.Help):
 		m.mode = modeHelp
 	case key.Matches(msg, k.Quit):
@@ -245,12 +260,23 @@ func (m *model) act(intent any) tea.Cmd {
 	case cloneIntent:
 		m.cloneIDs(in.ids)
 		return m.spin()
+	case checkoutIntent:
+		m.checkout(in)
+		return m.spin()
 	}
 	return nil
 }
 
 func (m *model) applyEvents(batch eventsMsg) {
 	for _, ev := range batch {
+		if info := m.runs[ev.EventMeta().RunID]; info.probe {
+			m.probeEvent(ev)
+			if _, done := ev.(engine.RunFinished); done {
+				delete(m.runs, ev.EventMeta().RunID)
+			}
+			continue
+		}
+		m.inspectEvent(ev)
 		m.table.Apply(ev)
 		m.header.Observe(ev)
 		if rf, ok := ev.(engine.RunFinished); ok {
@@ -303,10 +329,12 @@ func (m model) render() string {
 	switch {
 	case m.confirm.Active():
 		body = m.confirm.View(m.width, bodyH, m.keys, m.styles)
+	case m.prompt.Active():
+		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.prompt.View(m.width, m.keys, m.styles))
 	case m.mode == modeHelp:
 		body = m.styles.Title.Render("keys") + "\n\n" + m.status.FullHelp(m.width, m.keys)
 	case m.mode == modeDetail && m.table.Cursor() != nil:
-		body = detail.View(m.table.Cursor(), m.width, bodyH, now, m.styles)
+		body = detail.View(m.table.Cursor(), m.inspectFor(m.table.Cursor()), m.width, bodyH, now, m.styles)
 	default:
 		m.table.SetSpinner(m.spinner.View())
 		body = m.table.View()

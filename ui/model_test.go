@@ -154,7 +154,7 @@ func TestDetailPane(t *testing.T) {
 	m, _ := newTestModel(t, fixture(t), 100, 30)
 	m = update(t, m, keysOf("G", "enter")...)
 	s := screen(m)
-	mustContain(t, s, "local/failed", "authentication required", "set MGIT_TOKEN", "what to do", "engine operations")
+	mustContain(t, s, "local/failed", "authentication required", "set MGIT_TOKEN", "what to do", "reading commits")
 	m = update(t, m, keysOf("esc")...)
 	mustContain(t, screen(m), "REPOSITORY")
 }
@@ -166,11 +166,11 @@ func TestHelpBranchRetryClone(t *testing.T) {
 	m = update(t, m, keysOf("?")...)
 
 	m = update(t, m, keysOf("b")...)
-	mustContain(t, screen(m), "arrives with the engine's checkout operation")
+	mustContain(t, screen(m), "Check out which branch in 1 repository?")
 	if len(rec.plans) != 0 {
-		t.Fatal("branch submitted work")
+		t.Fatal("the branch prompt submitted work")
 	}
-	m = update(t, m, keysOf("R")...)
+	m = update(t, m, keysOf("esc", "R")...)
 	if len(rec.plans) != 1 || rec.plans[0].Jobs[0].Repo.ID != "local/failed" || rec.plans[0].Jobs[0].Op != engine.OpPull {
 		t.Fatalf("retry plans %+v", rec.plans)
 	}

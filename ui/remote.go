@@ -87,10 +87,13 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	rows := remoteRows(b.Repos, f.dest, f.root, byPath, nil, f.log)
 	m.table.Add(rows...)
 	f.added += len(rows)
-	if b.Err != nil {
+	switch {
+	case b.Err != nil:
 		f.failed++
 		m.status.Error(b.Err.Error())
-	} else {
+	case f.failed == 0:
+		// A provider's failure stays in view until the user acts; the
+		// header counts the rows the others add.
 		m.status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
 			plural(len(b.Repos), "repository", "repositories"), len(rows)))
 	}

@@ -87,6 +87,11 @@ func TestDashboardInTmux(t *testing.T) {
 	gittest.Commit(t, seeds["acme/behind"], "CHANGELOG", "v2\n", "Release v2")
 	gittest.Push(t, seeds["acme/behind"])
 	gittest.Git(t, filepath.Join(ws, "acme/behind"), "fetch")
+	// acme/clean's upstream has the branch the checkout below creates.
+	gittest.Git(t, seeds["acme/clean"], "checkout", "-q", "-b", "feature/e2e")
+	upstreamTip := gittest.Commit(t, seeds["acme/clean"], "e2e.txt", "e2e\n", "Start e2e")
+	gittest.Git(t, seeds["acme/clean"], "push", "-q", "origin", "feature/e2e")
+	gittest.Git(t, filepath.Join(ws, "acme/clean"), "fetch", "-q")
 
 	s := tmuxSession{t: t, socket: "mgit-e2e-" + filepath.Base(t.TempDir())}
 	t.Cleanup(func() { _, _ = s.run("kill-server") })
@@ -117,11 +122,39 @@ func TestDashboardInTmux(t *testing.T) {
 		t.Fatalf("still behind after pull:\n%s", scr)
 	}
 
-	// The detail pane of the pulled repository.
+	// The detail pane of the pulled repository: the engine's inspect
+	// brings the history, older commits included.
 	s.keys("Up", "Enter")
-	s.waitFor("acme/behind", "last op", "pull ok", "Release v2")
+	s.waitFor("acme/behind", "last op", "pull ok", "recent commits", "Release v2", "initial commit")
 	s.keys("Escape")
 	s.waitFor("REPOSITORY")
+
+	// Create a branch across the selection: clear the filter, select all,
+	// name the branch, read the preview, confirm.
+	s.keys("Escape")
+	s.waitFor(" 3 repos ·") // not "1/3 repos": the filter is gone
+	s.keys("a")
+	s.waitFor("3 selected")
+	s.keys("b")
+	s.waitFor("Check out which branch in 3 repositories?")
+	s.keys("-l", "feature/e2e")
+	s.keys("Enter")
+	s.waitFor("Check out feature/e2e in 3 repositories?", "1 has local changes",
+		"3 lack feature/e2e, to be created:", "1 from upstream, 2 from HEAD")
+	s.keys("y")
+	s.waitFor("checkout of 3 repositories: 3 ok", "✓ checkout")
+	for _, name := range []string{"acme/clean", "acme/dirty", "acme/behind"} {
+		if ref := gittest.Git(t, filepath.Join(ws, name), "symbolic-ref", "HEAD"); ref != "refs/heads/feature/e2e" {
+			t.Errorf("%s: HEAD -> %s after checkout", name, ref)
+		}
+	}
+	clean := filepath.Join(ws, "acme/clean")
+	if up := gittest.Git(t, clean, "rev-parse", "--abbrev-ref", "@{upstream}"); up != "origin/feature/e2e" || gittest.Head(t, clean) != upstreamTip {
+		t.Errorf("acme/clean: upstream %q at %s, want origin/feature/e2e at %s", up, gittest.Head(t, clean), upstreamTip)
+	}
+	if got := gittest.ReadFile(t, filepath.Join(ws, "acme/dirty"), "new.txt"); got != "x\n" {
+		t.Errorf("acme/dirty lost its local file: %q", got)
+	}
 
 	s.keys("q")
 	deadline := time.Now().Add(10 * time.Second)

@@ -27,9 +27,10 @@ type Backend interface {
 	// failure the caller removes dest; Clone need not clean up.
 	Clone(ctx context.Context, url, dest string, opt CloneOptions) error
 	// Checkout switches the work tree at dir to a branch, creating it when
-	// opt.Create. It never discards local work: when local changes are in
-	// the way it changes nothing and returns an error wrapping
-	// ErrLocalChanges (go-git refuses whenever the work tree is dirty).
+	// opt.Create. It never discards local work: when a local change (or an
+	// untracked file) sits on a path that differs between the two commits
+	// it changes nothing and returns an error wrapping ErrLocalChanges;
+	// changes elsewhere are carried over, as git switch does.
 	Checkout(ctx context.Context, dir string, opt CheckoutOptions) error
 	// Branches lists the local and remote-tracking branches at dir.
 	Branches(ctx context.Context, dir string) (Branches, error)

@@ -118,6 +118,8 @@ type client struct {
 	maxBack   time.Duration
 	maxPages  int
 	maxBody   int64
+	maxItems  int
+	limiter   *RateLimiter
 	authNames []string // header names auth sets, removed when leaving the host
 
 	// Test seams.
@@ -153,11 +155,16 @@ func newClient(cfg Config, base string, auth func(http.Header)) (*client, error)
 		maxBack:  defaultMaxBackoff,
 		maxPages: defaultMaxPages,
 		maxBody:  defaultMaxBodySize,
+		maxItems: cfg.MaxRepos,
+		limiter:  cfg.RateLimit,
 		now:      time.Now,
 		sleep:    sleepCtx,
 	}
 	if c.timeout <= 0 {
 		c.timeout = defaultTimeout
+	}
+	if c.maxItems <= 0 {
+		c.maxItems = DefaultMaxRepos
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = defaultMaxWait
@@ -298,6 +305,9 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 	rateWaits := 0
 	for attempt := 1; ; attempt++ {
 		if err := c.waitBlocked(ctx, u, &waited); err != nil {
+			return nil, err
+		}
+		if err := c.waitLimiter(ctx, u.Host); err != nil {
 			return nil, err
 		}
 		start := c.now()

@@ -24,6 +24,7 @@ type nextFunc func(resp *response) (string, error)
 func (c *client) pages(ctx context.Context, first string, next nextFunc, each func(*response) error) error {
 	ref := first
 	seen := map[string]bool{}
+	items := 0
 	for n := 1; ; n++ {
 		if n > c.maxPages {
 			return fmt.Errorf("list %s: %w: more than %d", redactURL(first), errTooManyPages, c.maxPages)
@@ -39,6 +40,9 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 		resp, err := c.get(ctx, u.String())
 		if err != nil {
 			return err
+		}
+		if items += countItems(resp.Body); items > c.maxItems {
+			return fmt.Errorf("list %s: %w: more than %d (raise --max-repos, or narrow the query)", redactURL(first), ErrTooManyRepos, c.maxItems)
 		}
 		if err := each(resp); err != nil {
 			return err

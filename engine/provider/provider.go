@@ -111,6 +111,12 @@ type Config struct {
 	// logs attach here). It must be cheap, must not block and is called
 	// from whichever goroutine made the request.
 	Observe func(RequestInfo)
+	// RateLimit spaces requests per host (nil: no client-side limit beyond
+	// the server's own rate-limit answers). Share one across providers.
+	RateLimit *RateLimiter
+	// MaxRepos bounds the items one listing may return (0:
+	// DefaultMaxRepos); more fail with ErrTooManyRepos.
+	MaxRepos int
 }
 
 // Cache is the discovery cache: response bodies by request URL, with the

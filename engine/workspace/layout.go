@@ -202,7 +202,7 @@ func checkSegment(s string) error {
 		return fmt.Errorf("%w: empty path segment", ErrUnsafePath)
 	case s == "." || s == "..":
 		return fmt.Errorf("%w: relative path segment", ErrUnsafePath)
-	case strings.EqualFold(s, ".git"):
+	case isGitAlias(s):
 		return fmt.Errorf("%w: .git path segment", ErrUnsafePath)
 	case strings.IndexFunc(s, isControl) >= 0:
 		return fmt.Errorf("%w: control character", ErrUnsafePath)
@@ -213,6 +213,14 @@ func checkSegment(s string) error {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// isGitAlias reports whether a file system may treat s as ".git": any case
+// (macOS, Windows), trailing dots and spaces dropped (Windows), and the
+// NTFS short name GIT~1. (secure.ValidateName applies the same rule.)
+func isGitAlias(s string) bool {
+	n := strings.ToLower(strings.TrimRight(s, ". "))
+	return n == ".git" || n == "git~1"
+}
 
 // within reports whether p is root or below it (both clean and absolute).
 func within(root, p string) bool {

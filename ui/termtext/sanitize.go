@@ -2,10 +2,10 @@ package termtext
 
 import "github.com/mgit-dev/mgit/secure"
 
-// Sanitize returns s with terminal control sequences removed (ANSI escape
-// sequences, C0/C1 controls, DEL, bidirectional overrides; newline, carriage
-// return and tab become a space; invalid UTF-8 becomes U+FFFD), so text from
-// repositories and servers can be shown in the dashboard safely. It is
-// secure.Sanitize, the one sanitizer mgit has (the dashboard does not import
-// the headless presenter, so both call secure).
-func Sanitize(s string) string { return secure.Sanitize(s) }
+// Sanitize returns s safe to show in the dashboard: terminal control
+// sequences removed (ANSI escapes, C0/C1 controls, DEL, bidirectional
+// overrides; newline, carriage return and tab become a space; invalid UTF-8
+// becomes U+FFFD) and token shapes masked. It is secure.SafeText, the one
+// sanitizer mgit has (the dashboard does not import the headless
+// presenter, so both call secure).
+func Sanitize(s string) string { return secure.SafeText(s) }

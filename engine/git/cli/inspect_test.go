@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -36,5 +37,59 @@ func TestParseBranchesSkipsSymbolicHead(t *testing.T) {
 	br := parseBranches([]byte("refs/heads/main\nrefs/heads/a/b\nrefs/remotes/origin/HEAD\nrefs/remotes/origin/main\n"))
 	if len(br.Local) != 2 || br.Local[0] != "a/b" || len(br.Remote) != 1 || br.Remote[0] != "origin/main" {
 		t.Fatalf("parseBranches = %+v", br)
+	}
+}
+
+// TestBranchCommandsArgvAndLocks checks what git receives: the read-only
+// calls never take optional locks, the checkout does (it writes the
+// index), and a start point reaches argv only as a full ref name.
+func TestBranchCommandsArgvAndLocks(t *testing.T) {
+	f := &fakeRunner{answer: func(c command) (output, error) {
+		if c.args[0] == "for-each-ref" {
+			return output{stdout: []byte("refs/heads/main\nrefs/remotes/origin/main\nrefs/remotes/origin/feat\n")}, nil
+		}
+		return output{}, nil
+	}}
+	b := fakeBackend(f)
+	ctx := t.Context()
+	if _, err := b.Log(ctx, "/r", 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Changes(ctx, "/r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Checkout(ctx, "/r", git.CheckoutOptions{Branch: "feat", Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Checkout(ctx, "/r", git.CheckoutOptions{Branch: "main"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		args     string
+		readOnly bool
+	}{
+		{"log -n 5 --no-color --format=%H%x00%an%x00%at%x00%s", true},
+		{"status --porcelain=v2 -z --untracked-files=normal", true},
+		{"for-each-ref --format=%(refname) refs/heads refs/remotes", true},
+		{"switch --create feat --track refs/remotes/origin/feat", false},
+		{"switch --no-guess main", false},
+	}
+	if len(f.calls) != len(want) {
+		t.Fatalf("%d calls, want %d", len(f.calls), len(want))
+	}
+	for i, w := range want {
+		c := f.calls[i]
+		if got := strings.Join(c.args, " "); got != w.args {
+			t.Errorf("call %d: git %s, want git %s", i, got, w.args)
+		}
+		v, ok := envValue(c.env, "GIT_OPTIONAL_LOCKS")
+		if ro := ok && v == "0"; ro != w.readOnly {
+			t.Errorf("call %d (%s): GIT_OPTIONAL_LOCKS=0 is %v, want %v", i, c.args[0], ro, w.readOnly)
+		}
+	}
+	// An option-like name never reaches git.
+	n := len(f.calls)
+	if err := b.Checkout(ctx, "/r", git.CheckoutOptions{Branch: "--detach"}); err == nil || len(f.calls) != n {
+		t.Fatalf("option-like branch: err %v, %d new calls", err, len(f.calls)-n)
 	}
 }

@@ -1,6 +1,6 @@
 // Package detail is the pane Enter opens for one repository: its state,
-// its head commit and the full result of its last operation, with the
-// classified cause and what to do about it.
+// its recent commits and changed files, and the full result of its last
+// operation, with the classified cause and what to do about it.
 package detail
 
 import (
@@ -10,17 +10,27 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/styles"
+	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
-// gap says what the pane cannot show yet, so nobody mistakes its absence
-// for an empty history.
-const gap = "Recent commits and changed files arrive with the engine operations that read them."
+// Inspect is what the engine's inspect operation read for the pane. Its
+// strings are sanitized by whoever fills it.
+type Inspect struct {
+	// Loading is true while the operation runs.
+	Loading bool
+	// Err is the failure of the operation, if it failed.
+	Err     string
+	Commits []git.Commit
+	Changes []git.FileChange
+}
 
 // View renders the pane for r in width×height. The row's text is already
-// sanitized.
-func View(r *repotable.Row, width, height int, now time.Time, s *styles.Styles) string {
+// sanitized; in may be nil (nothing requested, e.g. a repository that is
+// not cloned).
+func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *styles.Styles) string {
 	var lines []string
 	valW := max(width-13, 10)
 	field := func(label, value string) {
@@ -43,6 +53,7 @@ func View(r *repotable.Row, width, height int, now time.Time, s *styles.Styles) 
 	if r.Fork {
 		fl = append(fl, "fork")
 	}
+	haveLog := in != nil && len(in.Commits) > 0
 	if st := r.Status; st != nil {
 		br := st.Branch
 		if st.Detached {
@@ -58,7 +69,7 @@ func View(r *repotable.Row, width, height int, now time.Time, s *styles.Styles) 
 		field("state", st.State())
 		field("changes", fmt.Sprintf("%d staged, %d unstaged, %d untracked, %d conflicts; %d stashed",
 			st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash))
-		if !st.NoCommits {
+		if !st.NoCommits && !haveLog {
 			sha := st.Head.SHA
 			if len(sha) > 10 {
 				sha = sha[:10]
@@ -73,7 +84,6 @@ func View(r *repotable.Row, width, height int, now time.Time, s *styles.Styles) 
 		field("state", "not read yet")
 	}
 	field("flags", strings.Join(fl, ", "))
-	lines = append(lines, "")
 	if l := r.Last; l != nil {
 		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, l.Duration.Round(time.Millisecond))
 		if l.Attempts > 1 {
@@ -93,13 +103,87 @@ func View(r *repotable.Row, width, height int, now time.Time, s *styles.Styles) 
 	} else {
 		field("last op", "none yet")
 	}
-	lines = append(lines, "", s.Muted.Width(width).Render(gap))
-	out := strings.Join(lines, "\n")
-	// Cut to the height rather than let the frame scroll.
-	if ls := strings.Split(out, "\n"); len(ls) > height {
-		out = strings.Join(ls[:height], "\n")
+	// Flatten multi-line fields so the height budget counts real lines.
+	lines = strings.Split(strings.Join(lines, "\n"), "\n")
+	lines = append(lines, inspectLines(in, width, height-len(lines), now, s)...)
+	if len(lines) > height {
+		lines = lines[:height] // cut rather than let the frame scroll
+	}
+	return strings.Join(lines, "\n")
+}
+
+// inspectLines renders the commits and changed files in at most room lines:
+// commits get up to half of it, files the rest.
+func inspectLines(in *Inspect, width, room int, now time.Time, s *styles.Styles) []string {
+	if in == nil || room < 3 {
+		return nil
+	}
+	switch {
+	case in.Loading:
+		return []string{"", s.Muted.Render("reading commits and changed files…")}
+	case in.Err != "":
+		return []string{"", s.Detail.Error.Render(termtext.Fit("inspect failed: "+in.Err, width))}
+	}
+	out := []string{""}
+	room--         // the blank line
+	filesWant := 0 // heading + files
+	if len(in.Changes) > 0 {
+		filesWant = min(len(in.Changes)+1, max(room/2, 2))
+	}
+	if n := min(len(in.Commits), room-1-filesWant); n > 0 {
+		out = append(out, s.Title.Render("recent commits"))
+		for _, c := range in.Commits[:n] {
+			line := fmt.Sprintf("%s %-8s %s", short(c.SHA), ago(now.Sub(c.Time)), c.Subject)
+			if c.Author != "" {
+				line += " — " + c.Author
+			}
+			out = append(out, termtext.Fit(line, width))
+		}
+	}
+	left := room - (len(out) - 1)
+	switch {
+	case len(in.Changes) > 0 && left >= 2:
+		out = append(out, s.Title.Render(fmt.Sprintf("changed files (%d)", len(in.Changes))))
+		shown := in.Changes
+		if len(shown) > left-1 {
+			shown = shown[:left-2] // keep a line for "… and N more"
+		}
+		for _, fc := range shown {
+			out = append(out, termtext.Fit(changeCode(fc)+" "+fc.Path, width))
+		}
+		if more := len(in.Changes) - len(shown); more > 0 {
+			out = append(out, s.Muted.Render(fmt.Sprintf("… and %d more", more)))
+		}
+	case len(in.Changes) == 0 && left >= 1:
+		out = append(out, s.Muted.Render("no changed files"))
 	}
 	return out
+}
+
+// changeCode is a two-letter code like git status --short: index, then
+// work tree.
+func changeCode(fc git.FileChange) string {
+	switch {
+	case fc.Conflict:
+		return "UU"
+	case fc.Untracked:
+		return "??"
+	}
+	code := []byte("  ")
+	if fc.Staged {
+		code[0] = 'M'
+	}
+	if fc.Unstaged {
+		code[1] = 'M'
+	}
+	return string(code)
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
 }
 
 func ago(d time.Duration) string {

@@ -108,6 +108,10 @@ func (r *Row) finish(ev engine.OpFinished) {
 	if ev.Op == engine.OpClone && ev.Result.Outcome == engine.OutcomeOK {
 		r.Cloned = true
 	}
+	// Inspecting (the detail pane) is reading, not an operation to report.
+	if ev.Op == engine.OpInspect {
+		return
+	}
 	// A successful status check does not hide the result of the last
 	// fetch, pull or clone: the failure the user has to act on (and that
 	// "retry failed" retries) stays until a network operation replaces it.

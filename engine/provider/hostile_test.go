@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestHostileHugePage: a 50 MB page is refused at the size cap, not read
+// into memory whole.
+func TestHostileHugePage(t *testing.T) {
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := []byte(strings.Repeat(`{"name":"xxxxxxxxxxxxxxxxxxxxxxxx"},`, 1024))
+		_, _ = w.Write([]byte("["))
+		for sent.Load() < 50<<20 {
+			n, err := w.Write(chunk)
+			sent.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`{}]`))
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv, Config{})
+	_, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/x/repos", linkNext)
+	if !errors.Is(err, ErrBadResponse) || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestHostileEndlessNext: a server announcing a new next page forever is
+// stopped by the repository bound (and, without items, by the page bound).
+func TestHostileEndlessNext(t *testing.T) {
+	var pages atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := pages.Add(1)
+		w.Header().Set("Link", fmt.Sprintf(`<%s/api/orgs/x/repos?page=%d>; rel="next"`, srv.URL, n+1))
+		fmt.Fprint(w, `[{"name":"a"},{"name":"b"},{"name":"c"},{"name":"d"},{"name":"e"}]`)
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv, Config{MaxRepos: 42})
+	_, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/x/repos", linkNext)
+	if !errors.Is(err, ErrTooManyRepos) || !strings.Contains(err.Error(), "--max-repos") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := pages.Load(); n != 9 {
+		t.Fatalf("fetched %d pages, want 9 (42 repositories at 5 a page)", n)
+	}
+	// Empty pages: the page bound stops it.
+	pages.Store(0)
+	c2, _ := newTestClient(t, httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := pages.Add(1)
+		w.Header().Set("Link", fmt.Sprintf(`</api/orgs/x/repos?page=%d>; rel="next"`, n+1))
+		fmt.Fprint(w, `[]`)
+	})), Config{})
+	c2.maxPages = 25
+	if _, err := pagedJSON[gitHubRepo](context.Background(), c2, "/orgs/x/repos", linkNext); !errors.Is(err, errTooManyPages) {
+		t.Fatalf("empty endless pages: %v", err)
+	}
+}
+
+// TestHostileRedirectKeepsToken: the API redirects a listing to another
+// host; that host never sees the token, in a header or anywhere else.
+func TestHostileRedirectKeepsToken(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		for k, v := range r.Header {
+			seen = append(seen, k+": "+strings.Join(v, ","))
+		}
+		seen = append(seen, r.URL.String())
+		mu.Unlock()
+		fmt.Fprint(w, `[]`)
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/orgs/x/repos" {
+			http.Redirect(w, r, other.URL+"/steal?page=2", http.StatusFound)
+			return
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<%s/next>; rel="next"`, other.URL))
+		fmt.Fprint(w, `[]`)
+	}))
+	defer api.Close()
+	c, _ := newTestClient(t, api, Config{})
+	if _, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/x/repos", linkNext); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/y/repos", linkNext); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) == 0 {
+		t.Fatal("the other host was never asked: the test proves nothing")
+	}
+	for _, s := range seen {
+		if strings.Contains(s, testToken) || strings.HasPrefix(strings.ToLower(s), "authorization") {
+			t.Errorf("the other host saw %q", s)
+		}
+	}
+}
+
+// TestRateLimiterPerHost: bursts pass, then requests are spaced at the
+// rate, per host.
+func TestRateLimiterPerHost(t *testing.T) {
+	now := time.Unix(1000, 0)
+	l := NewRateLimiter(10, 3)
+	l.now = func() time.Time { return now }
+	for i := range 3 {
+		if d := l.reserve("api.example.com"); d != 0 {
+			t.Fatalf("burst request %d waits %s", i, d)
+		}
+	}
+	if d := l.reserve("API.example.com"); d != 100*time.Millisecond {
+		t.Fatalf("4th request waits %s, want 100ms", d)
+	}
+	if d := l.reserve("other.example.com"); d != 0 {
+		t.Fatalf("another host waits %s", d)
+	}
+	now = now.Add(time.Second)
+	if d := l.reserve("api.example.com"); d != 0 {
+		t.Fatalf("after refill: waits %s", d)
+	}
+	var nilLimiter *RateLimiter
+	if d := nilLimiter.reserve("h"); d != 0 {
+		t.Fatal("nil limiter waits")
+	}
+}
+
+// TestClientUsesRateLimiter: the client sleeps the limiter's wait.
+func TestClientUsesRateLimiter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `[]`) }))
+	defer srv.Close()
+	l := NewRateLimiter(1, 1)
+	frozen := time.Unix(5, 0)
+	l.now = func() time.Time { return frozen }
+	c, clock := newTestClient(t, srv, Config{RateLimit: l})
+	for range 3 {
+		if _, err := c.get(context.Background(), "/x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.mu.Lock()
+	var got time.Duration
+	for _, d := range clock.sleeps {
+		got += d
+	}
+	clock.mu.Unlock()
+	if got < 2*time.Second {
+		t.Fatalf("slept %s for 3 requests at 1/s, want ≥ 2s", got)
+	}
+}
