@@ -59,11 +59,13 @@ func TestHostileEndlessNext(t *testing.T) {
 	}
 	// Empty pages: the page bound stops it.
 	pages.Store(0)
-	c2, _ := newTestClient(t, httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	empty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := pages.Add(1)
 		w.Header().Set("Link", fmt.Sprintf(`</api/orgs/x/repos?page=%d>; rel="next"`, n+1))
 		fmt.Fprint(w, `[]`)
-	})), Config{})
+	}))
+	defer empty.Close()
+	c2, _ := newTestClient(t, empty, Config{})
 	c2.maxPages = 25
 	if _, err := pagedJSON[gitHubRepo](context.Background(), c2, "/orgs/x/repos", linkNext); !errors.Is(err, errTooManyPages) {
 		t.Fatalf("empty endless pages: %v", err)
