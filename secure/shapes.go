@@ -224,7 +224,7 @@ func headerValue(s string, i int) (int, int) {
 // at s[i] (just after "://"), else (0, 0). The last '@' of the authority
 // ends the user info, so a password holding a raw '@' is masked whole.
 func urlPassword(s string, i int) (int, int) {
-	at, colon := -1, -1
+	at := -1
 	for j := i; j < len(s); j++ {
 		c := s[j]
 		if c == '/' || c == '?' || c == '#' || c == '\\' || isValueEnd(c) {
@@ -237,7 +237,7 @@ func urlPassword(s string, i int) (int, int) {
 	if at < 0 {
 		return 0, 0
 	}
-	colon = strings.IndexByte(s[i:at], ':')
+	colon := strings.IndexByte(s[i:at], ':')
 	if colon < 0 || i+colon+1 == at || strings.HasPrefix(s[i+colon+1:], Mask) {
 		return 0, 0
 	}

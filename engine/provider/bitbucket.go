@@ -194,7 +194,7 @@ func (b *bitbucketCloud) workspaces(ctx context.Context, q Query) ([]string, err
 	all, err := b.userWorkspaces(ctx)
 	if err != nil {
 		if b.org != "" && (errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
-			all, err = []string{b.org}, nil
+			all = []string{b.org}
 		} else {
 			return nil, b.explain(err)
 		}
