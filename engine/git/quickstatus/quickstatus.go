@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/config"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
@@ -265,13 +264,14 @@ func countStash(gitDir string) (int, error) {
 }
 
 // checkIndexEntries refuses index features that need git's judgement.
-func checkIndexEntries(idx *index.Index) error {
-	for _, e := range idx.Entries {
+func checkIndexEntries(idx *indexFile) error {
+	for i := range idx.entries {
+		e := &idx.entries[i]
 		switch {
-		case e.Stage != 0:
-			return slow("unmerged path %s", e.Name)
-		case e.SkipWorktree || e.IntentToAdd:
-			return slow("sparse or intent-to-add entry %s", e.Name)
+		case e.stage != 0:
+			return slow("unmerged path %s", e.name)
+		case e.skipWorktree || e.intent:
+			return slow("sparse or intent-to-add entry %s", e.name)
 		}
 	}
 	return nil
@@ -280,15 +280,15 @@ func checkIndexEntries(idx *index.Index) error {
 // checkClean proves that nothing is staged (the index's tree is HEAD's
 // tree) and nothing changed or appeared in the work tree.
 func checkClean(dir, gitDir string, tree plumbing.Hash, cfg settings) error {
-	idx, idxMtime, err := readIndex(gitDir)
+	idx, err := readIndex(gitDir)
 	if err != nil {
 		return err
 	}
 	if err := checkIndexEntries(idx); err != nil {
 		return err
 	}
-	if got := indexTreeHash(idx); got != tree {
+	if idx.treeHash() != tree {
 		return slow("index differs from HEAD (staged changes)")
 	}
-	return checkWorkTree(dir, gitDir, idx, idxMtime, cfg)
+	return checkWorkTree(dir, gitDir, idx, cfg)
 }

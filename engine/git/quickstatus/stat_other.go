@@ -2,14 +2,8 @@
 
 package quickstatus
 
-import (
-	"os"
-
-	"github.com/go-git/go-git/v5/plumbing/format/index"
-)
-
-// sameInodeAndCtime cannot be decided portably; elsewhere git always
-// answers, which is only slower.
-func sameInodeAndCtime(_ os.FileInfo, _ *index.Entry, _ bool, p string) error {
-	return slow("%s: stat comparison only on linux", p)
+// compare needs the inode and ctime, which only the Linux build reads;
+// elsewhere git always answers, which is only slower.
+func (w *walker) compare(_ string, e *entry) error {
+	return slow("%s: stat comparison only on linux", e.name)
 }

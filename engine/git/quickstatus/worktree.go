@@ -1,25 +1,38 @@
 package quickstatus
 
 import (
-	"errors"
+	"crypto/sha1"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
+
+// Index modes (git's object modes).
+const (
+	modeTypeMask   = 0o170000
+	modeRegular    = 0o100000
+	modeSymlink    = 0o120000
+	modeGitlink    = 0o160000
+	modeExecutable = 0o100755
+)
+
+// dirInfo is what the index says one directory holds. Names are substrings
+// of the entries' paths, so building it allocates little.
+type dirInfo struct {
+	files   map[string]*entry
+	subdirs map[string]bool
+}
 
 // walker compares the work tree with the index, one directory at a time.
 type walker struct {
 	root     string
 	cfg      settings
-	idxMtime time.Time
-	files    map[string]*index.Entry // tracked path → entry
-	dirs     map[string]bool         // directories holding tracked paths
+	idx      *indexFile
+	dirs     map[string]*dirInfo // "" is the root
 	seen     int
 	patterns []gitignore.Pattern
 	// racyBudget bounds the bytes hashed for racily clean entries; past
@@ -27,30 +40,39 @@ type walker struct {
 	racyBudget int64
 }
 
+func (w *walker) dir(rel string) *dirInfo {
+	d := w.dirs[rel]
+	if d == nil {
+		d = &dirInfo{files: map[string]*entry{}, subdirs: map[string]bool{}}
+		w.dirs[rel] = d
+	}
+	return d
+}
+
 // checkWorkTree returns nil when every tracked file is unchanged by its stat
 // data and no path exists that git would call untracked.
-func checkWorkTree(root, gitDir string, idx *index.Index, idxMtime time.Time, cfg settings) error {
-	w := &walker{root: root, cfg: cfg, idxMtime: idxMtime,
-		files: make(map[string]*index.Entry, len(idx.Entries)), dirs: map[string]bool{"": true},
-		racyBudget: 4 << 20}
-	for _, e := range idx.Entries {
-		if e.Mode == filemode.Submodule {
-			return slow("submodule %s", e.Name)
+func checkWorkTree(root, gitDir string, idx *indexFile, cfg settings) error {
+	w := &walker{root: root, cfg: cfg, idx: idx, dirs: map[string]*dirInfo{}, racyBudget: 4 << 20}
+	w.dir("")
+	for i := range idx.entries {
+		e := &idx.entries[i]
+		if e.mode&modeTypeMask == modeGitlink {
+			return slow("submodule %s", e.name)
 		}
-		w.files[e.Name] = e
-		if e.Name == ".gitattributes" || strings.HasSuffix(e.Name, "/.gitattributes") {
+		dir, name := splitPath(e.name)
+		if name == ".gitattributes" {
 			w.cfg.filters = true
 		}
-		for d := e.Name; ; {
-			i := strings.LastIndexByte(d, '/')
-			if i < 0 {
+		w.dir(dir).files[name] = e
+		// Register dir in its parents, up to one already known.
+		for dir != "" {
+			parent, base := splitPath(dir)
+			p := w.dir(parent)
+			if p.subdirs[base] {
 				break
 			}
-			d = d[:i]
-			if w.dirs[d] {
-				break
-			}
-			w.dirs[d] = true
+			p.subdirs[base] = true
+			dir = parent
 		}
 	}
 	if _, err := os.Stat(filepath.Join(gitDir, "info", "attributes")); err == nil {
@@ -59,10 +81,10 @@ func checkWorkTree(root, gitDir string, idx *index.Index, idxMtime time.Time, cf
 	if b, err := os.ReadFile(filepath.Join(gitDir, "info", "exclude")); err == nil {
 		w.patterns = appendPatterns(w.patterns, b, nil)
 	}
-	if err := w.walk("", nil, false); err != nil {
+	if err := w.walk("", root, nil, false); err != nil {
 		return err
 	}
-	if w.seen != len(w.files) {
+	if w.seen != len(idx.entries) {
 		return slow("tracked files are missing")
 	}
 	return nil
@@ -79,14 +101,15 @@ func appendPatterns(ps []gitignore.Pattern, b []byte, domain []string) []gitigno
 	return ps
 }
 
-// walk visits directory rel (slash-separated, "" for the root). ignored is
-// true below an ignored directory, where untracked files are ignored too.
-func (w *walker) walk(rel string, domain []string, ignored bool) error {
-	abs := filepath.Join(w.root, filepath.FromSlash(rel))
+// walk visits directory rel (slash-separated, "" for the root) at abs.
+// ignored is true below an ignored directory, where untracked files are
+// ignored too.
+func (w *walker) walk(rel, abs string, domain []string, ignored bool) error {
 	ents, err := os.ReadDir(abs)
 	if err != nil {
 		return slow("read %s: %v", rel, err)
 	}
+	info := w.dirs[rel]
 	// .gitignore applies to its own directory, so read it before judging
 	// any sibling; patterns of deeper directories are dropped on return.
 	saved := len(w.patterns)
@@ -98,84 +121,53 @@ func (w *walker) walk(rel string, domain []string, ignored bool) error {
 			}
 		}
 	}
-	matcher := gitignore.NewMatcher(w.patterns)
+	var matcher gitignore.Matcher
+	match := func(name string, isDir bool) bool {
+		if ignored {
+			return true
+		}
+		if len(w.patterns) == 0 {
+			return false
+		}
+		if matcher == nil {
+			matcher = gitignore.NewMatcher(w.patterns)
+		}
+		return matcher.Match(append(domain[:len(domain):len(domain)], name), isDir)
+	}
 	for _, d := range ents {
 		name := d.Name()
 		if rel == "" && name == ".git" {
 			continue
 		}
-		p := joinPath(rel, name)
-		path := append(append([]string(nil), domain...), name)
 		if d.IsDir() {
-			isIgnored := ignored || matcher.Match(path, true)
-			if w.dirs[p] {
-				if err := w.walk(p, path, isIgnored); err != nil {
+			if info.subdirs[name] {
+				sub := append(domain[:len(domain):len(domain)], name)
+				if err := w.walk(joinPath(rel, name), abs+string(filepath.Separator)+name, sub, match(name, true)); err != nil {
 					return err
 				}
 				continue
 			}
-			if w.files[p] != nil {
-				return slow("tracked file %s became a directory", p)
+			if info.files[name] != nil {
+				return slow("tracked file %s became a directory", joinPath(rel, name))
 			}
-			if !isIgnored {
+			if !match(name, true) {
 				// An untracked directory is reported only if it holds
 				// an untracked file; let git decide.
-				return slow("untracked directory %s", p)
+				return slow("untracked directory %s", joinPath(rel, name))
 			}
 			continue
 		}
-		e := w.files[p]
+		e := info.files[name]
 		if e == nil {
-			if ignored || matcher.Match(path, false) {
+			if match(name, false) {
 				continue
 			}
-			return slow("untracked file %s", p)
+			return slow("untracked file %s", joinPath(rel, name))
 		}
 		w.seen++
-		if err := w.compare(p, e); err != nil {
+		if err := w.compare(abs+string(filepath.Separator)+name, e); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// compare decides whether a tracked file is unchanged from its stat data
-// alone, as git's ie_match_stat does, and gives up on racy entries.
-func (w *walker) compare(p string, e *index.Entry) error {
-	fi, err := os.Lstat(filepath.Join(w.root, filepath.FromSlash(p)))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return slow("%s deleted", p)
-		}
-		return slow("stat %s: %v", p, err)
-	}
-	switch e.Mode {
-	case filemode.Regular, filemode.Executable:
-		if !fi.Mode().IsRegular() {
-			return slow("%s changed type", p)
-		}
-		if w.cfg.fileMode && (fi.Mode()&0o111 != 0) != (e.Mode == filemode.Executable) {
-			return slow("%s changed mode", p)
-		}
-	case filemode.Symlink:
-		if fi.Mode()&os.ModeSymlink == 0 {
-			return slow("%s changed type", p)
-		}
-	default:
-		return slow("%s has mode %o", p, e.Mode)
-	}
-	if uint32(fi.Size()) != e.Size || e.ModifiedAt.IsZero() || !fi.ModTime().Equal(e.ModifiedAt) {
-		return slow("%s modified", p)
-	}
-	if err := sameInodeAndCtime(fi, e, w.cfg.trustCtime, p); err != nil {
-		return err
-	}
-	if !fi.ModTime().Before(w.idxMtime) {
-		// Racily clean: the file may have changed in the same clock tick
-		// the index was written (file times are only as fine as the
-		// kernel's coarse clock), so stat data proves nothing. Git then
-		// compares contents; so do we, for small files.
-		return w.sameContent(p, e, fi)
 	}
 	return nil
 }
@@ -184,17 +176,22 @@ func (w *walker) compare(p string, e *index.Entry) error {
 // the index. Content filters (autocrlf, eol, .gitattributes) would make the
 // work-tree bytes differ from the blob legitimately, so with any of them
 // configured the question goes to git.
-func (w *walker) sameContent(p string, e *index.Entry, fi os.FileInfo) error {
-	if w.cfg.filters || !fi.Mode().IsRegular() || fi.Size() > w.racyBudget {
-		return slow("%s is racily clean", p)
+func (w *walker) sameContent(abs string, e *entry, size int64) error {
+	if w.cfg.filters || e.mode&modeTypeMask != modeRegular || size > w.racyBudget {
+		return slow("%s is racily clean", e.name)
 	}
-	b, err := os.ReadFile(filepath.Join(w.root, filepath.FromSlash(p)))
-	if err != nil || int64(len(b)) != fi.Size() {
-		return slow("%s changed while reading", p)
+	b, err := os.ReadFile(abs)
+	if err != nil || int64(len(b)) != size {
+		return slow("%s changed while reading", e.name)
 	}
-	w.racyBudget -= int64(len(b))
-	if plumbing.ComputeHash(plumbing.BlobObject, b) != e.Hash {
-		return slow("%s modified", p)
+	w.racyBudget -= size
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(b)) + "\x00"))
+	h.Write(b)
+	var sum plumbing.Hash
+	copy(sum[:], h.Sum(nil))
+	if sum != e.hash {
+		return slow("%s modified", e.name)
 	}
 	return nil
 }
