@@ -248,6 +248,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		State:         store,
 		Logger:        log,
 		Getenv:        c.getenv,
+		KeyOverrides:  c.conf.keys(),
 	})
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):

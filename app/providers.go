@@ -424,3 +424,11 @@ func isURL(s string) bool {
 	colon := strings.IndexByte(s, ':')
 	return colon > 0 && !strings.Contains(s[:colon], "/")
 }
+
+// keys is the configuration's dashboard key bindings (nil when none).
+func (s configState) keys() map[string][]string {
+	if s.cfg == nil {
+		return nil
+	}
+	return s.cfg.Keys
+}

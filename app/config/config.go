@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/mgit-dev/mgit/ui/keys"
+
 	"errors"
 	"fmt"
 	"net"
@@ -43,6 +45,9 @@ type Config struct {
 	// Layout is the default of clone's --layout: host or flat.
 	Layout    string     `yaml:"layout,omitempty"`
 	Providers []Provider `yaml:"providers,omitempty"`
+	// Keys rebinds dashboard actions: action name → keys, e.g.
+	// pull: [P, ctrl+p]. Checked against the keymap when the file loads.
+	Keys map[string][]string `yaml:"keys,omitempty"`
 }
 
 // Provider is one named account on one service.
@@ -156,6 +161,11 @@ func ValidateProvider(p Provider) error {
 func (c *Config) validate(file string, at lines) error {
 	fe := func(field, msg, fix string) error {
 		return &FieldError{File: file, Line: at[field], Field: field, Msg: msg, Fix: fix}
+	}
+	if len(c.Keys) > 0 {
+		if _, err := keys.WithOverrides(c.Keys); err != nil {
+			return fe("keys", err.Error(), "name actions from: "+strings.Join(keys.Actions(), ", ")+"; give each a list of keys, e.g. pull: [P]")
+		}
 	}
 	if c.Concurrency < 0 || c.Concurrency > MaxConcurrency {
 		return fe("concurrency", fmt.Sprintf("%d is out of range", c.Concurrency),

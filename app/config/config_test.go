@@ -162,3 +162,18 @@ func TestWorkspaceDir(t *testing.T) {
 		t.Fatalf("WorkspaceDir = %q", got)
 	}
 }
+
+func TestKeyBindings(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("keys:\n  pull: [P]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Keys["pull"]; len(got) != 1 || got[0] != "P" {
+		t.Fatalf("keys = %v", cfg.Keys)
+	}
+	_, err = Parse("c.yaml", []byte("concurrency: 4\nkeys:\n  teleport: [t]\n"))
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(err.Error(), "unknown action") {
+		t.Fatalf("err = %v, want an unknown-action error at line 3", err)
+	}
+}

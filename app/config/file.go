@@ -36,7 +36,7 @@ func Path(flag string, getenv func(string) string) (string, error) {
 
 // Keys a mapping may hold, for the unknown-key check.
 var (
-	topKeys      = []string{"default_provider", "workspace", "query", "concurrency", "layout", "providers"}
+	topKeys      = []string{"default_provider", "workspace", "query", "concurrency", "layout", "providers", "keys"}
 	providerKeys = []string{"name", "type", "url", "user", "org"}
 	// secretKeys are refused outright: the file never holds a secret.
 	secretKeys = map[string]bool{"token": true, "password": true, "secret": true, "pat": true,
