@@ -25,6 +25,9 @@ type Query struct {
 	Org, Project, Repo string
 }
 
+// MaxQueryLength bounds a query; real ones are a few dozen bytes.
+const MaxQueryLength = 1024
+
 // ParseQuery parses "org", "org/repo" or "org/project/repo". A trailing
 // '/' and spaces around segments are ignored; empty segments elsewhere, more than three segments and
 // malformed globs are errors.
@@ -32,6 +35,11 @@ func ParseQuery(s string) (Query, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Query{}, fmt.Errorf("parse query: empty (want org, org/repo or org/project/repo)")
+	}
+	if len(s) > MaxQueryLength {
+		// Glob matching costs pattern × name; a bound keeps a query from
+		// turning into a CPU sink against long names.
+		return Query{}, fmt.Errorf("parse query: %d bytes, at most %d", len(s), MaxQueryLength)
 	}
 	trimmed := strings.TrimSuffix(s, "/")
 	segs := strings.Split(trimmed, "/")

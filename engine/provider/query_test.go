@@ -154,3 +154,9 @@ func FuzzParseQuery(f *testing.F) {
 		_ = q.Match(Repo{Org: "o", Project: "a/b", Name: "n"})
 	})
 }
+
+func TestParseQueryRefusesHugeQuery(t *testing.T) {
+	if _, err := ParseQuery(strings.Repeat("*a", MaxQueryLength)); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Fatalf("err = %v, want a length error", err)
+	}
+}
