@@ -44,7 +44,7 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	}
 	r, err := gogit.PlainCloneContext(ctx, dest, opt.Mirror, co)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) && ctx.Err() == nil {
-		return cloneEmpty(url, dest)
+		return cloneEmpty(url, dest, opt.Mirror)
 	}
 	if err != nil {
 		if opt.Branch != "" && errors.Is(err, plumbing.ErrReferenceNotFound) {
@@ -108,18 +108,26 @@ func ensureTracking(r *gogit.Repository, remote string) error {
 }
 
 // cloneEmpty makes dest what `git clone` of an empty repository makes: a
-// repository with no commits and origin configured.
-func cloneEmpty(url, dest string) error {
-	r, err := gogit.PlainInit(dest, false)
+// repository with no commits and origin configured. With mirror it is what
+// `git clone --mirror` makes: a bare repository whose origin fetches every
+// ref onto itself (+refs/*:refs/*, remote.origin.mirror=true), so the next
+// fetch of the mirror brings the first commits in the same layout as a
+// mirror of a non-empty repository.
+func cloneEmpty(url, dest string, mirror bool) error {
+	r, err := gogit.PlainInit(dest, mirror)
 	if err != nil {
 		return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
 	}
-	_, err = r.CreateRemote(&config.RemoteConfig{
+	rc := &config.RemoteConfig{
 		Name:  "origin",
 		URLs:  []string{url},
 		Fetch: []config.RefSpec{"+refs/heads/*:refs/remotes/origin/*"},
-	})
-	if err != nil {
+	}
+	if mirror {
+		rc.Fetch = []config.RefSpec{"+refs/*:refs/*"}
+		rc.Mirror = true
+	}
+	if _, err = r.CreateRemote(rc); err != nil {
 		return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
 	}
 	return nil

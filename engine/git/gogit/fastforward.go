@@ -47,33 +47,7 @@ type ffPlan struct {
 // fastForward moves the checked-out branch from head to target, rewriting
 // only the paths that differ between the two trees. See Pull for the rules.
 func fastForward(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) error {
-	wt, err := r.Worktree()
-	if err != nil {
-		return err
-	}
-	root := wt.Filesystem.Root()
-	plan, err := planFastForward(ctx, r, head, target)
-	if err != nil {
-		return err
-	}
-	if err := checkLocalChanges(r, wt, root, plan); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if locked(r) {
-		return errors.New("another git process holds the index (index.lock exists); try again later")
-	}
-	// From here on nothing checks ctx: see Pull.
-	idx, err := r.Storer.Index()
-	if err != nil {
-		return err
-	}
-	if err := applyPlan(r, root, idx, plan); err != nil {
-		return err
-	}
-	if err := r.Storer.SetIndex(idx); err != nil {
+	if err := moveWorktree(ctx, r, head, target); err != nil {
 		return err
 	}
 	return updateBranch(r, head, target)

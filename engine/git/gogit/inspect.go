@@ -78,25 +78,9 @@ func (b *Backend) Changes(ctx context.Context, dir string) ([]git.FileChange, er
 	if err != nil {
 		return nil, opError(ctx, "changes", dir, err, "")
 	}
-	// go-git's Status has no context: as in Status, it runs on its own so
-	// a cancelled ctx returns at once.
-	type result struct {
-		s   gogit.Status
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		s, err := wt.Status()
-		done <- result{s, err}
-	}()
-	var res result
-	select {
-	case <-ctx.Done():
-		return nil, opError(ctx, "changes", dir, ctx.Err(), "")
-	case res = <-done:
-	}
-	if res.err != nil {
-		return nil, opError(ctx, "changes", dir, res.err, "")
+	status, err := runStatus(ctx, wt)
+	if err != nil {
+		return nil, opError(ctx, "changes", dir, err, "")
 	}
 	conflicts := unmergedPaths(idx)
 	tracked := trackedDirs(idx)
@@ -105,7 +89,7 @@ func (b *Backend) Changes(ctx context.Context, dir string) ([]git.FileChange, er
 	for p := range conflicts {
 		fcs = append(fcs, git.FileChange{Path: p, Conflict: true})
 	}
-	for p, fs := range res.s {
+	for p, fs := range status {
 		switch {
 		case conflicts[p]:
 		case fs.Staging == gogit.Untracked || fs.Worktree == gogit.Untracked:

@@ -188,28 +188,14 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		return err
 	}
 	conflicts := unmergedPaths(idx)
-	type result struct {
-		s   gogit.Status
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		s, err := wt.Status()
-		done <- result{s, err}
-	}()
-	var res result
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case res = <-done:
-	}
-	if res.err != nil {
-		return res.err
+	status, err := runStatus(ctx, wt)
+	if err != nil {
+		return err
 	}
 	st.Conflicts = len(conflicts)
 	tracked := trackedDirs(idx)
 	untracked := map[string]bool{}
-	for path, fs := range res.s {
+	for path, fs := range status {
 		if conflicts[path] {
 			continue
 		}
@@ -225,7 +211,7 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		}
 	}
 	st.Untracked = len(untracked)
-	st.Staged -= exactRenames(r, head, res.s, idx)
+	st.Staged -= exactRenames(r, head, status, idx)
 	return nil
 }
 
@@ -360,4 +346,25 @@ func stashCount(r *gogit.Repository) int {
 		}
 	}
 	return n
+}
+
+// runStatus runs go-git's Status, which takes no context, on a
+// goroutine of its own so a cancelled ctx returns at once (the walk finishes
+// in the background and its result is dropped).
+func runStatus(ctx context.Context, wt *gogit.Worktree) (gogit.Status, error) {
+	type result struct {
+		s   gogit.Status
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := wt.Status()
+		done <- result{s, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-done:
+		return res.s, res.err
+	}
 }
