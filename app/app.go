@@ -11,8 +11,10 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -54,7 +56,7 @@ type cli struct {
 	// conf is the configuration file and credential store (providers.go).
 	conf configState
 	// auditFile and auditLog are --audit-log, when given (security.go).
-	auditFile *os.File
+	auditFile *secure.Writer
 	auditLog  zerolog.Logger
 	// limiter spaces provider API requests per host (security.go).
 	limiter *provider.RateLimiter
@@ -67,12 +69,16 @@ type cli struct {
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	c := &cli{stdout: stdout, stderr: stderr, getenv: getenv}
 	c.secureStreams()
+	// Deferred first so that it runs last: whatever is still held reaches
+	// stdout and stderr on every way out (errors and interruption too).
+	defer c.flushStreams()
 	defer c.closeAudit()
 	root := c.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(c.stdout)
 	root.SetErr(c.stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
+		c.auditRejected(err)
 		code, msg, hint := exitCodeOf(err)
 		if msg != "" {
 			fmt.Fprintf(c.stderr, "mgit: %s\n", c.redact(msg))
@@ -175,7 +181,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	f := root.PersistentFlags()
 	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
 	f.StringVarP(&c.g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
-	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once (0: 8 network operations, 2×CPUs status)")
+	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once, up to 256 (0: 8 network operations, 2×CPUs status)")
 	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
 	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
 	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
@@ -183,7 +189,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	f.StringVar(&c.g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
 	f.BoolVar(&c.g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
 	f.StringVar(&c.g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
-	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, e.g. 90s (0: 10m network, 1m status)")
+	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, 1s to 24h, e.g. 90s (0: 10m network, 1m status)")
 
 	root.AddCommand(
 		c.statusCommand(),
@@ -210,11 +216,18 @@ func (c *cli) setup() error {
 		return usagef("Use --output text or --output json.", "%s", err)
 	}
 	c.format = format
-	if c.g.concurrency < 0 {
-		return usagef("Use a positive number, or 0 for the defaults.", "--concurrency %d: must not be negative", c.g.concurrency)
+	if err := checkCount("--concurrency", c.g.concurrency, 0, config.MaxConcurrency,
+		"Use a positive number, or 0 for the defaults."); err != nil {
+		return err
 	}
-	if c.g.timeout < 0 {
-		return usagef("Use a positive duration such as 90s or 5m.", "--timeout %s: must not be negative", c.g.timeout)
+	if c.g.timeout != 0 {
+		if err := checkDuration("--timeout", c.g.timeout, minTimeout, maxTimeout,
+			"Use a duration such as 90s or 5m, or 0 for the defaults."); err != nil {
+			return err
+		}
+	}
+	if err := c.checkMetricsAddr(); err != nil {
+		return err
 	}
 	switch c.g.backend {
 	case engine.BackendAuto, engine.BackendCLI, engine.BackendGoGit:
@@ -225,6 +238,9 @@ func (c *cli) setup() error {
 	source := "--log-level"
 	if level == "" {
 		level, source = c.getenv(envLogLevel), envLogLevel
+	}
+	if err := c.checkLogLevel(source, level); err != nil {
+		return err
 	}
 	log, err := telemetry.NewLogger(c.stderr, level, c.g.logFormat)
 	if err != nil {

@@ -48,19 +48,24 @@ func credentialsFromEnv(getenv func(string) string) engine.CredentialSource {
 	return envCredentials{cred: git.Credentials{Username: user, Password: token}}
 }
 
-// providerCredentials answers the engine's per-host credential lookups
-// from the configured providers: a host belongs to the provider whose git
-// host it is (github.com, dev.azure.com, the self-hosted URL's host…, or a
-// host learned from that provider's listing), and gets that provider's
-// token from the credential store. Other hosts fall back to MGIT_TOKEN.
-// Tokens are looked up on first use, once per provider, and registered with
-// the redactor by the store.
+// providerCredentials answers the engine's credential lookups from the
+// configured providers. A repository listed by a provider (Repo.Provider,
+// set by clone QUERY and sync) gets that provider's token, so two accounts
+// on one host ("work" and "personal" on github.com) each clone with their
+// own. Otherwise the lookup is by host: a host belongs to the provider
+// whose git host it is (github.com, dev.azure.com, the self-hosted URL's
+// host…, or a host learned from that provider's listing), and gets that
+// provider's token. Other hosts fall back to MGIT_TOKEN. Tokens are looked
+// up on first use, once per provider, and registered with the redactor by
+// the store.
 type providerCredentials struct {
 	store    *secure.Store
 	fallback engine.CredentialSource // may be nil
 
 	mu     sync.Mutex
 	byHost map[string]config.Provider
+	// byName is every configured provider by lower-cased name.
+	byName map[string]config.Provider
 	// apiHost is each provider's configured hostname (no port): a learned
 	// git host must share it, so a listing cannot send the token elsewhere.
 	apiHost map[string]string
@@ -73,13 +78,15 @@ type tokenResult struct {
 }
 
 // credentials builds the engine's credential source for this invocation.
-// When several providers serve one host, the default provider wins, then
-// the first in the file.
+// When several providers serve one host, a lookup by host (a repository
+// found on disk) gets the default provider's token, else the first in the
+// file's; a repository listed by one of them gets its own (CredentialsFor).
 func (c *cli) credentials() *providerCredentials {
 	pc := &providerCredentials{
 		store:    c.conf.store,
 		fallback: credentialsFromEnv(c.getenv),
 		byHost:   map[string]config.Provider{},
+		byName:   map[string]config.Provider{},
 		apiHost:  map[string]string{},
 		tokens:   map[string]tokenResult{},
 	}
@@ -96,6 +103,7 @@ func (c *cli) credentials() *providerCredentials {
 		if _, taken := pc.byHost[h]; !taken {
 			pc.byHost[h] = p
 		}
+		pc.byName[strings.ToLower(p.Name)] = p
 		pc.apiHost[strings.ToLower(p.Name)] = hostname(h)
 	}
 	if c.getenv(envToken) != "" {
@@ -123,26 +131,59 @@ func (pc *providerCredentials) learn(cfg *config.Config, r provider.Repo) {
 func (pc *providerCredentials) Credentials(host string) (git.Credentials, bool) {
 	pc.mu.Lock()
 	p, ok := pc.providerFor(strings.ToLower(host))
+	pc.mu.Unlock()
 	if !ok {
-		pc.mu.Unlock()
 		return pc.fromFallback(host)
 	}
+	if cred, ok := pc.token(p); ok {
+		return cred, true
+	}
+	return pc.fromFallback(host)
+}
+
+// CredentialsFor implements engine.RepoCredentialSource: a repository
+// listed by a configured provider and cloned from that provider's
+// hostname gets that provider's token, never another account's; without
+// one, MGIT_TOKEN or nothing. Any other repository (found on disk, cloned
+// by URL, or served from a foreign host) gets no answer here, and the
+// engine asks by host.
+func (pc *providerCredentials) CredentialsFor(repo engine.Repo) (git.Credentials, bool) {
+	if repo.Provider == "" || repo.Host == "" {
+		return git.Credentials{}, false
+	}
+	key := strings.ToLower(repo.Provider)
+	pc.mu.Lock()
+	p, known := pc.byName[key]
+	onHost := known && hostname(strings.ToLower(repo.Host)) == pc.apiHost[key]
+	pc.mu.Unlock()
+	if !onHost {
+		// The listing pointed elsewhere: the provider's token must not
+		// follow it (the same rule as learn).
+		return git.Credentials{}, false
+	}
+	if cred, ok := pc.token(p); ok {
+		return cred, true
+	}
+	cred, _ := pc.fromFallback(repo.Host)
+	return cred, true
+}
+
+// token is p's git credential from the store, read once per provider.
+func (pc *providerCredentials) token(p config.Provider) (git.Credentials, bool) {
 	key := strings.ToLower(p.Name)
+	// Held across the lookup: concurrent jobs of one provider wait for one
+	// keyring read instead of racing several.
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
 	res, done := pc.tokens[key]
 	if !done {
-		// Held across the lookup: concurrent jobs of one provider wait for
-		// one keyring read instead of racing several.
 		tok, err := pc.store.Lookup(ref(p))
 		if err == nil {
 			res = tokenResult{cred: git.Credentials{Username: gitUsername(p), Password: tok.Value}, ok: true}
 		}
 		pc.tokens[key] = res
 	}
-	pc.mu.Unlock()
-	if !res.ok {
-		return pc.fromFallback(host)
-	}
-	return res.cred, true
+	return res.cred, res.ok
 }
 
 // providerFor finds the provider of host: an exact match, else the
@@ -226,3 +267,6 @@ func gitUsername(p config.Provider) string {
 	}
 	return defaultUsername
 }
+
+// providerCredentials tells accounts on one host apart.
+var _ engine.RepoCredentialSource = (*providerCredentials)(nil)

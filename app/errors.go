@@ -13,9 +13,13 @@ import (
 type usageError struct {
 	msg  string
 	hint string
+	// cause is the refused input (a secure.InputError) when there is one:
+	// Main audits it.
+	cause error
 }
 
 func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return e.cause }
 
 // usagef builds a usageError; hint may be "".
 func usagef(hint, format string, args ...any) error {

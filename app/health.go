@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 )
 
@@ -31,8 +32,12 @@ ADDR defaults to --metrics-addr, else $` + envMetricsAddr + `; PORT or :PORT mea
 127.0.0.1:PORT, and 0.0.0.0:PORT is probed on 127.0.0.1.`,
 		Args: maxArgs(0, "mgit health [--addr ADDR] [--ready]"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if addr == "" {
-				addr = c.metricsAddr()
+			if addr != "" {
+				if err := secure.ValidateAddr("--addr", addr, true); err != nil {
+					return rejectInput("Use PORT, :PORT or HOST:PORT, e.g. 9090.", err)
+				}
+			} else {
+				addr = c.metricsAddr() // checked by setup
 			}
 			if addr == "" {
 				return usagef("Give --addr, or set --metrics-addr / "+envMetricsAddr+".", "health: no address to probe")

@@ -185,6 +185,7 @@ func (c *cli) readToken(p config.Provider, fromStdin bool) (string, error) {
 		}
 	case term.IsTerminal(fd):
 		fmt.Fprintf(c.stderr, "Token for %s (%s), input hidden: ", p.Name, p.Type)
+		c.flushStreams() // the prompt has no newline; a redirected stderr holds it otherwise
 		raw, err = term.ReadPassword(fd)
 		fmt.Fprintln(c.stderr)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -174,32 +173,16 @@ func (c *cli) newProvider(p config.Provider, opt providerOptions, cache provider
 }
 
 // listingCache is the discovery cache under $XDG_CACHE_HOME/mgit, or nil
-// (no conditional requests) when no cache directory can be named.
+// (no conditional requests) when no cache directory can be named. It takes
+// the provider client's keys ("<provider> <url>") as they are, so two
+// accounts on one host keep separate listings.
 func (c *cli) listingCache() provider.Cache {
 	dir, err := state.DefaultDir(c.getenv)
 	if err != nil {
 		c.log.Warn().Err(err).Msg("no discovery cache")
 		return nil
 	}
-	return urlKeyCache{state.OpenListings(dir, c.log)}
-}
-
-// urlKeyCache adapts the provider's cache keys ("<provider> <url>", so two
-// accounts never share a listing) to state.Listings, which accepts only
-// URL keys (it refuses anything it cannot parse, to be sure no key carries
-// user info): the provider name moves into the URL's fragment, which is
-// never sent anywhere.
-type urlKeyCache struct{ inner provider.Cache }
-
-func (k urlKeyCache) Get(key string) (string, []byte, bool) { return k.inner.Get(urlKey(key)) }
-func (k urlKeyCache) Put(key, etag string, body []byte)     { k.inner.Put(urlKey(key), etag, body) }
-
-func urlKey(key string) string {
-	name, rawURL, ok := strings.Cut(key, " ")
-	if !ok || strings.Contains(rawURL, "#") {
-		return key
-	}
-	return rawURL + "#mgit-provider=" + url.QueryEscape(name)
+	return state.OpenListings(dir, c.log)
 }
 
 // observeProvider logs every provider HTTP exchange at debug level and
@@ -386,17 +369,17 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.includeArchived, "include-archived", false, "include archived repositories")
 	fl.BoolVar(&f.includeForks, "include-forks", false, "include forks")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "leave out repositories whose full name matches GLOB (repeatable)")
-	fl.DurationVar(&f.maxWait, "max-wait", time.Minute, "longest wait for a provider's rate limit to reset before failing")
-	fl.IntVar(&f.maxRepos, "max-repos", provider.DefaultMaxRepos, "refuse a query that lists more than N repositories (per provider)")
+	fl.DurationVar(&f.maxWait, "max-wait", time.Minute, "longest wait for a provider's rate limit to reset before failing (0 to 24h)")
+	fl.IntVar(&f.maxRepos, "max-repos", provider.DefaultMaxRepos, "refuse a query that lists more than N repositories (per provider; at most 1000000)")
 }
 
 // parse validates the query and the flags.
 func (f *queryFlags) parse(raw string) (provider.Query, provider.FilterOptions, error) {
 	if err := secure.ValidateQuery("query", raw); err != nil {
-		return provider.Query{}, provider.FilterOptions{}, usagef("Give the query as plain text: org, org/repo or org/project/repo.", "%s", err)
+		return provider.Query{}, provider.FilterOptions{}, rejectInput("Give the query as plain text: org, org/repo or org/project/repo.", err)
 	}
-	if f.maxRepos < 1 {
-		return provider.Query{}, provider.FilterOptions{}, usagef("Use --max-repos 1 or more.", "--max-repos %d: must be positive", f.maxRepos)
+	if err := checkCount("--max-repos", f.maxRepos, 1, maxMaxRepos, "Use --max-repos 1 or more (the default is 10000)."); err != nil {
+		return provider.Query{}, provider.FilterOptions{}, err
 	}
 	q, err := provider.ParseQuery(raw)
 	if err != nil {
@@ -407,8 +390,8 @@ func (f *queryFlags) parse(raw string) (provider.Query, provider.FilterOptions, 
 			return q, provider.FilterOptions{}, usagef("Fix the --exclude glob.", "--exclude: %s", err)
 		}
 	}
-	if f.maxWait < 0 {
-		return q, provider.FilterOptions{}, usagef("Use a duration such as 30s or 5m.", "--max-wait %s: must not be negative", f.maxWait)
+	if err := checkDuration("--max-wait", f.maxWait, 0, maxMaxWait, "Use a duration such as 30s or 5m (0: fail at once when rate limited)."); err != nil {
+		return q, provider.FilterOptions{}, err
 	}
 	return q, provider.FilterOptions{IncludeArchived: f.includeArchived, IncludeForks: f.includeForks, Exclude: f.exclude}, nil
 }

@@ -30,13 +30,6 @@ func TestIsURL(t *testing.T) {
 	}
 }
 
-func TestURLKey(t *testing.T) {
-	got := urlKey("work https://api.github.com/orgs/a/repos?per_page=100")
-	if got != "https://api.github.com/orgs/a/repos?per_page=100#mgit-provider=work" {
-		t.Fatalf("urlKey = %q", got)
-	}
-}
-
 // credsTestCLI is a cli with a loaded configuration and an environment store.
 func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *cli {
 	t.Helper()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/rs/zerolog"
+
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/ui/headless"
@@ -147,7 +149,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		Bool("credentials", c.getenv(envToken) != "").Msg("run started")
 
 	presented := make(chan struct{})
-	events := obs.tapStates(eng.Events(), presented)
+	events := obs.tapEvents(eng.Events(), presented, c.gitAuthAuditor(func() zerolog.Logger { return log }, plan.Jobs))
 	res, perr := headless.Present(events, c.stdout, headless.Options{
 		Format:      c.format,
 		RunID:       runID,

@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
+	"github.com/mgit-dev/mgit/telemetry"
 )
 
 // Audit actions logged by the app (the store adds secure.AuditCredential*).
@@ -32,6 +37,17 @@ func (c *cli) secureStreams() {
 	}
 	c.stdout = secure.NewWriter(c.stdout, c.conf.red)
 	c.stderr = secure.NewWriter(c.stderr, c.conf.red)
+}
+
+// flushStreams writes what the redacting writers still hold (an
+// unfinished last line: they are line-buffered off a terminal, see
+// secure.Writer). Main calls it on every way out, interrupted included.
+func (c *cli) flushStreams() {
+	for _, w := range []io.Writer{c.stdout, c.stderr} {
+		if f, ok := w.(interface{ Flush() error }); ok {
+			_ = f.Flush() // nowhere left to report a broken stream
+		}
+	}
 }
 
 // fileOf finds the *os.File under w (through redacting wrappers), so
@@ -59,12 +75,12 @@ func (c *cli) openAudit() error {
 	if err != nil {
 		return usagef("Give --audit-log a file you can write.", "--audit-log: %s", err)
 	}
-	c.auditFile = f
-	c.auditLog = zerolog.New(secure.NewWriter(f, c.conf.red)).With().Timestamp().Logger()
+	c.auditFile = secure.NewWriter(f, c.conf.red)
+	c.auditLog = zerolog.New(c.auditFile).With().Timestamp().Logger()
 	return nil
 }
 
-// closeAudit closes the audit log, if one is open.
+// closeAudit flushes and closes the audit log, if one is open.
 func (c *cli) closeAudit() {
 	if c.auditFile != nil {
 		_ = c.auditFile.Close()
@@ -76,6 +92,12 @@ func (c *cli) closeAudit() {
 // info) and in --audit-log. fields are strings (never a secret: values are
 // redacted anyway); err is the failure, if any.
 func (c *cli) audit(action string, err error, fields ...string) {
+	c.auditTo(c.log, action, err, fields...)
+}
+
+// auditTo is audit into log instead of c.log (a sync cycle's logger, which
+// carries the cycle's run_id).
+func (c *cli) auditTo(log zerolog.Logger, action string, err error, fields ...string) {
 	emit := func(ev *zerolog.Event) {
 		ev = ev.Bool("audit", true).Str("action", action)
 		for i := 0; i+1 < len(fields); i += 2 {
@@ -86,7 +108,7 @@ func (c *cli) audit(action string, err error, fields ...string) {
 		}
 		ev.Msg("audit " + action)
 	}
-	emit(c.log.Info())
+	emit(log.Info())
 	if c.auditFile != nil {
 		emit(c.auditLog.Log())
 	}
@@ -101,6 +123,85 @@ func (c *cli) auditCredential(ev secure.AuditEvent) {
 func (c *cli) rejected(hint string, err error) error {
 	c.audit(auditInputRejected, err)
 	return usagef(hint, "%s", err)
+}
+
+// Bounds of the duration and count flags. Each keeps a typo (a timeout
+// of 90ms meant as 90s, an interval that would hammer the provider, a
+// --max-repos that lifts the abuse limit altogether) from becoming a
+// misbehaving run; 0 keeps its documented meaning where it has one.
+const (
+	minTimeout  = time.Second    // --timeout (0: the defaults)
+	maxTimeout  = 24 * time.Hour //
+	minInterval = 10 * time.Second
+	maxInterval = 24 * time.Hour // longer: run --once from a scheduler
+	maxGrace    = time.Hour      // --grace (0: cancel at once)
+	maxMaxWait  = 24 * time.Hour // --max-wait (0: never wait for a reset)
+	maxMaxRepos = 1_000_000      // --max-repos, per provider
+)
+
+// rejectInput is the usage error (exit 2) for a refused input err (a
+// secure.InputError, which names the input and the rule); Main audits it.
+func rejectInput(hint string, err error) error {
+	return &usageError{msg: err.Error(), hint: hint, cause: err}
+}
+
+// checkDuration applies secure.ParseDuration's rule to a duration flag
+// cobra has parsed: it must lie in [lo, hi].
+func checkDuration(input string, d, lo, hi time.Duration, hint string) error {
+	if _, err := secure.ParseDuration(input, d.String(), lo, hi); err != nil {
+		return rejectInput(hint, err)
+	}
+	return nil
+}
+
+// checkCount checks an integer flag lies in [lo, hi].
+func checkCount(input string, n, lo, hi int, hint string) error {
+	if n < lo || n > hi {
+		return rejectInput(hint, &secure.InputError{Input: input, Value: strconv.Itoa(n),
+			Rule: fmt.Sprintf("must be between %d and %d", lo, hi)})
+	}
+	return nil
+}
+
+// checkLogLevel checks a log level name (from --log-level or
+// MGIT_LOG_LEVEL, named by input); "" is the default.
+func (c *cli) checkLogLevel(input, level string) error {
+	if _, err := telemetry.ParseLevel(level); err != nil {
+		v := c.redact(secure.Sanitize(level))
+		if len(v) > 64 {
+			v = v[:64] + "…"
+		}
+		return rejectInput("Use trace, debug, info, warn, error or disabled.",
+			&secure.InputError{Input: input, Value: v, Rule: "not a log level (want trace, debug, info, warn, error or disabled)"})
+	}
+	return nil
+}
+
+// checkMetricsAddr checks --metrics-addr, else MGIT_METRICS_ADDR, when
+// set: HOST:PORT, :PORT or PORT. A host is allowed to be public (a
+// container listens on 0.0.0.0 for its scraper); PORT and :PORT bind to
+// loopback.
+func (c *cli) checkMetricsAddr() error {
+	input, addr := "--metrics-addr", c.g.metricsAddr
+	if addr == "" {
+		input, addr = envMetricsAddr, c.getenv(envMetricsAddr)
+	}
+	if addr == "" {
+		return nil
+	}
+	if err := secure.ValidateAddr(input, addr, true); err != nil {
+		return rejectInput("Use PORT, :PORT (loopback) or HOST:PORT, e.g. 9090 or 0.0.0.0:9090.", err)
+	}
+	return nil
+}
+
+// auditRejected audits a refused input that ended the command (Main's
+// error path); inputs refused through c.rejected were audited already.
+func (c *cli) auditRejected(err error) {
+	var ue *usageError
+	if errors.As(err, &ue) && ue.cause != nil && errors.Is(ue.cause, secure.ErrRejected) {
+		c.audit(auditInputRejected, ue.cause)
+	}
 }
 
 // checkConfigFile refuses a configuration file other users can read or
@@ -153,14 +254,24 @@ func (c *cli) checkProviderURLs() error {
 func (c *cli) vetRepos(prov string, repos []provider.Repo) []provider.Repo {
 	out := repos[:0:0]
 	for _, r := range repos {
-		if err := c.vetRepo(prov, r); err != nil {
-			c.audit(auditInputRejected, err, "provider", prov)
-			c.log.Warn().Str("provider", prov).Str("error", c.redact(err.Error())).Msg("listed repository refused")
-			continue
+		if c.vetListed(c.log, prov, r) {
+			out = append(out, r)
 		}
-		out = append(out, r)
 	}
 	return out
+}
+
+// vetListed checks one listed repository of provider prov (vetRepo): a
+// refused one is audited and logged to log, and vetListed returns false.
+// list, clone QUERY, the dashboard and sync all vet through it.
+func (c *cli) vetListed(log zerolog.Logger, prov string, r provider.Repo) bool {
+	err := c.vetRepo(prov, r)
+	if err == nil {
+		return true
+	}
+	c.auditTo(log, auditInputRejected, err, "provider", prov)
+	log.Warn().Str("provider", prov).Str("error", c.redact(err.Error())).Msg("listed repository refused")
+	return false
 }
 
 func (c *cli) vetRepo(prov string, r provider.Repo) error {
@@ -192,6 +303,31 @@ func (c *cli) vetRepo(prov string, r provider.Repo) error {
 		return fmt.Errorf("%sfull name of %s: contains a control character: %w", in, r.Name, secure.ErrRejected)
 	}
 	return nil
+}
+
+// gitAuthAuditor returns the event hook that audits every operation git
+// refused for its credentials (an OpFinished failing with git.ErrAuth):
+// auth.failure with the provider, the host and the repository ID, and the
+// redacted error — never a token. Provider 401/403 are audited by
+// auditRequests; this is the git side. jobs are the run's (for the host);
+// log gives the logger of the moment (a sync cycle's carries its run_id).
+func (c *cli) gitAuthAuditor(log func() zerolog.Logger, jobs []engine.Job) func(engine.Event) {
+	var repos map[string]engine.Repo // built at the first failure: most runs have none
+	return func(ev engine.Event) {
+		fin, ok := ev.(engine.OpFinished)
+		if !ok || fin.Result.Outcome != engine.OutcomeFailed || !errors.Is(fin.Err, git.ErrAuth) {
+			return
+		}
+		if repos == nil {
+			repos = make(map[string]engine.Repo, len(jobs))
+			for _, j := range jobs {
+				repos[j.Repo.ID] = j.Repo
+			}
+		}
+		r := repos[fin.RepoID]
+		c.auditTo(log(), auditAuthFailure, fin.Err, "provider", r.Provider, "host", r.Host,
+			"repo", fin.RepoID, "op", string(fin.Op))
+	}
 }
 
 // isAuthFailure reports whether err is a provider's refusal of the token.

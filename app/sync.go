@@ -102,11 +102,14 @@ func (c *cli) syncCommand() *cobra.Command {
 				return err
 			}
 			o.shard = sh
-			if o.interval <= 0 && !o.once {
-				return usagef("Use a positive --interval such as 15m, or --once.", "--interval %s: must be positive", o.interval)
+			if !o.once {
+				if err := checkDuration("--interval", o.interval, minInterval, maxInterval,
+					"Use an --interval such as 15m, or --once (from a scheduler, for longer periods)."); err != nil {
+					return err
+				}
 			}
-			if o.grace < 0 {
-				return usagef("Use a duration such as 30s.", "--grace %s: must not be negative", o.grace)
+			if err := checkDuration("--grace", o.grace, 0, maxGrace, "Use a duration such as 30s (0: cancel at once)."); err != nil {
+				return err
 			}
 			obs, err := c.observe(cmd.Context(), c.log)
 			if err != nil {
@@ -134,11 +137,11 @@ func (c *cli) syncCommand() *cobra.Command {
 	qf.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.dir, "dir", ".", "directory the repositories are kept in (default: the configuration's workspace, else .)")
-	f.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next")
+	f.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next (10s to 24h)")
 	f.BoolVar(&o.once, "once", false, "run one cycle and exit with its exit code")
 	f.StringVar(&shardFlag, "shard", "", "I/N: keep only shard I (0-based) of N, by a stable hash of the repository name")
 	f.BoolVar(&o.mirror, "mirror", false, "keep bare mirrors (every ref, no work tree) for backups")
-	f.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGTERM, how long the cycle in progress may run before it is cancelled")
+	f.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGTERM, how long the cycle in progress may run before it is cancelled (0 to 1h)")
 	return cmd
 }
 
@@ -218,6 +221,12 @@ type syncer struct {
 	obs    *observability
 	procID string
 	states repoStates
+	// vet refuses a listed repository whose names, clone URL or branch
+	// break the input rules (cli.vetListed: audited, logged to log).
+	vet func(log zerolog.Logger, r provider.Repo) bool
+	// seeAuth audits the git authentication failures of a cycle's plan
+	// (cli.gitAuthAuditor).
+	seeAuth func(log func() zerolog.Logger, jobs []engine.Job) func(engine.Event)
 }
 
 // runSync runs cycles until ctx is cancelled (or once) and returns the exit
@@ -237,7 +246,9 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 	if creds == nil {
 		creds = credentialsFromEnv(c.getenv)
 	}
-	s := &syncer{o: o, root: root, lister: lister, obs: obs, procID: obs.runID, states: repoStates{}}
+	s := &syncer{o: o, root: root, lister: lister, obs: obs, procID: obs.runID, states: repoStates{},
+		vet:     func(log zerolog.Logger, r provider.Repo) bool { return c.vetListed(log, r.Provider, r) },
+		seeAuth: c.gitAuthAuditor}
 	s.eng = engine.New(engine.Config{
 		Backend:            backend,
 		NetworkConcurrency: c.g.concurrency,
@@ -356,6 +367,8 @@ func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOpt
 // cycleCounts are the numbers a cycle summary logs.
 type cycleCounts struct {
 	discovered, kept, cloned, updated, failed, skipped int
+	// refused are listed repositories dropped by the input rules.
+	refused int
 }
 
 // cycle runs one discover → clone/update pass and returns its exit code.
@@ -381,6 +394,12 @@ func (s *syncer) cycle(ctx context.Context, n int) int {
 	listed := map[string]bool{}
 	for _, r := range repos {
 		if !s.o.shard.keeps(r) {
+			continue
+		}
+		// Vetted before anything uses it: a refused repository's clone
+		// URL must not even teach its host a token.
+		if !s.vet(log, r) {
+			cc.refused++
 			continue
 		}
 		if s.o.learn != nil {
@@ -463,12 +482,14 @@ func syncRel(r provider.Repo, mirror bool) (string, error) {
 // repositories' states.
 func (s *syncer) submit(ctx context.Context, plan engine.Plan, cc *cycleCounts) engine.Summary {
 	runID := s.eng.Submit(ctx, plan)
+	seeAuth := s.seeAuth(s.obs.currentLog, plan.Jobs)
 	for ev := range s.eng.Events() {
 		if ev.EventMeta().RunID != runID {
 			continue
 		}
 		switch e := ev.(type) {
 		case engine.OpFinished:
+			seeAuth(e)
 			s.states.record(e, s.o.mirror)
 			switch {
 			case e.Result.Outcome == engine.OutcomeFailed:
@@ -531,7 +552,7 @@ func (s *syncer) finishCycle(ctx context.Context, log zerolog.Logger, endRun tel
 		ev = log.Warn().Err(lerr)
 	}
 	ev.Str("result", result).Int("discovered", cc.discovered).Int("in_shard", cc.kept).
-		Int("cloned", cc.cloned).Int("updated", cc.updated).Int("failed", cc.failed).Int("skipped", cc.skipped).
+		Int("cloned", cc.cloned).Int("updated", cc.updated).Int("failed", cc.failed).Int("skipped", cc.skipped).Int("refused", cc.refused).
 		Int64("duration_ms", d.Milliseconds()).Int("exit_code", code).Msg("sync cycle finished")
 	return code
 }

@@ -298,16 +298,32 @@ func (t *stateTally) observe(ev engine.Event) {
 // the copy is no longer fed but in is still drained, so the engine never
 // blocks on a presenter that has gone.
 func (o *observability) tapStates(in <-chan engine.Event, stop <-chan struct{}) <-chan engine.Event {
-	if o.server == nil {
+	return o.tapEvents(in, stop, nil)
+}
+
+// tapEvents is tapStates that also shows every event to see (when not
+// nil), from the copying goroutine, before the presenter gets it: the
+// hook for what the app itself must notice in a run (authentication
+// failures to audit).
+func (o *observability) tapEvents(in <-chan engine.Event, stop <-chan struct{}, see func(engine.Event)) <-chan engine.Event {
+	if o.server == nil && see == nil {
 		return in
 	}
 	out := make(chan engine.Event, cap(in))
-	tally := newStateTally(o.metrics)
+	var tally *stateTally
+	if o.server != nil {
+		tally = newStateTally(o.metrics)
+	}
 	go func() {
 		defer close(out)
 		stopped := false
 		for ev := range in {
-			tally.observe(ev)
+			if tally != nil {
+				tally.observe(ev)
+			}
+			if see != nil {
+				see(ev)
+			}
 			if stopped {
 				continue
 			}

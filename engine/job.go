@@ -234,8 +234,16 @@ func (x *opExec) progress(p git.Progress) {
 	})
 }
 
+// credentials asks the source for the repository first when it can answer
+// per repository (see RepoCredentialSource), else by host.
 func (x *opExec) credentials() git.Credentials {
-	if src := x.r.e.cfg.Credentials; src != nil && x.jb.Repo.Host != "" {
+	src := x.r.e.cfg.Credentials
+	if rs, ok := src.(RepoCredentialSource); ok {
+		if c, ok := rs.CredentialsFor(x.jb.Repo); ok {
+			return c
+		}
+	}
+	if src != nil && x.jb.Repo.Host != "" {
 		if c, ok := src.Credentials(x.jb.Repo.Host); ok {
 			return c
 		}

@@ -7,15 +7,20 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/rs/zerolog"
 )
 
-// Listings is the provider discovery cache: one file per request URL
-// holding the response body and its ETag. It implements provider.Cache
-// (asserted in its test, so this package builds without the providers).
+// Listings is the provider discovery cache: one file per key holding the
+// response body and its ETag. It implements provider.Cache (asserted in its
+// test, so this package builds without the providers) with the provider
+// client's own keys, "<provider name> <request URL>", so two accounts on
+// one host never share a listing; a bare request URL is accepted too.
 type Listings struct {
 	dir string
 	log zerolog.Logger
@@ -60,11 +65,12 @@ func (l *Listings) Get(key string) (etag string, body []byte, ok bool) {
 }
 
 // Put stores body and etag for key. Failures are logged, not returned: the
-// next request simply is not conditional. A key carrying user information
-// is refused, because the cache must never hold a credential.
+// next request simply is not conditional. A key that could carry a
+// credential is refused (see checkKey), because the cache must never hold
+// one.
 func (l *Listings) Put(key, etag string, body []byte) {
-	if u, err := url.Parse(key); err != nil || u.User != nil {
-		l.log.Warn().Msg("listing cache: key with credentials or unparsable, not stored")
+	if err := checkKey(key); err != nil {
+		l.log.Warn().Str("reason", err.Error()).Msg("listing cache: key refused, not stored")
 		return
 	}
 	data, err := json.Marshal(listing{Version: Version, Key: key, ETag: etag, Body: body, Saved: time.Now().UTC()})
@@ -78,4 +84,78 @@ func (l *Listings) Put(key, etag string, body []byte) {
 	if err := writeAtomic(p, data); err != nil {
 		l.log.Warn().Err(err).Msg("listing cache: write")
 	}
+}
+
+// checkKey accepts "<provider name> <url>" or a bare URL whose scheme is
+// http or https, with a host, and with neither user information nor a
+// query parameter that looks like a credential. Its errors never quote
+// the key: the point of refusing one is that it may hold a secret.
+func checkKey(key string) error {
+	raw := key
+	if name, rest, ok := strings.Cut(key, " "); ok {
+		if name == "" || len(name) > 100 || strings.ContainsFunc(name, notNameRune) {
+			return errors.New("bad provider name")
+		}
+		raw = rest
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return errors.New("unparsable URL")
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		return errors.New("not an http(s) URL")
+	case u.User != nil:
+		return errors.New("URL with user information")
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return errors.New("unparsable query")
+	}
+	for k, vs := range q {
+		if secretParam(k) {
+			return errors.New("query parameter " + strconv.Quote(k) + " looks like a credential")
+		}
+		for _, v := range vs {
+			if tokenLike(v) {
+				return errors.New("query parameter " + strconv.Quote(k) + " holds what looks like a token")
+			}
+		}
+	}
+	return nil
+}
+
+func notNameRune(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+
+// secretParam reports whether a query parameter name is one that carries
+// credentials (GitLab's private_token, OAuth's access_token, API keys,
+// signed-URL signatures). Paging tokens such as Azure DevOps's
+// continuationToken are not credentials and pass.
+func secretParam(name string) bool {
+	n := strings.ReplaceAll(strings.ToLower(name), "-", "_")
+	switch n {
+	case "token", "auth", "key", "apikey", "sig", "signature", "code", "pat", "password", "passwd", "pwd", "secret":
+		return true
+	}
+	for _, suffix := range []string{"_token", "_key", "_secret", "_signature", "_password"} {
+		if strings.HasSuffix(n, suffix) {
+			return true
+		}
+	}
+	for _, part := range []string{"password", "passwd", "secret", "credential"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenLike reports whether a query value starts like a token of a
+// provider mgit talks to, whatever the parameter is called.
+func tokenLike(v string) bool {
+	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gloas-", "ATBB", "ATATT"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
 }

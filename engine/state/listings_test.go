@@ -2,8 +2,12 @@ package state
 
 import (
 	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -39,6 +43,130 @@ func TestListingsRefusesCredentialsInKey(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(dir, "listings", "*"))
 	if len(files) != 0 {
 		t.Fatalf("files written: %v", files)
+	}
+}
+
+// The provider client's keys, "<provider> <url>", are stored as they are,
+// and two providers with the same URL keep separate entries.
+func TestListingsProviderKeys(t *testing.T) {
+	dir := t.TempDir()
+	l := OpenListings(dir, zerolog.Nop())
+	const u = "https://api.github.com/orgs/acme/repos?per_page=100&type=all"
+	l.Put("work "+u, `"w"`, []byte("work body"))
+	l.Put("personal "+u, `"p"`, []byte("personal body"))
+	for _, tc := range []struct{ key, etag, body string }{
+		{"work " + u, `"w"`, "work body"},
+		{"personal " + u, `"p"`, "personal body"},
+	} {
+		etag, body, ok := l.Get(tc.key)
+		if !ok || etag != tc.etag || string(body) != tc.body {
+			t.Errorf("Get(%q) = %q %q %v", tc.key, etag, body, ok)
+		}
+	}
+	if _, _, ok := l.Get(u); ok {
+		t.Error("a bare URL found a provider's entry")
+	}
+	// Azure DevOps pages with continuationToken, which is no credential.
+	page2 := "ado https://dev.azure.com/contoso/_apis/projects?api-version=7.1&continuationToken=abc%3D%3D"
+	l.Put(page2, `"c"`, []byte("page 2"))
+	if _, _, ok := l.Get(page2); !ok {
+		t.Error("continuationToken key refused")
+	}
+}
+
+// Keys that may carry a credential are never written, in either form.
+func TestListingsRefusesSecretKeys(t *testing.T) {
+	dir := t.TempDir()
+	var logs bytes.Buffer
+	l := OpenListings(dir, zerolog.New(&logs))
+	const secret = "hunter2-secret-value"
+	keys := []string{
+		"work https://user:" + secret + "@example.com/api",
+		"work https://" + secret + "@example.com/api",
+		"https://gitlab.example.com/api/v4/groups?private_token=" + secret,
+		"lab https://gitlab.example.com/api/v4/groups?private_token=" + secret,
+		"gh https://api.github.com/user/repos?access_token=" + secret,
+		"gh https://api.github.com/user/repos?page=2&Access-Token=" + secret,
+		"x https://example.com/a?api_key=" + secret,
+		"x https://example.com/a?X-Amz-Signature=" + secret,
+		"x https://example.com/a?client_secret=" + secret,
+		"x https://example.com/a?password=" + secret,
+		"x https://example.com/a?token=" + secret,
+		"x https://example.com/a?q=ghp_" + secret,
+		"x https://example.com/a?q=glpat-" + secret,
+		"work not a url " + secret,
+		"work ftp://example.com/" + secret,
+		"work /relative/" + secret,
+		" https://example.com/" + secret, // empty provider name
+	}
+	for _, k := range keys {
+		l.Put(k, "e", []byte("x"))
+		if _, _, ok := l.Get(k); ok {
+			t.Errorf("key %q was stored", k)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "listings", "*"))
+	if len(files) != 0 {
+		t.Fatalf("files written: %v", files)
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Fatalf("a refused key reached the log:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "key refused") {
+		t.Fatalf("refusals not logged:\n%s", logs.String())
+	}
+}
+
+// TestListingsServeProviderConditionalRequests wires Listings into a real
+// provider client: the second listing is a conditional request answered
+// 304 and served from the cache.
+func TestListingsServeProviderConditionalRequests(t *testing.T) {
+	var mu sync.Mutex
+	conditional304 := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v3/orgs/acme/repos" {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			mu.Lock()
+			conditional304++
+			mu.Unlock()
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"name":"app","full_name":"acme/app","owner":{"login":"acme"},"clone_url":"https://ghe.example/acme/app.git","default_branch":"main"}]`))
+	}))
+	defer srv.Close()
+	l := OpenListings(t.TempDir(), zerolog.Nop())
+	q, err := provider.ParseQuery("acme/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromCache []bool
+	p, err := provider.New(provider.Config{
+		Name: "work", Kind: provider.KindGitHub, URL: srv.URL, Token: "tok", Cache: l, Client: srv.Client(),
+		Observe: func(ri provider.RequestInfo) {
+			mu.Lock()
+			fromCache = append(fromCache, ri.FromCache)
+			mu.Unlock()
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		repos, err := p.List(context.Background(), q)
+		if err != nil || len(repos) != 1 || repos[0].FullName != "acme/app" {
+			t.Fatalf("listing %d: %v %v", i+1, repos, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conditional304 != 1 || len(fromCache) != 2 || fromCache[0] || !fromCache[1] {
+		t.Fatalf("304s = %d, from cache = %v; want the second listing answered 304 from the cache", conditional304, fromCache)
 	}
 }
 
