@@ -72,7 +72,7 @@ func (m *model) submitOn(op engine.Op, targets []*repotable.Row) {
 func (m *model) submit(op engine.Op, rows []*repotable.Row) {
 	jobs := make([]engine.Job, 0, len(rows))
 	for _, r := range rows {
-		jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL}, Op: op})
+		jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
 	}
 	m.submitJobs(op, jobs)
 }
@@ -115,7 +115,7 @@ func (m *model) cloneIDs(ids []string) {
 	jobs := make([]engine.Job, 0, len(ids))
 	for _, id := range ids {
 		if r := m.table.Row(id); r != nil {
-			jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL}, Op: engine.OpClone})
+			jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: engine.OpClone})
 		}
 	}
 	m.submitJobs(engine.OpClone, jobs)
@@ -141,7 +141,7 @@ func (m *model) retry() {
 		if _, seen := perOp[op]; !seen {
 			order = append(order, op)
 		}
-		perOp[op] = append(perOp[op], engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL}, Op: op})
+		perOp[op] = append(perOp[op], engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
 	}
 	if len(order) == 0 {
 		m.status.Info("retry: nothing failed")

@@ -165,7 +165,7 @@ func (m *model) jobsFor(op engine.Op, ids []string) []engine.Job {
 	var jobs []engine.Job
 	for _, id := range ids {
 		if r := m.table.Row(id); r != nil && r.Cloned && !r.Busy() {
-			jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL}, Op: op})
+			jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
 		}
 	}
 	return jobs

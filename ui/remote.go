@@ -123,13 +123,16 @@ func remoteRows(repos []provider.Repo, dest func(provider.Repo) (string, error),
 		}
 		if row := byPath[filepath.Clean(d)]; row != nil {
 			row.Archived, row.Fork = pr.Archived, pr.Fork
+			if row.Provider == "" {
+				row.Provider = pr.Provider
+			}
 			continue
 		}
 		id := filepath.ToSlash(d)
 		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
 			id = filepath.ToSlash(rel)
 		}
-		row := &repotable.Row{ID: id, Path: d, URL: pr.CloneURL, Archived: pr.Archived, Fork: pr.Fork}
+		row := &repotable.Row{ID: id, Path: d, URL: pr.CloneURL, Provider: pr.Provider, Archived: pr.Archived, Fork: pr.Fork}
 		row.FromEntry(cached[id])
 		row.Status = nil // a status of a clone that no longer exists
 		rows = append(rows, row)

@@ -27,7 +27,7 @@ func TestRemoteRowsArriveAfterPaint(t *testing.T) {
 	}
 
 	ch <- RemoteBatch{Source: "work", Repos: []provider.Repo{
-		{Host: "github.com", Org: "acme", Name: "new", FullName: "acme/new", CloneURL: "https://github.com/acme/new.git"},
+		{Provider: "work", Host: "github.com", Org: "acme", Name: "new", FullName: "acme/new", CloneURL: "https://github.com/acme/new.git"},
 		{Host: "github.com", Org: "acme", Name: "dirty", FullName: "acme/dirty", CloneURL: "https://github.com/acme/dirty.git", Archived: true},
 	}}
 	ch <- RemoteBatch{Source: "ado", Err: errors.New("provider ado: unauthorized; run mgit login --name ado")}
@@ -77,7 +77,8 @@ func TestRemoteRowsArriveAfterPaint(t *testing.T) {
 	}
 	m = update(t, m, keysOf("c")...)
 	if len(rec.plans) != 1 || rec.plans[0].Jobs[0].Op != engine.OpClone ||
-		rec.plans[0].Jobs[0].Repo.Path != "/ws/github.com/acme/new" || rec.plans[0].Jobs[0].Repo.URL != "https://github.com/acme/new.git" {
+		rec.plans[0].Jobs[0].Repo.Path != "/ws/github.com/acme/new" || rec.plans[0].Jobs[0].Repo.URL != "https://github.com/acme/new.git" ||
+		rec.plans[0].Jobs[0].Repo.Provider != "work" {
 		t.Fatalf("plans = %+v", rec.plans)
 	}
 }

@@ -17,6 +17,9 @@ type Row struct {
 	ID   string // workspace-relative, slash-separated
 	Path string // work tree, or clone destination when not cloned
 	URL  string // clone URL of an upstream-only repository
+	// Provider is the configured provider that listed the repository, so
+	// its clone uses that account's token (two accounts may share a host).
+	Provider string
 
 	Cloned         bool
 	Archived, Fork bool // from the provider, when known
