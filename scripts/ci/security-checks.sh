@@ -5,8 +5,9 @@
 #      locally (CI has no route to vuln.go.dev). Findings must be fixed or
 #      listed, with a reason, in scripts/ci/govulncheck-allow.txt (only
 #      standard-library findings fixed in a newer Go).
-#   2. golangci-lint with gosec (.golangci.yml). Building it takes ~100 s,
-#      so it is skipped unless installed or MGIT_CI_LINT=1 asks for it.
+#   2. golangci-lint with gosec (.golangci.yml). Building it takes ~100 s
+#      once per machine; under CI it is always built when missing, locally
+#      only with MGIT_CI_LINT=1.
 #   3. a short run of every fuzz target (FUZZTIME each, default 10s) on top
 #      of its committed corpus.
 # Budget: about 2 minutes without the golangci-lint build, ~4 with it.
@@ -63,7 +64,7 @@ echo "govulncheck: $(echo "$found" | grep -c . || true) finding(s), all reviewed
 
 # --- 2. golangci-lint with gosec -----------------------------------------
 step "golangci-lint (gosec)"
-if ! command -v golangci-lint >/dev/null && [ "${MGIT_CI_LINT:-0}" = 1 ]; then
+if ! command -v golangci-lint >/dev/null && { [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}" = 1 ]; }; then
     go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version"
 fi
 if command -v golangci-lint >/dev/null; then
