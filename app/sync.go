@@ -256,6 +256,7 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		StatusTimeout:      c.g.timeout,
 		Credentials:        creds,
 		Observer:           obs.engineObserver(),
+		NoProgress:         true,  // nothing headless shows transfer progress
 		Logger:             c.log, // the engine adds the run_id itself
 	})
 	defer s.eng.Close()

@@ -48,6 +48,11 @@ type Config struct {
 	Credentials            CredentialSource // may be nil
 	Observer               Observer         // may be nil
 	Logger                 zerolog.Logger   // zero value logs nothing
+	// NoProgress says no consumer shows transfer progress (headless
+	// output, sync): backends are then not asked for it, which spares git
+	// a few percent of work on both ends of every transfer, and no
+	// OpProgress events are sent.
+	NoProgress bool
 	// EventBuffer is the capacity of the event channel (default 1024).
 	EventBuffer int
 }

@@ -217,6 +217,15 @@ type opExec struct {
 // progress is the git.ProgressFunc of every backend call: at most ~10 events
 // a second per operation (a phase change always passes), dropped when the
 // consumer is behind.
+// progressFunc is the callback handed to the backend: nil when nobody
+// shows progress (Config.NoProgress).
+func (x *opExec) progressFunc() git.ProgressFunc {
+	if x.r.e.cfg.NoProgress {
+		return nil
+	}
+	return x.progress
+}
+
 func (x *opExec) progress(p git.Progress) {
 	if x.done.Load() {
 		return
@@ -374,7 +383,7 @@ func (x *opExec) statusAfter(res Result) Result {
 func (x *opExec) fetchThenStatus(what string) (Result, error) {
 	auth := x.credentials()
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
-		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progress, Prune: true})
+		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true})
 	})
 	if err != nil {
 		// The last known state is still worth showing next to the failure.
@@ -399,7 +408,7 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 	var pr git.PullResult
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
 		var err error
-		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progress, Rebase: rebase})
+		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progressFunc(), Rebase: rebase})
 		return err
 	})
 	if err != nil {

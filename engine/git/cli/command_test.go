@@ -104,7 +104,7 @@ func TestOptionalLocksOnlyOnReadOnlyCalls(t *testing.T) {
 	}}
 	b := fakeBackend(f)
 	ctx := context.Background()
-	_ = b.Fetch(ctx, "/w/r", git.FetchOptions{Prune: true})
+	_ = b.Fetch(ctx, "/w/r", git.FetchOptions{Prune: true, Progress: func(git.Progress) {}})
 	_, _ = b.Pull(ctx, "/w/r", git.PullOptions{})
 	_ = b.Clone(ctx, "https://h/o/r.git", "/w/new", git.CloneOptions{})
 	for _, c := range f.calls {
@@ -196,13 +196,20 @@ func TestNoHeaderForSSHRemotes(t *testing.T) {
 func TestCloneArgv(t *testing.T) {
 	f := &fakeRunner{}
 	b := fakeBackend(f)
-	err := b.Clone(context.Background(), "https://h/o/r.git", "/w/d", git.CloneOptions{Depth: 1, Branch: "dev"})
+	err := b.Clone(context.Background(), "https://h/o/r.git", "/w/d", git.CloneOptions{Depth: 1, Branch: "dev", Progress: func(git.Progress) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"clone", "--progress", "--depth=1", "--branch=dev", "--", "https://h/o/r.git", "/w/d"}
 	if got := f.calls[0].args; !slices.Equal(got, want) {
 		t.Errorf("argv = %q, want %q", got, want)
+	}
+	// Nobody to show progress to: git is not asked for it.
+	if err := b.Clone(context.Background(), "https://h/o/r.git", "/w/e", git.CloneOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.calls[1].args, []string{"clone", "--", "https://h/o/r.git", "/w/e"}; !slices.Equal(got, want) {
+		t.Errorf("argv without progress = %q, want %q", got, want)
 	}
 	for _, bad := range []string{"-uhttps://evil", "--upload-pack=touch /tmp/x", ""} {
 		err := b.Clone(context.Background(), bad, "/w/d", git.CloneOptions{})
@@ -211,8 +218,8 @@ func TestCloneArgv(t *testing.T) {
 			t.Errorf("Clone(%q) = %v, want a clone error", bad, err)
 		}
 	}
-	if len(f.calls) != 1 {
-		t.Errorf("git ran %d times for rejected URLs", len(f.calls)-1)
+	if len(f.calls) != 2 {
+		t.Errorf("git ran %d times for rejected URLs", len(f.calls)-2)
 	}
 }
 
@@ -243,7 +250,7 @@ func TestPullArgv(t *testing.T) {
 	}
 	want := []string{
 		"rev-parse HEAD @{upstream}",
-		"fetch --progress",
+		"fetch",
 		"rev-parse --verify --end-of-options @{upstream}^{commit}",
 		"merge --ff-only --no-stat --no-autostash cccc",
 		"rev-parse HEAD",

@@ -30,13 +30,13 @@ func (b *Backend) remoteOpts(ctx context.Context, op, dir string, auth git.Crede
 	return o, nil
 }
 
-// Fetch runs `git fetch --progress [--prune]` for the default remote.
+// Fetch runs `git fetch [--progress] [--prune]` for the default remote.
 func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) error {
 	o, err := b.remoteOpts(ctx, "fetch", dir, opt.Auth, opt.Progress)
 	if err != nil {
 		return err
 	}
-	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune), b.skipIdleMaintenance(dir, o))
+	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune, opt.Progress != nil), b.skipIdleMaintenance(dir, o))
 	return err
 }
 
@@ -58,8 +58,14 @@ func (b *Backend) skipIdleMaintenance(dir string, o cmdOpts) cmdOpts {
 	return o
 }
 
-func fetchArgs(prune bool) []string {
-	args := []string{"fetch", "--progress"}
+// fetchArgs asks git for progress only when someone shows it: progress
+// costs the client (index-pack -v) and the server (pack-objects
+// --progress) a few percent each.
+func fetchArgs(prune, progress bool) []string {
+	args := []string{"fetch"}
+	if progress {
+		args = append(args, "--progress")
+	}
 	if prune {
 		args = append(args, "--prune")
 	}
@@ -91,7 +97,7 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	if err != nil {
 		return res, err
 	}
-	if _, err := b.git(ctx, op, dir, fetchArgs(false), b.skipIdleMaintenance(dir, fo)); err != nil {
+	if _, err := b.git(ctx, op, dir, fetchArgs(false, opt.Progress != nil), b.skipIdleMaintenance(dir, fo)); err != nil {
 		return res, err
 	}
 
@@ -243,7 +249,7 @@ func shortSHA(s string) string {
 	return s
 }
 
-// Clone runs `git clone --progress [--depth N] [--branch B] -- URL DEST`.
+// Clone runs `git clone [--progress] [--depth N] [--branch B] -- URL DEST`.
 // The "--" and the check below keep a URL from being read as an option.
 func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
 	const op = "clone"
@@ -258,7 +264,10 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 		// and with the same sentinel the go-git backend uses.
 		return &git.Error{Op: op, Dir: dest, Kind: git.ErrDestExists, Detail: dest + " exists and is not empty"}
 	}
-	args := []string{"clone", "--progress"}
+	args := []string{"clone"}
+	if opt.Progress != nil { // see fetchArgs
+		args = append(args, "--progress")
+	}
 	if opt.Depth > 0 {
 		args = append(args, "--depth="+strconv.Itoa(opt.Depth))
 	}
