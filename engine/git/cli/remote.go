@@ -32,6 +32,9 @@ func (b *Backend) remoteOpts(ctx context.Context, op, dir string, auth git.Crede
 
 // Fetch runs `git fetch [--progress] [--prune]` for the default remote.
 func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) error {
+	if b.remoteUnchanged(ctx, dir, opt.Auth) {
+		return nil
+	}
 	o, err := b.remoteOpts(ctx, "fetch", dir, opt.Auth, opt.Progress)
 	if err != nil {
 		return err
@@ -93,12 +96,14 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	}
 	res := git.PullResult{From: from, To: from}
 
-	fo, err := b.remoteOpts(ctx, op, dir, opt.Auth, opt.Progress)
-	if err != nil {
-		return res, err
-	}
-	if _, err := b.git(ctx, op, dir, fetchArgs(false, opt.Progress != nil), b.skipIdleMaintenance(dir, fo)); err != nil {
-		return res, err
+	if !b.remoteUnchanged(ctx, dir, opt.Auth) {
+		fo, err := b.remoteOpts(ctx, op, dir, opt.Auth, opt.Progress)
+		if err != nil {
+			return res, err
+		}
+		if _, err := b.git(ctx, op, dir, fetchArgs(false, opt.Progress != nil), b.skipIdleMaintenance(dir, fo)); err != nil {
+			return res, err
+		}
 	}
 
 	upstream, err := b.pullUpstream(ctx, dir, repo, upstreamRef, inProcess)

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	gogit "github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// remoteUnchanged reports whether `git fetch` from the default remote
+// would change nothing, by asking the server for its refs in-process (one
+// HTTP request, no process) and comparing them with the remote-tracking
+// refs and tags on disk. In a sweep most repositories have not moved; for
+// them this replaces git fetch, git-remote-http and their requests.
+//
+// It answers true only when it proved it: every advertised branch equals
+// its remote-tracking ref, every advertised tag exists locally with the
+// same id, and no remote-tracking ref is stale. Anything it does not model
+// — ssh, URL rewriting, [http] settings (proxies, certificates, extra
+// headers), custom refspecs or tag options — or any error answers false,
+// and git fetches as usual.
+func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Credentials) bool {
+	r, err := findRepo(dir)
+	if err != nil {
+		return false
+	}
+	cfg, err := loadConfig(r, b.inherited())
+	if err != nil || cfg.hasSection("url") || cfg.hasSection("http") {
+		return false
+	}
+	branch, _, err := readHead(r)
+	if err != nil {
+		return false
+	}
+	remote := "origin"
+	if branch != "" {
+		if rm, ok := cfg.last("branch", branch, "remote"); ok && rm != "" {
+			remote = rm
+		}
+	}
+	if remote == "." || strings.ContainsAny(remote, "/:") {
+		return false
+	}
+	urls := cfg.all("remote", remote, "url")
+	if len(urls) != 1 || !(strings.HasPrefix(urls[0], "https://") || strings.HasPrefix(urls[0], "http://")) {
+		return false
+	}
+	specs := cfg.all("remote", remote, "fetch")
+	if len(specs) != 1 || specs[0] != "+refs/heads/*:refs/remotes/"+remote+"/*" {
+		return false
+	}
+	if _, ok := cfg.last("remote", remote, "tagopt"); ok {
+		return false
+	}
+	tracking := "refs/remotes/" + remote + "/"
+	local, err := readRefsUnder(r, tracking, "refs/tags/")
+	if err != nil {
+		return false
+	}
+
+	rem := gogit.NewRemote(memory.NewStorage(), &gitconfig.RemoteConfig{Name: remote, URLs: urls})
+	opts := &gogit.ListOptions{}
+	if !auth.IsZero() {
+		opts.Auth = &githttp.BasicAuth{Username: auth.Username, Password: auth.Password}
+	}
+	refs, err := rem.ListContext(ctx, opts)
+	if err != nil {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, ref := range refs {
+		if ref.Type() != plumbing.HashReference {
+			continue // HEAD, symbolic
+		}
+		name := ref.Name().String()
+		switch {
+		case strings.HasPrefix(name, "refs/heads/"):
+			want := tracking + strings.TrimPrefix(name, "refs/heads/")
+			if local[want] != ref.Hash().String() {
+				return false
+			}
+			seen[want] = true
+		case strings.HasPrefix(name, "refs/tags/") && !strings.HasSuffix(name, "^{}"):
+			// A new tag may point at a commit we already have; git's
+			// tag following would fetch it.
+			if local[name] != ref.Hash().String() {
+				return false
+			}
+		}
+	}
+	for name := range local {
+		if strings.HasPrefix(name, tracking) && name != tracking+"HEAD" && !seen[name] {
+			return false // a branch deleted upstream: let git decide about pruning
+		}
+	}
+	return true
+}
+
+// readRefsUnder returns the refs below the given prefixes with their ids:
+// packed-refs first, loose files overriding them. Symbolic refs (such as
+// refs/remotes/origin/HEAD) are left out.
+func readRefsUnder(r repoDirs, prefixes ...string) (map[string]string, error) {
+	refs := map[string]string{}
+	under := func(name string) bool {
+		for _, p := range prefixes {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+		return false
+	}
+	packed, err := os.ReadFile(filepath.Join(r.common, "packed-refs"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for line := range bytes.Lines(packed) {
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) > 41 && line[40] == ' ' && isSHA1(string(line[:40])) && under(string(line[41:])) {
+			refs[string(line[41:])] = string(line[:40])
+		}
+	}
+	for _, p := range prefixes {
+		root := filepath.Join(r.common, filepath.FromSlash(strings.TrimSuffix(p, "/")))
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, os.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			rel, err := filepath.Rel(r.common, path)
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			name := filepath.ToSlash(rel)
+			if v := strings.TrimSpace(string(b)); isSHA1(v) {
+				refs[name] = v
+			} else {
+				delete(refs, name) // symbolic: not a value to compare
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return refs, nil
+}
