@@ -43,8 +43,9 @@ func TestTokenLeaksNowhere(t *testing.T) {
 	r := newRunner(t, bin)
 	const token = "ghp_LeakTest0123456789abcdefABCDEF012345"
 	git := gittest.NewServer(t, gittest.ServerOptions{Token: token})
+	seeds := map[string]string{}
 	for _, n := range []string{"app", "lib"} {
-		git.CreateRepo(t, "acme/"+n)
+		seeds[n] = git.CreateRepo(t, "acme/"+n)
 	}
 	// "ghost" is listed but has no repository: its clone fails.
 	api := newFakeGHE(t, token, git, "app", "lib", "ghost")
@@ -77,6 +78,10 @@ func TestTokenLeaksNowhere(t *testing.T) {
 	if res.code != 1 || !strings.Contains(res.stdout, `"failed":1`) {
 		t.Fatalf("clone with one missing repository: exit %d, want 1\n%s%s", res.code, res.stdout, res.stderr)
 	}
+	// An upstream commit, so the pull really fetches and merges with git
+	// (an unchanged remote is settled in-process, starting no git at all).
+	gittest.Commit(t, seeds["app"], "new.txt", "new\n", "upstream change")
+	gittest.Push(t, seeds["app"])
 	if res = r.run(nil, append(g, "pull", root)...); res.code != 0 {
 		t.Fatalf("pull: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
