@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,7 +94,7 @@ func TestDashboardInTmux(t *testing.T) {
 	gittest.Git(t, seeds["acme/clean"], "push", "-q", "origin", "feature/e2e")
 	gittest.Git(t, filepath.Join(ws, "acme/clean"), "fetch", "-q")
 
-	s := tmuxSession{t: t, socket: "mgit-e2e-" + filepath.Base(t.TempDir())}
+	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-e2e-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
 	// The pane's shell records mgit's exit status in a file: tmux 3.3
 	// sometimes reports a dead pane without its status or last output.
 	rcFile := filepath.Join(t.TempDir(), "rc")
