@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
@@ -243,12 +245,16 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 	err = ui.Run(ctx, ui.Options{
 		Engine: eng, Root: in.root, Repos: in.repos, Remote: in.remote,
 		RemoteUpdates: in.updates,
-		Events:        obs.tapStates(eng.Events(), gone),
-		Dest:          in.dest,
-		State:         store,
-		Logger:        log,
-		Getenv:        c.getenv,
-		KeyOverrides:  c.conf.keys(),
+		// The tap also audits what git refused for its credentials. The
+		// dashboard's jobs come and go with the user's keys, so the audit
+		// names the repository and operation (host and provider are in
+		// the log file's op lines).
+		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
+		Dest:         in.dest,
+		State:        store,
+		Logger:       log,
+		Getenv:       c.getenv,
+		KeyOverrides: c.conf.keys(),
 	})
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):
