@@ -1,0 +1,3 @@
+// Package filter is the `/` input: it filters as the user types and tells
+// the caller when the text changed or editing ended.
+package filter
