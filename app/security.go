@@ -148,7 +148,7 @@ func rejectInput(hint string, err error) error {
 // checkDuration applies secure.ParseDuration's rule to a duration flag
 // cobra has parsed: it must lie in [lo, hi].
 func checkDuration(input string, d, lo, hi time.Duration, hint string) error {
-	if _, err := secure.ParseDuration(input, d.String(), lo, hi); err != nil {
+	if _, err := secure.ParseDuration(input, secure.ShortDuration(d), lo, hi); err != nil {
 		return rejectInput(hint, err)
 	}
 	return nil

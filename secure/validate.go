@@ -305,9 +305,22 @@ func ParseDuration(input, value string, lo, hi time.Duration) (time.Duration, er
 		return 0, reject(input, value, "not a duration (use e.g. 90s, 5m or 1h)")
 	}
 	if d < lo || d > hi {
-		return 0, reject(input, value, fmt.Sprintf("must be between %s and %s", lo, hi))
+		return 0, reject(input, value, fmt.Sprintf("must be between %s and %s", ShortDuration(lo), ShortDuration(hi)))
 	}
 	return d, nil
+}
+
+// ShortDuration writes d as a person would: "24h", "90s", "1h30m" rather
+// than Go's "24h0m0s".
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // ParseSize parses a size: a number of bytes with an optional unit (B, KB,

@@ -168,3 +168,18 @@ func TestParseDurationSizeAddr(t *testing.T) {
 		t.Errorf("public address refused with allowPublic: %v", err)
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		24 * time.Hour:              "24h",
+		90 * time.Second:            "1m30s",
+		time.Hour + 30*time.Minute:  "1h30m",
+		10 * time.Second:            "10s",
+		2*time.Hour + 3*time.Second: "2h0m3s",
+		500 * time.Millisecond:      "500ms",
+	} {
+		if got := ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
