@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,7 +47,11 @@ func TestRealServerCloneFetchPull(t *testing.T) {
 			repo := Repo{ID: "app", Path: dest, URL: srv.URL("org/app"), Host: host}
 			cfg := Config{Backend: be, Credentials: tokenSource(srv.Token()), Retry: fastRetry}
 
-			// A dropped connection is retried.
+			// A dropped connection is retried. go-git shares
+			// http.DefaultTransport, and Go itself resends a request whose
+			// reused keep-alive connection dropped, which would hide the
+			// drop from the engine: start from fresh connections.
+			http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 			srv.FailNext(1, gittest.FailDrop)
 			res := submit(t, cfg, context.Background(), Plan{Jobs: []Job{{Repo: repo, Op: OpClone}}})
 			fin := res.finished["app"][0]
