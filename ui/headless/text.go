@@ -268,7 +268,8 @@ func stateStyle(state string) string {
 	return styleDim
 }
 
-// Age renders a duration as a short age: "now", "5m", "3h", "4d", "2mo", "1y".
+// Age renders a duration as a short age: "now", "5m", "3h", "4d", "2mo",
+// "1y". The dashboard's table uses it too, so both presenters agree.
 func Age(d time.Duration) string {
 	const day = 24 * time.Hour
 	switch {

@@ -6,6 +6,5 @@ import "github.com/mgit-dev/mgit/secure"
 // sequences removed (ANSI escapes, C0/C1 controls, DEL, bidirectional
 // overrides; newline, carriage return and tab become a space; invalid UTF-8
 // becomes U+FFFD) and token shapes masked. It is secure.SafeText, the one
-// sanitizer mgit has (the dashboard does not import the headless
-// presenter, so both call secure).
+// sanitizer mgit has; the headless presenter calls it too.
 func Sanitize(s string) string { return secure.SafeText(s) }

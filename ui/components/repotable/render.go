@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/ui/headless"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
@@ -99,7 +100,7 @@ func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
 		cells[3] = syncCell(st.Ahead, st.Behind, st.Upstream == "" || st.UpstreamGone)
 		cells[4] = changesCell(st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash)
 		if !st.NoCommits && st.Head.SHA != "" {
-			cells[7] = age(m.now().Sub(st.Head.Time))
+			cells[7] = headless.Age(m.now().Sub(st.Head.Time))
 			subject = st.Head.Subject
 		}
 	} else {
@@ -245,24 +246,6 @@ func short(sha string) string {
 		return sha[:7]
 	}
 	return sha
-}
-
-// age renders a duration as "now", "5m", "3h", "4d", "2mo", "1y".
-func age(d time.Duration) string {
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < day:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	case d < 60*day:
-		return strconv.Itoa(int(d/day)) + "d"
-	case d < 365*day:
-		return strconv.Itoa(int(d/(30*day))) + "mo"
-	}
-	return strconv.Itoa(int(d/(365*day))) + "y"
 }
 
 func duration(d time.Duration) string {
