@@ -185,6 +185,17 @@ func (s *suite) status(t *testing.T) {
 			t.Fatalf("fixture: git log says %+v", want)
 		}
 		wantStatus(t, dir, got, git.Status{Branch: "main", Head: want})
+
+		// A subject of two lines, in a dirty work tree so the backend's
+		// own status path answers (not the in-process fast path): Head is
+		// git's %s either way, the first paragraph joined by spaces.
+		gittest.WriteFile(t, dir, "a.txt", "b\n")
+		gittest.Git(t, dir, "commit", "-q", "-am", "line one\nline two\n\nbody")
+		gittest.WriteFile(t, dir, "untracked.txt", "u\n")
+		got = status(t, b, dir)
+		if want := gittest.Git(t, dir, "log", "-1", "--format=%s"); got.Head.Subject != want {
+			t.Fatalf("Head.Subject = %q, git says %q", got.Head.Subject, want)
+		}
 	})
 
 	t.Run("not a repository", func(t *testing.T) {

@@ -82,6 +82,10 @@ func parseTZ(tz string) *time.Location {
 
 // subject mirrors git's %s: skip leading blank lines, then join the lines of
 // the first paragraph with single spaces.
+// Subject is git's %s of a commit message: the first paragraph, its lines
+// joined by spaces. Both backends show it, so they agree.
+func Subject(msg string) string { return subject([]byte(msg)) }
+
 func subject(msg []byte) string {
 	var parts []string
 	for line := range strings.SplitSeq(string(msg), "\n") {

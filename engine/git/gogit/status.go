@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
 )
 
@@ -99,13 +100,7 @@ func readHead(r *gogit.Repository) (headInfo, error) {
 	return h, nil
 }
 
-func subject(msg string) string {
-	msg = strings.TrimLeft(msg, "\n")
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return strings.TrimSpace(msg)
-}
+func subject(msg string) string { return gitobj.Subject(msg) }
 
 // upstream is the configured upstream of a branch.
 type upstream struct {

@@ -9,9 +9,11 @@ import (
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
-// maxWalk bounds the commits aheadBehind reads; a divergence larger than
-// this is git's job (it has the commit-graph to do it quickly).
-const maxWalk = 2000
+// maxWalk bounds the commits aheadBehind reads. Each read reopens the
+// pack index, so a longer walk costs more than the git status it replaces
+// (measured: 1,500 commits took 44 ms against git's 5 ms); a divergence
+// larger than this is git's job (it has the commit-graph).
+const maxWalk = 200
 
 // slop is how many extra commits the walk takes after every queued commit is
 // reachable from both sides, against committer clocks that run backwards —

@@ -6,10 +6,11 @@
 // process creation. Read does what git status does for a clean work tree —
 // compare every index entry's stat data with the file, look for files the
 // index does not know, compare the index's tree with HEAD's, compare HEAD
-// with its upstream — entirely in-process, and gives up with ErrSlowPath the
-// moment anything is not trivially clean or is outside what it understands
-// (conflicts, racy timestamps, unusual config, submodules, worktrees,
-// unborn branches, diverged upstream…). Callers then ask git.
+// with its upstream, counting ahead/behind over a short walk — entirely
+// in-process, and gives up with ErrSlowPath the moment anything is not
+// trivially clean or is outside what it understands (conflicts, racy
+// timestamps, unusual config, submodules, worktrees, unborn branches, a
+// long divergence…). Callers then ask git.
 //
 // The rule it lives by: every answer it gives is one git would give. Where
 // it is unsure it says so; it never guesses "clean". Its ignore rules are a

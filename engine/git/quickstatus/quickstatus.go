@@ -30,12 +30,16 @@ type settings struct {
 	// filters is true when content conversion is configured (autocrlf,
 	// eol, filter drivers, attributes), so work-tree bytes may differ
 	// from blobs.
-	filters  bool
-	branches map[string]upstreamCfg
-	remotes  map[string][]string // remote name → fetch refspecs
+	filters   bool
+	branches  map[string]upstreamCfg
+	remotes   map[string][]string // remote name → fetch refspecs
+	remoteURL map[string]bool     // remotes that have a url
 }
 
-type upstreamCfg struct{ remote, merge string }
+type upstreamCfg struct {
+	remote, merge string
+	merges        int // how many merge values the config holds
+}
 
 // Read returns the status of the work tree at dir when it is clean (no
 // staged, unstaged, untracked or conflicted paths) and HEAD is in sync with
@@ -114,7 +118,7 @@ func read(dir string, fresh bool) (git.Status, error) {
 // readConfig reads .git/config and refuses anything that could change the
 // meaning of the repository in ways this package does not model.
 func readConfig(gitDir string) (settings, error) {
-	s := settings{fileMode: true, trustCtime: true, branches: map[string]upstreamCfg{}, remotes: map[string][]string{}}
+	s := settings{fileMode: true, trustCtime: true, branches: map[string]upstreamCfg{}, remotes: map[string][]string{}, remoteURL: map[string]bool{}}
 	f, err := os.Open(filepath.Join(gitDir, "config"))
 	if err != nil {
 		return s, slow("read config: %v", err)
@@ -159,9 +163,22 @@ func readConfig(gitDir string) (settings, error) {
 		for _, sub := range sec.Subsections {
 			switch strings.ToLower(sec.Name) {
 			case "branch":
-				s.branches[sub.Name] = upstreamCfg{remote: sub.Options.Get("remote"), merge: sub.Options.Get("merge")}
+				// Git takes the last remote but the first merge; any
+				// branch with several merge values is left to git.
+				b := s.branches[sub.Name]
+				if r := sub.Options.GetAll("remote"); len(r) > 0 {
+					b.remote = r[len(r)-1]
+				}
+				b.merges += len(sub.Options.GetAll("merge"))
+				if m := sub.Options.GetAll("merge"); len(m) > 0 && b.merge == "" {
+					b.merge = m[0]
+				}
+				s.branches[sub.Name] = b
 			case "remote":
-				s.remotes[sub.Name] = sub.Options.GetAll("fetch")
+				s.remotes[sub.Name] = append(s.remotes[sub.Name], sub.Options.GetAll("fetch")...)
+				if sub.Options.Get("url") != "" {
+					s.remoteURL[sub.Name] = true
+				}
 			case "includeif":
 				return s, slow("config has [includeIf]")
 			}
@@ -192,8 +209,12 @@ func resolveRef(gitDir, ref string) (string, error) {
 		return "", slow("read %s: %v", ref, err)
 	}
 	packed, err := os.ReadFile(filepath.Join(gitDir, "packed-refs"))
-	if err != nil {
+	if errors.Is(err, os.ErrNotExist) {
 		return "", errRefMissing
+	}
+	if err != nil {
+		// Unreadable is not absent: "upstream gone" would be a guess.
+		return "", slow("read packed-refs: %v", err)
 	}
 	for line := range bytes.Lines(packed) {
 		line = bytes.TrimRight(line, "\r\n")
@@ -207,11 +228,15 @@ func resolveRef(gitDir, ref string) (string, error) {
 var errRefMissing = fmt.Errorf("%w: ref does not exist", ErrSlowPath)
 
 // upstream fills Upstream, UpstreamGone and decides Ahead/Behind when HEAD
-// and its upstream are the same commit; anything else goes to git.
+// and its upstream are the same commit, else counts them with a bounded
+// walk (aheadBehind); unusual configurations go to git.
 func upstream(gitDir string, cfg settings, st *git.Status, headSHA string) error {
 	b, ok := cfg.branches[st.Branch]
 	if !ok || b.remote == "" || b.merge == "" {
 		return nil // no upstream: a state of its own, nothing to compare
+	}
+	if b.merges != 1 {
+		return slow("branch %s has %d merge values", st.Branch, b.merges)
 	}
 	if b.remote == "." {
 		return slow("branch tracks a local branch")
@@ -221,6 +246,9 @@ func upstream(gitDir string, cfg settings, st *git.Status, headSHA string) error
 		return slow("branch merges %s", b.merge)
 	}
 	want := "+refs/heads/*:refs/remotes/" + b.remote + "/*"
+	if !cfg.remoteURL[b.remote] {
+		return slow("remote %s has no url", b.remote)
+	}
 	specs := cfg.remotes[b.remote]
 	if len(specs) != 1 || specs[0] != want {
 		return slow("remote %s has a custom fetch refspec", b.remote)

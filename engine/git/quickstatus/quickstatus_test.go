@@ -395,3 +395,32 @@ func TestReadFreshSkipsWorkTree(t *testing.T) {
 		t.Errorf("ReadFresh = %+v, Read = %+v", got, want)
 	}
 }
+
+// Git takes the first of several branch.<b>.merge values; rather than
+// model that, quickstatus leaves such a branch to git.
+func TestSeveralMergeValuesAskGit(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "config", "--add", "branch.main.merge", "refs/heads/other")
+	wantSlow(t, clone)
+}
+
+// An unreadable packed-refs file is not an absent upstream.
+func TestUnreadablePackedRefsAskGit(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	head := run(t, clone, "rev-parse", "HEAD")
+	run(t, clone, "pack-refs", "--all")
+	// HEAD's branch loose again; the upstream only in packed-refs.
+	if err := os.WriteFile(filepath.Join(clone, ".git", "refs", "heads", "main"), []byte(head+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(clone, ".git", "packed-refs")
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p, 0o755); err != nil { // EISDIR on read
+		t.Fatal(err)
+	}
+	wantSlow(t, clone)
+}
