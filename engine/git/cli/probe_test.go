@@ -72,3 +72,21 @@ func TestRemoteUnchanged(t *testing.T) {
 		t.Fatal("an [http] setting must leave the fetch to git")
 	}
 }
+
+func TestDefaultRemoteURLInProcess(t *testing.T) {
+	s, _ := serverRepo(t)
+	b := New()
+	dir := filepath.Join(t.TempDir(), "app")
+	if err := b.Clone(context.Background(), s.URL("org/app"), dir, git.CloneOptions{Auth: auth()}); err != nil {
+		t.Fatal(err)
+	}
+	want := gittest.Git(t, dir, "ls-remote", "--get-url")
+	if got, ok := b.defaultRemoteURL(dir); !ok || got != want {
+		t.Fatalf("defaultRemoteURL = %q, %v; git says %q", got, ok, want)
+	}
+	// A rewrite rule: git knows best.
+	gittest.Git(t, dir, "config", "url.http://elsewhere/.insteadOf", "http://")
+	if got, ok := b.defaultRemoteURL(dir); ok {
+		t.Fatalf("with insteadOf: %q, want git to be asked", got)
+	}
+}

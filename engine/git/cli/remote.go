@@ -22,12 +22,44 @@ func (b *Backend) remoteOpts(ctx context.Context, op, dir string, auth git.Crede
 	if auth.IsZero() {
 		return o, nil
 	}
-	out, err := b.git(ctx, op, dir, []string{"ls-remote", "--get-url"}, cmdOpts{readOnly: true, ceiling: true})
-	if err != nil {
-		return o, err
+	u, ok := b.defaultRemoteURL(dir)
+	if !ok {
+		out, err := b.git(ctx, op, dir, []string{"ls-remote", "--get-url"}, cmdOpts{readOnly: true, ceiling: true})
+		if err != nil {
+			return o, err
+		}
+		u = strings.TrimSpace(string(out.stdout))
 	}
-	o.config, o.secrets = authConfig(strings.TrimSpace(string(out.stdout)), auth)
+	o.config, o.secrets = authConfig(u, auth)
 	return o, nil
+}
+
+// defaultRemoteURL is `git ls-remote --get-url` read in-process: the URL of
+// the current branch's remote (else origin), when no [url] section could
+// rewrite it and the remote has exactly one URL. ok is false otherwise,
+// and git is asked.
+func (b *Backend) defaultRemoteURL(dir string) (string, bool) {
+	r, err := findRepo(dir)
+	if err != nil {
+		return "", false
+	}
+	cfg, err := loadConfig(r, b.inherited())
+	if err != nil || cfg.hasSection("url") {
+		return "", false
+	}
+	branch, _, err := readHead(r)
+	if err != nil {
+		return "", false
+	}
+	remote := "origin"
+	if rm, ok := cfg.last("branch", branch, "remote"); branch != "" && ok && rm != "" {
+		remote = rm
+	}
+	urls := cfg.all("remote", remote, "url")
+	if len(urls) != 1 || urls[0] == "" {
+		return "", false
+	}
+	return urls[0], true
 }
 
 // Fetch runs `git fetch [--progress] [--prune]` for the default remote.
