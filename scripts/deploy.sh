@@ -6,12 +6,15 @@
 #   scripts/deploy.sh --target compose --env local --version v1.4.0 --dry-run
 #
 # See docs/deployment/deployment-guide.md. Exit codes: 0 deployed and ready;
-# 1 deploy or smoke test failed (rolled back unless --no-rollback); 2 usage
+# 1 deploy or smoke test failed (rolled back unless --no-rollback; a failed
+# image pull changes nothing); 2 usage
 # or pre-flight error (nothing was changed).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/.." && pwd)"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
 
 usage() {
     cat <<'EOF'
@@ -41,9 +44,6 @@ version history (default ${XDG_STATE_HOME:-~/.local/state}/mgit-deploy).
 EOF
 }
 
-die_usage() { printf 'deploy: %s\n' "$1" >&2; [ -z "${2:-}" ] || printf '  fix: %s\n' "$2" >&2; exit 2; }
-log() { printf 'deploy: %s\n' "$*" >&2; }
-
 target="" env="" version="" namespace="" release="mgit" ready_url="" timeout="15m"
 dry_run=0 smoke=1 rollback=1
 values=()
@@ -64,13 +64,6 @@ while [ $# -gt 0 ]; do
     *) die_usage "unknown argument '$1'" "run scripts/deploy.sh --help" ;;
     esac
 done
-
-# run executes a command that changes something; with --dry-run it only
-# prints it. Read-only commands (pre-flight, smoke test) always run.
-run() {
-    printf '+ %s\n' "$*" >&2
-    [ "$dry_run" -eq 1 ] || "$@"
-}
 
 # ---- pre-flight: every failure says what to fix, and nothing has changed yet.
 preflight_common() {
@@ -136,26 +129,6 @@ preflight_compose() {
         die_usage "docker-compose.yml does not validate" "fix the error docker compose printed above"
 }
 
-# ---- smoke test: /readyz answers 200 (after the first sync cycle).
-smoke_test() {
-    local attempts="${SMOKE_ATTEMPTS:-30}" interval="${SMOKE_INTERVAL:-10}" i
-    local svc="${release}-mgit"
-    case "$release" in *mgit*) svc="$release" ;; esac # the chart's fullname drops a repeated name
-    for ((i = 1; i <= attempts; i++)); do
-        if [ -n "$ready_url" ]; then
-            curl -fsS --max-time 5 "$ready_url" >/dev/null 2>&1 && return 0
-        elif [ "$target" = helm ]; then
-            # The API server's service proxy: no port-forward to manage.
-            kubectl -n "$namespace" get --raw "/api/v1/namespaces/$namespace/services/http:$svc:metrics/proxy/readyz" >/dev/null 2>&1 && return 0
-        else
-            curl -fsS --max-time 5 "http://127.0.0.1:${MGIT_METRICS_PORT:-9090}/readyz" >/dev/null 2>&1 && return 0
-        fi
-        log "readyz not ready yet (attempt $i/$attempts)"
-        [ "$i" -eq "$attempts" ] || sleep "$interval"
-    done
-    return 1
-}
-
 rollback_now() {
     local args=(--target "$target" --env "$env" --namespace "$namespace" --release "$release")
     [ -z "$ready_url" ] || args+=(--ready-url "$ready_url")
@@ -200,14 +173,19 @@ else
     state_dir="${MGIT_DEPLOY_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/mgit-deploy}"
     current_file="$state_dir/$project.current"
     log "deploying $version to $env (compose project $project)"
+    export MGIT_VERSION="$version"
+    # A failed pull changed nothing (the old containers still run), so
+    # there is nothing to roll back and the state files stay as they are.
+    if ! run docker compose -f "$compose_file" -p "$project" pull mgit; then
+        log "docker compose pull failed: $version was not deployed, nothing was changed"
+        exit 1
+    fi
     if [ "$dry_run" -eq 0 ]; then
         mkdir -p "$state_dir"
         # History for rollback.sh: the running version becomes "previous".
         if [ -f "$current_file" ]; then cp "$current_file" "$state_dir/$project.previous"; fi
         printf '%s\n' "$version" >"$current_file"
     fi
-    export MGIT_VERSION="$version"
-    run docker compose -f "$compose_file" -p "$project" pull mgit
     if ! run docker compose -f "$compose_file" -p "$project" up -d --wait mgit prometheus; then
         fail "docker compose up failed"
     fi

@@ -12,6 +12,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/.." && pwd)"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
 
 usage() {
     cat <<'EOF'
@@ -32,9 +34,6 @@ Options:
 EOF
 }
 
-die_usage() { printf 'rollback: %s\n' "$1" >&2; [ -z "${2:-}" ] || printf '  fix: %s\n' "$2" >&2; exit 2; }
-log() { printf 'rollback: %s\n' "$*" >&2; }
-
 target="" env="" namespace="" release="mgit" to_version="" to_revision="" ready_url="" timeout="15m"
 dry_run=0 smoke=1
 while [ $# -gt 0 ]; do
@@ -54,11 +53,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-run() {
-    printf '+ %s\n' "$*" >&2
-    [ "$dry_run" -eq 1 ] || "$@"
-}
-
 case "$target" in
 helm | compose) ;;
 "") die_usage "--target is required" "pass --target helm or --target compose" ;;
@@ -73,24 +67,6 @@ esac
     die_usage "--to-revision is for --target helm" "use --to-version with compose"
 [ -n "$namespace" ] || namespace="mgit-$env"
 project="mgit-$env"
-
-smoke_test() {
-    local attempts="${SMOKE_ATTEMPTS:-30}" interval="${SMOKE_INTERVAL:-10}" i
-    local svc="${release}-mgit"
-    case "$release" in *mgit*) svc="$release" ;; esac
-    for ((i = 1; i <= attempts; i++)); do
-        if [ -n "$ready_url" ]; then
-            curl -fsS --max-time 5 "$ready_url" >/dev/null 2>&1 && return 0
-        elif [ "$target" = helm ]; then
-            kubectl -n "$namespace" get --raw "/api/v1/namespaces/$namespace/services/http:$svc:metrics/proxy/readyz" >/dev/null 2>&1 && return 0
-        else
-            curl -fsS --max-time 5 "http://127.0.0.1:${MGIT_METRICS_PORT:-9090}/readyz" >/dev/null 2>&1 && return 0
-        fi
-        log "readyz not ready yet (attempt $i/$attempts)"
-        [ "$i" -eq "$attempts" ] || sleep "$interval"
-    done
-    return 1
-}
 
 if [ "$target" = helm ]; then
     command -v helm >/dev/null || die_usage "helm is not installed" "install Helm 3"

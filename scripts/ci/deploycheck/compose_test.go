@@ -70,8 +70,13 @@ func TestComposeFile(t *testing.T) {
 	if prom := get(doc, "configs", "prometheus", "content"); !strings.Contains(prom.(string), "mgit:9090") {
 		t.Errorf("the Prometheus config does not scrape mgit:9090:\n%v", prom)
 	}
-	if get(doc, "volumes", "mgit-data") == nil && get(doc, "volumes") == nil {
-		t.Error("no named volume for /data")
+	// `mgit-data:` declares the volume with an empty (nil) value, so the
+	// key's presence is what counts, and mgit must mount it at /data.
+	if _, ok := asMap(get(doc, "volumes"))["mgit-data"]; !ok {
+		t.Error("no top-level named volume mgit-data")
+	}
+	if !slices.Contains(strs(get(mgit, "volumes")), "mgit-data:/data") {
+		t.Errorf("mgit volumes %q: want mgit-data:/data", strs(get(mgit, "volumes")))
 	}
 }
 

@@ -320,6 +320,36 @@ func TestDeployComposeRollsBackToPreviousVersion(t *testing.T) {
 	}
 }
 
+// A failed image pull changes nothing: the old containers keep running, so
+// the recorded versions must not move (a later rollback.sh would otherwise
+// "roll back" to the version that is already running).
+func TestDeployComposePullFailureKeepsState(t *testing.T) {
+	e := newScriptEnv(t)
+	r := e.run(t, "deploy.sh", nil, "--target", "compose", "--env", "local", "--version", "v1.0.0")
+	if r.code != 0 {
+		t.Fatalf("first deploy: exit %d:\n%s", r.code, r.stderr)
+	}
+	current := filepath.Join(e.state, "mgit-local.current")
+	previous := filepath.Join(e.state, "mgit-local.previous")
+	if cur := strings.TrimSpace(string(readFile(t, current))); cur != "v1.0.0" {
+		t.Fatalf("after the first deploy the recorded version is %q, want v1.0.0", cur)
+	}
+
+	pull := "docker compose -f " + filepath.Join(e.root, "docker-compose.yml") + " -p mgit-local pull mgit"
+	r = e.run(t, "deploy.sh", []string{"STUB_FAIL=" + pull}, "--target", "compose", "--env", "local", "--version", "v1.1.0")
+	if r.code != 1 || !strings.Contains(r.stderr, "docker compose pull failed") {
+		t.Fatalf("failing pull: exit %d, want 1 with the pull named:\n%s", r.code, r.stderr)
+	}
+	inOrder(t, r.calls, "docker compose -f REPO/docker-compose.yml -p mgit-local pull mgit MGIT_VERSION=v1.1.0")
+	never(t, r.calls, "docker compose -f REPO/docker-compose.yml -p mgit-local up")
+	if cur := strings.TrimSpace(string(readFile(t, current))); cur != "v1.0.0" {
+		t.Errorf("after a failed pull the recorded version is %q, want v1.0.0 (unchanged)", cur)
+	}
+	if _, err := os.Stat(previous); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed pull recorded a previous version (stat: %v)", err)
+	}
+}
+
 func TestRollbackHelm(t *testing.T) {
 	cases := []struct {
 		args []string
