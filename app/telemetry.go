@@ -74,7 +74,7 @@ func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, 
 		cur:     log,
 	}
 	o.ready.Set(false, "starting")
-	tr, err := telemetry.NewTracing(ctx, c.getenv, version())
+	tr, err := telemetry.NewTracing(ctx, c.getenv, version(), telemetry.WithRedact(c.redact))
 	if err != nil {
 		return nil, usagef("Check "+telemetry.EnvOTLPEndpoint+".", "%s", err)
 	}

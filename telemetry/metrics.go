@@ -3,6 +3,7 @@ package telemetry
 import (
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,6 +38,10 @@ type Metrics struct {
 	opDuration  *prometheus.HistogramVec
 	opsInFlight *prometheus.GaugeVec
 	repos       *prometheus.GaugeVec
+	// reposMu orders SetRepositories calls; reposSeen are the states they
+	// set, so a later call without one sets it to 0.
+	reposMu   sync.Mutex
+	reposSeen map[string]bool
 
 	provRequests  *prometheus.CounterVec
 	provDuration  *prometheus.HistogramVec
@@ -130,12 +135,24 @@ func (m *Metrics) OpFinished(op, result string, d time.Duration) {
 	m.opDuration.WithLabelValues(op).Observe(d.Seconds())
 }
 
-// SetRepositories replaces the per-state repository counts: states missing
-// from counts drop to 0, so the gauges always sum to the repositories known.
+// SetRepositories replaces the per-state repository counts: states set
+// before and missing from counts drop to 0, so the gauges always sum to the
+// repositories known. The series are set in place, never reset, so a scrape
+// in between never sees them missing.
 func (m *Metrics) SetRepositories(counts map[string]int) {
-	m.repos.Reset()
+	m.reposMu.Lock()
+	defer m.reposMu.Unlock()
+	if m.reposSeen == nil {
+		m.reposSeen = make(map[string]bool, len(counts))
+	}
+	for state := range m.reposSeen {
+		if _, ok := counts[state]; !ok {
+			m.repos.WithLabelValues(state).Set(0)
+		}
+	}
 	for state, n := range counts {
 		m.repos.WithLabelValues(state).Set(float64(n))
+		m.reposSeen[state] = true
 	}
 }
 

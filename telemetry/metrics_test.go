@@ -59,8 +59,13 @@ func TestMetricsMove(t *testing.T) {
 
 	m.SetRepositories(map[string]int{"clean": 3, "dirty": 1})
 	m.SetRepositories(map[string]int{"clean": 4})
-	if n := testutil.CollectAndCount(m.repos); n != 1 {
-		t.Errorf("states after reset: %d series, want 1 (dirty dropped)", n)
+	if n := testutil.CollectAndCount(m.repos); n != 2 {
+		t.Errorf("states: %d series, want 2 (dirty set to 0, not deleted)", n)
+	}
+	for state, want := range map[string]float64{"clean": 4, "dirty": 0} {
+		if got := testutil.ToFloat64(m.repos.WithLabelValues(state)); got != want {
+			t.Errorf("repositories{state=%q} = %v, want %v", state, got, want)
+		}
 	}
 
 	m.ProviderRequest("gh", 0, time.Second, -1) // network error, quota unknown

@@ -2,8 +2,11 @@ package telemetry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -32,6 +35,29 @@ type Tracing struct {
 	tracer   trace.Tracer
 	enabled  bool
 	shutdown func(context.Context) error
+	redact   func(string) string
+}
+
+// TraceOption configures NewTracing and NewTracingWith.
+type TraceOption func(*Tracing)
+
+// WithRedact masks secrets (the tokens the caller knows) in the error text
+// spans record: span data leaves the process, and an error may quote a
+// token or a request carrying one.
+func WithRedact(redact func(string) string) TraceOption {
+	return func(t *Tracing) {
+		if redact != nil {
+			t.redact = redact
+		}
+	}
+}
+
+func newTracing(tracer trace.Tracer, enabled bool, shutdown func(context.Context) error, opts []TraceOption) *Tracing {
+	t := &Tracing{tracer: tracer, enabled: enabled, shutdown: shutdown, redact: func(s string) string { return s }}
+	for _, o := range opts {
+		o(t)
+	}
+	return t
 }
 
 // NewTracing exports spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT
@@ -39,7 +65,7 @@ type Tracing struct {
 // otherwise. The other OTEL_EXPORTER_OTLP_* variables (headers, timeout,
 // certificates) are read by the exporter itself. HTTP rather than gRPC keeps
 // gRPC out of the binary.
-func NewTracing(ctx context.Context, getenv func(string) string, version string) (*Tracing, error) {
+func NewTracing(ctx context.Context, getenv func(string) string, version string, opts ...TraceOption) (*Tracing, error) {
 	endpoint := getenv(EnvOTLPTracesEndpoint)
 	if endpoint == "" {
 		if base := getenv(EnvOTLPEndpoint); base != "" {
@@ -48,7 +74,7 @@ func NewTracing(ctx context.Context, getenv func(string) string, version string)
 		}
 	}
 	if endpoint == "" {
-		return &Tracing{tracer: noop.NewTracerProvider().Tracer(tracerName), shutdown: func(context.Context) error { return nil }}, nil
+		return newTracing(noop.NewTracerProvider().Tracer(tracerName), false, func(context.Context) error { return nil }, opts), nil
 	}
 	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint))
 	if err != nil {
@@ -59,12 +85,12 @@ func NewTracing(ctx context.Context, getenv func(string) string, version string)
 		sdktrace.WithResource(resource.NewWithAttributes(semconv.SchemaURL,
 			semconv.ServiceName("mgit"), semconv.ServiceVersion(version))),
 	)
-	return &Tracing{tracer: tp.Tracer(tracerName), enabled: true, shutdown: tp.Shutdown}, nil
+	return newTracing(tp.Tracer(tracerName), true, tp.Shutdown, opts), nil
 }
 
 // NewTracingWith uses tp (tests: a provider with an in-memory exporter).
-func NewTracingWith(tp trace.TracerProvider) *Tracing {
-	return &Tracing{tracer: tp.Tracer(tracerName), enabled: true, shutdown: func(context.Context) error { return nil }}
+func NewTracingWith(tp trace.TracerProvider, opts ...TraceOption) *Tracing {
+	return newTracing(tp.Tracer(tracerName), true, func(context.Context) error { return nil }, opts)
 }
 
 // Enabled reports whether spans are recorded and exported.
@@ -76,14 +102,32 @@ func (t *Tracing) Shutdown(ctx context.Context) error { return t.shutdown(ctx) }
 // End finishes a span, marking it failed when err is not nil.
 type End func(err error)
 
-func endSpan(span trace.Span) End {
+// endSpan records err as redacted text only: the error itself may quote a
+// token or a URL whose query carries one.
+func (t *Tracing) endSpan(span trace.Span) End {
 	return func(err error) {
 		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, err.Error())
+			msg := t.redact(errorText(err))
+			span.SetStatus(codes.Error, msg)
+			span.RecordError(errors.New(msg))
 		}
 		span.End()
 	}
+}
+
+// errorText is err's message with the query cut from the URL of every
+// *url.Error in its chain (an http.Client failure quotes the whole URL, and
+// one may wrap another's; an API token may travel as ?private_token=…).
+func errorText(err error) string {
+	msg := err.Error()
+	var ue *url.Error
+	for e := err; errors.As(e, &ue); e = ue.Err {
+		if u, _, cut := strings.Cut(ue.URL, "?"); cut {
+			// url.Error quotes the URL with %q.
+			msg = strings.ReplaceAll(msg, strconv.Quote(ue.URL), strconv.Quote(u))
+		}
+	}
+	return msg
 }
 
 // StartRun starts the span of a run or a sync cycle ("mgit sync cycle",
@@ -91,7 +135,7 @@ func endSpan(span trace.Span) End {
 // become its children.
 func (t *Tracing) StartRun(ctx context.Context, name string) (context.Context, End) {
 	ctx, span := t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindInternal))
-	return ctx, endSpan(span)
+	return ctx, t.endSpan(span)
 }
 
 // SetRunID records the engine's run ID on the span in ctx, so a trace can
@@ -115,7 +159,7 @@ func (t *Tracing) StartOp(ctx context.Context, op, repo, opID, provider string) 
 	ctx, span := t.tracer.Start(ctx, op, trace.WithAttributes(attrs...))
 	return ctx, func(result string, err error) {
 		span.SetAttributes(attribute.String("mgit.result", result))
-		endSpan(span)(err)
+		t.endSpan(span)(err)
 	}
 }
 
@@ -126,7 +170,7 @@ func (t *Tracing) StartSpan(ctx context.Context, name string, attrs map[string]s
 		kv = append(kv, attribute.String(k, v))
 	}
 	ctx, span := t.tracer.Start(ctx, name, trace.WithAttributes(kv...))
-	return ctx, endSpan(span)
+	return ctx, t.endSpan(span)
 }
 
 // Transport wraps base (nil: http.DefaultTransport) so every request made
@@ -160,7 +204,7 @@ func (tt *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		))
 	resp, err := tt.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		endSpan(span)(err)
+		tt.t.endSpan(span)(err)
 		return nil, err
 	}
 	span.SetAttributes(semconv.HTTPResponseStatusCode(resp.StatusCode))

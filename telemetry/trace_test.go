@@ -3,13 +3,16 @@ package telemetry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
@@ -129,5 +132,62 @@ func TestTracingExportsOTLPHTTP(t *testing.T) {
 	}
 	if posts.Load() == 0 {
 		t.Error("no spans exported to /v1/traces")
+	}
+}
+
+// urlErrTransport fails like a transport that wraps an http.Client (an
+// OAuth transport does): with a *url.Error quoting the whole URL.
+type urlErrTransport struct{}
+
+func (urlErrTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return nil, &url.Error{Op: "Get", URL: req.URL.String(), Err: errors.New("connection refused")}
+}
+
+// TestSpanErrorsRedacted: span status and exception events carry neither a
+// token the redactor knows nor the query of a failed request's URL.
+func TestSpanErrorsRedacted(t *testing.T) {
+	const token, query = "glpat-registeredtoken", "querysecret"
+	exp := tracetest.NewInMemoryExporter()
+	tr := NewTracingWith(sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp)),
+		WithRedact(func(s string) string { return strings.ReplaceAll(s, token, "[redacted]") }))
+
+	// A request that fails below the tracing transport, and the http.Client
+	// error (a *url.Error) ending the operation's span, wrapped.
+	client := &http.Client{Transport: tr.Transport(urlErrTransport{}, "work")}
+	opCtx, endOp := tr.StartOp(context.Background(), "discover", "org", "r1.1", "work")
+	req, _ := http.NewRequestWithContext(opCtx, "GET", "https://gitlab.example.com/api/v4/groups?private_token="+query, nil)
+	_, err := client.Do(req)
+	if err == nil {
+		t.Fatal("the request did not fail")
+	}
+	endOp("failed", fmt.Errorf("list org with %s: %w", token, err))
+
+	spans := exp.GetSpans()
+	if len(spans) != 2 {
+		t.Fatalf("want 2 spans, got %d", len(spans))
+	}
+	for _, s := range spans {
+		if s.Status.Code != codes.Error {
+			t.Errorf("span %q status %v, want Error", s.Name, s.Status.Code)
+		}
+		texts := []string{s.Status.Description}
+		for _, ev := range s.Events {
+			for _, a := range ev.Attributes {
+				texts = append(texts, a.Value.String())
+			}
+		}
+		if len(s.Events) == 0 {
+			t.Errorf("span %q recorded no error event", s.Name)
+		}
+		for _, txt := range texts {
+			for _, bad := range []string{token, query, "private_token"} {
+				if strings.Contains(txt, bad) {
+					t.Errorf("span %q leaks %q: %s", s.Name, bad, txt)
+				}
+			}
+		}
+		if !strings.Contains(s.Status.Description, "https://gitlab.example.com/api/v4/groups") {
+			t.Errorf("span %q status lost the URL path: %s", s.Name, s.Status.Description)
+		}
 	}
 }

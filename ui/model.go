@@ -234,11 +234,17 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// quit leaves at once when nothing runs or when interrupted (Ctrl-C
+// quit leaves at once when no row is busy or when interrupted (Ctrl-C
 // cancels what runs); q asks first while operations run.
 func (m *model) quit(interrupt bool) tea.Cmd {
 	busy := m.table.Stats().Busy
-	if busy == 0 && len(m.runs) == 0 {
+	if busy == 0 {
+		// What may still run busies no row (a branch preview's dry run,
+		// the detail pane's read): nothing to ask about, nor to report
+		// as interrupted; cancel it so the wait on exit is short.
+		if len(m.runs) > 0 {
+			m.deps.cancel()
+		}
 		return tea.Quit
 	}
 	if interrupt {

@@ -195,6 +195,20 @@ func TestQuit(t *testing.T) {
 	if _, cmd := m.Update(press("q")); cmd == nil || cmd() != tea.Quit() {
 		t.Fatal("q with nothing running should quit")
 	}
+	// A branch preview (a dry run) busies no row: q cancels it and quits
+	// without asking, and that is no interruption.
+	pm, rec := newTestModel(t, fixture(t), 100, 24)
+	pm = update(t, pm, keysOf("a", "b")...)
+	pm = update(t, pm, typed("feature/x")...)
+	pm = update(t, pm, keysOf("enter")...)
+	if len(rec.plans) != 1 || !rec.plans[0].Options.DryRun || len(pm.runs) != 1 {
+		t.Fatalf("no preview running: plans %d, runs %d", len(rec.plans), len(pm.runs))
+	}
+	next, cmd := pm.Update(press("q"))
+	pm = next.(model)
+	if cmd == nil || cmd() != tea.Quit() || pm.confirm.Active() || pm.interrupted || pm.deps.ctx.Err() != context.Canceled {
+		t.Fatal("q during a preview should cancel it and quit at once")
+	}
 	// With work running, q asks first; n goes back.
 	m = update(t, m, startMsg{}, eventsMsg{engine.OpQueued{Meta: meta("run1", "local/failed", 1), Op: engine.OpStatus}})
 	m = update(t, m, press("q"))
@@ -202,7 +216,7 @@ func TestQuit(t *testing.T) {
 	m = update(t, m, press("n"))
 	mustNotContain(t, screen(m), "Cancel them")
 	// Ctrl-C cancels the runs' context and quits.
-	next, cmd := m.Update(press("ctrl+c"))
+	next, cmd = m.Update(press("ctrl+c"))
 	m = next.(model)
 	if cmd == nil || cmd() != tea.Quit() || !m.interrupted || m.deps.ctx.Err() != context.Canceled {
 		t.Fatal("ctrl+c did not cancel and quit")

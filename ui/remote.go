@@ -132,7 +132,8 @@ func remoteRows(repos []provider.Repo, dest func(provider.Repo) (string, error),
 		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
 			id = filepath.ToSlash(rel)
 		}
-		row := &repotable.Row{ID: id, Path: d, URL: pr.CloneURL, Provider: pr.Provider, Archived: pr.Archived, Fork: pr.Fork}
+		row := repotable.NewRow(id, d, pr.CloneURL)
+		row.Provider, row.Archived, row.Fork = pr.Provider, pr.Archived, pr.Fork
 		row.FromEntry(cached[id])
 		row.Status = nil // a status of a clone that no longer exists
 		rows = append(rows, row)

@@ -173,7 +173,8 @@ func buildRows(opt Options) []*repotable.Row {
 	rows := make([]*repotable.Row, 0, len(opt.Repos)+len(opt.Remote))
 	byPath := make(map[string]*repotable.Row, len(opt.Repos))
 	for _, r := range opt.Repos {
-		row := &repotable.Row{ID: r.Rel, Path: r.Path, Cloned: true}
+		row := repotable.NewRow(r.Rel, r.Path, "")
+		row.Cloned = true
 		row.FromEntry(cached[r.Rel])
 		rows = append(rows, row)
 		byPath[filepath.Clean(r.Path)] = row

@@ -25,7 +25,8 @@ type Inspect struct {
 }
 
 // View renders the pane for r in width×height. The row's text is already
-// sanitized; in may be nil (nothing requested, e.g. a repository that is
+// sanitized but for ID, Path and URL (View shows Name and sanitizes the
+// others); in may be nil (nothing requested, e.g. a repository that is
 // not cloned).
 func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *styles.Styles) string {
 	var lines []string
@@ -37,9 +38,11 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 		v := lipgloss.NewStyle().Width(valW).Render(value)
 		lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Top, s.Detail.Label.Render(label), " ", v))
 	}
-	lines = append(lines, s.Detail.Title.Render(r.ID), "")
-	field("path", r.Path)
-	field("clone url", r.URL)
+	// Path and URL stay raw in the row (the engine uses them); shown,
+	// they are sanitized like the name.
+	lines = append(lines, s.Detail.Title.Render(r.Name), "")
+	field("path", termtext.Sanitize(r.Path))
+	field("clone url", termtext.Sanitize(r.URL))
 	var fl []string
 	if !r.Cloned {
 		fl = append(fl, "not cloned")

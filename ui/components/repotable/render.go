@@ -88,7 +88,7 @@ func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
 	case m.selected[r.ID]:
 		mark = " ●"
 	}
-	cells := [8]string{mark, shortName(r.ID, l.name), "", "", "", flags(r, l.flags > 5), "", ""}
+	cells := [8]string{mark, shortName(r.Name, l.name), "", "", "", flags(r, l.flags > 5), "", ""}
 	subject := ""
 	if !r.Cloned {
 		cells[2] = "not cloned"
@@ -176,7 +176,7 @@ func (m *Model) lastCell(r *Row) string {
 	return "✓ " + r.Last.Op + " " + duration(r.Last.Duration)
 }
 
-// shortName fits a repository ID into w cells: whole when it fits, else
+// shortName fits a repository name into w cells: whole when it fits, else
 // without the host ("org/repo"), else its tail.
 func shortName(id string, w int) string {
 	if termtext.Width(id) <= w {
@@ -228,8 +228,11 @@ func changesCell(staged, unstaged, untracked, conflicts, stash int) string {
 func flags(r *Row, long bool) string {
 	var f []string
 	add := func(on bool, shortF, longF string) {
-		if on {
-			f = append(f, map[bool]string{false: shortF, true: longF}[long])
+		switch {
+		case on && long:
+			f = append(f, longF)
+		case on:
+			f = append(f, shortF)
 		}
 	}
 	add(r.Archived, "A", "arch")

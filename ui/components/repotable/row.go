@@ -14,7 +14,10 @@ import (
 
 // Row is one repository.
 type Row struct {
-	ID   string // workspace-relative, slash-separated
+	ID string // workspace-relative, slash-separated; the engine's key, raw
+	// Name is the ID as shown: sanitized, since a folder name may carry
+	// terminal escapes. Whoever builds a row sets it (NewRow does).
+	Name string
 	Path string // work tree, or clone destination when not cloned
 	URL  string // clone URL of an upstream-only repository
 	// Provider is the configured provider that listed the repository, so
@@ -34,6 +37,11 @@ type Row struct {
 	Op       engine.Op
 	Attempt  int
 	Progress git.Progress
+}
+
+// NewRow returns a row for the repository id with its display name set.
+func NewRow(id, path, url string) *Row {
+	return &Row{ID: id, Name: termtext.Sanitize(id), Path: path, URL: url}
 }
 
 // Busy reports whether an operation is queued or running.

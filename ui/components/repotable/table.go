@@ -15,7 +15,7 @@ type Sort int
 
 // The orders, in the order the sort key cycles through them.
 const (
-	SortName      Sort = iota // by ID
+	SortName      Sort = iota // by name
 	SortAttention             // conflicts, dirty, diverged… first
 	SortRecent                // most recent commit first
 	SortResult                // failed first, then busy
@@ -89,7 +89,8 @@ func (m *Model) Apply(ev engine.Event) {
 		if !ok {
 			return
 		}
-		r = &Row{ID: f.Repo.ID, Path: f.Repo.Path, URL: f.Repo.URL, Cloned: f.Repo.URL == ""}
+		r = NewRow(f.Repo.ID, f.Repo.Path, f.Repo.URL)
+		r.Cloned = f.Repo.URL == ""
 		m.rows = append(m.rows, r)
 		m.index[r.ID] = r
 	}
@@ -187,7 +188,7 @@ func matches(r *Row, words []string) bool {
 	if len(words) == 0 {
 		return true
 	}
-	hay := strings.ToLower(r.ID + " " + r.State() + " " + flags(r, true))
+	hay := strings.ToLower(r.Name + " " + r.State() + " " + flags(r, true))
 	if r.Status != nil {
 		hay += " " + strings.ToLower(r.Status.Branch)
 	}
@@ -208,7 +209,8 @@ var attention = map[string]int{
 }
 
 func (m *Model) less() func(a, b *Row) int {
-	byID := func(a, b *Row) int { return strings.Compare(a.ID, b.ID) }
+	// By what the user sees; the raw ID breaks ties of sanitized names.
+	byID := func(a, b *Row) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) }
 	switch m.sort {
 	case SortAttention:
 		return func(a, b *Row) int {
