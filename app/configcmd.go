@@ -30,6 +30,9 @@ providers (name, type, url, user, org); see docs/config.example.yaml.`,
   mgit config set-default work
   mgit config remove old-gitlab
   $EDITOR "$(mgit config path)"`,
+		// Its subcommands inspect the file --config or MGIT_CONFIG names,
+		// existing or not.
+		Annotations: map[string]string{annotationNewConfig: "ok"},
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("Usage: mgit config list|show NAME|set-default NAME|remove NAME|path", "config: missing subcommand")

@@ -30,7 +30,10 @@ HEALTHCHECK of an image that has no curl:
 
 ADDR defaults to --metrics-addr, else $` + envMetricsAddr + `; PORT or :PORT mean
 127.0.0.1:PORT, and 0.0.0.0:PORT is probed on 127.0.0.1.`,
-		Args: maxArgs(0, "mgit health [--addr ADDR] [--ready]"),
+		// A HEALTHCHECK asks about the listener, never the configuration:
+		// a config problem must not make a healthy container unhealthy.
+		Annotations: map[string]string{annotationConfig: "optional"},
+		Args:        maxArgs(0, "mgit health [--addr ADDR] [--ready]"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr != "" {
 				if err := secure.ValidateAddr("--addr", addr, true); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +60,8 @@ probe, or the one MGIT_KEYRING_BACKEND names.`,
   mgit login --provider bitbucket --name bb --user jane --org team-workspace
   MGIT_KEYRING_BACKEND=file MGIT_KEYRING_PASSWORD=... mgit login --name work --token-stdin < token.txt`,
 		Args: maxArgs(0, "mgit login --provider KIND --name NAME [--token-stdin]"),
+		// Creates the file --config or MGIT_CONFIG names.
+		Annotations: map[string]string{annotationNewConfig: "ok"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.runLogin(cmd.Context(), f)
 		},
@@ -82,6 +85,9 @@ func (c *cli) loginEntry(f *loginFlags) (config.Provider, error) {
 	}
 	if name == "" {
 		return config.Provider{}, usagef("Usage: mgit login --provider KIND --name NAME", "login: give --provider (%s) and --name", strings.Join(config.Kinds(), ", "))
+	}
+	if f.kind != "" && !slices.Contains(config.Kinds(), f.kind) {
+		return config.Provider{}, usagef("Use --provider "+strings.Join(config.Kinds(), "|")+".", "login: unknown --provider %q", f.kind)
 	}
 	p, exists := c.conf.cfg.Find(name)
 	if !exists {
@@ -192,7 +198,7 @@ func (c *cli) readToken(p config.Provider, fromStdin bool) (string, error) {
 			return "", usagef("", "login: read token: %v", err)
 		}
 	default:
-		return "", usagef("Pipe the token with --token-stdin, e.g. mgit login --name "+p.Name+" --token-stdin < token.txt",
+		return "", usagef("Pipe the token with --token-stdin, e.g. "+loginCommandFor(p)+" --token-stdin < token.txt",
 			"login: stdin is not a terminal, so the token cannot be asked for")
 	}
 	token := strings.TrimSpace(string(raw))
@@ -203,6 +209,18 @@ func (c *cli) readToken(p config.Provider, fromStdin bool) (string, error) {
 		return "", usagef("Give only the token, on one line.", "login: the token contains white space")
 	}
 	return token, nil
+}
+
+// loginCommandFor is the login command line that configures p from
+// scratch: --name alone fails while the provider is not configured yet.
+func loginCommandFor(p config.Provider) string {
+	args := []string{"mgit login --provider", p.Type, "--name", p.Name}
+	for _, f := range []struct{ flag, v string }{{"--url", p.URL}, {"--user", p.User}, {"--org", p.Org}} {
+		if f.v != "" {
+			args = append(args, f.flag, f.v)
+		}
+	}
+	return strings.Join(args, " ")
 }
 
 func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string) error {

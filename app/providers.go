@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -17,12 +19,29 @@ import (
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/secure"
+	"github.com/mgit-dev/mgit/telemetry"
 )
 
 // annotationConfig marks commands that must run even when the
 // configuration file is broken (`config path`, `version`), so the user
-// can find and fix it.
+// can find and fix it, or that never use it (`health`).
 const annotationConfig = "mgit/config"
+
+// annotationNewConfig marks commands (and groups of commands) that work
+// with a --config or MGIT_CONFIG file that does not exist yet: login
+// creates it, config inspects it. Every other command refuses such a path,
+// which is far more likely a typo than an empty configuration.
+const annotationNewConfig = "mgit/new-config"
+
+// acceptsNewConfig reports whether cmd or a parent carries annotationNewConfig.
+func acceptsNewConfig(cmd *cobra.Command) bool {
+	for ; cmd != nil; cmd = cmd.Parent() {
+		if cmd.Annotations[annotationNewConfig] == "ok" {
+			return true
+		}
+	}
+	return false
+}
 
 // configState is what loadConfig resolved before any command does work.
 type configState struct {
@@ -47,6 +66,13 @@ func (c *cli) loadConfig(cmd *cobra.Command) error {
 	c.conf.cfg = &config.Config{}
 	tolerant := cmd.Annotations[annotationConfig] == "optional"
 	path, err := config.Path(c.g.configFile, c.getenv)
+	named := c.g.configFile != "" || c.getenv(config.EnvConfig) != ""
+	if err == nil && named && !tolerant && !acceptsNewConfig(cmd) {
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			return usagef("Check the path, or run 'mgit login --config "+path+" --provider KIND --name NAME' to create it.",
+				"%s: no such file", path)
+		}
+	}
 	if err == nil && !tolerant {
 		err = c.checkConfigFile(path)
 		if err != nil {
@@ -147,7 +173,7 @@ type providerOptions struct {
 func (c *cli) newProvider(p config.Provider, opt providerOptions, cache provider.Cache) (provider.Provider, error) {
 	tok, err := c.conf.store.Lookup(ref(p))
 	if err != nil {
-		return nil, &providerError{name: p.Name, err: fmt.Errorf("%w: %v", provider.ErrUnauthorized, err)}
+		return nil, &providerError{name: p.Name, err: &noTokenError{err: err}}
 	}
 	pc := p.ProviderConfig()
 	pc.Token = tok.Value
@@ -214,8 +240,24 @@ type providerError struct {
 	err  error
 }
 
-func (e *providerError) Error() string { return "provider " + e.name + ": " + e.err.Error() }
+func (e *providerError) Error() string {
+	var nt *noTokenError
+	if errors.As(e.err, &nt) {
+		return "no token for provider " + e.name + ": " + nt.err.Error()
+	}
+	return "provider " + e.name + ": " + e.err.Error()
+}
+
 func (e *providerError) Unwrap() error { return e.err }
+
+// noTokenError is a provider without a token. It says so, rather than
+// "credential rejected", but is an authentication failure all the same
+// (errors.Is provider.ErrUnauthorized): exit 3 and the login hint.
+type noTokenError struct{ err error }
+
+func (e *noTokenError) Error() string        { return "no token: " + e.err.Error() }
+func (e *noTokenError) Unwrap() error        { return e.err }
+func (e *noTokenError) Is(target error) bool { return target == provider.ErrUnauthorized }
 
 // code is the exit code this failure alone calls for.
 func (e *providerError) code() int {
@@ -307,28 +349,42 @@ func (c *cli) listEach(ctx context.Context, ps []config.Provider, q provider.Que
 		}
 		prs[i] = pr
 	}
+	var tracing *telemetry.Tracing
+	if opt.obs != nil {
+		tracing = opt.obs.tracing
+	}
+	discover(ctx, prs, q, tracing, func(i int, repos []provider.Repo, err error) {
+		name := ps[i].Name
+		if err != nil {
+			done(listed{name: name, err: &providerError{name: name, err: err}})
+			return
+		}
+		done(listed{name: name, repos: c.vetRepos(name, provider.Filter(repos, fo))})
+	})
+	return nil
+}
+
+// discover asks every provider of prs that is not nil for q concurrently,
+// each under a "discover" span when tracing is on, and calls done with
+// provider i's answer from its goroutine. It returns once all answered.
+// listEach and the sync's providerLister share it.
+func discover(ctx context.Context, prs []provider.Provider, q provider.Query, tracing *telemetry.Tracing, done func(i int, repos []provider.Repo, err error)) {
 	var wg sync.WaitGroup
 	for i, pr := range prs {
 		if pr == nil {
 			continue
 		}
-		name := ps[i].Name
 		wg.Go(func() {
 			lctx, end := ctx, func(error) {}
-			if opt.obs != nil {
-				lctx, end = opt.obs.tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": name, "mgit.query": q.String()})
+			if tracing != nil {
+				lctx, end = tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": pr.Name(), "mgit.query": q.String()})
 			}
 			repos, err := pr.List(lctx, q)
 			end(err)
-			if err != nil {
-				done(listed{name: name, err: &providerError{name: name, err: err}})
-				return
-			}
-			done(listed{name: name, repos: c.vetRepos(name, provider.Filter(repos, fo))})
+			done(i, repos, err)
 		})
 	}
 	wg.Wait()
-	return nil
 }
 
 // reportProviderErrors prints each failure with its advice to stderr and

@@ -1,12 +1,15 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -226,9 +229,72 @@ func TestListWithoutProviders(t *testing.T) {
 
 func TestLoginNeedsTokenStdinWithoutTerminal(t *testing.T) {
 	withStdin(t, "") // a file, never a terminal, whoever runs the test
-	code, _, stderr := run(t, providerTestEnv(t), "login", "--provider", "github", "--name", "work")
-	if code != engine.ExitUsage || !strings.Contains(stderr, "--token-stdin") {
+	code, _, stderr := run(t, providerTestEnv(t), "login", "--provider", "github", "--name", "work", "--url", "https://ghe.example.com")
+	// --name alone fails for a provider not configured yet: the suggested
+	// command repeats the flags that configure it.
+	want := "mgit login --provider github --name work --url https://ghe.example.com --token-stdin"
+	if code != engine.ExitUsage || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, want 2 and %q\n%s", code, want, stderr)
+	}
+}
+
+func TestLoginUnknownProviderType(t *testing.T) {
+	code, _, stderr := run(t, providerTestEnv(t), "login", "--provider", "nope", "--name", "x")
+	if code != engine.ExitUsage || !strings.Contains(stderr, `login: unknown --provider "nope"`) ||
+		!strings.Contains(stderr, "Use --provider github|azuredevops|bitbucket|gitlab|gitea.") {
 		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+}
+
+// TestMissingNamedConfig: a --config or MGIT_CONFIG file that does not
+// exist is a mistake for every command but login (which creates it) and
+// config (which inspects it), not an empty configuration.
+func TestMissingNamedConfig(t *testing.T) {
+	withStdin(t, "") // login stops at the token, after the config check
+	env := providerTestEnv(t)
+	missing := filepath.Join(t.TempDir(), "typo.yaml")
+	for _, args := range [][]string{
+		{"--config", missing, "list", "acme/*"},
+		{"--config", missing, "status", t.TempDir()},
+	} {
+		code, _, stderr := run(t, env, args...)
+		if code != engine.ExitUsage || !strings.Contains(stderr, missing+": no such file") ||
+			!strings.Contains(stderr, "mgit login --config "+missing) {
+			t.Errorf("%v: exit %d, want 2\n%s", args, code, stderr)
+		}
+	}
+	envCfg := map[string]string{config.EnvConfig: missing}
+	for k, v := range env {
+		envCfg[k] = v
+	}
+	if code, _, stderr := run(t, envCfg, "list", "acme/*"); code != engine.ExitUsage || !strings.Contains(stderr, missing+": no such file") {
+		t.Errorf("MGIT_CONFIG: exit %d, want 2\n%s", code, stderr)
+	}
+	if code, out, stderr := run(t, envCfg, "config", "path"); code != 0 || strings.TrimSpace(out) != missing {
+		t.Errorf("config path: exit %d %q\n%s", code, out, stderr)
+	}
+	if code, _, stderr := run(t, env, "--config", missing, "login", "--provider", "github", "--name", "w"); strings.Contains(stderr, "no such file") || !strings.Contains(stderr, "--token-stdin") {
+		t.Errorf("login: exit %d, refused the file it creates\n%s", code, stderr)
+	}
+	if code, _, stderr := run(t, env, "--config", filepath.Join(env["XDG_CONFIG_HOME"], "none.yaml"), "version"); code != 0 {
+		t.Errorf("version: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestMissingTokenSaysSo: a provider without a token is reported as such,
+// not as a rejected credential, with exit 3 and the login hint.
+func TestMissingTokenSaysSo(t *testing.T) {
+	env := providerTestEnv(t)
+	cfgPath := filepath.Join(env["XDG_CONFIG_HOME"], "mgit", "config.yaml")
+	if err := config.Save(cfgPath, &config.Config{Providers: []config.Provider{{Name: "work", Type: "github"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"list", "acme/*"}, {"sync", "acme", "--once", "--dir", t.TempDir()}} {
+		code, _, stderr := run(t, env, append(args, "--log-level", "disabled")...)
+		if code != engine.ExitAuth || !strings.Contains(stderr, "no token for provider work: ") ||
+			strings.Contains(stderr, "credential rejected") || !strings.Contains(stderr, "run mgit login --name work") {
+			t.Errorf("%v: exit %d, want 3\n%s", args, code, stderr)
+		}
 	}
 }
 
@@ -298,4 +364,49 @@ func withStdin(t *testing.T, content string) {
 		os.Stdin = old
 		f.Close()
 	})
+}
+
+// TestProviderListerConcurrentPartial: sync lists its providers at once
+// (the first answers only after the second was asked) and keeps the
+// repositories of those that answered, with the others' errors.
+func TestProviderListerConcurrentPartial(t *testing.T) {
+	asked := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-asked:
+		case <-time.After(10 * time.Second): // a failure guard, not synchronisation
+		}
+		http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
+	}))
+	defer slow.Close()
+	var once sync.Once
+	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(asked) })
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"name":"r","full_name":"org/r","owner":{"login":"org"},` +
+			`"clone_url":"https://git.example/org/r.git","default_branch":"main"}]`))
+	}))
+	defer fast.Close()
+	var prs []provider.Provider
+	for _, s := range []struct{ name, url string }{{"a", slow.URL}, {"b", fast.URL}} { // a first: it waits for b
+		p, err := provider.New(provider.Config{Name: s.name, Kind: provider.KindGitHub, URL: s.url, Token: "t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prs = append(prs, p)
+	}
+	q, err := provider.ParseQuery("org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := testCLI(t, map[string]string{})
+	obs := observeFor(t, c)
+	start := time.Now()
+	repos, err := providerLister{providers: prs, query: q, tracing: obs.tracing}.List(context.Background())
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("providers listed one after the other (%s)", time.Since(start))
+	}
+	if len(repos) != 1 || repos[0].FullName != "org/r" || !errors.Is(err, provider.ErrUnauthorized) || !strings.Contains(err.Error(), "list a: ") {
+		t.Fatalf("repos %v, err %v; want org/r and a's 401", repos, err)
+	}
 }

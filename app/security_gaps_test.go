@@ -276,3 +276,31 @@ func TestStreamsFlushHeldLine(t *testing.T) {
 		t.Fatalf("flushed %q", got)
 	}
 }
+
+// TestSyncRefusesSymlinkOutOfDir: a symlink planted under --dir that
+// leads outside it makes sync refuse the repositories below it, as clone
+// QUERY does, rather than clone through it: nothing lands outside.
+func TestSyncRefusesSymlinkOutOfDir(t *testing.T) {
+	gittest.Isolate(t)
+	w := newSyncWorld(t, 2)
+	dir, outside := t.TempDir(), t.TempDir()
+	org := filepath.Dir(w.path(dir, w.names[0], false)) // <dir>/<host>/org
+	if err := os.MkdirAll(filepath.Dir(org), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, org); err != nil {
+		t.Fatal(err)
+	}
+	c, logs := testCLI(t, map[string]string{envToken: w.git.Token()})
+	obs := observeFor(t, c)
+	o := syncOptions{query: "org", dir: dir, once: true}
+	if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != engine.ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s", code, logs)
+	}
+	if ents, err := os.ReadDir(outside); err != nil || len(ents) > 0 {
+		t.Fatalf("written outside --dir through the symlink: %v %v", ents, err)
+	}
+	if n := strings.Count(logs.String(), `"message":"repository skipped"`); n != 2 || !strings.Contains(logs.String(), "through a symlink outside") {
+		t.Errorf("%d repositories refused, want 2 for the symlink\n%s", n, logs)
+	}
+}

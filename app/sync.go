@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -194,19 +193,26 @@ type providerLister struct {
 }
 
 func (l providerLister) List(ctx context.Context) ([]provider.Repo, error) {
-	var all []provider.Repo
-	var errs []error
-	for _, p := range l.providers {
-		pctx, end := l.tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": p.Name(), "mgit.query": l.query.String()})
-		repos, err := p.List(pctx, l.query)
-		end(err)
+	found := make([][]provider.Repo, len(l.providers))
+	errs := make([]error, len(l.providers))
+	discover(ctx, l.providers, l.query, l.tracing, func(i int, repos []provider.Repo, err error) {
 		if err != nil {
-			errs = append(errs, fmt.Errorf("list %s: %w", p.Name(), err))
-			continue
+			errs[i] = fmt.Errorf("list %s: %w", l.providers[i].Name(), err)
+			return
 		}
-		all = append(all, provider.Filter(repos, l.filter)...)
+		found[i] = provider.Filter(repos, l.filter)
+	})
+	// Concatenated in the providers' order, whichever answered first: the
+	// first provider to list a repository keeps it (cycle drops the rest).
+	var all []provider.Repo
+	failed := 0
+	for i := range l.providers {
+		all = append(all, found[i]...)
+		if errs[i] != nil {
+			failed++
+		}
 	}
-	if len(errs) == len(l.providers) && len(errs) > 0 {
+	if failed == len(l.providers) && failed > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return all, errors.Join(errs...)
@@ -322,45 +328,36 @@ func newRunID() string {
 }
 
 // syncLister builds the lister over the configured providers (all, or
-// --provider's). It builds each provider like newProvider does, but with
-// the sync's request hook (metrics, logs with the cycle's run_id) and a
-// tracing transport. A provider whose token is missing is left out with a
-// warning; when that leaves none, sync fails at once (exit 3).
+// --provider's), each as newProvider builds it with the sync's request
+// hook (metrics, logs with the cycle's run_id) and tracing transport. A
+// provider whose token is missing is left out with a warning; when that
+// leaves none, sync fails at once (exit 3).
 func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOptions, obs *observability) (repoLister, error) {
 	ps, err := c.selectProviders(qf.provider)
 	if err != nil {
 		return nil, err
 	}
 	cache := c.listingCache()
+	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: obs}
 	l := providerLister{query: q, filter: fo, tracing: obs.tracing}
 	var fails []*providerError
 	for _, p := range ps {
-		tok, err := c.conf.store.Lookup(ref(p))
+		pr, err := c.newProvider(p, opt, cache)
 		if err != nil {
-			pe := &providerError{name: p.Name, err: fmt.Errorf("%w: %v", provider.ErrUnauthorized, err)}
-			obs.log.Warn().Str("provider", p.Name).Str("error", c.redact(pe.Error())).Str("hint", pe.hint()).Msg("provider left out")
+			var pe *providerError
+			if !errors.As(err, &pe) {
+				return nil, err
+			}
 			fails = append(fails, pe)
 			continue
-		}
-		pc := p.ProviderConfig()
-		pc.Token = tok.Value
-		pc.Cache = cache
-		pc.MaxWait = qf.maxWait
-		pc.UserAgent = "mgit/" + version()
-		pc.Observe = c.auditRequests(obs.observeRequests())
-		pc.MaxRepos = qf.maxRepos
-		pc.RateLimit = c.rateLimiter()
-		if obs.tracing.Enabled() {
-			pc.Client = &http.Client{Transport: obs.tracing.Transport(nil, p.Name)}
-		}
-		pr, err := provider.New(pc)
-		if err != nil {
-			return nil, usagef("Fix the provider with 'mgit login' or in "+c.configPathForHumans()+".", "%s", err)
 		}
 		l.providers = append(l.providers, pr)
 	}
 	if len(l.providers) == 0 {
-		return nil, &exitError{code: c.reportProviderErrors(fails)}
+		return nil, &exitError{code: c.reportProviderErrors(fails)} // logs and prints each
+	}
+	for _, pe := range fails {
+		obs.log.Warn().Str("provider", pe.name).Str("error", c.redact(pe.Error())).Str("hint", pe.hint()).Msg("provider left out")
 	}
 	return l, nil
 }
@@ -443,12 +440,21 @@ func (s *syncer) job(r provider.Repo) (engine.Job, error) {
 	if err != nil {
 		return engine.Job{}, err
 	}
-	rel, err := syncRel(r, s.o.mirror)
+	// The destination rules of clone QUERY: slugs checked segment by
+	// segment, and no symlink under --dir may lead outside it.
+	if s.o.mirror {
+		r.Name += ".git" // a bare mirror's directory, as sync has always named it
+	}
+	dest, err := providerDest(s.root, r, workspace.LayoutHost)
 	if err != nil {
 		return engine.Job{}, err
 	}
-	dest := filepath.Join(s.root, filepath.FromSlash(rel))
-	repo := engine.Repo{ID: rel, Path: dest, URL: r.CloneURL, Host: rm.Host, Provider: r.Provider}
+	rel, err := filepath.Rel(s.root, dest)
+	if err != nil {
+		return engine.Job{}, fmt.Errorf("destination %s: %w", dest, err)
+	}
+	id := filepath.ToSlash(rel)
+	repo := engine.Repo{ID: id, Path: dest, URL: r.CloneURL, Host: rm.Host, Provider: r.Provider}
 	op := engine.OpClone
 	if _, err := os.Lstat(dest); err == nil {
 		op = engine.OpPull
@@ -457,26 +463,6 @@ func (s *syncer) job(r provider.Repo) (engine.Job, error) {
 		}
 	}
 	return engine.Job{Repo: repo, Op: op}, nil
-}
-
-// syncRel is a repository's slash-separated path below --dir:
-// <host>/<org>[/<project>]/<name>, from the provider's slugs (never the
-// display name), ".git" appended for a bare mirror. Every segment is
-// checked so that remote data cannot leave the directory.
-func syncRel(r provider.Repo, mirror bool) (string, error) {
-	host := strings.ReplaceAll(strings.ToLower(r.Host), ":", "_")
-	segs := append([]string{host}, strings.Split(r.FullName, "/")...)
-	for _, seg := range segs {
-		if seg == "" || seg == "." || seg == ".." || seg == ".git" || strings.ContainsAny(seg, "\\\x00") ||
-			strings.ContainsFunc(seg, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
-			return "", fmt.Errorf("unsafe path segment %q in %s/%s: %w", seg, r.Host, r.FullName, workspace.ErrUnsafePath)
-		}
-	}
-	rel := strings.Join(segs, "/")
-	if mirror {
-		rel += ".git"
-	}
-	return rel, nil
 }
 
 // submit runs plan and reads its events until RunFinished, recording the

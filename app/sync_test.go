@@ -168,19 +168,28 @@ func cloned(t *testing.T, w *syncWorld, dir string, mirror bool) []string {
 	t.Helper()
 	var out []string
 	for _, full := range w.names {
-		rel, err := syncRel(provider.Repo{Host: hostOf(w.git.URL(full)), FullName: full}, mirror)
-		if err != nil {
-			t.Fatal(err)
-		}
 		marker := ".git"
 		if mirror {
 			marker = "HEAD"
 		}
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel), marker)); err == nil {
+		if _, err := os.Stat(filepath.Join(w.path(dir, full, mirror), marker)); err == nil {
 			out = append(out, full)
 		}
 	}
 	return out
+}
+
+// path is where sync keeps the repository full under dir, spelled out
+// rather than computed by the code under test, so that a change of the
+// on-disk names (which would orphan existing clones and mirrors) fails:
+// <dir>/<host, ":" as "_">/<org>/<repo>, ".git" appended for a mirror.
+func (w *syncWorld) path(dir, full string, mirror bool) string {
+	host := strings.ReplaceAll(strings.ToLower(hostOf(w.git.URL(full))), ":", "_")
+	p := filepath.Join(dir, host, filepath.FromSlash(full))
+	if mirror {
+		p += ".git"
+	}
+	return p
 }
 
 func hostOf(u string) string {
@@ -289,8 +298,7 @@ func TestSyncTwoShardsThenIncremental(t *testing.T) {
 		}
 	}
 	wantMetric(t, m, `mgit_operations_total{op="pull",result="ok"}`, fmt.Sprint(n))
-	rel, _ := syncRel(provider.Repo{Host: hostOf(w.git.URL(pushed)), FullName: pushed}, false)
-	if head := gittest.Head(t, filepath.Join(dirs[0], filepath.FromSlash(rel))); head != sha {
+	if head := gittest.Head(t, w.path(dirs[0], pushed, false)); head != sha {
 		t.Errorf("%s not fast-forwarded: HEAD %s, want %s", pushed, head, sha)
 	}
 }
@@ -468,8 +476,7 @@ func TestSyncSIGTERMGrace(t *testing.T) {
 			}
 			if !tc.release {
 				// Nothing at the destination at all: not even an empty dir.
-				rel, _ := syncRel(provider.Repo{Host: hostOf(w.git.URL(w.names[0])), FullName: w.names[0]}, false)
-				if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel))); !errors.Is(err, fs.ErrNotExist) {
+				if _, err := os.Lstat(w.path(dir, w.names[0], false)); !errors.Is(err, fs.ErrNotExist) {
 					t.Errorf("destination exists after a cancelled clone: %v", err)
 				}
 				wantMetric(t, scrape(t, obs), `mgit_sync_runs_total{result="interrupted"}`, "1")

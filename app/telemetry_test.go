@@ -3,7 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mgit-dev/mgit/app/config"
@@ -98,4 +102,37 @@ func TestStatusRecordsRepositoryStates(t *testing.T) {
 	wantMetric(t, m, `mgit_repositories{state="no-upstream"}`, "1")
 	wantMetric(t, m, `mgit_repositories{state="dirty"}`, "1")
 	wantMetric(t, m, `mgit_operations_total{op="status",result="ok"}`, "2")
+}
+
+// TestHealthIgnoresConfig: health probes the listener and nothing else, so
+// a configuration problem (a 0644 file, a MGIT_CONFIG that does not exist)
+// never turns a running container's HEALTHCHECK red.
+func TestHealthIgnoresConfig(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+
+	env := providerTestEnv(t)
+	open := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(open, []byte("providers:\n  - name: w\n    type: github\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o644); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, env, "--config", open, "list", "acme/*"); code != engine.ExitUsage {
+		t.Fatalf("list with a 0644 config: exit %d, want 2 (the case health must ignore)\n%s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"--config", open, "health", "--addr", addr},
+		{"--config", filepath.Join(t.TempDir(), "missing.yaml"), "health", "--addr", addr},
+	} {
+		if code, out, stderr := run(t, env, args...); code != 0 || strings.TrimSpace(out) != "ok" {
+			t.Errorf("%v: exit %d %q\n%s", args, code, out, stderr)
+		}
+	}
 }
