@@ -71,7 +71,7 @@ func newAzureDevOpsAt(cfg Config, root string, services bool, org string) (*azur
 	}
 	host := adoServicesHost
 	if !services {
-		host = c.base.Hostname()
+		host = urlHost(c.base)
 	}
 	return &azureDevOps{name: cfg.Name, c: c, services: services, org: org, host: host}, nil
 }
@@ -93,12 +93,13 @@ func adoCollectionName(u *url.URL) string {
 func (a *azureDevOps) Name() string { return a.name }
 func (a *azureDevOps) Kind() string { return KindAzureDevOps }
 
-// prefix is the absolute URL of org's API (the collection on Server).
+// prefix is the escaped path of org's API under the client's base: the
+// org on Services, nothing on Server (the base is the collection).
 func (a *azureDevOps) prefix(org string) string {
 	if a.services {
-		return escapedURL(a.c, "/"+url.PathEscape(org))
+		return "/" + url.PathEscape(org)
 	}
-	return escapedURL(a.c, "")
+	return ""
 }
 
 // orgFor picks the organisation a query is about. The API is per
@@ -351,21 +352,4 @@ func withoutUserinfo(raw string) string {
 	}
 	u.User = nil
 	return u.String()
-}
-
-// escapedURL joins an already escaped path (and query) to the API base as
-// an absolute URL, so escapes such as "%20" in an Azure DevOps project or
-// GitLab's "%2F" in a group path reach the server as written:
-// client.resolve takes a relative path as unescaped and would escape the
-// '%' again.
-func escapedURL(c *client, ref string) string {
-	return strings.TrimRight(c.base.String(), "/") + ref
-}
-
-// hostOf is the host name of a clone URL, or def when it has none.
-func hostOf(raw, def string) string {
-	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
-		return u.Hostname()
-	}
-	return def
 }

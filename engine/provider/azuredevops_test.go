@@ -326,7 +326,7 @@ func TestAzureDevOpsServerCollection(t *testing.T) {
 	if err != nil || len(repos) != 1 {
 		t.Fatalf("%v %v", repos, err)
 	}
-	if r := repos[0]; r.Host != "127.0.0.1" || r.Org != "DefaultCollection" || r.FullName != "DefaultCollection/Proj/svc" {
+	if r := repos[0]; r.Host != strings.TrimPrefix(f.srv.URL, "http://") || r.Org != "DefaultCollection" || r.FullName != "DefaultCollection/Proj/svc" {
 		t.Errorf("mapped %+v", r)
 	}
 	if none, err := p.List(context.Background(), mustQuery(t, "elsewhere/x")); err != nil || len(none) != 0 {
@@ -367,8 +367,15 @@ func TestAzureDevOpsURLForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := p.(*azureDevOps); a.services || a.org != "Main" || a.host != "ado.example.com" {
+	if a := p.(*azureDevOps); a.services || a.org != "Main" || a.host != "ado.example.com:8443" {
 		t.Errorf("server URL: %+v", a)
+	}
+	p, err = newAzureDevOps(Config{Name: "a", URL: "https://ADO.example.com:443/tfs/Main"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := p.(*azureDevOps); a.host != "ado.example.com" {
+		t.Errorf("server URL with the default port: host %q", a.host)
 	}
 	if p, err := newAzureDevOps(Config{Name: "a", URL: "ftp://x/y"}); err == nil || p != nil {
 		t.Errorf("ftp URL accepted: %v %v", p, err)

@@ -72,7 +72,7 @@ func (b *bitbucketDC) repo(r bbdcRepo) Repo {
 	return Repo{
 		Provider: b.name,
 		Kind:     KindBitbucket,
-		Host:     hostOf(https, b.c.base.Hostname()),
+		Host:     repoHost(https, urlHost(b.c.base)),
 		Org:      r.Project.Key,
 		Name:     r.Slug,
 		FullName: r.Project.Key + "/" + r.Slug,
@@ -87,7 +87,7 @@ func (b *bitbucketDC) repo(r bbdcRepo) Repo {
 // List lists one project's repositories for a literal org segment, else
 // every repository the credential can see (/repos) and matches locally.
 func (b *bitbucketDC) List(ctx context.Context, q Query) ([]Repo, error) {
-	first := escapedURL(b.c, "/repos?limit=100")
+	first := "/repos?limit=100"
 	if q.OrgIsLiteral() {
 		// Project keys are upper case; the query is case-insensitive.
 		// Personal projects ("~user") keep the user name as given.
@@ -95,7 +95,7 @@ func (b *bitbucketDC) List(ctx context.Context, q Query) ([]Repo, error) {
 		if !strings.HasPrefix(key, "~") {
 			key = strings.ToUpper(key)
 		}
-		first = escapedURL(b.c, "/projects/"+url.PathEscape(key)+"/repos?limit=100")
+		first = "/projects/" + url.PathEscape(key) + "/repos?limit=100"
 	}
 	var raw []bbdcRepo
 	next := func(resp *response) (string, error) {

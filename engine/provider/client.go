@@ -3,13 +3,10 @@ package provider
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,10 +81,10 @@ type RateLimitError struct {
 
 func (e *RateLimitError) Error() string {
 	if e.Reset.IsZero() {
-		return fmt.Sprintf("GET %s: %s", e.URL, ErrRateLimited)
+		return fmt.Sprintf("GET %s: %s (raise --max-wait or retry later)", e.URL, ErrRateLimited)
 	}
-	return fmt.Sprintf("GET %s: %s until %s (in %s, more than the maximum wait)",
-		e.URL, ErrRateLimited, e.Reset.UTC().Format(time.RFC3339), e.Wait.Round(time.Second))
+	return fmt.Sprintf("GET %s: %s for %s, more than the maximum wait (raise --max-wait or retry after %s)",
+		e.URL, ErrRateLimited, e.Wait.Round(time.Second), e.Reset.UTC().Format(time.RFC3339))
 }
 
 func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
@@ -406,35 +403,13 @@ func (c *client) once(ctx context.Context, u *url.URL, etag string) (*response, 
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, fmt.Errorf("%w: %w", errReadBody, err)
 	}
 	if int64(len(body)) > c.maxBody {
 		return nil, &HTTPError{Method: http.MethodGet, URL: redactURL(u.String()), Status: res.StatusCode,
 			Message: fmt.Sprintf("body larger than %d bytes", c.maxBody), Err: ErrBadResponse}
 	}
 	return &response{Status: res.StatusCode, Header: res.Header, Body: body, URL: res.Request.URL}, nil
-}
-
-// retryable: network errors and timeouts are; a classified error is not.
-func retryable(err error) bool {
-	var he *HTTPError
-	var ce *tls.CertificateVerificationError
-	if errors.As(err, &he) || errors.As(err, &ce) {
-		return false // a verdict or a bad certificate: trying again changes nothing
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection reset") ||
-		errors.Is(err, io.EOF) || strings.Contains(err.Error(), "read body")
-}
-
-// backoffFor is exponential with jitter: base·2^(n-1), then 50–100% of it.
-func (c *client) backoffFor(attempt int) time.Duration {
-	d := c.backoff << (attempt - 1)
-	if d > c.maxBack || d <= 0 {
-		d = c.maxBack
-	}
-	return d/2 + rand.N(d/2+1)
 }
 
 func (c *client) emit(info RequestInfo) {

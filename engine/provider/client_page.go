@@ -20,7 +20,10 @@ type nextFunc func(resp *response) (string, error)
 // pages GETs first and then every next page until next returns "", calling
 // each with every response in order. A next page already visited, or more
 // than maxPages pages, is an error rather than a loop. A next page on
-// another host is fetched without the credential (see client.once).
+// another host (or scheme) is refused: fetched without the credential it
+// would silently lose private repositories, and a hostile server could
+// inject repositories through it. The usual cause is a server configured
+// with another external URL than the one mgit was given.
 func (c *client) pages(ctx context.Context, first string, next nextFunc, each func(*response) error) error {
 	ref := first
 	seen := map[string]bool{}
@@ -32,6 +35,15 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 		u, err := c.resolve(ref)
 		if err != nil {
 			return err
+		}
+		if n > 1 && !c.sameHost(u) {
+			where, api := u.Host, c.base.Host
+			if strings.EqualFold(where, api) { // only the scheme differs
+				where, api = u.Scheme+"://"+where, c.base.Scheme+"://"+api
+			}
+			return fmt.Errorf("list %s: %w: next page %s is on %s, not the API host %s "+
+				"(set the provider URL to the server's external URL)",
+				redactURL(first), ErrBadResponse, redactURL(u.String()), where, api)
 		}
 		if seen[u.String()] {
 			return fmt.Errorf("list %s: %w: next page %s was already listed", redactURL(first), ErrBadResponse, redactURL(u.String()))

@@ -253,7 +253,7 @@ func TestRateLimitResetWaitAndMaxWait(t *testing.T) {
 	_, err := c.get(context.Background(), "/x")
 	var rl *RateLimitError
 	if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) || rl.Reset.IsZero() ||
-		!strings.Contains(err.Error(), rl.Reset.UTC().Format(time.RFC3339)) {
+		!strings.Contains(err.Error(), "raise --max-wait or retry after "+rl.Reset.UTC().Format(time.RFC3339)) {
 		t.Fatalf("over MaxWait: err = %v", err)
 	}
 	if len(fc.slept()) != 1 {
@@ -348,11 +348,15 @@ func TestTokenOnlyToAPIHost(t *testing.T) {
 	if _, err := c2.get(ctx, "/same"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pagedJSON[struct{}](ctx, c2, "/list", linkNext); err != nil {
-		t.Fatal(err)
+	// A next page on another host is refused, not fetched without the
+	// token (which would silently drop private repositories).
+	_, err := pagedJSON[struct{}](ctx, c2, "/list", linkNext)
+	if !errors.Is(err, ErrBadResponse) || !strings.Contains(err.Error(), "is on "+strings.TrimPrefix(other.URL, "http://")+
+		", not the API host "+strings.TrimPrefix(api.URL, "http://")) {
+		t.Fatalf("next page on another host: err = %v", err)
 	}
-	if otherHits.Load() != 2 || otherAuth.Load() != 0 {
-		t.Fatalf("other host: %d hits, %d with Authorization (want 2, 0)", otherHits.Load(), otherAuth.Load())
+	if otherHits.Load() != 1 || otherAuth.Load() != 0 {
+		t.Fatalf("other host: %d hits, %d with Authorization (want 1 redirect, 0)", otherHits.Load(), otherAuth.Load())
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -33,7 +33,7 @@ func newGitea(cfg Config) (Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &gitea{name: cfg.Name, c: c, host: strings.ToLower(c.base.Host)}, nil
+	return &gitea{name: cfg.Name, c: c, host: urlHost(c.base)}, nil
 }
 
 func (g *gitea) Name() string { return g.name }
@@ -59,12 +59,15 @@ type giteaRepo struct {
 
 // List uses /orgs/{org}/repos for a literal org, else (404) the user's
 // own listing when org is the authenticated user, else /users/{org}/repos;
-// a glob org lists /user/repos and filters.
+// a glob org lists /user/repos and filters, which needs a token.
 func (g *gitea) List(ctx context.Context, q Query) ([]Repo, error) {
 	if q.Project != "" && q.Project != "*" && !hasGlob(q.Project) {
 		return nil, nil
 	}
 	if !q.OrgIsLiteral() {
+		if g.c.auth == nil {
+			return nil, errGlobNeedsToken(q, g.name)
+		}
 		return g.list(ctx, "/user/repos", q)
 	}
 	org := url.PathEscape(q.Org)
@@ -143,7 +146,7 @@ func (g *gitea) repo(r giteaRepo) Repo {
 		org, _, _ = strings.Cut(r.FullName, "/")
 	}
 	repo := Repo{
-		Provider: g.name, Kind: KindGitea, Host: cloneHost(r.CloneURL, g.host),
+		Provider: g.name, Kind: KindGitea, Host: repoHost(r.CloneURL, g.host),
 		Org: org, Name: r.Name, FullName: org + "/" + r.Name,
 		CloneURL: r.CloneURL, SSHURL: r.SSHURL,
 		Archived: r.Archived, Fork: r.Fork, Private: r.Private, Size: r.Size * 1024,

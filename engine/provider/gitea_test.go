@@ -198,3 +198,16 @@ func TestGiteaMalformedBody(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestGiteaGlobWithoutToken: see TestGitHubGlobWithoutToken.
+func TestGiteaGlobWithoutToken(t *testing.T) {
+	f := newFakeGitea(t)
+	_, err := f.provider(t, "").List(context.Background(), mustQuery(t, "*"))
+	if !errors.Is(err, ErrUnauthorized) ||
+		!strings.Contains(err.Error(), "a glob org needs a token (run mgit login --name forge, or name the org)") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := f.taken(); len(got) != 0 {
+		t.Fatalf("asked the server anonymously: %q", got)
+	}
+}

@@ -26,10 +26,15 @@ func newGitHub(cfg Config) (Provider, error) {
 	api := gitHubAPI
 	if cfg.URL != "" {
 		api = strings.TrimRight(cfg.URL, "/")
-		// "https://ghe.example.com" means its REST API at /api/v3.
-		if u, err := url.Parse(api); err == nil && (u.Path == "" || u.Path == "/") &&
-			!strings.EqualFold(u.Host, "api.github.com") && !strings.HasPrefix(strings.ToLower(u.Host), "api.") {
-			api += "/api/v3"
+		if u, err := url.Parse(api); err == nil { // else newClient names the bad URL
+			switch {
+			case isGitHubDotCom(u):
+				// github.com's web address: its API is api.github.com.
+				api = gitHubAPI
+			case (u.Path == "" || u.Path == "/") && !strings.HasPrefix(strings.ToLower(u.Host), "api."):
+				// "https://ghe.example.com" means its REST API at /api/v3.
+				api += "/api/v3"
+			}
 		}
 	}
 	c, err := newClient(cfg, api, bearerAuth(cfg.Token))
@@ -40,8 +45,14 @@ func newGitHub(cfg Config) (Provider, error) {
 	c.header.Set("X-GitHub-Api-Version", "2022-11-28")
 	// api.github.com → github.com, api.acme.ghe.com → acme.ghe.com; GHE
 	// Server serves git and the API (/api/v3) on one host.
-	host := strings.TrimPrefix(strings.ToLower(c.base.Host), "api.")
+	host := strings.TrimPrefix(urlHost(c.base), "api.")
 	return &gitHub{name: cfg.Name, c: c, host: host}, nil
+}
+
+// isGitHubDotCom: u is github.com's web address (not GHE, not the API).
+func isGitHubDotCom(u *url.URL) bool {
+	h := strings.ToLower(u.Hostname())
+	return h == "github.com" || h == "www.github.com"
 }
 
 func (g *gitHub) Name() string { return g.name }
@@ -72,12 +83,16 @@ const userReposPath = "/user/repos?per_page=100&affiliation=owner,collaborator,o
 // List uses /orgs/{org}/repos for a literal org, falling back to the
 // user's repositories when org is the authenticated user (to include
 // private ones) or /users/{org}/repos for other users; a glob (or no) org
-// lists /user/repos and filters.
+// lists /user/repos and filters, which needs a token: anonymously it is
+// refused.
 func (g *gitHub) List(ctx context.Context, q Query) ([]Repo, error) {
 	if q.Project != "" && q.Project != "*" && !hasGlob(q.Project) {
 		return nil, nil // two-level: no repository has a project
 	}
 	if !q.OrgIsLiteral() {
+		if g.c.auth == nil {
+			return nil, errGlobNeedsToken(q, g.name)
+		}
 		return g.list(ctx, userReposPath, q)
 	}
 	org := url.PathEscape(q.Org)
@@ -122,7 +137,7 @@ func (g *gitHub) repo(r gitHubRepo) Repo {
 		org, _, _ = strings.Cut(r.FullName, "/")
 	}
 	repo := Repo{
-		Provider: g.name, Kind: KindGitHub, Host: cloneHost(r.CloneURL, g.host),
+		Provider: g.name, Kind: KindGitHub, Host: repoHost(r.CloneURL, g.host),
 		Org: org, Name: r.Name, FullName: org + "/" + r.Name,
 		CloneURL: r.CloneURL, SSHURL: r.SSHURL, DefaultBranch: r.DefaultBranch,
 		Archived: r.Archived, Fork: r.Fork, Disabled: r.Disabled, Private: r.Private,
@@ -132,14 +147,6 @@ func (g *gitHub) repo(r gitHubRepo) Repo {
 		repo.PushedAt = *r.PushedAt
 	}
 	return repo
-}
-
-// cloneHost is the host of a clone URL, or fallback when it has none.
-func cloneHost(cloneURL, fallback string) string {
-	if u, err := url.Parse(cloneURL); err == nil && u.Host != "" {
-		return strings.ToLower(u.Host)
-	}
-	return fallback
 }
 
 // Validate asks GET /user whose token this is and which classic scopes it

@@ -291,6 +291,12 @@ func TestGitHubHosts(t *testing.T) {
 		{"https://ghe.example.com", "https://ghe.example.com/api/v3", "ghe.example.com"},
 		{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/v3", "ghe.example.com"},
 		{"https://api.acme.ghe.com", "https://api.acme.ghe.com", "acme.ghe.com"},
+		// github.com's web address is not a GHE server.
+		{"https://github.com", "https://api.github.com", "github.com"},
+		{"https://GitHub.com/", "https://api.github.com", "github.com"},
+		{"https://www.github.com", "https://api.github.com", "github.com"},
+		{"https://ghe.example.com:8443", "https://ghe.example.com:8443/api/v3", "ghe.example.com:8443"},
+		{"https://GHE.example.com:443", "https://GHE.example.com:443/api/v3", "ghe.example.com"},
 	} {
 		p, err := New(Config{Kind: KindGitHub, Name: "x", URL: tc.url})
 		if err != nil {
@@ -303,5 +309,24 @@ func TestGitHubHosts(t *testing.T) {
 	}
 	if _, err := New(Config{Kind: "svn", Name: "x"}); err == nil {
 		t.Error("unknown kind accepted")
+	}
+}
+
+// TestGitHubGlobWithoutToken: a glob org is found through the token's
+// user; without a token the listing says so instead of asking /user/repos
+// anonymously and reporting a rejected credential.
+func TestGitHubGlobWithoutToken(t *testing.T) {
+	f := newFakeGitHub(t)
+	p, err := New(Config{Kind: KindGitHub, Name: "work", URL: f.srv.URL, Client: f.srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.List(context.Background(), ghQuery(t, "ac*/api"))
+	if !errors.Is(err, ErrUnauthorized) ||
+		!strings.Contains(err.Error(), "list ac*/api on work: a glob org needs a token (run mgit login --name work, or name the org)") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := f.paths(); len(got) != 0 {
+		t.Fatalf("asked the server anonymously: %q", got)
 	}
 }

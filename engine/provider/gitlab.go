@@ -98,7 +98,7 @@ func (g *gitLab) repo(p glProject) Repo {
 	out := Repo{
 		Provider:      g.name,
 		Kind:          KindGitLab,
-		Host:          hostOf(p.HTTPURL, g.c.base.Hostname()),
+		Host:          repoHost(p.HTTPURL, urlHost(g.c.base)),
 		Org:           org,
 		Project:       sub,
 		Name:          p.Path,
@@ -128,9 +128,9 @@ func (g *gitLab) List(ctx context.Context, q Query) ([]Repo, error) {
 	var raw []glProject
 	var err error
 	if q.OrgIsLiteral() {
-		raw, err = g.projects(ctx, escapedURL(g.c, "/groups/"+url.PathEscape(q.Org)+"/projects?include_subgroups=true&"+glPerPage))
+		raw, err = g.projects(ctx, "/groups/"+url.PathEscape(q.Org)+"/projects?include_subgroups=true&"+glPerPage)
 		if errors.Is(err, ErrNotFound) {
-			raw, err = g.projects(ctx, escapedURL(g.c, "/users/"+url.PathEscape(q.Org)+"/projects?"+glPerPage))
+			raw, err = g.projects(ctx, "/users/"+url.PathEscape(q.Org)+"/projects?"+glPerPage)
 			if errors.Is(err, ErrNotFound) {
 				err = fmt.Errorf("no group or user %q: %w", q.Org, err)
 			}

@@ -171,17 +171,18 @@ func TestGitLabNestedGroupPathIsEscaped(t *testing.T) {
 	}
 }
 
-func TestGitLabLinkToAnotherHostGetsNoToken(t *testing.T) {
+func TestGitLabLinkToAnotherHostIsRefused(t *testing.T) {
 	other := newHostFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `[]`) })
 	f := glFake(t, other)
-	if _, err := newGLTest(t, f).List(context.Background(), mustQuery(t, "leaky")); err != nil {
-		t.Fatal(err)
+	_, err := newGLTest(t, f).List(context.Background(), mustQuery(t, "leaky"))
+	if !errors.Is(err, ErrBadResponse) || !strings.Contains(err.Error(), "set the provider URL to the server's external URL") {
+		t.Fatalf("err = %v, want ErrBadResponse naming the external URL", err)
 	}
-	if len(other.requests()) == 0 {
-		t.Fatal("the next page was not fetched at all")
+	if n := len(other.requests()); n != 0 {
+		t.Fatalf("the other host was asked %d times", n)
 	}
-	if other.tokenSeen() {
-		t.Fatal("the token was sent to another host")
+	if !f.tokenSeen() {
+		t.Fatal("the API host never got the token: the test proves nothing")
 	}
 }
 

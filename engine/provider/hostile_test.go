@@ -73,7 +73,8 @@ func TestHostileEndlessNext(t *testing.T) {
 }
 
 // TestHostileRedirectKeepsToken: the API redirects a listing to another
-// host; that host never sees the token, in a header or anywhere else.
+// host; that host never sees the token, in a header or anywhere else. A
+// next page announced on that host is refused, not fetched.
 func TestHostileRedirectKeepsToken(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
@@ -100,8 +101,8 @@ func TestHostileRedirectKeepsToken(t *testing.T) {
 	if _, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/x/repos", linkNext); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/y/repos", linkNext); err != nil {
-		t.Fatal(err)
+	if _, err := pagedJSON[gitHubRepo](context.Background(), c, "/orgs/y/repos", linkNext); !errors.Is(err, ErrBadResponse) {
+		t.Fatalf("next page on another host: err = %v, want ErrBadResponse", err)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -109,6 +110,9 @@ func TestHostileRedirectKeepsToken(t *testing.T) {
 		t.Fatal("the other host was never asked: the test proves nothing")
 	}
 	for _, s := range seen {
+		if strings.HasPrefix(s, "/next") {
+			t.Errorf("the next page on the other host was fetched")
+		}
 		if strings.Contains(s, testToken) || strings.HasPrefix(strings.ToLower(s), "authorization") {
 			t.Errorf("the other host saw %q", s)
 		}
