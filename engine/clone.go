@@ -148,6 +148,14 @@ func (x *opExec) replace(dest string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if !x.r.plan.Options.DiscardLocalChanges {
+		// The check in clone ran before a clone that may have taken
+		// minutes; edits and commits made meanwhile would be destroyed
+		// with the old clone. On refusal cleanup removes the new clone.
+		if err := x.checkNoLocalWork(dest); err != nil {
+			return Result{}, err
+		}
+	}
 	old := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+workspace.OldCloneMarker+newID())
 	if err := os.Rename(dest, old); err != nil {
 		return Result{}, fmt.Errorf("clone %s: move old clone aside: %w", x.jb.Repo.ID, err)
@@ -172,7 +180,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 // does not depend on any context, so it also runs after cancellation.
 func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
-	removeStaleTemps(parent, name)
+	x.r.sweepStaleTemps(parent)
 	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
@@ -195,26 +203,47 @@ func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error
 	return dir, cleanup, nil
 }
 
-// removeStaleTemps removes temporary clones of dest left behind by mgit
-// processes that no longer run (a crash or SIGKILL mid-clone). Temporary
-// clones of live processes, including this one, are left alone.
-func removeStaleTemps(parent, name string) {
-	entries, err := os.ReadDir(parent)
+// sweepStaleTemps runs removeStaleTemps on parent the first time this run
+// clones into it: a stale temporary clone only appears when a process dies,
+// so once per run is enough, and reading a directory holding thousands of
+// clones (a big organization, --layout flat) for every clone is quadratic.
+func (r *run) sweepStaleTemps(parent string) {
+	r.mu.Lock()
+	done := r.swept[parent]
+	if !done {
+		if r.swept == nil {
+			r.swept = map[string]bool{}
+		}
+		r.swept[parent] = true
+	}
+	r.mu.Unlock()
+	if !done {
+		removeStaleTemps(parent)
+	}
+}
+
+// removeStaleTemps removes the temporary clones in parent left behind by
+// mgit processes that no longer run (a crash or SIGKILL mid-clone): entries
+// named .<name><TempCloneMarker><pid>-<id>. Temporary clones of live
+// processes, including this one, are left alone.
+func removeStaleTemps(parent string) {
+	f, err := os.Open(parent)
 	if err != nil {
 		return
 	}
-	prefix := "." + name + workspace.TempCloneMarker
-	for _, d := range entries {
-		rest, ok := strings.CutPrefix(d.Name(), prefix)
-		if !ok {
+	names, _ := f.Readdirnames(-1) // unsorted: sorting thousands of names buys nothing here
+	f.Close()
+	for _, n := range names {
+		i := strings.LastIndex(n, workspace.TempCloneMarker)
+		if n[0] != '.' || i < 2 {
 			continue
 		}
-		pidStr, _, _ := strings.Cut(rest, "-")
+		pidStr, _, _ := strings.Cut(n[i+len(workspace.TempCloneMarker):], "-")
 		pid, err := strconv.Atoi(pidStr)
-		if err != nil || pid == os.Getpid() || processAlive(pid) {
+		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
 			continue
 		}
-		_ = os.RemoveAll(filepath.Join(parent, d.Name()))
+		_ = os.RemoveAll(filepath.Join(parent, n))
 	}
 }
 

@@ -150,19 +150,92 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 	// pid 999999999 exceeds pid_max: no such process can be running.
 	stale := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+"999999999-abc")
 	live := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-def")
+	// The sweep covers the whole directory, not only the destination's name.
 	other := filepath.Join(parent, ".other"+workspace.TempCloneMarker+"999999999-abc")
-	for _, d := range []string{stale, live, other} {
+	// Not a temporary clone: no leading dot, or no pid.
+	notTemp := []string{
+		filepath.Join(parent, "repo"+workspace.TempCloneMarker+"999999999-abc"),
+		filepath.Join(parent, ".repo"+workspace.TempCloneMarker+"x-abc"),
+		filepath.Join(parent, "sibling"),
+	}
+	for _, d := range append([]string{stale, live, other}, notTemp...) {
 		if err := writeClone(d); err != nil {
 			t.Fatal(err)
 		}
 	}
-	fb := &fakeBackend{clone: func(ctx context.Context, url, dest string, _ git.CloneOptions) error { return writeClone(dest) }}
-	submit(t, Config{Backend: fb}, context.Background(), Plan{Jobs: []Job{job}})
-	if exists(stale) {
+	// A second clone into the same directory in the same run does not sweep
+	// it again: a stale-looking entry made after the first sweep survives.
+	second := job
+	second.Repo.ID, second.Repo.Path, second.Repo.URL = "example.com/org/repo2", filepath.Join(parent, "repo2"), "https://example.com/org/repo2.git"
+	late := filepath.Join(parent, ".repo2"+workspace.TempCloneMarker+"999999999-ghi")
+	var clones counter
+	fb := &fakeBackend{clone: func(ctx context.Context, url, dest string, _ git.CloneOptions) error {
+		if clones.add() == 1 {
+			if err := writeClone(late); err != nil {
+				return err
+			}
+		}
+		return writeClone(dest)
+	}}
+	// One network slot: the second clone starts after the first has ended.
+	res := submit(t, Config{Backend: fb, NetworkConcurrency: 1}, context.Background(), Plan{Jobs: []Job{job, second}})
+	for _, id := range []string{job.Repo.ID, second.Repo.ID} {
+		if fin := res.finished[id][0]; fin.Result.Outcome != OutcomeOK {
+			t.Fatalf("%s: %+v %v", id, fin.Result, fin.Err)
+		}
+	}
+	if exists(stale) || exists(other) {
 		t.Error("stale temporary clone of a dead process not removed")
 	}
-	if !exists(live) || !exists(other) {
-		t.Error("removed a temporary clone of a live process or of another destination")
+	if !exists(live) {
+		t.Error("removed a temporary clone of a live process")
+	}
+	for _, d := range notTemp {
+		if !exists(d) {
+			t.Errorf("removed %s, which is not a temporary clone", d)
+		}
+	}
+	if !exists(late) {
+		t.Error("the directory was swept twice in one run")
+	}
+}
+
+func TestForceRechecksLocalWorkAfterClone(t *testing.T) {
+	src, dest := existingClone(t)
+	gittest.WriteFile(t, dest, "local-marker", "mine")
+	var clones counter
+	fb := &fakeBackend{clone: func(ctx context.Context, url, tmp string, opt git.CloneOptions) error {
+		clones.add()
+		// Work done in the old clone while the new one downloads: a branch
+		// with a commit that exists nowhere else.
+		for _, args := range [][]string{
+			{"checkout", "-q", "-b", "meanwhile"},
+			{"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "work"},
+			{"checkout", "-q", "main"},
+		} {
+			if _, err := gittest.TryGit(dest, args...); err != nil {
+				return err
+			}
+		}
+		return realClone(ctx, url, tmp, opt)
+	}}
+	job := Job{Op: OpClone, Repo: Repo{ID: "repo", Path: dest, URL: src}}
+	res := submit(t, Config{Backend: fb}, context.Background(), Plan{Jobs: []Job{job}, Options: Options{UpdateMode: UpdateForce}})
+	fin := res.finished["repo"][0]
+	if fin.Result.Outcome != OutcomeFailed || !errors.Is(fin.Err, git.ErrLocalChanges) || !strings.Contains(fin.Err.Error(), "meanwhile") {
+		t.Fatalf("outcome %s (detail %q), err %v; want a refusal naming the new branch", fin.Result.Outcome, fin.Result.Detail, fin.Err)
+	}
+	if n := clones.n.Load(); n != 1 {
+		t.Fatalf("cloned %d times, want 1 (the early check passed)", n)
+	}
+	if !exists(filepath.Join(dest, "local-marker")) {
+		t.Error("the old clone was replaced")
+	}
+	if got := gittest.Git(t, dest, "branch", "--list", "meanwhile"); !strings.Contains(got, "meanwhile") {
+		t.Error("the commit made during the clone is gone")
+	}
+	if l := leftovers(t, filepath.Dir(dest)); len(l) > 0 {
+		t.Errorf("left behind: %v", l)
 	}
 }
 

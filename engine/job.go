@@ -28,6 +28,9 @@ type run struct {
 	mu          sync.Mutex
 	sum         Summary
 	interrupted bool
+	// swept holds the directories whose stale temporary clones this run
+	// has removed (see sweepStaleTemps); guarded by mu.
+	swept map[string]bool
 }
 
 func newRun(e *Engine, ctx context.Context, id string, plan Plan) *run {

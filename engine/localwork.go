@@ -1,17 +1,13 @@
 package engine
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
-	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
 // checkNoLocalWork refuses (with an error wrapping git.ErrLocalChanges) to
@@ -65,20 +61,12 @@ func (x *opExec) checkNoLocalWork(dest string) error {
 // from the repository (loose refs and packed-refs) as the backends offer no
 // branch listing.
 func unpushedBranches(dir, current string) ([]string, error) {
-	gitdir, err := workspace.GitDir(dir)
+	// Refs live in the common dir for linked worktrees.
+	common, err := gitobj.CommonDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	// Refs live in the common dir for linked worktrees.
-	common := gitdir
-	if b, err := os.ReadFile(filepath.Join(gitdir, "commondir")); err == nil {
-		c := strings.TrimSpace(string(b))
-		if !filepath.IsAbs(c) {
-			c = filepath.Join(gitdir, c)
-		}
-		common = c
-	}
-	refs, err := readRefs(common)
+	refs, err := gitobj.RefsUnder(common, "refs/heads/", "refs/remotes/")
 	if err != nil {
 		return nil, err
 	}
@@ -98,56 +86,4 @@ func unpushedBranches(dir, current string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// readRefs returns refs/heads and refs/remotes with their target ids; loose
-// refs override packed ones, as in git. Symbolic refs (origin/HEAD) are
-// skipped.
-func readRefs(gitdir string) (map[string]string, error) {
-	refs := map[string]string{}
-	if f, err := os.Open(filepath.Join(gitdir, "packed-refs")); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := sc.Text()
-			if line == "" || line[0] == '#' || line[0] == '^' {
-				continue
-			}
-			if sha, name, ok := strings.Cut(line, " "); ok {
-				refs[name] = sha
-			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, err
-		}
-	}
-	for _, top := range []string{"refs/heads", "refs/remotes"} {
-		root := filepath.Join(gitdir, filepath.FromSlash(top))
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == root && os.IsNotExist(err) {
-					return nil
-				}
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			s := strings.TrimSpace(string(b))
-			if strings.HasPrefix(s, "ref:") {
-				return nil
-			}
-			rel, _ := filepath.Rel(gitdir, p)
-			refs[filepath.ToSlash(rel)] = s
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return refs, nil
 }

@@ -3,6 +3,8 @@ package state
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -190,13 +192,37 @@ func TestListingsCorruptIsMiss(t *testing.T) {
 
 func TestListingsConcurrent(t *testing.T) {
 	l := OpenListings(t.TempDir(), zerolog.Nop())
+	const key = "https://example.com/k"
+	// Bodies of different lengths, each led by the checksum of the rest, so
+	// a read mixing two writes is detected even if it still decodes.
+	body := func(i, j int) []byte {
+		payload := bytes.Repeat([]byte{byte('a' + i), byte('0' + j%10)}, 2000+97*i+j)
+		sum := sha256.Sum256(payload)
+		return append([]byte(hex.EncodeToString(sum[:])), payload...)
+	}
+	intact := func(b []byte) bool {
+		if len(b) < 64 {
+			return false
+		}
+		sum := sha256.Sum256(b[64:])
+		return string(b[:64]) == hex.EncodeToString(sum[:])
+	}
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			for range 20 {
-				l.Put("https://example.com/k", "e", []byte{byte(i)})
-				if _, b, ok := l.Get("https://example.com/k"); ok && len(b) != 1 {
-					t.Errorf("torn read: %v", b)
+			for j := range 20 {
+				l.Put(key, "e", body(i, j))
+				// Nothing removes the entry but a corrupt read, so the Get
+				// right after this goroutine's own Put must hit; the body
+				// may be another goroutine's, but whole.
+				_, b, ok := l.Get(key)
+				if !ok {
+					t.Errorf("miss right after a Put")
+					return
+				}
+				if !intact(b) {
+					t.Errorf("torn read: %d bytes", len(b))
+					return
 				}
 			}
 		})

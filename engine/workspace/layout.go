@@ -59,6 +59,12 @@ func ParseRemote(raw string) (Remote, error) {
 	case strings.Contains(raw, "://"):
 		u, err := url.Parse(raw)
 		if err != nil {
+			// A *url.Error quotes the raw URL, password and all: keep only
+			// its reason.
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err
+			}
 			return Remote{}, fmt.Errorf("url %q: %w", RedactURL(raw), err)
 		}
 		scheme := strings.ToLower(u.Scheme)
@@ -258,16 +264,40 @@ func resolveExisting(p string) (string, error) {
 	}
 }
 
-// RedactURL removes the password from a URL for error messages: URLs come from
-// users and files, and some carry a token in their user info.
+// RedactURL replaces the user info of a URL with "xxxxx" for messages: URLs
+// come from users and files, and some carry a token in their user info —
+// as the password, or alone as the user name (https://TOKEN@host/...), so
+// the whole of it goes. A URL that does not parse (a bad port, a control
+// character) is redacted textually: it may still carry a password.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
+		return redactUserinfo(raw)
+	}
+	if u.User == nil {
 		return raw
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		return u.String()
+	u.User = url.User("xxxxx")
+	return u.String()
+}
+
+// redactUserinfo cuts the user info out of a URL that url.Parse refused:
+// everything between "://" and the last "@" before the next "/". Text
+// without "://" (the scp-like user@host:path, whose user is not a secret)
+// is returned as is.
+func redactUserinfo(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
 	}
-	return raw
+	start := i + len("://")
+	authority := raw[start:]
+	if slash := strings.IndexByte(authority, '/'); slash >= 0 {
+		authority = authority[:slash]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return raw
+	}
+	return raw[:start] + "xxxxx" + raw[start+at:]
 }

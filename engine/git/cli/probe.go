@@ -1,12 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	gogit "github.com/go-git/go-git/v5"
@@ -16,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
 // remoteUnchanged reports whether `git fetch` from the default remote
@@ -64,7 +60,7 @@ func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Cred
 		return false
 	}
 	tracking := "refs/remotes/" + remote + "/"
-	local, err := readRefsUnder(r, tracking, "refs/tags/")
+	local, err := gitobj.RefsUnder(r.common, tracking, "refs/tags/")
 	if err != nil {
 		return false
 	}
@@ -105,62 +101,4 @@ func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Cred
 		}
 	}
 	return true
-}
-
-// readRefsUnder returns the refs below the given prefixes with their ids:
-// packed-refs first, loose files overriding them. Symbolic refs (such as
-// refs/remotes/origin/HEAD) are left out.
-func readRefsUnder(r repoDirs, prefixes ...string) (map[string]string, error) {
-	refs := map[string]string{}
-	under := func(name string) bool {
-		for _, p := range prefixes {
-			if strings.HasPrefix(name, p) {
-				return true
-			}
-		}
-		return false
-	}
-	packed, err := os.ReadFile(filepath.Join(r.common, "packed-refs"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	for line := range bytes.Lines(packed) {
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) > 41 && line[40] == ' ' && isSHA1(string(line[:40])) && under(string(line[41:])) {
-			refs[string(line[41:])] = string(line[:40])
-		}
-	}
-	for _, p := range prefixes {
-		root := filepath.Join(r.common, filepath.FromSlash(strings.TrimSuffix(p, "/")))
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, os.ErrNotExist) {
-					return nil
-				}
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			rel, err := filepath.Rel(r.common, path)
-			if err != nil {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			name := filepath.ToSlash(rel)
-			if v := strings.TrimSpace(string(b)); isSHA1(v) {
-				refs[name] = v
-			} else {
-				delete(refs, name) // symbolic: not a value to compare
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return refs, nil
 }

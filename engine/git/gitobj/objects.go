@@ -33,31 +33,9 @@ const maxCommitSize = 1 << 20
 // a directory or a "gitdir:" file (worktrees, submodules), and a linked
 // worktree keeps its objects in the common directory.
 func ObjectsDir(dir string) (string, error) {
-	gitDir := filepath.Join(dir, ".git")
-	fi, err := os.Stat(gitDir)
+	common, err := CommonDir(dir)
 	if err != nil {
 		return "", ErrNeedGit
-	}
-	if !fi.IsDir() {
-		b, err := os.ReadFile(gitDir)
-		if err != nil {
-			return "", ErrNeedGit
-		}
-		p, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
-		if !ok {
-			return "", ErrNeedGit
-		}
-		gitDir = strings.TrimSpace(p)
-		if !filepath.IsAbs(gitDir) {
-			gitDir = filepath.Join(dir, gitDir)
-		}
-	}
-	common := gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
-		common = strings.TrimSpace(string(b))
-		if !filepath.IsAbs(common) {
-			common = filepath.Join(gitDir, common)
-		}
 	}
 	return filepath.Join(common, "objects"), nil
 }
