@@ -241,3 +241,22 @@ func TestReadURLFile(t *testing.T) {
 		t.Fatalf("got %q, %v", urls, err)
 	}
 }
+
+func TestRejectURLSecret(t *testing.T) {
+	for raw, refuse := range map[string]bool{
+		"https://github.com/o/r.git":                                      false,
+		"https://alice@github.com/o/r.git":                                false,
+		"https://alice:s3cret@github.com/o/r.git":                         true,
+		"https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r": true,
+		"https://alice:s3cret@github.com:bad/o/r.git":                     true, // unparsable
+		"git@github.com:o/r.git":                                          false,
+	} {
+		err := rejectURLSecret(raw)
+		if (err != nil) != refuse {
+			t.Errorf("rejectURLSecret(%q) = %v, want refusal %v", raw, err, refuse)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("the refusal repeats the secret: %v", err)
+		}
+	}
+}

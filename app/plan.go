@@ -14,6 +14,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
@@ -162,11 +163,25 @@ func rejectURLSecret(raw string) error {
 	if !strings.Contains(raw, "://") {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return nil
+	var user string
+	hasPassword := false
+	if u, err := url.Parse(raw); err == nil {
+		if u.User != nil {
+			user = u.User.Username()
+			_, hasPassword = u.User.Password()
+		}
+	} else {
+		// Unparsable (a bad port, say): look at the userinfo as text, so a
+		// password in a broken URL is refused too, not passed on.
+		_, rest, _ := strings.Cut(raw, "://")
+		authority, _, _ := strings.Cut(rest, "/")
+		if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+			user, _, hasPassword = strings.Cut(authority[:i], ":")
+		}
 	}
-	if _, hasPassword := u.User.Password(); hasPassword {
+	// A token works as a user name too (GitHub accepts it): refuse one that
+	// has a token's shape.
+	if hasPassword || (user != "" && secure.SafeText(user) != user) {
 		return usagef("Remove the credentials from the URL and set MGIT_TOKEN instead.",
 			"%s: URL contains a password or token", workspace.RedactURL(raw))
 	}
