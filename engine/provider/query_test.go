@@ -20,7 +20,10 @@ func TestParseQuery(t *testing.T) {
 		{in: "", wantErr: "empty"},
 		{in: "a//b", wantErr: "segment 2 is empty"},
 		{in: "/a", wantErr: "segment 1 is empty"},
-		{in: "a/b/c/d", wantErr: "at most 3"},
+		{in: "grp/team/infra/api", want: Query{Org: "grp", Project: "team/infra", Repo: "api"}},
+		{in: "grp/a/b/*/api-*", want: Query{Org: "grp", Project: "a/b/*", Repo: "api-*"}},
+		{in: "a/b//d", wantErr: "segment 3 is empty"},
+		{in: strings.Repeat("a/", 21) + "r", wantErr: "at most 21"},
 		{in: "acme/api[", wantErr: `segment "api["`},
 		{in: "acme/x\\", wantErr: "bad glob"},
 	} {
@@ -67,6 +70,12 @@ func TestQueryMatch(t *testing.T) {
 		{"grp/team*/deploy", gl, true}, // '*' crosses subgroup boundaries
 		{"grp/team/deploy", gl, false}, // exact: only directly in team
 		{"grp/team?infra/deploy", gl, true},
+		{"grp/team/infra/deploy", gl, true}, // a nested path as GitLab names it
+		{"GRP/Team/Infra/deploy", gl, true},
+		{"grp/team/*/deploy", gl, true},
+		{"grp/team/other/deploy", gl, false},
+		{"grp/team/infra/x", gl, false},
+		{"grp/infra/team/deploy", gl, false},
 		{"grp/team/infra", gl, false},
 		{"grp/*/*", gl, true},
 	} {
