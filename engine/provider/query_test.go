@@ -113,6 +113,7 @@ func TestFilter(t *testing.T) {
 		{FullName: "acme/fork", Name: "fork", Fork: true},
 		{FullName: "acme/legacy-ui", Name: "legacy-ui"},
 		{FullName: "acme/Platform/Legacy-db", Name: "Legacy-db"},
+		{FullName: "acme/Platform/frozen", Name: "frozen", Disabled: true},
 	}
 	names := func(rs []Repo) string {
 		var s []string
@@ -128,6 +129,8 @@ func TestFilter(t *testing.T) {
 		{FilterOptions{}, "api,legacy-ui,Legacy-db"},
 		{FilterOptions{IncludeArchived: true}, "api,old,legacy-ui,Legacy-db"},
 		{FilterOptions{IncludeForks: true}, "api,fork,legacy-ui,Legacy-db"},
+		// Azure DevOps lists disabled repositories; they cannot be cloned.
+		{FilterOptions{IncludeDisabled: true}, "api,legacy-ui,Legacy-db,frozen"},
 		{FilterOptions{Exclude: []string{"acme/legacy-*"}}, "api,Legacy-db"},
 		{FilterOptions{Exclude: []string{"*/*/legacy-*", "ACME/API"}}, "legacy-ui"},
 		{FilterOptions{Exclude: []string{"acme/leg"}}, "api,legacy-ui,Legacy-db"},
