@@ -166,7 +166,8 @@ current directory, created if missing).
 When SOURCE is not a URL it is a QUERY (org, org/repo or org/project/repo
 with globs; see 'mgit help list'): every repository matching it on the
 configured providers (or --provider NAME) is cloned, archived ones and forks
-only with --include-archived / --include-forks. DIR then defaults to the
+only with --include-archived / --include-forks (disabled ones, which cannot
+be cloned, are left out). DIR then defaults to the
 configured workspace.
 
 Layout: <DIR>/<host>/<path-without-.git> (--layout host, the default), or

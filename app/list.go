@@ -34,8 +34,10 @@ level: org/repo and org/*/repo mean the same there. On Azure DevOps the
 middle segment is the project, on GitLab the subgroup path ('*' crosses
 subgroups), on Bitbucket Data Center the org is the project key.
 
-Archived repositories and forks are left out unless --include-archived or
---include-forks; --exclude GLOB (repeatable) leaves out full names.
+Archived repositories, forks and repositories the provider has disabled
+(they cannot be cloned) are left out unless --include-archived,
+--include-forks or --include-disabled; --exclude GLOB (repeatable) leaves
+out full names.
 
 Listings are cached with their ETags under $XDG_CACHE_HOME/mgit, so asking
 again costs little. Text output is a table; --output json prints one

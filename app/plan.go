@@ -322,7 +322,7 @@ func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, l
 			c.code = pcode
 			return nil
 		}
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones and forks need --include-archived / --include-forks)", q)}
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones, forks and disabled ones need --include-archived / --include-forks / --include-disabled)", q)}
 	}
 	if err := cloneRoot(dir, f.dryRun); err != nil {
 		return err

@@ -414,6 +414,7 @@ type queryFlags struct {
 	provider        string
 	includeArchived bool
 	includeForks    bool
+	includeDisabled bool
 	exclude         []string
 	maxWait         time.Duration
 	maxRepos        int
@@ -424,6 +425,7 @@ func (f *queryFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.provider, "provider", "", "ask only the configured provider NAME (default: every configured provider)")
 	fl.BoolVar(&f.includeArchived, "include-archived", false, "include archived repositories")
 	fl.BoolVar(&f.includeForks, "include-forks", false, "include forks")
+	fl.BoolVar(&f.includeDisabled, "include-disabled", false, "include repositories the provider has disabled (they cannot be cloned or fetched)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "leave out repositories whose full name matches GLOB (repeatable)")
 	fl.DurationVar(&f.maxWait, "max-wait", time.Minute, "longest wait for a provider's rate limit to reset before failing (0 to 24h)")
 	fl.IntVar(&f.maxRepos, "max-repos", provider.DefaultMaxRepos, "refuse a query that lists more than N repositories (per provider; at most 1000000)")
@@ -449,7 +451,8 @@ func (f *queryFlags) parse(raw string) (provider.Query, provider.FilterOptions, 
 	if err := checkDuration("--max-wait", f.maxWait, 0, maxMaxWait, "Use a duration such as 30s or 5m (0: fail at once when rate limited)."); err != nil {
 		return q, provider.FilterOptions{}, err
 	}
-	return q, provider.FilterOptions{IncludeArchived: f.includeArchived, IncludeForks: f.includeForks, Exclude: f.exclude}, nil
+	return q, provider.FilterOptions{IncludeArchived: f.includeArchived, IncludeForks: f.includeForks,
+		IncludeDisabled: f.includeDisabled, Exclude: f.exclude}, nil
 }
 
 // isURL reports whether clone's SOURCE is a git URL rather than a query:

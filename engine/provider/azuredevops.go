@@ -18,7 +18,12 @@ import (
 const (
 	adoServicesRoot = "https://dev.azure.com"
 	adoServicesHost = "dev.azure.com"
-	adoAPIVersion   = "api-version=7.1"
+	// adoProfileRoot is Services' identity service, where a user's
+	// organisations are listed (Profiles - Get, Accounts - List). It is
+	// Azure DevOps' own host: the PAT goes there as it goes to
+	// dev.azure.com, and nowhere else.
+	adoProfileRoot = "https://app.vssps.visualstudio.com"
+	adoAPIVersion  = "api-version=7.1"
 	// adoProjectWorkers bounds concurrent per-project repository requests.
 	adoProjectWorkers = 4
 )
@@ -26,6 +31,9 @@ const (
 type azureDevOps struct {
 	name string
 	c    *client
+	// profile is the client of adoProfileRoot (Services only), for
+	// listing the user's organisations.
+	profile *client
 	// services: the API root is https://dev.azure.com and every path
 	// starts with /{org}; otherwise the client's base is the collection.
 	services bool
@@ -73,7 +81,18 @@ func newAzureDevOpsAt(cfg Config, root string, services bool, org string) (*azur
 	if !services {
 		host = urlHost(c.base)
 	}
-	return &azureDevOps{name: cfg.Name, c: c, services: services, org: org, host: host}, nil
+	a := &azureDevOps{name: cfg.Name, c: c, services: services, org: org, host: host}
+	if services {
+		// Tests give a fake Services root, which serves the profile API too.
+		profileRoot := root
+		if root == adoServicesRoot {
+			profileRoot = adoProfileRoot
+		}
+		if a.profile, err = newClient(cfg, profileRoot, basicAuth(user, cfg.Token)); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
 }
 
 // adoCollectionName is the last path segment of a collection URL, or the
@@ -102,23 +121,75 @@ func (a *azureDevOps) prefix(org string) string {
 	return ""
 }
 
-// orgFor picks the organisation a query is about. The API is per
-// organisation and listing a user's organisations needs another service
-// (app.vssps.visualstudio.com), so a glob is matched against the default
-// org only. ok is false when the query cannot match this provider.
-func (a *azureDevOps) orgFor(q Query) (org string, ok bool, err error) {
+// orgsFor picks the organisations a query is about. On Server the
+// collection is the one organisation. On Services a literal org is itself;
+// a glob is matched against the organisations the PAT's user belongs to,
+// listed by the profile service — which needs a PAT for "all accessible
+// organizations". A PAT scoped to one organisation cannot list them: the
+// glob is then matched against the default org alone, and without one the
+// error says what to do.
+func (a *azureDevOps) orgsFor(ctx context.Context, q Query) ([]string, error) {
 	if !a.services {
-		// Server: the collection is the one organisation.
-		return a.org, matchSegment(q.Org, a.org), nil
+		if matchSegment(q.Org, a.org) {
+			return []string{a.org}, nil
+		}
+		return nil, nil
 	}
 	if q.OrgIsLiteral() {
-		return q.Org, true, nil
+		return []string{q.Org}, nil
 	}
-	if a.org == "" {
-		return "", false, fmt.Errorf("list %s on %s: name the organisation in the query or configure a default org: %w",
-			q, a.name, ErrNotFound)
+	all, err := a.organisations(ctx)
+	if err != nil {
+		if a.org == "" || ctx.Err() != nil {
+			return nil, fmt.Errorf("list %s on %s: listing your organisations: %w (name the organisation in the query, "+
+				"configure a default org, or use a PAT for all accessible organizations)", q, a.name, err)
+		}
+		all = nil
 	}
-	return a.org, matchSegment(q.Org, a.org), nil
+	var out []string
+	seen := map[string]bool{}
+	for _, o := range append(all, a.org) {
+		if o != "" && !seen[strings.ToLower(o)] && matchSegment(q.Org, o) {
+			seen[strings.ToLower(o)] = true
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// organisations lists the names of the organisations the PAT's user is a
+// member of: Profiles - Get (me) for the member id, then Accounts - List.
+func (a *azureDevOps) organisations(ctx context.Context) ([]string, error) {
+	var me struct {
+		ID string `json:"id"`
+	}
+	resp, err := a.profile.get(ctx, "/_apis/profile/profiles/me?"+adoAPIVersion)
+	if err == nil {
+		err = adoDecode(resp, &me)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if me.ID == "" {
+		return nil, fmt.Errorf("profile without an id: %w", ErrBadResponse)
+	}
+	resp, err = a.profile.get(ctx, "/_apis/accounts?memberId="+url.QueryEscape(me.ID)+"&"+adoAPIVersion)
+	if err != nil {
+		return nil, err
+	}
+	var accounts adoList[struct {
+		AccountName string `json:"accountName"`
+	}]
+	if err := adoDecode(resp, &accounts); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(accounts.Value))
+	for _, acc := range accounts.Value {
+		if acc.AccountName != "" {
+			names = append(names, acc.AccountName)
+		}
+	}
+	return names, nil
 }
 
 // adoProject and adoRepo are the fields mgit reads of TeamProjectReference
@@ -172,11 +243,33 @@ func (a *azureDevOps) repo(org string, r adoRepo) Repo {
 // repositories; no project (or "*") takes the organisation-wide
 // repository list, one request for the whole organisation.
 func (a *azureDevOps) List(ctx context.Context, q Query) ([]Repo, error) {
-	org, ok, err := a.orgFor(q)
-	if err != nil || !ok {
+	orgs, err := a.orgsFor(ctx, q)
+	if err != nil {
 		return nil, err
 	}
+	var out []Repo
+	for _, org := range orgs {
+		repos, err := a.listOrg(ctx, q, org)
+		if err != nil {
+			// An organisation found by discovery (not named) that refuses
+			// the PAT is one it was not made for: PATs are per
+			// organisation unless made for all of them.
+			if !q.OrgIsLiteral() && !strings.EqualFold(org, a.org) &&
+				(errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotFound)) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, repos...)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].FullName) < strings.ToLower(out[j].FullName) })
+	return out, nil
+}
+
+// listOrg is List for one organisation.
+func (a *azureDevOps) listOrg(ctx context.Context, q Query, org string) ([]Repo, error) {
 	var raw []adoRepo
+	var err error
 	switch {
 	case q.ProjectIsLiteral():
 		raw, err = a.projectRepos(ctx, org, q.Project)
@@ -197,7 +290,6 @@ func (a *azureDevOps) List(ctx context.Context, q Query) ([]Repo, error) {
 			out = append(out, repo)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].FullName) < strings.ToLower(out[j].FullName) })
 	return out, nil
 }
 

@@ -235,7 +235,16 @@ func TestAzureDevOpsWholeOrgAndLiteralProject(t *testing.T) {
 	if got := names(all); got != "fabrikam/Alpha/api,fabrikam/Team A/web,fabrikam/Team B/Old Tool" {
 		t.Fatalf("org-wide list = %q", got)
 	}
-	if n := len(f.requests()); n != 1 {
+	// One request for the organisation's repositories (besides asking the
+	// profile service for the user's organisations, which this fake does
+	// not serve: the default org is used).
+	n := 0
+	for _, r := range f.requests() {
+		if strings.HasPrefix(strings.ToLower(r.Path), "/fabrikam/") {
+			n++
+		}
+	}
+	if n != 1 {
 		t.Errorf("org-wide list took %d requests, want 1", n)
 	}
 	one, err := a.List(context.Background(), mustQuery(t, "fabrikam/alpha/API"))
@@ -379,5 +388,70 @@ func TestAzureDevOpsURLForms(t *testing.T) {
 	}
 	if p, err := newAzureDevOps(Config{Name: "a", URL: "ftp://x/y"}); err == nil || p != nil {
 		t.Errorf("ftp URL accepted: %v %v", p, err)
+	}
+}
+
+// TestAzureDevOpsDiscoversOrganisations: an org glob lists the user's
+// organisations through the profile service (Profiles - Get, then
+// Accounts - List) and lists each matching one; a PAT that cannot list
+// them (scoped to one organisation) falls back to the default org, and
+// without one says what to do.
+func TestAzureDevOpsDiscoversOrganisations(t *testing.T) {
+	orgs := adoFake(t)
+	f := newHostFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/_apis/profile/profiles/me":
+			if u, p, ok := r.BasicAuth(); !ok || p != fakeToken {
+				writeJSON(w, 401, `{"message": "TF400813"}`)
+				_ = u
+				return
+			}
+			writeJSON(w, 200, `{"displayName": "Jamal Hartnett", "publicAlias": "d6245f20", "emailAddress": "jamal@fabrikam.com",
+				"coreRevision": 1, "timeStamp": "2026-01-01T00:00:00Z", "id": "d6245f20-2af8-44f4-9451-8107cb2767db", "revision": 1}`)
+		case "/_apis/accounts":
+			if r.URL.Query().Get("memberId") != "d6245f20-2af8-44f4-9451-8107cb2767db" {
+				writeJSON(w, 400, `{"message": "memberId"}`)
+				return
+			}
+			writeJSON(w, 200, `{"count": 3, "value": [
+				{"accountId": "1", "accountUri": "https://vssps.dev.azure.com/fabrikam/", "accountName": "fabrikam", "properties": {}},
+				{"accountId": "2", "accountUri": "https://vssps.dev.azure.com/empty/", "accountName": "empty", "properties": {}},
+				{"accountId": "3", "accountUri": "https://vssps.dev.azure.com/zeta/", "accountName": "zeta", "properties": {}}]}`)
+		default:
+			orgs.srv.Config.Handler.ServeHTTP(w, r)
+		}
+	})
+	a := newADOTest(t, f, "")
+	repos, err := a.List(context.Background(), mustQuery(t, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(repos); got != "fabrikam/Alpha/api,fabrikam/Team A/web,fabrikam/Team B/Old Tool" {
+		t.Fatalf("repos of every organisation = %q", got)
+	}
+	asked := map[string]bool{}
+	for _, r := range orgs.requests() {
+		asked[strings.ToLower(r.Path)] = true
+	}
+	// zeta refuses (404 here): an organisation the PAT was not made for
+	// is left out, not a failure of the whole listing.
+	if !asked["/fabrikam/_apis/git/repositories"] || !asked["/empty/_apis/git/repositories"] || !asked["/zeta/_apis/git/repositories"] {
+		t.Fatalf("organisations listed: %v", asked)
+	}
+	// e* matches only "empty".
+	if r, err := a.List(context.Background(), mustQuery(t, "e*")); err != nil || len(r) != 0 {
+		t.Fatalf("e*: %v %v", r, err)
+	}
+
+	// A PAT the profile service refuses: the default org, or a hint.
+	cfg := f.config(KindAzureDevOps)
+	cfg.Token = "scoped-to-one-org"
+	scoped, err := newAzureDevOpsAt(cfg, orgs.srv.URL, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scoped.List(context.Background(), mustQuery(t, "*")); err == nil ||
+		!strings.Contains(err.Error(), "name the organisation in the query") {
+		t.Fatalf("no organisations and no default org: %v", err)
 	}
 }

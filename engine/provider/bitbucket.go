@@ -24,21 +24,29 @@ const (
 const bbScopesHint = "app passwords need Account: Read and Repositories: Read; " +
 	"API tokens need read:user:bitbucket, read:workspace:bitbucket and read:repository:bitbucket"
 
-// newBitbucket builds Bitbucket Cloud when URL is empty or names
-// bitbucket.org / api.bitbucket.org, Bitbucket Data Center otherwise.
+// newBitbucket builds Bitbucket Cloud when URL is empty, names
+// bitbucket.org / api.bitbucket.org, or is a Cloud API root (its path ends
+// in /2.0: Cloud behind a proxy); Bitbucket Data Center otherwise, whose
+// REST API is under <URL>/rest/api/1.0. A Data Center answer of 404 where
+// the API should be says so and names the Cloud URL (see dcNotFound).
 func newBitbucket(cfg Config) (Provider, error) {
-	cloud := cfg.URL == ""
+	cloud, api := cfg.URL == "", bbCloudAPI
 	if !cloud {
 		u, err := url.Parse(cfg.URL)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("provider %s: bad Bitbucket URL %q", cfg.Name, cfg.URL)
+			return nil, fmt.Errorf("provider %s: bad Bitbucket URL %q (Cloud: leave the URL out; Data Center: the server's base URL)", cfg.Name, cfg.URL)
 		}
 		h := strings.ToLower(u.Hostname())
-		cloud = h == "api.bitbucket.org" || h == bbCloudHost
+		switch {
+		case h == "api.bitbucket.org" || h == bbCloudHost:
+			cloud = true
+		case strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/2.0"):
+			cloud, api = true, strings.TrimRight(cfg.URL, "/")
+		}
 	}
 	// Explicit returns: a nil *T in the Provider interface would not be nil.
 	if cloud {
-		p, err := newBitbucketCloudAt(cfg, bbCloudAPI)
+		p, err := newBitbucketCloudAt(cfg, api)
 		if err != nil {
 			return nil, err
 		}

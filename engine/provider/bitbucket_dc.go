@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -117,7 +118,7 @@ func (b *bitbucketDC) List(ctx context.Context, q Query) ([]Repo, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list %s on %s: %w", q, b.name, err)
+		return nil, fmt.Errorf("list %s on %s: %w", q, b.name, b.notFound(err, q.OrgIsLiteral()))
 	}
 	var out []Repo
 	for _, r := range raw {
@@ -135,7 +136,7 @@ func (b *bitbucketDC) List(ctx context.Context, q Query) ([]Repo, error) {
 func (b *bitbucketDC) Validate(ctx context.Context) (Identity, error) {
 	resp, err := b.c.get(ctx, "/repos?limit=1")
 	if err != nil {
-		return Identity{}, fmt.Errorf("validate %s: %w", b.name, err)
+		return Identity{}, fmt.Errorf("validate %s: %w", b.name, b.notFound(err, false))
 	}
 	login := resp.Header.Get("X-AUSERNAME")
 	if login == "" {
@@ -145,4 +146,19 @@ func (b *bitbucketDC) Validate(ctx context.Context) (Identity, error) {
 		login = l
 	}
 	return Identity{Login: login}, nil
+}
+
+// notFound explains a 404 from Data Center. Where the API itself should
+// answer (/repos), the URL is not a Data Center server — often it is
+// Bitbucket Cloud given as a URL; for a project's repositories, the
+// project may not exist too.
+func (b *bitbucketDC) notFound(err error, project bool) error {
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	hint := "no Bitbucket Data Center REST API at " + redactURL(b.c.base.String())
+	if project {
+		hint = "no such project, or " + hint
+	}
+	return fmt.Errorf("%w (%s; for Bitbucket Cloud leave --url out or give %s)", err, hint, bbCloudAPI)
 }

@@ -261,3 +261,45 @@ func mustNew(t *testing.T, cfg Config) Provider {
 	}
 	return p
 }
+
+// TestBitbucketCloudOrDataCenter: a Cloud API root given as --url (its
+// path ends in /2.0) is Cloud, not Data Center; a server root that has no
+// Data Center API answers with an error that names the Cloud URL instead
+// of a bare 404.
+func TestBitbucketCloudOrDataCenter(t *testing.T) {
+	other := newHostFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{"values": []}`) })
+	f := bbCloudFake(t, other)
+	cfg := f.config(KindBitbucket)
+	cfg.User = "alice@example.com"
+	cfg.URL = f.srv.URL + "/2.0/"
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.(*bitbucketCloud); !ok {
+		t.Fatalf("--url %s built %T, want Bitbucket Cloud", cfg.URL, p)
+	}
+	if repos, err := p.List(context.Background(), mustQuery(t, "acme/*")); err != nil || len(repos) != 2 {
+		t.Fatalf("list through the Cloud URL: %d repositories, %v", len(repos), err)
+	}
+
+	cfg.URL = f.srv.URL // a server root: Data Center, and Cloud does not answer there
+	p, err = New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.(*bitbucketDC); !ok {
+		t.Fatalf("--url %s built %T, want Bitbucket Data Center", cfg.URL, p)
+	}
+	for name, call := range map[string]func() error{
+		"validate": func() error { _, err := p.Validate(context.Background()); return err },
+		"list":     func() error { _, err := p.List(context.Background(), mustQuery(t, "*")); return err },
+		"project":  func() error { _, err := p.List(context.Background(), mustQuery(t, "PRJ/*")); return err },
+	} {
+		err := call()
+		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "no Bitbucket Data Center REST API at") ||
+			!strings.Contains(err.Error(), bbCloudAPI) {
+			t.Errorf("%s against a server without the Data Center API: %v", name, err)
+		}
+	}
+}

@@ -23,6 +23,11 @@ const (
 	defaultMaxBackoff  = 10 * time.Second
 	defaultMaxPages    = 10000
 	defaultMaxBodySize = 32 << 20
+	// maxCachedBody bounds a page the discovery cache keeps. Real pages
+	// are well under it (100 GitHub repositories: ~600 KB); a bigger one
+	// is fetched unconditionally next time rather than encoded into the
+	// cache, which costs several times its size in memory and disk.
+	maxCachedBody = 4 << 20
 	// maxRateLimitWaits bounds how many times one request may wait for a
 	// rate limit, in case a server keeps answering "retry in 0s".
 	maxRateLimitWaits = 5
@@ -338,7 +343,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 			return cached, nil
 		case resp.Status >= 200 && resp.Status < 300:
 			c.emit(info)
-			if c.cache != nil {
+			if c.cache != nil && len(resp.Body) <= maxCachedBody {
 				if etag := resp.Header.Get("ETag"); etag != "" {
 					c.cache.Put(key, etag, encodeCached(resp))
 				}
@@ -401,10 +406,16 @@ func (c *client) once(ctx context.Context, u *url.URL, etag string) (*response, 
 		return nil, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBody+1))
-	if err != nil {
+	// Sized from Content-Length when the server sends one: io.ReadAll's
+	// doubling would allocate about twice a large page.
+	var buf bytes.Buffer
+	if res.ContentLength > 0 && res.ContentLength <= c.maxBody {
+		buf.Grow(int(res.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(res.Body, c.maxBody+1)); err != nil {
 		return nil, fmt.Errorf("%w: %w", errReadBody, err)
 	}
+	body := buf.Bytes()
 	if int64(len(body)) > c.maxBody {
 		return nil, &HTTPError{Method: http.MethodGet, URL: redactURL(u.String()), Status: res.StatusCode,
 			Message: fmt.Sprintf("body larger than %d bytes", c.maxBody), Err: ErrBadResponse}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -82,20 +83,78 @@ func (c *client) waitLimiter(ctx context.Context, host string) error {
 	return c.sleep(ctx, d)
 }
 
-// countItems counts the repositories (or other items) of one page: the
-// elements of a JSON array body, or of the "value" (Azure DevOps) or
-// "values" (Bitbucket) array of an object. Other bodies count 0.
-func countItems(body []byte) int {
-	var arr []json.RawMessage
-	if json.Unmarshal(body, &arr) == nil {
-		return len(arr)
+// itemSet remembers the items a listing has seen, by identity, so a
+// repeated item counts once and a page of nothing new is recognised.
+type itemSet struct {
+	ids    map[string]struct{}
+	bodies map[[sha256.Size]byte]struct{} // pages whose items carry no identity
+}
+
+func newItemSet() *itemSet {
+	return &itemSet{ids: map[string]struct{}{}, bodies: map[[sha256.Size]byte]struct{}{}}
+}
+
+// itemKey holds the fields that identify a listed item on the providers
+// mgit knows: "id" (GitHub, Gitea, GitLab, Azure DevOps, Bitbucket Data
+// Center), "uuid" (Bitbucket Cloud), names and paths. All of them together
+// are the identity, so two items that share one field (a broken server's
+// ids) are still two. Decoding into it keeps only these few bytes per item,
+// however large the page.
+type itemKey struct {
+	ID       json.RawMessage `json:"id"`
+	UUID     string          `json:"uuid"`
+	Name     string          `json:"name"`
+	FullName string          `json:"full_name"`
+	Path     string          `json:"path_with_namespace"`
+	Slug     string          `json:"slug"`
+}
+
+// String is the item's identity, "" when it has none of the fields.
+func (k itemKey) String() string {
+	id := string(k.ID)
+	if id == "null" {
+		id = ""
 	}
-	var obj struct {
-		Value  []json.RawMessage `json:"value"`
-		Values []json.RawMessage `json:"values"`
+	if id == "" && k.UUID == "" && k.Name == "" && k.FullName == "" && k.Path == "" && k.Slug == "" {
+		return ""
 	}
-	if json.Unmarshal(body, &obj) == nil {
-		return len(obj.Value) + len(obj.Values)
+	return strings.Join([]string{id, k.UUID, k.Name, k.FullName, k.Path, k.Slug}, "\x00")
+}
+
+// add counts the items of one page — the elements of a JSON array body, or
+// of the "value" (Azure DevOps) or "values" (Bitbucket) array of an object;
+// other bodies have none — and how many of them the set had not seen. Items
+// without an identity are new unless the whole page repeats an earlier one.
+func (s *itemSet) add(body []byte) (total, fresh int) {
+	var keys []itemKey
+	if json.Unmarshal(body, &keys) != nil {
+		var obj struct {
+			Value  []itemKey `json:"value"`
+			Values []itemKey `json:"values"`
+		}
+		if json.Unmarshal(body, &obj) != nil {
+			return 0, 0
+		}
+		keys = append(obj.Value, obj.Values...)
 	}
-	return 0
+	anonymous := 0
+	for _, k := range keys {
+		id := k.String()
+		if id == "" {
+			anonymous++
+			continue
+		}
+		if _, ok := s.ids[id]; !ok {
+			s.ids[id] = struct{}{}
+			fresh++
+		}
+	}
+	if anonymous > 0 {
+		sum := sha256.Sum256(body)
+		if _, ok := s.bodies[sum]; !ok {
+			s.bodies[sum] = struct{}{}
+			fresh += anonymous
+		}
+	}
+	return len(keys), fresh
 }

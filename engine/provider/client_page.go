@@ -17,17 +17,27 @@ var errTooManyPages = errors.New("too many pages")
 // relative). "" ends the listing.
 type nextFunc func(resp *response) (string, error)
 
+// maxEmptyPages is how many pages in a row may bring no item at all while
+// announcing another: real APIs end a listing with its last full page.
+const maxEmptyPages = 3
+
 // pages GETs first and then every next page until next returns "", calling
 // each with every response in order. A next page already visited, or more
-// than maxPages pages, is an error rather than a loop. A next page on
-// another host (or scheme) is refused: fetched without the credential it
-// would silently lose private repositories, and a hostile server could
-// inject repositories through it. The usual cause is a server configured
-// with another external URL than the one mgit was given.
+// than maxPages pages, is an error rather than a loop; so is a page that
+// brings only repositories earlier pages listed (or nothing, maxEmptyPages
+// times in a row) while announcing yet another page: an endless listing is
+// stopped in a few requests instead of by the page bound, and repositories
+// are counted once each against maxItems however often a server repeats
+// them. A next page on another host (or scheme) is refused: fetched without
+// the credential it would silently lose private repositories, and a
+// hostile server could inject repositories through it. The usual cause is
+// a server configured with another external URL than the one mgit was
+// given.
 func (c *client) pages(ctx context.Context, first string, next nextFunc, each func(*response) error) error {
 	ref := first
 	seen := map[string]bool{}
-	items := 0
+	known := newItemSet()
+	items, empty := 0, 0
 	for n := 1; ; n++ {
 		if n > c.maxPages {
 			return fmt.Errorf("list %s: %w: more than %d", redactURL(first), errTooManyPages, c.maxPages)
@@ -53,7 +63,8 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 		if err != nil {
 			return err
 		}
-		if items += countItems(resp.Body); items > c.maxItems {
+		total, fresh := known.add(resp.Body)
+		if items += fresh; items > c.maxItems {
 			return fmt.Errorf("list %s: %w: more than %d (raise --max-repos, or narrow the query)", redactURL(first), ErrTooManyRepos, c.maxItems)
 		}
 		if err := each(resp); err != nil {
@@ -65,6 +76,18 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 		}
 		if nx == "" {
 			return nil
+		}
+		switch {
+		case total > 0 && fresh == 0:
+			return fmt.Errorf("list %s: %w: page %d lists only repositories earlier pages listed and announces another: "+
+				"the server's paging does not end (report it to the server's administrator)", redactURL(first), ErrBadResponse, n)
+		case total == 0:
+			if empty++; empty >= maxEmptyPages {
+				return fmt.Errorf("list %s: %w: %d empty pages in a row, each announcing another: "+
+					"the server's paging does not end (report it to the server's administrator)", redactURL(first), ErrBadResponse, empty)
+			}
+		default:
+			empty = 0
 		}
 		ref, err = resolveAgainst(resp.URL, nx)
 		if err != nil {

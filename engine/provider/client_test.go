@@ -377,7 +377,7 @@ func TestEndlessNextStops(t *testing.T) {
 			p = 0 // always points back at page 1
 		}
 		w.Header().Set("Link", fmt.Sprintf(`<%s%s?page=%d&loop=%s>; rel="next"`, "http://"+r.Host, r.URL.Path, p+1, r.URL.Query().Get("loop")))
-		fmt.Fprint(w, `[{}]`)
+		fmt.Fprintf(w, `[{"id":%d}]`, p) // a new repository on every page: only the page bound stops it
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv, Config{})

@@ -39,14 +39,16 @@ func TestHostileHugePage(t *testing.T) {
 }
 
 // TestHostileEndlessNext: a server announcing a new next page forever is
-// stopped by the repository bound (and, without items, by the page bound).
+// stopped by the repository bound when each page invents new repositories,
+// after one page when it repeats what it listed, and after a few pages when
+// they are empty.
 func TestHostileEndlessNext(t *testing.T) {
 	var pages atomic.Int32
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := pages.Add(1)
 		w.Header().Set("Link", fmt.Sprintf(`<%s/api/orgs/x/repos?page=%d>; rel="next"`, srv.URL, n+1))
-		fmt.Fprint(w, `[{"name":"a"},{"name":"b"},{"name":"c"},{"name":"d"},{"name":"e"}]`)
+		fmt.Fprintf(w, `[{"name":"a%[1]d"},{"name":"b%[1]d"},{"name":"c%[1]d"},{"name":"d%[1]d"},{"name":"e%[1]d"}]`, n)
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv, Config{MaxRepos: 42})
@@ -57,7 +59,24 @@ func TestHostileEndlessNext(t *testing.T) {
 	if n := pages.Load(); n != 9 {
 		t.Fatalf("fetched %d pages, want 9 (42 repositories at 5 a page)", n)
 	}
-	// Empty pages: the page bound stops it.
+	// The same repositories on every page (new page numbers, a changing
+	// field so the pages differ): stopped at page 2, before any bound.
+	pages.Store(0)
+	repeat := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := pages.Add(1)
+		w.Header().Set("Link", fmt.Sprintf(`</api/orgs/x/repos?page=%d>; rel="next"`, n+1))
+		fmt.Fprintf(w, `[{"id":1,"name":"a","pushed_at":"2026-01-%02dT00:00:00Z"},{"id":2,"name":"b"}]`, n%28+1)
+	}))
+	defer repeat.Close()
+	c3, _ := newTestClient(t, repeat, Config{})
+	if _, err := pagedJSON[gitHubRepo](context.Background(), c3, "/orgs/x/repos", linkNext); !errors.Is(err, ErrBadResponse) ||
+		!strings.Contains(err.Error(), "paging does not end") {
+		t.Fatalf("repeating endless pages: %v", err)
+	}
+	if n := pages.Load(); n != 2 {
+		t.Fatalf("repeating endless pages: fetched %d pages, want 2", n)
+	}
+	// Empty pages: stopped after maxEmptyPages of them.
 	pages.Store(0)
 	empty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := pages.Add(1)
@@ -66,9 +85,12 @@ func TestHostileEndlessNext(t *testing.T) {
 	}))
 	defer empty.Close()
 	c2, _ := newTestClient(t, empty, Config{})
-	c2.maxPages = 25
-	if _, err := pagedJSON[gitHubRepo](context.Background(), c2, "/orgs/x/repos", linkNext); !errors.Is(err, errTooManyPages) {
+	if _, err := pagedJSON[gitHubRepo](context.Background(), c2, "/orgs/x/repos", linkNext); !errors.Is(err, ErrBadResponse) ||
+		!strings.Contains(err.Error(), "empty pages") {
 		t.Fatalf("empty endless pages: %v", err)
+	}
+	if n := pages.Load(); n != maxEmptyPages {
+		t.Fatalf("empty endless pages: fetched %d pages, want %d", n, maxEmptyPages)
 	}
 }
 

@@ -19,8 +19,10 @@ import (
 // whole path with '*' and '?' allowed to cross '/'. So "grp/*/api" finds
 // api in every subgroup at any depth, "grp/team*/api" in team and all its
 // descendants (and in "teamx"), "grp/team/api" only directly in team. A
-// query has at most three segments, so a literal nested path is written
-// with '?' for the slash ("grp/team?infra/api").
+// nested path is written as it is named: with more than three segments the
+// first is the org, the last the repository and everything between the
+// subgroup path ("grp/team/infra/api": project "team/infra"; globs work in
+// each part, "grp/team/*/api" being api one or more levels below team).
 type Query struct {
 	Org, Project, Repo string
 }
@@ -28,9 +30,14 @@ type Query struct {
 // MaxQueryLength bounds a query; real ones are a few dozen bytes.
 const MaxQueryLength = 1024
 
-// ParseQuery parses "org", "org/repo" or "org/project/repo". A trailing
-// '/' and spaces around segments are ignored; empty segments elsewhere, more than three segments and
-// malformed globs are errors.
+// maxQuerySegments is GitLab's deepest namespace (20 levels of groups)
+// plus the repository: no provider names anything deeper.
+const maxQuerySegments = 21
+
+// ParseQuery parses "org", "org/repo", "org/project/repo" or, for GitLab
+// subgroups, "org/sub/group/repo" (project "sub/group"). A trailing '/'
+// and spaces around segments are ignored; empty segments elsewhere, more
+// than 21 segments and malformed globs are errors.
 func ParseQuery(s string) (Query, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -43,8 +50,9 @@ func ParseQuery(s string) (Query, error) {
 	}
 	trimmed := strings.TrimSuffix(s, "/")
 	segs := strings.Split(trimmed, "/")
-	if len(segs) > 3 {
-		return Query{}, fmt.Errorf("parse query %q: %d segments, at most 3 (org/project/repo)", s, len(segs))
+	if len(segs) > maxQuerySegments {
+		return Query{}, fmt.Errorf("parse query %q: %d segments, at most %d (org/project/repo, or org/group/…/repo on GitLab)",
+			s, len(segs), maxQuerySegments)
 	}
 	for i, seg := range segs {
 		seg = strings.TrimSpace(seg)
@@ -62,8 +70,8 @@ func ParseQuery(s string) (Query, error) {
 		q.Org = segs[0]
 	case 2:
 		q.Org, q.Repo = segs[0], segs[1]
-	case 3:
-		q.Org, q.Project, q.Repo = segs[0], segs[1], segs[2]
+	default:
+		q.Org, q.Project, q.Repo = segs[0], strings.Join(segs[1:len(segs)-1], "/"), segs[len(segs)-1]
 	}
 	return q, nil
 }
@@ -98,8 +106,10 @@ func (q Query) Match(r Repo) bool {
 		return q.Project == "" || q.Project == "*"
 	}
 	// '/' → a byte path.Match does not treat specially, so '*' and '?'
-	// cross subgroup boundaries (see the Query comment).
-	return matchSegment(q.Project, strings.ReplaceAll(r.Project, "/", "\x1f"))
+	// cross subgroup boundaries (see the Query comment); a nested project
+	// pattern ("team/infra") is rewritten the same way.
+	sep := func(s string) string { return strings.ReplaceAll(s, "/", "\x1f") }
+	return matchSegment(sep(q.Project), sep(r.Project))
 }
 
 // OrgIsLiteral reports whether the org segment names one organisation (no

@@ -20,7 +20,10 @@ func TestParseQuery(t *testing.T) {
 		{in: "", wantErr: "empty"},
 		{in: "a//b", wantErr: "segment 2 is empty"},
 		{in: "/a", wantErr: "segment 1 is empty"},
-		{in: "a/b/c/d", wantErr: "at most 3"},
+		{in: "grp/team/infra/api", want: Query{Org: "grp", Project: "team/infra", Repo: "api"}},
+		{in: "grp/a/b/*/api-*", want: Query{Org: "grp", Project: "a/b/*", Repo: "api-*"}},
+		{in: "a/b//d", wantErr: "segment 3 is empty"},
+		{in: strings.Repeat("a/", 21) + "r", wantErr: "at most 21"},
 		{in: "acme/api[", wantErr: `segment "api["`},
 		{in: "acme/x\\", wantErr: "bad glob"},
 	} {
@@ -67,6 +70,12 @@ func TestQueryMatch(t *testing.T) {
 		{"grp/team*/deploy", gl, true}, // '*' crosses subgroup boundaries
 		{"grp/team/deploy", gl, false}, // exact: only directly in team
 		{"grp/team?infra/deploy", gl, true},
+		{"grp/team/infra/deploy", gl, true}, // a nested path as GitLab names it
+		{"GRP/Team/Infra/deploy", gl, true},
+		{"grp/team/*/deploy", gl, true},
+		{"grp/team/other/deploy", gl, false},
+		{"grp/team/infra/x", gl, false},
+		{"grp/infra/team/deploy", gl, false},
 		{"grp/team/infra", gl, false},
 		{"grp/*/*", gl, true},
 	} {
@@ -104,6 +113,7 @@ func TestFilter(t *testing.T) {
 		{FullName: "acme/fork", Name: "fork", Fork: true},
 		{FullName: "acme/legacy-ui", Name: "legacy-ui"},
 		{FullName: "acme/Platform/Legacy-db", Name: "Legacy-db"},
+		{FullName: "acme/Platform/frozen", Name: "frozen", Disabled: true},
 	}
 	names := func(rs []Repo) string {
 		var s []string
@@ -119,6 +129,8 @@ func TestFilter(t *testing.T) {
 		{FilterOptions{}, "api,legacy-ui,Legacy-db"},
 		{FilterOptions{IncludeArchived: true}, "api,old,legacy-ui,Legacy-db"},
 		{FilterOptions{IncludeForks: true}, "api,fork,legacy-ui,Legacy-db"},
+		// Azure DevOps lists disabled repositories; they cannot be cloned.
+		{FilterOptions{IncludeDisabled: true}, "api,legacy-ui,Legacy-db,frozen"},
 		{FilterOptions{Exclude: []string{"acme/legacy-*"}}, "api,Legacy-db"},
 		{FilterOptions{Exclude: []string{"*/*/legacy-*", "ACME/API"}}, "legacy-ui"},
 		{FilterOptions{Exclude: []string{"acme/leg"}}, "api,legacy-ui,Legacy-db"},

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,17 +22,39 @@ import (
 // test, so this package builds without the providers) with the provider
 // client's own keys, "<provider name> <request URL>", so two accounts on
 // one host never share a listing; a bare request URL is accepted too.
+//
+// The cache is bounded (MaxListingBytes, MaxListingFiles): the first Put
+// of a process, and every Put that would take its running estimate past a
+// bound, removes the least recently written entries beyond either bound,
+// so neither endless listings nor years of use grow it without limit.
 type Listings struct {
 	dir string
 	log zerolog.Logger
 	// mu keeps a Get from reading while a Put of the same process renames;
 	// other processes are covered by the atomic rename.
 	mu sync.Mutex
+	// Estimate of the directory's use since the last prune (a replaced
+	// entry counts twice, which only prunes sooner); scanned is false
+	// until the first prune of this process.
+	scanned bool
+	files   int
+	bytes   int64
+
+	maxBytes int64 // MaxListingBytes; smaller in tests
+	maxFiles int   // MaxListingFiles
 }
+
+// Bounds of the listing cache. A page of 100 repositories is about 1 MB
+// (GitHub's full repository objects); providers do not hand bigger pages
+// to the cache (see provider.maxCachedBody).
+const (
+	MaxListingBytes = 128 << 20
+	MaxListingFiles = 4096
+)
 
 // OpenListings returns a listing cache under dir (see DefaultDir).
 func OpenListings(dir string, log zerolog.Logger) *Listings {
-	return &Listings{dir: filepath.Join(dir, "listings"), log: log}
+	return &Listings{dir: filepath.Join(dir, "listings"), log: log, maxBytes: MaxListingBytes, maxFiles: MaxListingFiles}
 }
 
 type listing struct {
@@ -83,7 +106,53 @@ func (l *Listings) Put(key, etag string, body []byte) {
 	defer l.mu.Unlock()
 	if err := writeAtomic(p, data); err != nil {
 		l.log.Warn().Err(err).Msg("listing cache: write")
+		return
 	}
+	l.files++
+	l.bytes += int64(len(data))
+	if !l.scanned || l.files > l.maxFiles || l.bytes > l.maxBytes {
+		l.prune()
+	}
+}
+
+// prune removes the oldest entries (by modification time) until the cache
+// holds at most maxFiles files of at most maxBytes together. Errors only
+// leave the cache bigger; they are logged.
+func (l *Listings) prune() {
+	ents, err := os.ReadDir(l.dir)
+	if err != nil {
+		l.log.Warn().Err(err).Msg("listing cache: prune")
+		return
+	}
+	type entry struct {
+		name string
+		size int64
+		mod  time.Time
+	}
+	var all []entry
+	var total int64
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue // removed meanwhile by another process
+		}
+		all = append(all, entry{e.Name(), info.Size(), info.ModTime()})
+		total += info.Size()
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].mod.Before(all[j].mod) })
+	removed := 0
+	for i := 0; i < len(all) && (total > l.maxBytes || len(all)-i > l.maxFiles); i++ {
+		if err := os.Remove(filepath.Join(l.dir, all[i].name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			l.log.Warn().Err(err).Msg("listing cache: prune")
+			continue
+		}
+		total -= all[i].size
+		removed++
+	}
+	l.scanned, l.files, l.bytes = true, len(all)-removed, total
 }
 
 // checkKey accepts "<provider name> <url>" or a bare URL whose scheme is
