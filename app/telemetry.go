@@ -74,7 +74,8 @@ func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, 
 		cur:     log,
 	}
 	o.ready.Set(false, "starting")
-	tr, err := telemetry.NewTracing(ctx, c.getenv, version(), telemetry.WithRedact(c.redact))
+	tr, err := telemetry.NewTracing(ctx, c.getenv, version(), telemetry.WithRedact(c.redact),
+		telemetry.WithExportErrors(func(err error) { log.Warn().Err(err).Msg("trace export failed") }))
 	if err != nil {
 		return nil, usagef("Check "+telemetry.EnvOTLPEndpoint+".", "%s", err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
@@ -36,6 +35,8 @@ type Tracing struct {
 	enabled  bool
 	shutdown func(context.Context) error
 	redact   func(string) string
+	// exportErr receives the exporter's failures (see WithExportErrors).
+	exportErr func(error)
 }
 
 // TraceOption configures NewTracing and NewTracingWith.
@@ -52,19 +53,32 @@ func WithRedact(redact func(string) string) TraceOption {
 	}
 }
 
+// WithExportErrors sends the exporter's failures (a receiver down, a
+// refused request) to report, e.g. a logger. Without it they are dropped:
+// OpenTelemetry's default would print them on stderr, which may be the
+// terminal the dashboard draws on.
+func WithExportErrors(report func(error)) TraceOption {
+	return func(t *Tracing) {
+		if report != nil {
+			t.exportErr = report
+		}
+	}
+}
+
 func newTracing(tracer trace.Tracer, enabled bool, shutdown func(context.Context) error, opts []TraceOption) *Tracing {
-	t := &Tracing{tracer: tracer, enabled: enabled, shutdown: shutdown, redact: func(s string) string { return s }}
+	t := &Tracing{tracer: tracer, enabled: enabled, shutdown: shutdown, redact: func(s string) string { return s },
+		exportErr: func(error) {}}
 	for _, o := range opts {
 		o(t)
 	}
 	return t
 }
 
-// NewTracing exports spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT
-// (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set in getenv, and is a no-op
-// otherwise. The other OTEL_EXPORTER_OTLP_* variables (headers, timeout,
-// certificates) are read by the exporter itself. HTTP rather than gRPC keeps
-// gRPC out of the binary.
+// NewTracing exports spans over OTLP/HTTP (JSON encoding) when
+// OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set
+// in getenv, and is a no-op otherwise. OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT
+// and _CERTIFICATE apply (see newOTLPJSONExporter). The exporter is mgit's
+// own (otlpjson.go): OpenTelemetry's brings gRPC into the binary.
 func NewTracing(ctx context.Context, getenv func(string) string, version string, opts ...TraceOption) (*Tracing, error) {
 	endpoint := getenv(EnvOTLPTracesEndpoint)
 	if endpoint == "" {
@@ -76,16 +90,18 @@ func NewTracing(ctx context.Context, getenv func(string) string, version string,
 	if endpoint == "" {
 		return newTracing(noop.NewTracerProvider().Tracer(tracerName), false, func(context.Context) error { return nil }, opts), nil
 	}
-	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint))
+	exp, err := newOTLPJSONExporter(endpoint, getenv)
 	if err != nil {
-		return nil, fmt.Errorf("trace exporter %s: %w", endpoint, err)
+		return nil, fmt.Errorf("trace exporter: %w", err)
 	}
 	tp := sdktrace.NewTracerProvider(
 		sdktrace.WithBatcher(exp),
 		sdktrace.WithResource(resource.NewWithAttributes(semconv.SchemaURL,
 			semconv.ServiceName("mgit"), semconv.ServiceVersion(version))),
 	)
-	return newTracing(tp.Tracer(tracerName), true, tp.Shutdown, opts), nil
+	t := newTracing(tp.Tracer(tracerName), true, tp.Shutdown, opts)
+	exp.report = t.exportErr
+	return t, nil
 }
 
 // NewTracingWith uses tp (tests: a provider with an in-memory exporter).

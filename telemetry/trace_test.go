@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -105,33 +107,135 @@ func TestTracingOffByDefault(t *testing.T) {
 }
 
 // TestTracingExportsOTLPHTTP: with the endpoint set, spans reach an OTLP/HTTP
-// receiver at <endpoint>/v1/traces when tracing shuts down.
+// receiver at <endpoint>/v1/traces in OTLP's JSON encoding — parent links,
+// hex ids, kinds, attributes, status and the service resource — with the
+// configured headers, when tracing shuts down.
 func TestTracingExportsOTLPHTTP(t *testing.T) {
+	var mu sync.Mutex
+	var got otlpTraces
 	var posts atomic.Int32
+	var auth, ctype string
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/traces" {
 			posts.Add(1)
+			mu.Lock()
+			auth, ctype = r.Header.Get("Api-Key"), r.Header.Get("Content-Type")
+			if err := json.NewDecoder(r.Body).Decode(&got); err != nil {
+				t.Errorf("decode OTLP JSON: %v", err)
+			}
+			mu.Unlock()
 		}
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/x-protobuf")
 		w.WriteHeader(200)
 	}))
 	defer recv.Close()
-	env := map[string]string{EnvOTLPEndpoint: recv.URL}
-	tr, err := NewTracing(context.Background(), func(k string) string { return env[k] }, "dev")
+	env := map[string]string{EnvOTLPEndpoint: recv.URL, "OTEL_EXPORTER_OTLP_HEADERS": "api-key=k%3D1, x-other=y"}
+	tr, err := NewTracing(context.Background(), func(k string) string { return env[k] }, "v9")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !tr.Enabled() {
 		t.Fatal("tracing off with an endpoint")
 	}
-	_, end := tr.StartRun(context.Background(), "run")
+	ctx, end := tr.StartRun(context.Background(), "run")
+	_, endOp := tr.StartOp(ctx, "fetch", "acme/api", "op-1", "work")
+	endOp("failed", errors.New("boom"))
 	end(nil)
 	if err := tr.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if posts.Load() == 0 {
-		t.Error("no spans exported to /v1/traces")
+		t.Fatal("no spans exported to /v1/traces")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if auth != "k=1" || ctype != "application/json" {
+		t.Errorf("headers: api-key %q, content-type %q", auth, ctype)
+	}
+	if len(got.ResourceSpans) != 1 || len(got.ResourceSpans[0].ScopeSpans) != 1 {
+		t.Fatalf("shape: %+v", got)
+	}
+	var service string
+	for _, kv := range got.ResourceSpans[0].Resource.Attributes {
+		if kv.Key == "service.name" && kv.Value.String != nil {
+			service = *kv.Value.String
+		}
+	}
+	if service != "mgit" {
+		t.Errorf("service.name = %q", service)
+	}
+	spans := map[string]otlpSpan{}
+	for _, s := range got.ResourceSpans[0].ScopeSpans[0].Spans {
+		spans[s.Name] = s
+	}
+	run, op := spans["run"], spans["fetch"]
+	if len(run.TraceID) != 32 || len(run.SpanID) != 16 || run.Kind != 1 {
+		t.Errorf("run span %+v", run)
+	}
+	if op.TraceID != run.TraceID || op.ParentSpanID != run.SpanID {
+		t.Errorf("op span not a child of the run: %+v", op)
+	}
+	if op.Status.Code != 2 || op.Status.Message != "boom" || op.StartTimeUnixNano == "0" {
+		t.Errorf("op span status/time: %+v", op)
+	}
+	var repo string
+	for _, kv := range op.Attributes {
+		if kv.Key == "mgit.repo" && kv.Value.String != nil {
+			repo = *kv.Value.String
+		}
+	}
+	if repo != "acme/api" {
+		t.Errorf("mgit.repo = %q", repo)
+	}
+}
+
+// TestOTLPExporterKeepsHeadersHome: a receiver that redirects does not get
+// the exporter to send its headers (an API key) elsewhere, and settings the
+// exporter cannot honour are refused at start, not ignored.
+func TestOTLPExporterKeepsHeadersHome(t *testing.T) {
+	var leaked atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Add(1)
+	}))
+	defer other.Close()
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/v1/traces", http.StatusTemporaryRedirect)
+	}))
+	defer recv.Close()
+	env := map[string]string{EnvOTLPTracesEndpoint: recv.URL + "/v1/traces", "OTEL_EXPORTER_OTLP_HEADERS": "api-key=secret"}
+	getenv := func(k string) string { return env[k] }
+	var mu sync.Mutex
+	var reported []error
+	tr, err := NewTracing(context.Background(), getenv, "dev", WithExportErrors(func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		reported = append(reported, err)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, end := tr.StartRun(context.Background(), "run")
+	end(nil)
+	if err := tr.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "307") {
+		t.Errorf("export failures reported: %v (want the redirect answer)", reported)
+	}
+	if leaked.Load() != 0 {
+		t.Fatal("the exporter followed a redirect with its headers")
+	}
+	for k, v := range map[string]string{
+		"OTEL_EXPORTER_OTLP_PROTOCOL":           "grpc",
+		"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE": "/x.pem",
+		"OTEL_EXPORTER_OTLP_TIMEOUT":            "soon",
+		"OTEL_EXPORTER_OTLP_HEADERS":            "novalue",
+	} {
+		env := map[string]string{EnvOTLPEndpoint: recv.URL, k: v}
+		if _, err := NewTracing(context.Background(), func(k string) string { return env[k] }, "dev"); err == nil {
+			t.Errorf("%s=%s accepted", k, v)
+		}
 	}
 }
 

@@ -59,7 +59,7 @@ func TestLoadErrors(t *testing.T) {
 		{"duplicate names", "providers:\n  - name: work-gh\n    type: github\n  - name: WORK_GH\n    type: gitlab\n", []string{":4: ", "clashes", "MGIT_TOKEN_WORK_GH"}},
 		{"bad name", "providers:\n  - name: 'my work'\n    type: github\n", []string{":2: ", "not a valid name"}},
 		{"relative workspace", "workspace: src\n", []string{":1: ", "relative"}},
-		{"bad query", "workspace: ~/src\nquery: a/b/c/d\n", []string{":2: ", "query: ", "at most 3", "org/project/repo"}},
+		{"bad query", "workspace: ~/src\nquery: a//b\n", []string{":2: ", "query: ", "segment 2 is empty", "org/project/repo"}},
 		{"query glob", "query: 'acme/[x'\n", []string{":1: ", "bad glob"}},
 		{"syntax", "concurrency: 2\nlayout: host: flat\n", []string{":2: ", "YAML syntax"}},
 		{"providers not list", "providers:\n  work: {}\n", []string{":2: ", "must be a list"}},
