@@ -221,7 +221,7 @@ func TestDashboardQueryFlag(t *testing.T) {
 	if code, _, hint := exitCodeOf(err); code != engine.ExitUsage || !strings.Contains(hint, "mgit login") {
 		t.Fatalf("--query without providers: %v (exit %d, hint %q)", err, code, hint)
 	}
-	if _, err := c.dashboardInputs(context.Background(), []string{dir}, "a/b/c/d", obs); err == nil {
+	if _, err := c.dashboardInputs(context.Background(), []string{dir}, "a//b", obs); err == nil {
 		t.Fatal("bad --query accepted")
 	}
 }
