@@ -185,7 +185,7 @@ func (c *cli) configRemove(name string) error {
 	}
 	// The token goes with the entry: a keyring item nobody refers to is a
 	// secret nobody remembers to revoke.
-	backend, derr := c.conf.store.Delete(p.Name)
+	backend, derr := c.conf.store.Delete(ref(p))
 	if derr != nil && !errors.Is(derr, secure.ErrNotFound) {
 		c.log.Warn().Str("provider", p.Name).Str("error", c.redact(derr.Error())).Msg("config remove: token not deleted")
 	}

@@ -156,7 +156,7 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 		return &exitError{code: pe.code(), err: msg}
 	}
 
-	backend, err := c.conf.store.Set(p.Name, token)
+	backend, err := c.conf.store.Set(ref(p), token)
 	if err != nil {
 		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
 			"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
@@ -171,6 +171,18 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 	}
 	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
 	return c.printLogin(p, id, backend)
+}
+
+// credentialURL is the server a provider's keyring item is bound to: its
+// configured URL, or the public service's web address.
+func credentialURL(p config.Provider) string {
+	if p.URL != "" {
+		return p.URL
+	}
+	if h := gitHost(p); h != "" {
+		return "https://" + h
+	}
+	return ""
 }
 
 // readToken reads the token from stdin with --token-stdin, else prompts
@@ -290,8 +302,12 @@ func (c *cli) runLogout(name string, remove bool) error {
 	p, configured := c.conf.cfg.Find(name)
 	if configured {
 		name = p.Name
+	} else {
+		// Not configured: only the unscoped item an older mgit kept under
+		// the name can be found (and deleted).
+		p = config.Provider{Name: name}
 	}
-	backend, err := c.conf.store.Delete(name)
+	backend, err := c.conf.store.Delete(ref(p))
 	deleted := err == nil
 	if err != nil && !errors.Is(err, secure.ErrNotFound) {
 		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
