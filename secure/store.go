@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Environment variables the store reads (besides the token variables).
@@ -55,6 +56,12 @@ type Ref struct {
 	// service's). The keyring item is keyed by it and holds it, so a
 	// token is only read back for the server it was stored for.
 	URL string
+	// CredentialHelper, when set (HelperGit, HelperGH, HelperGLab), is
+	// asked for a token after the environment and the keyring.
+	CredentialHelper string
+	// GitURL is scheme://host[:port] where git serves the provider's
+	// repositories: the host the credential helper is asked about.
+	GitURL string
 }
 
 // Token is a resolved secret and where it came from. Its String and
@@ -127,6 +134,8 @@ type Store struct {
 	audit      func(AuditEvent)
 	scope      string    // ScopeOf(Options.Config)
 	kdf        kdfParams // the file keyring's work factor
+	// helperTimeout overrides helperTimeout (tests only).
+	helperTimeout time.Duration
 
 	once    sync.Once
 	ring    backend
@@ -228,6 +237,19 @@ func (s *Store) lookup(ref Ref) (Token, error) {
 			return Token{Value: val, Source: "env " + v}, nil
 		}
 	}
+	tok, err := s.fromKeyring(ref, vars)
+	if err == nil || ref.CredentialHelper == "" {
+		return tok, err
+	}
+	// Last in the chain, opt-in per provider: the user's credential helper.
+	htok, herr := s.helperToken(ref)
+	if herr != nil {
+		return Token{}, fmt.Errorf("%w; and %w", err, herr)
+	}
+	return htok, nil
+}
+
+func (s *Store) fromKeyring(ref Ref, vars []string) (Token, error) {
 	if s.pinned == BackendEnv {
 		return Token{}, fmt.Errorf("token for %s: %w (looked in %s; %s=env disables the keyring)",
 			ref.Name, ErrNotFound, strings.Join(vars, ", "), EnvBackend)
