@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -31,6 +32,9 @@ const validateTimeout = time.Minute
 type loginFlags struct {
 	kind, name, url, user, org string
 	tokenStdin                 bool
+	// helper is --credential-helper: take the token from it (and keep
+	// asking it), storing nothing in the keyring.
+	helper string
 }
 
 func (c *cli) loginCommand() *cobra.Command {
@@ -73,6 +77,7 @@ probe, or the one MGIT_KEYRING_BACKEND names.`,
 	fl.StringVar(&f.user, "user", "", "account name, where the service needs one (Bitbucket)")
 	fl.StringVar(&f.org, "org", "", "default organisation, workspace or group")
 	fl.BoolVar(&f.tokenStdin, "token-stdin", false, "read the token from stdin instead of prompting")
+	fl.StringVar(&f.helper, "credential-helper", "", "take the token from git (git credential fill), gh or glab, now and whenever the environment and keyring have none; nothing is stored in the keyring")
 	return cmd
 }
 
@@ -103,7 +108,7 @@ func (c *cli) loginEntry(f *loginFlags) (config.Provider, error) {
 	if p.Type == "" {
 		return p, usagef("Add --provider "+strings.Join(config.Kinds(), "|")+".", "login: %s is not configured yet: --provider is required", name)
 	}
-	for dst, v := range map[*string]string{&p.URL: f.url, &p.User: f.user, &p.Org: f.org} {
+	for dst, v := range map[*string]string{&p.URL: f.url, &p.User: f.user, &p.Org: f.org, &p.CredentialHelper: f.helper} {
 		if v != "" {
 			*dst = v
 		}
@@ -123,7 +128,10 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 	if err != nil {
 		return err
 	}
-	token, err := c.readToken(p, f.tokenStdin)
+	if f.helper != "" && f.tokenStdin {
+		return usagef("Give one of them.", "login: --credential-helper and --token-stdin both name where the token comes from")
+	}
+	token, err := c.loginToken(p, f)
 	if err != nil {
 		return err
 	}
@@ -156,10 +164,13 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 		return &exitError{code: pe.code(), err: msg}
 	}
 
-	backend, err := c.conf.store.Set(ref(p), token)
-	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
-			"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
+	backend := "credential helper " + f.helper
+	if f.helper == "" {
+		backend, err = c.conf.store.Set(ref(p), token)
+		if err != nil {
+			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
+				"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
+		}
 	}
 	cfg := c.conf.cfg
 	cfg.Upsert(p)
@@ -183,6 +194,34 @@ func credentialURL(p config.Provider) string {
 		return "https://" + h
 	}
 	return ""
+}
+
+// credentialGitURL is scheme://host[:port] where git serves p's
+// repositories: what a credential helper is asked about.
+func credentialGitURL(p config.Provider) string {
+	h := gitHost(p)
+	if h == "" {
+		return ""
+	}
+	scheme := "https"
+	if u, err := url.Parse(p.URL); err == nil && u.Scheme == "http" {
+		scheme = "http"
+	}
+	return scheme + "://" + h
+}
+
+// loginToken is the token login checks: the credential helper's with
+// --credential-helper, else what readToken reads.
+func (c *cli) loginToken(p config.Provider, f *loginFlags) (string, error) {
+	if f.helper == "" {
+		return c.readToken(p, f.tokenStdin)
+	}
+	tok, err := c.conf.store.HelperToken(ref(p))
+	if err != nil {
+		return "", &exitError{code: engine.ExitAuth, err: fmt.Errorf("login %s: %s has no token for it: %w "+
+			"(log in with that tool first, or leave out --credential-helper)", p.Name, f.helper, err)}
+	}
+	return tok.Value, nil
 }
 
 // readToken reads the token from stdin with --token-stdin, else prompts
@@ -246,7 +285,11 @@ func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string
 	} else {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Logged in to %s (%s) as %s.\n", p.Name, p.Type, headless.Sanitize(id.Login))
-		fmt.Fprintf(&b, "Token stored in the %s keyring; settings written to %s.\n", backend, c.conf.path)
+		if p.CredentialHelper != "" && strings.HasPrefix(backend, "credential helper") {
+			fmt.Fprintf(&b, "Token read from the %s (mgit stores no copy); settings written to %s.\n", backend, c.conf.path)
+		} else {
+			fmt.Fprintf(&b, "Token stored in the %s keyring; settings written to %s.\n", backend, c.conf.path)
+		}
 		if id.Scopes != nil {
 			fmt.Fprintf(&b, "Token scopes: %s\n", orNone(strings.Join(id.Scopes, ", ")))
 		}

@@ -38,6 +38,15 @@ var helperEnv = []string{"PATH", "HOME", "USER", "LOGNAME", "XDG_CONFIG_HOME", "
 	"DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM",
 	"GIT_EXEC_PATH", "GH_CONFIG_DIR", "GLAB_CONFIG_DIR", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "APPDATA", "LOCALAPPDATA", "USERPROFILE"}
 
+// HelperToken asks ref's credential helper (ref.CredentialHelper) for a
+// token, skipping the environment and the keyring: login uses it to check
+// the token a helper holds. The token is registered with the Redactor.
+func (s *Store) HelperToken(ref Ref) (Token, error) {
+	tok, err := s.helperToken(ref)
+	s.emit(AuditEvent{Action: AuditCredentialRead, Provider: ref.Name, Source: tok.Source, Err: err})
+	return tok, err
+}
+
 // helperToken asks ref's credential helper for a token for the host
 // where git serves the provider (ref.GitURL). It never prompts: git runs
 // with GIT_TERMINAL_PROMPT=0 and an empty GIT_ASKPASS, Git Credential
