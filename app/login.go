@@ -56,12 +56,20 @@ the default organisation, workspace or group (required for Azure DevOps
 Services).
 
 The keyring is the first of secret-service, kernel keyctl and the encrypted
-file (password from MGIT_KEYRING_PASSWORD) that passes a write/read/delete
-probe, or the one MGIT_KEYRING_BACKEND names.`,
+file (password from MGIT_KEYRING_PASSWORD, at least 12 characters) that
+passes a write/read/delete probe, or the one MGIT_KEYRING_BACKEND names. The
+item belongs to this configuration file and this server: a login with
+another --config, or in another HOME, never replaces it.
+
+With --credential-helper git|gh|glab the token is taken from your credential
+helper (git credential fill, gh auth token, glab) without a prompt, checked,
+and not stored: the configuration records the helper, which is asked again
+whenever the environment and the keyring have no token.`,
 		Example: `  mgit login --provider github --name work
   echo "$TOKEN" | mgit login --provider github --name ghe --url https://ghe.example.com --token-stdin
   mgit login --provider azuredevops --name ado --org contoso
   mgit login --provider bitbucket --name bb --user jane --org team-workspace
+  mgit login --provider github --name gh --credential-helper gh
   MGIT_KEYRING_BACKEND=file MGIT_KEYRING_PASSWORD=... mgit login --name work --token-stdin < token.txt`,
 		Args: maxArgs(0, "mgit login --provider KIND --name NAME [--token-stdin]"),
 		// Creates the file --config or MGIT_CONFIG names.
