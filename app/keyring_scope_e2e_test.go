@@ -69,6 +69,8 @@ func keyringScoped(t *testing.T, bin, backend string) {
 		}
 	}
 	login(home1, tokA, "--url", apiA.srv.URL)
+	items := filepath.Join(envValue(shared, "XDG_DATA_HOME"), "mgit", "keyring", "*")
+	itemsOfA, _ := filepath.Glob(items)
 	login(home1, tokB, "--url", apiB.srv.URL, "--config", personal)
 	t.Cleanup(func() {
 		r.run(home1, "logout", "work")
@@ -102,6 +104,19 @@ func keyringScoped(t *testing.T, bin, backend string) {
 	apiA.mu.Unlock()
 	if after != before {
 		t.Fatalf("a HOME that never logged in sent %d requests", after-before)
+	}
+
+	// Pointing the default configuration's provider at B by logging in
+	// again deletes the item of server A: a token nobody refers to is one
+	// nobody revokes.
+	if backend == "file" {
+		login(home1, tokB, "--url", apiB.srv.URL)
+		if len(itemsOfA) != 1 {
+			t.Fatalf("file keyring after the first login: %v", itemsOfA)
+		}
+		if _, err := os.Stat(itemsOfA[0]); !os.IsNotExist(err) {
+			t.Fatalf("server A's item is still there after the provider moved to B: %v", err)
+		}
 	}
 
 	// Each server saw only its own token.

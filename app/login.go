@@ -181,6 +181,13 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 		}
 	}
 	cfg := c.conf.cfg
+	if prev, had := cfg.Find(p.Name); had && ref(prev).URL != ref(p).URL {
+		// The item of the provider's old server: nobody refers to it any
+		// more, and a secret nobody refers to is one nobody revokes.
+		if _, err := c.conf.store.Delete(ref(prev)); err != nil && !errors.Is(err, secure.ErrNotFound) {
+			c.log.Warn().Str("provider", p.Name).Str("error", c.redact(err.Error())).Msg("login: the old server's token was not deleted")
+		}
+	}
 	cfg.Upsert(p)
 	if cfg.DefaultProvider == "" {
 		cfg.DefaultProvider = p.Name
