@@ -206,7 +206,7 @@ func (f *fileStore) openLegacy(data []byte) ([]byte, bool, error) {
 
 // aead derives (once per parameters and salt) the item key.
 func (f *fileStore) aead(p kdfParams, salt []byte) (cipher.AEAD, error) {
-	if p.MemoryKiB > 4<<20 || p.Time > 64 || len(salt) < 16 {
+	if p.MemoryKiB > 1<<20 || p.Time > 64 || len(salt) < 16 { // a planted file must not take GiBs
 		return nil, errors.New("damaged file: implausible key derivation parameters")
 	}
 	id := fmt.Sprintf("%d/%d/%d/%x", p.Time, p.MemoryKiB, p.Threads, salt)
