@@ -128,6 +128,9 @@ func (s *Store) runHelper(prog string, args []string, stdin []byte) ([]byte, err
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
+	// Never in mgit's working directory: git would read that repository's
+	// configuration, and a credential.helper there would run.
+	cmd.Dir = filepath.VolumeName(os.TempDir()) + string(filepath.Separator)
 	cmd.Stdin = bytes.NewReader(stdin) // EOF after the request
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

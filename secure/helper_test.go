@@ -3,6 +3,7 @@ package secure
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -151,5 +152,35 @@ func TestParseCredentialChecksHost(t *testing.T) {
 	}
 	if p, err := parseCredential([]byte("protocol=https\nhost=git.example.com\nusername=u\npassword=p\n"), "https", "git.example.com"); err != nil || p != "p" {
 		t.Fatalf("= %q, %v", p, err)
+	}
+}
+
+// TestHelperIgnoresWorkingDirectoryRepository: mgit runs inside
+// repositories; one whose .git/config names a credential helper must not
+// get it run.
+func TestHelperIgnoresWorkingDirectoryRepository(t *testing.T) {
+	m, _ := helperHome(t)
+	m[EnvBackend] = BackendEnv
+	repo := t.TempDir()
+	marker := filepath.Join(t.TempDir(), "evil-ran")
+	evil := filepath.Join(repo, "evil.sh")
+	writeExec(t, evil, "#!/bin/sh\ntouch "+marker+"\n")
+	cmd := exec.Command("git", "init", "-q", repo)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".git", "config"), []byte("[credential]\n\thelper = "+evil+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(repo)
+	s, _ := newStore(t, m)
+	// A host the HOME's helper has nothing for, so git asks every helper.
+	ref := Ref{Name: "o", Kind: "gitea", URL: "https://other.example.com", CredentialHelper: HelperGit, GitURL: "https://other.example.com"}
+	if tok, err := s.Lookup(ref); err == nil || tok.Value != "" {
+		t.Fatalf("Lookup = %q, %v", tok.Value, err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the working directory's repository's credential helper ran")
 	}
 }
