@@ -74,7 +74,10 @@ func (it *fileItem) aad(key string) []byte {
 type fileStore struct {
 	dir      string
 	password string
-	kdf      kdfParams
+	// oldPassword (MGIT_KEYRING_OLD_PASSWORD) opens items the password
+	// does not; they are re-encrypted under the password on that read.
+	oldPassword string
+	kdf         kdfParams
 
 	mu   sync.Mutex
 	keys map[string][]byte // derived keys by parameters and salt
@@ -85,20 +88,20 @@ type fileStore struct {
 func checkPassword(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen {
 		return fmt.Errorf("%s is %d characters long; the file keyring needs at least %d "+
-			"(a passphrase of several words is easiest). Tokens stored under a shorter password "+
-			"cannot be opened with it: set a longer one and run mgit login again", EnvPassword, n, MinPasswordLen)
+			"(a passphrase of several words is easiest). To keep the tokens stored under the old one, "+
+			"set %s to it once: they are re-encrypted under the new password as they are read", EnvPassword, n, MinPasswordLen, EnvOldPassword)
 	}
 	return nil
 }
 
-func newFileStore(dir, password string, kdf kdfParams) (*fileStore, error) {
+func newFileStore(dir, password, oldPassword string, kdf kdfParams) (*fileStore, error) {
 	if err := checkPassword(password); err != nil {
 		return nil, err
 	}
 	if err := EnsurePrivateDir(dir); err != nil {
 		return nil, err
 	}
-	return &fileStore{dir: dir, password: password, kdf: kdf, keys: map[string][]byte{}}, nil
+	return &fileStore{dir: dir, password: password, oldPassword: oldPassword, kdf: kdf, keys: map[string][]byte{}}, nil
 }
 
 func (f *fileStore) name() string { return BackendFile }
@@ -142,10 +145,16 @@ func (f *fileStore) get(key string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	val, upgrade, err := f.open(key, data)
+	val, upgrade, err := f.open(key, data, f.password)
+	if errors.Is(err, ErrWrongPassword) && f.oldPassword != "" {
+		// Changing the password: the old one opens it, the new one will.
+		if v, _, oerr := f.open(key, data, f.oldPassword); oerr == nil {
+			val, upgrade, err = v, true, nil
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("the keyring password in %s does not open %s: %w (set the password the tokens were stored with, "+
-			"or delete the file and run mgit login again)", EnvPassword, p, err)
+		return nil, fmt.Errorf("the keyring password in %s does not open %s: %w (set the password the tokens were stored with; "+
+			"to change it, put the old one in %s; or delete the file and run mgit login again)", EnvPassword, p, err, EnvOldPassword)
 	}
 	if upgrade {
 		// Re-encrypted with today's work factor; the modification time is
@@ -162,9 +171,9 @@ func (f *fileStore) get(key string) ([]byte, error) {
 
 // open decrypts data, and says whether it should be rewritten in today's
 // format.
-func (f *fileStore) open(key string, data []byte) (val []byte, upgrade bool, err error) {
+func (f *fileStore) open(key string, data []byte, password string) (val []byte, upgrade bool, err error) {
 	if len(data) == 0 || data[0] != '{' {
-		return f.openLegacy(data)
+		return openLegacy(data, password)
 	}
 	var it fileItem
 	if err := json.Unmarshal(data, &it); err != nil {
@@ -173,7 +182,7 @@ func (f *fileStore) open(key string, data []byte) (val []byte, upgrade bool, err
 	if it.Version != fileVersion || it.KDF != "argon2id" || it.Threads == 0 {
 		return nil, false, fmt.Errorf("unknown format v%d %s (written by a newer mgit?)", it.Version, it.KDF)
 	}
-	aead, err := f.aead(it.kdfParams, it.Salt)
+	aead, err := f.aead(password, it.kdfParams, it.Salt)
 	if err != nil {
 		return nil, false, err
 	}
@@ -189,8 +198,8 @@ func (f *fileStore) open(key string, data []byte) (val []byte, upgrade bool, err
 
 // openLegacy reads 99designs/keyring's JWE (PBES2-HS256+A128KW, PBKDF2
 // with 8,192 rounds): its payload is a JSON keyring.Item.
-func (f *fileStore) openLegacy(data []byte) ([]byte, bool, error) {
-	payload, _, err := jose.Decode(strings.TrimSpace(string(data)), f.password)
+func openLegacy(data []byte, password string) ([]byte, bool, error) {
+	payload, _, err := jose.Decode(strings.TrimSpace(string(data)), password)
 	if err != nil {
 		// jose2go says "aes.KeyUnwrap(): integrity check failed".
 		return nil, false, fmt.Errorf("%w (older format)", ErrWrongPassword)
@@ -204,16 +213,16 @@ func (f *fileStore) openLegacy(data []byte) ([]byte, bool, error) {
 	return item.Data, true, nil
 }
 
-// aead derives (once per parameters and salt) the item key.
-func (f *fileStore) aead(p kdfParams, salt []byte) (cipher.AEAD, error) {
+// aead derives (once per password, parameters and salt) the item key.
+func (f *fileStore) aead(password string, p kdfParams, salt []byte) (cipher.AEAD, error) {
 	if p.MemoryKiB > 1<<20 || p.Time > 64 || len(salt) < 16 { // a planted file must not take GiBs
 		return nil, errors.New("damaged file: implausible key derivation parameters")
 	}
-	id := fmt.Sprintf("%d/%d/%d/%x", p.Time, p.MemoryKiB, p.Threads, salt)
+	id := fmt.Sprintf("%t/%d/%d/%d/%x", password == f.password, p.Time, p.MemoryKiB, p.Threads, salt)
 	f.mu.Lock()
 	k, ok := f.keys[id]
 	if !ok {
-		k = argon2.IDKey([]byte(f.password), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+		k = argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, 32)
 		f.keys[id] = k
 	}
 	f.mu.Unlock()
@@ -229,7 +238,7 @@ func (f *fileStore) aead(p kdfParams, salt []byte) (cipher.AEAD, error) {
 // write would cost a second each for nothing.
 func (f *fileStore) set(key, _ string, val []byte) error {
 	it := fileItem{Version: fileVersion, KDF: "argon2id", kdfParams: f.kdf, Salt: f.writeSalt()}
-	aead, err := f.aead(it.kdfParams, it.Salt)
+	aead, err := f.aead(f.password, it.kdfParams, it.Salt)
 	if err != nil {
 		return err
 	}

@@ -135,9 +135,14 @@ func TestStoredURLChecked(t *testing.T) {
 // 99designs/keyring's file backend (PBKDF2, 8,192 rounds).
 func writeLegacy(t *testing.T, dir, name, token string) string {
 	t.Helper()
+	return writeLegacyPW(t, dir, name, token, testPassword)
+}
+
+func writeLegacyPW(t *testing.T, dir, name, token, password string) string {
+	t.Helper()
 	kr, err := keyring.Open(keyring.Config{
 		ServiceName: "mgit", AllowedBackends: []keyring.BackendType{keyring.FileBackend}, FileDir: dir,
-		FilePasswordFunc: func(string) (string, error) { return testPassword, nil },
+		FilePasswordFunc: func(string) (string, error) { return password, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -288,5 +293,54 @@ func TestRenamedFileDoesNotOpen(t *testing.T) {
 	}
 	if tok, err := s.Lookup(b); err == nil || tok.Value != "" {
 		t.Fatalf("renamed file opened as b: %q, %v", tok.Value, err)
+	}
+}
+
+// TestPasswordChange: an older keyring kept under a one-character password
+// is refused with the rule, and read once with the old password in
+// MGIT_KEYRING_OLD_PASSWORD: its items are re-encrypted under the new one.
+func TestPasswordChange(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kr")
+	legacy := writeLegacyPW(t, dir, "work", "token-under-short-pw", "x")
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	setMtime(t, legacy, time.Now().Add(-time.Hour))
+	mk := func(m map[string]string) *Store {
+		m[EnvBackend] = BackendFile
+		s, err := NewStore(Options{Getenv: env(m), Redactor: NewRedactor(), FileDir: dir, Config: cfg, kdf: &testKDF})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ref := Ref{Name: "work", Kind: "github", URL: "https://github.com"}
+	_, err := mk(map[string]string{EnvPassword: "x"}).Lookup(ref)
+	if !errors.Is(err, ErrNoKeyring) || !strings.Contains(err.Error(), "at least 12") || !strings.Contains(err.Error(), EnvOldPassword) {
+		t.Fatalf("short password: %v", err)
+	}
+	_, err = mk(map[string]string{EnvPassword: "a much longer passphrase"}).Lookup(ref)
+	if !errors.Is(err, ErrWrongPassword) || !strings.Contains(err.Error(), EnvOldPassword) {
+		t.Fatalf("new password alone: %v", err)
+	}
+	tok, err := mk(map[string]string{EnvPassword: "a much longer passphrase", EnvOldPassword: "x"}).Lookup(ref)
+	if err != nil || tok.Value != "token-under-short-pw" {
+		t.Fatalf("with the old password: %q, %v", tok.Value, err)
+	}
+	if tok, err := mk(map[string]string{EnvPassword: "a much longer passphrase"}).Lookup(ref); err != nil || tok.Value != "token-under-short-pw" {
+		t.Fatalf("new password after the change: %q, %v", tok.Value, err)
+	}
+}
+
+// TestKeyringPasswordRedacted: the password that opens every token is
+// masked like one.
+func TestKeyringPasswordRedacted(t *testing.T) {
+	s, red := newStore(t, map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword})
+	if _, err := s.Backend(); err != nil {
+		t.Fatal(err)
+	}
+	if red.Redact("pw is "+testPassword) != "pw is "+Mask {
+		t.Fatal("keyring password not registered with the redactor")
 	}
 }

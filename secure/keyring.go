@@ -149,7 +149,11 @@ func (s *Store) openBackend(b string) (backend, error) {
 		if pw == "" {
 			return nil, errors.New(EnvPassword + " is not set")
 		}
-		return newFileStore(s.fileDir, pw, s.kdf)
+		old := s.getenv(EnvOldPassword)
+		// The keys to every stored token: masked like one.
+		s.redactor.Register(pw)
+		s.redactor.Register(old)
+		return newFileStore(s.fileDir, pw, old, s.kdf)
 	default:
 		return nil, fmt.Errorf("unknown backend %q", b)
 	}

@@ -16,6 +16,9 @@ const (
 	EnvBackend = "MGIT_KEYRING_BACKEND"
 	// EnvPassword is the password of the encrypted file backend.
 	EnvPassword = "MGIT_KEYRING_PASSWORD"
+	// EnvOldPassword is the file backend's previous password while it is
+	// being changed: items it opens are re-encrypted under EnvPassword.
+	EnvOldPassword = "MGIT_KEYRING_OLD_PASSWORD"
 	// EnvService names mgit's items in every keyring backend (default
 	// DefaultService): separate instances, or tests, keep apart.
 	EnvService = "MGIT_KEYRING_SERVICE"
