@@ -7,9 +7,14 @@ import (
 	"syscall"
 
 	"github.com/mgit-dev/mgit/app"
+	"github.com/mgit-dev/mgit/secure"
 )
 
 func main() {
+	// Before any token is read: no core file, no ptrace by the user's
+	// other processes. A failure (a seccomp profile refusing prctl) leaves
+	// the system's setting, which is no worse than before.
+	_ = secure.DisableCoreDumps()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal cancels the run, restore the default handlers:
 	// a second Ctrl-C kills mgit at once instead of waiting for the engine.

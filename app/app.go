@@ -117,7 +117,8 @@ keyring and its settings in the configuration file (never the token). A
 provider's token is found in MGIT_TOKEN_<NAME>, then the provider's usual
 variable (GITHUB_TOKEN, GH_TOKEN, AZURE_DEVOPS_EXT_PAT, GITLAB_TOKEN,
 BITBUCKET_TOKEN, GITEA_TOKEN), then the keyring: secret-service, kernel
-keyctl, or an encrypted file (MGIT_KEYRING_PASSWORD). HTTPS remotes of no
+keyctl, or an encrypted file (MGIT_KEYRING_PASSWORD), then a credential
+helper where the provider opts in (credential_helper). HTTPS remotes of no
 configured provider use MGIT_TOKEN (username MGIT_USERNAME, default
 x-access-token). Tokens reach git through its environment only: never a
 command line, a remote URL or .git/config.
@@ -130,7 +131,9 @@ Environment:
   MGIT_CONFIG            configuration file
   MGIT_TOKEN_<NAME>      token of the provider NAME (upper case, - and . as _)
   MGIT_KEYRING_BACKEND   secret-service, keyctl, file or env (no keyring)
-  MGIT_KEYRING_PASSWORD  password of the file keyring
+  MGIT_KEYRING_PASSWORD  password of the file keyring (at least 12 characters)
+  MGIT_KEYRING_OLD_PASSWORD  its previous password, once, to re-encrypt under the new one
+  MGIT_KEYRING_SERVICE   name of mgit's items in the keyring (default mgit)
   MGIT_TOKEN             token for HTTPS remotes of no configured provider
   MGIT_USERNAME          username sent with MGIT_TOKEN (default x-access-token)
   MGIT_LOG_LEVEL         log level when --log-level is not given (default warn)

@@ -120,7 +120,7 @@ func providerJSON(cfg *config.Config, p config.Provider, source string) map[stri
 	return map[string]any{
 		"type": "provider", "name": p.Name, "kind": p.Type, "url": p.URL, "user": p.User, "org": p.Org,
 		"default": strings.EqualFold(p.Name, cfg.DefaultProvider), "token_source": source,
-		"token_env": secure.EnvName(p.Name), "git_host": gitHost(p),
+		"token_env": secure.EnvName(p.Name), "git_host": gitHost(p), "credential_helper": p.CredentialHelper,
 	}
 }
 
@@ -158,6 +158,7 @@ func (c *cli) configShow(name string) error {
 		{"default", fmt.Sprint(strings.EqualFold(p.Name, c.conf.cfg.DefaultProvider))},
 		{"git host", dash(gitHost(p))},
 		{"token", src},
+		{"credential helper", dash(p.CredentialHelper)},
 		{"token variables", strings.Join(append([]string{secure.EnvName(p.Name)}, secure.ConventionalEnv(ref(p))...), ", ")},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
@@ -185,7 +186,7 @@ func (c *cli) configRemove(name string) error {
 	}
 	// The token goes with the entry: a keyring item nobody refers to is a
 	// secret nobody remembers to revoke.
-	backend, derr := c.conf.store.Delete(p.Name)
+	backend, derr := c.conf.store.Delete(ref(p))
 	if derr != nil && !errors.Is(derr, secure.ErrNotFound) {
 		c.log.Warn().Str("provider", p.Name).Str("error", c.redact(derr.Error())).Msg("config remove: token not deleted")
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -31,6 +32,9 @@ const validateTimeout = time.Minute
 type loginFlags struct {
 	kind, name, url, user, org string
 	tokenStdin                 bool
+	// helper is --credential-helper: take the token from it (and keep
+	// asking it), storing nothing in the keyring.
+	helper string
 }
 
 func (c *cli) loginCommand() *cobra.Command {
@@ -52,12 +56,20 @@ the default organisation, workspace or group (required for Azure DevOps
 Services).
 
 The keyring is the first of secret-service, kernel keyctl and the encrypted
-file (password from MGIT_KEYRING_PASSWORD) that passes a write/read/delete
-probe, or the one MGIT_KEYRING_BACKEND names.`,
+file (password from MGIT_KEYRING_PASSWORD, at least 12 characters) that
+passes a write/read/delete probe, or the one MGIT_KEYRING_BACKEND names. The
+item belongs to this configuration file and this server: a login with
+another --config, or in another HOME, never replaces it.
+
+With --credential-helper git|gh|glab the token is taken from your credential
+helper (git credential fill, gh auth token, glab) without a prompt, checked,
+and not stored: the configuration records the helper, which is asked again
+whenever the environment and the keyring have no token.`,
 		Example: `  mgit login --provider github --name work
   echo "$TOKEN" | mgit login --provider github --name ghe --url https://ghe.example.com --token-stdin
   mgit login --provider azuredevops --name ado --org contoso
   mgit login --provider bitbucket --name bb --user jane --org team-workspace
+  mgit login --provider github --name gh --credential-helper gh
   MGIT_KEYRING_BACKEND=file MGIT_KEYRING_PASSWORD=... mgit login --name work --token-stdin < token.txt`,
 		Args: maxArgs(0, "mgit login --provider KIND --name NAME [--token-stdin]"),
 		// Creates the file --config or MGIT_CONFIG names.
@@ -73,6 +85,7 @@ probe, or the one MGIT_KEYRING_BACKEND names.`,
 	fl.StringVar(&f.user, "user", "", "account name, where the service needs one (Bitbucket)")
 	fl.StringVar(&f.org, "org", "", "default organisation, workspace or group")
 	fl.BoolVar(&f.tokenStdin, "token-stdin", false, "read the token from stdin instead of prompting")
+	fl.StringVar(&f.helper, "credential-helper", "", "take the token from git (git credential fill), gh or glab, now and whenever the environment and keyring have none; nothing is stored in the keyring")
 	return cmd
 }
 
@@ -103,7 +116,7 @@ func (c *cli) loginEntry(f *loginFlags) (config.Provider, error) {
 	if p.Type == "" {
 		return p, usagef("Add --provider "+strings.Join(config.Kinds(), "|")+".", "login: %s is not configured yet: --provider is required", name)
 	}
-	for dst, v := range map[*string]string{&p.URL: f.url, &p.User: f.user, &p.Org: f.org} {
+	for dst, v := range map[*string]string{&p.URL: f.url, &p.User: f.user, &p.Org: f.org, &p.CredentialHelper: f.helper} {
 		if v != "" {
 			*dst = v
 		}
@@ -123,7 +136,10 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 	if err != nil {
 		return err
 	}
-	token, err := c.readToken(p, f.tokenStdin)
+	if f.helper != "" && f.tokenStdin {
+		return usagef("Give one of them.", "login: --credential-helper and --token-stdin both name where the token comes from")
+	}
+	token, err := c.loginToken(p, f)
 	if err != nil {
 		return err
 	}
@@ -156,12 +172,22 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 		return &exitError{code: pe.code(), err: msg}
 	}
 
-	backend, err := c.conf.store.Set(p.Name, token)
-	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
-			"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
+	backend := "credential helper " + f.helper
+	if f.helper == "" {
+		backend, err = c.conf.store.Set(ref(p), token)
+		if err != nil {
+			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
+				"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
+		}
 	}
 	cfg := c.conf.cfg
+	if prev, had := cfg.Find(p.Name); had && ref(prev).URL != ref(p).URL {
+		// The item of the provider's old server: nobody refers to it any
+		// more, and a secret nobody refers to is one nobody revokes.
+		if _, err := c.conf.store.Delete(ref(prev)); err != nil && !errors.Is(err, secure.ErrNotFound) {
+			c.log.Warn().Str("provider", p.Name).Str("error", c.redact(err.Error())).Msg("login: the old server's token was not deleted")
+		}
+	}
 	cfg.Upsert(p)
 	if cfg.DefaultProvider == "" {
 		cfg.DefaultProvider = p.Name
@@ -171,6 +197,46 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 	}
 	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
 	return c.printLogin(p, id, backend)
+}
+
+// credentialURL is the server a provider's keyring item is bound to: its
+// configured URL, or the public service's web address.
+func credentialURL(p config.Provider) string {
+	if p.URL != "" {
+		return p.URL
+	}
+	if h := gitHost(p); h != "" {
+		return "https://" + h
+	}
+	return ""
+}
+
+// credentialGitURL is scheme://host[:port] where git serves p's
+// repositories: what a credential helper is asked about.
+func credentialGitURL(p config.Provider) string {
+	h := gitHost(p)
+	if h == "" {
+		return ""
+	}
+	scheme := "https"
+	if u, err := url.Parse(p.URL); err == nil && u.Scheme == "http" {
+		scheme = "http"
+	}
+	return scheme + "://" + h
+}
+
+// loginToken is the token login checks: the credential helper's with
+// --credential-helper, else what readToken reads.
+func (c *cli) loginToken(p config.Provider, f *loginFlags) (string, error) {
+	if f.helper == "" {
+		return c.readToken(p, f.tokenStdin)
+	}
+	tok, err := c.conf.store.HelperToken(ref(p))
+	if err != nil {
+		return "", &exitError{code: engine.ExitAuth, err: fmt.Errorf("login %s: %s has no token for it: %w "+
+			"(log in with that tool first, or leave out --credential-helper)", p.Name, f.helper, err)}
+	}
+	return tok.Value, nil
 }
 
 // readToken reads the token from stdin with --token-stdin, else prompts
@@ -234,7 +300,11 @@ func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string
 	} else {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Logged in to %s (%s) as %s.\n", p.Name, p.Type, headless.Sanitize(id.Login))
-		fmt.Fprintf(&b, "Token stored in the %s keyring; settings written to %s.\n", backend, c.conf.path)
+		if p.CredentialHelper != "" && strings.HasPrefix(backend, "credential helper") {
+			fmt.Fprintf(&b, "Token read from the %s (mgit stores no copy); settings written to %s.\n", backend, c.conf.path)
+		} else {
+			fmt.Fprintf(&b, "Token stored in the %s keyring; settings written to %s.\n", backend, c.conf.path)
+		}
 		if id.Scopes != nil {
 			fmt.Fprintf(&b, "Token scopes: %s\n", orNone(strings.Join(id.Scopes, ", ")))
 		}
@@ -290,8 +360,12 @@ func (c *cli) runLogout(name string, remove bool) error {
 	p, configured := c.conf.cfg.Find(name)
 	if configured {
 		name = p.Name
+	} else {
+		// Not configured: only the unscoped item an older mgit kept under
+		// the name can be found (and deleted).
+		p = config.Provider{Name: name}
 	}
-	backend, err := c.conf.store.Delete(name)
+	backend, err := c.conf.store.Delete(ref(p))
 	deleted := err == nil
 	if err != nil && !errors.Is(err, secure.ErrNotFound) {
 		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}

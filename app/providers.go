@@ -99,7 +99,9 @@ func (c *cli) loadConfig(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red, Audit: c.auditCredential})
+	// Keyring items are scoped to the configuration file, so two
+	// configurations (or HOMEs) of one OS user never share a token.
+	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red, Audit: c.auditCredential, Config: c.conf.path})
 	if err != nil && !tolerant {
 		return usagef("Unset it to use the first keyring that works.", "%s", err)
 	}
@@ -120,7 +122,8 @@ func (c *cli) redact(s string) string {
 
 // ref is the credential reference of a configured provider.
 func ref(p config.Provider) secure.Ref {
-	return secure.Ref{Name: p.Name, Kind: p.Type, SelfHosted: p.SelfHosted()}
+	return secure.Ref{Name: p.Name, Kind: p.Type, SelfHosted: p.SelfHosted(), URL: credentialURL(p),
+		CredentialHelper: p.CredentialHelper, GitURL: credentialGitURL(p)}
 }
 
 // selectProviders returns the configured providers a query fans out to:

@@ -179,7 +179,7 @@ func providerTestEnv(t *testing.T) map[string]string {
 	return map[string]string{
 		"HOME": base, "XDG_CONFIG_HOME": filepath.Join(base, "config"), "XDG_CACHE_HOME": filepath.Join(base, "cache"),
 		"XDG_DATA_HOME": filepath.Join(base, "data"), "XDG_STATE_HOME": filepath.Join(base, "state"),
-		secure.EnvBackend: secure.BackendFile, secure.EnvPassword: "pw",
+		secure.EnvBackend: secure.BackendFile, secure.EnvPassword: "app-test-keyring-pw",
 	}
 }
 

@@ -2,7 +2,14 @@
 //
 //   - the credential store chain that finds a provider's token (environment
 //     variables, then the OS keyring, the kernel keyring and an encrypted
-//     file), auditing every read, write and delete (store.go, keyring.go);
+//     file, then an opt-in credential helper), auditing every read, write
+//     and delete (store.go, keyring.go, helper.go);
+//   - keyring items scoped to the provider's kind, URL and name and the
+//     configuration file, holding the URL they were stored for, and the
+//     migration of older unscoped items (items.go);
+//   - the encrypted file keyring: Argon2id, AES-256-GCM, the password rule
+//     (filestore.go);
+//   - DisableCoreDumps, which main calls first (dump_*.go);
 //   - the Redactor, which masks every token the store hands out plus the
 //     shapes of provider tokens, URL passwords and Authorization values,
 //     and Writer, which applies it to logs and output (redact.go,

@@ -62,17 +62,18 @@ func TestStoreAudits(t *testing.T) {
 	var got []AuditEvent
 	red := NewRedactor()
 	s, err := NewStore(Options{
-		Getenv:   env(map[string]string{EnvBackend: BackendFile, EnvPassword: "pw", "GITLAB_TOKEN": "glab-token-value"}),
-		Redactor: red, FileDir: filepath.Join(t.TempDir(), "kr"),
+		Getenv:   env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword, "GITLAB_TOKEN": "glab-token-value"}),
+		Redactor: red, FileDir: filepath.Join(t.TempDir(), "kr"), kdf: &testKDF,
 		Audit: func(ev AuditEvent) { got = append(got, ev) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _ = s.Lookup(Ref{Name: "lab", Kind: "gitlab"})
-	_, _ = s.Set("work", "stored-token-value")
-	_, _ = s.Delete("work")
-	_, _ = s.Delete("work")
+	work := Ref{Name: "work", Kind: "github"}
+	_, _ = s.Set(work, "stored-token-value")
+	_, _ = s.Delete(work)
+	_, _ = s.Delete(work)
 	want := []string{
 		AuditCredentialRead + " lab env GITLAB_TOKEN ok",
 		AuditCredentialWrite + " work keyring file ok",

@@ -25,28 +25,39 @@ type BackendError struct {
 func (e *BackendError) Error() string { return e.Backend + ": " + e.Err.Error() }
 func (e *BackendError) Unwrap() error { return e.Err }
 
-// ring is a keyring backend that passed its probe.
-type ring struct {
+// backend is one keyring that passed its probe.
+type backend interface {
+	name() string
+	get(key string) ([]byte, error) // ErrNotFound when absent
+	set(key, label string, val []byte) error
+	remove(key string) error // ErrNotFound when absent
+	probe() error
+}
+
+// osRing is a backend of 99designs/keyring (secret-service, keyctl).
+type osRing struct {
 	backend string
 	kr      keyring.Keyring
 }
 
-func (r *ring) get(key string) (string, error) {
+func (r *osRing) name() string { return r.backend }
+
+func (r *osRing) get(key string) ([]byte, error) {
 	it, err := r.kr.Get(key)
 	if errors.Is(err, keyring.ErrKeyNotFound) {
-		return "", ErrNotFound
+		return nil, ErrNotFound
 	}
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return string(it.Data), nil
+	return it.Data, nil
 }
 
-func (r *ring) set(key, val string) error {
-	return r.kr.Set(keyring.Item{Key: key, Data: []byte(val), Label: "mgit " + key})
+func (r *osRing) set(key, label string, val []byte) error {
+	return r.kr.Set(keyring.Item{Key: key, Data: val, Label: label})
 }
 
-func (r *ring) remove(key string) error {
+func (r *osRing) remove(key string) error {
 	err := r.kr.Remove(key)
 	if errors.Is(err, keyring.ErrKeyNotFound) || errors.Is(err, os.ErrNotExist) {
 		return ErrNotFound
@@ -54,10 +65,37 @@ func (r *ring) remove(key string) error {
 	return err
 }
 
+// probe writes, reads back and deletes a random throwaway item: a backend
+// that opened may still refuse every write (keyctl under a container
+// runtime does).
+func (r *osRing) probe() error {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Errorf("probe: %w", err)
+	}
+	key, val := "probe:"+hex.EncodeToString(b[:6]), hex.EncodeToString(b[6:])
+	if err := r.set(key, "mgit probe", []byte(val)); err != nil {
+		return fmt.Errorf("probe write: %w", err)
+	}
+	got, err := r.get(key)
+	if err != nil {
+		_ = r.remove(key)
+		return fmt.Errorf("probe read: %w", err)
+	}
+	if string(got) != val {
+		_ = r.remove(key)
+		return errors.New("probe read: value differs from what was written")
+	}
+	if err := r.remove(key); err != nil {
+		return fmt.Errorf("probe delete: %w", err)
+	}
+	return nil
+}
+
 // openRing returns the first backend of the chain (or the pinned one) that
 // opens and survives a write/read/delete; otherwise an error wrapping
 // ErrNoKeyring and every backend's cause.
-func (s *Store) openRing() (*ring, error) {
+func (s *Store) openRing() (backend, error) {
 	chain := []string{BackendSecretService, BackendKeyctl, BackendFile}
 	if s.pinned != "" {
 		chain = []string{s.pinned}
@@ -83,7 +121,7 @@ func (s *Store) openRing() (*ring, error) {
 
 // openBackend opens one backend. keyring.Open hides why an opener failed,
 // so the known causes are checked first and named.
-func (s *Store) openBackend(b string) (*ring, error) {
+func (s *Store) openBackend(b string) (backend, error) {
 	cfg := keyring.Config{ServiceName: s.service}
 	switch b {
 	case BackendSecretService:
@@ -106,20 +144,16 @@ func (s *Store) openBackend(b string) (*ring, error) {
 		if s.fileDir == "" {
 			return nil, fmt.Errorf("no directory: %w", s.fileDirErr)
 		}
+		// Never prompt: the password comes from the environment only.
 		pw := s.getenv(EnvPassword)
 		if pw == "" {
 			return nil, errors.New(EnvPassword + " is not set")
 		}
-		if err := os.MkdirAll(s.fileDir, 0o700); err != nil {
-			return nil, fmt.Errorf("create %s: %w", s.fileDir, err)
-		}
-		if err := os.Chmod(s.fileDir, 0o700); err != nil {
-			return nil, fmt.Errorf("restrict %s: %w", s.fileDir, err)
-		}
-		cfg.AllowedBackends = []keyring.BackendType{keyring.FileBackend}
-		cfg.FileDir = s.fileDir
-		// Never prompt: the password comes from the environment only.
-		cfg.FilePasswordFunc = func(string) (string, error) { return pw, nil }
+		old := s.getenv(EnvOldPassword)
+		// The keys to every stored token: masked like one.
+		s.redactor.Register(pw)
+		s.redactor.Register(old)
+		return newFileStore(s.fileDir, pw, old, s.kdf)
 	default:
 		return nil, fmt.Errorf("unknown backend %q", b)
 	}
@@ -127,7 +161,7 @@ func (s *Store) openBackend(b string) (*ring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
-	return &ring{backend: b, kr: kr}, nil
+	return &osRing{backend: b, kr: kr}, nil
 }
 
 func available(b keyring.BackendType) bool {
@@ -146,40 +180,15 @@ func quoteOrUnset(s string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// probe writes, reads back and deletes a random throwaway item: a backend
-// that opened may still refuse every write (keyctl under a container
-// runtime does). It gives up after probeTimeout.
-func probe(r *ring) error {
+// probe asks the backend to prove it works, giving up after
+// probeTimeout.
+func probe(r backend) error {
 	done := make(chan error, 1)
-	go func() { done <- probeOnce(r) }()
+	go func() { done <- r.probe() }()
 	select {
 	case err := <-done:
 		return err
 	case <-time.After(probeTimeout):
 		return fmt.Errorf("probe: no answer within %s (a locked keyring waiting for an unlock prompt?)", probeTimeout)
 	}
-}
-
-func probeOnce(r *ring) error {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Errorf("probe: %w", err)
-	}
-	key, val := "probe:"+hex.EncodeToString(b[:6]), hex.EncodeToString(b[6:])
-	if err := r.set(key, val); err != nil {
-		return fmt.Errorf("probe write: %w", err)
-	}
-	got, err := r.get(key)
-	if err != nil {
-		_ = r.remove(key)
-		return fmt.Errorf("probe read: %w", err)
-	}
-	if got != val {
-		_ = r.remove(key)
-		return errors.New("probe read: value differs from what was written")
-	}
-	if err := r.remove(key); err != nil {
-		return fmt.Errorf("probe delete: %w", err)
-	}
-	return nil
 }

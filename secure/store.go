@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Environment variables the store reads (besides the token variables).
@@ -15,6 +16,12 @@ const (
 	EnvBackend = "MGIT_KEYRING_BACKEND"
 	// EnvPassword is the password of the encrypted file backend.
 	EnvPassword = "MGIT_KEYRING_PASSWORD"
+	// EnvOldPassword is the file backend's previous password while it is
+	// being changed: items it opens are re-encrypted under EnvPassword.
+	EnvOldPassword = "MGIT_KEYRING_OLD_PASSWORD"
+	// EnvService names mgit's items in every keyring backend (default
+	// DefaultService): separate instances, or tests, keep apart.
+	EnvService = "MGIT_KEYRING_SERVICE"
 	// EnvTokenPrefix + the upper-cased provider name is the variable that
 	// beats every other source (MGIT_TOKEN_WORK_GITHUB).
 	EnvTokenPrefix = "MGIT_TOKEN_"
@@ -48,6 +55,16 @@ type Ref struct {
 	// GITHUB_ENTERPRISE_TOKEN (as gh reads them), so a github.com token in
 	// GITHUB_TOKEN is never sent to another server.
 	SelfHosted bool
+	// URL is the provider's server (its configured URL, or the public
+	// service's). The keyring item is keyed by it and holds it, so a
+	// token is only read back for the server it was stored for.
+	URL string
+	// CredentialHelper, when set (HelperGit, HelperGH, HelperGLab), is
+	// asked for a token after the environment and the keyring.
+	CredentialHelper string
+	// GitURL is scheme://host[:port] where git serves the provider's
+	// repositories: the host the credential helper is asked about.
+	GitURL string
 }
 
 // Token is a resolved secret and where it came from. Its String and
@@ -68,7 +85,8 @@ type Options struct {
 	// Redactor receives every token before the store returns or stores
 	// it. Required.
 	Redactor *Redactor
-	// Service names mgit's items (default DefaultService).
+	// Service names mgit's items (default $MGIT_KEYRING_SERVICE, else
+	// DefaultService).
 	Service string
 	// FileDir is the file backend's directory (default
 	// $XDG_DATA_HOME/mgit/keyring, else ~/.local/share/mgit/keyring).
@@ -76,6 +94,12 @@ type Options struct {
 	// Audit, when set, is told about every credential read, write and
 	// delete (never the value). It must not block.
 	Audit func(AuditEvent)
+	// Config is the configuration file whose tokens this store keeps:
+	// keyring items are scoped to its absolute path, so two
+	// configurations (or two HOMEs) never read or replace each other's.
+	Config string
+	// kdf overrides the file keyring's work factor (tests only).
+	kdf *kdfParams
 }
 
 // Audit actions of the store.
@@ -83,6 +107,9 @@ const (
 	AuditCredentialRead   = "credential.read"
 	AuditCredentialWrite  = "credential.write"
 	AuditCredentialDelete = "credential.delete"
+	// AuditCredentialMigrate: a token stored by an older mgit was moved
+	// to its scoped item.
+	AuditCredentialMigrate = "credential.migrate"
 )
 
 // AuditEvent is one credential access. It holds no secret.
@@ -108,9 +135,13 @@ type Store struct {
 	fileDirErr error
 	pinned     string // MGIT_KEYRING_BACKEND, "" for the chain
 	audit      func(AuditEvent)
+	scope      string    // ScopeOf(Options.Config)
+	kdf        kdfParams // the file keyring's work factor
+	// helperTimeout overrides helperTimeout (tests only).
+	helperTimeout time.Duration
 
 	once    sync.Once
-	ring    *ring
+	ring    backend
 	ringErr error
 }
 
@@ -119,7 +150,14 @@ func NewStore(opts Options) (*Store, error) {
 	if opts.Getenv == nil || opts.Redactor == nil {
 		return nil, errors.New("credential store: Getenv and Redactor are required")
 	}
-	s := &Store{getenv: opts.Getenv, redactor: opts.Redactor, service: opts.Service, fileDir: opts.FileDir, audit: opts.Audit}
+	s := &Store{getenv: opts.Getenv, redactor: opts.Redactor, service: opts.Service, fileDir: opts.FileDir, audit: opts.Audit,
+		scope: ScopeOf(opts.Config), kdf: defaultKDF}
+	if opts.kdf != nil {
+		s.kdf = *opts.kdf
+	}
+	if s.service == "" {
+		s.service = strings.TrimSpace(opts.Getenv(EnvService))
+	}
 	if s.service == "" {
 		s.service = DefaultService
 	}
@@ -202,6 +240,19 @@ func (s *Store) lookup(ref Ref) (Token, error) {
 			return Token{Value: val, Source: "env " + v}, nil
 		}
 	}
+	tok, err := s.fromKeyring(ref, vars)
+	if err == nil || ref.CredentialHelper == "" {
+		return tok, err
+	}
+	// Last in the chain, opt-in per provider: the user's credential helper.
+	htok, herr := s.helperToken(ref)
+	if herr != nil {
+		return Token{}, fmt.Errorf("%w; and %w", err, herr)
+	}
+	return htok, nil
+}
+
+func (s *Store) fromKeyring(ref Ref, vars []string) (Token, error) {
 	if s.pinned == BackendEnv {
 		return Token{}, fmt.Errorf("token for %s: %w (looked in %s; %s=env disables the keyring)",
 			ref.Name, ErrNotFound, strings.Join(vars, ", "), EnvBackend)
@@ -210,60 +261,71 @@ func (s *Store) lookup(ref Ref) (Token, error) {
 	if err != nil {
 		return Token{}, fmt.Errorf("token for %s: %w in %s, and %w", ref.Name, ErrNotFound, strings.Join(vars, ", "), err)
 	}
-	val, err := r.get(itemKey(ref.Name))
+	val, err := s.readItem(r, ref)
+	if errors.Is(err, ErrNotFound) {
+		val, err = s.migrate(r, ref)
+	}
 	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return Token{}, fmt.Errorf("token for %s: %w in %s or the %s keyring", ref.Name, ErrNotFound, strings.Join(vars, ", "), r.backend)
+		var legacy *LegacyItemError
+		if errors.Is(err, ErrNotFound) && !errors.As(err, &legacy) {
+			return Token{}, fmt.Errorf("token for %s: %w in %s or the %s keyring", ref.Name, ErrNotFound, strings.Join(vars, ", "), r.name())
 		}
-		return Token{}, fmt.Errorf("token for %s: keyring %s: %w", ref.Name, r.backend, err)
+		return Token{}, fmt.Errorf("token for %s: keyring %s: %w", ref.Name, r.name(), err)
 	}
 	s.redactor.Register(val)
-	return Token{Value: val, Source: "keyring " + r.backend}, nil
+	return Token{Value: val, Source: "keyring " + r.name()}, nil
 }
 
-// Set stores token for the provider name in the keyring and returns the
-// backend that holds it.
-func (s *Store) Set(name, token string) (backend string, err error) {
-	backend, err = s.set(name, token)
-	s.emit(AuditEvent{Action: AuditCredentialWrite, Provider: name, Source: keyringSource(backend), Err: err})
+// Set stores token as ref's in the keyring, scoped to the store's
+// configuration, and returns the backend that holds it.
+func (s *Store) Set(ref Ref, token string) (backend string, err error) {
+	backend, err = s.set(ref, token)
+	s.emit(AuditEvent{Action: AuditCredentialWrite, Provider: ref.Name, Source: keyringSource(backend), Err: err})
 	return backend, err
 }
 
-func (s *Store) set(name, token string) (backend string, err error) {
+func (s *Store) set(ref Ref, token string) (backend string, err error) {
 	s.redactor.Register(token)
 	if s.pinned == BackendEnv {
-		return "", fmt.Errorf("store token for %s: %s=env keeps tokens in the environment only (set %s)", name, EnvBackend, EnvName(name))
+		return "", fmt.Errorf("store token for %s: %s=env keeps tokens in the environment only (set %s)", ref.Name, EnvBackend, EnvName(ref.Name))
 	}
 	r, err := s.keyring()
 	if err != nil {
-		return "", fmt.Errorf("store token for %s: %w", name, err)
+		return "", fmt.Errorf("store token for %s: %w", ref.Name, err)
 	}
-	if err := r.set(itemKey(name), token); err != nil {
-		return r.backend, fmt.Errorf("store token for %s in %s: %w", name, r.backend, err)
+	if err := r.set(itemKey(ref, s.scope), itemLabel(ref), newRecord(ref, s.scope, token)); err != nil {
+		return r.name(), fmt.Errorf("store token for %s in %s: %w", ref.Name, r.name(), err)
 	}
-	return r.backend, nil
+	return r.name(), nil
 }
 
-// Delete removes the provider's token from the keyring; it wraps
-// ErrNotFound when there was none.
-func (s *Store) Delete(name string) (backend string, err error) {
-	backend, err = s.remove(name)
-	s.emit(AuditEvent{Action: AuditCredentialDelete, Provider: name, Source: keyringSource(backend), Err: err})
+// Delete removes ref's token from the keyring, and the item an older mgit
+// kept under the provider's name (token:<name>), which no configuration
+// can claim any more; it wraps ErrNotFound when there was neither.
+func (s *Store) Delete(ref Ref) (backend string, err error) {
+	backend, err = s.remove(ref)
+	s.emit(AuditEvent{Action: AuditCredentialDelete, Provider: ref.Name, Source: keyringSource(backend), Err: err})
 	return backend, err
 }
 
-func (s *Store) remove(name string) (backend string, err error) {
+func (s *Store) remove(ref Ref) (backend string, err error) {
 	if s.pinned == BackendEnv {
-		return BackendEnv, fmt.Errorf("delete token for %s: %w: %s=env keeps no tokens", name, ErrNotFound, EnvBackend)
+		return BackendEnv, fmt.Errorf("delete token for %s: %w: %s=env keeps no tokens", ref.Name, ErrNotFound, EnvBackend)
 	}
 	r, err := s.keyring()
 	if err != nil {
-		return "", fmt.Errorf("delete token for %s: %w", name, err)
+		return "", fmt.Errorf("delete token for %s: %w", ref.Name, err)
 	}
-	if err := r.remove(itemKey(name)); err != nil {
-		return r.backend, fmt.Errorf("delete token for %s from %s: %w", name, r.backend, err)
+	err = r.remove(itemKey(ref, s.scope))
+	if lerr := r.remove(legacyPrefix + ref.Name); lerr == nil {
+		err = nil
+	} else if !errors.Is(lerr, ErrNotFound) && (err == nil || errors.Is(err, ErrNotFound)) {
+		err = lerr
 	}
-	return r.backend, nil
+	if err != nil {
+		return r.name(), fmt.Errorf("delete token for %s from %s: %w", ref.Name, r.name(), err)
+	}
+	return r.name(), nil
 }
 
 // Backend opens the keyring (once) and says which backend passed its
@@ -276,7 +338,7 @@ func (s *Store) Backend() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return r.backend, nil
+	return r.name(), nil
 }
 
 func (s *Store) emit(ev AuditEvent) {
@@ -292,10 +354,7 @@ func keyringSource(backend string) string {
 	return "keyring " + backend
 }
 
-func (s *Store) keyring() (*ring, error) {
+func (s *Store) keyring() (backend, error) {
 	s.once.Do(func() { s.ring, s.ringErr = s.openRing() })
 	return s.ring, s.ringErr
 }
-
-// itemKey is the keyring key of a provider's token.
-func itemKey(name string) string { return "token:" + name }

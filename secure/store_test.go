@@ -13,10 +13,17 @@ func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// testKDF keeps the file keyring fast in tests; TestDefaultWorkFactor
+// checks the production default.
+var testKDF = kdfParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+// testPassword passes the password policy.
+const testPassword = "correct horse battery"
+
 func newStore(t *testing.T, m map[string]string) (*Store, *Redactor) {
 	t.Helper()
 	red := NewRedactor()
-	s, err := NewStore(Options{Getenv: env(m), Redactor: red, Service: "mgit-test", FileDir: filepath.Join(t.TempDir(), "keyring")})
+	s, err := NewStore(Options{Getenv: env(m), Redactor: red, Service: testService(t), FileDir: filepath.Join(t.TempDir(), "keyring"), kdf: &testKDF})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,10 +43,10 @@ func TestEnvName(t *testing.T) {
 }
 
 func TestLookupOrder(t *testing.T) {
-	ref := Ref{Name: "work", Kind: "github"}
-	m := map[string]string{EnvBackend: BackendFile, EnvPassword: "pw-for-tests"}
+	ref := Ref{Name: "work", Kind: "github", URL: "https://github.com"}
+	m := map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword}
 	s, red := newStore(t, m)
-	if _, err := s.Set("work", "from-keyring-token"); err != nil {
+	if _, err := s.Set(ref, "from-keyring-token"); err != nil {
 		t.Fatal(err)
 	}
 	check := func(wantVal, wantSource string) {
@@ -78,9 +85,10 @@ func TestConventionalEnvNotSentToEnterprise(t *testing.T) {
 func TestFileBackendRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "keyring")
 	red := NewRedactor()
-	opts := Options{Getenv: env(map[string]string{EnvBackend: BackendFile, EnvPassword: "pw"}), Redactor: red, FileDir: dir}
+	opts := Options{Getenv: env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword}), Redactor: red, FileDir: dir, kdf: &testKDF}
 	s, _ := NewStore(opts)
-	b, err := s.Set("work", "tok-abcdef")
+	ref := Ref{Name: "work", Kind: "gitea", URL: "https://gitea.example.com"}
+	b, err := s.Set(ref, "tok-abcdef")
 	if err != nil || b != BackendFile {
 		t.Fatalf("Set = %q, %v", b, err)
 	}
@@ -101,29 +109,32 @@ func TestFileBackendRoundTrip(t *testing.T) {
 	}
 	// A second store (another process) reads it back.
 	s2, _ := NewStore(opts)
-	if tok, err := s2.Lookup(Ref{Name: "work", Kind: "gitea"}); err != nil || tok.Value != "tok-abcdef" {
+	if tok, err := s2.Lookup(ref); err != nil || tok.Value != "tok-abcdef" {
 		t.Fatalf("Lookup = %v, %v", tok, err)
 	}
-	// A wrong password fails with a cause, not silently.
-	opts.Getenv = env(map[string]string{EnvBackend: BackendFile, EnvPassword: "wrong"})
+	// A wrong password fails with a cause that says what to do, not
+	// "aes.KeyUnwrap(): integrity check failed".
+	opts.Getenv = env(map[string]string{EnvBackend: BackendFile, EnvPassword: "the wrong password"})
 	s3, _ := NewStore(opts)
-	if _, err := s3.Lookup(Ref{Name: "work", Kind: "gitea"}); err == nil || errors.Is(err, ErrNotFound) {
+	_, err = s3.Lookup(ref)
+	if !errors.Is(err, ErrWrongPassword) || errors.Is(err, ErrNotFound) ||
+		!strings.Contains(err.Error(), "the keyring password in "+EnvPassword+" does not open "+files[0]) {
 		t.Fatalf("wrong password: err = %v", err)
 	}
-	if _, err := s2.Delete("work"); err != nil {
+	if _, err := s2.Delete(ref); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s2.Delete("work"); !errors.Is(err, ErrNotFound) {
+	if _, err := s2.Delete(ref); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second Delete: %v", err)
 	}
-	if _, err := s2.Lookup(Ref{Name: "work", Kind: "gitea"}); !errors.Is(err, ErrNotFound) {
+	if _, err := s2.Lookup(ref); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("after Delete: %v", err)
 	}
 }
 
 func TestFileBackendNeedsPassword(t *testing.T) {
 	s, _ := newStore(t, map[string]string{EnvBackend: BackendFile})
-	_, err := s.Set("work", "tok-abcdef")
+	_, err := s.Set(Ref{Name: "work", Kind: "github"}, "tok-abcdef")
 	if !errors.Is(err, ErrNoKeyring) || !strings.Contains(err.Error(), EnvPassword+" is not set") {
 		t.Fatalf("err = %v", err)
 	}
@@ -157,7 +168,7 @@ func TestUnknownBackend(t *testing.T) {
 
 func TestEnvBackendStoresNothing(t *testing.T) {
 	s, _ := newStore(t, map[string]string{EnvBackend: BackendEnv})
-	if _, err := s.Set("work", "tok-abcdef"); err == nil || !strings.Contains(err.Error(), "MGIT_TOKEN_WORK") {
+	if _, err := s.Set(Ref{Name: "work", Kind: "github"}, "tok-abcdef"); err == nil || !strings.Contains(err.Error(), "MGIT_TOKEN_WORK") {
 		t.Fatalf("Set with env backend: %v", err)
 	}
 }

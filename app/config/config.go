@@ -61,6 +61,10 @@ type Provider struct {
 	User string `yaml:"user,omitempty"`
 	// Org is the default organisation, workspace or group.
 	Org string `yaml:"org,omitempty"`
+	// CredentialHelper opts into asking the user's credential helper for
+	// the token when neither the environment nor the keyring has one:
+	// git (git credential fill), gh (GitHub) or glab (GitLab).
+	CredentialHelper string `yaml:"credential_helper,omitempty"`
 }
 
 // Kinds are the provider types, in the order help text lists them.
@@ -264,6 +268,16 @@ func validateProvider(p Provider, file, prefix string, at lines) error {
 	}
 	if p.Type == provider.KindAzureDevOps && p.URL == "" && p.Org == "" {
 		return fe("org", "Azure DevOps Services needs the organisation", "add org: <your organisation> (dev.azure.com/<org>), or url: for Azure DevOps Server")
+	}
+	switch p.CredentialHelper {
+	case "", "git":
+	case "gh", "glab":
+		if want := map[string]string{"gh": provider.KindGitHub, "glab": provider.KindGitLab}[p.CredentialHelper]; p.Type != want {
+			return fe("credential_helper", fmt.Sprintf("%s holds %s tokens, not %s", p.CredentialHelper, want, p.Type), "use git, or remove the key")
+		}
+	default:
+		return fe("credential_helper", fmt.Sprintf("unknown credential helper %q", p.CredentialHelper),
+			"use git (git credential fill), gh (GitHub) or glab (GitLab)")
 	}
 	for f, v := range map[string]string{"user": p.User, "org": p.Org} {
 		if strings.ContainsAny(v, " \t\r\n") {

@@ -82,6 +82,9 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 		"providers:\n  - name: w\n    type: azuredevops\n",
 		"workspace: src\n",
 		"providers:\n  - name: w\n    type: gitlab\n    url: https://me:pw@gitlab.example.com\n",
+		"providers:\n  - name: w\n    type: gitlab\n    credential_helper: gh\n",
+		"providers:\n  - name: w\n    type: github\n    credential_helper: glab\n",
+		"providers:\n  - name: w\n    type: github\n    credential_helper: wincred\n",
 	}
 	for _, content := range bad {
 		if _, err := Parse("c.yaml", []byte(content)); err == nil {
@@ -91,11 +94,17 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 			t.Errorf("schema accepted %q", content)
 		}
 	}
-	good := "providers:\n  - name: w\n    type: github\n    url: http://127.0.0.1:8080\n"
-	if _, err := Parse("c.yaml", []byte(good)); err != nil {
-		t.Errorf("Load refused %q: %v", good, err)
-	}
-	if err := s.Validate(yamlToJSONValue(t, []byte(good))); err != nil {
-		t.Errorf("schema refused %q: %v", good, err)
+	for _, good := range []string{
+		"providers:\n  - name: w\n    type: github\n    url: http://127.0.0.1:8080\n",
+		"providers:\n  - name: w\n    type: github\n    credential_helper: gh\n",
+		"providers:\n  - name: w\n    type: gitlab\n    credential_helper: glab\n",
+		"providers:\n  - name: w\n    type: gitea\n    url: https://g.example\n    credential_helper: git\n",
+	} {
+		if _, err := Parse("c.yaml", []byte(good)); err != nil {
+			t.Errorf("Load refused %q: %v", good, err)
+		}
+		if err := s.Validate(yamlToJSONValue(t, []byte(good))); err != nil {
+			t.Errorf("schema refused %q: %v", good, err)
+		}
 	}
 }
