@@ -83,9 +83,20 @@ func (b *Backend) run(ctx context.Context, dir string, args []string, o cmdOpts)
 func (b *Backend) git(ctx context.Context, op, dir string, args []string, o cmdOpts) (output, error) {
 	out, err := b.run(ctx, dir, args, o)
 	if err != nil {
-		return out, failure(ctx, op, dir, out, err)
+		return out, b.failure(ctx, op, dir, o, out, err)
 	}
 	return out, nil
+}
+
+// failure is the package failure, except that a redirect git refused while
+// holding credentials says where the remote moved (movedError).
+func (b *Backend) failure(ctx context.Context, op, dir string, o cmdOpts, out output, err error) error {
+	if o.remote != "" {
+		if merr := movedError(ctx, op, dir, o.remote, o.auth, b.command(dir, nil, o).env, out, err); merr != nil {
+			return merr
+		}
+	}
+	return failure(ctx, op, dir, out, err)
 }
 
 // failure builds the error for a failed git process: cancellation wins over

@@ -50,6 +50,19 @@ type cmdOpts struct {
 	extraEnv []string
 	// secrets are scrubbed from any stderr kept for error messages.
 	secrets []string
+	// remote and auth are set when git talks to remote with credentials,
+	// so that a redirect git refused can be explained (movedError).
+	remote string
+	auth   git.Credentials
+}
+
+// withAuth scopes credentials for remoteURL into o (see authConfig).
+func (o cmdOpts) withAuth(remoteURL string, c git.Credentials) cmdOpts {
+	o.config, o.secrets = authConfig(remoteURL, c)
+	if o.config != nil {
+		o.remote, o.auth = remoteURL, c
+	}
+	return o
 }
 
 // dropped reports inherited variables that would redirect git to another

@@ -30,8 +30,7 @@ func (b *Backend) remoteOpts(ctx context.Context, op, dir string, auth git.Crede
 		}
 		u = strings.TrimSpace(string(out.stdout))
 	}
-	o.config, o.secrets = authConfig(u, auth)
-	return o, nil
+	return o.withAuth(u, auth), nil
 }
 
 // defaultRemoteURL is `git ls-remote --get-url` read in-process: the URL of
@@ -314,13 +313,12 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 		args = append(args, "--branch="+opt.Branch)
 	}
 	args = append(args, "--", url, dest)
-	o := cmdOpts{progress: opt.Progress}
-	o.config, o.secrets = authConfig(url, opt.Auth)
+	o := cmdOpts{progress: opt.Progress}.withAuth(url, opt.Auth)
 	// git creates dest (and missing parents) itself; run from our own
 	// working directory so a relative dest means what the caller meant.
 	out, err := b.run(ctx, "", args, o)
 	if err != nil {
-		return failure(ctx, op, dest, out, err)
+		return b.failure(ctx, op, dest, o, out, err)
 	}
 	return nil
 }
