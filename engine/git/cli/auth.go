@@ -35,7 +35,13 @@ import (
 //     to http in clear text. The most specific URL wins in git's matching
 //     and command-line configuration comes last among equals, so the
 //     whole-URL entry overrides any followRedirects the user configured for
-//     this remote.
+//     this remote;
+//   - core.hooksPath = /dev/null: the header travels in GIT_CONFIG_VALUE_n,
+//     which git passes on to every process it starts, hooks included, so
+//     no hook runs in a process that holds it (no hook file can exist
+//     under /dev/null). The steps that run the user's hooks — the checkout
+//     of a clone, the merge of a pull — run as separate git processes
+//     without the token (see Clone and Pull).
 //
 // Why a preemptive header with redirects off, and not a credential helper
 // bound to scheme+host+port (which git would ask again, with the new host,
@@ -64,6 +70,7 @@ func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secret
 			{"credential.helper", ""},
 			{origin + ".followRedirects", "false"},
 			{"http." + remoteURL + ".followRedirects", "false"},
+			{"core.hooksPath", os.DevNull},
 		},
 		[]string{c.Password, token}
 }

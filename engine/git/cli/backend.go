@@ -24,6 +24,11 @@ const (
 type Backend struct {
 	// GitPath is the git executable; empty means "git" found on PATH.
 	GitPath string
+	// SecretEnv, when set, reports environment variables that hold
+	// secrets (the providers' token variables): they are removed from the
+	// environment of every git process, and so of every hook. MGIT_*
+	// variables are removed regardless (see secretEnv).
+	SecretEnv func(name string) bool
 
 	once    sync.Once
 	r       runner
@@ -65,7 +70,7 @@ func (b *Backend) command(dir string, args []string, o cmdOpts) command {
 	if environ == nil {
 		environ = os.Environ
 	}
-	return command{dir: dir, args: args, env: buildEnv(environ(), dir, o), progress: o.progress}
+	return command{dir: dir, args: args, env: buildEnv(environ(), dir, o, b.SecretEnv), progress: o.progress}
 }
 
 // run executes git and returns its output and the raw error.
@@ -116,7 +121,9 @@ func Available(ctx context.Context) error {
 		return fmt.Errorf("git not found on PATH: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, path, "version")
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	// Even `git version` gets no secrets: a wrapper script on PATH or an
+	// alias would otherwise see them.
+	cmd.Env = buildEnv(os.Environ(), "", cmdOpts{}, nil)
 	out, err := cmd.Output()
 	if err != nil {
 		return fmt.Errorf("run %s version: %w", path, err)
