@@ -26,9 +26,9 @@ type RedirectExpect struct {
 	Refuses bool
 }
 
-// redirectToken is the credential offered to the origin. Distinct from the
+// RedirectToken is the credential offered to the origin. Distinct from the
 // suite's token so a hit cannot come from anywhere else.
-const redirectToken = "redirect-token-5d1e82"
+const RedirectToken = "redirect-token-5d1e82"
 
 // RunRedirects proves that a credential is never sent to a host the remote
 // redirects to. The origin answers every request with a 302 to a second
@@ -50,18 +50,18 @@ func RunRedirects(t *testing.T, newBackend func(t *testing.T) git.Backend, want 
 	}
 	ops := []struct {
 		name string
-		run  func(t *testing.T, b git.Backend, rw *redirectWorld) error
+		run  func(t *testing.T, b git.Backend, rw *RedirectWorld) error
 	}{
-		{"clone", func(t *testing.T, b git.Backend, rw *redirectWorld) error {
-			return b.Clone(ctx(t), rw.originURL, filepath.Join(t.TempDir(), "app"), git.CloneOptions{Auth: rw.auth})
+		{"clone", func(t *testing.T, b git.Backend, rw *RedirectWorld) error {
+			return b.Clone(ctx(t), rw.OriginURL, filepath.Join(t.TempDir(), "app"), git.CloneOptions{Auth: rw.auth})
 		}},
-		{"mirror", func(t *testing.T, b git.Backend, rw *redirectWorld) error {
-			return b.Clone(ctx(t), rw.originURL, filepath.Join(t.TempDir(), "app.git"), git.CloneOptions{Auth: rw.auth, Mirror: true})
+		{"mirror", func(t *testing.T, b git.Backend, rw *RedirectWorld) error {
+			return b.Clone(ctx(t), rw.OriginURL, filepath.Join(t.TempDir(), "app.git"), git.CloneOptions{Auth: rw.auth, Mirror: true})
 		}},
-		{"fetch", func(t *testing.T, b git.Backend, rw *redirectWorld) error {
+		{"fetch", func(t *testing.T, b git.Backend, rw *RedirectWorld) error {
 			return b.Fetch(ctx(t), rw.work(t), git.FetchOptions{Auth: rw.auth})
 		}},
-		{"pull", func(t *testing.T, b git.Backend, rw *redirectWorld) error {
+		{"pull", func(t *testing.T, b git.Backend, rw *RedirectWorld) error {
 			_, err := b.Pull(ctx(t), rw.work(t), git.PullOptions{Auth: rw.auth})
 			return err
 		}},
@@ -69,7 +69,7 @@ func RunRedirects(t *testing.T, newBackend func(t *testing.T) git.Backend, want 
 	for _, sh := range shapes {
 		for _, op := range ops {
 			t.Run(sh.name+"/"+op.name, func(t *testing.T) {
-				rw := newRedirectWorld(t, sh.originTLS, sh.targetTLS)
+				rw := NewRedirectWorld(t, sh.originTLS, sh.targetTLS)
 				err := op.run(t, newBackend(t), rw)
 				rw.check(t, err, want)
 			})
@@ -77,12 +77,13 @@ func RunRedirects(t *testing.T, newBackend func(t *testing.T) git.Backend, want 
 	}
 }
 
-// redirectWorld is one origin redirecting to one recording target.
-type redirectWorld struct {
+// RedirectWorld is one origin redirecting to one recording target that
+// serves the repository team/app anonymously.
+type RedirectWorld struct {
 	srv       *gittest.Server // the repository, behind the target
 	seed      string
-	originURL string // clone URL on the redirecting origin
-	targetURL string // base URL of the recording target
+	OriginURL string // clone URL on the redirecting origin
+	TargetURL string // base URL of the recording target
 	auth      git.Credentials
 
 	mu          sync.Mutex
@@ -91,12 +92,15 @@ type redirectWorld struct {
 	targetLeaks []string // what carried the credential to the target
 }
 
-func newRedirectWorld(t *testing.T, originTLS, targetTLS bool) *redirectWorld {
+// NewRedirectWorld isolates git's configuration (gittest.Isolate) and
+// starts the servers; with TLS on either side, git and Go are made to trust
+// the test certificate.
+func NewRedirectWorld(t *testing.T, originTLS, targetTLS bool) *RedirectWorld {
 	t.Helper()
 	gittest.Isolate(t)
-	rw := &redirectWorld{
+	rw := &RedirectWorld{
 		srv:  gittest.NewServer(t, gittest.ServerOptions{}),
-		auth: git.Credentials{Username: "x-access-token", Password: redirectToken},
+		auth: git.Credentials{Username: "x-access-token", Password: RedirectToken},
 	}
 	rw.seed = rw.srv.CreateRepo(t, repo)
 	backendURL, err := url.Parse(rw.srv.URL(repo))
@@ -115,7 +119,7 @@ func newRedirectWorld(t *testing.T, originTLS, targetTLS bool) *redirectWorld {
 		r.Header.Del("Authorization") // the repository itself is anonymous
 		proxy.ServeHTTP(w, r)
 	}))
-	rw.targetURL = target.URL
+	rw.TargetURL = target.URL
 	origin := start(t, originTLS, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw.mu.Lock()
 		if carriesCredential(r) != "" {
@@ -124,7 +128,7 @@ func newRedirectWorld(t *testing.T, originTLS, targetTLS bool) *redirectWorld {
 		rw.mu.Unlock()
 		http.Redirect(w, r, target.URL+r.URL.RequestURI(), http.StatusFound)
 	}))
-	rw.originURL = origin.URL + "/" + repo + ".git"
+	rw.OriginURL = origin.URL + "/" + repo + ".git"
 	if originTLS || targetTLS {
 		trust(t, origin)
 	}
@@ -158,20 +162,26 @@ func trust(t *testing.T, s *httptest.Server) {
 	t.Setenv("SSL_CERT_FILE", pemFile)
 }
 
-// carriesCredential says where r holds redirectToken: a header (any, in
+// carriesCredential says where r holds RedirectToken: a header (any, in
 // clear or base64 as basic auth puts it), the URL's userinfo, or the
 // request line. "" when nowhere.
 func carriesCredential(r *http.Request) string {
 	if r.URL.User != nil {
 		return "userinfo"
 	}
-	if strings.Contains(r.RequestURI, redirectToken) {
+	if strings.Contains(r.RequestURI, RedirectToken) {
 		return "request line"
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
-			if strings.Contains(v, redirectToken) || strings.Contains(v, base64.StdEncoding.EncodeToString([]byte("x-access-token:"+redirectToken))) {
+			if strings.Contains(v, RedirectToken) {
 				return "header " + k
+			}
+			// Basic auth with any user name.
+			for _, f := range strings.Fields(v) {
+				if raw, err := base64.StdEncoding.DecodeString(f); err == nil && strings.Contains(string(raw), RedirectToken) {
+					return "header " + k
+				}
 			}
 		}
 	}
@@ -180,38 +190,45 @@ func carriesCredential(r *http.Request) string {
 
 // work is a clone tracking origin/main whose origin is the redirecting
 // URL, one upstream commit behind (so fetch and pull have work to do).
-func (rw *redirectWorld) work(t *testing.T) string {
+func (rw *RedirectWorld) work(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "app")
 	rw.srv.Clone(t, repo, dir)
-	gittest.Git(t, dir, "remote", "set-url", "origin", rw.originURL)
+	gittest.Git(t, dir, "remote", "set-url", "origin", rw.OriginURL)
 	gittest.Commit(t, rw.seed, "up.txt", "up\n", "upstream")
 	gittest.Push(t, rw.seed)
 	return dir
 }
 
-func (rw *redirectWorld) check(t *testing.T, err error, want RedirectExpect) {
+// CheckNoLeak fails the test unless the origin received the credential
+// (else the test proves nothing) and the target never did.
+func (rw *RedirectWorld) CheckNoLeak(t *testing.T) {
 	t.Helper()
-	t.Logf("error: %v", err)
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.originAuth == 0 {
-		t.Fatalf("the origin never received the credential (err %v): the test proves nothing", err)
+		t.Fatal("the origin never received the credential: the test proves nothing")
 	}
 	if len(rw.targetLeaks) > 0 {
 		t.Errorf("the credential reached the redirect target %s in %d of %d requests: %v",
-			rw.targetURL, len(rw.targetLeaks), rw.targetHits, rw.targetLeaks)
+			rw.TargetURL, len(rw.targetLeaks), rw.targetHits, rw.targetLeaks)
 	}
-	if err != nil && strings.Contains(err.Error(), redirectToken) {
+}
+
+func (rw *RedirectWorld) check(t *testing.T, err error, want RedirectExpect) {
+	t.Helper()
+	t.Logf("error: %v", err)
+	rw.CheckNoLeak(t)
+	if err != nil && strings.Contains(err.Error(), RedirectToken) {
 		t.Errorf("error message holds the token: %v", err)
 	}
 	if !want.Refuses {
 		return
 	}
 	if err == nil {
-		t.Fatalf("the operation followed a redirect to %s with credentials and succeeded; want a refusal", rw.targetURL)
+		t.Fatalf("the operation followed a redirect to %s with credentials and succeeded; want a refusal", rw.TargetURL)
 	}
-	if msg := err.Error(); !strings.Contains(msg, rw.targetURL) || !strings.Contains(msg, "update") {
-		t.Errorf("error %q does not say the remote moved to %s and to update the URL", msg, rw.targetURL)
+	if msg := err.Error(); !strings.Contains(msg, rw.TargetURL) || !strings.Contains(msg, "update") {
+		t.Errorf("error %q does not say the remote moved to %s and to update the URL", msg, rw.TargetURL)
 	}
 }
