@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/secure"
@@ -31,6 +33,18 @@ type envCredentials struct {
 
 func (e envCredentials) Credentials(string) (git.Credentials, bool) {
 	return e.cred, !e.cred.IsZero()
+}
+
+// selectBackend is engine.SelectBackend for --git-backend, with the git
+// CLI told which environment variables hold secrets (secure.SecretEnv): no
+// git process, and so no hook or filter, inherits a token or the keyring
+// password. Tokens reach git only scoped to their origin.
+func (c *cli) selectBackend(ctx context.Context) (git.Backend, error) {
+	b, err := engine.SelectBackend(ctx, c.g.backend)
+	if cb, ok := b.(*gitcli.Backend); ok {
+		cb.SecretEnv = secure.SecretEnv
+	}
+	return b, err
 }
 
 // credentialsFromEnv returns the MGIT_TOKEN credential source, or nil when
@@ -144,9 +158,12 @@ func (pc *providerCredentials) Credentials(host string) (git.Credentials, bool) 
 // CredentialsFor implements engine.RepoCredentialSource: a repository
 // listed by a configured provider and cloned from that provider's
 // hostname gets that provider's token, never another account's; without
-// one, MGIT_TOKEN or nothing. Any other repository (found on disk, cloned
-// by URL, or served from a foreign host) gets no answer here, and the
-// engine asks by host.
+// one, MGIT_TOKEN or nothing. A repository that provider listed on any
+// other host gets a definite "no credentials" (ok with a zero value), so
+// the engine does not go on to ask by host: a hostile or mistaken listing
+// must not choose where MGIT_TOKEN, or another provider's token, is sent.
+// Repositories not listed by a configured provider (found on disk, cloned
+// by URL) get no answer here, and the engine asks by host.
 func (pc *providerCredentials) CredentialsFor(repo engine.Repo) (git.Credentials, bool) {
 	if repo.Provider == "" || repo.Host == "" {
 		return git.Credentials{}, false
@@ -156,10 +173,13 @@ func (pc *providerCredentials) CredentialsFor(repo engine.Repo) (git.Credentials
 	p, known := pc.byName[key]
 	onHost := known && hostname(strings.ToLower(repo.Host)) == pc.apiHost[key]
 	pc.mu.Unlock()
-	if !onHost {
-		// The listing pointed elsewhere: the provider's token must not
-		// follow it (the same rule as learn).
+	if !known {
 		return git.Credentials{}, false
+	}
+	if !onHost {
+		// The listing pointed elsewhere: no token follows it (the same
+		// rule as learn).
+		return git.Credentials{}, true
 	}
 	if cred, ok := pc.token(p); ok {
 		return cred, true

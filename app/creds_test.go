@@ -190,8 +190,8 @@ func TestRepeatedListAnswersFromCache(t *testing.T) {
 
 // TestCredentialsForRepository: a listed repository gets its provider's
 // token when it is on that provider's host; a repository found on disk,
-// or one whose listing points at another machine, gets no answer (the
-// engine then asks by host).
+// gets no answer (the engine then asks by host); one whose listing points
+// at another machine gets a definite "none".
 func TestCredentialsForRepository(t *testing.T) {
 	cfg := &config.Config{DefaultProvider: "work", Providers: []config.Provider{
 		{Name: "work", Type: "github"},
@@ -214,7 +214,9 @@ func TestCredentialsForRepository(t *testing.T) {
 		// spare has no token: MGIT_TOKEN, never another account's.
 		{engine.Repo{Provider: "spare", Host: "github.com"}, true, "fallback-token-3"},
 		{engine.Repo{Host: "github.com"}, false, ""},
-		{engine.Repo{Provider: "personal", Host: "evil.example"}, false, ""},
+		// Listed on another host: a definite no, so the engine does not
+		// fall back to MGIT_TOKEN by host.
+		{engine.Repo{Provider: "personal", Host: "evil.example"}, true, ""},
 		{engine.Repo{Provider: "unknown", Host: "github.com"}, false, ""},
 	}
 	for _, tc := range cases {

@@ -215,7 +215,7 @@ func (c *cli) discover(ctx context.Context, q provider.Query, fo provider.Filter
 // dashboard runs the dashboard on a new engine until the user quits.
 func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observability) error {
 	log := obs.base
-	backend, err := engine.SelectBackend(ctx, c.g.backend)
+	backend, err := c.selectBackend(ctx)
 	if err != nil {
 		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
 	}

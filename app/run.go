@@ -110,7 +110,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		return interrupted(nil)
 	}
 	oneShotGC(c.getenv)
-	backend, err := engine.SelectBackend(ctx, c.g.backend)
+	backend, err := c.selectBackend(ctx)
 	if err != nil {
 		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
 	}

@@ -243,7 +243,7 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		c.log.Error().Err(err).Msg("sync: bad --dir")
 		return engine.ExitUsage
 	}
-	backend, err := engine.SelectBackend(ctx, c.g.backend)
+	backend, err := c.selectBackend(ctx)
 	if err != nil {
 		c.log.Error().Err(err).Msg("sync: no git backend")
 		return engine.ExitUsage

@@ -173,10 +173,16 @@ type URLOptions struct {
 // ValidateURL checks a clone or API URL: https and ssh (ssh://, and the
 // scp-like user@host:path); http and git only for loopback hosts or with
 // AllowInsecureHTTP; file only with AllowFile. It refuses control
-// characters, a password in the URL (git would keep it in .git/config), a
+// characters, any userinfo in a non-ssh URL and a password in an ssh one
+// (see rejectUserinfo), a
 // host or path starting with '-' (option injection into ssh or git), and
 // git's "transport::address" remote-helper syntax (ext:: runs commands).
 func ValidateURL(input, raw string, opt URLOptions) error {
+	// Userinfo first, read as text: every later refusal shows the URL, and
+	// one that does not parse must not be echoed with a token in it.
+	if err := rejectUserinfo(input, raw); err != nil {
+		return err
+	}
 	switch {
 	case raw == "":
 		return reject(input, raw, "must not be empty")
@@ -229,6 +235,40 @@ func ValidateURL(input, raw string, opt URLOptions) error {
 		return reject(input, raw, "path starts with '-' (would be read as an option)")
 	}
 	return nil
+}
+
+// rejectUserinfo refuses userinfo in a "scheme://user[:password]@host"
+// URL, found as text so that a URL that does not parse is covered too: in
+// http(s) and git URLs any of it — a token works as the user name with
+// every provider, and a token of no known shape would otherwise be cloned
+// with, kept in .git/config and shown in git's argv; in ssh URLs a
+// password (the user name, git@, is how ssh logs in). The refusal shows the
+// URL with the userinfo masked, never the userinfo.
+func rejectUserinfo(input, raw string) error {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil // scp-like user@host:path is ssh; a path has no userinfo
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return nil
+	}
+	userinfo := authority[:at]
+	masked := scheme + "://" + Mask + "@" + rest[at+1:]
+	switch strings.ToLower(scheme) {
+	case "ssh", "git+ssh", "ssh+git":
+		if !strings.Contains(userinfo, ":") {
+			return nil
+		}
+		return reject(input, masked, "contains a password: use an ssh key (ssh-agent) instead")
+	}
+	return reject(input, masked, "contains a user name or password: mgit never puts a credential in a URL "+
+		"(git would keep it in .git/config and show it in its command line); remove it and run 'mgit login' "+
+		"(or set MGIT_TOKEN, or use git's credential helper)")
 }
 
 // validateSCP checks the scp-like [user@]host:path form.

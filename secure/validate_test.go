@@ -128,6 +128,50 @@ func TestValidateURL(t *testing.T) {
 	}
 }
 
+// TestURLUserinfoRefusedUnechoed: any userinfo in an http(s) or git URL
+// is refused — a token works as a user name with every provider, and one
+// of no known shape (tok_…, a 40-hex Gitea token) would otherwise clone
+// and stay in .git/config and git's argv — and the refusal never repeats
+// it, even when the URL does not parse or breaks another rule first. ssh
+// user names (git@host:path, ssh://git@host/path) are not credentials.
+func TestURLUserinfoRefusedUnechoed(t *testing.T) {
+	const hex40 = "0123456789abcdef0123456789abcdef01234567"
+	refused := map[string]string{
+		"http://tok_9f8e7d6c@127.0.0.1/repo.git":      "tok_9f8e7d6c",
+		"https://" + hex40 + "@gitea.example/o/r.git": hex40,
+		"https://alice@github.com/o/r.git":            "alice",
+		"https://alice:s3cret@github.com:bad/o/r.git": "s3cret",
+		"https://pl41n-t0ken@github.com:99999999/o/r": "pl41n-t0ken",
+		"http://tok_ctl@127.0.0.1/\x01":                  "tok_ctl",
+		"-https://tok_dash@h/x":                       "tok_dash",
+		"HTTPS://Tok_Upper@github.com/o/r":            "Tok_Upper",
+		"https://user%40corp:p%40ss@h.example/o/r":    "p%40ss",
+		"git://tok_git@127.0.0.1/r":                   "tok_git",
+		"ssh://git:ssh-pw-77@github.com/o/r.git":      "ssh-pw-77",
+		"https://a@b@github.com/o/r":                  "a@b",
+		"https://tok_q@h.example?x=1":                 "tok_q",
+	}
+	for raw, secret := range refused {
+		err := ValidateURL("clone SOURCE", raw, URLOptions{AllowFile: true})
+		if err == nil {
+			t.Errorf("ValidateURL(%q) accepted a URL with userinfo", raw)
+			continue
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("ValidateURL(%q): the refusal repeats the userinfo: %v", raw, err)
+		}
+		if !strings.HasPrefix(raw, "-") && !strings.HasPrefix(raw, "ssh") && !strings.Contains(err.Error(), "mgit login") {
+			t.Errorf("ValidateURL(%q) = %v: does not say to use mgit login", raw, err)
+		}
+	}
+	for _, raw := range []string{"git@github.com:org/repo.git", "ssh://git@github.com/org/repo.git",
+		"tok@host.example:org/repo", "https://github.com/o/r.git", "https://h.example/o/r@v1"} {
+		if err := ValidateURL("clone SOURCE", raw, URLOptions{}); err != nil {
+			t.Errorf("ValidateURL(%q) = %v, want ok", raw, err)
+		}
+	}
+}
+
 func TestValidateQuery(t *testing.T) {
 	if err := ValidateQuery("query", "acme/*-api"); err != nil {
 		t.Fatal(err)

@@ -1,15 +1,24 @@
 package cli
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
+	"fmt"
+	"net/http"
 	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
 // authConfig turns credentials into git configuration for GIT_CONFIG_COUNT:
 // an Authorization header scoped to the origin (scheme, host, port) of
-// remoteURL, so it is sent to that server only. The entries are:
+// remoteURL, and no redirect followed while it is configured. The entries:
 //
 //   - http.<origin>/.extraHeader = "" resets headers configured for the same
 //     origin elsewhere (actions/checkout leaves one in .git/config), so the
@@ -18,12 +27,33 @@ import (
 //   - credential.helper = "" resets the helper list: with our credentials in
 //     play, the user's helpers are neither asked (a wrong token is a clean
 //     authentication failure, not a fall-back to another identity) nor told
-//     to store or erase anything.
+//     to store or erase anything;
+//   - http.<origin>/.followRedirects = false and the same for the whole
+//     remote URL: git matches http.<url>.* once, against the remote URL, and
+//     after following a redirect of info/refs it sends POST git-upload-pack
+//     to the new host with the same header — to another host, or from https
+//     to http in clear text. The most specific URL wins in git's matching
+//     and command-line configuration comes last among equals, so the
+//     whole-URL entry overrides any followRedirects the user configured for
+//     this remote;
+//   - core.hooksPath = /dev/null: the header travels in GIT_CONFIG_VALUE_n,
+//     which git passes on to every process it starts, hooks included, so
+//     no hook runs in a process that holds it (no hook file can exist
+//     under /dev/null). The steps that run the user's hooks — the checkout
+//     of a clone, the merge of a pull — run as separate git processes
+//     without the token (see Clone and Pull).
 //
-// A redirect to another origin does not get the header: git matches the
-// configuration against the remote URL, and curl drops a custom
-// Authorization header when a redirect leaves the host. SSH and local URLs
-// get nothing. The result also lists the strings to scrub from messages.
+// Why a preemptive header with redirects off, and not a credential helper
+// bound to scheme+host+port (which git would ask again, with the new host,
+// after a redirect): a helper is asked only after a 401 challenge. GitHub,
+// GitLab and Gitea challenge, but Azure DevOps and servers behind SSO
+// proxies answer an anonymous request with a redirect to a sign-in page or
+// a 404, never a 401, and the helper would never be asked. The header
+// works with both; the price is that a legitimate redirect (a renamed
+// repository) fails, with an error naming the new URL (see movedTo).
+//
+// SSH and local URLs get nothing. The result also lists the strings to
+// scrub from messages.
 func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secrets []string) {
 	if c.IsZero() {
 		return nil, nil
@@ -32,12 +62,117 @@ func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secret
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, nil
 	}
-	key := "http." + u.Scheme + "://" + u.Host + "/.extraHeader"
+	origin := "http." + u.Scheme + "://" + u.Host + "/"
 	token := base64.StdEncoding.EncodeToString([]byte(c.Username + ":" + c.Password))
 	return [][2]string{
-			{key, ""},
-			{key, "Authorization: Basic " + token},
+			{origin + ".extraHeader", ""},
+			{origin + ".extraHeader", "Authorization: Basic " + token},
 			{"credential.helper", ""},
+			{origin + ".followRedirects", "false"},
+			{"http." + remoteURL + ".followRedirects", "false"},
+			{"core.hooksPath", os.DevNull},
 		},
 		[]string{c.Password, token}
+}
+
+// redirected matches git's message for an HTTP redirect it did not follow.
+var redirected = regexp.MustCompile(`returned error: 30[1278]\b`)
+
+// probeTimeout bounds the request movedTo makes after a failure.
+const probeTimeout = 10 * time.Second
+
+// movedError is the error for an authenticated operation that git stopped
+// at a redirect (http.followRedirects=false, see authConfig); nil when
+// stderr shows no redirect. It names where the remote moved when the origin
+// says so again to one request (movedTo).
+func movedError(ctx context.Context, op, dir, remoteURL string, c git.Credentials, env []string, out output, err error) error {
+	if c.IsZero() || !redirected.MatchString(out.stderr) || ctx.Err() != nil {
+		return nil
+	}
+	fix := "if the repository moved, update its URL"
+	if to, ok := movedTo(ctx, remoteURL, c, env); ok {
+		fix = "if the repository moved, update its URL to " + to
+		if op != "clone" {
+			fix += " (git remote set-url origin " + to + ")"
+		}
+	}
+	return &git.Error{Op: op, Dir: dir, Err: err, Detail: fmt.Sprintf(
+		"%s redirected elsewhere; mgit follows no redirect while it holds a credential, so the token cannot reach another host: %s",
+		withoutUserinfo(remoteURL), fix)}
+}
+
+// withoutUserinfo is u for a message: any user name or password dropped,
+// and "the remote" when u does not parse.
+func withoutUserinfo(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "the remote"
+	}
+	p.User = nil
+	return p.String()
+}
+
+// movedTo asks the remote's own origin, once and without following, where
+// its info/refs redirects to, and returns that repository URL. The
+// credential goes to the origin it was issued for and nowhere else (the
+// client follows nothing). TLS trusts the system roots plus GIT_SSL_CAINFO
+// from git's environment, as git did.
+func movedTo(ctx context.Context, remoteURL string, c git.Credentials, env []string) (string, bool) {
+	u, err := url.Parse(remoteURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", false
+	}
+	probe := u.JoinPath("info", "refs")
+	probe.RawQuery = "service=git-upload-pack"
+	probe.User = nil
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, probe.String(), nil)
+	if err != nil {
+		return "", false
+	}
+	req.SetBasicAuth(c.Username, c.Password)
+	req.Header.Set("Git-Protocol", "version=2")
+	client := &http.Client{
+		Transport:     &http.Transport{Proxy: http.ProxyFromEnvironment, TLSClientConfig: tlsFor(env)},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", false
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil || resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return "", false
+	}
+	loc.Path = strings.TrimSuffix(loc.Path, "/info/refs")
+	loc.RawPath, loc.RawQuery, loc.Fragment, loc.User = "", "", "", nil
+	if loc.Scheme != "http" && loc.Scheme != "https" {
+		return "", false
+	}
+	return loc.String(), true
+}
+
+// tlsFor is the TLS configuration git would have used: the system roots
+// plus the CA bundle named by GIT_SSL_CAINFO, when set.
+func tlsFor(env []string) *tls.Config {
+	var file string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GIT_SSL_CAINFO="); ok {
+			file = v
+		}
+	}
+	if file == "" {
+		return nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if pem, err := os.ReadFile(file); err == nil {
+		pool.AppendCertsFromPEM(pem)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 }

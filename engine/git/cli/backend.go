@@ -24,6 +24,11 @@ const (
 type Backend struct {
 	// GitPath is the git executable; empty means "git" found on PATH.
 	GitPath string
+	// SecretEnv, when set, reports environment variables that hold
+	// secrets (the providers' token variables): they are removed from the
+	// environment of every git process, and so of every hook. MGIT_*
+	// variables are removed regardless (see secretEnv).
+	SecretEnv func(name string) bool
 
 	once    sync.Once
 	r       runner
@@ -65,7 +70,7 @@ func (b *Backend) command(dir string, args []string, o cmdOpts) command {
 	if environ == nil {
 		environ = os.Environ
 	}
-	return command{dir: dir, args: args, env: buildEnv(environ(), dir, o), progress: o.progress}
+	return command{dir: dir, args: args, env: buildEnv(environ(), dir, o, b.SecretEnv), progress: o.progress}
 }
 
 // run executes git and returns its output and the raw error.
@@ -83,9 +88,20 @@ func (b *Backend) run(ctx context.Context, dir string, args []string, o cmdOpts)
 func (b *Backend) git(ctx context.Context, op, dir string, args []string, o cmdOpts) (output, error) {
 	out, err := b.run(ctx, dir, args, o)
 	if err != nil {
-		return out, failure(ctx, op, dir, out, err)
+		return out, b.failure(ctx, op, dir, o, out, err)
 	}
 	return out, nil
+}
+
+// failure is the package failure, except that a redirect git refused while
+// holding credentials says where the remote moved (movedError).
+func (b *Backend) failure(ctx context.Context, op, dir string, o cmdOpts, out output, err error) error {
+	if o.remote != "" {
+		if merr := movedError(ctx, op, dir, o.remote, o.auth, b.command(dir, nil, o).env, out, err); merr != nil {
+			return merr
+		}
+	}
+	return failure(ctx, op, dir, out, err)
 }
 
 // failure builds the error for a failed git process: cancellation wins over
@@ -105,7 +121,9 @@ func Available(ctx context.Context) error {
 		return fmt.Errorf("git not found on PATH: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, path, "version")
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	// Even `git version` gets no secrets: a wrapper script on PATH or an
+	// alias would otherwise see them.
+	cmd.Env = buildEnv(os.Environ(), "", cmdOpts{}, nil)
 	out, err := cmd.Output()
 	if err != nil {
 		return fmt.Errorf("run %s version: %w", path, err)

@@ -50,6 +50,19 @@ type cmdOpts struct {
 	extraEnv []string
 	// secrets are scrubbed from any stderr kept for error messages.
 	secrets []string
+	// remote and auth are set when git talks to remote with credentials,
+	// so that a redirect git refused can be explained (movedError).
+	remote string
+	auth   git.Credentials
+}
+
+// withAuth scopes credentials for remoteURL into o (see authConfig).
+func (o cmdOpts) withAuth(remoteURL string, c git.Credentials) cmdOpts {
+	o.config, o.secrets = authConfig(remoteURL, c)
+	if o.config != nil {
+		o.remote, o.auth = remoteURL, c
+	}
+	return o
 }
 
 // dropped reports inherited variables that would redirect git to another
@@ -66,6 +79,19 @@ func dropped(k string) bool {
 	return false
 }
 
+// secretEnv reports inherited variables that must reach neither git nor
+// anything git starts — hooks (.git/hooks, core.hooksPath), filters, helpers
+// — all of which upstream or a cloned repository's owner may control:
+// every MGIT_* variable (MGIT_TOKEN, MGIT_TOKEN_<NAME>,
+// MGIT_KEYRING_PASSWORD; git needs none of mgit's settings, so this is a
+// rule rather than a list to keep in step) and whatever extra reports (the
+// providers' conventional token variables, GITHUB_TOKEN and the like, known
+// to the credential store and wired in through Backend.SecretEnv). A token
+// reaches git only through authConfig, scoped to its origin.
+func secretEnv(k string, extra func(string) bool) bool {
+	return strings.HasPrefix(strings.ToUpper(k), "MGIT_") || (extra != nil && extra(k))
+}
+
 // batchSSH makes ssh fail instead of asking for a passphrase, password or
 // host-key confirmation.
 const batchSSH = "ssh -o BatchMode=yes"
@@ -74,15 +100,16 @@ const batchSSH = "ssh -o BatchMode=yes"
 // one. Prompts are impossible: GIT_TERMINAL_PROMPT=0, an empty GIT_ASKPASS
 // (which also overrides core.askPass and SSH_ASKPASS in git), ssh in batch
 // mode with askpass disabled, a no-op editor, and — on unix — a new session
-// without a controlling terminal.
-func buildEnv(base []string, dir string, o cmdOpts) []string {
+// without a controlling terminal. Secrets (secretEnv with secret) are left
+// out.
+func buildEnv(base []string, dir string, o cmdOpts, secret func(string) bool) []string {
 	env := make([]string, 0, len(base)+16)
 	count := 0
 	userSSH := false
 	for _, kv := range base {
 		k, v, _ := strings.Cut(kv, "=")
 		switch {
-		case dropped(k):
+		case dropped(k), secretEnv(k, secret):
 			continue
 		case k == "GIT_CONFIG_COUNT":
 			// Keep the caller's entries and append ours after them;

@@ -30,8 +30,7 @@ func (b *Backend) remoteOpts(ctx context.Context, op, dir string, auth git.Crede
 		}
 		u = strings.TrimSpace(string(out.stdout))
 	}
-	o.config, o.secrets = authConfig(u, auth)
-	return o, nil
+	return o.withAuth(u, auth), nil
 }
 
 // defaultRemoteURL is `git ls-remote --get-url` read in-process: the URL of
@@ -313,16 +312,39 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	} else if opt.Branch != "" {
 		args = append(args, "--branch="+opt.Branch)
 	}
+	o := cmdOpts{progress: opt.Progress}.withAuth(url, opt.Auth)
+	// With a token, hooks cannot run in the clone (authConfig), so the
+	// checkout — where post-checkout and the user's filters run — is a
+	// second git process that never sees the token.
+	checkout := o.config != nil && !opt.Mirror
+	if checkout {
+		args = append(args, "--no-checkout")
+	}
 	args = append(args, "--", url, dest)
-	o := cmdOpts{progress: opt.Progress}
-	o.config, o.secrets = authConfig(url, opt.Auth)
 	// git creates dest (and missing parents) itself; run from our own
 	// working directory so a relative dest means what the caller meant.
 	out, err := b.run(ctx, "", args, o)
 	if err != nil {
-		return failure(ctx, op, dest, out, err)
+		return b.failure(ctx, op, dest, o, out, err)
+	}
+	if checkout {
+		return b.checkoutClone(ctx, dest)
 	}
 	return nil
+}
+
+// checkoutClone populates the work tree of a `clone --no-checkout` as git
+// clone would have: `checkout -f HEAD` writes every file of HEAD and runs
+// post-checkout (whose first argument is then HEAD rather than the null
+// ID). An empty repository (unborn HEAD) has nothing to check out.
+func (b *Backend) checkoutClone(ctx context.Context, dest string) error {
+	if r, err := findRepo(dest); err == nil {
+		if _, sha, err := readHead(r); err == nil && sha == "" {
+			return nil
+		}
+	}
+	_, err := b.git(ctx, "clone", dest, []string{"checkout", "-q", "-f", "HEAD"}, cmdOpts{ceiling: true})
+	return err
 }
 
 // nonEmptyDir reports whether path exists and is anything but an empty
