@@ -1,0 +1,266 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// checkoutCheck is Checkout with DryRun: every refusal git switch would
+// give, found without changing anything. The verdict on local work comes
+// from git itself — `git read-tree -n -m -u OLD TARGET` runs the two-tree
+// merge git switch runs (unpack_trees' twoway_merge, ignored files
+// expendable) — on a copy of the index, so not even index.lock is taken in
+// the repository. read-tree stops at the first path in the way; the full
+// list git switch would name is found by blockedPaths.
+func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.CheckoutOptions, target string) error {
+	info, err := b.revParse(ctx, dir, "--show-toplevel", "--git-path", "index", "--git-path", "MERGE_HEAD",
+		"--git-path", "rebase-merge", "--git-path", "rebase-apply", "--git-path", "CHERRY_PICK_HEAD", "--git-path", "REVERT_HEAD")
+	if err != nil {
+		return err
+	}
+	if len(info) != 7 {
+		return &git.Error{Op: "checkout", Dir: dir, Detail: "unexpected git rev-parse output"}
+	}
+	if msg := operationInProgress(dir, info[2:]); msg != "" {
+		return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: msg}
+	}
+	if !opt.Create {
+		if err := b.branchInUse(ctx, dir, info[0], opt.Branch); err != nil {
+			return err
+		}
+	}
+	to, err := b.revParse(ctx, dir, "-q", "--verify", target+"^{commit}")
+	if err != nil || len(to) != 1 {
+		return &git.Error{Op: "checkout", Dir: dir, Detail: "invalid reference: " + target, Err: err}
+	}
+	from, err := b.revParse(ctx, dir, "-q", "--verify", "HEAD^{commit}")
+	if err != nil {
+		// Unborn HEAD: git switch merges from the empty tree.
+		if from, err = b.emptyTree(ctx, dir); err != nil {
+			return err
+		}
+	}
+	if from[0] == to[0] {
+		return nil // same commit: git switch leaves index and work tree alone
+	}
+	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from[0], to[0])
+	if err == nil {
+		return nil
+	}
+	var ge *git.Error
+	if !errors.As(err, &ge) || ctx.Err() != nil || !readTreeRefusal(out.stderr) {
+		return err
+	}
+	paths, perr := b.blockedPaths(ctx, dir, from[0], to[0])
+	if perr != nil {
+		return perr
+	}
+	if p := readTreePath(out.stderr); p != "" && !contains(paths, p) {
+		paths = append(paths, p)
+	}
+	return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(paths), Err: ge.Err}
+}
+
+// revParse runs git rev-parse with args and returns its output lines.
+func (b *Backend) revParse(ctx context.Context, dir string, args ...string) ([]string, error) {
+	out, err := b.git(ctx, "checkout", dir, append([]string{"rev-parse"}, args...), cmdOpts{readOnly: true, ceiling: true})
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimRight(string(out.stdout), "\n"), "\n"), nil
+}
+
+// emptyTree is the id of the empty tree in this repository's hash.
+func (b *Backend) emptyTree(ctx context.Context, dir string) ([]string, error) {
+	out, err := b.git(ctx, "checkout", dir, []string{"hash-object", "-t", "tree", os.DevNull}, cmdOpts{readOnly: true, ceiling: true})
+	if err != nil {
+		return nil, err
+	}
+	return []string{strings.TrimSpace(string(out.stdout))}, nil
+}
+
+// operationInProgress is git switch's refusal during a merge, rebase, am,
+// cherry-pick or revert ("cannot switch branch while merging"), or "". The
+// paths are git's own (rev-parse --git-path), in this order: MERGE_HEAD,
+// rebase-merge, rebase-apply, CHERRY_PICK_HEAD, REVERT_HEAD.
+func operationInProgress(dir string, paths []string) string {
+	what := []string{"merging", "rebasing", "rebasing (or in an am session)", "cherry-picking", "reverting"}
+	for i, p := range paths {
+		if _, err := os.Lstat(abs(dir, p)); err == nil {
+			return "cannot switch branch while " + what[i]
+		}
+	}
+	return ""
+}
+
+// branchInUse refuses, as git switch does, a branch checked out in another
+// worktree of the repository.
+func (b *Backend) branchInUse(ctx context.Context, dir, top, branch string) error {
+	out, err := b.git(ctx, "checkout", dir, []string{"worktree", "list", "--porcelain"}, cmdOpts{readOnly: true, ceiling: true})
+	if err != nil {
+		return err
+	}
+	self := canonical(top)
+	var path string
+	for line := range bytes.Lines(out.stdout) {
+		l := strings.TrimRight(string(line), "\n")
+		if p, ok := strings.CutPrefix(l, "worktree "); ok {
+			path = p
+		} else if l == "branch refs/heads/"+branch && canonical(path) != self {
+			return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrBranchInUse,
+				Detail: "'" + branch + "' is already checked out at '" + path + "'"}
+		}
+	}
+	return nil
+}
+
+// readTreeDryRun runs git read-tree -n -m -u from to on a temporary copy
+// of the index at index.
+func (b *Backend) readTreeDryRun(ctx context.Context, dir, index, from, to string) (output, error) {
+	tmp, err := os.MkdirTemp("", "mgit-checkout-")
+	if err != nil {
+		return output{}, &git.Error{Op: "checkout", Dir: dir, Detail: "temporary index: " + err.Error(), Err: err}
+	}
+	defer os.RemoveAll(tmp)
+	copyIdx := filepath.Join(tmp, "index")
+	if data, err := os.ReadFile(index); err == nil {
+		if err := os.WriteFile(copyIdx, data, 0o600); err != nil {
+			return output{}, &git.Error{Op: "checkout", Dir: dir, Detail: "temporary index: " + err.Error(), Err: err}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return output{}, &git.Error{Op: "checkout", Dir: dir, Detail: "read index: " + err.Error(), Err: err}
+	}
+	args := []string{"read-tree", "-n", "-m", "-u", from, to}
+	out, err := b.run(ctx, dir, args, cmdOpts{readOnly: true, ceiling: true, extraEnv: []string{"GIT_INDEX_FILE=" + copyIdx}})
+	if err != nil {
+		return out, failure(ctx, "checkout", dir, out, err)
+	}
+	return out, nil
+}
+
+// readTreeRefusal reports whether read-tree's stderr is a refusal for a
+// path in the way (unpack-trees' plumbing messages), not some other error.
+func readTreeRefusal(stderr string) bool {
+	for _, s := range []string{"not uptodate", "would be overwritten", "would lose untracked files",
+		"would be removed by", "you need to resolve your current index first"} {
+		if strings.Contains(stderr, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var readTreeQuoted = regexp.MustCompile(`(?m)^error: (?:Entry|Untracked working tree file|Updating) '([^'\n]+)'`)
+
+// readTreePath is the path read-tree named, or "".
+func readTreePath(stderr string) string {
+	if m := readTreeQuoted.FindStringSubmatch(stderr); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// blockedPaths lists the paths a checkout from to to would refuse for, as
+// git switch lists them: paths that differ between the two trees (diff-tree)
+// whose index entry is not already the target's (diff-index --cached), and
+// that hold local work (status: staged, unstaged, conflicted, or untracked
+// and not ignored) — or sit below or above such a path.
+func (b *Backend) blockedPaths(ctx context.Context, dir, from, to string) ([]string, error) {
+	ro := cmdOpts{readOnly: true, ceiling: true}
+	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to}, ro)
+	if err != nil {
+		return nil, err
+	}
+	index, err := b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", to}, ro)
+	if err != nil {
+		return nil, err
+	}
+	st, err := b.git(ctx, "checkout", dir, []string{"status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, ro)
+	if err != nil {
+		return nil, err
+	}
+	differs := map[string]bool{}
+	notTarget := splitZ(index.stdout)
+	for _, p := range splitZ(trees.stdout) {
+		differs[p] = true
+	}
+	changed := map[string]bool{}
+	for _, p := range notTarget {
+		if differs[p] {
+			changed[p] = true
+		}
+	}
+	dirs := map[string]bool{} // ancestor directories of the differing paths
+	for p := range differs {
+		for d := path.Dir(p); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	var paths []string
+	for _, e := range splitZ(st.stdout) {
+		if len(e) < 4 {
+			continue
+		}
+		xy, p := e[:2], e[3:]
+		if changed[p] || unmerged(xy) || under(p, differs) || dirs[p] {
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}
+
+// unmerged reports whether a porcelain v1 XY code is a conflict, which git
+// refuses to switch over wherever it is.
+func unmerged(xy string) bool {
+	switch xy {
+	case "DD", "AU", "UD", "UA", "DU", "AA", "UU":
+		return true
+	}
+	return false
+}
+
+// under reports whether an ancestor directory of p is a path in set (the
+// target puts a file where p's directory is).
+func under(p string, set map[string]bool) bool {
+	for d := path.Dir(p); d != "." && d != "/"; d = path.Dir(d) {
+		if set[d] {
+			return true
+		}
+	}
+	return false
+}
+
+func splitZ(b []byte) []string {
+	var out []string
+	for _, f := range bytes.Split(b, []byte{0}) {
+		if len(f) > 0 {
+			out = append(out, string(f))
+		}
+	}
+	return out
+}
+
+// abs makes a path git printed relative to dir absolute.
+func abs(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// canonical resolves symlinks so two spellings of one directory compare
+// equal; on failure the cleaned path is used.
+func canonical(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return filepath.Clean(p)
+}
