@@ -176,7 +176,8 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 
 // ErrorKind names the classified cause of err for machine output: "auth",
 // "not-fast-forward", "no-upstream", "not-found", "network", "unsupported",
-// "local-changes", "not-a-repository", "destination-exists", "interrupted",
+// "local-changes", "not-a-repository", "destination-exists", "branch-in-use",
+// "no-commits", "no-such-branch", "interrupted",
 // "timeout", or "" when unclassified.
 func ErrorKind(err error) string {
 	switch {
@@ -198,6 +199,12 @@ func ErrorKind(err error) string {
 		return "not-a-repository"
 	case errors.Is(err, git.ErrDestExists):
 		return "destination-exists"
+	case errors.Is(err, git.ErrBranchInUse):
+		return "branch-in-use"
+	case errors.Is(err, git.ErrNoCommits):
+		return "no-commits"
+	case errors.Is(err, git.ErrNoSuchBranch):
+		return "no-such-branch"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, context.DeadlineExceeded):
