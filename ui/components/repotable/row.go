@@ -26,6 +26,9 @@ type Row struct {
 
 	Cloned         bool
 	Archived, Fork bool // from the provider, when known
+	// Kind is how discovery recognised a cloned repository: "repo",
+	// "worktree" (a linked worktree of another repository), "submodule".
+	Kind string
 
 	Status  *git.Status // last known, sanitized; nil when never read
 	Checked time.Time
