@@ -54,6 +54,22 @@ func previewCases() []previewCase {
 				t.Fatal("merge did not conflict")
 			}
 		}},
+		{name: "conflict left by stash pop", opt: create, want: both(git.ErrLocalChanges), prepare: func(t *testing.T, w string) {
+			gittest.WriteFile(t, w, "b.txt", "stashed\n")
+			gittest.Git(t, w, "stash", "-q")
+			gittest.Commit(t, w, "b.txt", "committed\n", "b")
+			if _, err := gittest.TryGit(w, "stash", "pop", "-q"); err == nil {
+				t.Fatal("stash pop did not conflict")
+			}
+		}},
+		{name: "conflict, branch from HEAD", opt: Options{Branch: "fresh", CreateBranch: true}, want: both(git.ErrLocalChanges), prepare: func(t *testing.T, w string) {
+			gittest.WriteFile(t, w, "b.txt", "stashed\n")
+			gittest.Git(t, w, "stash", "-q")
+			gittest.Commit(t, w, "b.txt", "committed\n", "b")
+			if _, err := gittest.TryGit(w, "stash", "pop", "-q"); err == nil {
+				t.Fatal("stash pop did not conflict")
+			}
+		}},
 		{name: "no such branch", opt: Options{Branch: "nope"}, want: both(git.ErrNoSuchBranch), prepare: func(*testing.T, string) {}},
 		{name: "no commits", opt: Options{Branch: "fresh", CreateBranch: true}, want: both(git.ErrNoCommits), prepare: func(t *testing.T, w string) {
 			gittest.Git(t, w, "checkout", "-q", "--orphan", "empty")

@@ -56,7 +56,9 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 		extraEnv: []string{"GIT_REFLOG_ACTION=mgit checkout"}})
 	if err != nil {
 		e := failure(ctx, "checkout", dir, out, err).(*git.Error)
-		if paths := overwrittenPaths(out.stderr); len(paths) > 0 && errors.Is(e, git.ErrLocalChanges) {
+		// git prints "<path>: needs merge" on stdout, the other lists on
+		// stderr.
+		if paths := overwrittenPaths(string(out.stdout) + "\n" + out.stderr); len(paths) > 0 && errors.Is(e, git.ErrLocalChanges) {
 			e.Detail = git.BlockedDetail(paths)
 		}
 		return e

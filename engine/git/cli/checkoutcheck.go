@@ -41,6 +41,13 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 	if err != nil || len(to) != 1 {
 		return &git.Error{Op: "checkout", Dir: dir, Detail: "invalid reference: " + target, Err: err}
 	}
+	// git refuses any switch, even to the same commit, while the index
+	// holds a conflict; it names the paths ("<path>: needs merge").
+	if un, err := b.git(ctx, "checkout", dir, []string{"ls-files", "-u", "-z"}, cmdOpts{readOnly: true, ceiling: true}); err != nil {
+		return err
+	} else if paths := unmergedFiles(un.stdout); len(paths) > 0 {
+		return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(paths)}
+	}
 	from, err := b.revParse(ctx, dir, "-q", "--verify", "HEAD^{commit}")
 	if err != nil {
 		// Unborn HEAD: git switch merges from the empty tree.
@@ -236,6 +243,20 @@ func under(p string, set map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// unmergedFiles reads the paths of `git ls-files -u -z` ("<mode> <oid>
+// <stage>\t<path>" records), each once.
+func unmergedFiles(out []byte) []string {
+	var paths []string
+	seen := map[string]bool{}
+	for _, rec := range splitZ(out) {
+		if _, p, ok := strings.Cut(rec, "\t"); ok && !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	return paths
 }
 
 func splitZ(b []byte) []string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,6 +85,13 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	}
 	if err := checkoutRefusal(dir, opt); err != nil {
 		return err
+	}
+	// git refuses any switch, even to the same commit, while the index
+	// holds a conflict ("you need to resolve your current index first").
+	if idx, err := r.Storer.Index(); err == nil {
+		if conflicts := unmergedPaths(idx); len(conflicts) > 0 {
+			return kindError("checkout", dir, git.ErrLocalChanges, git.BlockedDetail(slices.Collect(maps.Keys(conflicts))))
+		}
 	}
 	if opt.DryRun {
 		if _, _, err := planMove(ctx, r, head, target); err != nil {
