@@ -37,8 +37,9 @@ func parseBranches(out []byte) git.Branches {
 	return br
 }
 
-// Checkout runs git switch. git itself refuses, changing nothing, when a
-// local change would be overwritten ("Your local changes … would be
+// Checkout runs the checks of its dry run (checkoutCheck), then git switch.
+// git itself refuses too, changing nothing, when a local change would be
+// overwritten ("Your local changes … would be
 // overwritten"), which Classify turns into ErrLocalChanges; changes that
 // do not conflict with the other branch are carried over, as in git.
 func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOptions) error {
@@ -49,8 +50,8 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	if err != nil {
 		return err
 	}
-	if opt.DryRun {
-		return b.checkoutCheck(ctx, dir, opt, target)
+	if err := b.checkoutCheck(ctx, dir, opt, target); err != nil || opt.DryRun {
+		return err
 	}
 	out, err := b.run(ctx, dir, args, cmdOpts{ceiling: true,
 		extraEnv: []string{"GIT_REFLOG_ACTION=mgit checkout"}})
@@ -69,13 +70,14 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 // overwrittenPaths reads the paths git switch lists, one a line after a tab,
 // under "Your local changes to the following files would be overwritten",
 // "The following untracked working tree files would be overwritten" (or
-// "removed") and, for conflicts, "<path>: needs merge".
+// "removed"), "Updating the following directories would lose untracked
+// files in them" and, for conflicts, "<path>: needs merge".
 func overwrittenPaths(stderr string) []string {
 	var paths []string
 	listing := false
 	for _, l := range strings.Split(stderr, "\n") {
 		switch {
-		case strings.HasSuffix(l, "by checkout:") || strings.HasSuffix(l, "by checkout:\r"):
+		case strings.HasSuffix(l, "by checkout:") || strings.HasSuffix(l, "would lose untracked files in them:"):
 			listing = true
 		case listing && strings.HasPrefix(l, "\t"):
 			paths = append(paths, strings.TrimPrefix(l, "\t"))

@@ -13,8 +13,10 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// checkoutCheck is Checkout with DryRun: every refusal git switch would
-// give, found without changing anything. The verdict on local work comes
+// checkoutCheck runs, changing nothing, every check of a checkout: it is
+// Checkout with DryRun, and the real Checkout runs it before git switch,
+// so the two cannot disagree. It finds every refusal git switch would
+// give, and one git does not give (see lossyCheck). The verdict on local work comes
 // from git itself — `git read-tree -n -m -u OLD TARGET` runs the two-tree
 // merge git switch runs (unpack_trees' twoway_merge, ignored files
 // expendable) — on a copy of the index, so not even index.lock is taken in
@@ -60,7 +62,7 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 	}
 	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from[0], to[0])
 	if err == nil {
-		return nil
+		return b.lossyCheck(ctx, dir, from[0], to[0])
 	}
 	var ge *git.Error
 	if !errors.As(err, &ge) || ctx.Err() != nil || !readTreeRefusal(out.stderr) {
@@ -74,6 +76,42 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 		paths = append(paths, p)
 	}
 	return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(paths), Err: ge.Err}
+}
+
+// lossyCheck refuses what git 2.39 itself lets through and so loses: a
+// staged change to a path inside a directory the target replaces with a
+// file (git switch drops the staged version without a word). mgit never
+// loses local work, so both the dry run and the checkout refuse it.
+func (b *Backend) lossyCheck(ctx context.Context, dir, from, to string) error {
+	ro := cmdOpts{readOnly: true, ceiling: true}
+	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
+	if err != nil {
+		return err
+	}
+	inTarget := map[string]bool{}
+	recs := splitZ(trees.stdout)
+	for i := 0; i+1 < len(recs); i += 2 {
+		if recs[i] != "D" {
+			inTarget[recs[i+1]] = true
+		}
+	}
+	if len(inTarget) == 0 {
+		return nil
+	}
+	staged, err := b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", from}, ro)
+	if err != nil {
+		return err
+	}
+	var lost []string
+	for _, p := range splitZ(staged.stdout) {
+		if under(p, inTarget) {
+			lost = append(lost, p)
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(lost)}
 }
 
 // revParse runs git rev-parse with args and returns its output lines.
@@ -182,7 +220,7 @@ func readTreePath(stderr string) string {
 // and not ignored) — or sit below or above such a path.
 func (b *Backend) blockedPaths(ctx context.Context, dir, from, to string) ([]string, error) {
 	ro := cmdOpts{readOnly: true, ceiling: true}
-	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to}, ro)
+	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
 	if err != nil {
 		return nil, err
 	}
@@ -194,34 +232,79 @@ func (b *Backend) blockedPaths(ctx context.Context, dir, from, to string) ([]str
 	if err != nil {
 		return nil, err
 	}
-	differs := map[string]bool{}
-	notTarget := splitZ(index.stdout)
-	for _, p := range splitZ(trees.stdout) {
-		differs[p] = true
+	differs := map[string]bool{}  // paths that differ between the trees
+	inTarget := map[string]bool{} // those the target has (added or changed)
+	recs := splitZ(trees.stdout)
+	for i := 0; i+1 < len(recs); i += 2 {
+		differs[recs[i+1]] = true
+		if recs[i] != "D" {
+			inTarget[recs[i+1]] = true
+		}
 	}
 	changed := map[string]bool{}
-	for _, p := range notTarget {
+	for _, p := range splitZ(index.stdout) {
 		if differs[p] {
 			changed[p] = true
 		}
 	}
-	dirs := map[string]bool{} // ancestor directories of the differing paths
-	for p := range differs {
+	dirs := map[string]bool{} // directories the target needs
+	for p := range inTarget {
 		for d := path.Dir(p); d != "." && !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 		}
 	}
+	entries := splitZ(st.stdout)
+	goneFiles := map[string]bool{} // tracked files the work tree no longer has
+	for _, e := range entries {
+		if len(e) >= 4 && e[:2] == " D" {
+			goneFiles[e[3:]] = true
+		}
+	}
 	var paths []string
-	for _, e := range splitZ(st.stdout) {
+	named := map[string]bool{}
+	for _, e := range entries {
 		if len(e) < 4 {
 			continue
 		}
 		xy, p := e[:2], e[3:]
-		if changed[p] || unmerged(xy) || under(p, differs) || dirs[p] {
+		if xy == "??" {
+			// Untracked files in a directory that stands where a tracked
+			// file the checkout changes was: git names the directory
+			// ("would lose untracked files in them").
+			if d := ancestorIn(p, goneFiles); d != "" && differs[d] {
+				if !named[d] {
+					named[d] = true
+					paths = append(paths, d)
+				}
+				continue
+			}
+		}
+		if xy == " D" {
+			// Deleted from the work tree only: git writes the target's
+			// version (or nothing) there without complaint.
+			continue
+		}
+		if changed[p] || unmerged(xy) {
+			paths = append(paths, p)
+			continue
+		}
+		// A file of ours where the target needs a directory, or inside
+		// a directory where the target puts a file.
+		if fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(p))); err == nil && !fi.IsDir() && (dirs[p] || under(p, inTarget)) {
 			paths = append(paths, p)
 		}
 	}
 	return paths, nil
+}
+
+// ancestorIn is the nearest ancestor directory of p in set, or "".
+func ancestorIn(p string, set map[string]bool) string {
+	for d := path.Dir(p); d != "." && d != "/"; d = path.Dir(d) {
+		if set[d] {
+			return d
+		}
+	}
+	return ""
 }
 
 // unmerged reports whether a porcelain v1 XY code is a conflict, which git
