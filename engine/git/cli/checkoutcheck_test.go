@@ -79,7 +79,7 @@ func TestCheckoutDryRunAgreesWithGitSwitch(t *testing.T) {
 			}
 		}
 	}
-	if refused == 0 || refused == n {
+	if !testing.Short() && (refused == 0 || refused == n) {
 		t.Errorf("%d of %d refused: the generator does not cover both verdicts", refused, n)
 	}
 	t.Logf("%d cases: git refused %d, mgit alone refused %d (staged work git would drop)", n, refused, protected)
