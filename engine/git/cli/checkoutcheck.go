@@ -23,13 +23,9 @@ import (
 // the repository. read-tree stops at the first path in the way; the full
 // list git switch would name is found by blockedPaths.
 func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.CheckoutOptions, target string) error {
-	info, err := b.revParse(ctx, dir, "--show-toplevel", "--git-path", "index", "--git-path", "MERGE_HEAD",
-		"--git-path", "rebase-merge", "--git-path", "rebase-apply", "--git-path", "CHERRY_PICK_HEAD", "--git-path", "REVERT_HEAD")
+	info, from, to, err := b.checkoutFacts(ctx, dir, target)
 	if err != nil {
 		return err
-	}
-	if len(info) != 7 {
-		return &git.Error{Op: "checkout", Dir: dir, Detail: "unexpected git rev-parse output"}
 	}
 	if msg := operationInProgress(dir, info[2:]); msg != "" {
 		return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: msg}
@@ -39,10 +35,6 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 			return err
 		}
 	}
-	to, err := b.revParse(ctx, dir, "-q", "--verify", target+"^{commit}")
-	if err != nil || len(to) != 1 {
-		return &git.Error{Op: "checkout", Dir: dir, Detail: "invalid reference: " + target, Err: err}
-	}
 	// git refuses any switch, even to the same commit, while the index
 	// holds a conflict; it names the paths ("<path>: needs merge").
 	if un, err := b.git(ctx, "checkout", dir, []string{"ls-files", "-u", "-z"}, cmdOpts{readOnly: true, ceiling: true}); err != nil {
@@ -50,25 +42,18 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 	} else if paths := unmergedFiles(un.stdout); len(paths) > 0 {
 		return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(paths)}
 	}
-	from, err := b.revParse(ctx, dir, "-q", "--verify", "HEAD^{commit}")
-	if err != nil {
-		// Unborn HEAD: git switch merges from the empty tree.
-		if from, err = b.emptyTree(ctx, dir); err != nil {
-			return err
-		}
-	}
-	if from[0] == to[0] {
+	if from == to {
 		return nil // same commit: git switch leaves index and work tree alone
 	}
-	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from[0], to[0])
+	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from, to)
 	if err == nil {
-		return b.lossyCheck(ctx, dir, from[0], to[0])
+		return b.lossyCheck(ctx, dir, from, to)
 	}
 	var ge *git.Error
 	if !errors.As(err, &ge) || ctx.Err() != nil || !readTreeRefusal(out.stderr) {
 		return err
 	}
-	paths, perr := b.blockedPaths(ctx, dir, from[0], to[0])
+	paths, perr := b.blockedPaths(ctx, dir, from, to)
 	if perr != nil {
 		return perr
 	}
@@ -88,15 +73,24 @@ func (b *Backend) lossyCheck(ctx context.Context, dir, from, to string) error {
 	if err != nil {
 		return err
 	}
-	inTarget := map[string]bool{}
+	inTarget, gone := map[string]bool{}, map[string]bool{}
 	recs := splitZ(trees.stdout)
 	for i := 0; i+1 < len(recs); i += 2 {
 		if recs[i] != "D" {
 			inTarget[recs[i+1]] = true
+		} else {
+			gone[recs[i+1]] = true
 		}
 	}
-	if len(inTarget) == 0 {
-		return nil
+	dirBecameFile := false
+	for p := range gone {
+		if ancestorIn(p, inTarget) != "" {
+			dirBecameFile = true
+			break
+		}
+	}
+	if !dirBecameFile {
+		return nil // the common case: no second git process
 	}
 	staged, err := b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", from}, ro)
 	if err != nil {
@@ -112,6 +106,39 @@ func (b *Backend) lossyCheck(ctx context.Context, dir, from, to string) error {
 		return nil
 	}
 	return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(lost)}
+}
+
+// gitPaths are asked of rev-parse by checkoutFacts: the work tree, then
+// paths in the git dir (see operationInProgress for the order after index).
+var gitPaths = []string{"--show-toplevel", "--git-path", "index", "--git-path", "MERGE_HEAD",
+	"--git-path", "rebase-merge", "--git-path", "rebase-apply", "--git-path", "CHERRY_PICK_HEAD", "--git-path", "REVERT_HEAD"}
+
+// checkoutFacts asks git, in one rev-parse when HEAD has a commit, for the
+// work tree, the git-dir paths of gitPaths and the commits of HEAD and
+// target (HEAD unborn: the empty tree, which git switch merges from).
+func (b *Backend) checkoutFacts(ctx context.Context, dir, target string) (info []string, from, to string, err error) {
+	n := len(gitPaths) / 2
+	args := append(append([]string(nil), gitPaths...), "HEAD^{commit}", target+"^{commit}", "--")
+	if out, err := b.revParse(ctx, dir, args...); err == nil && len(out) >= n+3 {
+		return out[:n+1], out[n+1], out[n+2], nil
+	}
+	if info, err = b.revParse(ctx, dir, gitPaths...); err != nil {
+		return nil, "", "", err
+	}
+	if len(info) != n+1 {
+		return nil, "", "", &git.Error{Op: "checkout", Dir: dir, Detail: "unexpected git rev-parse output"}
+	}
+	t, err := b.revParse(ctx, dir, "-q", "--verify", target+"^{commit}")
+	if err != nil || len(t) != 1 {
+		return nil, "", "", &git.Error{Op: "checkout", Dir: dir, Detail: "invalid reference: " + target, Err: err}
+	}
+	f, err := b.revParse(ctx, dir, "-q", "--verify", "HEAD^{commit}")
+	if err != nil {
+		if f, err = b.emptyTree(ctx, dir); err != nil {
+			return nil, "", "", err
+		}
+	}
+	return info, f[0], t[0], nil
 }
 
 // revParse runs git rev-parse with args and returns its output lines.
