@@ -60,6 +60,8 @@ type cli struct {
 	auditLog  zerolog.Logger
 	// limiter spaces provider API requests per host (security.go).
 	limiter *provider.RateLimiter
+	// disc are the discovery flags (discovery.go).
+	disc discovery
 }
 
 // Main runs mgit with args (without the program name) and returns the exit
@@ -175,6 +177,7 @@ func (c *cli) rootCommand() *cobra.Command {
 			return c.runStatus(cmd.Context(), c.queryDir(args, st.query), st)
 		},
 	}
+	c.addDiscoveryFlags(root.Flags())
 	root.Flags().StringVar(&st.query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
 	root.SetVersionTemplate("mgit {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

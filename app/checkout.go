@@ -24,7 +24,10 @@ everywhere get it created from HEAD; without it they fail. Nothing is ever
 discarded: where a local change sits on a path that differs between the
 branches, the checkout is refused and the repository stays as it was; other
 local changes are carried over. --dry-run reports what each repository
-would do. --query QUERY switches only the repositories matching it.` + queryLocalHelp,
+would do, running every check the checkout runs: where git would refuse
+(local changes in the way, named; BRANCH checked out in another worktree;
+no commits to branch from; no such branch) the dry run fails the same way.
+--query QUERY switches only the repositories matching it.` + queryLocalHelp + discoveryHelp,
 		Example: `  mgit checkout main ~/src
   mgit checkout --create feature/login ~/src
   mgit checkout --dry-run -o json release/2.0 ~/src`,
@@ -43,5 +46,6 @@ would do. --query QUERY switches only the repositories matching it.` + queryLoca
 	cmd.Flags().BoolVarP(&create, "create", "c", false, "create BRANCH from HEAD where it exists neither locally nor on the remote")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what each repository would do, change nothing")
 	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
+	c.addDiscoveryFlags(cmd.Flags())
 	return cmd
 }

@@ -81,7 +81,7 @@ and the last line is the "summary".
 
 --query QUERY narrows the run to the repositories matching it (see
 'mgit help list' for the query language); without DIR it then searches the
-configured workspace.` + queryLocalHelp,
+configured workspace.` + queryLocalHelp + discoveryHelp,
 		Example: `  mgit status ~/src
   mgit status --all --fetch ~/src
   mgit status --fail-on-dirty . || echo "uncommitted work somewhere"
@@ -92,6 +92,7 @@ configured workspace.` + queryLocalHelp,
 		},
 	}
 	cmd.Flags().StringVar(&f.query, "query", "", "only repositories matching org/project/repo globs")
+	c.addDiscoveryFlags(cmd.Flags())
 	cmd.Flags().BoolVarP(&f.all, "all", "a", false, "list every repository, not only those needing attention")
 	cmd.Flags().BoolVar(&f.fetch, "fetch", false, "fetch each repository first, so ahead/behind are current")
 	cmd.Flags().BoolVar(&f.failOnDirty, "fail-on-dirty", false, "exit 1 if any repository has local changes")
@@ -106,7 +107,7 @@ func (c *cli) fetchCommand() *cobra.Command {
 		Long: `Fetch the upstream of every git repository under DIR (default: the current
 directory), concurrently, pruning remote-tracking branches deleted upstream.
 Work trees are not touched. --query QUERY fetches only the repositories
-matching it.` + queryLocalHelp,
+matching it.` + queryLocalHelp + discoveryHelp,
 		Example: `  mgit fetch ~/src
   mgit fetch --concurrency 16 -o json ~/src
   mgit fetch --query 'acme/*-api' ~/src`,
@@ -116,6 +117,7 @@ matching it.` + queryLocalHelp,
 		},
 	}
 	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
+	c.addDiscoveryFlags(cmd.Flags())
 	return cmd
 }
 
@@ -130,7 +132,7 @@ func (c *cli) pullCommand() *cobra.Command {
 directory). A pull is fast-forward only: a branch that has diverged is
 refused and left untouched. --rebase replays local commits onto the
 upstream instead (git CLI backend only). Nothing is ever reset or discarded.
---query QUERY pulls only the repositories matching it.` + queryLocalHelp,
+--query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp,
 		Example: `  mgit pull ~/src
   mgit pull --rebase ~/src`,
 		Args: maxArgs(1, "mgit pull [DIR] [--rebase] [--query QUERY]"),
@@ -139,6 +141,7 @@ upstream instead (git CLI backend only). Nothing is ever reset or discarded.
 		},
 	}
 	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
+	c.addDiscoveryFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&rebase, "rebase", false, "rebase local commits onto the upstream instead of refusing a non-fast-forward pull")
 	return cmd
 }

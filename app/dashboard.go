@@ -142,7 +142,11 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	if err != nil {
 		return dashboardInputs{}, usagef("", "%s: %v", dir, err)
 	}
-	repos, err := workspace.Discover(ctx, root, workspace.Options{})
+	dopt, err := c.discoverOptions()
+	if err != nil {
+		return dashboardInputs{}, err
+	}
+	repos, err := workspace.Discover(ctx, root, dopt)
 	if ctx.Err() != nil {
 		return dashboardInputs{}, interrupted(nil)
 	}

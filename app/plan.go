@@ -26,7 +26,11 @@ func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
-	repos, err := workspace.Discover(ctx, dir, workspace.Options{})
+	dopt, err := c.discoverOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	repos, err := workspace.Discover(ctx, dir, dopt)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, nil, interrupted(nil)
 	}
@@ -46,10 +50,14 @@ func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs
 			}
 		}
 		jobs = append(jobs, engine.Job{
-			Repo: engine.Repo{ID: r.Rel, Path: r.Path, Host: host},
+			Repo: engine.Repo{ID: r.Rel, Path: r.Path, Host: host, Kind: string(r.Kind)},
 			Op:   op,
 		})
 		paths[r.Rel] = filepath.Join(dir, filepath.FromSlash(r.Rel))
+		if r.Enclosing {
+			// DIR is inside this work tree: show where it really is.
+			paths[r.Rel] = r.Path
+		}
 	}
 	return jobs, paths, nil
 }
@@ -240,15 +248,26 @@ func narrow(jobs []engine.Job, dir, query string) ([]engine.Job, error) {
 				candidates = append(candidates, dropGit(segs))
 			}
 		}
+		var local []provider.Repo
 		if j.Repo.ID != "." {
 			rel := strings.Split(j.Repo.ID, "/")
 			candidates = append(candidates, rel)
 			if len(rel) > 2 {
 				candidates = append(candidates, rel[1:])
 			}
+			if len(rel) == 1 {
+				// The flat layout's <DIR>/<repo>: a one-segment query is
+				// matched against the path as written, so `--query app`
+				// finds DIR/app (a one-segment query otherwise names an
+				// org, and the path has none).
+				local = append(local, provider.Repo{Org: rel[0], Name: rel[0]})
+			}
 		}
 		for _, segs := range candidates {
-			if q.Match(repoFromSegments(segs)) {
+			local = append(local, repoFromSegments(segs))
+		}
+		for _, r := range local {
+			if q.Match(r) {
 				out = append(out, j)
 				break
 			}

@@ -2,23 +2,21 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// errNoBranch is a checkout of a branch that exists neither locally nor on
-// a remote, without CreateBranch.
-var errNoBranch = errors.New("no such branch")
-
 // checkout decides what switching to Options.Branch means in this
 // repository — already there, switch, create tracking the remote branch,
-// create from HEAD — and, unless DryRun, does it. The decision is reported
-// in Result.Checkout, so a dry run is the preview of a real one. Local work
-// is the backend's to protect: it refuses with ErrLocalChanges, changing
-// nothing, when a change is in the way.
+// create from HEAD — and asks the backend to do it, or with DryRun to run
+// every check of doing it and change nothing. A dry run and a real
+// checkout take the same path through checkoutRequest and the backend's
+// Checkout, so the preview's verdict is the checkout's: refused for local
+// changes in the way (the files named), for a branch checked out in another
+// worktree, for HEAD without commits, for a branch that exists nowhere.
+// The decision is reported in Result.Checkout either way.
 func (x *opExec) checkout() (Result, error) {
 	opt, repo := x.r.plan.Options, x.jb.Repo
 	if err := git.ValidateBranch(opt.Branch); err != nil {
@@ -26,12 +24,11 @@ func (x *opExec) checkout() (Result, error) {
 	}
 	var (
 		res Result
-		st  git.Status
 		br  git.Branches
 	)
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
-		var err error
-		if st, err = x.backend().Status(ctx, repo.Path); err != nil {
+		st, err := x.backend().Status(ctx, repo.Path)
+		if err != nil {
 			return err
 		}
 		res.Status = &st
@@ -43,15 +40,9 @@ func (x *opExec) checkout() (Result, error) {
 			return err
 		}
 		res.Checkout = checkoutAction(br, opt)
-		if opt.DryRun || res.Checkout == CheckoutMissing {
-			return nil
-		}
-		co := git.CheckoutOptions{Branch: opt.Branch, Create: res.Checkout != CheckoutSwitch}
-		switch res.Checkout {
-		case CheckoutTrack:
-			co.StartPoint = br.Tracking(opt.Branch)
-		case CheckoutCreate:
-			co.StartPoint = "HEAD"
+		co, err := checkoutRequest(st, br, opt, res.Checkout)
+		if err != nil {
+			return err
 		}
 		return x.backend().Checkout(ctx, repo.Path, co)
 	})
@@ -60,8 +51,6 @@ func (x *opExec) checkout() (Result, error) {
 	}
 	detail := checkoutDetail(res.Checkout, opt.Branch, br.Tracking(opt.Branch))
 	switch {
-	case res.Checkout == CheckoutMissing:
-		return res, fmt.Errorf("checkout %s: %s: %w", repo.ID, detail, errNoBranch)
 	case res.Checkout == CheckoutCurrent:
 		// Nothing to do, dry run or not.
 		res.Detail = detail
@@ -72,6 +61,27 @@ func (x *opExec) checkout() (Result, error) {
 	}
 	res = x.statusAfter(Result{Checkout: res.Checkout, Detail: pastTense(detail)})
 	return res, nil
+}
+
+// checkoutRequest is what the backend is asked to do for action, or the
+// refusal the engine decides itself: no such branch, or nothing to create
+// it from.
+func checkoutRequest(st git.Status, br git.Branches, opt Options, action CheckoutAction) (git.CheckoutOptions, error) {
+	co := git.CheckoutOptions{Branch: opt.Branch, Create: action != CheckoutSwitch, DryRun: opt.DryRun}
+	switch action {
+	case CheckoutMissing:
+		return co, fmt.Errorf("%s: %w", checkoutDetail(action, opt.Branch, ""), git.ErrNoSuchBranch)
+	case CheckoutTrack:
+		co.StartPoint = br.Tracking(opt.Branch)
+	case CheckoutCreate:
+		if st.NoCommits {
+			// git switch -c would only rename the unborn branch; git
+			// switch -c NAME HEAD fails ("invalid reference: HEAD").
+			return co, fmt.Errorf("create %s from HEAD: %w", opt.Branch, git.ErrNoCommits)
+		}
+		co.StartPoint = "HEAD"
+	}
+	return co, nil
 }
 
 // checkoutAction decides, from the branches, what checking out opt.Branch

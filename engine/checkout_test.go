@@ -68,7 +68,7 @@ func TestCheckoutDryRunPreviewsWithoutChanging(t *testing.T) {
 	})
 	want := map[string]CheckoutAction{
 		"local": CheckoutSwitch, "remote": CheckoutTrack, "none": CheckoutCreate,
-		"on": CheckoutCurrent, "dirty": CheckoutCreate,
+		"on": CheckoutCurrent,
 	}
 	for id, a := range want {
 		f := res.finished[id][0]
@@ -79,14 +79,22 @@ func TestCheckoutDryRunPreviewsWithoutChanging(t *testing.T) {
 	if d := res.finished["remote"][0].Result.Detail; d != "dry run: would create feature tracking origin/feature" {
 		t.Errorf("remote detail %q", d)
 	}
-	if !res.finished["dirty"][0].Result.Status.Dirty() {
-		t.Error("dirty repository's status not reported")
+	// The backend's dry run refuses where the checkout would: the
+	// preview says so instead of "would create".
+	f := res.finished["dirty"][0]
+	if !f.Result.Status.Dirty() || !errors.Is(f.Err, git.ErrLocalChanges) || f.Result.Outcome != OutcomeFailed {
+		t.Errorf("dirty: %+v %v, want failed for local changes with its status", f.Result, f.Err)
 	}
-	if len(*calls) != 0 {
-		t.Fatalf("dry run called Checkout: %+v", *calls)
+	for _, c := range *calls {
+		if !c.DryRun {
+			t.Fatalf("dry run asked for a real checkout: %+v", c)
+		}
 	}
-	if res.summary.Skipped != 4 || res.summary.OK != 1 {
-		t.Errorf("summary %+v, want 4 skipped (dry run) and 1 ok (already on it)", res.summary)
+	if len(*calls) != 4 {
+		t.Errorf("dry run asked the backend %d times, want 4 (all but the one already on it)", len(*calls))
+	}
+	if res.summary.Skipped != 3 || res.summary.OK != 1 || res.summary.Failed != 1 {
+		t.Errorf("summary %+v, want 3 skipped (dry run), 1 ok (already on it), 1 failed (dirty)", res.summary)
 	}
 }
 
@@ -126,7 +134,7 @@ func TestCheckoutMissingBranchWithoutCreate(t *testing.T) {
 	res := submit(t, Config{Backend: fb}, context.Background(), Plan{
 		Jobs: branchJobs("none", "remote"), Options: Options{Branch: "feature"},
 	})
-	if f := res.finished["none"][0]; !errors.Is(f.Err, errNoBranch) || f.Result.Checkout != CheckoutMissing {
+	if f := res.finished["none"][0]; !errors.Is(f.Err, git.ErrNoSuchBranch) || f.Result.Checkout != CheckoutMissing {
 		t.Errorf("none: %v %q, want no such branch", f.Err, f.Result.Checkout)
 	}
 	// Like git switch, a branch on the remote is checked out tracking it.
@@ -135,6 +143,29 @@ func TestCheckoutMissingBranchWithoutCreate(t *testing.T) {
 	}
 	if len(*calls) != 1 {
 		t.Errorf("Checkout calls %+v, want only the remote one", *calls)
+	}
+}
+
+// TestCheckoutUnbornHeadRefusedAlike: creating a branch from HEAD in a
+// repository without commits fails in the dry run exactly as in the real
+// checkout, without asking the backend (git switch -c NAME HEAD fails).
+func TestCheckoutUnbornHeadRefusedAlike(t *testing.T) {
+	for _, dry := range []bool{true, false} {
+		fb, calls := branchWorld()
+		fb.status = func(context.Context, string) (git.Status, error) {
+			return git.Status{Branch: "main", NoCommits: true}, nil
+		}
+		fb.branches = func(context.Context, string) (git.Branches, error) { return git.Branches{}, nil }
+		res := submit(t, Config{Backend: fb}, context.Background(), Plan{
+			Jobs: branchJobs("empty"), Options: Options{Branch: "feature", CreateBranch: true, DryRun: dry},
+		})
+		f := res.finished["empty"][0]
+		if !errors.Is(f.Err, git.ErrNoCommits) || f.Result.Outcome != OutcomeFailed || f.Result.Checkout != CheckoutCreate {
+			t.Errorf("dry run %v: %+v %v, want failed: no commits", dry, f.Result, f.Err)
+		}
+		if len(*calls) != 0 {
+			t.Errorf("dry run %v: backend asked %+v", dry, *calls)
+		}
 	}
 }
 

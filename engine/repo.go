@@ -40,6 +40,10 @@ type Repo struct {
 	// Provider is the configured provider the repository was discovered
 	// through (for logs and traces); empty for repositories found on disk.
 	Provider string
+	// Kind is how a repository found on disk was recognised: "repo" (a
+	// .git directory), "worktree" (a linked worktree of another
+	// repository), "submodule"; empty when not known.
+	Kind string
 }
 
 // Outcome is the result class of one finished operation.

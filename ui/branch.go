@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -91,53 +92,117 @@ func (m *model) probeEvent(ev engine.Event) {
 		p.results = append(p.results, ev)
 	case engine.RunFinished:
 		m.preview = nil
+		v := tally(p.results)
+		if len(v.ahead) == 0 {
+			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", termtext.Sanitize(p.branch), v.summary()))
+			return
+		}
 		if m.confirm.Active() {
 			m.status.Error("checkout " + p.branch + ": preview ready, but another question is open; press b again")
 			return
 		}
 		m.status.Info("checkout " + p.branch + ": confirm to go ahead")
-		m.confirm = confirm.Open(previewText(p), checkoutIntent{branch: p.branch, ids: p.ids})
+		m.confirm = confirm.Open(previewText(p.branch, v), checkoutIntent{branch: p.branch, ids: v.ahead})
 	}
 }
 
-// previewText counts what the dry run found.
-func previewText(p *previewState) string {
-	var current, have, track, create, dirty, failed int
-	for _, f := range p.results {
+// verdicts counts what the dry run found. A refused repository is one the
+// real checkout would refuse for the same reason (the engine runs the same
+// checks): it is named, and left out of the checkout.
+type verdicts struct {
+	ahead                               []string // the repositories the checkout goes to
+	current, have, track, create, carry int
+	refused                             []refusal
+}
+
+type refusal struct{ id, why string }
+
+func tally(results []engine.OpFinished) verdicts {
+	var v verdicts
+	for _, f := range results {
+		if f.Err != nil {
+			v.refused = append(v.refused, refusal{f.RepoID, refusalReason(f.Err)})
+			continue
+		}
+		switch f.Result.Checkout {
+		case engine.CheckoutCurrent:
+			v.current++
+			continue
+		case engine.CheckoutSwitch:
+			v.have++
+		case engine.CheckoutTrack:
+			v.track++
+		case engine.CheckoutCreate:
+			v.create++
+		}
 		if f.Result.Status != nil && f.Result.Status.Dirty() {
-			dirty++
+			v.carry++
 		}
-		switch {
-		case f.Err != nil:
-			failed++
-		case f.Result.Checkout == engine.CheckoutCurrent:
-			current++
-		case f.Result.Checkout == engine.CheckoutSwitch:
-			have++
-		case f.Result.Checkout == engine.CheckoutTrack:
-			track++
-		case f.Result.Checkout == engine.CheckoutCreate:
-			create++
-		}
+		v.ahead = append(v.ahead, f.RepoID)
 	}
-	n := len(p.results)
-	branch := termtext.Sanitize(p.branch)
+	return v
+}
+
+// refusalReason is the cause of a refused dry run in a few words, with
+// git's own detail (the files in the way) when there is one.
+func refusalReason(err error) string {
+	why := err.Error()
+	var ge *git.Error
+	if errors.As(err, &ge) && ge.Detail != "" {
+		why = ge.Detail
+	}
+	switch {
+	case errors.Is(err, git.ErrBranchInUse):
+		return why // git's own words name the other worktree
+	case errors.Is(err, git.ErrNoCommits):
+		return "no commits yet to branch from"
+	case errors.Is(err, git.ErrNoSuchBranch):
+		return "no such branch here or on a remote"
+	}
+	return why
+}
+
+func (v verdicts) summary() string {
+	n := len(v.refused)
+	parts := []string{}
+	if v.current > 0 {
+		parts = append(parts, fmt.Sprintf("%d already on it", v.current))
+	}
+	if n > 0 {
+		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, termtext.Sanitize(v.refused[0].why)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// maxRefusals is how many refused repositories the dialog names.
+const maxRefusals = 3
+
+// previewText says what the checkout would do, from the dry run's verdicts.
+func previewText(branch string, v verdicts) string {
+	n := len(v.ahead)
+	branch = termtext.Sanitize(branch)
 	lines := []string{fmt.Sprintf("Check out %s in %d %s?", branch, n, plural(n, "repository", "repositories")), ""}
 	add := func(k int, format string, args ...any) {
 		if k > 0 {
 			lines = append(lines, "• "+fmt.Sprintf(format, args...))
 		}
 	}
-	add(dirty, "%d %s local changes", dirty, plural(dirty, "has", "have"))
-	if track+create > 0 {
-		add(track+create, "%d %s %s, to be created:", track+create, plural(track+create, "lacks", "lack"), branch)
-		lines = append(lines, fmt.Sprintf("  %d from upstream, %d from HEAD", track, create))
+	if v.track+v.create > 0 {
+		add(v.track+v.create, "%d %s %s, to be created:", v.track+v.create, plural(v.track+v.create, "lacks", "lack"), branch)
+		lines = append(lines, fmt.Sprintf("  %d from upstream, %d from HEAD", v.track, v.create))
 	}
-	add(have, "%d %s it already", have, plural(have, "has", "have"))
-	add(current, "%d %s on it", current, plural(current, "is", "are"))
-	add(failed, "%d could not be read (see their rows after the run)", failed)
-	if dirty > 0 {
-		lines = append(lines, "", "git refuses where local changes are in the way: nothing is lost.")
+	add(v.have, "%d %s it already", v.have, plural(v.have, "has", "have"))
+	add(v.carry, "%d %s local changes, not in the way: carried over", v.carry, plural(v.carry, "has", "have"))
+	add(v.current, "%d %s on it (left alone)", v.current, plural(v.current, "is", "are"))
+	if k := len(v.refused); k > 0 {
+		add(k, "%d would be refused by git and %s left alone:", k, plural(k, "is", "are"))
+		for i, r := range v.refused {
+			if i == maxRefusals {
+				lines = append(lines, fmt.Sprintf("  and %d more", k-maxRefusals))
+				break
+			}
+			lines = append(lines, "  "+termtext.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(termtext.Sanitize(r.why), 100), " "))
+		}
 	}
 	return strings.Join(lines, "\n")
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,21 +38,28 @@ func inspectResult(run, repo string) tea.Msg {
 }
 
 // previewResults is the dry run of checking out branch in the fixture's
-// six cloned repositories.
+// six cloned repositories: three go ahead (one carrying local changes), one
+// is on it, and the engine's checks refuse two, as the checkout would.
 func previewResults(run, branch string) tea.Msg {
 	fin := func(repo string, a engine.CheckoutAction, st git.Status) engine.Event {
 		return engine.OpFinished{Meta: meta(run, repo, 1), Op: engine.OpCheckout,
 			Result: engine.Result{Outcome: engine.OutcomeSkipped, Checkout: a, Status: &st, Detail: "dry run: would " + string(a)}}
 	}
+	refused := func(repo string, a engine.CheckoutAction, st git.Status, kind error, detail string) engine.Event {
+		return engine.OpFinished{Meta: meta(run, repo, 1), Op: engine.OpCheckout,
+			Result: engine.Result{Outcome: engine.OutcomeFailed, Checkout: a, Status: &st},
+			Err:    fmt.Errorf("checkout %s: %w", repo, &git.Error{Op: "checkout", Kind: kind, Detail: detail})}
+	}
 	clean := git.Status{Branch: "main", Upstream: "origin/main"}
 	return eventsMsg{
 		fin("github.com/acme/behind", engine.CheckoutSwitch, clean),
 		fin("github.com/acme/clean", engine.CheckoutTrack, clean),
-		fin("github.com/acme/conflict", engine.CheckoutCreate, git.Status{Branch: "main", Conflicts: 1}),
+		refused("github.com/acme/conflict", engine.CheckoutCreate, git.Status{Branch: "main", Unstaged: 2},
+			git.ErrLocalChanges, "local changes would be overwritten by checkout: a.txt, b\x1b[2J.txt"),
 		fin("github.com/acme/dirty", engine.CheckoutCreate, git.Status{Branch: "main", Unstaged: 2}),
 		fin("gitlab.example.com/team/sub/very-long-repository-name", engine.CheckoutCurrent, git.Status{Branch: branch}),
-		fin("local/failed", engine.CheckoutCreate, clean),
-		engine.RunFinished{Meta: meta(run, "", 2), Summary: engine.Summary{Skipped: 5, OK: 1}},
+		refused("local/failed", engine.CheckoutSwitch, clean, git.ErrBranchInUse, "'"+branch+"' is already checked out at '/src/wt'"),
+		engine.RunFinished{Meta: meta(run, "", 2), Summary: engine.Summary{Skipped: 3, OK: 1, Failed: 2}},
 	}
 }
 
@@ -72,9 +80,13 @@ func TestBranchPreviewConfirmCheckout(t *testing.T) {
 
 	m = update(t, m, previewResults("run1", "feature/x"))
 	s := screen(m)
-	mustContain(t, s, "Check out feature/x in 6 repositories?", "2 have local changes",
-		"4 lack feature/x, to be created:", "1 from upstream, 3 from HEAD", "1 has it already", "1 is on it",
-		"git refuses where local changes are in the way")
+	mustContain(t, s, "Check out feature/x in 3 repositories?",
+		"2 lack feature/x, to be created:", "1 from upstream, 1 from HEAD", "1 has it already",
+		"1 has local changes, not in the way", "1 is on it", "2 would be refused by git",
+		"github.com/acme/conflict:", "a.txt", "local/failed:", "is already checked out at")
+	if strings.Contains(s, "\x1b[2J") {
+		t.Fatal("a path from git reached the screen unsanitized")
+	}
 	// A dry run is not a result: the rows do not show it.
 	if r := m.table.Row("github.com/acme/clean"); r.Last != nil || r.Busy() {
 		t.Fatalf("preview reached the table: %+v", r.Last)
@@ -87,8 +99,15 @@ func TestBranchPreviewConfirmCheckout(t *testing.T) {
 	if len(rec.plans) != 2 {
 		t.Fatalf("plans %d after yes", len(rec.plans))
 	}
-	if o := rec.plans[1].Options; o.DryRun || o.Branch != "feature/x" || !o.CreateBranch || len(rec.plans[1].Jobs) != 6 {
-		t.Fatalf("checkout plan %+v", rec.plans[1])
+	// The checkout goes where the preview said it would, and nowhere it
+	// said git would refuse.
+	var got []string
+	for _, j := range rec.plans[1].Jobs {
+		got = append(got, j.Repo.ID)
+	}
+	if o := rec.plans[1].Options; o.DryRun || o.Branch != "feature/x" || !o.CreateBranch ||
+		strings.Join(got, " ") != "github.com/acme/behind github.com/acme/clean github.com/acme/dirty" {
+		t.Fatalf("checkout plan %+v, repositories %v", rec.plans[1].Options, got)
 	}
 	id := "github.com/acme/clean"
 	m = update(t, m, eventsMsg{
@@ -102,6 +121,31 @@ func TestBranchPreviewConfirmCheckout(t *testing.T) {
 	if r := m.table.Row(id); r.Status.Branch != "feature/x" || r.Last.Op != "checkout" {
 		t.Fatalf("row after checkout: %+v %+v", r.Status, r.Last)
 	}
+}
+
+// TestBranchPreviewAllRefused: when the dry run says git would refuse
+// everywhere (here: no commits), no confirm dialog promises a checkout.
+func TestBranchPreviewAllRefused(t *testing.T) {
+	m, rec := newTestModel(t, fixture(t), 120, 40)
+	m = update(t, m, keysOf("b")...)
+	m = update(t, m, typed("feature/x")...)
+	m = update(t, m, keysOf("enter")...)
+	if len(rec.plans) != 1 {
+		t.Fatalf("plans %d", len(rec.plans))
+	}
+	ids := rec.plans[0].Jobs
+	var evs eventsMsg
+	for i, j := range ids {
+		evs = append(evs, engine.OpFinished{Meta: meta("run1", j.Repo.ID, uint64(i+1)), Op: engine.OpCheckout,
+			Result: engine.Result{Outcome: engine.OutcomeFailed, Checkout: engine.CheckoutCreate},
+			Err:    fmt.Errorf("checkout %s: create feature/x from HEAD: %w", j.Repo.ID, git.ErrNoCommits)})
+	}
+	evs = append(evs, engine.RunFinished{Meta: meta("run1", "", 99)})
+	m = update(t, m, evs)
+	if m.confirm.Active() {
+		t.Fatalf("confirm opened although git would refuse everywhere:\n%s", screen(m))
+	}
+	mustContain(t, screen(m), "nothing to do", "refused", "no commits")
 }
 
 func TestBranchPromptCancelAndInvalid(t *testing.T) {
@@ -145,7 +189,7 @@ func TestSupersededPreviewIsDropped(t *testing.T) {
 		t.Fatal("the superseded preview reached the table")
 	}
 	m = update(t, m, previewResults("run2", "two"))
-	mustContain(t, screen(m), "Check out two in 6 repositories?")
+	mustContain(t, screen(m), "Check out two in 3 repositories?")
 }
 
 func TestDetailInspect(t *testing.T) {

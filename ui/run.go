@@ -174,7 +174,7 @@ func buildRows(opt Options) []*repotable.Row {
 	byPath := make(map[string]*repotable.Row, len(opt.Repos))
 	for _, r := range opt.Repos {
 		row := repotable.NewRow(r.Rel, r.Path, "")
-		row.Cloned = true
+		row.Cloned, row.Kind = true, string(r.Kind)
 		row.FromEntry(cached[r.Rel])
 		rows = append(rows, row)
 		byPath[filepath.Clean(r.Path)] = row

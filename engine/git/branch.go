@@ -2,6 +2,9 @@ package git
 
 import (
 	"fmt"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +21,44 @@ type CheckoutOptions struct {
 	// or "HEAD". Empty means the remote-tracking branch of the same name
 	// when exactly one remote (origin preferred) has it, HEAD otherwise.
 	StartPoint string
+	// DryRun runs every check the checkout would run — the branch and
+	// start point exist, the branch is not checked out in another
+	// worktree, no local change or untracked file is in the way — and
+	// returns the error the checkout would return, changing nothing.
+	DryRun bool
+}
+
+// maxBlocked bounds the paths named in a refusal: git lists them all, a
+// table cell cannot.
+const maxBlocked = 10
+
+// BlockedDetail is the detail of a checkout refused for local work: the
+// paths that are in the way, sorted, the first few named, each quoted when
+// it holds a control character (a path is data from the repository and must
+// not move a terminal's cursor).
+func BlockedDetail(paths []string) string {
+	ps := append([]string(nil), paths...)
+	sort.Strings(ps)
+	ps = slices.Compact(ps)
+	more := ""
+	if len(ps) > maxBlocked {
+		more = fmt.Sprintf(" and %d more", len(ps)-maxBlocked)
+		ps = ps[:maxBlocked]
+	}
+	for i, p := range ps {
+		ps[i] = safePath(p)
+	}
+	return "local changes would be overwritten by checkout: " + strings.Join(ps, ", ") + more
+}
+
+// safePath quotes p (Go syntax) when it holds a control character.
+func safePath(p string) string {
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return strconv.Quote(p)
+		}
+	}
+	return p
 }
 
 // Branches lists the branches of a repository, sorted by name.

@@ -84,11 +84,20 @@ var classRules = []classRule{
 		kind: ErrLocalChanges,
 		plain: []string{
 			"would be overwritten",
+			"you need to resolve your current index first",
+			"cannot switch branch while",
 			"please commit your changes or stash them",
 			"cannot rebase: you have unstaged changes",
 			"cannot rebase: your index contains uncommitted changes",
 			"cannot pull with rebase: you have unstaged changes",
 			"cannot pull with rebase: your index contains uncommitted changes",
+		},
+	},
+	{
+		kind: ErrBranchInUse,
+		plain: []string{
+			"is already checked out at",
+			"is already used by worktree at",
 		},
 	},
 	{

@@ -18,6 +18,14 @@ var (
 	ErrLocalChanges   = errors.New("local changes")
 	ErrNotRepository  = errors.New("not a git repository")
 	ErrDestExists     = errors.New("destination exists")
+	// ErrBranchInUse: the branch is checked out in another worktree of
+	// the same repository, where git refuses to check it out again.
+	ErrBranchInUse = errors.New("branch checked out in another worktree")
+	// ErrNoCommits: HEAD is unborn, so there is nothing to start a
+	// branch from.
+	ErrNoCommits = errors.New("no commits yet")
+	// ErrNoSuchBranch: the branch exists neither locally nor on a remote.
+	ErrNoSuchBranch = errors.New("no such branch")
 )
 
 // Error is a failed git operation: what was attempted, the classified cause
@@ -83,6 +91,12 @@ func Hint(err error) string {
 		return "use --git-backend cli (needs git on PATH)"
 	case errors.Is(err, ErrLocalChanges):
 		return "commit, stash or discard the local changes first"
+	case errors.Is(err, ErrBranchInUse):
+		return "switch that worktree to another branch first (git worktree list shows where)"
+	case errors.Is(err, ErrNoCommits):
+		return "make a first commit before creating branches"
+	case errors.Is(err, ErrNoSuchBranch):
+		return "fetch first, or pass --create to create the branch from HEAD"
 	}
 	return ""
 }

@@ -67,13 +67,21 @@ func Discover(ctx context.Context, root string, opt Options) ([]Repo, error) {
 		return nil, fmt.Errorf("discover %s: not a directory", root)
 	}
 	maxDepth := opt.MaxDepth
-	if maxDepth <= 0 {
+	switch {
+	case maxDepth == 0:
 		maxDepth = DefaultMaxDepth
+	case maxDepth < 0:
+		maxDepth = 0
 	}
 	w := walker{ctx: ctx, root: abs, opt: opt, maxDepth: maxDepth}
 	w.visit(abs, 0)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("discover %s: %w", root, err)
+	}
+	if len(w.repos) == 0 && opt.FindEnclosing {
+		if top, kind, ok := enclosing(abs, opt.Ceilings); ok {
+			return []Repo{{Path: top, Rel: ".", Kind: kind, Enclosing: true}}, errors.Join(w.errs...)
+		}
 	}
 	sort.Slice(w.repos, func(i, j int) bool { return w.repos[i].Rel < w.repos[j].Rel })
 	return w.repos, errors.Join(w.errs...)
@@ -103,7 +111,7 @@ func (w *walker) visit(dir string, depth int) {
 	if w.ctx.Err() != nil {
 		return
 	}
-	if kind, ok := w.probe(dir); ok {
+	if kind, ok := w.probe(dir, depth == 0); ok {
 		if kind != "" {
 			w.add(dir, kind)
 		}
@@ -133,7 +141,8 @@ func (w *walker) visit(dir string, depth int) {
 // probe reports whether dir is (the work tree of) a repository and of which
 // kind. ok with an empty kind means "a work tree, but not one to report"
 // (a worktree or submodule that Options excludes): it is still not searched.
-func (w *walker) probe(dir string) (kind Kind, ok bool) {
+// The root is always reported: the user named it.
+func (w *walker) probe(dir string, isRoot bool) (kind Kind, ok bool) {
 	gitPath := filepath.Join(dir, ".git")
 	fi, err := os.Lstat(gitPath)
 	if err != nil {
@@ -153,13 +162,15 @@ func (w *walker) probe(dir string) (kind Kind, ok bool) {
 		w.errs = append(w.errs, fmt.Errorf("discover: %w", err))
 		return "", true
 	}
-	switch kind := gitdirKind(gitdir); kind {
-	case KindWorktree:
+	switch kind := gitdirKind(gitdir); {
+	case isRoot:
+		return kind, true
+	case kind == KindWorktree:
 		if w.opt.IncludeWorktrees {
 			return kind, true
 		}
 		return "", true
-	case KindSubmodule:
+	case kind == KindSubmodule:
 		if w.opt.IncludeSubmodules {
 			return kind, true
 		}
@@ -208,7 +219,11 @@ func gitdirKind(gitdir string) Kind {
 }
 
 // readGitdirFile reads a ".git" file ("gitdir: <path>") and returns the
-// path it points to, made absolute relative to the file's directory.
+// path it points to, made absolute relative to the file's directory. Only
+// the first line is read, which is all discovery needs to tell a linked
+// worktree (.../worktrees/<name>) from a submodule (.../modules/<name>).
+//
+// TODO(gitdata): use the shared reader.
 func readGitdirFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -26,6 +26,7 @@ type jsonStatus struct {
 	RunID        string    `json:"run_id"`
 	Repo         string    `json:"repo"`
 	Path         string    `json:"path"`
+	Kind         string    `json:"kind,omitempty"` // "repo", "worktree", "submodule"
 	Branch       string    `json:"branch"`
 	Detached     bool      `json:"detached"`
 	Upstream     string    `json:"upstream"`
@@ -51,6 +52,7 @@ type jsonOp struct {
 	Op         string  `json:"op"`
 	Repo       string  `json:"repo"`
 	Path       string  `json:"path"`
+	Kind       string  `json:"kind,omitempty"` // as in jsonStatus
 	Result     string  `json:"result"`
 	DurationMS int64   `json:"duration_ms"`
 	Detail     string  `json:"detail"`
@@ -98,9 +100,11 @@ func (s *jsonSink) write(v any) {
 
 func (s *jsonSink) err() error { return s.firstErr }
 
-func (s *jsonSink) opFinished(ev engine.OpFinished, path string) {
+func (s *jsonSink) opFinished(ev engine.OpFinished, path, kind string) {
 	if ev.Op == engine.OpStatus {
-		s.write(statusObject(ev, path))
+		st := statusObject(ev, path)
+		st.Kind = kind
+		s.write(st)
 	}
 	o := jsonOp{
 		Type:       "op",
@@ -109,6 +113,7 @@ func (s *jsonSink) opFinished(ev engine.OpFinished, path string) {
 		Op:         string(ev.Op),
 		Repo:       Sanitize(ev.RepoID),
 		Path:       Sanitize(path),
+		Kind:       kind,
 		Result:     string(ev.Result.Outcome),
 		DurationMS: ev.Duration.Milliseconds(),
 		Detail:     Sanitize(ev.Result.Detail),
@@ -176,7 +181,8 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 
 // ErrorKind names the classified cause of err for machine output: "auth",
 // "not-fast-forward", "no-upstream", "not-found", "network", "unsupported",
-// "local-changes", "not-a-repository", "destination-exists", "interrupted",
+// "local-changes", "not-a-repository", "destination-exists", "branch-in-use",
+// "no-commits", "no-such-branch", "interrupted",
 // "timeout", or "" when unclassified.
 func ErrorKind(err error) string {
 	switch {
@@ -198,6 +204,12 @@ func ErrorKind(err error) string {
 		return "not-a-repository"
 	case errors.Is(err, git.ErrDestExists):
 		return "destination-exists"
+	case errors.Is(err, git.ErrBranchInUse):
+		return "branch-in-use"
+	case errors.Is(err, git.ErrNoCommits):
+		return "no-commits"
+	case errors.Is(err, git.ErrNoSuchBranch):
+		return "no-such-branch"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, context.DeadlineExceeded):

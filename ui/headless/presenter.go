@@ -85,7 +85,8 @@ var ErrStreamClosed = errors.New("event stream closed before the run finished")
 // stream; write errors are remembered, not returned, so the presenter keeps
 // draining events and never stalls the engine on a broken pipe.
 type sink interface {
-	opFinished(ev engine.OpFinished, path string)
+	// kind is the engine.Repo.Kind the run announced ("" when unknown).
+	opFinished(ev engine.OpFinished, path, kind string)
 	runFinished(res Result, runID string)
 	err() error
 }
@@ -110,6 +111,7 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 	}
 
 	found := map[string]string{} // repo ID → engine path, from RepoFound
+	kinds := map[string]string{} // repo ID → engine.Repo.Kind, from RepoFound
 	pathOf := func(id string) string {
 		if p, ok := opt.Paths[id]; ok {
 			return p
@@ -127,11 +129,12 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 		switch e := ev.(type) {
 		case engine.RepoFound:
 			found[e.Repo.ID] = e.Repo.Path
+			kinds[e.Repo.ID] = e.Repo.Kind
 		case engine.OpFinished:
 			if e.Result.Status != nil && e.Op == engine.OpStatus && e.Result.Status.Dirty() {
 				res.Dirty++
 			}
-			out.opFinished(e, pathOf(e.RepoID))
+			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
 		case engine.RunFinished:
 			res.Summary = e.Summary
 			res.ExitCode = ExitCode(e.Summary, res.Dirty, opt.FailOnDirty)

@@ -61,8 +61,13 @@ func (s *textSink) style(code, text string) string {
 	return code + text + styleReset
 }
 
-func (s *textSink) opFinished(ev engine.OpFinished, path string) {
+func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 	s.op = ev.Op
+	if kind != "" && kind != "repo" {
+		// A linked worktree or a submodule is not a clone of its own:
+		// say so beside its path.
+		path += " (" + kind + ")"
+	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
 		s.rows = append(s.rows, statusRow{path: Sanitize(path), ev: ev})
 		return

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -36,37 +37,73 @@ func parseBranches(out []byte) git.Branches {
 	return br
 }
 
-// Checkout runs git switch. git itself refuses, changing nothing, when a
-// local change would be overwritten ("Your local changes … would be
+// Checkout runs the checks of its dry run (checkoutCheck), then git switch.
+// git itself refuses too, changing nothing, when a local change would be
+// overwritten ("Your local changes … would be
 // overwritten"), which Classify turns into ErrLocalChanges; changes that
 // do not conflict with the other branch are carried over, as in git.
 func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOptions) error {
 	if err := git.ValidateBranch(opt.Branch); err != nil {
 		return &git.Error{Op: "checkout", Dir: dir, Detail: err.Error(), Err: err}
 	}
-	args, err := b.checkoutArgs(ctx, dir, opt)
+	args, target, err := b.checkoutArgs(ctx, dir, opt)
 	if err != nil {
 		return err
 	}
-	_, err = b.git(ctx, "checkout", dir, args, cmdOpts{ceiling: true,
+	if err := b.checkoutCheck(ctx, dir, opt, target); err != nil || opt.DryRun {
+		return err
+	}
+	out, err := b.run(ctx, dir, args, cmdOpts{ceiling: true,
 		extraEnv: []string{"GIT_REFLOG_ACTION=mgit checkout"}})
-	return err
+	if err != nil {
+		e := failure(ctx, "checkout", dir, out, err).(*git.Error)
+		// git prints "<path>: needs merge" on stdout, the other lists on
+		// stderr.
+		if paths := overwrittenPaths(string(out.stdout) + "\n" + out.stderr); len(paths) > 0 && errors.Is(e, git.ErrLocalChanges) {
+			e.Detail = git.BlockedDetail(paths)
+		}
+		return e
+	}
+	return nil
 }
 
-// checkoutArgs builds the git switch command. The branch name was validated
-// (it cannot start with '-'); the start point is checked against the
-// repository's branches before it reaches argv, so it cannot be an option
-// either.
-func (b *Backend) checkoutArgs(ctx context.Context, dir string, opt git.CheckoutOptions) ([]string, error) {
+// overwrittenPaths reads the paths git switch lists, one a line after a tab,
+// under "Your local changes to the following files would be overwritten",
+// "The following untracked working tree files would be overwritten" (or
+// "removed"), "Updating the following directories would lose untracked
+// files in them" and, for conflicts, "<path>: needs merge".
+func overwrittenPaths(stderr string) []string {
+	var paths []string
+	listing := false
+	for _, l := range strings.Split(stderr, "\n") {
+		switch {
+		case strings.HasSuffix(l, "by checkout:") || strings.HasSuffix(l, "would lose untracked files in them:"):
+			listing = true
+		case listing && strings.HasPrefix(l, "\t"):
+			paths = append(paths, strings.TrimPrefix(l, "\t"))
+		case strings.HasSuffix(l, ": needs merge"):
+			paths = append(paths, strings.TrimSuffix(l, ": needs merge"))
+		default:
+			listing = false
+		}
+	}
+	return paths
+}
+
+// checkoutArgs builds the git switch command and names the commit it
+// switches to. The branch name was validated (it cannot start with '-');
+// the start point is checked against the repository's branches before it
+// reaches argv, so it cannot be an option either.
+func (b *Backend) checkoutArgs(ctx context.Context, dir string, opt git.CheckoutOptions) (args []string, target string, err error) {
 	if !opt.Create {
-		return []string{"switch", "--no-guess", opt.Branch}, nil
+		return []string{"switch", "--no-guess", opt.Branch}, "refs/heads/" + opt.Branch, nil
 	}
 	br, err := b.Branches(ctx, dir)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if br.HasLocal(opt.Branch) {
-		return nil, &git.Error{Op: "checkout", Dir: dir, Detail: "a branch named " + opt.Branch + " already exists"}
+		return nil, "", &git.Error{Op: "checkout", Dir: dir, Detail: "a branch named " + opt.Branch + " already exists"}
 	}
 	start := opt.StartPoint
 	if start == "" {
@@ -76,13 +113,13 @@ func (b *Backend) checkoutArgs(ctx context.Context, dir string, opt git.Checkout
 	}
 	switch {
 	case contains(br.Remote, start):
-		return []string{"switch", "--create", opt.Branch, "--track", "refs/remotes/" + start}, nil
+		return []string{"switch", "--create", opt.Branch, "--track", "refs/remotes/" + start}, "refs/remotes/" + start, nil
 	case start == "HEAD":
-		return []string{"switch", "--create", opt.Branch, "--no-track", "HEAD"}, nil
+		return []string{"switch", "--create", opt.Branch, "--no-track", "HEAD"}, "HEAD", nil
 	case br.HasLocal(start):
-		return []string{"switch", "--create", opt.Branch, "--no-track", "refs/heads/" + start}, nil
+		return []string{"switch", "--create", opt.Branch, "--no-track", "refs/heads/" + start}, "refs/heads/" + start, nil
 	}
-	return nil, &git.Error{Op: "checkout", Dir: dir, Detail: "start point " + start + " is not a branch of this repository"}
+	return nil, "", &git.Error{Op: "checkout", Dir: dir, Detail: "start point " + start + " is not a branch of this repository"}
 }
 
 func contains(list []string, s string) bool {

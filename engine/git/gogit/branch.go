@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,12 +83,24 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	if err != nil {
 		return &git.Error{Op: "checkout", Dir: dir, Detail: err.Error(), Err: err}
 	}
-	if err := moveWorktree(ctx, r, head, target); err != nil {
-		var lc *localChangesError
-		if errors.As(err, &lc) {
-			return kindError("checkout", dir, git.ErrLocalChanges, checkoutBlocked(lc.paths))
+	if err := checkoutRefusal(dir, opt); err != nil {
+		return err
+	}
+	// git refuses any switch, even to the same commit, while the index
+	// holds a conflict ("you need to resolve your current index first").
+	if idx, err := r.Storer.Index(); err == nil {
+		if conflicts := unmergedPaths(idx); len(conflicts) > 0 {
+			return kindError("checkout", dir, git.ErrLocalChanges, git.BlockedDetail(slices.Collect(maps.Keys(conflicts))))
 		}
-		return opError(ctx, "checkout", dir, err, "")
+	}
+	if opt.DryRun {
+		if _, _, err := planMove(ctx, r, head, target); err != nil {
+			return movedError(ctx, dir, err)
+		}
+		return nil
+	}
+	if err := moveWorktree(ctx, r, head, target); err != nil {
+		return movedError(ctx, dir, err)
 	}
 	name := plumbing.NewBranchReferenceName(opt.Branch)
 	if opt.Create {
@@ -147,22 +161,20 @@ func checkoutTarget(r *gogit.Repository, head headInfo, br git.Branches, opt git
 	return plumbing.ZeroHash, "", fmt.Errorf("start point %s is not a branch of this repository", start)
 }
 
+// movedError is the error of a refused or failed work tree move.
+func movedError(ctx context.Context, dir string, err error) error {
+	var lc *localChangesError
+	if errors.As(err, &lc) {
+		return kindError("checkout", dir, git.ErrLocalChanges, git.BlockedDetail(lc.paths))
+	}
+	return opError(ctx, "checkout", dir, err, "")
+}
+
 // moveWorktree rewrites the paths that differ between HEAD and target,
 // refusing first when local work is in the way.
 func moveWorktree(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) error {
-	if !head.unborn && head.hash == target {
-		return nil // same commit: index and work tree stay as they are
-	}
-	wt, err := r.Worktree()
-	if err != nil {
-		return err
-	}
-	root := wt.Filesystem.Root()
-	plan, err := planFastForward(ctx, r, head, target)
-	if err != nil {
-		return err
-	}
-	if err := checkLocalChanges(r, wt, root, plan); err != nil {
+	root, plan, err := planMove(ctx, r, head, target)
+	if err != nil || plan == nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -177,10 +189,33 @@ func moveWorktree(ctx context.Context, r *gogit.Repository, head headInfo, targe
 	if err != nil {
 		return err
 	}
-	if err := applyPlan(r, root, idx, plan); err != nil {
+	if err := applyPlan(r, root, idx, *plan); err != nil {
 		return err
 	}
 	return r.Storer.SetIndex(idx)
+}
+
+// planMove is every check of moveWorktree, changing nothing: the plan of
+// paths to rewrite (nil when HEAD is already at target), or the
+// localChangesError naming the paths in the way. A checkout's dry run and
+// the checkout itself run it alike.
+func planMove(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) (string, *ffPlan, error) {
+	if !head.unborn && head.hash == target {
+		return "", nil, nil // same commit: index and work tree stay as they are
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		return "", nil, err
+	}
+	root := wt.Filesystem.Root()
+	plan, err := planFastForward(ctx, r, head, target)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := checkLocalChanges(r, wt, root, plan); err != nil {
+		return "", nil, err
+	}
+	return root, &plan, nil
 }
 
 // setTracking writes branch.<name>.remote and .merge for upstream
@@ -193,16 +228,6 @@ func setTracking(r *gogit.Repository, name, upstream string) error {
 	}
 	cfg.Branches[name] = &config.Branch{Name: name, Remote: remote, Merge: plumbing.NewBranchReferenceName(branch)}
 	return r.SetConfig(cfg)
-}
-
-func checkoutBlocked(paths []string) string {
-	sort.Strings(paths)
-	more := ""
-	if len(paths) > 3 {
-		more = fmt.Sprintf(" and %d more", len(paths)-3)
-		paths = paths[:3]
-	}
-	return "local changes would be overwritten by checkout: " + strings.Join(paths, ", ") + more
 }
 
 func contains(list []string, s string) bool {

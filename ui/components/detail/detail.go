@@ -47,6 +47,12 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	if !r.Cloned {
 		fl = append(fl, "not cloned")
 	}
+	switch r.Kind {
+	case "worktree":
+		fl = append(fl, "linked worktree")
+	case "submodule":
+		fl = append(fl, "submodule")
+	}
 	if r.Archived {
 		fl = append(fl, "archived")
 	}

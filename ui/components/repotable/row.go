@@ -26,6 +26,9 @@ type Row struct {
 
 	Cloned         bool
 	Archived, Fork bool // from the provider, when known
+	// Kind is how discovery recognised a cloned repository: "repo",
+	// "worktree" (a linked worktree of another repository), "submodule".
+	Kind string
 
 	Status  *git.Status // last known, sanitized; nil when never read
 	Checked time.Time
@@ -146,7 +149,7 @@ func (r *Row) finish(ev engine.OpFinished) {
 var causes = []error{
 	git.ErrAuth, git.ErrRepoNotFound, git.ErrNotFastForward, git.ErrNoUpstream,
 	git.ErrLocalChanges, git.ErrDestExists, git.ErrNotRepository, git.ErrUnsupported,
-	git.ErrNetwork,
+	git.ErrBranchInUse, git.ErrNoCommits, git.ErrNoSuchBranch, git.ErrNetwork,
 }
 
 // Cause names the classified cause of err ("authentication required",
@@ -183,6 +186,12 @@ func shortCause(c string) string {
 		return "exists"
 	case "not a git repository":
 		return "not repo"
+	case "branch checked out in another worktree":
+		return "in use"
+	case "no commits yet":
+		return "no commits"
+	case "no such branch":
+		return "no branch"
 	}
 	if i := strings.IndexByte(c, ' '); i > 0 {
 		return c[:i]

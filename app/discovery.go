@@ -1,0 +1,55 @@
+package app
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/mgit-dev/mgit/engine/workspace"
+)
+
+// discovery holds the flags of every command that finds repositories on
+// disk (the dashboard, status, fetch, pull, checkout).
+type discovery struct {
+	maxDepth   int
+	flagged    bool // the flags were registered: maxDepth holds the user's value
+	submodules bool
+}
+
+const discoveryHelp = `
+
+Repositories are found under DIR down to --max-depth levels (default 6;
+0: DIR itself only), without entering a repository's work tree. Linked
+worktrees (a .git file pointing into another repository's
+.git/worktrees) are listed as worktrees, beside their repository.
+Submodules belong to their superproject and are left out unless
+--submodules is given; a DIR that is a submodule or a worktree is listed
+as what it is. When nothing is found under DIR and DIR is inside a
+repository's work tree, that repository is the answer, found as git finds
+it (upward, stopping at GIT_CEILING_DIRECTORIES).`
+
+// addDiscoveryFlags registers --max-depth and --submodules on fs.
+func (c *cli) addDiscoveryFlags(fs *pflag.FlagSet) {
+	c.disc.flagged = true
+	fs.IntVar(&c.disc.maxDepth, "max-depth", workspace.DefaultMaxDepth, "search this many directory levels below DIR for repositories (0: DIR itself only)")
+	fs.BoolVar(&c.disc.submodules, "submodules", false, "also list the checked-out submodules of the repositories found")
+}
+
+// discoverOptions turns the flags into discovery options.
+func (c *cli) discoverOptions() (workspace.Options, error) {
+	opt := workspace.Options{
+		IncludeWorktrees:  true,
+		IncludeSubmodules: c.disc.submodules,
+		FindEnclosing:     true,
+		Ceilings:          workspace.Ceilings(c.getenv("GIT_CEILING_DIRECTORIES")),
+	}
+	if c.disc.flagged {
+		switch d := c.disc.maxDepth; {
+		case d < 0:
+			return opt, usagef("Use --max-depth 0 for DIR itself, or a positive number of levels.", "--max-depth %d: must not be negative", d)
+		case d == 0:
+			opt.MaxDepth = workspace.DepthRootOnly
+		default:
+			opt.MaxDepth = d
+		}
+	}
+	return opt, nil
+}
