@@ -94,7 +94,7 @@ func (x *opExec) clone() (Result, error) {
 		return x.pull(false, "exists; ")
 	case UpdateForce:
 		if !opt.DiscardLocalChanges {
-			if err := x.checkNoLocalWork(dest); err != nil {
+			if err := x.checkNoLocalWork(dest, ""); err != nil {
 				if opt.DryRun {
 					return Result{Outcome: OutcomeSkipped, Detail: "dry run: would refuse: " + err.Error()}, nil
 				}
@@ -140,8 +140,9 @@ func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 	return x.statusAfterClone(Result{Detail: "cloned"}), nil
 }
 
-// replace clones afresh and swaps the new clone in for the old one. dest is
-// never missing after a failure: the old clone is moved back.
+// replace clones afresh and swaps the new clone in for the old one, which
+// is moved to the trash (see moveToTrash), never deleted. dest is never
+// missing after a failure: the old clone is moved back.
 func (x *opExec) replace(dest string) (Result, error) {
 	tmp, cleanup, err := x.cloneToTemp(dest)
 	defer cleanup()
@@ -150,15 +151,16 @@ func (x *opExec) replace(dest string) (Result, error) {
 	}
 	if !x.r.plan.Options.DiscardLocalChanges {
 		// The check in clone ran before a clone that may have taken
-		// minutes; edits and commits made meanwhile would be destroyed
-		// with the old clone. On refusal cleanup removes the new clone.
-		if err := x.checkNoLocalWork(dest); err != nil {
+		// minutes, and could not compare refs with the remote; this one
+		// compares with the fresh clone. On refusal cleanup removes it.
+		if err := x.checkNoLocalWork(dest, tmp); err != nil {
 			return Result{}, err
 		}
 	}
-	old := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+workspace.OldCloneMarker+newID())
-	if err := os.Rename(dest, old); err != nil {
-		return Result{}, fmt.Errorf("clone %s: move old clone aside: %w", x.jb.Repo.ID, err)
+	worktrees := linkedWorktrees(dest)
+	old, err := moveToTrash(x.jb.Repo, dest)
+	if err != nil {
+		return Result{}, fmt.Errorf("clone %s: move old clone aside, not replacing it: %w", x.jb.Repo.ID, err)
 	}
 	if err := os.Rename(tmp, dest); err != nil {
 		if rerr := os.Rename(old, dest); rerr != nil {
@@ -167,11 +169,11 @@ func (x *opExec) replace(dest string) (Result, error) {
 		}
 		return Result{}, fmt.Errorf("clone %s: move new clone into place: %w", x.jb.Repo.ID, err)
 	}
-	res := Result{Detail: "replaced with a fresh clone"}
-	if err := os.RemoveAll(old); err != nil {
-		x.log.Warn().Err(err).Str("path", old).Msg("could not remove the replaced clone")
-		res.Detail += "; old clone left at " + old
-	}
+	// Linked worktrees of the old clone now belong to the trashed one:
+	// point them there so they stay usable git work trees.
+	repairWorktrees(worktrees, dest, old, x.log)
+	x.log.Info().Str("path", old).Msg("old clone moved to the trash")
+	res := Result{Detail: "replaced with a fresh clone; old clone kept at " + old + " (mgit clean --trash removes it)"}
 	return x.statusAfterClone(res), nil
 }
 

@@ -203,6 +203,10 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 func TestForceRechecksLocalWorkAfterClone(t *testing.T) {
 	src, dest := existingClone(t)
 	gittest.WriteFile(t, dest, "local-marker", "mine")
+	// Committed, so the check before cloning finds nothing (refs are only
+	// compared with the fresh clone).
+	gittest.Git(t, dest, "add", "local-marker")
+	gittest.Git(t, dest, "commit", "-q", "-m", "marker")
 	var clones counter
 	fb := &fakeBackend{clone: func(ctx context.Context, url, tmp string, opt git.CloneOptions) error {
 		clones.add()
@@ -287,6 +291,7 @@ func TestCloneUpdateModes(t *testing.T) {
 		url      string // "" = the source path
 		status   func(context.Context, string) (git.Status, error)
 		clone    func(context.Context, string, string, git.CloneOptions) error
+		lw       func(context.Context, string, string) (git.LocalWork, error)
 		setup    func(t *testing.T, dest string)
 		outcome  Outcome
 		errIs    error
@@ -299,7 +304,7 @@ func TestCloneUpdateModes(t *testing.T) {
 		{name: "pull", opts: Options{UpdateMode: UpdatePull}, outcome: OutcomeOK, detail: "exists; up to date"},
 		{name: "pull other remote", opts: Options{UpdateMode: UpdatePull}, url: "https://example.com/other.git",
 			outcome: OutcomeFailed, errIs: git.ErrDestExists, errHas: "is a clone of"},
-		{name: "force clean", opts: Options{UpdateMode: UpdateForce}, status: clean, outcome: OutcomeOK, replaced: true,
+		{name: "force clean", opts: Options{UpdateMode: UpdateForce}, status: clean, lw: nothingLocal, outcome: OutcomeOK, replaced: true,
 			detail: "replaced with a fresh clone"},
 		{name: "force dirty", opts: Options{UpdateMode: UpdateForce}, status: dirty, outcome: OutcomeFailed,
 			errIs: git.ErrLocalChanges, errHas: "--discard-local-changes"},
@@ -309,17 +314,15 @@ func TestCloneUpdateModes(t *testing.T) {
 			outcome: OutcomeOK, replaced: true},
 		{name: "force unpushed branch", opts: Options{UpdateMode: UpdateForce}, status: clean,
 			setup: func(t *testing.T, dest string) {
+				// The marker committed: only refs are local work here.
+				gittest.Git(t, dest, "add", "local-marker")
+				gittest.Git(t, dest, "commit", "-q", "-m", "marker")
 				gittest.Git(t, dest, "checkout", "-q", "-b", "feature")
 				gittest.Commit(t, dest, "b.txt", "b", "local only")
 				gittest.Git(t, dest, "checkout", "-q", "main")
 			},
 			outcome: OutcomeFailed, errIs: git.ErrLocalChanges, errHas: "feature"},
-		{name: "force no upstream", opts: Options{UpdateMode: UpdateForce},
-			status: func(context.Context, string) (git.Status, error) {
-				return git.Status{Branch: "main"}, nil
-			},
-			outcome: OutcomeFailed, errIs: git.ErrLocalChanges, errHas: "no upstream"},
-		{name: "force clone fails", opts: Options{UpdateMode: UpdateForce}, status: clean, clone: failClone,
+		{name: "force clone fails", opts: Options{UpdateMode: UpdateForce}, status: clean, lw: nothingLocal, clone: failClone,
 			outcome: OutcomeFailed, errIs: git.ErrAuth},
 	}
 	for _, tc := range tests {
@@ -330,7 +333,7 @@ func TestCloneUpdateModes(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t, dest)
 			}
-			fb := &fakeBackend{status: tc.status, clone: realClone}
+			fb := &fakeBackend{status: tc.status, clone: realClone, localWork: tc.lw}
 			if tc.clone != nil {
 				fb.clone = tc.clone
 			}
@@ -355,6 +358,13 @@ func TestCloneUpdateModes(t *testing.T) {
 			}
 			if got := !exists(marker); got != tc.replaced {
 				t.Errorf("replaced = %v, want %v", got, tc.replaced)
+			}
+			if tc.replaced {
+				// Never deleted: the old clone, marker and all, is in the trash.
+				trashed, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), ".mgit", "trash", "*-repo", "local-marker"))
+				if len(trashed) != 1 || !strings.Contains(fin.Result.Detail, "old clone kept at") {
+					t.Errorf("old clone not found in the trash (%v), detail %q", trashed, fin.Result.Detail)
+				}
 			}
 			if !exists(filepath.Join(dest, ".git")) {
 				t.Error("destination is not a clone any more")
