@@ -122,7 +122,9 @@ func (f *fakeBackend) LocalWork(ctx context.Context, dir, fresh string) (git.Loc
 }
 
 // nothingLocal is a localWork hook that finds nothing.
-func nothingLocal(context.Context, string, string) (git.LocalWork, error) { return git.LocalWork{}, nil }
+func nothingLocal(context.Context, string, string) (git.LocalWork, error) {
+	return git.LocalWork{}, nil
+}
 
 // gauge tracks how many calls run at once, overall and per key.
 type gauge struct {
