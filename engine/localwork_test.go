@@ -112,7 +112,9 @@ func localKinds() []localKind {
 				out, err := gittest.TryGit(d, "config", "--local", "user.email")
 				return err == nil && strings.TrimSpace(out) == "me@work.example"
 			}},
-		{"extra remote", func(t *testing.T, w, _ string) { gittest.Git(t, w, "remote", "add", "fork", "https://example.com/me/fork.git") },
+		{"extra remote", func(t *testing.T, w, _ string) {
+			gittest.Git(t, w, "remote", "add", "fork", "https://example.com/me/fork.git")
+		},
 			func(d, _ string) bool { return gitOK(d, "config", "--local", "remote.fork.url") }},
 	}
 }
