@@ -155,7 +155,17 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 		return OpStarted{Meta: m, Op: jb.Op, OpID: jb.opID, Attempt: 1}
 	})
 	log.Debug().Msg("op started")
-	res, err := x.run()
+	var res Result
+	var err error
+	if writes(jb.Op) && !r.plan.Options.DryRun {
+		var unlock func()
+		if unlock, err = x.lockRepo(); err == nil {
+			res, err = x.run()
+			unlock()
+		}
+	} else {
+		res, err = x.run()
+	}
 	x.done.Store(true) // no OpProgress after OpFinished
 	switch {
 	case err != nil:

@@ -18,6 +18,17 @@ var (
 	ErrLocalChanges   = errors.New("local changes")
 	ErrNotRepository  = errors.New("not a git repository")
 	ErrDestExists     = errors.New("destination exists")
+	// ErrLocked: another process holds a lock on the repository (git's
+	// index.lock or a ref lock, or another mgit's repository lock).
+	ErrLocked = errors.New("repository locked")
+	// ErrDiskFull: the file system ran out of space (ENOSPC).
+	ErrDiskFull = errors.New("disk full")
+	// ErrStalled: the transfer went slower than the low-speed limit for
+	// the whole stall timeout.
+	ErrStalled = errors.New("transfer stalled")
+	// ErrHostDown: the host failed too many connections in a row; its
+	// remaining operations fail fast without trying.
+	ErrHostDown = errors.New("host down")
 )
 
 // Error is a failed git operation: what was attempted, the classified cause
@@ -83,6 +94,14 @@ func Hint(err error) string {
 		return "use --git-backend cli (needs git on PATH)"
 	case errors.Is(err, ErrLocalChanges):
 		return "commit, stash or discard the local changes first"
+	case errors.Is(err, ErrLocked):
+		return "another git or mgit is working on this repository; wait for it (raise --lock-wait), or remove a stale .git/*.lock left by a crash"
+	case errors.Is(err, ErrDiskFull):
+		return "free disk space, then run again: nothing half-written was kept"
+	case errors.Is(err, ErrStalled):
+		return "the server sent too little for --stall-timeout; check it, or raise --stall-timeout for a slow link"
+	case errors.Is(err, ErrHostDown):
+		return "the host refused or dropped several connections in a row; check that it is up and reachable, then run again"
 	}
 	return ""
 }

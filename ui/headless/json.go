@@ -176,7 +176,8 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 
 // ErrorKind names the classified cause of err for machine output: "auth",
 // "not-fast-forward", "no-upstream", "not-found", "network", "unsupported",
-// "local-changes", "not-a-repository", "destination-exists", "interrupted",
+// "local-changes", "not-a-repository", "destination-exists", "lock",
+// "disk-full", "stalled", "host-down", "interrupted",
 // "timeout", or "" when unclassified.
 func ErrorKind(err error) string {
 	switch {
@@ -198,6 +199,14 @@ func ErrorKind(err error) string {
 		return "not-a-repository"
 	case errors.Is(err, git.ErrDestExists):
 		return "destination-exists"
+	case errors.Is(err, git.ErrLocked):
+		return "lock"
+	case errors.Is(err, git.ErrDiskFull):
+		return "disk-full"
+	case errors.Is(err, git.ErrStalled):
+		return "stalled"
+	case errors.Is(err, git.ErrHostDown):
+		return "host-down"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, context.DeadlineExceeded):
