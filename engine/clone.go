@@ -191,7 +191,7 @@ func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error
 			}
 		}
 	}
-	opts := git.CloneOptions{Auth: x.credentials(), Progress: x.progressFunc(), Depth: x.r.plan.Options.Depth, Mirror: x.r.plan.Options.Mirror}
+	opts := git.CloneOptions{Auth: x.credentials(), Progress: x.progressFunc(), Depth: x.r.plan.Options.Depth, Mirror: x.r.plan.Options.Mirror, StallTimeout: x.r.e.cfg.StallTimeout}
 	err = x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
 		// A failed attempt may leave a partial clone; each try starts clean.
 		if err := os.RemoveAll(dir); err != nil {

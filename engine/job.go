@@ -396,7 +396,7 @@ func (x *opExec) statusAfter(res Result) Result {
 func (x *opExec) fetchThenStatus(what string) (Result, error) {
 	auth := x.credentials()
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
-		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true})
+		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true, StallTimeout: x.r.e.cfg.StallTimeout})
 	})
 	if err != nil {
 		// The last known state is still worth showing next to the failure.
@@ -421,7 +421,7 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 	var pr git.PullResult
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
 		var err error
-		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progressFunc(), Rebase: rebase})
+		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progressFunc(), Rebase: rebase, StallTimeout: x.r.e.cfg.StallTimeout})
 		return err
 	})
 	if err != nil {

@@ -64,13 +64,14 @@ func (b *Backend) defaultRemoteURL(dir string) (string, bool) {
 
 // Fetch runs `git fetch [--progress] [--prune]` for the default remote.
 func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) error {
-	if b.remoteUnchanged(ctx, dir, opt.Auth) {
+	if b.remoteUnchanged(ctx, dir, opt.Auth, opt.StallTimeout) {
 		return nil
 	}
 	o, err := b.remoteOpts(ctx, "fetch", dir, opt.Auth, opt.Progress)
 	if err != nil {
 		return err
 	}
+	o = withStall(o, opt.StallTimeout)
 	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune, opt.Progress != nil), b.skipIdleMaintenance(dir, o))
 	return err
 }
@@ -128,11 +129,12 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	}
 	res := git.PullResult{From: from, To: from}
 
-	if !b.remoteUnchanged(ctx, dir, opt.Auth) {
+	if !b.remoteUnchanged(ctx, dir, opt.Auth, opt.StallTimeout) {
 		fo, err := b.remoteOpts(ctx, op, dir, opt.Auth, opt.Progress)
 		if err != nil {
 			return res, err
 		}
+		fo = withStall(fo, opt.StallTimeout)
 		if _, err := b.git(ctx, op, dir, fetchArgs(false, opt.Progress != nil), b.skipIdleMaintenance(dir, fo)); err != nil {
 			return res, err
 		}
@@ -316,6 +318,7 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	args = append(args, "--", url, dest)
 	o := cmdOpts{progress: opt.Progress}
 	o.config, o.secrets = authConfig(url, opt.Auth)
+	o = withStall(o, opt.StallTimeout)
 	// git creates dest (and missing parents) itself; run from our own
 	// working directory so a relative dest means what the caller meant.
 	out, err := b.run(ctx, "", args, o)

@@ -1,0 +1,117 @@
+package gogit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// go-git chooses its HTTP client from a process-wide table, so a per-call
+// reader that counts bytes on the wire would mean changing global state.
+// The low-speed limit watches what the transfer produces instead: go-git
+// streams the received pack into objects/pack, so the growth of that
+// directory is the transfer rate. Progress messages, which the server may
+// send while it prepares a large pack, do not count; a server that prepares
+// for longer than the stall timeout without sending pack data is taken for
+// stalled.
+
+// errStalled is the cancellation cause the watcher sets.
+var errStalled = errors.New("transfer stalled")
+
+type stallKey struct{}
+
+// withStallTimeout carries opt.StallTimeout to fetch, which Fetch and Pull
+// share.
+func withStallTimeout(ctx context.Context, d time.Duration) context.Context {
+	if d <= 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, stallKey{}, d)
+}
+
+// watchRepo starts the watcher for r's pack directory when ctx carries a
+// stall timeout (see withStallTimeout).
+func watchRepo(ctx context.Context, r *gogit.Repository) (context.Context, func()) {
+	d, _ := ctx.Value(stallKey{}).(time.Duration)
+	fs, ok := r.Storer.(*filesystem.Storage)
+	if d <= 0 || !ok {
+		return ctx, func() {}
+	}
+	return watchStall(ctx, filepath.Join(fs.Filesystem().Root(), "objects", "pack"), d)
+}
+
+// watchStall returns a context that is cancelled, with cause errStalled,
+// once packDir has grown by less than git.LowSpeedBytes a second over the
+// last d. stop ends the watcher.
+func watchStall(ctx context.Context, packDir string, d time.Duration) (context.Context, func()) {
+	if d <= 0 {
+		return ctx, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	tick := max(d/8, 50*time.Millisecond)
+	need := int64(float64(git.LowSpeedBytes) * d.Seconds())
+	go func() {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		type sample struct {
+			at   time.Time
+			size int64
+		}
+		samples := []sample{{time.Now(), dirSize(packDir)}}
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				samples = append(samples, sample{now, dirSize(packDir)})
+				// Drop samples older than the window, keeping one at
+				// or before its start to measure from.
+				for len(samples) > 1 && now.Sub(samples[1].at) >= d {
+					samples = samples[1:]
+				}
+				first, last := samples[0], samples[len(samples)-1]
+				if now.Sub(first.at) >= d && last.size-first.size < need {
+					cancel(errStalled)
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() { close(done); cancel(nil) }
+}
+
+// dirSize is the total size of the files in dir (0 when it does not exist
+// yet: the clone has not created it).
+func dirSize(dir string) int64 {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// stallError is the error of an operation whose watcher fired, or nil.
+func stallError(ctx context.Context, op, dir string, d time.Duration) error {
+	if !errors.Is(context.Cause(ctx), errStalled) {
+		return nil
+	}
+	return &git.Error{Op: op, Dir: dir, Kind: git.ErrStalled,
+		Detail: fmt.Sprintf("less than %d bytes a second for %s", git.LowSpeedBytes, d)}
+}
