@@ -31,6 +31,9 @@ type run struct {
 	// swept holds the directories whose stale temporary clones this run
 	// has removed (see sweepStaleTemps); guarded by mu.
 	swept map[string]bool
+	// hostFails counts consecutive host failures (see breaker.go);
+	// guarded by mu.
+	hostFails map[string]int
 }
 
 func newRun(e *Engine, ctx context.Context, id string, plan Plan) *run {
@@ -155,17 +158,7 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 		return OpStarted{Meta: m, Op: jb.Op, OpID: jb.opID, Attempt: 1}
 	})
 	log.Debug().Msg("op started")
-	var res Result
-	var err error
-	if writes(jb.Op) && !r.plan.Options.DryRun {
-		var unlock func()
-		if unlock, err = x.lockRepo(); err == nil {
-			res, err = x.run()
-			unlock()
-		}
-	} else {
-		res, err = x.run()
-	}
+	res, err := x.guarded()
 	x.done.Store(true) // no OpProgress after OpFinished
 	switch {
 	case err != nil:
@@ -176,6 +169,29 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	res.Attempts = x.attempts
 	r.finish(jb, log, res, err, time.Since(start), true)
 	endSpan(res.Outcome, err)
+}
+
+// guarded runs the operation behind the host's circuit breaker and, when it
+// changes the repository, under the repository lock.
+func (x *opExec) guarded() (Result, error) {
+	jb := x.jb
+	if err := x.r.hostDown(jb.Op, jb.Repo.Host); err != nil {
+		x.attempts = 0 // nothing was tried
+		return Result{}, fmt.Errorf("%s %s: %w", jb.Op, jb.Repo.ID, err)
+	}
+	var res Result
+	var err error
+	if writes(jb.Op) && !x.r.plan.Options.DryRun {
+		var unlock func()
+		if unlock, err = x.lockRepo(); err == nil {
+			res, err = x.run()
+			unlock()
+		}
+	} else {
+		res, err = x.run()
+	}
+	x.r.noteHost(jb.Op, jb.Repo.Host, err)
+	return res, err
 }
 
 // finish records the outcome and emits OpFinished.
@@ -293,6 +309,10 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		}
 		if !git.Transient(err) || x.attempts >= pol.Attempts {
 			return err
+		}
+		if down := x.r.hostDown(x.jb.Op, x.jb.Repo.Host); down != nil {
+			// Other operations proved the host down meanwhile.
+			return fmt.Errorf("%w (%w)", err, down)
 		}
 		if x.r.ctx.Err() != nil {
 			// The run was cancelled while this attempt failed: the retry
