@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
@@ -158,7 +161,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 		}
 	}
 	worktrees := linkedWorktrees(dest)
-	old, err := moveToTrash(x.jb.Repo, dest)
+	old, err := moveToTrash(trashDirFor(x.jb.Repo), x.jb.Repo.ID, dest)
 	if err != nil {
 		return Result{}, fmt.Errorf("clone %s: move old clone aside, not replacing it: %w", x.jb.Repo.ID, err)
 	}
@@ -182,7 +185,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 // does not depend on any context, so it also runs after cancellation.
 func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
-	x.r.sweepStaleTemps(parent)
+	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
 	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
@@ -209,7 +212,7 @@ func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error
 // clones into it: a stale temporary clone only appears when a process dies,
 // so once per run is enough, and reading a directory holding thousands of
 // clones (a big organization, --layout flat) for every clone is quadratic.
-func (r *run) sweepStaleTemps(parent string) {
+func (r *run) sweepStaleTemps(parent, root string) {
 	r.mu.Lock()
 	done := r.swept[parent]
 	if !done {
@@ -220,15 +223,25 @@ func (r *run) sweepStaleTemps(parent string) {
 	}
 	r.mu.Unlock()
 	if !done {
-		removeStaleTemps(parent)
+		removeStaleTemps(parent, root, r.log)
 	}
 }
 
-// removeStaleTemps removes the temporary clones in parent left behind by
-// mgit processes that no longer run (a crash or SIGKILL mid-clone): entries
-// named .<name><TempCloneMarker><pid>-<id>. Temporary clones of live
-// processes, including this one, are left alone.
-func removeStaleTemps(parent string) {
+// processStart is when this process started, near enough: set once when
+// the package is initialised and never changed. A temporary clone named
+// with this process's pid but older than this was left by an earlier
+// process that had the same pid — the rule in a container, where mgit is
+// pid 1 every time.
+var processStart = time.Now()
+
+// removeStaleTemps clears what dead mgit processes (a crash or SIGKILL
+// mid-clone) left in parent: temporary clones, named
+// .<name><TempCloneMarker><pid>-<id>, are removed — they hold nothing but
+// a partial download; clones set aside by older versions of mgit while
+// replacing (.<name><OldCloneMarker><id>) are moved to the trash, never
+// deleted. Temporary clones of live processes, this one included, are left
+// alone.
+func removeStaleTemps(parent, root string, log zerolog.Logger) {
 	f, err := os.Open(parent)
 	if err != nil {
 		return
@@ -236,17 +249,50 @@ func removeStaleTemps(parent string) {
 	names, _ := f.Readdirnames(-1) // unsorted: sorting thousands of names buys nothing here
 	f.Close()
 	for _, n := range names {
+		if len(n) < 2 || n[0] != '.' {
+			continue
+		}
+		if i := strings.LastIndex(n, workspace.OldCloneMarker); i >= 2 {
+			moveOldToTrash(parent, root, n, n[1:i], log)
+			continue
+		}
 		i := strings.LastIndex(n, workspace.TempCloneMarker)
-		if n[0] != '.' || i < 2 {
+		if i < 2 {
 			continue
 		}
 		pidStr, _, _ := strings.Cut(n[i+len(workspace.TempCloneMarker):], "-")
 		pid, err := strconv.Atoi(pidStr)
-		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+		if err != nil || pid <= 0 || !staleTemp(filepath.Join(parent, n), pid) {
 			continue
 		}
 		_ = os.RemoveAll(filepath.Join(parent, n))
 	}
+}
+
+// staleTemp reports whether the temporary clone at path, named with pid,
+// belongs to a process that no longer runs.
+func staleTemp(path string, pid int) bool {
+	if pid != os.Getpid() {
+		return !processAlive(pid)
+	}
+	fi, err := os.Lstat(path)
+	return err == nil && fi.ModTime().Before(processStart)
+}
+
+// moveOldToTrash moves a clone an older mgit set aside beside its
+// destination (and was killed before it could put it back or remove it)
+// into the trash, where it can be found and restored.
+func moveOldToTrash(parent, root, entry, name string, log zerolog.Logger) {
+	id, err := filepath.Rel(root, filepath.Join(parent, name))
+	if err != nil {
+		id = name
+	}
+	to, err := moveToTrash(filepath.Join(root, StateDirName, TrashDirName), id, filepath.Join(parent, entry))
+	if err != nil {
+		log.Warn().Err(err).Str("path", filepath.Join(parent, entry)).Msg("could not move a set-aside clone to the trash")
+		return
+	}
+	log.Warn().Str("path", to).Msg("a clone set aside by an interrupted run was moved to the trash")
 }
 
 // mkdirAllTracked creates dir and its missing parents, returning the

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -152,16 +153,26 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 	live := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-def")
 	// The sweep covers the whole directory, not only the destination's name.
 	other := filepath.Join(parent, ".other"+workspace.TempCloneMarker+"999999999-abc")
+	// This process's pid, but older than the process: an earlier process
+	// with the same pid (mgit is pid 1 in every container run).
+	reused := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-old")
+	// A clone an older mgit set aside while replacing, then was killed:
+	// the only copy of someone's work. It goes to the trash.
+	setAside := filepath.Join(parent, ".kept"+workspace.OldCloneMarker+"123abc")
 	// Not a temporary clone: no leading dot, or no pid.
 	notTemp := []string{
 		filepath.Join(parent, "repo"+workspace.TempCloneMarker+"999999999-abc"),
 		filepath.Join(parent, ".repo"+workspace.TempCloneMarker+"x-abc"),
 		filepath.Join(parent, "sibling"),
 	}
-	for _, d := range append([]string{stale, live, other}, notTemp...) {
+	for _, d := range append([]string{stale, live, other, reused, setAside}, notTemp...) {
 		if err := writeClone(d); err != nil {
 			t.Fatal(err)
 		}
+	}
+	long := processStart.Add(-time.Hour)
+	if err := os.Chtimes(reused, long, long); err != nil {
+		t.Fatal(err)
 	}
 	// A second clone into the same directory in the same run does not sweep
 	// it again: a stale-looking entry made after the first sweep survives.
@@ -184,8 +195,11 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 			t.Fatalf("%s: %+v %v", id, fin.Result, fin.Err)
 		}
 	}
-	if exists(stale) || exists(other) {
+	if exists(stale) || exists(other) || exists(reused) {
 		t.Error("stale temporary clone of a dead process not removed")
+	}
+	if trashed, _ := filepath.Glob(filepath.Join(root, ".mgit", "trash", "*-example.com_org_kept", "README.md")); exists(setAside) || len(trashed) != 1 {
+		t.Errorf("set-aside clone not moved to the workspace trash (%v)", trashed)
 	}
 	if !exists(live) {
 		t.Error("removed a temporary clone of a live process")

@@ -52,13 +52,13 @@ func TrashDir(root string) string {
 // exists where the old clone is neither at dest nor in the trash. When the
 // workspace's trash is on another file system (dest is below a mount
 // point), a trash beside dest is used instead.
-func moveToTrash(repo Repo, dest string) (string, error) {
-	name := time.Now().UTC().Format("20060102T150405.000000000Z") + "-" + strings.ReplaceAll(repo.ID, "/", "_")
-	if repo.ID == "" {
-		name += filepath.Base(dest)
+func moveToTrash(trash, id, dest string) (string, error) {
+	if id == "" {
+		id = filepath.Base(dest)
 	}
+	name := time.Now().UTC().Format("20060102T150405.000000000Z") + "-" + strings.ReplaceAll(filepath.ToSlash(id), "/", "_")
 	var firstErr error
-	for _, dir := range []string{trashDirFor(repo), filepath.Join(filepath.Dir(dest), StateDirName, TrashDirName)} {
+	for _, dir := range []string{trash, filepath.Join(filepath.Dir(dest), StateDirName, TrashDirName)} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			firstErr = cmp(firstErr, err)
 			continue
