@@ -139,6 +139,8 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		DiskConcurrency:    c.g.concurrency,
 		Timeout:            c.g.timeout,
 		StatusTimeout:      c.g.timeout,
+		StallTimeout:       c.g.stallTimeout,
+		LockWait:           c.g.lockWait,
 		Credentials:        creds,
 		Observer:           obs.engineObserver(),
 		NoProgress:         true, // nothing headless shows transfer progress
