@@ -65,6 +65,10 @@ type Config struct {
 	// long fails with git.ErrStalled instead of holding its slot until
 	// Timeout (default 60s).
 	StallTimeout time.Duration
+	// MaxWait bounds how long a retry waits when the server asked for it
+	// with Retry-After (429, 503); a longer wait fails the operation
+	// instead (default 1m).
+	MaxWait time.Duration
 	// HostFailures is how many connection failures in a row make a host
 	// count as down: its remaining operations in the run then fail at
 	// once with git.ErrHostDown (default 5; negative disables).

@@ -320,6 +320,13 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
 		}
 		d := backoff(pol, x.attempts)
+		if ra, ok := git.RetryAfterOf(err); ok {
+			// The server said when: wait that long, if the user lets us.
+			if ra > x.r.e.cfg.MaxWait {
+				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, ra.Round(time.Second), x.r.e.cfg.MaxWait)
+			}
+			d = max(d, ra)
+		}
 		x.log.Debug().Err(err).Int("attempt", x.attempts).Dur("backoff", d).Msg("transient failure, retrying")
 		timer := time.NewTimer(d)
 		select {

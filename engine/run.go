@@ -51,6 +51,7 @@ func New(cfg Config) *Engine {
 		cfg.LockDir = DefaultLockDir()
 	}
 	cfg.StallTimeout = orDefault(cfg.StallTimeout, time.Minute)
+	cfg.MaxWait = orDefault(cfg.MaxWait, time.Minute)
 	if cfg.HostFailures == 0 {
 		cfg.HostFailures = 5
 	}

@@ -3,6 +3,7 @@ package git
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // Sentinel errors: the classified causes of a failed git operation. Backends
@@ -39,6 +40,9 @@ type Error struct {
 	Kind   error  // one of the sentinel errors, or nil when unclassified
 	Detail string // the most useful line(s) of git's stderr
 	Err    error  // the underlying error (exit status, go-git error, ctx error)
+	// RetryAfter is the wait the server asked for with a 429 or 503
+	// (Retry-After); 0 when it asked for none or nobody could tell.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

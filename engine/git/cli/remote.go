@@ -73,6 +73,11 @@ func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) e
 	}
 	o = withStall(o, opt.StallTimeout)
 	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune, opt.Progress != nil), b.skipIdleMaintenance(dir, o))
+	if err != nil {
+		if u, ok := b.defaultRemoteURL(dir); ok {
+			err = b.withRetryAfter(ctx, err, u, opt.Auth)
+		}
+	}
 	return err
 }
 
@@ -136,6 +141,9 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 		}
 		fo = withStall(fo, opt.StallTimeout)
 		if _, err := b.git(ctx, op, dir, fetchArgs(false, opt.Progress != nil), b.skipIdleMaintenance(dir, fo)); err != nil {
+			if u, ok := b.defaultRemoteURL(dir); ok {
+				err = b.withRetryAfter(ctx, err, u, opt.Auth)
+			}
 			return res, err
 		}
 	}
@@ -323,7 +331,7 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	// working directory so a relative dest means what the caller meant.
 	out, err := b.run(ctx, "", args, o)
 	if err != nil {
-		return failure(ctx, op, dest, out, err)
+		return b.withRetryAfter(ctx, failure(ctx, op, dest, out, err), url, opt.Auth)
 	}
 	return nil
 }
