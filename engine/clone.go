@@ -120,7 +120,7 @@ func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 	parent := filepath.Dir(dest)
 	created, err := mkdirAllTracked(parent)
 	if err != nil {
-		return Result{}, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)
+		return Result{}, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, classifyOS(err))
 	}
 	landed := false
 	defer func() {
@@ -200,7 +200,10 @@ func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error
 		if err := os.RemoveAll(dir); err != nil {
 			return err
 		}
-		return x.backend().Clone(ctx, x.jb.Repo.URL, dir, opts)
+		if err := x.backend().Clone(ctx, x.jb.Repo.URL, dir, opts); err != nil {
+			return classifyOS(err)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", cleanup, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)

@@ -3,6 +3,7 @@ package engine
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,12 +46,13 @@ func writes(op Op) bool { return op.Network() || op == OpCheckout }
 // waits for, then fails with git.ErrLocked. release gives the lock back.
 func (x *opExec) lockRepo() (release func(), err error) {
 	path := lockPath(x.r.e.cfg.LockDir, x.jb.Repo)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("%s %s: create lock directory: %w", x.jb.Op, x.jb.Repo.ID, classifyOS(err))
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openLock(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: open lock: %w", x.jb.Op, x.jb.Repo.ID, classifyOS(err))
+		// A read-only or full file system (a container's root, say)
+		// must not stop the work: run unlocked, as mgit did before
+		// locks, and say so.
+		x.log.Warn().Err(classifyOS(err)).Str("lock", path).Msg("cannot take the repository lock; running without it")
+		return func() {}, nil
 	}
 	deadline := time.Now().Add(x.r.e.cfg.LockWait)
 	pause, told := 20*time.Millisecond, false
@@ -91,6 +93,13 @@ func (x *opExec) lockRepo() (release func(), err error) {
 	return func() { f.Close() }, nil // closing the descriptor releases the lock
 }
 
+func openLock(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+}
+
 // readHolder names the process holding the lock, as it wrote itself down.
 func readHolder(f *os.File) string {
 	b := make([]byte, 64)
@@ -101,9 +110,10 @@ func readHolder(f *os.File) string {
 	return "another mgit"
 }
 
-// classifyOS marks a file-system error that has a class of its own.
+// classifyOS marks a file-system error that has a class of its own, unless
+// a backend already classified it.
 func classifyOS(err error) error {
-	if isNoSpace(err) {
+	if isNoSpace(err) && !errors.Is(err, git.ErrDiskFull) {
 		return fmt.Errorf("%w: %w", git.ErrDiskFull, err)
 	}
 	return err

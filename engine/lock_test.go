@@ -135,3 +135,18 @@ func TestTwoRunsPullOneWorkspace(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusableLockDirDoesNotStopWork: where no lock file can be made (a
+// read-only file system), operations run unlocked rather than fail.
+func TestUnusableLockDirDoesNotStopWork(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	repo := Repo{ID: "r", Path: filepath.Join(t.TempDir(), "r")}
+	res := submit(t, Config{Backend: &fakeBackend{}, LockDir: filepath.Join(file, "locks")},
+		context.Background(), Plan{Jobs: []Job{{Op: OpFetch, Repo: repo}}})
+	if fin := res.finished["r"][0]; fin.Result.Outcome != OutcomeOK {
+		t.Fatalf("outcome %s err %v", fin.Result.Outcome, fin.Err)
+	}
+}

@@ -96,6 +96,8 @@ func classify(err error) error {
 		return git.ErrNotRepository
 	case unsupportedRepo(err):
 		return git.ErrUnsupported
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return git.ErrDiskFull
 	}
 	// go-git wraps unexpected HTTP answers and some transport failures in
 	// types without Unwrap; look inside them by hand.
