@@ -11,7 +11,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
-// TestDeadHostFailsFast clones 40 repositories from a host whose listener
+// TestDeadHostFailsFast clones 1,000 repositories from a host whose listener
 // is gone. After HostFailures failures in a row the rest fail at once with
 // ErrHostDown, without a single attempt; every repository ends with a class.
 func TestDeadHostFailsFast(t *testing.T) {
@@ -22,11 +22,12 @@ func TestDeadHostFailsFast(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // connections are now refused
-	const n, k, conc = 40, 3, 2
+	const n, k, conc = 1000, 3, 2
 	var jobs []Job
+	root := t.TempDir()
 	for i := range n {
 		id := "r" + strconv.Itoa(i)
-		jobs = append(jobs, Job{Op: OpClone, Repo: Repo{ID: id, Path: t.TempDir() + "/" + id,
+		jobs = append(jobs, Job{Op: OpClone, Repo: Repo{ID: id, Path: root + "/" + id,
 			URL: "http://" + addr + "/" + id + ".git", Host: addr}})
 	}
 	for name, be := range backends(t) {
