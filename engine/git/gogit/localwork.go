@@ -3,6 +3,7 @@ package gogit
 import (
 	"context"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -53,6 +54,11 @@ func (b *Backend) LocalWork(ctx context.Context, dir, fresh string) (git.LocalWo
 	tracked := make(map[string]bool, len(idx.Entries))
 	for _, e := range idx.Entries {
 		tracked[e.Name] = true
+		// Every directory above a tracked file is "tracked" too, so
+		// that the walk can skip wholly untracked ones (node_modules).
+		for d := path.Dir(e.Name); d != "." && !tracked[d+"/"]; d = path.Dir(d) {
+			tracked[d+"/"] = true
+		}
 		if e.SkipWorktree {
 			git.Add(&w.Flagged, &w.NFlagged, e.Name)
 		}
@@ -67,8 +73,9 @@ func (b *Backend) LocalWork(ctx context.Context, dir, fresh string) (git.LocalWo
 }
 
 // walkUntracked counts as ignored every file in the work tree that is
-// neither in the index nor reported untracked. Nested repositories are one
-// entry each.
+// neither in the index nor reported untracked. A directory holding no
+// tracked file is one entry (node_modules is not walked), and so is a
+// nested repository.
 func walkUntracked(ctx context.Context, dir string, tracked, untracked map[string]bool, w *git.LocalWork) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -86,6 +93,17 @@ func walkUntracked(ctx context.Context, dir string, tracked, untracked map[strin
 			if d.Name() == ".git" && filepath.Dir(p) == filepath.Clean(dir) {
 				return filepath.SkipDir
 			}
+			if tracked[rel] {
+				// A submodule: its repository, in .git/modules, is
+				// judged by the engine as a whole.
+				return filepath.SkipDir
+			}
+			if !tracked[rel+"/"] {
+				if !hasPrefixIn(untracked, rel+"/") {
+					git.Add(&w.Ignored, &w.NIgnored, rel+"/")
+				}
+				return filepath.SkipDir
+			}
 			return nil
 		}
 		if d.Name() == ".git" { // a nested repository or submodule link
@@ -100,6 +118,16 @@ func walkUntracked(ctx context.Context, dir string, tracked, untracked map[strin
 		}
 		return nil
 	})
+}
+
+// hasPrefixIn reports whether a key of set starts with prefix.
+func hasPrefixIn(set map[string]bool, prefix string) bool {
+	for k := range set {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // localRefs finds the refs of r that the fresh clone cannot restore: tags
