@@ -69,7 +69,11 @@ func (x *opExec) lockRepo() (release func(), err error) {
 		if !told {
 			told = true
 			x.log.Info().Str("lock", path).Str("holder", holder).Msg("waiting for another mgit working on this repository")
-			x.progress(git.Progress{Phase: "Waiting for " + holder})
+			// Sent like OpStarted, never dropped: a wait of minutes
+			// must show on the screen.
+			x.r.e.emit(x.r.id, x.jb.Repo.ID, func(m Meta) Event {
+				return OpProgress{Meta: m, Op: x.jb.Op, OpID: x.jb.opID, Progress: git.Progress{Phase: "Waiting for " + holder}}
+			})
 		}
 		if time.Now().After(deadline) {
 			f.Close()
