@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	gogit "github.com/go-git/go-git/v5"
@@ -50,7 +51,10 @@ func watchRepo(ctx context.Context, r *gogit.Repository) (context.Context, func(
 
 // watchStall returns a context that is cancelled, with cause errStalled,
 // once packDir has grown by less than git.LowSpeedBytes a second over the
-// last d. stop ends the watcher.
+// last d. A new pack-*.pack file means the transfer is complete (go-git
+// renames its tmp_pack_ file when the whole pack has arrived): the watcher
+// ends there, so a long checkout or index build afterwards is not taken
+// for a stall. stop ends the watcher.
 func watchStall(ctx context.Context, packDir string, d time.Duration) (context.Context, func()) {
 	if d <= 0 {
 		return ctx, func() {}
@@ -59,6 +63,9 @@ func watchStall(ctx context.Context, packDir string, d time.Duration) (context.C
 	done := make(chan struct{})
 	tick := max(d/8, 50*time.Millisecond)
 	need := int64(float64(git.LowSpeedBytes) * d.Seconds())
+	before := packNames(packDir) // now, not when the goroutine runs
+	start, _ := dirSize(packDir, before)
+	startAt := time.Now()
 	go func() {
 		t := time.NewTicker(tick)
 		defer t.Stop()
@@ -66,7 +73,7 @@ func watchStall(ctx context.Context, packDir string, d time.Duration) (context.C
 			at   time.Time
 			size int64
 		}
-		samples := []sample{{time.Now(), dirSize(packDir)}}
+		samples := []sample{{startAt, start}}
 		for {
 			select {
 			case <-done:
@@ -74,7 +81,11 @@ func watchStall(ctx context.Context, packDir string, d time.Duration) (context.C
 			case <-ctx.Done():
 				return
 			case now := <-t.C:
-				samples = append(samples, sample{now, dirSize(packDir)})
+				size, complete := dirSize(packDir, before)
+				if complete {
+					return
+				}
+				samples = append(samples, sample{now, size})
 				// Drop samples older than the window, keeping one at
 				// or before its start to measure from.
 				for len(samples) > 1 && now.Sub(samples[1].at) >= d {
@@ -92,19 +103,38 @@ func watchStall(ctx context.Context, packDir string, d time.Duration) (context.C
 }
 
 // dirSize is the total size of the files in dir (0 when it does not exist
-// yet: the clone has not created it).
-func dirSize(dir string) int64 {
+// yet: the clone has not created it); complete reports a pack-*.pack file
+// not in before.
+func dirSize(dir string, before map[string]bool) (n int64, complete bool) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return 0
+		return 0, false
 	}
-	var n int64
 	for _, e := range entries {
+		if isPack(e.Name()) && !before[e.Name()] {
+			complete = true
+		}
 		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
 			n += fi.Size()
 		}
 	}
-	return n
+	return n, complete
+}
+
+func isPack(name string) bool {
+	return strings.HasPrefix(name, "pack-") && strings.HasSuffix(name, ".pack")
+}
+
+// packNames lists the finished packs already in dir.
+func packNames(dir string) map[string]bool {
+	names := map[string]bool{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if isPack(e.Name()) {
+			names[e.Name()] = true
+		}
+	}
+	return names
 }
 
 // stallError is the error of an operation whose watcher fired, or nil.
