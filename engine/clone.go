@@ -64,6 +64,11 @@ func (x *opExec) clone() (Result, error) {
 		return Result{}, fmt.Errorf("clone %s: need a URL and an absolute destination (got %q)", repo.ID, repo.Path)
 	}
 	dest := filepath.Clean(repo.Path)
+	if !opt.DryRun {
+		// Whatever the mode: a rerun that only skips existing clones
+		// still clears what a killed run left beside them.
+		x.r.sweepStaleTemps(filepath.Dir(dest), workspaceRoot(repo))
+	}
 	state, err := inspectDest(dest)
 	if err != nil {
 		return Result{}, fmt.Errorf("clone %s: inspect destination: %w", repo.ID, err)

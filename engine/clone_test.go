@@ -415,3 +415,33 @@ func TestCloneIntoForeignOrEmptyDir(t *testing.T) {
 		t.Fatalf("empty: %+v %v", e.Result, e.Err)
 	}
 }
+
+// TestSkipRerunSweepsLeftovers: a rerun that only skips an existing clone
+// (the default update mode) still clears what a killed force run left
+// beside it: the partial download goes, the set-aside clone goes to the
+// trash.
+func TestSkipRerunSweepsLeftovers(t *testing.T) {
+	root := t.TempDir()
+	job := cloneJob(root)
+	if err := writeClone(job.Repo.Path); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Dir(job.Repo.Path)
+	temp := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+"999999999-abc")
+	old := filepath.Join(parent, ".repo"+workspace.OldCloneMarker+"def")
+	for _, d := range []string{temp, old} {
+		if err := writeClone(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := submit(t, Config{Backend: &fakeBackend{}}, context.Background(), Plan{Jobs: []Job{job}})
+	if fin := res.finished[job.Repo.ID][0]; fin.Result.Outcome != OutcomeSkipped {
+		t.Fatalf("%+v %v", fin.Result, fin.Err)
+	}
+	if l := leftovers(t, parent); len(l) > 0 {
+		t.Errorf("left behind: %v", l)
+	}
+	if trash, _ := ListTrash(root); len(trash) != 1 {
+		t.Errorf("trash %v, want the set-aside clone", trash)
+	}
+}
