@@ -67,7 +67,7 @@ type Config struct {
 	StallTimeout time.Duration
 	// MaxWait bounds how long a retry waits when the server asked for it
 	// with Retry-After (429, 503); a longer wait fails the operation
-	// instead (default 1m).
+	// instead (default 1m; negative: never wait).
 	MaxWait time.Duration
 	// HostFailures is how many connection failures in a row make a host
 	// count as down: its remaining operations in the run then fail at

@@ -323,7 +323,7 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		if ra, ok := git.RetryAfterOf(err); ok {
 			// The server said when: wait that long, if the user lets us.
 			if ra > x.r.e.cfg.MaxWait {
-				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, ra.Round(time.Second), x.r.e.cfg.MaxWait)
+				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, ra.Round(time.Second), max(x.r.e.cfg.MaxWait, 0))
 			}
 			d = max(d, ra)
 		}

@@ -51,7 +51,9 @@ func New(cfg Config) *Engine {
 		cfg.LockDir = DefaultLockDir()
 	}
 	cfg.StallTimeout = orDefault(cfg.StallTimeout, time.Minute)
-	cfg.MaxWait = orDefault(cfg.MaxWait, time.Minute)
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = time.Minute
+	}
 	if cfg.HostFailures == 0 {
 		cfg.HostFailures = 5
 	}
