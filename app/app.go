@@ -40,6 +40,10 @@ type globals struct {
 	// than loopback; auditLog is --audit-log (see security.go).
 	allowInsecureHTTP bool
 	auditLog          string
+	// stallTimeout and lockWait bound waiting on a stalled server and on
+	// another mgit working on the same repository (0: the defaults).
+	stallTimeout time.Duration
+	lockWait     time.Duration
 }
 
 // cli is one invocation of mgit: its streams, environment, flags and the
@@ -196,6 +200,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	f.BoolVar(&c.g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
 	f.StringVar(&c.g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
 	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, 1s to 24h, e.g. 90s (0: 10m network, 1m status)")
+	f.DurationVar(&c.g.stallTimeout, "stall-timeout", 0, "fail a transfer that moves less than 1 kB/s for this long, 1s to 24h (0: 60s)")
+	f.DurationVar(&c.g.lockWait, "lock-wait", 0, "how long to wait for another mgit working on the same repository, 1s to 24h (0: 10m)")
 
 	root.AddCommand(
 		c.statusCommand(),
@@ -210,6 +216,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.syncCommand(),
 		c.healthCommand(),
 		c.checkoutCommand(),
+		c.cleanCommand(),
 	)
 	return root
 }
@@ -230,6 +237,17 @@ func (c *cli) setup() error {
 		if err := checkDuration("--timeout", c.g.timeout, minTimeout, maxTimeout,
 			"Use a duration such as 90s or 5m, or 0 for the defaults."); err != nil {
 			return err
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--stall-timeout", c.g.stallTimeout}, {"--lock-wait", c.g.lockWait}} {
+		if d.v != 0 {
+			if err := checkDuration(d.flag, d.v, minTimeout, maxTimeout,
+				"Use a duration such as 30s or 5m, or 0 for the default."); err != nil {
+				return err
+			}
 		}
 	}
 	if err := c.checkMetricsAddr(); err != nil {

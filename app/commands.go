@@ -185,8 +185,14 @@ renamed into place on success and removed on failure or interruption.
 
 When the destination exists, --update-mode decides: skip (default) leaves it,
 pull fast-forwards it, force replaces it with a fresh clone — but refuses a
-clone holding local changes, stashes or unpushed commits unless
---discard-local-changes is given.
+clone holding local work unless --discard-local-changes is given. Local work
+is anything a fresh clone would not bring back: changed, untracked, ignored
+and excluded files (.env, build output), stashes, unpushed commits, local
+branches and tags, notes, a branch deleted on the server, assume-unchanged
+and skip-worktree entries, linked worktrees, hooks, local config and extra
+remotes. Even then the old clone is not deleted: it is moved to
+DIR/.mgit/trash/<time>-<repository> (the result says where); 'mgit clean
+--trash' empties the trash.
 
 Private HTTPS repositories of a configured provider use its token (see
 'mgit login'); other hosts use MGIT_TOKEN. Never put a token in the URL.`,

@@ -230,6 +230,8 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		DiskConcurrency:    c.g.concurrency,
 		Timeout:            c.g.timeout,
 		StatusTimeout:      c.g.timeout,
+		StallTimeout:       c.g.stallTimeout,
+		LockWait:           c.g.lockWait,
 		Credentials:        in.creds,
 		Observer:           obs.engineObserver(),
 		Logger:             log,

@@ -360,7 +360,7 @@ func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, l
 		DiscardLocalChanges: f.discardLocalChanges,
 		DryRun:              f.dryRun,
 	}}
-	return c.execute(ctx, plan, paths, view{creds: creds, providerCode: pcode, obs: obs})
+	return c.execute(ctx, plan, paths, view{creds: creds, providerCode: pcode, obs: obs, maxWait: engineMaxWait(f.maxWait)})
 }
 
 // queryClonePlan lays listed repositories out under root by their

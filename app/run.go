@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -21,6 +22,9 @@ type view struct {
 	// creds is the credential source (nil: c.credentials()); a clone from
 	// a query passes the one that learned the listed hosts.
 	creds engine.CredentialSource
+	// maxWait is the engine's MaxWait for a server's Retry-After (clone's
+	// --max-wait; 0: the engine's default, negative: never wait).
+	maxWait time.Duration
 	// providerCode is the exit code provider failures call for (list
 	// before a clone); a failed run still wins.
 	providerCode int
@@ -100,7 +104,16 @@ func (c *cli) runClone(ctx context.Context, args []string, f *cloneFlags) error 
 		DiscardLocalChanges: f.discardLocalChanges,
 		DryRun:              f.dryRun,
 	}}
-	return c.execute(ctx, plan, paths, view{})
+	return c.execute(ctx, plan, paths, view{maxWait: engineMaxWait(f.maxWait)})
+}
+
+// engineMaxWait maps --max-wait onto engine.Config.MaxWait, where 0 means
+// the default: --max-wait 0 is "never wait".
+func engineMaxWait(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // execute runs plan on a new engine and presents its events; the
@@ -139,6 +152,9 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		DiskConcurrency:    c.g.concurrency,
 		Timeout:            c.g.timeout,
 		StatusTimeout:      c.g.timeout,
+		StallTimeout:       c.g.stallTimeout,
+		LockWait:           c.g.lockWait,
+		MaxWait:            v.maxWait,
 		Credentials:        creds,
 		Observer:           obs.engineObserver(),
 		NoProgress:         true, // nothing headless shows transfer progress

@@ -260,6 +260,8 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		NetworkConcurrency: c.g.concurrency,
 		Timeout:            c.g.timeout,
 		StatusTimeout:      c.g.timeout,
+		StallTimeout:       c.g.stallTimeout,
+		LockWait:           c.g.lockWait,
 		Credentials:        creds,
 		Observer:           obs.engineObserver(),
 		NoProgress:         true,  // nothing headless shows transfer progress

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
@@ -61,6 +64,11 @@ func (x *opExec) clone() (Result, error) {
 		return Result{}, fmt.Errorf("clone %s: need a URL and an absolute destination (got %q)", repo.ID, repo.Path)
 	}
 	dest := filepath.Clean(repo.Path)
+	if !opt.DryRun {
+		// Whatever the mode: a rerun that only skips existing clones
+		// still clears what a killed run left beside them.
+		x.r.sweepStaleTemps(filepath.Dir(dest), workspaceRoot(repo))
+	}
 	state, err := inspectDest(dest)
 	if err != nil {
 		return Result{}, fmt.Errorf("clone %s: inspect destination: %w", repo.ID, err)
@@ -94,7 +102,7 @@ func (x *opExec) clone() (Result, error) {
 		return x.pull(false, "exists; ")
 	case UpdateForce:
 		if !opt.DiscardLocalChanges {
-			if err := x.checkNoLocalWork(dest); err != nil {
+			if err := x.checkNoLocalWork(dest, ""); err != nil {
 				if opt.DryRun {
 					return Result{Outcome: OutcomeSkipped, Detail: "dry run: would refuse: " + err.Error()}, nil
 				}
@@ -117,7 +125,7 @@ func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 	parent := filepath.Dir(dest)
 	created, err := mkdirAllTracked(parent)
 	if err != nil {
-		return Result{}, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)
+		return Result{}, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, classifyOS(err))
 	}
 	landed := false
 	defer func() {
@@ -140,8 +148,9 @@ func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 	return x.statusAfterClone(Result{Detail: "cloned"}), nil
 }
 
-// replace clones afresh and swaps the new clone in for the old one. dest is
-// never missing after a failure: the old clone is moved back.
+// replace clones afresh and swaps the new clone in for the old one, which
+// is moved to the trash (see moveToTrash), never deleted. dest is never
+// missing after a failure: the old clone is moved back.
 func (x *opExec) replace(dest string) (Result, error) {
 	tmp, cleanup, err := x.cloneToTemp(dest)
 	defer cleanup()
@@ -150,15 +159,16 @@ func (x *opExec) replace(dest string) (Result, error) {
 	}
 	if !x.r.plan.Options.DiscardLocalChanges {
 		// The check in clone ran before a clone that may have taken
-		// minutes; edits and commits made meanwhile would be destroyed
-		// with the old clone. On refusal cleanup removes the new clone.
-		if err := x.checkNoLocalWork(dest); err != nil {
+		// minutes, and could not compare refs with the remote; this one
+		// compares with the fresh clone. On refusal cleanup removes it.
+		if err := x.checkNoLocalWork(dest, tmp); err != nil {
 			return Result{}, err
 		}
 	}
-	old := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+workspace.OldCloneMarker+newID())
-	if err := os.Rename(dest, old); err != nil {
-		return Result{}, fmt.Errorf("clone %s: move old clone aside: %w", x.jb.Repo.ID, err)
+	worktrees := linkedWorktrees(dest)
+	old, err := moveToTrash(trashDirFor(x.jb.Repo), x.jb.Repo.ID, dest)
+	if err != nil {
+		return Result{}, fmt.Errorf("clone %s: move old clone aside, not replacing it: %w", x.jb.Repo.ID, err)
 	}
 	if err := os.Rename(tmp, dest); err != nil {
 		if rerr := os.Rename(old, dest); rerr != nil {
@@ -167,11 +177,11 @@ func (x *opExec) replace(dest string) (Result, error) {
 		}
 		return Result{}, fmt.Errorf("clone %s: move new clone into place: %w", x.jb.Repo.ID, err)
 	}
-	res := Result{Detail: "replaced with a fresh clone"}
-	if err := os.RemoveAll(old); err != nil {
-		x.log.Warn().Err(err).Str("path", old).Msg("could not remove the replaced clone")
-		res.Detail += "; old clone left at " + old
-	}
+	// Linked worktrees of the old clone now belong to the trashed one:
+	// point them there so they stay usable git work trees.
+	repairWorktrees(worktrees, dest, old, x.log)
+	x.log.Info().Str("path", old).Msg("old clone moved to the trash")
+	res := Result{Detail: "replaced with a fresh clone; old clone kept at " + old + " (mgit clean --trash removes it)"}
 	return x.statusAfterClone(res), nil
 }
 
@@ -180,7 +190,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 // does not depend on any context, so it also runs after cancellation.
 func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
-	x.r.sweepStaleTemps(parent)
+	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
 	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
@@ -189,13 +199,16 @@ func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error
 			}
 		}
 	}
-	opts := git.CloneOptions{Auth: x.credentials(), Progress: x.progressFunc(), Depth: x.r.plan.Options.Depth, Mirror: x.r.plan.Options.Mirror}
+	opts := git.CloneOptions{Auth: x.credentials(), Progress: x.progressFunc(), Depth: x.r.plan.Options.Depth, Mirror: x.r.plan.Options.Mirror, StallTimeout: x.r.e.cfg.StallTimeout}
 	err = x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
 		// A failed attempt may leave a partial clone; each try starts clean.
 		if err := os.RemoveAll(dir); err != nil {
 			return err
 		}
-		return x.backend().Clone(ctx, x.jb.Repo.URL, dir, opts)
+		if err := x.backend().Clone(ctx, x.jb.Repo.URL, dir, opts); err != nil {
+			return classifyOS(err)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", cleanup, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)
@@ -207,7 +220,7 @@ func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error
 // clones into it: a stale temporary clone only appears when a process dies,
 // so once per run is enough, and reading a directory holding thousands of
 // clones (a big organization, --layout flat) for every clone is quadratic.
-func (r *run) sweepStaleTemps(parent string) {
+func (r *run) sweepStaleTemps(parent, root string) {
 	r.mu.Lock()
 	done := r.swept[parent]
 	if !done {
@@ -218,15 +231,25 @@ func (r *run) sweepStaleTemps(parent string) {
 	}
 	r.mu.Unlock()
 	if !done {
-		removeStaleTemps(parent)
+		removeStaleTemps(parent, root, r.log)
 	}
 }
 
-// removeStaleTemps removes the temporary clones in parent left behind by
-// mgit processes that no longer run (a crash or SIGKILL mid-clone): entries
-// named .<name><TempCloneMarker><pid>-<id>. Temporary clones of live
-// processes, including this one, are left alone.
-func removeStaleTemps(parent string) {
+// processStart is when this process started, near enough: set once when
+// the package is initialised and never changed. A temporary clone named
+// with this process's pid but older than this was left by an earlier
+// process that had the same pid — the rule in a container, where mgit is
+// pid 1 every time.
+var processStart = time.Now()
+
+// removeStaleTemps clears what dead mgit processes (a crash or SIGKILL
+// mid-clone) left in parent: temporary clones, named
+// .<name><TempCloneMarker><pid>-<id>, are removed — they hold nothing but
+// a partial download; clones set aside by older versions of mgit while
+// replacing (.<name><OldCloneMarker><id>) are moved to the trash, never
+// deleted. Temporary clones of live processes, this one included, are left
+// alone.
+func removeStaleTemps(parent, root string, log zerolog.Logger) {
 	f, err := os.Open(parent)
 	if err != nil {
 		return
@@ -234,17 +257,50 @@ func removeStaleTemps(parent string) {
 	names, _ := f.Readdirnames(-1) // unsorted: sorting thousands of names buys nothing here
 	f.Close()
 	for _, n := range names {
+		if len(n) < 2 || n[0] != '.' {
+			continue
+		}
+		if i := strings.LastIndex(n, workspace.OldCloneMarker); i >= 2 {
+			moveOldToTrash(parent, root, n, n[1:i], log)
+			continue
+		}
 		i := strings.LastIndex(n, workspace.TempCloneMarker)
-		if n[0] != '.' || i < 2 {
+		if i < 2 {
 			continue
 		}
 		pidStr, _, _ := strings.Cut(n[i+len(workspace.TempCloneMarker):], "-")
 		pid, err := strconv.Atoi(pidStr)
-		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+		if err != nil || pid <= 0 || !staleTemp(filepath.Join(parent, n), pid) {
 			continue
 		}
 		_ = os.RemoveAll(filepath.Join(parent, n))
 	}
+}
+
+// staleTemp reports whether the temporary clone at path, named with pid,
+// belongs to a process that no longer runs.
+func staleTemp(path string, pid int) bool {
+	if pid != os.Getpid() {
+		return !processAlive(pid)
+	}
+	fi, err := os.Lstat(path)
+	return err == nil && fi.ModTime().Before(processStart)
+}
+
+// moveOldToTrash moves a clone an older mgit set aside beside its
+// destination (and was killed before it could put it back or remove it)
+// into the trash, where it can be found and restored.
+func moveOldToTrash(parent, root, entry, name string, log zerolog.Logger) {
+	id, err := filepath.Rel(root, filepath.Join(parent, name))
+	if err != nil {
+		id = name
+	}
+	to, err := moveToTrash(filepath.Join(root, StateDirName, TrashDirName), id, filepath.Join(parent, entry))
+	if err != nil {
+		log.Warn().Err(err).Str("path", filepath.Join(parent, entry)).Msg("could not move a set-aside clone to the trash")
+		return
+	}
+	log.Warn().Str("path", to).Msg("a clone set aside by an interrupted run was moved to the trash")
 }
 
 // mkdirAllTracked creates dir and its missing parents, returning the

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -152,16 +153,26 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 	live := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-def")
 	// The sweep covers the whole directory, not only the destination's name.
 	other := filepath.Join(parent, ".other"+workspace.TempCloneMarker+"999999999-abc")
+	// This process's pid, but older than the process: an earlier process
+	// with the same pid (mgit is pid 1 in every container run).
+	reused := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-old")
+	// A clone an older mgit set aside while replacing, then was killed:
+	// the only copy of someone's work. It goes to the trash.
+	setAside := filepath.Join(parent, ".kept"+workspace.OldCloneMarker+"123abc")
 	// Not a temporary clone: no leading dot, or no pid.
 	notTemp := []string{
 		filepath.Join(parent, "repo"+workspace.TempCloneMarker+"999999999-abc"),
 		filepath.Join(parent, ".repo"+workspace.TempCloneMarker+"x-abc"),
 		filepath.Join(parent, "sibling"),
 	}
-	for _, d := range append([]string{stale, live, other}, notTemp...) {
+	for _, d := range append([]string{stale, live, other, reused, setAside}, notTemp...) {
 		if err := writeClone(d); err != nil {
 			t.Fatal(err)
 		}
+	}
+	long := processStart.Add(-time.Hour)
+	if err := os.Chtimes(reused, long, long); err != nil {
+		t.Fatal(err)
 	}
 	// A second clone into the same directory in the same run does not sweep
 	// it again: a stale-looking entry made after the first sweep survives.
@@ -184,8 +195,11 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 			t.Fatalf("%s: %+v %v", id, fin.Result, fin.Err)
 		}
 	}
-	if exists(stale) || exists(other) {
+	if exists(stale) || exists(other) || exists(reused) {
 		t.Error("stale temporary clone of a dead process not removed")
+	}
+	if trashed, _ := filepath.Glob(filepath.Join(root, ".mgit", "trash", "*-example.com_org_kept", "README.md")); exists(setAside) || len(trashed) != 1 {
+		t.Errorf("set-aside clone not moved to the workspace trash (%v)", trashed)
 	}
 	if !exists(live) {
 		t.Error("removed a temporary clone of a live process")
@@ -203,6 +217,10 @@ func TestCloneRemovesStaleTemps(t *testing.T) {
 func TestForceRechecksLocalWorkAfterClone(t *testing.T) {
 	src, dest := existingClone(t)
 	gittest.WriteFile(t, dest, "local-marker", "mine")
+	// Committed, so the check before cloning finds nothing (refs are only
+	// compared with the fresh clone).
+	gittest.Git(t, dest, "add", "local-marker")
+	gittest.Git(t, dest, "commit", "-q", "-m", "marker")
 	var clones counter
 	fb := &fakeBackend{clone: func(ctx context.Context, url, tmp string, opt git.CloneOptions) error {
 		clones.add()
@@ -287,6 +305,7 @@ func TestCloneUpdateModes(t *testing.T) {
 		url      string // "" = the source path
 		status   func(context.Context, string) (git.Status, error)
 		clone    func(context.Context, string, string, git.CloneOptions) error
+		lw       func(context.Context, string, string) (git.LocalWork, error)
 		setup    func(t *testing.T, dest string)
 		outcome  Outcome
 		errIs    error
@@ -299,7 +318,7 @@ func TestCloneUpdateModes(t *testing.T) {
 		{name: "pull", opts: Options{UpdateMode: UpdatePull}, outcome: OutcomeOK, detail: "exists; up to date"},
 		{name: "pull other remote", opts: Options{UpdateMode: UpdatePull}, url: "https://example.com/other.git",
 			outcome: OutcomeFailed, errIs: git.ErrDestExists, errHas: "is a clone of"},
-		{name: "force clean", opts: Options{UpdateMode: UpdateForce}, status: clean, outcome: OutcomeOK, replaced: true,
+		{name: "force clean", opts: Options{UpdateMode: UpdateForce}, status: clean, lw: nothingLocal, outcome: OutcomeOK, replaced: true,
 			detail: "replaced with a fresh clone"},
 		{name: "force dirty", opts: Options{UpdateMode: UpdateForce}, status: dirty, outcome: OutcomeFailed,
 			errIs: git.ErrLocalChanges, errHas: "--discard-local-changes"},
@@ -309,17 +328,15 @@ func TestCloneUpdateModes(t *testing.T) {
 			outcome: OutcomeOK, replaced: true},
 		{name: "force unpushed branch", opts: Options{UpdateMode: UpdateForce}, status: clean,
 			setup: func(t *testing.T, dest string) {
+				// The marker committed: only refs are local work here.
+				gittest.Git(t, dest, "add", "local-marker")
+				gittest.Git(t, dest, "commit", "-q", "-m", "marker")
 				gittest.Git(t, dest, "checkout", "-q", "-b", "feature")
 				gittest.Commit(t, dest, "b.txt", "b", "local only")
 				gittest.Git(t, dest, "checkout", "-q", "main")
 			},
 			outcome: OutcomeFailed, errIs: git.ErrLocalChanges, errHas: "feature"},
-		{name: "force no upstream", opts: Options{UpdateMode: UpdateForce},
-			status: func(context.Context, string) (git.Status, error) {
-				return git.Status{Branch: "main"}, nil
-			},
-			outcome: OutcomeFailed, errIs: git.ErrLocalChanges, errHas: "no upstream"},
-		{name: "force clone fails", opts: Options{UpdateMode: UpdateForce}, status: clean, clone: failClone,
+		{name: "force clone fails", opts: Options{UpdateMode: UpdateForce}, status: clean, lw: nothingLocal, clone: failClone,
 			outcome: OutcomeFailed, errIs: git.ErrAuth},
 	}
 	for _, tc := range tests {
@@ -330,7 +347,7 @@ func TestCloneUpdateModes(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t, dest)
 			}
-			fb := &fakeBackend{status: tc.status, clone: realClone}
+			fb := &fakeBackend{status: tc.status, clone: realClone, localWork: tc.lw}
 			if tc.clone != nil {
 				fb.clone = tc.clone
 			}
@@ -355,6 +372,13 @@ func TestCloneUpdateModes(t *testing.T) {
 			}
 			if got := !exists(marker); got != tc.replaced {
 				t.Errorf("replaced = %v, want %v", got, tc.replaced)
+			}
+			if tc.replaced {
+				// Never deleted: the old clone, marker and all, is in the trash.
+				trashed, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), ".mgit", "trash", "*-repo", "local-marker"))
+				if len(trashed) != 1 || !strings.Contains(fin.Result.Detail, "old clone kept at") {
+					t.Errorf("old clone not found in the trash (%v), detail %q", trashed, fin.Result.Detail)
+				}
 			}
 			if !exists(filepath.Join(dest, ".git")) {
 				t.Error("destination is not a clone any more")
@@ -389,5 +413,35 @@ func TestCloneIntoForeignOrEmptyDir(t *testing.T) {
 	}
 	if e := res.finished["empty"][0]; e.Result.Outcome != OutcomeOK || !exists(filepath.Join(empty, "README.md")) {
 		t.Fatalf("empty: %+v %v", e.Result, e.Err)
+	}
+}
+
+// TestSkipRerunSweepsLeftovers: a rerun that only skips an existing clone
+// (the default update mode) still clears what a killed force run left
+// beside it: the partial download goes, the set-aside clone goes to the
+// trash.
+func TestSkipRerunSweepsLeftovers(t *testing.T) {
+	root := t.TempDir()
+	job := cloneJob(root)
+	if err := writeClone(job.Repo.Path); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Dir(job.Repo.Path)
+	temp := filepath.Join(parent, ".repo"+workspace.TempCloneMarker+"999999999-abc")
+	old := filepath.Join(parent, ".repo"+workspace.OldCloneMarker+"def")
+	for _, d := range []string{temp, old} {
+		if err := writeClone(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := submit(t, Config{Backend: &fakeBackend{}}, context.Background(), Plan{Jobs: []Job{job}})
+	if fin := res.finished[job.Repo.ID][0]; fin.Result.Outcome != OutcomeSkipped {
+		t.Fatalf("%+v %v", fin.Result, fin.Err)
+	}
+	if l := leftovers(t, parent); len(l) > 0 {
+		t.Errorf("left behind: %v", l)
+	}
+	if trash, _ := ListTrash(root); len(trash) != 1 {
+		t.Errorf("trash %v, want the set-aside clone", trash)
 	}
 }

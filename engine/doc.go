@@ -23,4 +23,13 @@
 //
 // Pool slots are held during a retry's backoff: a host that is failing is
 // thereby throttled instead of being hit by the next queued repositories.
+// A server's Retry-After is honoured up to Config.MaxWait, and a host with
+// Config.HostFailures network failures in a row fails the run's remaining
+// operations against it at once (breaker.go).
+//
+// Nothing is lost (localwork.go, trash.go): --update-mode force refuses a
+// clone holding anything a fresh clone would not restore, and a replaced
+// clone is moved to <root>/.mgit/trash, never deleted. Operations that
+// change a repository take its advisory lock (lock.go), so two mgit
+// processes on one workspace queue instead of failing on git's locks.
 package engine

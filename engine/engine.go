@@ -55,4 +55,22 @@ type Config struct {
 	NoProgress bool
 	// EventBuffer is the capacity of the event channel (default 1024).
 	EventBuffer int
+	// LockWait bounds how long an operation that changes a repository
+	// waits for another mgit working on the same repository (default
+	// 10m); then it fails with git.ErrLocked.
+	LockWait time.Duration
+	// LockDir holds the repository lock files (default DefaultLockDir()).
+	LockDir string
+	// StallTimeout: a transfer that moves less than 1 KiB/s for this
+	// long fails with git.ErrStalled instead of holding its slot until
+	// Timeout (default 60s).
+	StallTimeout time.Duration
+	// MaxWait bounds how long a retry waits when the server asked for it
+	// with Retry-After (429, 503); a longer wait fails the operation
+	// instead (default 1m; negative: never wait).
+	MaxWait time.Duration
+	// HostFailures is how many connection failures in a row make a host
+	// count as down: its remaining operations in the run then fail at
+	// once with git.ErrHostDown (default 5; negative disables).
+	HostFailures int
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/cli"
 )
 
 // fakeBackend is a scriptable git.Backend. Each hook may be nil (success).
@@ -23,6 +24,9 @@ type fakeBackend struct {
 	branches func(ctx context.Context, dir string) (git.Branches, error)
 	log      func(ctx context.Context, dir string, n int) ([]git.Commit, error)
 	changes  func(ctx context.Context, dir string) ([]git.FileChange, error)
+	// localWork scripts LocalWork; nil asks the real git CLI, so tests of
+	// --update-mode force see what git sees.
+	localWork func(ctx context.Context, dir, fresh string) (git.LocalWork, error)
 
 	mu    sync.Mutex
 	calls map[string]int // "op dir" -> count
@@ -107,6 +111,19 @@ func (f *fakeBackend) Changes(ctx context.Context, dir string) ([]git.FileChange
 		return f.changes(ctx, dir)
 	}
 	return nil, nil
+}
+
+func (f *fakeBackend) LocalWork(ctx context.Context, dir, fresh string) (git.LocalWork, error) {
+	f.record("localwork", dir)
+	if f.localWork != nil {
+		return f.localWork(ctx, dir, fresh)
+	}
+	return cli.New().LocalWork(ctx, dir, fresh)
+}
+
+// nothingLocal is a localWork hook that finds nothing.
+func nothingLocal(context.Context, string, string) (git.LocalWork, error) {
+	return git.LocalWork{}, nil
 }
 
 // gauge tracks how many calls run at once, overall and per key.

@@ -31,6 +31,9 @@ type run struct {
 	// swept holds the directories whose stale temporary clones this run
 	// has removed (see sweepStaleTemps); guarded by mu.
 	swept map[string]bool
+	// hostFails counts consecutive host failures (see breaker.go);
+	// guarded by mu.
+	hostFails map[string]int
 }
 
 func newRun(e *Engine, ctx context.Context, id string, plan Plan) *run {
@@ -155,7 +158,7 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 		return OpStarted{Meta: m, Op: jb.Op, OpID: jb.opID, Attempt: 1}
 	})
 	log.Debug().Msg("op started")
-	res, err := x.run()
+	res, err := x.guarded()
 	x.done.Store(true) // no OpProgress after OpFinished
 	switch {
 	case err != nil:
@@ -166,6 +169,29 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	res.Attempts = x.attempts
 	r.finish(jb, log, res, err, time.Since(start), true)
 	endSpan(res.Outcome, err)
+}
+
+// guarded runs the operation behind the host's circuit breaker and, when it
+// changes the repository, under the repository lock.
+func (x *opExec) guarded() (Result, error) {
+	jb := x.jb
+	if err := x.r.hostDown(jb.Op, jb.Repo.Host); err != nil {
+		x.attempts = 0 // nothing was tried
+		return Result{}, fmt.Errorf("%s %s: %w", jb.Op, jb.Repo.ID, err)
+	}
+	var res Result
+	var err error
+	if writes(jb.Op) && !x.r.plan.Options.DryRun {
+		var unlock func()
+		if unlock, err = x.lockRepo(); err == nil {
+			res, err = x.run()
+			unlock()
+		}
+	} else {
+		res, err = x.run()
+	}
+	x.r.noteHost(jb.Op, jb.Repo.Host, err)
+	return res, err
 }
 
 // finish records the outcome and emits OpFinished.
@@ -284,12 +310,23 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		if !git.Transient(err) || x.attempts >= pol.Attempts {
 			return err
 		}
+		if down := x.r.hostDown(x.jb.Op, x.jb.Repo.Host); down != nil {
+			// Other operations proved the host down meanwhile.
+			return fmt.Errorf("%w (%w)", err, down)
+		}
 		if x.r.ctx.Err() != nil {
 			// The run was cancelled while this attempt failed: the retry
 			// it would have earned is what the cancellation stopped.
 			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
 		}
 		d := backoff(pol, x.attempts)
+		if ra, ok := git.RetryAfterOf(err); ok {
+			// The server said when: wait that long, if the user lets us.
+			if ra > x.r.e.cfg.MaxWait {
+				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, ra.Round(time.Second), max(x.r.e.cfg.MaxWait, 0))
+			}
+			d = max(d, ra)
+		}
 		x.log.Debug().Err(err).Int("attempt", x.attempts).Dur("backoff", d).Msg("transient failure, retrying")
 		timer := time.NewTimer(d)
 		select {
@@ -386,7 +423,7 @@ func (x *opExec) statusAfter(res Result) Result {
 func (x *opExec) fetchThenStatus(what string) (Result, error) {
 	auth := x.credentials()
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
-		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true})
+		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true, StallTimeout: x.r.e.cfg.StallTimeout})
 	})
 	if err != nil {
 		// The last known state is still worth showing next to the failure.
@@ -411,7 +448,7 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 	var pr git.PullResult
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
 		var err error
-		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progressFunc(), Rebase: rebase})
+		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progressFunc(), Rebase: rebase, StallTimeout: x.r.e.cfg.StallTimeout})
 		return err
 	})
 	if err != nil {

@@ -2,6 +2,15 @@
 
 package engine
 
+import "os"
+
 // processAlive cannot tell on this platform, so it assumes the process lives:
 // leaving a stale temporary clone is safe, removing a live one is not.
 func processAlive(pid int) bool { return true }
+
+// tryLock has no advisory lock to take on this platform: runs are not
+// queued against each other here.
+func tryLock(*os.File) (busy bool, err error) { return false, nil }
+
+// isNoSpace cannot tell ENOSPC apart on this platform.
+func isNoSpace(error) bool { return false }

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"errors"
+	"os"
 	"syscall"
 )
 
@@ -17,3 +18,16 @@ func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// tryLock takes an exclusive advisory lock on f without waiting; busy is
+// true when another open file description (another mgit) holds it.
+func tryLock(f *os.File) (busy bool, err error) {
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return true, nil
+	}
+	return false, err
+}
+
+// isNoSpace reports whether err is the file system running out of room.
+func isNoSpace(err error) bool { return errors.Is(err, syscall.ENOSPC) }

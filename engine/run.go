@@ -46,6 +46,17 @@ func New(cfg Config) *Engine {
 	}
 	cfg.Retry.Base = orDefault(cfg.Retry.Base, 500*time.Millisecond)
 	cfg.Retry.Max = orDefault(cfg.Retry.Max, 10*time.Second)
+	cfg.LockWait = orDefault(cfg.LockWait, 10*time.Minute)
+	if cfg.LockDir == "" {
+		cfg.LockDir = DefaultLockDir()
+	}
+	cfg.StallTimeout = orDefault(cfg.StallTimeout, time.Minute)
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = time.Minute
+	}
+	if cfg.HostFailures == 0 {
+		cfg.HostFailures = 5
+	}
 	if cfg.EventBuffer <= 0 {
 		cfg.EventBuffer = 1024
 	}

@@ -48,6 +48,30 @@ var classRules = []classRule{
 		},
 	},
 	{
+		// curl's low-speed limit (http.lowSpeedLimit/Time), before
+		// network: git wraps it in "RPC failed; curl 28".
+		kind: ErrStalled,
+		plain: []string{
+			"operation too slow",
+		},
+	},
+	{
+		kind: ErrDiskFull,
+		plain: []string{
+			"no space left on device",
+			"disk quota exceeded",
+		},
+	},
+	{
+		kind: ErrLocked,
+		plain: []string{
+			"cannot lock ref",
+			".lock': file exists",
+			"another git process seems to be running",
+			"could not lock config file",
+		},
+	},
+	{
 		kind: ErrNetwork,
 		plain: []string{
 			"could not resolve host",

@@ -3,6 +3,7 @@ package git
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // Sentinel errors: the classified causes of a failed git operation. Backends
@@ -26,6 +27,17 @@ var (
 	ErrNoCommits = errors.New("no commits yet")
 	// ErrNoSuchBranch: the branch exists neither locally nor on a remote.
 	ErrNoSuchBranch = errors.New("no such branch")
+	// ErrLocked: another process holds a lock on the repository (git's
+	// index.lock or a ref lock, or another mgit's repository lock).
+	ErrLocked = errors.New("repository locked")
+	// ErrDiskFull: the file system ran out of space (ENOSPC).
+	ErrDiskFull = errors.New("disk full")
+	// ErrStalled: the transfer went slower than the low-speed limit for
+	// the whole stall timeout.
+	ErrStalled = errors.New("transfer stalled")
+	// ErrHostDown: the host failed too many connections in a row; its
+	// remaining operations fail fast without trying.
+	ErrHostDown = errors.New("host down")
 )
 
 // Error is a failed git operation: what was attempted, the classified cause
@@ -36,6 +48,9 @@ type Error struct {
 	Kind   error  // one of the sentinel errors, or nil when unclassified
 	Detail string // the most useful line(s) of git's stderr
 	Err    error  // the underlying error (exit status, go-git error, ctx error)
+	// RetryAfter is the wait the server asked for with a 429 or 503
+	// (Retry-After); 0 when it asked for none or nobody could tell.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -97,6 +112,14 @@ func Hint(err error) string {
 		return "make a first commit before creating branches"
 	case errors.Is(err, ErrNoSuchBranch):
 		return "fetch first, or pass --create to create the branch from HEAD"
+	case errors.Is(err, ErrLocked):
+		return "another git or mgit is working on this repository; wait for it (raise --lock-wait), or remove a stale .git/*.lock left by a crash"
+	case errors.Is(err, ErrDiskFull):
+		return "free disk space, then run again: nothing half-written was kept"
+	case errors.Is(err, ErrStalled):
+		return "the server sent too little for --stall-timeout; check it, or raise --stall-timeout for a slow link"
+	case errors.Is(err, ErrHostDown):
+		return "the host refused or dropped several connections in a row; check that it is up and reachable, then run again"
 	}
 	return ""
 }

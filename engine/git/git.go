@@ -82,7 +82,14 @@ type FetchOptions struct {
 	// Prune removes remote-tracking refs whose branch is gone upstream, so
 	// Status can report "upstream gone".
 	Prune bool
+	// StallTimeout > 0 fails the transfer with ErrStalled when it moves
+	// less than LowSpeedBytes a second for that long (HTTP(S) transports).
+	StallTimeout time.Duration
 }
+
+// LowSpeedBytes is the transfer rate, in bytes a second, below which a
+// transfer counts as stalled (see FetchOptions.StallTimeout).
+const LowSpeedBytes = 1000
 
 // PullOptions configures Pull.
 type PullOptions struct {
@@ -92,6 +99,9 @@ type PullOptions struct {
 	// pull that is not a fast-forward. Backends that cannot rebase return an
 	// error wrapping ErrUnsupported.
 	Rebase bool
+	// StallTimeout > 0 fails the transfer with ErrStalled when it moves
+	// less than LowSpeedBytes a second for that long (HTTP(S) transports).
+	StallTimeout time.Duration
 }
 
 // PullResult says what a pull changed.
@@ -114,6 +124,9 @@ type CloneOptions struct {
 	// remote, no work tree, and a fetch refspec (+refs/*:refs/*) so that a
 	// later Fetch with Prune keeps it an exact copy. Branch is ignored.
 	Mirror bool
+	// StallTimeout > 0 fails the transfer with ErrStalled when it moves
+	// less than LowSpeedBytes a second for that long (HTTP(S) transports).
+	StallTimeout time.Duration
 }
 
 // Commit identifies one commit for display.

@@ -183,6 +183,8 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 // "not-fast-forward", "no-upstream", "not-found", "network", "unsupported",
 // "local-changes", "not-a-repository", "destination-exists", "branch-in-use",
 // "no-commits", "no-such-branch", "interrupted",
+// "local-changes", "not-a-repository", "destination-exists", "lock",
+// "disk-full", "stalled", "host-down", "interrupted",
 // "timeout", or "" when unclassified.
 func ErrorKind(err error) string {
 	switch {
@@ -210,6 +212,14 @@ func ErrorKind(err error) string {
 		return "no-commits"
 	case errors.Is(err, git.ErrNoSuchBranch):
 		return "no-such-branch"
+	case errors.Is(err, git.ErrLocked):
+		return "lock"
+	case errors.Is(err, git.ErrDiskFull):
+		return "disk-full"
+	case errors.Is(err, git.ErrStalled):
+		return "stalled"
+	case errors.Is(err, git.ErrHostDown):
+		return "host-down"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, context.DeadlineExceeded):

@@ -167,7 +167,7 @@ func (r execRunner) run(ctx context.Context, c command) (output, error) {
 	cmd.Stdout = &stdout
 	cmd.Stderr = sink
 	group := newProcGroup(cmd)
-	err := cmd.Run()
+	err := runLocked(cmd.Run)
 	group.finished()
 	sink.flush()
 	return output{stdout: stdout.Bytes(), stderr: sink.String()}, err

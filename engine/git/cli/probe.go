@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"strings"
+	"time"
 
 	gogit "github.com/go-git/go-git/v5"
 	gitconfig "github.com/go-git/go-git/v5/config"
@@ -25,8 +26,15 @@ import (
 // same id, and no remote-tracking ref is stale. Anything it does not model
 // — ssh, URL rewriting, [http] settings (proxies, certificates, extra
 // headers), custom refspecs or tag options — or any error answers false,
-// and git fetches as usual.
-func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Credentials) bool {
+// and git fetches as usual. A probe gets at most stall (when > 0) to answer:
+// a stalled server then meets git's own low-speed limit instead of holding
+// the operation until its timeout.
+func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Credentials, stall time.Duration) bool {
+	if stall > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, stall)
+		defer cancel()
+	}
 	r, err := findRepo(dir)
 	if err != nil {
 		return false

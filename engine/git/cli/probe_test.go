@@ -17,17 +17,17 @@ func TestRemoteUnchanged(t *testing.T) {
 	if err := b.Clone(ctx, s.URL("org/app"), dir, git.CloneOptions{Auth: auth()}); err != nil {
 		t.Fatal(err)
 	}
-	if !b.remoteUnchanged(ctx, dir, auth()) {
+	if !b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("a fresh clone should be proven up to date")
 	}
-	if b.remoteUnchanged(ctx, dir, git.Credentials{Username: "git", Password: "wrong"}) {
+	if b.remoteUnchanged(ctx, dir, git.Credentials{Username: "git", Password: "wrong"}, 0) {
 		t.Fatal("a rejected token proved nothing")
 	}
 
 	// A new tag on a commit we already have: git would fetch the tag.
 	gittest.Git(t, seed, "tag", "v1")
 	gittest.Git(t, seed, "push", "-q", "origin", "v1")
-	if b.remoteUnchanged(ctx, dir, auth()) {
+	if b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("a new upstream tag went unnoticed")
 	}
 	if err := b.Fetch(ctx, dir, git.FetchOptions{Auth: auth(), Prune: true}); err != nil {
@@ -36,14 +36,14 @@ func TestRemoteUnchanged(t *testing.T) {
 	if got := gittest.Git(t, dir, "tag"); got != "v1" {
 		t.Fatalf("tags after fetch: %q", got)
 	}
-	if !b.remoteUnchanged(ctx, dir, auth()) {
+	if !b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("up to date again after the fetch")
 	}
 
 	// A new commit upstream.
 	gittest.Commit(t, seed, "b.txt", "b\n", "more")
 	gittest.Push(t, seed)
-	if b.remoteUnchanged(ctx, dir, auth()) {
+	if b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("a new upstream commit went unnoticed")
 	}
 	if err := b.Fetch(ctx, dir, git.FetchOptions{Auth: auth(), Prune: true}); err != nil {
@@ -56,19 +56,19 @@ func TestRemoteUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	gittest.Git(t, seed, "push", "-q", "origin", ":refs/heads/side")
-	if b.remoteUnchanged(ctx, dir, auth()) {
+	if b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("a deleted upstream branch went unnoticed")
 	}
 	if err := b.Fetch(ctx, dir, git.FetchOptions{Auth: auth(), Prune: true}); err != nil { // prunes
 		t.Fatal(err)
 	}
-	if !b.remoteUnchanged(ctx, dir, auth()) {
+	if !b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("up to date again after pruning")
 	}
 
 	// Settings the probe does not model send the question to git.
 	gittest.Git(t, dir, "config", "http.sslVerify", "false")
-	if b.remoteUnchanged(ctx, dir, auth()) {
+	if b.remoteUnchanged(ctx, dir, auth(), 0) {
 		t.Fatal("an [http] setting must leave the fetch to git")
 	}
 }

@@ -63,14 +63,20 @@ func (b *Backend) defaultRemoteURL(dir string) (string, bool) {
 
 // Fetch runs `git fetch [--progress] [--prune]` for the default remote.
 func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) error {
-	if b.remoteUnchanged(ctx, dir, opt.Auth) {
+	if b.remoteUnchanged(ctx, dir, opt.Auth, opt.StallTimeout) {
 		return nil
 	}
 	o, err := b.remoteOpts(ctx, "fetch", dir, opt.Auth, opt.Progress)
 	if err != nil {
 		return err
 	}
+	o = withStall(o, opt.StallTimeout)
 	_, err = b.git(ctx, "fetch", dir, fetchArgs(opt.Prune, opt.Progress != nil), b.skipIdleMaintenance(dir, o))
+	if err != nil {
+		if u, ok := b.defaultRemoteURL(dir); ok {
+			err = b.withRetryAfter(ctx, err, u, opt.Auth)
+		}
+	}
 	return err
 }
 
@@ -127,12 +133,16 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	}
 	res := git.PullResult{From: from, To: from}
 
-	if !b.remoteUnchanged(ctx, dir, opt.Auth) {
+	if !b.remoteUnchanged(ctx, dir, opt.Auth, opt.StallTimeout) {
 		fo, err := b.remoteOpts(ctx, op, dir, opt.Auth, opt.Progress)
 		if err != nil {
 			return res, err
 		}
+		fo = withStall(fo, opt.StallTimeout)
 		if _, err := b.git(ctx, op, dir, fetchArgs(false, opt.Progress != nil), b.skipIdleMaintenance(dir, fo)); err != nil {
+			if u, ok := b.defaultRemoteURL(dir); ok {
+				err = b.withRetryAfter(ctx, err, u, opt.Auth)
+			}
 			return res, err
 		}
 	}
@@ -315,8 +325,10 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	o := cmdOpts{progress: opt.Progress}.withAuth(url, opt.Auth)
 	// With a token, hooks cannot run in the clone (authConfig), so the
 	// checkout — where post-checkout and the user's filters run — is a
-	// second git process that never sees the token.
+	// second git process that never sees the token. (Decided before the
+	// stall limit adds its own configuration.)
 	checkout := o.config != nil && !opt.Mirror
+	o = withStall(o, opt.StallTimeout)
 	if checkout {
 		args = append(args, "--no-checkout")
 	}
@@ -325,7 +337,7 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	// working directory so a relative dest means what the caller meant.
 	out, err := b.run(ctx, "", args, o)
 	if err != nil {
-		return b.failure(ctx, op, dest, o, out, err)
+		return b.withRetryAfter(ctx, b.failure(ctx, op, dest, o, out, err), url, opt.Auth)
 	}
 	if checkout {
 		return b.checkoutClone(ctx, dest)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
@@ -187,4 +188,21 @@ func detail(stderr string) string {
 		d = d[:maxDetail] + "…"
 	}
 	return d
+}
+
+// withStall adds curl's low-speed limit to a network call: a transfer
+// slower than git.LowSpeedBytes a second for d fails with "Operation too
+// slow", which Classify makes git.ErrStalled, instead of holding its slot
+// until the operation's timeout. It goes through GIT_CONFIG_* (never
+// argv), so it also reaches git-remote-https. SSH is not covered: its
+// transport has no such limit; the operation timeout still bounds it.
+func withStall(o cmdOpts, d time.Duration) cmdOpts {
+	if d <= 0 {
+		return o
+	}
+	secs := max(int(d.Round(time.Second)/time.Second), 1)
+	o.config = append(o.config[:len(o.config):len(o.config)],
+		[2]string{"http.lowSpeedLimit", strconv.Itoa(git.LowSpeedBytes)},
+		[2]string{"http.lowSpeedTime", strconv.Itoa(secs)})
+	return o
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // httpBackend is git's smart-HTTP CGI program on Debian.
@@ -60,6 +61,7 @@ type Server struct {
 // stall is one pending Stall or StallPack.
 type stall struct {
 	packOnly bool // only a git-upload-pack POST takes it
+	rate     int  // > 0: trickle the answer at this many bytes a second
 	entered  chan struct{}
 	release  chan struct{}
 	once     sync.Once
@@ -191,6 +193,18 @@ func (s *Server) StallPack() (entered <-chan struct{}, release func()) {
 	return s.addStall(true)
 }
 
+// TricklePack serves the next git-upload-pack POST at rate bytes a second
+// (in pieces ten times a second), as a congested or throttled server does.
+// entered is closed when the first piece is sent; release sends the rest at
+// once.
+func (s *Server) TricklePack(rate int) (entered <-chan struct{}, release func()) {
+	st := &stall{packOnly: true, rate: max(rate, 10), entered: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	s.stalls = append(s.stalls, st)
+	s.mu.Unlock()
+	return st.entered, st.free
+}
+
 func (s *Server) addStall(packOnly bool) (<-chan struct{}, func()) {
 	st := &stall{packOnly: packOnly, entered: make(chan struct{}), release: make(chan struct{})}
 	s.mu.Lock()
@@ -265,6 +279,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case st == nil:
 		h.ServeHTTP(w, r)
+	case st.rate > 0:
+		s.serveTrickle(w, r, h, st)
 	case st.packOnly:
 		s.servePartial(w, r, h, st)
 	default:
@@ -351,6 +367,41 @@ func (s *Server) serveStalled(w http.ResponseWriter, r *http.Request, h http.Han
 		return
 	}
 	h.ServeHTTP(w, r)
+}
+
+// serveTrickle produces the whole answer and sends it st.rate bytes a
+// second until it is sent, released or the client goes away.
+func (s *Server) serveTrickle(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	w.WriteHeader(rec.Code)
+	body := rec.Body.Bytes()
+	piece := max(st.rate/10, 1)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for first := true; len(body) > 0; first = false {
+		n := min(piece, len(body))
+		_, _ = w.Write(body[:n])
+		body = body[n:]
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		if first {
+			close(st.entered)
+		}
+		select {
+		case <-tick.C:
+		case <-st.release:
+			_, _ = w.Write(body)
+			return
+		case <-r.Context().Done():
+			return
+		}
+	}
 }
 
 // servePartial produces the whole answer, sends its first half, then waits.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -42,7 +43,16 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 		co.ReferenceName = plumbing.NewBranchReferenceName(opt.Branch)
 		co.SingleBranch = true
 	}
-	r, err := gogit.PlainCloneContext(ctx, dest, opt.Mirror, co)
+	pack := filepath.Join(dest, ".git", "objects", "pack")
+	if opt.Mirror {
+		pack = filepath.Join(dest, "objects", "pack")
+	}
+	wctx, stop := watchStall(ctx, pack, opt.StallTimeout)
+	r, err := gogit.PlainCloneContext(wctx, dest, opt.Mirror, co)
+	stop()
+	if serr := stallError(wctx, "clone", dest, opt.StallTimeout); serr != nil {
+		return serr
+	}
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) && ctx.Err() == nil {
 		return cloneEmpty(url, dest, opt.Mirror)
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -41,12 +42,30 @@ func opError(ctx context.Context, op, dir string, err error, secret string) erro
 		return unsupportedError(op, dir, err)
 	}
 	return &git.Error{
-		Op:     op,
-		Dir:    dir,
-		Kind:   kind,
-		Detail: redact(err.Error(), secret),
-		Err:    err,
+		Op:         op,
+		Dir:        dir,
+		Kind:       kind,
+		Detail:     redact(err.Error(), secret),
+		Err:        err,
+		RetryAfter: retryAfter(err),
 	}
+}
+
+// retryAfter is the Retry-After of a 429 or 503 answer inside err: go-git
+// keeps the response in its HTTP error.
+func retryAfter(err error) time.Duration {
+	var he *githttp.Err
+	if !errors.As(err, &he) {
+		var ue *plumbing.UnexpectedError
+		if !errors.As(err, &ue) || !errors.As(ue.Err, &he) {
+			return 0
+		}
+	}
+	if he.Response == nil || (he.Response.StatusCode != 429 && he.Response.StatusCode != 503) {
+		return 0
+	}
+	d, _ := git.ParseRetryAfter(he.Response.Header.Get("Retry-After"), time.Now())
+	return d
 }
 
 // kindError is a *git.Error whose kind and message are decided here rather
@@ -77,6 +96,8 @@ func classify(err error) error {
 		return git.ErrNotRepository
 	case unsupportedRepo(err):
 		return git.ErrUnsupported
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return git.ErrDiskFull
 	}
 	// go-git wraps unexpected HTTP answers and some transport failures in
 	// types without Unwrap; look inside them by hand.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	gogit "github.com/go-git/go-git/v5"
 
@@ -30,7 +31,7 @@ func (b *Backend) Fetch(ctx context.Context, dir string, opt git.FetchOptions) e
 		// upstream that is a local branch: nothing to fetch.
 		return nil
 	}
-	return fetch(ctx, r, "fetch", dir, remote, opt.Auth, opt.Progress, opt.Prune)
+	return fetch(withStallTimeout(ctx, opt.StallTimeout), r, "fetch", dir, remote, opt.Auth, opt.Progress, opt.Prune)
 }
 
 // fetchRemote picks the remote git fetch would use with no argument: the
@@ -79,12 +80,19 @@ func fetch(ctx context.Context, r *gogit.Repository, op, dir, remote string, cre
 	if err != nil {
 		return authError(op, dir, err)
 	}
-	err = rem.FetchContext(ctx, &gogit.FetchOptions{
+	wctx, stop := watchRepo(ctx, r)
+	err = rem.FetchContext(wctx, &gogit.FetchOptions{
 		RemoteName: remote,
 		Auth:       auth,
 		Progress:   newProgress(progress),
 		Prune:      prune,
 	})
+	stop()
+	if d, _ := ctx.Value(stallKey{}).(time.Duration); err != nil {
+		if serr := stallError(wctx, op, dir, d); serr != nil {
+			return serr
+		}
+	}
 	if err == nil || errors.Is(err, gogit.NoErrAlreadyUpToDate) {
 		return nil
 	}

@@ -58,7 +58,7 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 			fmt.Sprintf("branch %q has no upstream", head.branch))
 	}
 	if u.remote != "." {
-		if err := fetch(ctx, r, "pull", dir, u.remote, opt.Auth, opt.Progress, false); err != nil {
+		if err := fetch(withStallTimeout(ctx, opt.StallTimeout), r, "pull", dir, u.remote, opt.Auth, opt.Progress, false); err != nil {
 			return res, err
 		}
 	}
