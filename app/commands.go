@@ -107,7 +107,7 @@ func (c *cli) fetchCommand() *cobra.Command {
 		Long: `Fetch the upstream of every git repository under DIR (default: the current
 directory), concurrently, pruning remote-tracking branches deleted upstream.
 Work trees are not touched. --query QUERY fetches only the repositories
-matching it.` + queryLocalHelp + discoveryHelp,
+matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 		Example: `  mgit fetch ~/src
   mgit fetch --concurrency 16 -o json ~/src
   mgit fetch --query 'acme/*-api' ~/src`,
@@ -132,7 +132,7 @@ func (c *cli) pullCommand() *cobra.Command {
 directory). A pull is fast-forward only: a branch that has diverged is
 refused and left untouched. --rebase replays local commits onto the
 upstream instead (git CLI backend only). Nothing is ever reset or discarded.
---query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp,
+--query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 		Example: `  mgit pull ~/src
   mgit pull --rebase ~/src`,
 		Args: maxArgs(1, "mgit pull [DIR] [--rebase] [--query QUERY]"),

@@ -47,6 +47,12 @@ type Backend interface {
 type Credentials struct {
 	Username string
 	Password string
+	// Hint says where these credentials came from and what to do when
+	// the remote refuses them (or asks for some when there are none),
+	// e.g. "the token of provider work (from the keyring) was rejected by
+	// github.com: run mgit login --name work". Never a secret; the engine
+	// shows it instead of the generic advice of an authentication failure.
+	Hint string
 }
 
 // IsZero reports whether no credentials are set.
