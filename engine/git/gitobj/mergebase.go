@@ -1,0 +1,187 @@
+package gitobj
+
+// mergeBases is commit-reach.c's get_merge_bases_many_0 for two commits
+// without a commit-graph: paint both histories down to their common
+// commits by committer date, then drop the ones reachable from another.
+func (w *walk) mergeBases(one, two *walkNode) ([]*walkNode, error) {
+	if err := w.parse(one); err != nil {
+		return nil, err
+	}
+	if err := w.parse(two); err != nil {
+		return nil, err
+	}
+	list, err := w.paintDownToCommon(one, []*walkNode{two})
+	if err != nil {
+		return nil, err
+	}
+	var result []*walkNode
+	for _, c := range list {
+		if c.flags&fStale == 0 {
+			result = insertByDate(result, c)
+		}
+	}
+	w.clearPaint()
+	if len(result) <= 1 {
+		return result, nil
+	}
+	kept, err := w.removeRedundant(result)
+	if err != nil {
+		return nil, err
+	}
+	var out []*walkNode
+	for _, c := range kept {
+		out = insertByDate(out, c)
+	}
+	return out, nil
+}
+
+// paintDownToCommon is commit-reach.c's paint_down_to_common with the
+// date-ordered queue git uses when there are no generation numbers.
+func (w *walk) paintDownToCommon(one *walkNode, twos []*walkNode) ([]*walkNode, error) {
+	q := &dateQueue{}
+	one.flags |= fParent1
+	if len(twos) == 0 {
+		return []*walkNode{one}, nil
+	}
+	q.put(one)
+	for _, t := range twos {
+		t.flags |= fParent2
+		q.put(t)
+	}
+	var result []*walkNode
+	for q.hasNonStale() {
+		c := q.get()
+		flags := c.flags & (fParent1 | fParent2 | fStale)
+		if flags == fParent1|fParent2 {
+			if c.flags&fResult == 0 {
+				c.flags |= fResult
+				result = insertByDate(result, c)
+			}
+			flags |= fStale // parents of a found merge base are stale
+		}
+		for _, p := range c.parents {
+			if p.flags&flags == flags {
+				continue
+			}
+			if err := w.parse(p); err != nil {
+				return nil, err
+			}
+			p.flags |= flags
+			q.put(p)
+		}
+	}
+	return result, nil
+}
+
+// removeRedundant is remove_redundant_no_gen: for each candidate, paint
+// from it against the others; one reached from another is redundant.
+func (w *walk) removeRedundant(array []*walkNode) ([]*walkNode, error) {
+	redundant := make([]bool, len(array))
+	for i := range array {
+		if redundant[i] {
+			continue
+		}
+		var work []*walkNode
+		var index []int
+		for j := range array {
+			if i == j || redundant[j] {
+				continue
+			}
+			work = append(work, array[j])
+			index = append(index, j)
+		}
+		if _, err := w.paintDownToCommon(array[i], work); err != nil {
+			return nil, err
+		}
+		if array[i].flags&fParent2 != 0 {
+			redundant[i] = true
+		}
+		for j, c := range work {
+			if c.flags&fParent1 != 0 {
+				redundant[index[j]] = true
+			}
+		}
+		w.clearPaint()
+	}
+	var out []*walkNode
+	for i, c := range array {
+		if !redundant[i] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// clearPaint is clear_commit_marks over the painted commits: every
+// painted commit is reachable from the starting ones through painted
+// commits, so clearing all of them is the same.
+func (w *walk) clearPaint() {
+	for _, n := range w.nodes {
+		n.flags &^= paintFlags
+	}
+}
+
+// dateQueue is git's prio_queue ordered by compare_commits_by_commit_date:
+// newest first, and in insertion order among equal dates.
+type dateQueue struct {
+	items []queued
+	ctr   int
+}
+
+type queued struct {
+	n   *walkNode
+	ctr int
+}
+
+func (q *dateQueue) less(i, j int) bool {
+	a, b := q.items[i], q.items[j]
+	if a.n.date != b.n.date {
+		return a.n.date > b.n.date
+	}
+	return a.ctr < b.ctr
+}
+
+func (q *dateQueue) put(n *walkNode) {
+	q.items = append(q.items, queued{n: n, ctr: q.ctr})
+	q.ctr++
+	for i := len(q.items) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q.less(i, parent) {
+			break
+		}
+		q.items[i], q.items[parent] = q.items[parent], q.items[i]
+		i = parent
+	}
+}
+
+func (q *dateQueue) get() *walkNode {
+	top := q.items[0].n
+	last := len(q.items) - 1
+	q.items[0] = q.items[last]
+	q.items = q.items[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(q.items) && q.less(l, m) {
+			m = l
+		}
+		if r < len(q.items) && q.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q.items[i], q.items[m] = q.items[m], q.items[i]
+		i = m
+	}
+	return top
+}
+
+// hasNonStale is queue_has_nonstale: flags are read now, not when queued.
+func (q *dateQueue) hasNonStale() bool {
+	for _, it := range q.items {
+		if it.n.flags&fStale == 0 {
+			return true
+		}
+	}
+	return false
+}
