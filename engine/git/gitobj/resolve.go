@@ -198,3 +198,22 @@ func ValidRefName(name string) bool {
 	}
 	return true
 }
+
+// StashCount counts stash entries the way `git status --show-stash` does:
+// the entries of the refs/stash reflog.
+func StashCount(r Repo) (int, error) {
+	b, err := os.ReadFile(filepath.Join(r.CommonDir, "logs", "refs", "stash"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read stash log: %v: %w", err, ErrNeedGit)
+	}
+	n := 0
+	for line := range bytes.Lines(b) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
