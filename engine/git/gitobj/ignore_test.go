@@ -173,8 +173,8 @@ func TestIgnoreKnownCases(t *testing.T) {
 		{"[!a]x", "bx", false, true},
 		{"abc/**", "abc", false, false},
 		{"abc/**", "abc/d", false, true},
-		{"a**/b", "a/x/b", false, true},  // "**" after the literal prefix counts as leading
-		{"x/a**b", "x/ab", false, true},  // and here too, after "x/a"
+		{"a**/b", "a/x/b", false, true},    // "**" after the literal prefix counts as leading
+		{"x/a**b", "x/ab", false, true},    // and here too, after "x/a"
 		{"x/*a**b", "x/a/b", false, false}, // not at a slash: two stars are one
 		{`a\ `, "a ", false, true},
 		{"a  ", "a", false, true},

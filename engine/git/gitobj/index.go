@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
 )
 
 // IndexEntry is one index entry, with the stat data git recorded for it.

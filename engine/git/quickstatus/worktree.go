@@ -30,8 +30,8 @@ type dirInfo struct {
 
 // walker compares the work tree with the index, one directory at a time.
 type walker struct {
-	root     string
-	cfg      settings
+	root   string
+	cfg    settings
 	idx    *gitobj.Index
 	dirs   map[string]*dirInfo // "" is the root
 	seen   int
