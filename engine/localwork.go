@@ -35,6 +35,9 @@ func (x *opExec) checkNoLocalWork(dest string) error {
 	if st.Ahead > 0 {
 		reasons = append(reasons, fmt.Sprintf("%d unpushed commits", st.Ahead))
 	}
+	if st.AheadBehindCapped {
+		reasons = append(reasons, "commits that may be unpushed (too many to count)")
+	}
 	switch {
 	case st.NoCommits:
 	case st.Detached:

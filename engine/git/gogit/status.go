@@ -164,7 +164,9 @@ func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		// history is of no use to anyone; git itself reports nothing here.
 		return nil
 	}
-	st.Ahead, st.Behind, _, err = aheadBehind(ctx, r.Storer, head.hash, ref.Hash(), statusWalkLimit)
+	var complete bool
+	st.Ahead, st.Behind, complete, err = aheadBehind(ctx, r.Storer, head.hash, ref.Hash(), statusWalkLimit)
+	st.AheadBehindCapped = err == nil && !complete
 	return err
 }
 
