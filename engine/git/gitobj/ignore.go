@@ -156,16 +156,16 @@ func (p *IgnorePattern) matchPathname(path string) bool {
 
 // Ignore is the ignore lists in effect for one directory during a walk,
 // highest priority first: the .gitignore files from the deepest directory
-// up to the top, then info/exclude. (core.excludesFile is the lowest
-// priority of all; a caller that leaves it out sees fewer paths ignored,
-// never more.)
+// up to the top, then info/exclude, then core.excludesFile. (A caller that
+// leaves out the last sees fewer paths ignored, never more.)
 type Ignore struct {
-	dirs    []IgnoreList // top first
-	exclude IgnoreList
+	dirs  []IgnoreList // top first
+	files []IgnoreList // info/exclude, core.excludesFile
 }
 
-// NewIgnore starts with info/exclude's patterns.
-func NewIgnore(exclude IgnoreList) *Ignore { return &Ignore{exclude: exclude} }
+// NewIgnore starts with the lists of files outside the work tree, highest
+// priority first: info/exclude, then core.excludesFile.
+func NewIgnore(files ...IgnoreList) *Ignore { return &Ignore{files: files} }
 
 // Push adds the patterns of the .gitignore of the directory being entered;
 // Pop removes them on the way out.
@@ -196,6 +196,10 @@ func (ig *Ignore) Excluded(path string, isDir bool) bool {
 			return ex
 		}
 	}
-	ex, _ := check(ig.exclude)
-	return ex
+	for _, l := range ig.files {
+		if ex, ok := check(l); ok {
+			return ex
+		}
+	}
+	return false
 }

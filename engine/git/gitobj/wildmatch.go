@@ -43,11 +43,6 @@ func dowild(pat string, p int, text string, t int, pathname bool) int {
 				return wmNoMatch
 			}
 			continue
-		default:
-			if tCh != pCh {
-				return wmNoMatch
-			}
-			continue
 		case '?':
 			if pathname && tCh == '/' {
 				return wmNoMatch
@@ -130,6 +125,11 @@ func dowild(pat string, p int, text string, t int, pathname bool) int {
 				return wmNoMatch
 			}
 			p = np
+			continue
+		default:
+			if tCh != pCh {
+				return wmNoMatch
+			}
 			continue
 		}
 	}

@@ -2,7 +2,6 @@ package gogit
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -66,7 +65,9 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	if err := worktreeStatus(ctx, r, head, &st); err != nil {
 		return st, opError(ctx, "status", dir, err, "")
 	}
-	st.Stash = stashCount(r)
+	if repo, err := gitobj.Open(dir); err == nil {
+		st.Stash, _ = gitobj.StashCount(repo)
+	}
 	return st, nil
 }
 
@@ -190,15 +191,12 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		return err
 	}
 	st.Conflicts = len(conflicts)
-	tracked := trackedDirs(idx)
-	untracked := map[string]bool{}
 	for path, fs := range status {
 		if conflicts[path] {
 			continue
 		}
 		if fs.Staging == gogit.Untracked || fs.Worktree == gogit.Untracked {
-			untracked[untrackedKey(path, tracked)] = true
-			continue
+			continue // go-git's ignore matcher is not git's: see untrackedPaths
 		}
 		if fs.Staging != gogit.Unmodified {
 			st.Staged++
@@ -207,9 +205,38 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 			st.Unstaged++
 		}
 	}
+	untracked, err := untrackedPaths(wt.Filesystem.Root(), idx)
+	if err != nil {
+		return err
+	}
 	st.Untracked = len(untracked)
 	st.Staged -= exactRenames(r, head, status, idx)
 	return nil
+}
+
+// untrackedPaths is what git status lists as untracked, found with
+// gitobj's port of git's ignore rules: go-git's matcher ignores more than
+// git does ("[!a]x" ignores "ax", "abc/**" ignores a file "abc"), which
+// would hide untracked work. Configuration git reads only with includes
+// is not available here; the default global excludes file is used then.
+func untrackedPaths(root string, idx *index.Index) ([]string, error) {
+	repo, err := gitobj.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	env := os.Environ()
+	cfg, err := gitobj.LoadConfig(repo, env)
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		cfg, err = &gitobj.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(idx.Entries))
+	for i, e := range idx.Entries {
+		names[i] = e.Name
+	}
+	return gitobj.Untracked(repo, cfg, env, names)
 }
 
 // exactRenames counts staged renames whose content did not change. git
@@ -320,29 +347,6 @@ func parsePatterns(f interface{ Read([]byte) (int, error) }) []gitignore.Pattern
 		ps = append(ps, gitignore.ParsePattern(line, nil))
 	}
 	return ps
-}
-
-// stashCount counts the entries of the stash reflog. go-git cannot stash,
-// but a repository stashed into by git can still report its count.
-func stashCount(r *gogit.Repository) int {
-	fsys, ok := r.Storer.(*filesystem.Storage)
-	if !ok {
-		return 0
-	}
-	f, err := fsys.Filesystem().Open("logs/refs/stash")
-	if err != nil {
-		return 0
-	}
-	defer func() { _ = f.Close() }()
-	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // runStatus runs go-git's Status, which takes no context, on a

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
@@ -153,17 +152,6 @@ func unmergedPaths(idx *index.Index) map[string]bool {
 	for _, e := range idx.Entries {
 		if e.Stage != 0 {
 			m[e.Name] = true
-		}
-	}
-	return m
-}
-
-// trackedDirs are the directories that contain at least one tracked file.
-func trackedDirs(idx *index.Index) map[string]bool {
-	m := map[string]bool{}
-	for _, e := range idx.Entries {
-		for d := path.Dir(e.Name); d != "." && !m[d]; d = path.Dir(d) {
-			m[d] = true
 		}
 	}
 	return m
