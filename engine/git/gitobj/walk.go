@@ -52,12 +52,14 @@ type walkNode struct {
 	sha     string
 	parents []*walkNode
 	date    int64
+	gen     uint64 // commit_graph_generation
 	parsed  bool
 	flags   int
 }
 
 type walk struct {
 	load   CommitLoader
+	graph  *CommitGraph // nil without a commit-graph
 	nodes  map[string]*walkNode
 	limit  int
 	parsed int
@@ -68,12 +70,14 @@ var errCapped = fmt.Errorf("ahead/behind walk capped")
 
 // CountAheadBehind counts the commits reachable from left and not right
 // (Ahead) and the reverse (Behind) exactly as git rev-list --left-right
-// --count left...right does, reading at most limit commits.
-func CountAheadBehind(load CommitLoader, left, right string, limit int) (AheadBehind, error) {
+// --count left...right does, reading at most limit commits. graph is the
+// repository's commit-graph as git would use it (OpenCommitGraph; nil when
+// there is none or core.commitGraph is off).
+func CountAheadBehind(load CommitLoader, graph *CommitGraph, left, right string, limit int) (AheadBehind, error) {
 	if left == right {
 		return AheadBehind{}, nil
 	}
-	w := &walk{load: load, nodes: map[string]*walkNode{}, limit: limit}
+	w := &walk{load: load, graph: graph, nodes: map[string]*walkNode{}, limit: limit}
 	ab, err := w.run(w.node(left), w.node(right))
 	if err == errCapped {
 		return AheadBehind{Capped: true}, nil
@@ -107,6 +111,7 @@ func (w *walk) parse(n *walkNode) error {
 		n.parents[i] = w.node(p)
 	}
 	n.date, n.parsed = date, true
+	n.gen = w.graph.generation(n.sha)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package gitobj_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -130,20 +131,55 @@ func TestAheadBehindMatchesGit(t *testing.T) {
 		dir := t.TempDir()
 		ids := build(t, dir, h)
 		load := diskLoader(t, dir)
+		var pairList [][2]int
 		for range pairs {
-			ai, bi := rng.IntN(len(ids)), rng.IntN(len(ids))
-			a, b := ids[ai], ids[bi]
-			want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", a+"..."+b)
-			if x, y := h.symmetricDifference(ai, bi); fmt.Sprintf("%d\t%d", x, y) != want {
-				notMath++
+			pairList = append(pairList, [2]int{rng.IntN(len(ids)), rng.IntN(len(ids))})
+		}
+		// Without a commit-graph, then with one of each kind git writes:
+		// generation data (corrected dates), topological levels only, a
+		// split chain.
+		for _, graph := range []string{"", "v2", "v1", "split"} {
+			switch graph {
+			case "v2":
+				gittest.Git(t, dir, "commit-graph", "write", "--reachable")
+			case "v1":
+				gittest.Git(t, dir, "-c", "commitGraph.generationVersion=1", "commit-graph", "write", "--reachable")
+			case "split":
+				if err := os.Remove(filepath.Join(dir, ".git", "objects", "info", "commit-graph")); err != nil {
+					t.Fatal(err)
+				}
+				// A base layer with the history of one commit, then a
+				// layer with the rest.
+				cmd := exec.Command("git", "commit-graph", "write", "--split", "--stdin-commits")
+				cmd.Dir = dir
+				cmd.Stdin = strings.NewReader(ids[len(ids)/2] + "\n")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("commit-graph: %v\n%s", err, out)
+				}
+				gittest.Git(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
+				if chain := gittest.ReadFile(t, dir, ".git/objects/info/commit-graphs/commit-graph-chain"); len(strings.Fields(chain)) != 2 {
+					t.Fatalf("chain of %d layers", len(strings.Fields(chain)))
+				}
 			}
-			got, err := gitobj.CountAheadBehind(load, a, b, 100000)
-			if err != nil {
-				t.Fatalf("repo %d: %v", r, err)
+			cg, err := gitobj.OpenCommitGraph(filepath.Join(dir, ".git", "objects"))
+			if err != nil || (graph != "") != (cg != nil) {
+				t.Fatalf("repo %d graph %q: %v, %v", r, graph, cg, err)
 			}
-			if s := fmt.Sprintf("%d\t%d", got.Ahead, got.Behind); s != want || got.Capped {
-				disagree++
-				t.Errorf("repo %d (skew %.2f) %s...%s: got %s (capped %v), git says %s", r, skew, a[:7], b[:7], s, got.Capped, want)
+			for _, pr := range pairList {
+				ai, bi := pr[0], pr[1]
+				a, b := ids[ai], ids[bi]
+				want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", a+"..."+b)
+				if x, y := h.symmetricDifference(ai, bi); fmt.Sprintf("%d\t%d", x, y) != want {
+					notMath++
+				}
+				got, err := gitobj.CountAheadBehind(load, cg, a, b, 100000)
+				if err != nil {
+					t.Fatalf("repo %d: %v", r, err)
+				}
+				if s := fmt.Sprintf("%d\t%d", got.Ahead, got.Behind); s != want || got.Capped {
+					disagree++
+					t.Errorf("repo %d (skew %.2f, graph %q) %s...%s: got %s (capped %v), git says %s", r, skew, graph, a[:7], b[:7], s, got.Capped, want)
+				}
 			}
 		}
 	}
@@ -199,11 +235,11 @@ func TestAheadBehindCapped(t *testing.T) {
 	ids := build(t, dir, h)
 	load := diskLoader(t, dir)
 	root, tip := ids[0], ids[len(ids)-1]
-	got, err := gitobj.CountAheadBehind(load, tip, root, 5)
+	got, err := gitobj.CountAheadBehind(load, nil, tip, root, 5)
 	if err != nil || !got.Capped || got.Ahead != 0 || got.Behind != 0 {
 		t.Fatalf("limit 5: %+v, %v; want capped with no counts", got, err)
 	}
-	got, err = gitobj.CountAheadBehind(load, tip, root, 1000)
+	got, err = gitobj.CountAheadBehind(load, nil, tip, root, 1000)
 	want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", tip+"..."+root)
 	if err != nil || got.Capped || fmt.Sprintf("%d\t%d", got.Ahead, got.Behind) != want {
 		t.Fatalf("limit 1000: %+v, %v; git says %s", got, err, want)

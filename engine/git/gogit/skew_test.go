@@ -1,6 +1,7 @@
 package gogit_test
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -83,5 +84,13 @@ from :5
 	st := status(t, dir)
 	if st.Ahead != 1 || st.Behind != 2 || st.AheadBehindCapped {
 		t.Errorf("go-git status: ahead %d behind %d capped %v; git says ahead 1 behind 2", st.Ahead, st.Behind, st.AheadBehindCapped)
+	}
+	// With a commit-graph git orders its merge-base search by generation;
+	// the answer must still be git's.
+	gittest.Git(t, dir, "commit-graph", "write", "--reachable")
+	want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", "main...origin/main")
+	st = status(t, dir)
+	if got := fmt.Sprintf("%d\t%d", st.Ahead, st.Behind); got != want || st.AheadBehindCapped {
+		t.Errorf("with a commit-graph: %q capped %v; git says %q", got, st.AheadBehindCapped, want)
 	}
 }

@@ -165,8 +165,19 @@ func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		// history is of no use to anyone; git itself reports nothing here.
 		return nil
 	}
+	wt, err := r.Worktree()
+	if err != nil {
+		return err
+	}
+	graph, err := commitGraph(wt.Filesystem.Root())
+	if err != nil {
+		// A graph or configuration git reads its own way: the count
+		// cannot be git's, so it is not given.
+		st.AheadBehindCapped = true
+		return nil
+	}
 	var complete bool
-	st.Ahead, st.Behind, complete, err = aheadBehind(ctx, r.Storer, head.hash, ref.Hash(), statusWalkLimit)
+	st.Ahead, st.Behind, complete, err = aheadBehind(ctx, r.Storer, graph, head.hash, ref.Hash(), statusWalkLimit)
 	st.AheadBehindCapped = err == nil && !complete
 	return err
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
@@ -33,8 +35,9 @@ const ctxCheckEvery = 256
 // so the answer is git's even when committer clocks were skewed. complete
 // is false when the walk needed more than limit commits, or met history
 // it cannot read as git would (a missing object, replace refs, grafts):
-// the counts are then zero.
-func aheadBehind(ctx context.Context, s storer.EncodedObjectStorer, local, up plumbing.Hash, limit int) (ahead, behind int, complete bool, err error) {
+// the counts are then zero. graph is the commit-graph git would use (nil:
+// none).
+func aheadBehind(ctx context.Context, s storer.EncodedObjectStorer, graph *gitobj.CommitGraph, local, up plumbing.Hash, limit int) (ahead, behind int, complete bool, err error) {
 	if local == up {
 		return 0, 0, true, nil
 	}
@@ -80,7 +83,7 @@ func aheadBehind(ctx context.Context, s storer.EncodedObjectStorer, local, up pl
 		}
 		return parents, date, err
 	}
-	ab, err := gitobj.CountAheadBehind(load, local.String(), up.String(), limit)
+	ab, err := gitobj.CountAheadBehind(load, graph, local.String(), up.String(), limit)
 	if errors.Is(err, gitobj.ErrNeedGit) {
 		return 0, 0, false, nil
 	}
@@ -88,6 +91,30 @@ func aheadBehind(ctx context.Context, s storer.EncodedObjectStorer, local, up pl
 		return 0, 0, false, err
 	}
 	return ab.Ahead, ab.Behind, !ab.Capped, nil
+}
+
+// commitGraph is the commit-graph git would use in the work tree at root:
+// none when core.commitGraph is false. One git would not read (another
+// hash, a corrupt file) is reported by the error. Configuration only git
+// can read (includes) leaves core.commitGraph at its default, true: there
+// is no git to ask in this backend, and turning the graph off in an
+// included file is rare.
+func commitGraph(root string) (*gitobj.CommitGraph, error) {
+	repo, err := gitobj.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := gitobj.LoadConfig(repo, os.Environ())
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		cfg, err = &gitobj.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if on, err := cfg.Bool("core.commitGraph", true); err != nil || !on {
+		return nil, err
+	}
+	return gitobj.OpenCommitGraph(filepath.Join(repo.CommonDir, "objects"))
 }
 
 // hasReplaceRefs reports whether any refs/replace/ ref exists: git then

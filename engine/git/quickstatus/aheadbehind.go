@@ -13,10 +13,10 @@ import (
 // divergence larger than this is git's job (it has the commit-graph).
 const maxWalk = 200
 
-// aheadBehind counts with gitobj's port of git's walk, which is git's
-// answer for a repository without a commit-graph, replace refs, grafts or
-// a shallow boundary; with any of those git's answer may differ, and git
-// is asked.
+// aheadBehind counts with gitobj's port of git's walk (with the
+// commit-graph's generation numbers when git would use them). Replace
+// refs, grafts and a shallow boundary change what git walks: then git is
+// asked.
 func aheadBehind(r gitobj.Repo, s settings, head, upstream string) (int, int, error) {
 	objects := filepath.Join(r.CommonDir, "objects")
 	for _, p := range []string{"shallow", "info/grafts"} {
@@ -24,14 +24,13 @@ func aheadBehind(r gitobj.Repo, s settings, head, upstream string) (int, int, er
 			return 0, 0, slow("repository has %s", p)
 		}
 	}
+	var graph *gitobj.CommitGraph
 	if s.commitGraph {
-		for _, p := range []string{"info/commit-graph", "info/commit-graphs"} {
-			if _, err := os.Lstat(filepath.Join(objects, p)); err == nil {
-				// git's merge-base then orders by generation number,
-				// which can differ from the date-ordered walk under skew.
-				return 0, 0, slow("repository has a commit-graph")
-			}
+		g, err := gitobj.OpenCommitGraph(objects)
+		if err != nil {
+			return 0, 0, slow("%v", err)
 		}
+		graph = g
 	}
 	replace, err := gitobj.RefsUnder(r.CommonDir, "refs/replace/")
 	if err != nil || len(replace) > 0 {
@@ -44,7 +43,7 @@ func aheadBehind(r gitobj.Repo, s settings, head, upstream string) (int, int, er
 		}
 		return gitobj.ParseCommitLinks(raw)
 	}
-	ab, err := gitobj.CountAheadBehind(load, head, upstream, maxWalk)
+	ab, err := gitobj.CountAheadBehind(load, graph, head, upstream, maxWalk)
 	if err != nil {
 		return 0, 0, slow("ahead/behind: %v", err)
 	}
