@@ -28,9 +28,9 @@ type CommitGraph struct {
 }
 
 type graphLayer struct {
-	b                            []byte
+	b                             []byte
 	fanout, oids, cdat, gdat, go2 []byte
-	n                            int
+	n                             int
 }
 
 // generationInfinity is git's GENERATION_NUMBER_INFINITY: a commit not in
