@@ -49,73 +49,12 @@ func dowild(pat string, p int, text string, t int, pathname bool) int {
 			}
 			continue
 		case '*':
-			var matchSlash bool
-			p++
-			if at(pat, p) == '*' {
-				prev := p - 2
-				for p++; at(pat, p) == '*'; p++ {
-				}
-				if (prev < 0 || pat[prev] == '/') &&
-					(at(pat, p) == 0 || at(pat, p) == '/' || (at(pat, p) == '\\' && at(pat, p+1) == '/')) {
-					if at(pat, p) == '/' && dowild(pat, p+1, text, t, pathname) == wmMatch {
-						return wmMatch
-					}
-					matchSlash = true
-				} else {
-					matchSlash = false
-				}
-			} else {
-				matchSlash = !pathname
+			r, np, nt, cont := matchStar(pat, p, text, t, pathname)
+			if !cont {
+				return r
 			}
-			if at(pat, p) == 0 {
-				// Trailing "**" matches everything; trailing "*" only
-				// when no slash is left.
-				if !matchSlash && indexByteFrom(text, t, '/') >= 0 {
-					return wmNoMatch
-				}
-				return wmMatch
-			} else if !matchSlash && at(pat, p) == '/' {
-				// One star then a slash matches the next directory.
-				slash := indexByteFrom(text, t, '/')
-				if slash < 0 {
-					return wmNoMatch
-				}
-				t = slash
-				// The slash is consumed by the loop.
-				continue
-			}
-			for {
-				if tCh == 0 {
-					break
-				}
-				// A literal after the star: skip ahead to it.
-				if !isGlobSpecial(at(pat, p)) {
-					pc := at(pat, p)
-					for {
-						tCh = at(text, t)
-						if tCh == 0 || (!matchSlash && tCh == '/') {
-							break
-						}
-						if tCh == pc {
-							break
-						}
-						t++
-					}
-					if tCh != pc {
-						return wmNoMatch
-					}
-				}
-				if m := dowild(pat, p, text, t, pathname); m != wmNoMatch {
-					if !matchSlash || m != wmAbortToStarStar {
-						return m
-					}
-				} else if !matchSlash && tCh == '/' {
-					return wmAbortToStarStar
-				}
-				t++
-				tCh = at(text, t)
-			}
-			return wmAbortAll
+			p, t = np, nt
+			continue
 		case '[':
 			np, ok := matchClass(pat, p, tCh, pathname)
 			if np < 0 {
@@ -137,6 +76,78 @@ func dowild(pat string, p int, text string, t int, pathname bool) int {
 		return wmNoMatch
 	}
 	return wmMatch
+}
+
+// matchStar is dowild's '*' case at pat[p]: it returns a result, or (cont)
+// the positions from which the caller's loop goes on.
+func matchStar(pat string, p int, text string, t int, pathname bool) (result, np, nt int, cont bool) {
+	tCh := at(text, t)
+	var matchSlash bool
+	p++
+	if at(pat, p) == '*' {
+		prev := p - 2
+		for p++; at(pat, p) == '*'; p++ {
+		}
+		if (prev < 0 || pat[prev] == '/') &&
+			(at(pat, p) == 0 || at(pat, p) == '/' || (at(pat, p) == '\\' && at(pat, p+1) == '/')) {
+			if at(pat, p) == '/' && dowild(pat, p+1, text, t, pathname) == wmMatch {
+				return wmMatch, 0, 0, false
+			}
+			matchSlash = true
+		} else {
+			matchSlash = false
+		}
+	} else {
+		matchSlash = !pathname
+	}
+	if at(pat, p) == 0 {
+		// Trailing "**" matches everything; trailing "*" only
+		// when no slash is left.
+		if !matchSlash && indexByteFrom(text, t, '/') >= 0 {
+			return wmNoMatch, 0, 0, false
+		}
+		return wmMatch, 0, 0, false
+	} else if !matchSlash && at(pat, p) == '/' {
+		// One star then a slash matches the next directory.
+		slash := indexByteFrom(text, t, '/')
+		if slash < 0 {
+			return wmNoMatch, 0, 0, false
+		}
+		// The slash is consumed by the caller's loop.
+		return 0, p, slash, true
+	}
+	for {
+		if tCh == 0 {
+			break
+		}
+		// A literal after the star: skip ahead to it.
+		if !isGlobSpecial(at(pat, p)) {
+			pc := at(pat, p)
+			for {
+				tCh = at(text, t)
+				if tCh == 0 || (!matchSlash && tCh == '/') {
+					break
+				}
+				if tCh == pc {
+					break
+				}
+				t++
+			}
+			if tCh != pc {
+				return wmNoMatch, 0, 0, false
+			}
+		}
+		if m := dowild(pat, p, text, t, pathname); m != wmNoMatch {
+			if !matchSlash || m != wmAbortToStarStar {
+				return m, 0, 0, false
+			}
+		} else if !matchSlash && tCh == '/' {
+			return wmAbortToStarStar, 0, 0, false
+		}
+		t++
+		tCh = at(text, t)
+	}
+	return wmAbortAll, 0, 0, false
 }
 
 // matchClass matches tCh against the bracket expression at pat[p] ('['),

@@ -13,7 +13,11 @@
 // long divergence…). Callers then ask git.
 //
 // The rule it lives by: every answer it gives is one git would give. Where
-// it is unsure it says so; it never guesses "clean". Its ignore rules are a
-// subset of git's (the repository's .gitignore files and info/exclude, not
-// the user's global excludes), which can only make it give up more often.
+// it is unsure it says so; it never guesses "clean". Everything it reads
+// of git's files it reads through gitobj, which is proven against git:
+// configuration in git's precedence (includes go to git), refs, the
+// index, the ahead/behind walk (git's, clock skew and commit-graph
+// included) and the ignore rules (a port of git's wildmatch and dir.c).
+// Of the ignore lists it leaves out only core.excludesFile, the lowest in
+// priority, which can only make it give up more often.
 package quickstatus
