@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,43 +112,91 @@ type upstream struct {
 	name   string                 // "origin/main", as git shows it
 }
 
-// branchUpstream reads branch.<name>.remote and .merge; ok is false when
-// the branch tracks nothing.
+// branchUpstream reads branch.<name>.remote and .merge from go-git's
+// reading of the repository's config; ok is false when the branch tracks
+// nothing. Status reads git's configuration through gitobj instead
+// (gitUpstream); this is its fallback and Pull's reader.
 func branchUpstream(cfg *config.Config, branch string) (upstream, bool) {
 	bc, ok := cfg.Branches[branch]
 	if !ok || bc.Remote == "" || bc.Merge == "" {
 		return upstream{}, false
 	}
-	u := upstream{remote: bc.Remote, merge: bc.Merge}
-	if bc.Remote == "." {
-		u.ref = bc.Merge
-		u.name = bc.Merge.Short()
-		return u, true
-	}
-	// Map the remote branch through the remote's fetch refspecs, as git
-	// does; fall back to the conventional refs/remotes/<remote>/<branch>.
-	u.ref = plumbing.NewRemoteReferenceName(bc.Remote, strings.TrimPrefix(string(bc.Merge), "refs/heads/"))
+	var fetch []config.RefSpec
 	if rc, ok := cfg.Remotes[bc.Remote]; ok {
-		for _, rs := range rc.Fetch {
-			if rs.Match(bc.Merge) {
-				u.ref = rs.Dst(bc.Merge)
-				break
-			}
+		fetch = rc.Fetch
+	}
+	return mapUpstream(bc.Remote, bc.Merge, fetch), true
+}
+
+// gitUpstream is branchUpstream from the configuration git reads (system,
+// global, repository, in git's precedence and syntax): branch.<b>.remote
+// (the last value) and branch.<b>.merge (the first, as git's @{upstream}).
+// An error wrapping gitobj.ErrNeedGit means only git could read it.
+func gitUpstream(root, branch string) (upstream, bool, error) {
+	repo, err := gitobj.Open(root)
+	if err != nil {
+		return upstream{}, false, err
+	}
+	cfg, err := gitobj.LoadConfig(repo, os.Environ())
+	if err != nil {
+		return upstream{}, false, err
+	}
+	remote, _ := cfg.Get("branch." + branch + ".remote")
+	merges := cfg.GetAll("branch." + branch + ".merge")
+	if remote == "" || len(merges) == 0 || merges[0] == "" {
+		return upstream{}, false, nil
+	}
+	var fetch []config.RefSpec
+	for _, f := range cfg.GetAll("remote." + remote + ".fetch") {
+		rs := config.RefSpec(f)
+		if err := rs.Validate(); err != nil {
+			return upstream{}, false, fmt.Errorf("remote.%s.fetch %q: %v: %w", remote, f, err, gitobj.ErrNeedGit)
+		}
+		fetch = append(fetch, rs)
+	}
+	return mapUpstream(remote, plumbing.ReferenceName(merges[0]), fetch), true, nil
+}
+
+// mapUpstream maps the remote branch through the remote's fetch refspecs,
+// as git does, falling back to the conventional refs/remotes/<remote>/<b>.
+func mapUpstream(remote string, merge plumbing.ReferenceName, fetch []config.RefSpec) upstream {
+	u := upstream{remote: remote, merge: merge}
+	if remote == "." {
+		u.ref = merge
+		u.name = merge.Short()
+		return u
+	}
+	u.ref = plumbing.NewRemoteReferenceName(remote, strings.TrimPrefix(string(merge), "refs/heads/"))
+	for _, rs := range fetch {
+		if rs.Match(merge) {
+			u.ref = rs.Dst(merge)
+			break
 		}
 	}
 	u.name = strings.TrimPrefix(string(u.ref), "refs/remotes/")
 	if u.name == string(u.ref) {
 		u.name = u.ref.Short()
 	}
-	return u, true
+	return u
 }
 
 func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st *git.Status) error {
-	cfg, err := r.Config()
+	wt, err := r.Worktree()
 	if err != nil {
 		return err
 	}
-	u, ok := branchUpstream(cfg, head.branch)
+	u, ok, err := gitUpstream(wt.Filesystem.Root(), head.branch)
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		// Configuration only git reads in full (includes): go-git's own
+		// reading of the repository's file is the best this backend has.
+		cfg, cerr := r.Config()
+		if cerr != nil {
+			return cerr
+		}
+		u, ok = branchUpstream(cfg, head.branch)
+	} else if err != nil {
+		return err
+	}
 	if !ok {
 		return nil
 	}
@@ -164,10 +213,6 @@ func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		// Every upstream commit is missing locally, but counting a whole
 		// history is of no use to anyone; git itself reports nothing here.
 		return nil
-	}
-	wt, err := r.Worktree()
-	if err != nil {
-		return err
 	}
 	graph, err := commitGraph(wt.Filesystem.Root())
 	if err != nil {
