@@ -73,7 +73,6 @@ func (b *Backend) Changes(ctx context.Context, dir string) ([]git.FileChange, er
 	if err != nil {
 		return nil, opError(ctx, "changes", dir, err, "")
 	}
-	wt.Excludes = extraExcludes(r)
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return nil, opError(ctx, "changes", dir, err, "")

@@ -236,7 +236,6 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 	if err != nil {
 		return err
 	}
-	wt.Excludes = extraExcludes(r)
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return err
@@ -360,7 +359,9 @@ func untrackedKey(path string, tracked map[string]bool) string {
 
 // extraExcludes are the ignore rules git applies that go-git's Status does
 // not read on its own: the global excludes file and info/exclude of the
-// common directory (go-git looks for it only under <worktree>/.git).
+// common directory (go-git looks for it only under <worktree>/.git). Only
+// the fast-forward's go-git Status still uses them; Status and Changes
+// find untracked paths with gitobj (untrackedPaths).
 func extraExcludes(r *gogit.Repository) []gitignore.Pattern {
 	var ps []gitignore.Pattern
 	root := osRoot()
