@@ -27,7 +27,7 @@ func Untracked(r Repo, cfg *Config, env []string, tracked []string) ([]string, e
 		}
 		lists = append(lists, l)
 	}
-	if p := excludesFile(cfg, env); p != "" {
+	if p := ExcludesFile(cfg, env); p != "" {
 		if b, err := os.ReadFile(p); err == nil {
 			l, err := ParseIgnore(b, "")
 			if err != nil {
@@ -58,8 +58,9 @@ func Untracked(r Repo, cfg *Config, env []string, tracked []string) ([]string, e
 	return u.out, nil
 }
 
-// excludesFile is git's core.excludesFile with its default, "~/" expanded.
-func excludesFile(cfg *Config, env []string) string {
+// ExcludesFile is git's core.excludesFile with its default
+// ($XDG_CONFIG_HOME/git/ignore), "~/" expanded; "" when there is none.
+func ExcludesFile(cfg *Config, env []string) string {
 	get := func(k string) string {
 		for i := len(env) - 1; i >= 0; i-- {
 			if key, v, _ := strings.Cut(env[i], "="); key == k {

@@ -17,7 +17,6 @@
 // of git's files it reads through gitobj, which is proven against git:
 // configuration in git's precedence (includes go to git), refs, the
 // index, the ahead/behind walk (git's, clock skew and commit-graph
-// included) and the ignore rules (a port of git's wildmatch and dir.c).
-// Of the ignore lists it leaves out only core.excludesFile, the lowest in
-// priority, which can only make it give up more often.
+// included) and the ignore rules (a port of git's wildmatch and dir.c:
+// .gitignore files, info/exclude, core.excludesFile).
 package quickstatus

@@ -118,3 +118,25 @@ func TestIgnoreGeneratedAgainstGitStatus(t *testing.T) {
 	}
 	t.Logf("%d rounds: %d dirty (all sent to git), %d clean answered in-process", rounds, dirty, fast)
 }
+
+// The global excludes file is the lowest-priority list: what only it
+// ignores is ignored, and a repository's "!" pattern overrides it.
+func TestGlobalExcludes(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	excludes := filepath.Join(t.TempDir(), "ignore")
+	if err := os.WriteFile(excludes, []byte("*.tmp\n.idea/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, clone, "config", "core.excludesFile", excludes)
+	write(t, clone, "scratch.tmp", "x\n")
+	write(t, clone, ".idea/ws.xml", "x\n")
+	agree(t, clone)
+	write(t, clone, ".gitignore", "build/\n*.log\n!keep.tmp\n")
+	run(t, clone, "commit", "-qam", "keep")
+	write(t, clone, "keep.tmp", "x\n")
+	if out := run(t, clone, "status", "--porcelain"); out != "?? keep.tmp" {
+		t.Fatalf("git status: %q", out)
+	}
+	wantSlow(t, clone)
+}

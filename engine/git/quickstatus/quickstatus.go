@@ -136,8 +136,6 @@ func readConfig(r gitobj.Repo) (settings, error) {
 	if v, err := c.Bool("core.symlinks", true); err != nil || !v {
 		return s, slow("core.symlinks is false or unreadable")
 	}
-	// core.excludesFile is not read: the lowest-priority ignore list, so
-	// leaving it out can only make untracked files appear, never hide one.
 	for _, k := range []string{"core.worktree", "core.fsmonitor", "core.checkStat"} {
 		if _, ok := c.Get(k); ok {
 			return s, slow("%s is set", k)

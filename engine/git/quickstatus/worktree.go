@@ -79,13 +79,22 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 	if _, err := os.Stat(filepath.Join(r.CommonDir, "info", "attributes")); err == nil {
 		w.cfg.filters = true
 	}
-	var exclude gitobj.IgnoreList
-	if b, err := os.ReadFile(filepath.Join(r.CommonDir, "info", "exclude")); err == nil {
-		if exclude, err = gitobj.ParseIgnore(b, ""); err != nil {
-			return slow("info/exclude: %v", err)
+	var lists []gitobj.IgnoreList
+	for _, p := range []string{filepath.Join(r.CommonDir, "info", "exclude"), gitobj.ExcludesFile(cfg.cfg, os.Environ())} {
+		if p == "" {
+			continue
 		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue // git skips an excludes file it cannot read
+		}
+		l, err := gitobj.ParseIgnore(b, "")
+		if err != nil {
+			return slow("%s: %v", p, err)
+		}
+		lists = append(lists, l)
 	}
-	w.ignore = gitobj.NewIgnore(exclude)
+	w.ignore = gitobj.NewIgnore(lists...)
 	if err := w.walk("", root, false); err != nil {
 		return err
 	}
