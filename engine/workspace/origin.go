@@ -15,21 +15,17 @@ var ErrNoOrigin = errors.New("no origin remote")
 
 // OriginURL reads remote.origin.url of the repository whose work tree is
 // repoPath straight from its config file (the common one for a linked
-// worktree) through gitobj, without running git: discovery of thousands of
-// repositories cannot afford a process each. url.<base>.insteadOf
-// rewriting is not applied: the configured value is returned as written. A
-// config file with include directives is an error wrapping
-// gitobj.ErrNeedGit: only git knows what it includes.
+// worktree) through gitobj, includes followed, without running git:
+// discovery of thousands of repositories cannot afford a process each.
+// url.<base>.insteadOf rewriting is not applied: the configured value is
+// returned as written. An include only git can evaluate is an error
+// wrapping gitobj.ErrNeedGit.
 func OriginURL(repoPath string) (string, error) {
 	r, err := gitobj.Open(repoPath)
 	if err != nil {
 		return "", fmt.Errorf("origin url of %s: %w", repoPath, err)
 	}
-	b, err := os.ReadFile(filepath.Join(r.CommonDir, "config"))
-	if err != nil {
-		return "", fmt.Errorf("origin url of %s: %w", repoPath, err)
-	}
-	cfg, err := gitobj.ParseConfig(b)
+	cfg, err := gitobj.ReadConfigFile(filepath.Join(r.CommonDir, "config"), &r, os.Environ())
 	if err != nil {
 		return "", fmt.Errorf("origin url of %s: %w", repoPath, err)
 	}

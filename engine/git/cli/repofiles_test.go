@@ -181,7 +181,9 @@ func TestReaderDoubts(t *testing.T) {
 		}, nil},
 		{"no upstream", func(t *testing.T) { gittest.Git(t, work, "config", "--unset", "branch.main.merge") }, nil},
 		{"local upstream", func(t *testing.T) { gittest.Git(t, work, "config", "branch.main.remote", ".") }, nil},
-		{"include", func(t *testing.T) { gittest.Git(t, work, "config", "include.path", "/dev/null") }, nil},
+		{"include only git evaluates", func(t *testing.T) {
+			gittest.Git(t, work, "config", "includeIf.hasconfig:remote.*.url:https://**.path", "/dev/null")
+		}, nil},
 		{"extensions", func(t *testing.T) { gittest.Git(t, work, "config", "extensions.worktreeConfig", "true") }, nil},
 		// git reads GIT_CONFIG_COUNT pairs after every file: a refspec
 		// there changes the answer, so it must be seen.

@@ -2,10 +2,7 @@ package gitobj
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,20 +26,16 @@ type configEntry struct {
 	bare bool
 }
 
-// ParseConfig parses one configuration file with git's syntax. It returns
-// an error wrapping ErrNeedGit for anything git's parser would reject and
-// for include directives ([include], [includeIf]), whose files it does not
-// follow: then only git knows the configuration.
+// ParseConfig parses one configuration file with git's syntax, as git
+// reads a file it does not follow includes in (.gitmodules): include
+// directives are entries like any other. Anything git's parser would
+// reject is an error wrapping ErrNeedGit. ReadConfigFile and LoadConfig
+// follow includes.
 func ParseConfig(b []byte) (*Config, error) {
 	p := configParser{b: bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))}
 	c := &Config{}
 	if err := p.parse(c); err != nil {
 		return nil, fmt.Errorf("parse config: line %d: %w", p.line, err)
-	}
-	for _, e := range c.entries {
-		if strings.HasPrefix(e.name, "include.") || strings.HasPrefix(e.name, "includeif.") {
-			return nil, fmt.Errorf("parse config: %s: includes are read by git only: %w", e.name, ErrNeedGit)
-		}
 	}
 	return c, nil
 }
@@ -232,9 +225,10 @@ func digitValue(c byte) int {
 // GIT_CONFIG_NOSYSTEM; GIT_CONFIG_SYSTEM names another), the global ones
 // ($XDG_CONFIG_HOME/git/config then ~/.gitconfig, or GIT_CONFIG_GLOBAL),
 // the repository's config, its config.worktree when
-// extensions.worktreeConfig is on, and GIT_CONFIG_COUNT pairs. Includes
-// anywhere, GIT_CONFIG_PARAMETERS, and any file it cannot read or parse
-// are ErrNeedGit.
+// extensions.worktreeConfig is on, and GIT_CONFIG_COUNT pairs; includes
+// are followed as git follows them (see include.go).
+// GIT_CONFIG_PARAMETERS, and any file or include it cannot read the way
+// git does, are ErrNeedGit.
 func LoadConfig(r Repo, env []string) (*Config, error) {
 	get := func(k string) (string, bool) {
 		for i := len(env) - 1; i >= 0; i-- {
@@ -270,21 +264,22 @@ func LoadConfig(r Repo, env []string) (*Config, error) {
 			paths = append(paths, filepath.Join(home, ".gitconfig"))
 		}
 	}
+	in := &includer{repo: &r, get: get}
 	all := &Config{}
 	for _, p := range paths {
-		if err := addConfigFile(all, p, true); err != nil {
+		if err := in.addFile(all, p, true); err != nil {
 			return nil, err
 		}
 	}
 	repo := &Config{}
-	if err := addConfigFile(repo, filepath.Join(r.CommonDir, "config"), false); err != nil {
+	if err := in.addFile(repo, filepath.Join(r.CommonDir, "config"), false); err != nil {
 		return nil, err
 	}
 	all.add(repo)
 	if wt, err := repo.Bool("extensions.worktreeConfig", false); err != nil {
 		return nil, err
 	} else if wt {
-		if err := addConfigFile(all, filepath.Join(r.GitDir, "config.worktree"), true); err != nil {
+		if err := in.addFile(all, filepath.Join(r.GitDir, "config.worktree"), true); err != nil {
 			return nil, err
 		}
 	}
@@ -292,27 +287,6 @@ func LoadConfig(r Repo, env []string) (*Config, error) {
 		return nil, err
 	}
 	return all, nil
-}
-
-// addConfigFile parses path into c; a missing file adds nothing when
-// optional.
-func addConfigFile(c *Config, path string, optional bool) error {
-	if path == "" {
-		return nil
-	}
-	b, err := os.ReadFile(path)
-	if optional && errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read config %s: %v: %w", path, err, ErrNeedGit)
-	}
-	f, err := ParseConfig(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	c.add(f)
-	return nil
 }
 
 // addEnvConfig adds GIT_CONFIG_COUNT's GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n>

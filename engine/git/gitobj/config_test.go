@@ -212,12 +212,93 @@ func TestLoadConfigPrecedence(t *testing.T) {
 	if v, err := c.Bool("core.fileMode", true); err != nil || !v {
 		t.Errorf("GIT_CONFIG_NOSYSTEM: core.fileMode %v, %v; the system file was read", v, err)
 	}
-	// An include anywhere: only git knows.
-	gittest.Git(t, "", "config", "--global", "include.path", "/dev/null")
-	if _, err := gitobj.LoadConfig(r, env); !errors.Is(err, gitobj.ErrNeedGit) {
-		t.Errorf("include: %v, want ErrNeedGit", err)
-	}
 	if _, err := gitobj.LoadConfig(r, append(env, "GIT_CONFIG_PARAMETERS='a.b'='c'")); !errors.Is(err, gitobj.ErrNeedGit) {
 		t.Errorf("GIT_CONFIG_PARAMETERS: %v, want ErrNeedGit", err)
+	}
+}
+
+// TestIncludesMatchGit follows include.path and includeIf (gitdir:,
+// onbranch:, unknown conditions, missing files, "~/" through a symbolic
+// link to the home directory) and compares every value with git's.
+func TestIncludesMatchGit(t *testing.T) {
+	gittest.Isolate(t)
+	root := t.TempDir()
+	realHome := filepath.Join(root, "realhome")
+	home := filepath.Join(root, "home")
+	for _, d := range []string{filepath.Join(realHome, "inc"), filepath.Join(realHome, "work")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(realHome, home); err != nil {
+		t.Fatal(err)
+	}
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"a", "b", "work", "other", "main", "feat", "unk", "repoinc", "deep", "dotslash", "abs"} {
+		write(filepath.Join(realHome, "inc", n+".cfg"), "[t]\n\tall = "+n+"\n\tk = "+n+"\n")
+	}
+	write(filepath.Join(realHome, "inc", "a.cfg"), "[t]\n\tall = a\n[include]\n\tpath = deep.cfg\n")
+	global := filepath.Join(realHome, "inc", "global")
+	repo := filepath.Join(home, "work", "repo")
+	write(global, `[user]
+	name = T
+	email = t@example.com
+[t]
+	all = global-first
+[include]
+	path = a.cfg
+	path = ~/inc/b.cfg
+	path = missing.cfg
+[includeIf "gitdir:~/work/"]
+	path = work.cfg
+[includeIf "gitdir:other/"]
+	path = other.cfg
+[includeIf "gitdir:**/repo/.git"]
+	path = abs.cfg
+[includeIf "onbranch:main"]
+	path = main.cfg
+[includeIf "onbranch:feat/"]
+	path = feat.cfg
+[includeIf "unknown:x"]
+	path = unk.cfg
+[t]
+	all = global-last
+`)
+	t.Setenv("HOME", home)
+	t.Setenv("GIT_CONFIG_GLOBAL", global)
+	gittest.InitRepo(t, repo)
+	gittest.Commit(t, repo, "a", "a\n", "a")
+	gittest.Git(t, repo, "config", "--add", "include.path", filepath.Join(realHome, "inc", "repoinc.cfg"))
+	gittest.Git(t, repo, "config", "--add", "includeIf.gitdir:./.path", filepath.Join(realHome, "inc", "dotslash.cfg"))
+	for _, branch := range []string{"main", "feat/x", "other"} {
+		gittest.Git(t, repo, "checkout", "-q", "-B", branch)
+		r, err := gitobj.Open(repo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := gitobj.LoadConfig(r, os.Environ())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"t.all", "t.k"} {
+			want := gittest.Git(t, repo, "config", "--get-all", k)
+			if got := strings.Join(c.GetAll(k), "\n"); got != want {
+				t.Errorf("on %s, %s: %q\ngit says %q", branch, k, got, want)
+			} else if k == "t.all" {
+				t.Logf("on %s: %q", branch, got)
+			}
+		}
+	}
+	// Conditions only git evaluates.
+	for _, cond := range []string{"gitdir/i:~/WORK/", "hasconfig:remote.*.url:https://**"} {
+		write(global, "[user]\n\tname = T\n\temail = t@example.com\n[includeIf \""+cond+"\"]\n\tpath = a.cfg\n")
+		r, _ := gitobj.Open(repo)
+		if _, err := gitobj.LoadConfig(r, os.Environ()); !errors.Is(err, gitobj.ErrNeedGit) {
+			t.Errorf("%s: %v, want ErrNeedGit", cond, err)
+		}
 	}
 }
