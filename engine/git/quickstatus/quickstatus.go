@@ -49,11 +49,10 @@ func ReadFresh(dir string) (git.Status, error) { return read(dir, true) }
 
 func read(dir string, fresh bool) (git.Status, error) {
 	var st git.Status
-	if fi, err := os.Lstat(filepath.Join(dir, ".git")); err != nil || !fi.IsDir() {
-		// Worktrees and submodules (a .git file) and non-repositories are
-		// left to git, which explains them properly.
-		return st, slow("no .git directory")
-	}
+	// A linked worktree (a .git file) reads its HEAD and index from its
+	// own git directory and the rest from the common one, as git does. A
+	// submodule's repository has core.worktree set, which readConfig
+	// leaves to git; so are non-repositories, which git explains.
 	r, err := gitobj.Open(dir)
 	if err != nil {
 		return st, slow("%v", err)
