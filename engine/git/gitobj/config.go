@@ -18,6 +18,9 @@ import (
 // treats as one key are one key here and two it tells apart stay apart.
 type Config struct {
 	entries []configEntry
+	// byName indexes entries by name; built on the first lookup after a
+	// change (a status asks a few dozen keys of a few hundred entries).
+	byName map[string][]int
 }
 
 type configEntry struct {
@@ -52,12 +55,9 @@ func (c *Config) Get(key string) (string, bool) {
 
 // GetAll returns every value of key in the order git reads them.
 func (c *Config) GetAll(key string) []string {
-	k := normaliseKey(key)
 	var out []string
-	for _, e := range c.entries {
-		if e.name == k {
-			out = append(out, e.value)
-		}
+	for _, i := range c.lookup(key) {
+		out = append(out, c.entries[i].value)
 	}
 	return out
 }
@@ -122,16 +122,33 @@ func (c *Config) Names() []string {
 }
 
 func (c *Config) last(key string) *configEntry {
-	k := normaliseKey(key)
-	for i := len(c.entries) - 1; i >= 0; i-- {
-		if c.entries[i].name == k {
-			return &c.entries[i]
-		}
+	idx := c.lookup(key)
+	if len(idx) == 0 {
+		return nil
 	}
-	return nil
+	return &c.entries[idx[len(idx)-1]]
 }
 
-func (c *Config) add(o *Config) { c.entries = append(c.entries, o.entries...) }
+func (c *Config) add(o *Config) {
+	c.entries = append(c.entries, o.entries...)
+	c.byName = nil
+}
+
+func (c *Config) push(e configEntry) {
+	c.entries = append(c.entries, e)
+	c.byName = nil
+}
+
+// lookup returns the indexes of the entries named key, in order.
+func (c *Config) lookup(key string) []int {
+	if c.byName == nil {
+		c.byName = make(map[string][]int, len(c.entries))
+		for i, e := range c.entries {
+			c.byName[e.name] = append(c.byName[e.name], i)
+		}
+	}
+	return c.byName[normaliseKey(key)]
+}
 
 // normaliseKey is git_config_parse_key: section and key lower-cased, the
 // subsection between the first and the last dot kept as written.
@@ -311,7 +328,7 @@ func addEnvConfig(c *Config, get func(string) (string, bool)) error {
 		if strings.HasPrefix(name, "include.") || strings.HasPrefix(name, "includeif.") {
 			return fmt.Errorf("config: include in the environment: %w", ErrNeedGit)
 		}
-		c.entries = append(c.entries, configEntry{name: name, value: val})
+		c.push(configEntry{name: name, value: val})
 	}
 	return nil
 }

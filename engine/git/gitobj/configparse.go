@@ -172,7 +172,7 @@ func (p *configParser) value(cfg *Config, base string, first byte) error {
 		c = p.next()
 	}
 	if c == '\n' {
-		cfg.entries = append(cfg.entries, configEntry{name: string(name), bare: true})
+		cfg.push(configEntry{name: string(name), bare: true})
 		return nil
 	}
 	if c != '=' {
@@ -182,7 +182,7 @@ func (p *configParser) value(cfg *Config, base string, first byte) error {
 	if err != nil {
 		return err
 	}
-	cfg.entries = append(cfg.entries, configEntry{name: string(name), value: v})
+	cfg.push(configEntry{name: string(name), value: v})
 	return nil
 }
 

@@ -59,7 +59,7 @@ func (in *includer) addFile(c *Config, path string, optional bool) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	for _, e := range f.entries {
-		c.entries = append(c.entries, e)
+		c.push(e)
 		follow := e.name == "include.path"
 		if cond, ok := includeIfPath(e.name); ok {
 			if follow, err = in.condition(cond, path); err != nil {
