@@ -111,41 +111,9 @@ func (b *bench) networkAt(lat time.Duration, up upstream) error {
 	defer os.RemoveAll(phase)
 	variants := b.networkVariants()
 
-	// Clone: every run into fresh directories; the last run's clones are
-	// kept for fetch and pull.
-	loopDir := ""
-	mgitDir := map[variant]string{}
-	var loopM []measured
-	mgM := map[variant][]measured{}
-	for r := range c.runs {
-		loopDir = filepath.Join(phase, fmt.Sprintf("clone-loop-%d", r))
-		var pairs []string
-		for i, u := range up.urls {
-			pairs = append(pairs, u+" "+filepath.Join(loopDir, strings.TrimSuffix(up.names[i], ".git")))
-		}
-		m, err := b.timed(strings.Join(pairs, "\n")+"\n", "bash", "-c", fmt.Sprintf("xargs -P%d -n2 git clone -q", c.parallel))
-		if err != nil {
-			return err
-		}
-		loopM = append(loopM, m)
-		for i, v := range variants {
-			dir := filepath.Join(phase, fmt.Sprintf("clone-%d-%d", i, r))
-			m, err := b.mgit(v, "clone", "--from", up.urlFile, dir)
-			if err != nil {
-				return err
-			}
-			mgM[v] = append(mgM[v], m)
-			if old := mgitDir[v]; old != "" {
-				_ = os.RemoveAll(old)
-			}
-			mgitDir[v] = dir
-		}
-		if r < c.runs-1 {
-			_ = os.RemoveAll(loopDir)
-		}
-	}
-	if c.only["clone"] {
-		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM)
+	loopDir, mgitDir, err := b.clones(phase, latency, lat, up, variants)
+	if err != nil {
+		return err
 	}
 
 	newCommits := func(round string) error {
@@ -185,6 +153,48 @@ func (b *bench) networkAt(lat time.Duration, up upstream) error {
 		b.networkRows(fmt.Sprintf("%s %d repos, %d changed", w.name, c.repos, c.changed), latency, updateTarget(lat), loopM, mgM)
 	}
 	return nil
+}
+
+// clones measures clone: every run into fresh directories under phase;
+// the last run's clones are kept for fetch and pull, and their
+// directories returned.
+func (b *bench) clones(phase, latency string, lat time.Duration, up upstream, variants []variant) (string, map[variant]string, error) {
+	c := b.cfg
+	loopDir := ""
+	mgitDir := map[variant]string{}
+	var loopM []measured
+	mgM := map[variant][]measured{}
+	for r := range c.runs {
+		loopDir = filepath.Join(phase, fmt.Sprintf("clone-loop-%d", r))
+		var pairs []string
+		for i, u := range up.urls {
+			pairs = append(pairs, u+" "+filepath.Join(loopDir, strings.TrimSuffix(up.names[i], ".git")))
+		}
+		m, err := b.timed(strings.Join(pairs, "\n")+"\n", "bash", "-c", fmt.Sprintf("xargs -P%d -n2 git clone -q", c.parallel))
+		if err != nil {
+			return "", nil, err
+		}
+		loopM = append(loopM, m)
+		for i, v := range variants {
+			dir := filepath.Join(phase, fmt.Sprintf("clone-%d-%d", i, r))
+			m, err := b.mgit(v, "clone", "--from", up.urlFile, dir)
+			if err != nil {
+				return "", nil, err
+			}
+			mgM[v] = append(mgM[v], m)
+			if old := mgitDir[v]; old != "" {
+				_ = os.RemoveAll(old)
+			}
+			mgitDir[v] = dir
+		}
+		if r < c.runs-1 {
+			_ = os.RemoveAll(loopDir)
+		}
+	}
+	if c.only["clone"] {
+		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM)
+	}
+	return loopDir, mgitDir, nil
 }
 
 // networkRows prints one row per variant; the target applies to mgit at
