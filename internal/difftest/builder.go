@@ -35,8 +35,10 @@ func (b *builder) step(format string, args ...any) {
 
 func (b *builder) git(dir string, args ...string) error {
 	b.step("git %s", strings.Join(args, " "))
-	// The repositories live for a second: durability buys nothing.
-	_, err := gitCmd(dir, nil, append([]string{"-c", "core.fsync=none"}, args...)...)
+	// The repositories live for a second: durability buys nothing. Fixed
+	// dates make the commits git writes (stashes, merges) reproducible.
+	env := []string{"GIT_AUTHOR_DATE=1700000000 +0000", "GIT_COMMITTER_DATE=1700000000 +0000"}
+	_, err := gitEnv(dir, env, nil, append([]string{"-c", "core.fsync=none"}, args...)...)
 	return err
 }
 
@@ -107,7 +109,25 @@ func (b *builder) history() error {
 	if err := b.remoteConfig(); err != nil {
 		return err
 	}
+	if b.f&(Worktree|Sparse|Stash|Conflict|Submodule) == 0 && b.rng.IntN(3) > 0 {
+		return b.handCheckout(headTree)
+	}
 	return b.git(b.main, "reset", "-q", "--hard")
+}
+
+// handCheckout writes HEAD's files itself and leaves the index to the one
+// update-index call that index() makes anyway: a git process saved, and an
+// index without the cache-tree extension that reset would write (which
+// readers must handle too).
+func (b *builder) handCheckout(t tree) error {
+	b.step("checked out by hand")
+	for _, p := range t.sorted() {
+		if err := b.write(p, t[p]); err != nil {
+			return err
+		}
+	}
+	b.stage = append(b.stage, t.sorted()...)
+	return nil
 }
 
 // commits writes the history into b.h and returns the mark and tree of

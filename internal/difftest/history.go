@@ -50,7 +50,7 @@ func zone(off int) string {
 
 // message draws a commit message and returns it with git's %s of it.
 func (h *history) message(n int) (msg, subject string, plain bool) {
-	switch h.rng.IntN(6) {
+	switch h.rng.IntN(12) {
 	case 0:
 		return fmt.Sprintf("first line %d\nsecond line\n\nbody\n", n), fmt.Sprintf("first line %d second line", n), false
 	case 1:

@@ -16,13 +16,18 @@ import (
 // An empty dir is refused: git would run in the test's directory, which is
 // inside the project's own repository.
 func gitCmd(dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	return gitEnv(dir, nil, stdin, args...)
+}
+
+// gitEnv is gitCmd with extra environment variables ("K=V").
+func gitEnv(dir string, env []string, stdin io.Reader, args ...string) ([]byte, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("git %s: no directory given", strings.Join(args, " "))
 	}
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Stdin = stdin
-	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0")
+	cmd.Env = append(append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -53,7 +53,7 @@ func (s *summary) add(o outcome) {
 func (s *summary) log(t *testing.T, n int, took time.Duration) {
 	t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d repositories compared in %v (%v each, 3 workers)\n", s.cases, n, took.Round(time.Millisecond), (took / time.Duration(max(n, 1))).Round(time.Microsecond))
+	fmt.Fprintf(&b, "%d of %d repositories compared in %v (%v each)\n", s.cases, n, took.Round(time.Millisecond), (took / time.Duration(max(n, 1))).Round(time.Microsecond))
 	for _, rd := range []string{"quickstatus", "cli", "go-git"} {
 		fmt.Fprintf(&b, "  %s answered %d, declined %d\n", rd, s.answered[rd], s.declined[rd])
 	}
