@@ -141,6 +141,16 @@ func (b *builder) commits() (int, tree) {
 		t["mod"] = entry{modeGitlink, b.up.MainSHA}
 		t[".gitmodules"] = entry{modeFile, "[submodule \"mod\"]\n\tpath = mod\n\turl = ../upstream.git\n"}
 	}
+	if b.f.Has(Ignore) {
+		// Committed ignore files, so that a work tree holding nothing but
+		// ignored files is clean: quickstatus's ground.
+		for range 1 + b.rng.IntN(3) {
+			g := join(randDir(b.rng), ".gitignore")
+			if _, ok := t[g]; ok || t.fits(g) {
+				t[g] = entry{modeFile, patternLines(b.rng)}
+			}
+		}
+	}
 	first, last := 0, 0
 	for i := range 1 + b.rng.IntN(3) {
 		t = b.h.change(t, fmt.Sprintf("base%d", i))

@@ -141,7 +141,7 @@ func (b *builder) edits() error {
 // ignores writes ignore files in several directories and info/exclude,
 // then untracked files and directories for them to match or miss.
 func (b *builder) ignores() error {
-	for range 1 + b.rng.IntN(3) {
+	for range b.rng.IntN(3) {
 		g := join(randDir(b.rng), ".gitignore")
 		if _, tracked := b.head[g]; !tracked && !b.disk.fits(g) {
 			continue

@@ -25,6 +25,14 @@ func KnownDisagreements() []Known {
 	fields := func(f ...string) []string { return f }
 	return []Known{
 		{
+			Reader: "quickstatus", Feature: Ignore, Fields: fields("Untracked"), When: fewer,
+			Reason: "quickstatus asks go-git's gitignore matcher, which ignores more than git: [!a]x ignores ax, abc/** ignores a file abc; it calls the repository clean (issue 10)",
+		},
+		{
+			Reader: "cli", Feature: Ignore, Fields: fields("Untracked"), When: fewer,
+			Reason: "the cli backend answers from quickstatus first, so it inherits quickstatus's wrong \"clean\" (issue 10)",
+		},
+		{
 			Reader: "go-git", Feature: Skew, Fields: fields("Ahead", "Behind"),
 			Reason: "go-git's ahead/behind walk stops differently from git's when committer dates run backwards (issue 10: behind 3 where git says 2)",
 		},
@@ -35,6 +43,14 @@ func KnownDisagreements() []Known {
 		{
 			Reader: "go-git", Feature: Ignore, Fields: fields("Untracked"),
 			Reason: "go-git's gitignore matcher is not git's wildmatch: POSIX classes ([[:alpha:]]), [!]]x, trailing spaces, escapes, a/**/ and more decide differently (both directions)",
+		},
+		{
+			Reader: "go-git", Feature: Changes, Fields: fields("Staged"), When: fewer,
+			Reason: "go-git misses staged deletions and modifications of paths that end in a space (\"tail \") or hold a backslash (\"x\\y\")",
+		},
+		{
+			Reader: "go-git", Feature: Renames, Fields: fields("Untracked"), When: more,
+			Reason: "a tracked file replaced by a directory (renamed away, then a file created under its name): git's default untracked mode does not list the directory while the index holds the file; go-git does",
 		},
 		{
 			Reader: "go-git", Feature: Submodule, Fields: fields("Unstaged"), When: fewer,

@@ -18,11 +18,12 @@ type summary struct {
 	answered map[string]int // reader → cases it answered (not declined)
 	declined map[string]int
 	known    map[string]int // "reader field" → count
+	example  map[string]string // "reader field" → one case that shows it
 	took     map[string]time.Duration
 }
 
 func newSummary() *summary {
-	return &summary{features: map[Features]int{}, answered: map[string]int{}, declined: map[string]int{}, known: map[string]int{}, took: map[string]time.Duration{}}
+	return &summary{features: map[Features]int{}, answered: map[string]int{}, declined: map[string]int{}, known: map[string]int{}, example: map[string]string{}, took: map[string]time.Duration{}}
 }
 
 func (s *summary) add(o outcome) {
@@ -46,7 +47,11 @@ func (s *summary) add(o outcome) {
 		}
 	}
 	for _, d := range o.known {
-		s.known[d.Reader+" "+d.Field]++
+		k := d.Reader + " " + d.Field
+		s.known[k]++
+		if _, ok := s.example[k]; !ok {
+			s.example[k] = fmt.Sprintf("seed %d features %s (%s)", o.repo.Seed, o.repo.Features, d)
+		}
 	}
 }
 
@@ -64,7 +69,7 @@ func (s *summary) log(t *testing.T, n int, took time.Duration) {
 		fmt.Fprintf(&b, "  feature %s: %d\n", f, s.features[f])
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.known)) {
-		fmt.Fprintf(&b, "  known disagreement %s: %d\n", k, s.known[k])
+		fmt.Fprintf(&b, "  known disagreement %s: %d, e.g. %s\n", k, s.known[k], s.example[k])
 	}
 	t.Log(b.String())
 }
