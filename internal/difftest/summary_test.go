@@ -17,7 +17,7 @@ type summary struct {
 	features map[Features]int
 	answered map[string]int // reader → cases it answered (not declined)
 	declined map[string]int
-	known    map[string]int // "reader field" → count
+	known    map[string]int    // "reader field" → count
 	example  map[string]string // "reader field" → one case that shows it
 	took     map[string]time.Duration
 }
