@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,7 @@ type builder struct {
 	marks  map[int]string
 	h      *history
 
+	bait  string   // an untracked path a committed pattern makes tricky
 	stage []string // paths for update-index --add --remove
 	post  []func() error
 }
@@ -148,6 +150,15 @@ func (b *builder) commits() (int, tree) {
 			g := join(randDir(b.rng), ".gitignore")
 			if _, ok := t[g]; ok || t.fits(g) {
 				t[g] = entry{modeFile, patternLines(b.rng)}
+			}
+		}
+		if b.rng.IntN(2) == 0 {
+			pair := baitPairs[b.rng.IntN(len(baitPairs))]
+			dir := randDir(b.rng)
+			g := join(dir, ".gitignore")
+			if _, ok := t[g]; ok || t.fits(g) {
+				t[g] = entry{modeFile, t[g].data + pair[0] + "\n"}
+				b.bait = join(dir, pair[1])
 			}
 		}
 	}
@@ -283,7 +294,12 @@ func (b *builder) retarget(wt string, err error) error {
 // sparse narrows the work tree to one directory (cone mode, which turns
 // on extensions.worktreeConfig) and forgets the files it removed.
 func (b *builder) sparse() error {
-	dirs := []string{"a", "abc", "doc", "x y", "nothing"}
+	dirs := []string{"nothing"} // a cone that matches no directory
+	for _, p := range b.head.sorted() {
+		if d, _, ok := strings.Cut(p, "/"); ok && !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
 	if err := b.git(b.dir, "sparse-checkout", "set", dirs[b.rng.IntN(len(dirs))]); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ var (
 	flagN        = flag.Int("difftest.n", 0, "repositories to generate (default 2000, or $MGIT_DIFFTEST_N)")
 	flagSeed     = flag.Uint64("difftest.seed", 1, "first seed")
 	flagFeatures = flag.String("difftest.features", "", "build every repository with these features (e.g. ignore+backdate) instead of drawing them from the seed")
-	flagKeep     = flag.Bool("difftest.keep", false, "keep the repositories that disagree with git and print where")
+	flagKeep     = flag.Bool("difftest.keep", false, "keep every generated repository (under $TMPDIR/difftest-*) for a look")
 )
 
 const defaultN = 2000
@@ -202,7 +202,7 @@ func TestDifferential(t *testing.T) {
 				}
 				root := filepath.Join(base, strconv.FormatUint(seed, 10))
 				o := runCase(root, remote, seed, f)
-				if !*flagKeep || len(o.diffs) == 0 {
+				if !*flagKeep {
 					_ = os.RemoveAll(root)
 				}
 				results <- o
@@ -224,8 +224,8 @@ func TestDifferential(t *testing.T) {
 		report(t, o)
 	}
 	s.log(t, n, time.Since(start))
-	if *flagKeep && t.Failed() {
-		t.Logf("kept the repositories that disagree under %s", base)
+	if *flagKeep {
+		t.Logf("kept the repositories under %s", base)
 	}
 	if n >= 500 {
 		s.requireCoverage(t)

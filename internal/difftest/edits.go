@@ -159,6 +159,14 @@ func (b *builder) ignores() error {
 			return err
 		}
 	}
+	if b.bait != "" && b.disk.fits(b.bait) {
+		if err := b.untracked(b.bait, entry{modeFile, "bait\n"}); err != nil {
+			return err
+		}
+		if b.rng.IntN(2) == 0 {
+			return nil // the bait alone decides whether the tree is clean
+		}
+	}
 	for range 1 + b.rng.IntN(6) {
 		if p := b.freePath(); p != "" {
 			if err := b.untracked(p, entry{modeFile, "untracked\n"}); err != nil {

@@ -78,3 +78,17 @@ func content(rng *rand.Rand, tag string) string {
 	}
 	return tag + "\n"
 }
+
+// baitPairs are ignore patterns and the path that makes each one tricky:
+// cases where matchers other than git's wildmatch are known to or likely
+// to decide differently. The generator commits the pattern and leaves the
+// path untracked, often alone, so that a reader that wrongly ignores it
+// calls the repository clean.
+var baitPairs = [][2]string{
+	{"[!a]x", "ax"}, {"abc/**", "abc"}, {"[[:alpha:]]x", "ax"}, {"tail\\ ", "tail "},
+	{"tail ", "tail "}, {"\\#hash", "#hash"}, {"\\!bang", "!bang"}, {"a/**/b", "a/b"},
+	{"[!]]x", "ax"}, {"[]a]x", "ax"}, {"**/doc", "doc"}, {"doc/", "doc"}, {"*.TXT", "a.txt"},
+	{"x\\\\y", "x\\y"}, {"f[1]", "f[1]"}, {"f\\[1]", "f[1]"}, {"[a-", "[a-"},
+	{"***/x", "x"}, {"a?txt", "a.txt"}, {"/abc", "abc"}, {"**/", "ax"}, {"a/**", "a"},
+	{"*\\", "ax"}, {"ax\\", "ax"}, {"[^a]x", "ax"}, {"[[:upper:]]x", "Ax"}, {"[z-a]x", "ax"},
+}

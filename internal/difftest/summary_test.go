@@ -48,6 +48,11 @@ func (s *summary) add(o outcome) {
 	}
 	for _, d := range o.known {
 		k := d.Reader + " " + d.Field
+		if more(d) {
+			k += " (more than git)"
+		} else if fewer(d) {
+			k += " (fewer than git)"
+		}
 		s.known[k]++
 		if _, ok := s.example[k]; !ok {
 			s.example[k] = fmt.Sprintf("seed %d features %s (%s)", o.repo.Seed, o.repo.Features, d)
