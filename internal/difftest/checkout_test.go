@@ -21,13 +21,12 @@ import (
 // names. A case of a listed kind is skipped with its reason; delete the
 // entry when the preview runs the real checks.
 var knownPreview = map[string]string{
-	"would-overwrite":         "the preview does not check whether local changes would be overwritten; the real checkout refuses",
-	"other-worktree":          "the preview does not check whether the branch is checked out in another worktree; git refuses",
-	"unborn":                  "the preview promises \"create from HEAD\" in a repository with no commits; the real one fails",
-	"conflict":                "the preview does not check for unmerged paths; git refuses to switch during a conflict",
-	"unsupported-real":        "the go-git backend previews a checkout it then refuses as unsupported (sparse checkout, split index)",
-	"real-fails-differently":  "the real checkout fails where the preview promised success, for a reason not classified above",
-	"preview-fails-real-runs": "the preview fails where the real checkout succeeds",
+	"would-overwrite":  "the preview does not check whether local changes would be overwritten; the real checkout refuses",
+	"other-worktree":   "the preview does not check whether the branch is checked out in another worktree; git refuses",
+	"unborn":           "the preview promises \"create from HEAD\" in a repository with no commits; the real one fails",
+	"conflict":         "the preview does not check for unmerged paths; git refuses to switch during a conflict",
+	"unsupported-real": "the go-git backend previews a checkout it then refuses as unsupported (sparse checkout, split index)",
+	"unsafe-path":      "the go-git backend refuses to check out a path holding a backslash (\"unsafe path\") that git writes; the preview does not know",
 }
 
 // previewTargets are the branches a case asks for: the repository's other
@@ -103,6 +102,8 @@ func classify(r *Repo, preview, real engine.OpFinished) string {
 		return "would-overwrite"
 	case containsAny(real.Err, "already checked out", "already used by worktree", "is already checked out"):
 		return "other-worktree"
+	case containsAny(real.Err, "unsafe path"):
+		return "unsafe-path"
 	}
 	return "real-fails-differently"
 }
