@@ -38,7 +38,10 @@ var previewTargets = []string{"other", "wt", "side", "new-branch", "main", "feat
 // TestCheckoutPreviewMatchesCheckout asks the engine for a dry-run
 // checkout of a generated repository and then for the real one, with each
 // backend, and fails when the preview promised something the real
-// checkout did not do (or the reverse).
+// checkout did not do (or the reverse). When they agree, git's own
+// `git switch` of the same decision runs in a twin of the repository
+// (built again from the seed) and the real checkout must match it:
+// success or refusal, then status and every file.
 func TestCheckoutPreviewMatchesCheckout(t *testing.T) {
 	gittest.Isolate(t)
 	base := t.TempDir()
@@ -67,17 +70,68 @@ func TestCheckoutPreviewMatchesCheckout(t *testing.T) {
 			opt.DryRun = false
 			real := runCheckout(t, backend, r.Dir, opt)
 			kind := classify(r, preview, real)
+			msg := fmt.Sprintf("preview: %s (action %q, err %v); real: %s (action %q, err %v)",
+				preview.Result.Detail, preview.Result.Checkout, preview.Err, real.Result.Detail, real.Result.Checkout, real.Err)
+			if kind == "" && preview.Err == nil {
+				// The preview told the truth about the real checkout; now
+				// the real checkout must do what git does, in a twin.
+				twin, err := Build(filepath.Join(base, fmt.Sprint(seed, "-twin")), remote, seed, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var detail string
+				kind, detail = compareWithGit(t, r, twin, preview.Result.Checkout, target, real.Err)
+				msg += "; " + detail
+			}
 			if kind == "" {
 				return
 			}
-			msg := fmt.Sprintf("preview: %s (action %q, err %v); real: %s (action %q, err %v)",
-				preview.Result.Detail, preview.Result.Checkout, preview.Err, real.Result.Detail, real.Result.Checkout, real.Err)
 			if reason, ok := knownPreview[kind]; ok {
 				t.Skipf("known: %s, see issue 10 — %s", reason, msg)
 			}
 			t.Errorf("%s: %s", kind, msg)
 		})
 	}
+}
+
+// compareWithGit runs git's own checkout of what the preview decided in
+// twin (the same repository, built again from its seed) and compares the
+// outcome and the result with the backend's real checkout in r.
+func compareWithGit(t *testing.T, r, twin *Repo, action engine.CheckoutAction, branch string, realErr error) (kind, detail string) {
+	t.Helper()
+	var args []string
+	switch action {
+	case engine.CheckoutSwitch:
+		args = []string{"switch", "-q", branch}
+	case engine.CheckoutTrack:
+		args = []string{"switch", "-q", "-c", branch, "--track", "origin/" + branch}
+	case engine.CheckoutCreate:
+		args = []string{"switch", "-q", "-c", branch}
+	default:
+		return "", ""
+	}
+	_, gitErr := gitCmd(twin.Dir, nil, args...)
+	switch {
+	case realErr == nil && gitErr != nil:
+		return "real-runs-where-git-refuses", fmt.Sprintf("git: %v", gitErr)
+	case realErr != nil && gitErr == nil:
+		return "real-refuses-where-git-runs", "git switched"
+	case realErr != nil:
+		return "", ""
+	}
+	statusArgs := []string{"status", "--porcelain=v2", "--branch", "--untracked-files=all"}
+	ours, err1 := gitCmd(r.Dir, nil, statusArgs...)
+	theirs, err2 := gitCmd(twin.Dir, nil, statusArgs...)
+	if err := errors.Join(err1, err2); err != nil {
+		t.Fatal(err)
+	}
+	if string(ours) != string(theirs) {
+		return "result-differs", fmt.Sprintf("git status after ours:\n%s\nafter git's:\n%s", ours, theirs)
+	}
+	if diffs := compareTrees(snapshot(t, twin.Dir), snapshot(t, r.Dir)); len(diffs) > 0 {
+		return "result-differs", "work trees differ:\n  " + strings.Join(diffs, "\n  ")
+	}
+	return "", ""
 }
 
 // classify names how the real checkout differs from its preview, or ""
