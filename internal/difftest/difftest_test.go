@@ -98,11 +98,11 @@ func runCase(root string, remote *Remote, seed uint64, f Features) outcome {
 		o.err = err
 		return o
 	}
-	return check(r, o)
+	return check(r, o, readers())
 }
 
 // check compares every reader with git on the built repository r.
-func check(r *Repo, o outcome) outcome {
+func check(r *Repo, o outcome, rds []reader) outcome {
 	seed := r.Seed
 	o.repo = r
 	start := time.Now()
@@ -115,7 +115,7 @@ func check(r *Repo, o outcome) outcome {
 	known := KnownDisagreements()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for _, rd := range readers() {
+	for _, rd := range rds {
 		start := time.Now()
 		st, err := rd.status(ctx, r.Dir)
 		o.took[rd.name] = time.Since(start)

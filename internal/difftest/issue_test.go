@@ -88,7 +88,7 @@ func TestIssueScenarios(t *testing.T) {
 	for _, s := range issueScenarios {
 		t.Run(strings.ReplaceAll(s.name, " ", "_"), func(t *testing.T) {
 			r := s.build(t, t.TempDir())
-			o := check(r, outcome{declined: map[string]bool{}, took: map[string]time.Duration{}})
+			o := check(r, outcome{declined: map[string]bool{}, took: map[string]time.Duration{}}, readers())
 			for _, d := range o.known {
 				t.Logf("known: %s", d)
 			}
