@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -246,7 +247,14 @@ func (b *builder) removal(p string) {
 		_ = os.Remove(full)
 		return
 	}
-	b.later(func() error { return os.Remove(full) })
+	b.later(func() error {
+		// A merge may have removed it already (HEAD's tree as the
+		// generator knows it predates the merge).
+		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	})
 }
 
 // renames moves tracked files, exactly or with an edit, staged or not.
