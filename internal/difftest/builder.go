@@ -99,9 +99,9 @@ func (b *builder) history() error {
 	}
 	b.marks = marks
 	b.step("imported %d commits (loose objects: %v)", len(marks), loose)
-	b.repo.Head = b.h.commits[headMark]
-	b.repo.HeadPlain = b.repo.Head.plain
-	b.repo.HeadSHA = marks[headMark]
+	b.repo.head = b.h.commits[headMark]
+	b.repo.headPlain = b.repo.head.plain
+	b.repo.headSHA = marks[headMark]
 	b.head, b.disk = headTree.clone(), headTree.clone()
 	if b.f.Has(Detached) {
 		if err := os.WriteFile(filepath.Join(b.main, ".git", "HEAD"), []byte(marks[headMark]+"\n"), 0o644); err != nil {

@@ -21,11 +21,11 @@ type Repo struct {
 	// Untracked lists the paths the generator created and never added,
 	// for `git check-ignore` when the untracked count disagrees.
 	Untracked []string
-	// Head is what the generator wrote as HEAD's commit; HeadPlain says
+	// head is what the generator wrote as HEAD's commit; headPlain says
 	// whether its subject and author need no git formatting rule to show.
-	Head      commitInfo
-	HeadSHA   string
-	HeadPlain bool
+	head      commitInfo
+	headSHA   string
+	headPlain bool
 	// Steps says what was done, in order, for failure messages.
 	Steps []string
 }

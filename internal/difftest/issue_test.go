@@ -65,7 +65,7 @@ func (s scenario) build(t *testing.T, root string) *Repo {
 	if _, err := gitCmd(dir, nil, "reset", "-q", "--hard"); err != nil {
 		t.Fatal(err)
 	}
-	r := &Repo{Features: s.features, Dir: dir, Head: h.commits[m], HeadSHA: marks[m], Untracked: s.untracked}
+	r := &Repo{Features: s.features, Dir: dir, head: h.commits[m], headSHA: marks[m], Untracked: s.untracked}
 	for _, p := range s.untracked {
 		b := &builder{dir: dir, disk: tree{}, repo: r}
 		if err := b.write(p, entry{modeFile, "u\n"}); err != nil {

@@ -66,8 +66,8 @@ func Ask(r *Repo) (Truth, error) {
 // formatting rule it is taken from the generator; one repository in
 // eight checks that shortcut against git anyway.
 func headCommit(r *Repo, oid string) (git.Commit, error) {
-	if oid == r.HeadSHA && r.HeadPlain && r.Seed%8 != 0 {
-		return git.Commit{SHA: oid, Subject: r.Head.subject, Author: r.Head.author, Time: r.Head.when}, nil
+	if oid == r.headSHA && r.headPlain && r.Seed%8 != 0 {
+		return git.Commit{SHA: oid, Subject: r.head.subject, Author: r.head.author, Time: r.head.when}, nil
 	}
 	out, err := gitCmd(r.Dir, nil, "log", "-1", "--format=%H%x00%s%x00%an%x00%aI", oid)
 	if err != nil {
@@ -82,8 +82,8 @@ func headCommit(r *Repo, oid string) (git.Commit, error) {
 		return git.Commit{}, fmt.Errorf("read git log date: %w", err)
 	}
 	c := git.Commit{SHA: f[0], Subject: f[1], Author: f[2], Time: when}
-	if oid == r.HeadSHA && r.HeadPlain && (c.Subject != r.Head.subject || c.Author != r.Head.author || !c.Time.Equal(r.Head.when)) {
-		return c, fmt.Errorf("generator's HEAD %+v is not git's %+v", r.Head, c)
+	if oid == r.headSHA && r.headPlain && (c.Subject != r.head.subject || c.Author != r.head.author || !c.Time.Equal(r.head.when)) {
+		return c, fmt.Errorf("generator's HEAD %+v is not git's %+v", r.head, c)
 	}
 	return c, nil
 }
