@@ -23,6 +23,7 @@ type builder struct {
 	branch string
 	head   tree // HEAD's tree as checked out in dir
 	disk   tree // every path the generator put on disk in dir
+	seen   tree // every path that was ever in HEAD or on disk: never reused as a directory
 	marks  map[int]string
 	h      *history
 
@@ -48,7 +49,7 @@ func (b *builder) build() error {
 	if err := initRepo(b.main, false); err != nil {
 		return err
 	}
-	b.dir, b.head, b.disk = b.main, tree{}, tree{}
+	b.dir, b.head, b.disk, b.seen = b.main, tree{}, tree{}, tree{}
 	b.branch = []string{"main", "main", "feature/x", "dev"}[b.rng.IntN(4)]
 	if b.branch != "main" {
 		if err := os.WriteFile(filepath.Join(b.main, ".git", "HEAD"), []byte("ref: refs/heads/"+b.branch+"\n"), 0o644); err != nil {
@@ -102,7 +103,7 @@ func (b *builder) history() error {
 	b.repo.head = b.h.commits[headMark]
 	b.repo.headPlain = b.repo.head.plain
 	b.repo.headSHA = marks[headMark]
-	b.head, b.disk = headTree.clone(), headTree.clone()
+	b.head, b.disk, b.seen = headTree.clone(), headTree.clone(), headTree.clone()
 	if b.f.Has(Detached) {
 		if err := os.WriteFile(filepath.Join(b.main, ".git", "HEAD"), []byte(marks[headMark]+"\n"), 0o644); err != nil {
 			return err

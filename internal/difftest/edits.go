@@ -31,6 +31,7 @@ func (b *builder) write(p string, e entry) error {
 		return fmt.Errorf("write %s: %w", p, err)
 	}
 	b.disk[p] = e
+	b.seen[p] = e
 	return nil
 }
 
@@ -40,11 +41,14 @@ func (b *builder) untracked(p string, e entry) error {
 	return b.write(p, e)
 }
 
-// freePath draws a path that fits among those on disk, or "".
-func (b *builder) freePath() string {
+// freePath draws a path that fits among those on disk, or "". A file may
+// take the name of a directory whose files were renamed or deleted (git
+// has rules for that, worth comparing), but a symlink (forLink) may not:
+// git refuses to stage the removal of a path beyond a symlink.
+func (b *builder) freePath(forLink bool) string {
 	for range 8 {
 		p := join(randDir(b.rng), randFile(b.rng))
-		if b.disk.fits(p) && !strings.HasPrefix(p, "mod/") {
+		if b.disk.fits(p) && (!forLink || b.seen.fits(p)) && !strings.HasPrefix(p, "mod/") {
 			return p
 		}
 	}
@@ -169,7 +173,7 @@ func (b *builder) ignores() error {
 		}
 	}
 	for range 1 + b.rng.IntN(6) {
-		if p := b.freePath(); p != "" {
+		if p := b.freePath(false); p != "" {
 			if err := b.untracked(p, entry{modeFile, "untracked\n"}); err != nil {
 				return err
 			}
@@ -204,7 +208,7 @@ func (b *builder) changes() error {
 			delete(b.head, p)
 			b.removal(p)
 		default:
-			p := b.freePath()
+			p := b.freePath(false)
 			if p == "" {
 				continue
 			}
@@ -260,7 +264,7 @@ func (b *builder) removal(p string) {
 // renames moves tracked files, exactly or with an edit, staged or not.
 func (b *builder) renames() error {
 	for range 1 + b.rng.IntN(2) {
-		from, to := b.pick(b.head.regular()), b.freePath()
+		from, to := b.pick(b.head.regular()), b.freePath(false)
 		if from == "" || to == "" {
 			continue
 		}
@@ -280,7 +284,7 @@ func (b *builder) renames() error {
 			continue
 		}
 		b.repo.Untracked = append(b.repo.Untracked, to)
-		b.disk[to] = e
+		b.disk[to], b.seen[to] = e, e
 		b.later(func() error {
 			_ = os.Remove(src)
 			return b.write(to, e)
@@ -304,7 +308,7 @@ func (b *builder) modes() error {
 // retargets tracked links and replaces a file by a link.
 func (b *builder) symlinks() error {
 	targets := []string{"README", "a", "nowhere", "../outside", "."}
-	if p := b.freePath(); p != "" {
+	if p := b.freePath(true); p != "" {
 		if err := b.untracked(p, entry{modeLink, targets[b.rng.IntN(len(targets))]}); err != nil {
 			return err
 		}

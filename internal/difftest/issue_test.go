@@ -67,7 +67,7 @@ func (s scenario) build(t *testing.T, root string) *Repo {
 	}
 	r := &Repo{Features: s.features, Dir: dir, head: h.commits[m], headSHA: marks[m], Untracked: s.untracked}
 	for _, p := range s.untracked {
-		b := &builder{dir: dir, disk: tree{}, repo: r}
+		b := &builder{dir: dir, disk: tree{}, seen: tree{}, repo: r}
 		if err := b.write(p, entry{modeFile, "u\n"}); err != nil {
 			t.Fatal(err)
 		}
