@@ -57,7 +57,8 @@ func branches(r *gogit.Repository) (git.Branches, error) {
 // the switch is refused (ErrLocalChanges, nothing changed) when a local
 // change, an unresolved conflict, or an untracked or ignored file sits on
 // any path that differs between the two, and only those paths are
-// rewritten. Local changes elsewhere are carried over, as git switch does.
+// rewritten, all or nothing, as Pull does. Local changes elsewhere are
+// carried over, as git switch does.
 func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOptions) error {
 	if err := ctx.Err(); err != nil {
 		return opError(ctx, "checkout", dir, err, "")
@@ -81,26 +82,31 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	if err != nil {
 		return &git.Error{Op: "checkout", Dir: dir, Detail: err.Error(), Err: err}
 	}
-	if err := moveWorktree(ctx, r, head, target); err != nil {
+	name := plumbing.NewBranchReferenceName(opt.Branch)
+	moveRefs := func() error {
+		if opt.Create {
+			if err := r.Storer.SetReference(plumbing.NewHashReference(name, target)); err != nil {
+				return err
+			}
+			if track != "" {
+				if err := setTracking(r, opt.Branch, track); err != nil {
+					_ = r.Storer.RemoveReference(name)
+					return err
+				}
+			}
+		}
+		err := r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, name))
+		if err != nil && opt.Create {
+			_ = r.Storer.RemoveReference(name)
+		}
+		return err
+	}
+	if err := b.updateTo(ctx, r, head, target, false, moveRefs); err != nil {
 		var lc *localChangesError
 		if errors.As(err, &lc) {
 			return kindError("checkout", dir, git.ErrLocalChanges, checkoutBlocked(lc.paths))
 		}
-		return opError(ctx, "checkout", dir, err, "")
-	}
-	name := plumbing.NewBranchReferenceName(opt.Branch)
-	if opt.Create {
-		if err := r.Storer.SetReference(plumbing.NewHashReference(name, target)); err != nil {
-			return opError(ctx, "checkout", dir, err, "")
-		}
-		if track != "" {
-			if err := setTracking(r, opt.Branch, track); err != nil {
-				return opError(ctx, "checkout", dir, err, "")
-			}
-		}
-	}
-	if err := r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, name)); err != nil {
-		return opError(ctx, "checkout", dir, err, "")
+		return updateError(ctx, "checkout", dir, err)
 	}
 	return nil
 }
@@ -145,42 +151,6 @@ func checkoutTarget(r *gogit.Repository, head headInfo, br git.Branches, opt git
 		return h, "", err
 	}
 	return plumbing.ZeroHash, "", fmt.Errorf("start point %s is not a branch of this repository", start)
-}
-
-// moveWorktree rewrites the paths that differ between HEAD and target,
-// refusing first when local work is in the way.
-func moveWorktree(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) error {
-	if !head.unborn && head.hash == target {
-		return nil // same commit: index and work tree stay as they are
-	}
-	wt, err := r.Worktree()
-	if err != nil {
-		return err
-	}
-	root := wt.Filesystem.Root()
-	plan, err := planFastForward(ctx, r, head, target)
-	if err != nil {
-		return err
-	}
-	if err := checkLocalChanges(r, wt, root, plan); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if locked(r) {
-		return errors.New("another git process holds the index (index.lock exists); try again later")
-	}
-	// From here on nothing checks ctx, as in Pull: stopping half-way
-	// would leave a confusing work tree.
-	idx, err := r.Storer.Index()
-	if err != nil {
-		return err
-	}
-	if err := applyPlan(r, root, idx, plan); err != nil {
-		return err
-	}
-	return r.Storer.SetIndex(idx)
 }
 
 // setTracking writes branch.<name>.remote and .merge for upstream
