@@ -23,10 +23,10 @@ import (
 // Fault points, in the order an update reaches them. Tests make a step
 // fail there (Backend.faults) to prove the update is all-or-nothing.
 const (
-	faultStaged  = "staged"  // every new file is written into the transaction directory
-	faultPlaced  = "placed"  // the work tree holds the new files
-	faultIndex   = "index"   // the new index is written to index.lock
-	faultRefs    = "refs"    // the new index is in place, the refs not yet moved
+	faultStaged = "staged" // every new file is written into the transaction directory
+	faultPlaced = "placed" // the work tree holds the new files
+	faultIndex  = "index"  // the new index is written to index.lock
+	faultRefs   = "refs"   // the new index is in place, the refs not yet moved
 )
 
 func (b *Backend) fault(step string) error {
