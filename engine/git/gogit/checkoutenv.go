@@ -62,7 +62,7 @@ func loadCheckoutEnv(r *gogit.Repository) (*checkoutEnv, error) {
 			}
 		}
 	}
-	env := &checkoutEnv{conf: checkoutConfig{autocrlf: "false", symlinks: true}}
+	env := &checkoutEnv{conf: checkoutConfig{autocrlf: "false", symlinks: true, fileMode: true}}
 	if v, ok := get("core", "autocrlf"); ok {
 		if strings.EqualFold(v, "input") {
 			env.conf.autocrlf = "input"
@@ -75,6 +75,9 @@ func loadCheckoutEnv(r *gogit.Repository) (*checkoutEnv, error) {
 	}
 	if v, ok := get("core", "symlinks"); ok {
 		env.conf.symlinks = configBool(v)
+	}
+	if v, ok := get("core", "filemode"); ok {
+		env.conf.fileMode = configBool(v)
 	}
 	if v, ok := get("core", "ignorecase"); ok && configBool(v) {
 		return nil, &cannotCheckoutError{what: "core.ignoreCase=true"}

@@ -56,6 +56,7 @@ type checkoutConfig struct {
 	autocrlf string // "false", "true" or "input"
 	eol      string // core.eol: "lf", "crlf", "native" or ""
 	symlinks bool   // core.symlinks
+	fileMode bool   // core.fileMode: the executable bit of a file counts
 }
 
 // decide returns what a checkout does to the file p, whose attributes are

@@ -108,7 +108,12 @@ func safePath(p string) bool {
 // checkLocalChanges refuses the plan when a local change sits on, above or
 // below a path it touches, when a conflict is unresolved, or when an
 // untracked or ignored file occupies a path it creates.
-func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, plan ffPlan) error {
+//
+// go-git's status compares raw bytes, so it calls a file modified that git
+// calls clean when the file was written with CRLF conversion or as a plain
+// file for a symlink (core.symlinks=false); such a report is checked again
+// by same, which compares as git does.
+func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, plan ffPlan, same *wtVerifier) error {
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return err
@@ -143,6 +148,13 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 	for p, fst := range st {
 		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Unmodified {
 			continue
+		}
+		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Modified && same != nil {
+			if ok, err := same.unchanged(p); err != nil {
+				return err
+			} else if ok {
+				continue
+			}
 		}
 		if touched[p] || parents[p] {
 			lc.paths = append(lc.paths, p)

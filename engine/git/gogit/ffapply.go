@@ -77,16 +77,24 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 		return err
 	}
 	defer lock.release()
-	if !fresh {
-		if err := checkLocalChanges(r, wt, root, plan); err != nil {
-			return err
-		}
-	}
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return err
 	}
-	writes, err := prepareWrites(r, root, idx, plan)
+	env, err := loadCheckoutEnv(r)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		same, err := newWTVerifier(r, root, idx, env)
+		if err != nil {
+			return err
+		}
+		if err := checkLocalChanges(r, wt, root, plan, same); err != nil {
+			return err
+		}
+	}
+	writes, err := prepareWrites(r, root, idx, env, plan)
 	if err != nil {
 		return err
 	}
@@ -177,7 +185,7 @@ func (b *Backend) apply(r *gogit.Repository, fsys *filesystem.Storage, tx *wtTx,
 
 // prepareWrites decides how every new path is written, refusing (before
 // anything changes) what the go-git backend cannot write as git would.
-func prepareWrites(r *gogit.Repository, root string, idx *index.Index, plan ffPlan) ([]*pendingWrite, error) {
+func prepareWrites(r *gogit.Repository, root string, idx *index.Index, env *checkoutEnv, plan ffPlan) ([]*pendingWrite, error) {
 	touched := map[string]bool{}
 	for _, p := range plan.deletes {
 		touched[p] = true
@@ -189,10 +197,6 @@ func prepareWrites(r *gogit.Repository, root string, idx *index.Index, plan ffPl
 		if touched[e.Name] && e.SkipWorktree {
 			return nil, &cannotCheckoutError{path: e.Name, what: "a sparse checkout (the path is marked skip-worktree)"}
 		}
-	}
-	env, err := loadCheckoutEnv(r)
-	if err != nil {
-		return nil, err
 	}
 	stack, err := newAttrStack(env.outer, env.info, attrTree(r, root, idx, plan))
 	if err != nil {
@@ -233,19 +237,18 @@ func prepareWrites(r *gogit.Repository, root string, idx *index.Index, plan ffPl
 // work tree (an untracked file counts, one the update deletes does not).
 func attrTree(r *gogit.Repository, root string, idx *index.Index, plan ffPlan) func(string) (*attrFile, error) {
 	inIndex := map[string]plumbing.Hash{}
-	links := map[string]bool{}
 	deleted := map[string]bool{}
 	for _, p := range plan.deletes {
 		deleted[p] = true
 	}
 	for _, e := range idx.Entries {
 		if path.Base(e.Name) == ".gitattributes" && !deleted[e.Name] && e.Stage == 0 {
-			inIndex[e.Name], links[e.Name] = e.Hash, e.Mode == filemode.Symlink
+			inIndex[e.Name] = e.Hash
 		}
 	}
 	for p, te := range plan.writes {
 		if path.Base(p) == ".gitattributes" {
-			inIndex[p], links[p] = te.Hash, te.Mode == filemode.Symlink
+			inIndex[p] = te.Hash
 		}
 	}
 	cache := map[string]*attrFile{}
@@ -256,9 +259,8 @@ func attrTree(r *gogit.Repository, root string, idx *index.Index, plan ffPlan) f
 		name := path.Join(dir, ".gitattributes")
 		var data []byte
 		if h, ok := inIndex[name]; ok {
-			if links[name] {
-				return nil, &cannotCheckoutError{path: name, what: "a .gitattributes that is a symbolic link"}
-			}
+			// git 2.39 reads the blob whatever its mode: the text of a
+			// symlink is parsed as attributes.
 			blob, err := r.BlobObject(h)
 			if err != nil {
 				return nil, err
