@@ -57,11 +57,6 @@ func dowild(pat, text []byte, flags int) int {
 				return wmNoMatch
 			}
 			continue
-		default:
-			if tch != pch {
-				return wmNoMatch
-			}
-			continue
 		case '?':
 			if flags&wmPathname != 0 && tch == '/' {
 				return wmNoMatch
@@ -80,6 +75,11 @@ func dowild(pat, text []byte, flags int) int {
 				return r
 			}
 			p = next
+			continue
+		default:
+			if tch != pch {
+				return wmNoMatch
+			}
 			continue
 		}
 	}
