@@ -1,11 +1,13 @@
 package gogit_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -190,5 +192,77 @@ func TestPullRefusesWhenIndexLockIsADirectory(t *testing.T) {
 	}
 	if gittest.Head(t, work) != gittest.Head(t, seed) || porcelain(t, work) != status {
 		t.Fatalf("pull did not complete: %s", porcelain(t, work))
+	}
+}
+
+// TestCrashHelper is not a test: TestPullKilledHalfWay runs the test binary
+// again with MGIT_CRASH_STEP set; the pull stops at that step, says so on
+// stdout and waits to be killed.
+func TestCrashHelper(t *testing.T) {
+	step := os.Getenv("MGIT_CRASH_STEP")
+	if step == "" {
+		t.Skip("helper process only")
+	}
+	b := gogit.NewWithFaults(func(s string) error {
+		if s == step {
+			fmt.Println("reached " + s)
+			select {} // until SIGKILL
+		}
+		return nil
+	})
+	_, err := b.Pull(context.Background(), os.Getenv("MGIT_CRASH_DIR"), git.PullOptions{})
+	fmt.Printf("pull ended: %v\n", err)
+}
+
+// TestPullKilledHalfWay kills (SIGKILL) a pulling process at each step of
+// the update: while it lives another pull refuses to touch the work tree;
+// after its death the next pull puts back or completes the update and
+// succeeds, and git status shows only the local work (issue 16: a go-git
+// pull killed half-way must not poison the repository).
+func TestPullKilledHalfWay(t *testing.T) {
+	for _, step := range gogit.CrashSteps {
+		t.Run(step, func(t *testing.T) {
+			seed, work := reshaped(t)
+			status := porcelain(t, work)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "MGIT_CRASH_STEP="+step, "MGIT_CRASH_DIR="+work)
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(out)
+			reached := false
+			for sc.Scan() {
+				if sc.Text() == "reached "+step {
+					reached = true
+					break
+				}
+			}
+			if !reached {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				t.Fatalf("the helper never reached %s", step)
+			}
+			if _, err := pull(t, work); err == nil {
+				t.Errorf("a pull while another is half-way succeeded")
+			}
+			if err := cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+
+			if _, err := pull(t, work); err != nil {
+				t.Fatalf("pull after the crash: %v", err)
+			}
+			if got, want := gittest.Head(t, work), gittest.Head(t, seed); got != want {
+				t.Errorf("HEAD = %s, want %s", got, want)
+			}
+			if got := porcelain(t, work); got != status {
+				t.Errorf("git status after the crash and a pull:\n%s\nwant only the local work:\n%s", got, status)
+			}
+		})
 	}
 }

@@ -70,6 +70,9 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	if err != nil {
 		return err
 	}
+	if err := recoverInterrupted(r); err != nil {
+		return opError(ctx, "checkout", dir, err, "")
+	}
 	head, err := readHead(r)
 	if err != nil {
 		return opError(ctx, "checkout", dir, err, "")

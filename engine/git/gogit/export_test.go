@@ -6,3 +6,7 @@ func NewWithFaults(fail func(step string) error) *Backend { return &Backend{faul
 
 // FaultSteps are the steps of a work-tree update, in order.
 var FaultSteps = []string{faultStaged, faultPlaced, faultIndex, faultRefs}
+
+// CrashSteps are the steps a process may die at: FaultSteps, and after the
+// refs moved.
+var CrashSteps = append(append([]string{}, FaultSteps...), faultDone)

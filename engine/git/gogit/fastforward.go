@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -23,6 +24,7 @@ type localChangesError struct{ paths []string }
 
 func (e *localChangesError) Error() string {
 	sort.Strings(e.paths)
+	e.paths = slices.Compact(e.paths) // a path can block for two reasons
 	const show = 3
 	p := e.paths
 	more := ""

@@ -27,6 +27,7 @@ const (
 	faultPlaced = "placed" // the work tree holds the new files
 	faultIndex  = "index"  // the new index is written to index.lock
 	faultRefs   = "refs"   // the new index is in place, the refs not yet moved
+	faultDone   = "done"   // the refs moved; only the leftovers remain
 )
 
 func (b *Backend) fault(step string) error {
@@ -72,6 +73,9 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 	if err != nil {
 		return err
 	}
+	if err := recoverUpdates(r, root, fsys.Filesystem()); err != nil {
+		return err
+	}
 	lock, err := lockIndex(fsys.Filesystem())
 	if err != nil {
 		return err
@@ -103,16 +107,16 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 	}
 	// From here on nothing checks ctx: the update is local and short, and
 	// it either completes or is undone.
-	oldIndex, err := readOptional(fsys.Filesystem(), "index")
+	jh, err := journalStart(r, fsys.Filesystem())
 	if err != nil {
 		return err
 	}
-	tx, err := newWTTx(root)
+	tx, err := newWTTx(root, jh)
 	if err != nil {
 		return err
 	}
 	if err := b.apply(r, fsys, tx, lock, idx, plan, writes, moveRefs); err != nil {
-		if rerr := restoreIndex(fsys.Filesystem(), lock, oldIndex); rerr != nil {
+		if rerr := restoreIndex(fsys.Filesystem(), lock, jh.index); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		if rerr := tx.rollback(); rerr != nil {
@@ -142,7 +146,9 @@ func (b *Backend) apply(r *gogit.Repository, fsys *filesystem.Storage, tx *wtTx,
 		if err := tx.moveAside(p); err != nil {
 			return err
 		}
-		tx.removeEmptyParents(p)
+		if err := tx.removeEmptyParents(p); err != nil {
+			return err
+		}
 	}
 	drop := map[string]bool{}
 	for _, p := range deletes {
@@ -180,7 +186,13 @@ func (b *Backend) apply(r *gogit.Repository, fsys *filesystem.Storage, tx *wtTx,
 	if err := b.fault(faultRefs); err != nil {
 		return err
 	}
-	return moveRefs()
+	if err := moveRefs(); err != nil {
+		return err
+	}
+	// The update is complete: a failure here must not undo it. Tests stop
+	// the process at this point to see a crash after the commit.
+	_ = b.fault(faultDone)
+	return nil
 }
 
 // prepareWrites decides how every new path is written, refusing (before
@@ -303,4 +315,21 @@ func readOptional(gitfs billy.Filesystem, name string) ([]byte, error) {
 	}
 	defer func() { _ = f.Close() }()
 	return io.ReadAll(f)
+}
+
+// journalStart records what a crash recovery needs: HEAD, the identity of
+// the index.lock just taken, and the index as it is.
+func journalStart(r *gogit.Repository, gitfs billy.Filesystem) (journalHead, error) {
+	var h journalHead
+	var err error
+	if h.head, h.resolved, err = headState(r); err != nil {
+		return h, err
+	}
+	fi, err := gitfs.Lstat("index.lock")
+	if err != nil {
+		return h, err
+	}
+	h.lockDev, h.lockIno = fileIdentity(fi)
+	h.index, err = readOptional(gitfs, "index")
+	return h, err
 }

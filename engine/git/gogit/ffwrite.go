@@ -189,8 +189,16 @@ func restoreIndex(gitfs billy.Filesystem, l *indexLock, old []byte) error {
 	if !l.committed {
 		return nil
 	}
+	return replaceIndex(gitfs, old)
+}
+
+// replaceIndex makes the index old (nil: no index) through index.lock.
+func replaceIndex(gitfs billy.Filesystem, old []byte) error {
 	if old == nil {
-		return gitfs.Remove("index")
+		if err := gitfs.Remove("index"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("restore the index: %w", err)
+		}
+		return nil
 	}
 	f, err := gitfs.OpenFile("index.lock", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
