@@ -266,3 +266,36 @@ func TestPullKilledHalfWay(t *testing.T) {
 		})
 	}
 }
+
+// TestPullKeepsIndexFlags: assume-unchanged and skip-worktree set by hand
+// are local state; a pull keeps them where git keeps them (on paths it
+// does not rewrite) and drops assume-unchanged where git drops it.
+func TestPullKeepsIndexFlags(t *testing.T) {
+	for _, version := range []string{"2", "3", "4"} {
+		t.Run("index v"+version, func(t *testing.T) { keepsIndexFlags(t, version) })
+	}
+}
+
+func keepsIndexFlags(t *testing.T, version string) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "b.txt", "b\n", "b")
+	gittest.Commit(t, seed, "c.txt", "c\n", "c")
+	gittest.Push(t, seed)
+	gittest.Git(t, work, "pull", "-q", "--ff-only")
+	byGit := filepath.Join(t.TempDir(), "git")
+	gittest.Clone(t, filepath.Join(filepath.Dir(seed), "origin.git"), byGit)
+	gittest.Commit(t, seed, "README.md", "changed\n", "change")
+	gittest.Push(t, seed)
+	for _, dir := range []string{work, byGit} {
+		gittest.Git(t, dir, "update-index", "--assume-unchanged", "README.md", "b.txt")
+		gittest.Git(t, dir, "update-index", "--skip-worktree", "c.txt")
+		gittest.Git(t, dir, "update-index", "--index-version", version)
+	}
+	gittest.Git(t, byGit, "pull", "-q", "--ff-only")
+	if _, err := pull(t, work); err != nil {
+		t.Fatalf("pull: %v", err)
+	}
+	if got, want := gittest.Git(t, work, "ls-files", "-v"), gittest.Git(t, byGit, "ls-files", "-v"); got != want || !strings.Contains(want, "h b.txt") {
+		t.Errorf("index flags after the pull:\n%s\ngit keeps:\n%s", got, want)
+	}
+}

@@ -115,7 +115,11 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 	if err != nil {
 		return err
 	}
-	if err := b.apply(r, fsys, tx, lock, idx, plan, writes, moveRefs); err != nil {
+	valid, err := assumedValid(jh.index)
+	if err != nil {
+		return fmt.Errorf("read the index flags: %w", err)
+	}
+	if err := b.apply(r, fsys, tx, lock, idx, plan, writes, valid, moveRefs); err != nil {
 		if rerr := restoreIndex(fsys.Filesystem(), lock, jh.index); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
@@ -130,7 +134,7 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 // apply does the update inside the transaction; any error leaves the undo
 // to the caller.
 func (b *Backend) apply(r *gogit.Repository, fsys *filesystem.Storage, tx *wtTx, lock *indexLock,
-	idx *index.Index, plan ffPlan, writes []*pendingWrite, moveRefs func() error) error {
+	idx *index.Index, plan ffPlan, writes []*pendingWrite, valid map[string]bool, moveRefs func() error) error {
 	store := streamingStore(fsys)
 	for _, w := range writes {
 		if err := stage(store, tx, w); err != nil {
@@ -174,7 +178,10 @@ func (b *Backend) apply(r *gogit.Repository, fsys *filesystem.Storage, tx *wtTx,
 	}
 	idx.Entries = append(kept, entries...)
 	idx.Cache = nil // the cached trees describe the old tree
-	if err := lock.write(idx); err != nil {
+	for p := range drop {
+		delete(valid, p) // a rewritten path starts afresh, as in git
+	}
+	if err := lock.write(idx, valid); err != nil {
 		return err
 	}
 	if err := b.fault(faultIndex); err != nil {

@@ -1,6 +1,7 @@
 package gogit
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -150,12 +151,20 @@ func lockIndex(gitfs billy.Filesystem) (*indexLock, error) {
 	return &indexLock{gitfs: gitfs, f: f}, nil
 }
 
-// write encodes idx into the lock file.
-func (l *indexLock) write(idx *index.Index) error {
-	if err := index.NewEncoder(l.f).Encode(idx); err != nil {
+// write encodes idx into the lock file, with git's assume-valid bit set
+// on the entries named in valid.
+func (l *indexLock) write(idx *index.Index, valid map[string]bool) error {
+	var buf bytes.Buffer
+	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
 		return fmt.Errorf("write the index: %w", err)
 	}
-	err := l.f.Close()
+	if err := setAssumedValid(buf.Bytes(), valid); err != nil {
+		return fmt.Errorf("write the index: %w", err)
+	}
+	_, err := l.f.Write(buf.Bytes())
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
 	l.f = nil
 	if err != nil {
 		return fmt.Errorf("write the index: %w", err)
