@@ -85,28 +85,14 @@ func loadCheckoutEnv(r *gogit.Repository) (*checkoutEnv, error) {
 	if v, ok := get("core", "sparsecheckout"); ok && configBool(v) {
 		return nil, &cannotCheckoutError{what: "core.sparseCheckout=true"}
 	}
-	env.outer = []*attrFile{&builtinAttrs}
-	if !envBool("GIT_ATTR_NOSYSTEM") {
-		if f, err := readAttrFile("/etc/gitattributes"); err != nil {
-			return nil, err
-		} else if f != nil {
-			env.outer = append(env.outer, f)
-		}
-	}
 	global, ok := get("core", "attributesfile")
 	if ok {
 		global = expandHome(global)
 	} else {
 		global = xdgPath("attributes")
 	}
-	if global != "" {
-		f, err := readAttrFile(global)
-		if err != nil {
-			return nil, err
-		}
-		if f != nil {
-			env.outer = append(env.outer, f)
-		}
+	if env.outer, err = outerAttrs(global); err != nil {
+		return nil, err
 	}
 	if env.info, err = readGitDirAttrs(r); err != nil {
 		return nil, err
@@ -237,4 +223,27 @@ func readGitDirAttrs(r *gogit.Repository) (*attrFile, error) {
 	}
 	f := parseAttrs(data, "", true)
 	return &f, nil
+}
+
+// outerAttrs reads the attribute files outside the tree, lowest precedence
+// first: git's built-in macro, the system file, the global file.
+func outerAttrs(global string) ([]*attrFile, error) {
+	outer := []*attrFile{&builtinAttrs}
+	var names []string
+	if !envBool("GIT_ATTR_NOSYSTEM") {
+		names = append(names, "/etc/gitattributes")
+	}
+	if global != "" {
+		names = append(names, global)
+	}
+	for _, n := range names {
+		f, err := readAttrFile(n)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			outer = append(outer, f)
+		}
+	}
+	return outer, nil
 }

@@ -60,58 +60,18 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 	if !head.unborn && head.hash == target {
 		return moveRefs() // same commit: index and work tree stay as they are
 	}
-	wt, err := r.Worktree()
+	u, err := prepareUpdate(ctx, r, head, target, fresh)
 	if err != nil {
 		return err
 	}
-	root := wt.Filesystem.Root()
-	fsys, ok := r.Storer.(*filesystem.Storage)
-	if !ok {
-		return errors.New("the go-git backend updates only repositories on disk")
-	}
-	plan, err := planFastForward(ctx, r, head, target)
-	if err != nil {
-		return err
-	}
-	if err := recoverUpdates(r, root, fsys.Filesystem()); err != nil {
-		return err
-	}
-	lock, err := lockIndex(fsys.Filesystem())
-	if err != nil {
-		return err
-	}
-	defer lock.release()
-	idx, err := r.Storer.Index()
-	if err != nil {
-		return err
-	}
-	env, err := loadCheckoutEnv(r)
-	if err != nil {
-		return err
-	}
-	if !fresh {
-		same, err := newWTVerifier(r, root, idx, env)
-		if err != nil {
-			return err
-		}
-		if err := checkLocalChanges(r, wt, root, plan, same); err != nil {
-			return err
-		}
-	}
-	writes, err := prepareWrites(r, root, idx, env, plan)
-	if err != nil {
-		return err
-	}
+	defer u.lock.release()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	// From here on nothing checks ctx: the update is local and short, and
 	// it either completes or is undone.
-	jh, err := journalStart(r, fsys.Filesystem())
-	if err != nil {
-		return err
-	}
-	tx, err := newWTTx(root, jh)
+	gitfs := u.fsys.Filesystem()
+	jh, err := journalStart(r, gitfs)
 	if err != nil {
 		return err
 	}
@@ -119,8 +79,12 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 	if err != nil {
 		return fmt.Errorf("read the index flags: %w", err)
 	}
-	if err := b.apply(r, fsys, tx, lock, idx, plan, writes, valid, moveRefs); err != nil {
-		if rerr := restoreIndex(fsys.Filesystem(), lock, jh.index); rerr != nil {
+	tx, err := newWTTx(u.root, jh)
+	if err != nil {
+		return err
+	}
+	if err := b.apply(u, tx, valid, moveRefs); err != nil {
+		if rerr := restoreIndex(gitfs, u.lock, jh.index); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		if rerr := tx.rollback(); rerr != nil {
@@ -131,11 +95,71 @@ func (b *Backend) updateTo(ctx context.Context, r *gogit.Repository, head headIn
 	return tx.commit()
 }
 
+// update is a decided work-tree update, holding index.lock.
+type update struct {
+	root   string
+	fsys   *filesystem.Storage
+	lock   *indexLock
+	idx    *index.Index
+	plan   ffPlan
+	writes []*pendingWrite
+}
+
+// prepareUpdate plans the update, takes index.lock, checks local changes
+// (unless fresh) and decides every write; nothing is changed yet.
+func prepareUpdate(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash, fresh bool) (*update, error) {
+	wt, err := r.Worktree()
+	if err != nil {
+		return nil, err
+	}
+	u := &update{root: wt.Filesystem.Root()}
+	var ok bool
+	if u.fsys, ok = r.Storer.(*filesystem.Storage); !ok {
+		return nil, errors.New("the go-git backend updates only repositories on disk")
+	}
+	if u.plan, err = planFastForward(ctx, r, head, target); err != nil {
+		return nil, err
+	}
+	if err := recoverUpdates(r, u.root, u.fsys.Filesystem()); err != nil {
+		return nil, err
+	}
+	if u.lock, err = lockIndex(u.fsys.Filesystem()); err != nil {
+		return nil, err
+	}
+	if err := u.decide(r, wt, fresh); err != nil {
+		u.lock.release()
+		return nil, err
+	}
+	return u, nil
+}
+
+func (u *update) decide(r *gogit.Repository, wt *gogit.Worktree, fresh bool) error {
+	var err error
+	if u.idx, err = r.Storer.Index(); err != nil {
+		return err
+	}
+	env, err := loadCheckoutEnv(r)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		same, err := newWTVerifier(r, u.root, u.idx, env)
+		if err != nil {
+			return err
+		}
+		if err := checkLocalChanges(r, wt, u.root, u.plan, same); err != nil {
+			return err
+		}
+	}
+	u.writes, err = prepareWrites(r, u.root, u.idx, env, u.plan)
+	return err
+}
+
 // apply does the update inside the transaction; any error leaves the undo
 // to the caller.
-func (b *Backend) apply(r *gogit.Repository, fsys *filesystem.Storage, tx *wtTx, lock *indexLock,
-	idx *index.Index, plan ffPlan, writes []*pendingWrite, valid map[string]bool, moveRefs func() error) error {
-	store := streamingStore(fsys)
+func (b *Backend) apply(u *update, tx *wtTx, valid map[string]bool, moveRefs func() error) error {
+	idx, plan, writes, lock := u.idx, u.plan, u.writes, u.lock
+	store := streamingStore(u.fsys)
 	for _, w := range writes {
 		if err := stage(store, tx, w); err != nil {
 			return fmt.Errorf("write %s: %w", w.path, err)
