@@ -132,6 +132,13 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 	if err != nil {
 		return err
 	}
+	for p, fst := range st {
+		if path.Base(p) == ".gitattributes" && (fst.Staging != gogit.Unmodified || fst.Worktree != gogit.Unmodified) {
+			// git cleans files with the work tree's attributes, same
+			// with the index's: trust go-git's stricter byte compare.
+			same = nil
+		}
+	}
 	touched := map[string]bool{} // touched paths
 	parents := map[string]bool{} // their ancestor directories
 	deleted := map[string]bool{}

@@ -76,7 +76,7 @@ func TestLargeBlobMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes large files")
 	}
-	size := int64(32 << 20) // MGIT_BIG_BLOB_MB=100 measures what issue 16 did
+	size := int64(16 << 20) // MGIT_BIG_BLOB_MB=100 measures what issue 16 did
 	if mb, err := strconv.Atoi(os.Getenv("MGIT_BIG_BLOB_MB")); err == nil && mb > 0 {
 		size = int64(mb) << 20
 	}
