@@ -132,12 +132,10 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 	if err != nil {
 		return err
 	}
-	for p, fst := range st {
-		if path.Base(p) == ".gitattributes" && (fst.Staging != gogit.Unmodified || fst.Worktree != gogit.Unmodified) {
-			// git cleans files with the work tree's attributes, same
-			// with the index's: trust go-git's stricter byte compare.
-			same = nil
-		}
+	if same != nil && attributesChanged(st, same) {
+		// git cleans files with the work tree's attributes, same with
+		// the index's: trust go-git's stricter byte compare instead.
+		same = nil
 	}
 	touched := map[string]bool{} // touched paths
 	parents := map[string]bool{} // their ancestor directories
@@ -240,4 +238,24 @@ func occupied(root, p string, deleted map[string]bool) (bool, error) {
 		return nil
 	})
 	return blocked, err
+}
+
+// attributesChanged reports a tracked .gitattributes whose work-tree
+// content git would not call unchanged.
+func attributesChanged(st gogit.Status, same *wtVerifier) bool {
+	for p, fst := range st {
+		if path.Base(p) != ".gitattributes" || fst.Staging == gogit.Untracked {
+			continue
+		}
+		switch {
+		case fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Unmodified:
+		case fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Modified:
+			if ok, err := same.unchanged(p); err != nil || !ok {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }
