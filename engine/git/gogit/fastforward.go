@@ -132,11 +132,9 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 	if err != nil {
 		return err
 	}
-	if same != nil && attributesChanged(st, same) {
-		// git cleans files with the work tree's attributes, same with
-		// the index's: trust go-git's stricter byte compare instead.
-		same = nil
-	}
+	// git cleans files with the work tree's attributes, same with the
+	// index's: when they differ, trust go-git's stricter byte compare.
+	gitStyle := same != nil && !attributesChanged(st, same)
 	touched := map[string]bool{} // touched paths
 	parents := map[string]bool{} // their ancestor directories
 	deleted := map[string]bool{}
@@ -156,7 +154,7 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Unmodified {
 			continue
 		}
-		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Modified && same != nil {
+		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Modified && gitStyle {
 			if ok, err := same.unchanged(p); err != nil {
 				return err
 			} else if ok {
@@ -172,6 +170,19 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 				lc.paths = append(lc.paths, p)
 				break
 			}
+		}
+	}
+	// go-git trusts an entry whose stat data match; git does not when the
+	// file may have changed in the same instant the index was written
+	// ("racily clean"), and reads it.
+	for p := range touched {
+		if _, flagged := st[p]; flagged || same == nil || !same.racy(p) {
+			continue
+		}
+		if ok, err := same.unchangedAs(p, gitStyle); err != nil {
+			return err
+		} else if !ok {
+			lc.paths = append(lc.paths, p)
 		}
 	}
 	for p := range plan.creates {

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/go-git/go-billy/v5"
 	gogit "github.com/go-git/go-git/v5"
@@ -143,7 +144,11 @@ func (u *update) decide(r *gogit.Repository, wt *gogit.Worktree, fresh bool) err
 		return err
 	}
 	if !fresh {
-		same, err := newWTVerifier(r, u.root, u.idx, env)
+		var indexTime time.Time
+		if fi, err := u.fsys.Filesystem().Stat("index"); err == nil {
+			indexTime = fi.ModTime()
+		}
+		same, err := newWTVerifier(r, u.root, u.idx, env, indexTime)
 		if err != nil {
 			return err
 		}

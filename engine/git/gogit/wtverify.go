@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -20,15 +21,16 @@ import (
 // plain file stands for a symlink under core.symlinks=false, and the
 // executable bit is ignored under core.fileMode=false.
 type wtVerifier struct {
-	r       *gogit.Repository
-	root    string
-	entries map[string]*index.Entry
-	env     *checkoutEnv
-	stack   *attrStack
+	r         *gogit.Repository
+	root      string
+	entries   map[string]*index.Entry
+	env       *checkoutEnv
+	stack     *attrStack
+	indexTime time.Time // the index file's mtime: git's racy-clean line
 }
 
-func newWTVerifier(r *gogit.Repository, root string, idx *index.Index, env *checkoutEnv) (*wtVerifier, error) {
-	v := &wtVerifier{r: r, root: root, entries: map[string]*index.Entry{}, env: env}
+func newWTVerifier(r *gogit.Repository, root string, idx *index.Index, env *checkoutEnv, indexTime time.Time) (*wtVerifier, error) {
+	v := &wtVerifier{r: r, root: root, entries: map[string]*index.Entry{}, env: env, indexTime: indexTime}
 	for _, e := range idx.Entries {
 		if e.Stage == 0 {
 			v.entries[e.Name] = e
@@ -40,6 +42,40 @@ func newWTVerifier(r *gogit.Repository, root string, idx *index.Index, env *chec
 	}
 	v.stack = stack
 	return v, nil
+}
+
+// racy reports an entry whose file git would read again although its stat
+// data match: modified no earlier than the index was written.
+func (v *wtVerifier) racy(p string) bool {
+	e, ok := v.entries[p]
+	return ok && !v.indexTime.IsZero() && !e.ModifiedAt.Before(v.indexTime)
+}
+
+// unchangedAs is unchanged (gitStyle) or a byte-for-byte comparison.
+func (v *wtVerifier) unchangedAs(p string, gitStyle bool) (bool, error) {
+	if gitStyle {
+		return v.unchanged(p)
+	}
+	e, ok := v.entries[p]
+	if !ok {
+		return false, nil
+	}
+	full := filepath.Join(v.root, filepath.FromSlash(p))
+	fi, err := os.Lstat(full)
+	if err != nil {
+		return false, nil
+	}
+	switch {
+	case e.Mode == filemode.Symlink && fi.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(full)
+		return err == nil && plumbing.ComputeHash(plumbing.BlobObject, []byte(target)) == e.Hash, nil
+	case fi.Mode().IsRegular() && e.Mode != filemode.Symlink:
+		if (fi.Mode()&0o100 != 0) != (e.Mode == filemode.Executable) {
+			return false, nil
+		}
+		return v.hashFile(full, e, false)
+	}
+	return false, nil
 }
 
 // unchanged reports whether git would call path p unmodified; false when
