@@ -192,7 +192,8 @@ func ffCases(t *testing.T) int {
 }
 
 // TestFastForwardMatchesGit does the same fast-forward with git (pull
-// --ff-only) and with the go-git backend, and the same clone, over
+// --ff-only, or a checkout of a new branch) and with the go-git backend,
+// and the same clone, over
 // generated trees with attributes and checkout settings, under umask 022
 // and 077, and compares every file's content, mode and symlink, and git's
 // view of both (status, index). The umask is process-wide: the test sets
@@ -242,6 +243,15 @@ func compareFastForward(t *testing.T, seed int64) {
 	gittest.Clone(t, bare, byGit)
 	gittest.Clone(t, bare, byGoGit)
 	commitTree(target, "target")
+	switchBranch := rng.Intn(3) == 0
+	if switchBranch {
+		// The same trees through a branch switch instead of a pull.
+		gittest.Git(t, src, "push", "-q", bare, "HEAD:other")
+		gittest.Git(t, src, "push", "-q", "-f", bare, "HEAD~1:main")
+		for _, dir := range []string{byGit, byGoGit} {
+			gittest.Git(t, dir, "fetch", "-q")
+		}
+	}
 	// A local executable-bit change: a local change for git unless
 	// core.fileMode is false, when git overwrites it.
 	fileMode := rng.Intn(2) == 0
@@ -284,17 +294,24 @@ func compareFastForward(t *testing.T, seed int64) {
 	// clean) makes git's clone look modified, and git refuses the pull:
 	// go-git must refuse too, and change nothing.
 	before := snapshot(t, byGoGit)
-	_, gitErr := gittest.TryGit(byGit, "pull", "-q", "--ff-only")
-	_, err := gogit.New().Pull(context.Background(), byGoGit, git.PullOptions{})
+	var gitErr, err error
+	if switchBranch {
+		_, gitErr = gittest.TryGit(byGit, "checkout", "-q", "-b", "other", "origin/other")
+		err = gogit.New().Checkout(context.Background(), byGoGit,
+			git.CheckoutOptions{Branch: "other", Create: true, StartPoint: "origin/other"})
+	} else {
+		_, gitErr = gittest.TryGit(byGit, "pull", "-q", "--ff-only")
+		_, err = gogit.New().Pull(context.Background(), byGoGit, git.PullOptions{})
+	}
 	switch {
 	case gitErr != nil && errors.Is(err, git.ErrLocalChanges):
 		if d := diffSnapshots(before, snapshot(t, byGoGit)); d != "" {
 			t.Errorf("a refused go-git pull changed the work tree:\n%s", d)
 		}
 	case gitErr != nil:
-		t.Fatalf("git refused the pull (%v), go-git: %v", gitErr, err)
+		t.Fatalf("git refused the update (%v), go-git: %v", gitErr, err)
 	case err != nil:
-		t.Fatalf("go-git pull: %v", err)
+		t.Fatalf("go-git update: %v", err)
 	default:
 		sameCheckout(t, byGit, byGoGit, chmodded)
 	}

@@ -167,15 +167,15 @@ func headState(r *gogit.Repository) (head, resolved string, err error) {
 // its leftovers go. An update whose process still runs (it holds the
 // journal's lock) is refused, never touched.
 func recoverUpdates(r *gogit.Repository, root string, gitfs billy.Filesystem) error {
-	dirs, err := filepath.Glob(filepath.Join(root, txPrefix+"*"))
+	ents, err := os.ReadDir(root) // not Glob: root may hold '[' or '*'
 	if err != nil {
 		return err
 	}
-	for _, dir := range dirs {
-		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
-			continue
+	for _, e := range ents {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), txPrefix) {
+			continue // IsDir: a symlink is no transaction directory
 		}
-		if err := recoverOne(r, root, dir, gitfs); err != nil {
+		if err := recoverOne(r, root, filepath.Join(root, e.Name()), gitfs); err != nil {
 			return err
 		}
 	}
