@@ -23,6 +23,13 @@ func at(s string, i int) byte {
 
 func isGlobSpecial(c byte) bool { return c == '*' || c == '?' || c == '[' || c == '\\' }
 
+// Wildmatch reports whether text matches pattern as git's wildmatch does
+// (no case folding); pathname is WM_PATHNAME. The one port in the module:
+// ignore rules here and .gitattributes in the go-git backend use it.
+func Wildmatch(pattern, text string, pathname bool) bool {
+	return wildmatch(pattern, text, pathname)
+}
+
 // wildmatch reports whether text matches pattern; pathname is WM_PATHNAME.
 func wildmatch(pattern, text string, pathname bool) bool {
 	return dowild(pattern, 0, text, 0, pathname) == wmMatch
