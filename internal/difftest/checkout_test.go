@@ -20,15 +20,7 @@ import (
 // checkout today (issue 10), keyed by the kind of disagreement classify
 // names. A case of a listed kind is skipped with its reason; delete the
 // entry when the preview runs the real checks.
-var knownPreview = map[string]string{
-	"would-overwrite":             "the preview does not check whether local changes would be overwritten; the real checkout refuses",
-	"other-worktree":              "the preview does not check whether the branch is checked out in another worktree; git refuses",
-	"unborn":                      "the preview promises \"create from HEAD\" in a repository with no commits; the real one fails",
-	"conflict":                    "the preview does not check for unmerged paths; git refuses to switch during a conflict",
-	"unsupported-real":            "the go-git backend previews a checkout it then refuses as unsupported (sparse checkout, split index)",
-	"real-runs-where-git-refuses": "the go-git backend switches to a branch that is checked out in another worktree; git refuses (two work trees on one branch)",
-	"unsafe-path":                 "the go-git backend refuses to check out a path holding a backslash (\"unsafe path\") that git writes; the preview does not know",
-}
+var knownPreview = map[string]string{}
 
 // previewTargets are the branches a case asks for: the repository's other
 // branch, the linked worktree's, an upstream-only one, a new one, the

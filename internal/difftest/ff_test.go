@@ -102,17 +102,7 @@ var ffCases = []ffCase{
 // something other than git's today, keyed "case/umask". Each is skipped
 // with its reason; delete the entry when the fix lands (the test says
 // when a listed case agrees).
-var knownFastForward = map[string]string{
-	"files/umask 077":               "go-git writes new files 0644 and directories 0755 under umask 077 (git: 0600/0700)",
-	"exec bit/umask 077":            "go-git writes new files 0644/0755 under umask 077 (git: 0600/0700)",
-	"eol=crlf/umask 022":            "go-git writes LF where .gitattributes says eol=crlf (or, when the CRLF file it checks is not racily clean, calls it a local change and refuses)",
-	"eol=crlf/umask 077":            "go-git writes LF where .gitattributes says eol=crlf, and ignores umask 077",
-	"smudge filter/umask 022":       "go-git ignores filter drivers (smudge): it writes the blob as stored",
-	"smudge filter/umask 077":       "go-git ignores filter drivers (smudge) and umask 077",
-	"core.symlinks=false/umask 022": "go-git writes a symlink where core.symlinks=false makes git write a plain file holding the target",
-	"core.symlinks=false/umask 077": "go-git ignores core.symlinks=false and umask 077",
-	"core.fileMode=false/umask 077": "go-git ignores umask 077",
-}
+var knownFastForward = map[string]string{}
 
 // TestFastForwardMatchesGit pulls the same upstream change with git and
 // with the go-git backend under umask 022 and 077 and compares the work

@@ -25,24 +25,8 @@ func KnownDisagreements() []Known {
 	fields := func(f ...string) []string { return f }
 	return []Known{
 		{
-			Reader: "quickstatus", Feature: Ignore, Fields: fields("Untracked"), When: fewer,
-			Reason: "quickstatus asks go-git's gitignore matcher, which ignores more than git: [!a]x ignores ax, abc/** ignores a file abc; it calls the repository clean (issue 10)",
-		},
-		{
-			Reader: "cli", Feature: Ignore, Fields: fields("Untracked"), When: fewer,
-			Reason: "the cli backend answers from quickstatus first, so it inherits quickstatus's wrong \"clean\" (issue 10)",
-		},
-		{
-			Reader: "go-git", Feature: Skew, Fields: fields("Ahead", "Behind"),
-			Reason: "go-git's ahead/behind walk stops differently from git's when committer dates run backwards (issue 10: behind 3 where git says 2)",
-		},
-		{
 			Reader: "go-git", Feature: Renames, Fields: fields("Staged"), When: more,
 			Reason: "go-git pairs only exact renames; a rename with an edit counts as a deletion plus an addition (engine/git/gogit/status.go exactRenames)",
-		},
-		{
-			Reader: "go-git", Feature: Ignore, Fields: fields("Untracked"),
-			Reason: "go-git's gitignore matcher is not git's wildmatch: POSIX classes ([[:alpha:]]), [!]]x, trailing spaces, escapes, a/**/ and more decide differently (both directions)",
 		},
 		{
 			Reader: "go-git", Feature: Changes, Fields: fields("Staged"), When: fewer,
