@@ -17,6 +17,8 @@
 # Budget: about 2 minutes without the golangci-lint build, ~4 with it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The project's toolchain (as .ci/run exports it), also when run alone.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 
 # The version the offline recipe below was verified with (same 12 findings
 # as scripts/ci/govulncheck-allow.txt); .github/workflows/ci.yml runs this
@@ -92,9 +94,9 @@ step "fuzz (20,000 inputs each)"
 # alone reproduces it (commit it as a regression seed).
 fuzz() {
     local pkg=$1 target=$2 dir="$1/testdata/fuzz/$2" before after
-    before="$(ls "$dir" 2>/dev/null | sort || true)"
+    before="$(find "$dir" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort || true)"
     if ! go test -run='^$' -fuzz="^$target\$" -fuzztime=20000x "$pkg"; then
-        after="$(ls "$dir" 2>/dev/null | sort || true)"
+        after="$(find "$dir" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort || true)"
         for f in $(comm -13 <(echo "$before") <(echo "$after")); do
             echo "security-checks: $target crasher $dir/$f:" >&2
             cat "$dir/$f" >&2
