@@ -4,7 +4,7 @@
 #      database published as the golang.org/x/vulndb module, indexed
 #      locally (CI has no route to vuln.go.dev). Findings must be fixed or
 #      listed, with a reason, in scripts/ci/govulncheck-allow.txt (only
-#      standard-library findings fixed in a newer Go).
+#      findings whose fix cannot be taken yet; empty since go1.27.3).
 #   2. golangci-lint with gosec (.golangci.yml). Building it takes ~100 s
 #      once per machine; under CI it is always built when missing, locally
 #      only with MGIT_CI_LINT=1.
@@ -20,9 +20,9 @@ cd "$(dirname "$0")/../.."
 # The project's toolchain (as .ci/run exports it), also when run alone.
 export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 
-# The version the offline recipe below was verified with (same 12 findings
-# as scripts/ci/govulncheck-allow.txt); .github/workflows/ci.yml runs this
-# script, so this is the only pin.
+# The version the offline recipe below was verified with (no finding with
+# go1.27.3 and x/net v0.60.0); .github/workflows/ci.yml runs this script,
+# so this is the only pin.
 govulncheck_version=v1.9.0
 golangci_version=v2.15.0
 # The vulnerability database the allow-list was reviewed against. "latest"
