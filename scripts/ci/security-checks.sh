@@ -32,12 +32,19 @@ vulndb_version="${MGIT_VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}"
 gobin="$(go env GOPATH)/bin"
 export PATH="$gobin:$PATH"
 step() { printf '\n== %s\n' "$*"; }
+# built_here TOOL: TOOL is installed and was built by the Go in use; an
+# analyser compiled with an older Go cannot read a newer standard library.
+built_here() {
+    local p
+    p="$(command -v "$1")" || return 1
+    [ "$(go version "$p" 2>/dev/null | awk '{print $2}')" = "$(go env GOVERSION)" ]
+}
 
 # --- 1. govulncheck, offline -------------------------------------------
 step "govulncheck (offline database)"
 # Reinstall unless the installed scanner is the pinned one: another version
 # can report a different set of findings than the reviewed allow-list.
-if ! govulncheck -version 2>/dev/null | grep -qxF "Scanner: govulncheck@$govulncheck_version"; then
+if ! govulncheck -version 2>/dev/null | grep -qxF "Scanner: govulncheck@$govulncheck_version" || ! built_here govulncheck; then
     go install "golang.org/x/vuln/cmd/govulncheck@$govulncheck_version"
 fi
 dbdir="${MGIT_VULNDB_DIR:-}"
@@ -78,13 +85,13 @@ echo "govulncheck: $(echo "$found" | grep -c . || true) finding(s), all reviewed
 
 # --- 2. golangci-lint with gosec -----------------------------------------
 step "golangci-lint (gosec)"
-if ! command -v golangci-lint >/dev/null && { [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}" = 1 ]; }; then
+if ! built_here golangci-lint && { [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}" = 1 ]; }; then
     go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version"
 fi
-if command -v golangci-lint >/dev/null; then
+if built_here golangci-lint; then
     golangci-lint run ./...
 else
-    echo "golangci-lint not installed: skipped (MGIT_CI_LINT=1 builds it, ~100 s)"
+    echo "golangci-lint not installed (or built by another Go): skipped (MGIT_CI_LINT=1 builds it, ~100 s)"
 fi
 
 # --- 3. fuzz targets -------------------------------------------------------
