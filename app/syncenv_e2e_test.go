@@ -60,7 +60,9 @@ func TestSyncFromEnvironmentEndToEnd(t *testing.T) {
 
 	// A github.com token (GITHUB_TOKEN) is never sent to a self-hosted
 	// server: no token for this provider, exit 3, nothing requested.
+	api.mu.Lock()
 	before := len(api.authHdr)
+	api.mu.Unlock()
 	res = r.run([]string{"MGIT_PROVIDER=github", "MGIT_PROVIDER_URL=" + api.srv.URL, "GITHUB_TOKEN=" + token},
 		"sync", "acme/*", "--once", "--no-tui", "--dir", t.TempDir())
 	if res.code != 3 {
