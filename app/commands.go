@@ -241,11 +241,15 @@ func (c *cli) versionCommand() *cobra.Command {
 			var err error
 			if c.format == headless.FormatJSON {
 				err = json.NewEncoder(c.stdout).Encode(map[string]string{
-					"type": "version", "version": v, "go": runtime.Version(),
+					"type": "version", "version": v, "commit": commit(), "go": runtime.Version(),
 					"os": runtime.GOOS, "arch": runtime.GOARCH,
 				})
 			} else {
-				_, err = fmt.Fprintf(c.stdout, "mgit %s (%s, %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+				rev := ""
+				if cm := commit(); cm != "" {
+					rev = "commit " + cm + ", "
+				}
+				_, err = fmt.Fprintf(c.stdout, "mgit %s (%s%s, %s/%s)\n", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			}
 			if err != nil {
 				return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}

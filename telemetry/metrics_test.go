@@ -34,8 +34,8 @@ func TestMetricsLintClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fams) != 12 {
-		t.Errorf("want 12 families, got %d", len(fams))
+	if len(fams) != 14 {
+		t.Errorf("want 14 families, got %d", len(fams))
 	}
 }
 
