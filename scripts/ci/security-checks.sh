@@ -95,14 +95,16 @@ else
 fi
 
 # --- 3. fuzz targets -------------------------------------------------------
-step "fuzz (20,000 inputs each)"
+step "fuzz (20,000 inputs each; the differential harness 200)"
 # A real crasher fails the step and shows its input: go test writes it to
 # testdata/fuzz/<target>/ in the package, and we print that file so the log
-# alone reproduces it (commit it as a regression seed).
+# alone reproduces it (commit it as a regression seed). "repos" as the third
+# argument is for targets whose every input builds a git repository.
 fuzz() {
-    local pkg=$1 target=$2 dir="$1/testdata/fuzz/$2" before after
+    local pkg=$1 target=$2 dir="$1/testdata/fuzz/$2" before after budget=-fuzztime=20000x
+    [ "${3:-}" = repos ] && budget=-fuzztime=200x
     before="$(find "$dir" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort || true)"
-    if ! go test -run='^$' -fuzz="^$target\$" -fuzztime=20000x "$pkg"; then
+    if ! go test -run='^$' -fuzz="^$target\$" "$budget" "$pkg"; then
         after="$(find "$dir" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort || true)"
         for f in $(comm -13 <(echo "$before") <(echo "$after")); do
             echo "security-checks: $target crasher $dir/$f:" >&2
@@ -115,3 +117,8 @@ fuzz ./engine/provider FuzzParseQuery
 fuzz ./engine/workspace FuzzProviderDestination
 fuzz ./secure FuzzRedact
 fuzz ./engine/git/cli FuzzParseStatus
+fuzz ./engine/git/gitobj FuzzParseConfig
+fuzz ./engine/git/gitobj FuzzIgnore
+# The differential harness (issue 10): each input generates a repository and
+# compares every status field of quickstatus and both backends with git's.
+fuzz ./internal/difftest FuzzDifferential repos
