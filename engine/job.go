@@ -245,7 +245,7 @@ type opExec struct {
 	// pool is the network pool when the operation runs in it: its
 	// attempts then feed the host's limiter.
 	pool *pool
-	done     atomic.Bool
+	done atomic.Bool
 
 	progMu   sync.Mutex
 	lastProg time.Time
