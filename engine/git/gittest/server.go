@@ -56,7 +56,7 @@ type Server struct {
 	failMode    FailMode
 	stalls      []*stall
 	outstanding []*stall // taken by a request and not yet released
-	limits                // Delay, Throttle, Gather (limits.go)
+	limits               // Delay, Throttle, Gather (limits.go)
 }
 
 // stall is one pending Stall or StallPack.
