@@ -51,6 +51,19 @@ type Metrics struct {
 	syncLastSuccess prometheus.Gauge
 	syncLastRun     prometheus.Gauge
 	syncDuration    prometheus.Histogram
+
+	netConcurrency *prometheus.GaugeVec
+	// netMu guards netHosts: each host's last limit and the provider it
+	// counts under (hosts are never labels; see NetworkLimit).
+	netMu    sync.Mutex
+	netHosts map[string]hostLimit
+}
+
+// hostLimit is one host's network concurrency and the provider it counts
+// under.
+type hostLimit struct {
+	provider string
+	limit    int
 }
 
 // NewMetrics creates the metrics and registers them on reg (never the
@@ -105,6 +118,11 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 			Help:    "Duration of sync cycles (discovery included).",
 			Buckets: OperationBuckets,
 		}),
+		netConcurrency: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "mgit_network_concurrency",
+			Help: "Network operations mgit allows at once (adaptive per host, or --concurrency), summed over the hosts of each configured provider (\"none\": repositories found only on disk).",
+		}, []string{"provider"}),
+		netHosts: map[string]hostLimit{},
 	}
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "mgit_build_info",
@@ -114,7 +132,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 
 	reg.MustRegister(m.opsTotal, m.opDuration, m.opsInFlight, m.repos,
 		m.provRequests, m.provDuration, m.provRemaining,
-		m.syncRuns, m.syncLastSuccess, m.syncLastRun, m.syncDuration, build)
+		m.syncRuns, m.syncLastSuccess, m.syncLastRun, m.syncDuration, m.netConcurrency, build)
 	// Results are pre-declared so a dashboard shows 0, not "no data", and
 	// rate() works from the first failure on.
 	for _, r := range []string{SyncOK, SyncPartial, SyncFailed, SyncInterrupted} {
@@ -178,5 +196,34 @@ func (m *Metrics) SyncFinished(result string, end time.Time, d time.Duration) {
 	m.syncDuration.Observe(d.Seconds())
 	if result == SyncOK || result == SyncPartial {
 		m.syncLastSuccess.Set(float64(end.UnixNano()) / 1e9)
+	}
+}
+
+// NetworkLimit records the network concurrency the engine chose for host,
+// for a repository of provider ("" when none). The gauge is labelled by
+// provider, never by host: hosts come from every remote in a workspace and
+// are unbounded, configured providers are not. A provider's value is the
+// sum over the hosts last seen for it, which for the usual one host per
+// provider is that host's limit.
+func (m *Metrics) NetworkLimit(host, provider string, limit int) {
+	if provider == "" {
+		provider = "none"
+	}
+	m.netMu.Lock()
+	defer m.netMu.Unlock()
+	old, had := m.netHosts[host]
+	m.netHosts[host] = hostLimit{provider: provider, limit: limit}
+	sum := func(p string) float64 {
+		n := 0
+		for _, h := range m.netHosts {
+			if h.provider == p {
+				n += h.limit
+			}
+		}
+		return float64(n)
+	}
+	m.netConcurrency.WithLabelValues(provider).Set(sum(provider))
+	if had && old.provider != provider {
+		m.netConcurrency.WithLabelValues(old.provider).Set(sum(old.provider))
 	}
 }
