@@ -20,9 +20,10 @@ import (
 //     operations in flight / median latency, over a window of about one
 //     limit's worth of finished attempts; bytes/s counts too when every
 //     attempt reports its bytes. A step that did not buy at least half of
-//     its proportional gain is taken back (a plateau: more concurrency only
-//     queues), and the next probe waits a few windows (twice as many after
-//     each plateau in a row, so a settled limit is probed rarely).
+//     its proportional gain ends the growth (a plateau: more concurrency
+//     mostly queues), and is taken back when it bought less than a quarter;
+//     the next probe waits a few windows (twice as many after each plateau
+//     in a row, so a settled limit is probed rarely).
 //   - A 429 or secondary-limit answer halves the limit at once, network
 //     failures (resets, timeouts, stalls) take a quarter off, each at most
 //     once for the attempts that were already running when it decreased
@@ -297,11 +298,19 @@ func (l *limiter) decide(now time.Time) *limitChange {
 		return l.set(now, l.limit, "", ch)
 	}
 	if l.grewFrom > 0 {
-		if !l.stepPaid(ops, bps, bytesMeasured) {
-			to := l.grewFrom
+		if paid := l.stepPaid(ops, bps, bytesMeasured); paid < 1 {
+			// A plateau: stop growing for a while; take the step back
+			// when it bought (almost) nothing.
+			to := l.limit
+			if paid < 0.5 {
+				to = l.grewFrom
+			}
 			l.slowStart, l.grewFrom = false, 0
 			l.hold = plateauHold << min(l.plateaus, 4)
 			l.plateaus++
+			if to == l.limit {
+				return l.set(now, to, "", ch)
+			}
 			return l.set(now, to, LimitPlateau, ch)
 		}
 		l.plateaus = 0
@@ -323,14 +332,17 @@ func (l *limiter) decide(now time.Time) *limitChange {
 	return l.set(now, min(to, top), LimitThroughput, ch)
 }
 
-// stepPaid reports whether the last growth step, from grewFrom to limit,
-// raised throughput by at least half of its proportional gain.
-func (l *limiter) stepPaid(ops, bps float64, bytesMeasured bool) bool {
-	want := 1 + (float64(l.limit)/float64(l.grewFrom)-1)/2
-	if ops >= l.prevOps*want {
-		return true
+// stepPaid is how much of what the last growth step, from grewFrom to
+// limit, should have bought it did buy: 1 when throughput rose by half of
+// the step's proportional gain or more (worth growing on), 0.5 for a
+// quarter of it (worth keeping), 0 for nothing.
+func (l *limiter) stepPaid(ops, bps float64, bytesMeasured bool) float64 {
+	gain := ops / max(l.prevOps, 1e-9)
+	if bytesMeasured && l.prevBytesMeasured && l.prevBPS > 0 {
+		gain = max(gain, bps/l.prevBPS)
 	}
-	return bytesMeasured && l.prevBytesMeasured && l.prevBPS > 0 && bps >= l.prevBPS*want
+	step := float64(l.limit)/float64(l.grewFrom) - 1
+	return min(max((gain-1)/step*2, 0), 1)
 }
 
 // median of ds; ds is reordered.
