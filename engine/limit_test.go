@@ -53,12 +53,6 @@ func (h *opHeap) Pop() any {
 	return x
 }
 
-// point is the limit at a moment of the trace.
-type point struct {
-	at    time.Duration
-	limit int
-}
-
 // trace is what a simulation recorded.
 type trace struct {
 	changes []limitChange
@@ -98,8 +92,8 @@ func (tr trace) reasons() map[LimitReason]int {
 	return out
 }
 
-// simulate runs ops operations (or until the trace reaches until) against
-// h through l.
+// simulate runs operations against h through l until the trace reaches
+// until.
 func simulate(t *testing.T, l *limiter, h hostModel, until time.Duration) trace {
 	t.Helper()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
