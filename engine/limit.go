@@ -208,8 +208,8 @@ func (l *limiter) observe(s sample) *limitChange {
 		}
 		return l.decrease(s.end, errorFactor, LimitErrors, 1)
 	}
-	if s.start.Before(l.changed) {
-		return nil // it ran (partly) under another limit
+	if !s.start.After(l.changed) {
+		return nil // it ran (partly) under another limit, or may have: a tie
 	}
 	l.lat = append(l.lat, s.end.Sub(s.start))
 	if s.bytes > 0 {
@@ -252,80 +252,101 @@ func (l *limiter) resetWindow(now time.Time) {
 	l.bytes, l.unknownBytes = 0, false
 }
 
-// decide closes a full window.
-func (l *limiter) decide(now time.Time) *limitChange {
-	med := median(l.lat)
-	inflight := float64(l.inflight)
+// window is what a full window measured.
+type window struct {
+	med      time.Duration // median attempt latency
+	inflight float64       // mean attempts in flight
+	ops, bps float64       // throughput: operations and bytes a second
+	bytes    bool          // bps is known
+}
+
+// measure sums up the current window at now.
+func (l *limiter) measure(now time.Time) window {
+	w := window{med: median(l.lat), inflight: float64(l.inflight), bytes: !l.unknownBytes}
 	if span := now.Sub(l.wStart).Seconds(); span > 0 {
-		inflight = l.area / span
+		w.inflight = l.area / span
 	}
-	ops := inflight / max(med.Seconds(), 1e-9)
-	bps, bytesMeasured := 0.0, !l.unknownBytes
-	if bytesMeasured {
+	w.ops = w.inflight / max(w.med.Seconds(), 1e-9)
+	if w.bytes {
 		var total time.Duration
 		for _, d := range l.lat {
 			total += d
 		}
-		bps = float64(l.bytes) / max(total.Seconds(), 1e-9) * inflight
+		w.bps = float64(l.bytes) / max(total.Seconds(), 1e-9) * w.inflight
 	}
-	ch := limitChange{Latency: med, Ops: ops}
-	if l.ceilingTTL--; l.ceilingTTL <= 0 {
-		l.ceiling, l.ceilingTTL = 0, 0
-	}
+	return w
+}
 
-	base := l.baseline
+// follow moves the baseline with the window's median latency and reports
+// whether that latency counts as congestion, with the baseline it was
+// judged against.
+func (l *limiter) follow(med time.Duration) (congested bool, base time.Duration) {
+	base = l.baseline
+	congested = base > 0 && float64(med) > latencyTolerance*float64(base)
 	switch {
 	case base == 0 || med < base:
 		l.baseline = med
-	case float64(med) > latencyTolerance*float64(base):
+	case congested:
 		l.baseline += (med - base) / 2
 	default:
 		l.baseline += (med - base) / baselineDrift
 	}
-	ch.Baseline = l.baseline
-	if base > 0 && float64(med) > latencyTolerance*float64(base) {
-		// Shrink in proportion to how far latency rose past tolerance.
-		f := max(latencyTolerance*float64(base)/float64(med), 0.5)
-		l.slowStart, l.grewFrom = false, 0
-		to := max(min(int(math.Floor(float64(l.limit)*f)), l.limit-1), 1)
-		l.decreased = now
-		return l.set(now, to, LimitLatency, ch)
+	return congested, base
+}
+
+// decide closes a full window: a decrease for congestion or a step that
+// did not pay (whichever goes lower), else growth when the window was
+// saturated and nothing holds it back.
+func (l *limiter) decide(now time.Time) *limitChange {
+	w := l.measure(now)
+	ch := limitChange{Latency: w.med, Ops: w.ops}
+	if l.ceilingTTL--; l.ceilingTTL <= 0 {
+		l.ceiling, l.ceilingTTL = 0, 0
 	}
-	if inflight < saturated*float64(l.limit) {
+	congested, base := l.follow(w.med)
+	ch.Baseline = l.baseline
+	to, why := l.limit, LimitReason("")
+	if congested {
+		// Shrink in proportion to how far latency rose past tolerance.
+		f := max(latencyTolerance*float64(base)/float64(w.med), 0.5)
+		to, why = max(min(int(math.Floor(float64(l.limit)*f)), l.limit-1), 1), LimitLatency
+		l.slowStart, l.decreased = false, now
+	}
+	grewFrom := l.grewFrom
+	l.grewFrom = 0
+	if w.inflight < saturated*float64(l.limit) {
 		// Fewer operations than the limit allows were waiting: the
 		// window says nothing about more concurrency.
-		l.grewFrom = 0
-		return l.set(now, l.limit, "", ch)
+		return l.set(now, to, why, ch)
 	}
-	if l.grewFrom > 0 {
-		if paid := l.stepPaid(ops, bps, bytesMeasured); paid < 1 {
+	held := l.hold > 0
+	if grewFrom > 0 {
+		paid := l.stepPaid(grewFrom, w)
+		if paid < 1 {
 			// A plateau: stop growing for a while; take the step back
 			// when it bought (almost) nothing.
-			to := l.limit
-			if paid < 0.5 {
-				to = l.grewFrom
-			}
-			l.slowStart, l.grewFrom = false, 0
+			l.slowStart = false
 			l.hold = plateauHold << min(l.plateaus, 4)
 			l.plateaus++
-			if to == l.limit {
-				return l.set(now, to, "", ch)
+			if paid < 0.5 && grewFrom < to {
+				to, why = grewFrom, LimitPlateau
 			}
-			return l.set(now, to, LimitPlateau, ch)
+		} else {
+			l.plateaus = 0
 		}
-		l.plateaus = 0
 	}
 	top := l.max
 	if l.ceiling > 0 {
 		top = min(top, l.ceiling)
 	}
-	if l.hold > 0 || l.limit >= top {
-		l.hold = max(l.hold-1, 0)
-		l.grewFrom = 0
-		return l.set(now, l.limit, "", ch)
+	if held {
+		l.hold--
 	}
-	l.grewFrom, l.prevOps, l.prevBPS, l.prevBytesMeasured = l.limit, ops, bps, bytesMeasured
-	to := l.limit + 1
+	if why != "" || held || l.hold > 0 || l.limit >= top {
+		return l.set(now, to, why, ch)
+	}
+	l.grewFrom, l.prevOps, l.prevBPS, l.prevBytesMeasured = l.limit, w.ops, w.bps, w.bytes
+	to = l.limit + 1
 	if l.slowStart {
 		to = int(math.Ceil(float64(l.limit) * slowStartGrowth))
 	}
@@ -336,12 +357,12 @@ func (l *limiter) decide(now time.Time) *limitChange {
 // limit, should have bought it did buy: 1 when throughput rose by half of
 // the step's proportional gain or more (worth growing on), 0.5 for a
 // quarter of it (worth keeping), 0 for nothing.
-func (l *limiter) stepPaid(ops, bps float64, bytesMeasured bool) float64 {
-	gain := ops / max(l.prevOps, 1e-9)
-	if bytesMeasured && l.prevBytesMeasured && l.prevBPS > 0 {
-		gain = max(gain, bps/l.prevBPS)
+func (l *limiter) stepPaid(grewFrom int, w window) float64 {
+	gain := w.ops / max(l.prevOps, 1e-9)
+	if w.bytes && l.prevBytesMeasured && l.prevBPS > 0 {
+		gain = max(gain, w.bps/l.prevBPS)
 	}
-	step := float64(l.limit)/float64(l.grewFrom) - 1
+	step := float64(l.limit)/float64(grewFrom) - 1
 	return min(max((gain-1)/step*2, 0), 1)
 }
 

@@ -276,8 +276,13 @@ func TestLimiterCountsBytesThroughput(t *testing.T) {
 	}
 	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: knee, bytes: func(n int) int64 { return int64(n) << 20 }}, time.Minute)
-	if l.limit != 32 || tr.reasons()[LimitPlateau] != 0 {
-		t.Fatalf("limit %d, changes %+v; want 32 without plateau", l.limit, tr.changes)
+	if l.limit != 32 {
+		t.Fatalf("limit %d with bytes a second growing, want 32; changes %+v", l.limit, tr.changes)
+	}
+	opsOnly := newLimiter(AdaptiveLimit{})
+	simulate(t, opsOnly, hostModel{latency: knee}, time.Minute)
+	if opsOnly.limit > 11 {
+		t.Fatalf("limit %d without bytes: the model does not plateau", opsOnly.limit)
 	}
 }
 
@@ -336,4 +341,30 @@ func TestLimiterAcceptsLastingLatency(t *testing.T) {
 	if l.limit != 32 {
 		t.Errorf("limit %d, want 32 again", l.limit)
 	}
+}
+
+// A step into congestion that also bought nothing is taken back whole, not
+// just trimmed by the latency rule (which alone would go from 32 to 25 and
+// soon grow again).
+func TestLimiterCongestedStepIsTakenBack(t *testing.T) {
+	lat := func(n int, _ time.Duration) time.Duration {
+		if n > 21 {
+			return 250 * time.Millisecond
+		}
+		return 100 * time.Millisecond
+	}
+	l := newLimiter(AdaptiveLimit{})
+	tr := simulate(t, l, hostModel{latency: lat}, 20*time.Second)
+	for i, c := range tr.changes {
+		if c.From == 32 && c.To < 32 {
+			if c.To != 21 || c.Reason != LimitPlateau {
+				t.Fatalf("after 21->32 into congestion: %+v, want back to 21", c)
+			}
+			if m := tr.maxBetween(tr.at[i], 20*time.Second); m > 22 {
+				t.Errorf("went back up to %d", m)
+			}
+			return
+		}
+	}
+	t.Fatalf("never left 32: %+v", tr.changes)
 }
