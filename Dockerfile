@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1.7
-#
 # mgit container image: `mgit sync` as a long-running, headless service.
 #
 #   docker buildx build --platform linux/amd64,linux/arm64 \
@@ -14,33 +12,45 @@
 
 # Pin the base images by tag; CI (docker-publish.yml) may pass digests, e.g.
 # --build-arg RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot@sha256:…
-ARG GO_IMAGE=golang:1.26.8-bookworm
+ARG GO_IMAGE=golang:1.27.3-bookworm
 ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
 
 # The builder runs on the build machine's platform and cross-compiles, which
 # is much faster than building arm64 under QEMU.
 FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS build
+# The toolchain the project builds with (as .ci/run and the README say); the
+# golang image's own GOTOOLCHAIN=local would otherwise keep an older image's Go.
+ENV GOTOOLCHAIN=go1.27.3
 WORKDIR /src
 # Module downloads are cached in a layer of their own: a source change does
 # not re-download the dependencies.
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
-ARG TARGETOS=linux
-ARG TARGETARCH=amd64
+# No defaults: BuildKit sets both from --platform, and a declared default
+# would win over that value (an amd64 binary in the arm64 image).
+# deploycheck's linter refuses a default in any stage.
+ARG TARGETOS
+ARG TARGETARCH
 ARG VERSION=dev
 ARG COMMIT=unknown
 ARG DATE=unknown
-# app.buildVersion is the variable `mgit version` prints (app/commands.go).
-# buildCommit and buildDate are stamped for when the app reads them; the
-# linker ignores -X for variables that do not exist.
+# app.buildVersion and app.buildCommit are what `mgit version` and
+# mgit_build_info report; buildDate is stamped for when the app reads it
+# (the linker ignores -X for variables that do not exist).
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" \
     go build -trimpath -buildvcs=false \
       -ldflags "-s -w -X github.com/mgit-dev/mgit/app.buildVersion=${VERSION} -X github.com/mgit-dev/mgit/app.buildCommit=${COMMIT} -X github.com/mgit-dev/mgit/app.buildDate=${DATE}" \
       -o /out/mgit . \
- && mkdir -p /out/data/repos /out/data/cache /out/data/state /out/data/config /out/data/home
+ && mkdir -p /out/data/repos /out/data/cache /out/data/state /out/data/config /out/data/home \
+ && chmod -R g=u /out/data
+
+# The binary alone, for checking each platform's architecture
+# (docker-publish.yml: --target binary --output type=local).
+FROM scratch AS binary
+COPY --from=build /out/mgit /mgit
 
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=dev
@@ -60,8 +70,10 @@ LABEL org.opencontainers.image.title="mgit" \
 COPY --from=build /out/mgit /mgit
 # /data is the one writable place: repositories, cache, state, config, HOME.
 # Created here owned by the nonroot user so that a fresh named volume
-# inherits the ownership.
-COPY --from=build --chown=65532:65532 /out/data /data
+# inherits the ownership, and group 0 with the owner's rights so that
+# platforms running containers under an arbitrary UID in group 0
+# (OpenShift) can write it too.
+COPY --from=build --chown=65532:0 /out/data /data
 
 # Every XDG directory points into /data: with a read-only root nothing else
 # is writable (/tmp is a tmpfs in compose and an emptyDir in the Helm chart).
@@ -70,23 +82,26 @@ ENV HOME=/data/home \
     XDG_CACHE_HOME=/data/cache \
     XDG_STATE_HOME=/data/state \
     TMPDIR=/tmp \
-    MGIT_LOG_LEVEL=info
+    MGIT_LOG_LEVEL=info \
+    MGIT_METRICS_ADDR=0.0.0.0:9090
 
 USER 65532:65532
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 9090
 
-# Liveness through mgit itself (the image has no curl). /readyz stays 503
-# until the first sync cycle completes, which can take long on a big
-# organisation, so Docker's health is liveness; orchestrators gate traffic
-# on /readyz (see the Helm chart's readinessProbe).
+# Liveness through mgit itself (the image has no curl): /healthz, which
+# turns 503 when the sync loop stops making progress. `mgit health` probes
+# $MGIT_METRICS_ADDR, the address sync listens on, so a container started
+# with another MGIT_METRICS_ADDR stays healthy.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["/mgit", "health", "--addr", "127.0.0.1:9090"]
+  CMD ["/mgit", "health"]
 
 ENTRYPOINT ["/mgit"]
-# By default: every repository the configured tokens can see ("*": every
-# org of every provider in the config), into /data/repos, every 15 minutes,
-# with /metrics, /healthz and /readyz on :9090. Give your own query by
-# replacing the command: `docker run … IMAGE sync 'my-org/*' --dir /data/repos …`.
-CMD ["sync", "*", "--no-tui", "--dir", "/data/repos", "--interval", "15m", "--metrics-addr", "0.0.0.0:9090"]
+# By default: every repository the token can see ("*": every organisation),
+# into /data/repos, every 15 minutes, with /metrics, /healthz and /readyz on
+# $MGIT_METRICS_ADDR. No config file is needed: MGIT_PROVIDER (github,
+# gitlab, ...), MGIT_PROVIDER_URL for a self-hosted server, and the token
+# (GITHUB_TOKEN, MGIT_TOKEN_<KIND>, ...) come from the environment. Give your
+# own query by replacing the command: `docker run … IMAGE sync 'my-org/*' …`.
+CMD ["sync", "*", "--no-tui", "--dir", "/data/repos", "--interval", "15m"]

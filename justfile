@@ -1,6 +1,10 @@
 # mgit tasks. `just` is not packaged for Debian 12: `npm install -g rust-just`.
 
 module := "github.com/mgit-dev/mgit"
+
+# The toolchain CI and releases build with (go.mod's toolchain line, which a
+# Go with GOTOOLCHAIN=local would ignore).
+export GOTOOLCHAIN := "go1.27.3"
 version := `git describe --tags --always --dirty 2>/dev/null || echo dev`
 
 # List the recipes.
@@ -9,7 +13,7 @@ default:
 
 # Static binary ./mgit with the version stamped in.
 build:
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X {{module}}/app.buildVersion={{version}}" -o mgit .
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X {{module}}/app.buildVersion={{version}} -X {{module}}/app.buildCommit=`git rev-parse HEAD 2>/dev/null || true`" -o mgit .
 
 # Run mgit from source, e.g. `just run status --all ~/src`.
 run *args:

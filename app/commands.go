@@ -107,7 +107,7 @@ func (c *cli) fetchCommand() *cobra.Command {
 		Long: `Fetch the upstream of every git repository under DIR (default: the current
 directory), concurrently, pruning remote-tracking branches deleted upstream.
 Work trees are not touched. --query QUERY fetches only the repositories
-matching it.` + queryLocalHelp + discoveryHelp,
+matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 		Example: `  mgit fetch ~/src
   mgit fetch --concurrency 16 -o json ~/src
   mgit fetch --query 'acme/*-api' ~/src`,
@@ -132,7 +132,7 @@ func (c *cli) pullCommand() *cobra.Command {
 directory). A pull is fast-forward only: a branch that has diverged is
 refused and left untouched. --rebase replays local commits onto the
 upstream instead (git CLI backend only). Nothing is ever reset or discarded.
---query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp,
+--query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 		Example: `  mgit pull ~/src
   mgit pull --rebase ~/src`,
 		Args: maxArgs(1, "mgit pull [DIR] [--rebase] [--query QUERY]"),
@@ -241,11 +241,15 @@ func (c *cli) versionCommand() *cobra.Command {
 			var err error
 			if c.format == headless.FormatJSON {
 				err = json.NewEncoder(c.stdout).Encode(map[string]string{
-					"type": "version", "version": v, "go": runtime.Version(),
+					"type": "version", "version": v, "commit": commit(), "go": runtime.Version(),
 					"os": runtime.GOOS, "arch": runtime.GOARCH,
 				})
 			} else {
-				_, err = fmt.Fprintf(c.stdout, "mgit %s (%s, %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+				rev := ""
+				if cm := commit(); cm != "" {
+					rev = "commit " + cm + ", "
+				}
+				_, err = fmt.Fprintf(c.stdout, "mgit %s (%s%s, %s/%s)\n", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			}
 			if err != nil {
 				return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}

@@ -121,6 +121,7 @@ func providerJSON(cfg *config.Config, p config.Provider, source string) map[stri
 		"type": "provider", "name": p.Name, "kind": p.Type, "url": p.URL, "user": p.User, "org": p.Org,
 		"default": strings.EqualFold(p.Name, cfg.DefaultProvider), "token_source": source,
 		"token_env": secure.EnvName(p.Name), "git_host": gitHost(p), "credential_helper": p.CredentialHelper,
+		"owners": append([]string{}, p.Owners...),
 	}
 }
 
@@ -156,6 +157,7 @@ func (c *cli) configShow(name string) error {
 	for _, kv := range [][2]string{
 		{"name", p.Name}, {"type", p.Type}, {"url", dash(p.URL)}, {"user", dash(p.User)}, {"org", dash(p.Org)},
 		{"default", fmt.Sprint(strings.EqualFold(p.Name, c.conf.cfg.DefaultProvider))},
+		{"owners", dash(strings.Join(p.Owners, ", "))},
 		{"git host", dash(gitHost(p))},
 		{"token", src},
 		{"credential helper", dash(p.CredentialHelper)},

@@ -31,8 +31,13 @@ type envCredentials struct {
 	cred git.Credentials
 }
 
-func (e envCredentials) Credentials(string) (git.Credentials, bool) {
-	return e.cred, !e.cred.IsZero()
+func (e envCredentials) Credentials(host string) (git.Credentials, bool) {
+	if e.cred.IsZero() {
+		return git.Credentials{Hint: noCredentialsHint(host)}, false
+	}
+	c := e.cred
+	c.Hint = envTokenHint(host)
+	return c, true
 }
 
 // selectBackend is engine.SelectBackend for --git-backend, with the git
@@ -78,6 +83,9 @@ type providerCredentials struct {
 
 	mu     sync.Mutex
 	byHost map[string]config.Provider
+	// ordered is every configured provider, the default first, then in the
+	// file's order.
+	ordered []config.Provider
 	// byName is every configured provider by lower-cased name.
 	byName map[string]config.Provider
 	// apiHost is each provider's configured hostname (no port): a learned
@@ -87,14 +95,17 @@ type providerCredentials struct {
 }
 
 type tokenResult struct {
-	cred git.Credentials
-	ok   bool
+	cred   git.Credentials
+	source string // secure.Token.Source: "env X", "keyring file", …
+	ok     bool
 }
 
 // credentials builds the engine's credential source for this invocation.
-// When several providers serve one host, a lookup by host (a repository
-// found on disk) gets the default provider's token, else the first in the
-// file's; a repository listed by one of them gets its own (CredentialsFor).
+// When several providers serve one host, a repository listed by one of
+// them gets its own token, and one found on disk the token of the provider
+// whose org or owners name the first segment of its remote's path, else
+// the default provider's, else the first in the file's (CredentialsFor); a
+// lookup by host alone gets the default's.
 func (c *cli) credentials() *providerCredentials {
 	pc := &providerCredentials{
 		store:    c.conf.store,
@@ -114,11 +125,16 @@ func (c *cli) credentials() *providerCredentials {
 		if h == "" {
 			continue
 		}
+		key := strings.ToLower(p.Name)
+		if _, seen := pc.byName[key]; seen {
+			continue // the default, listed again in the file's order
+		}
 		if _, taken := pc.byHost[h]; !taken {
 			pc.byHost[h] = p
 		}
-		pc.byName[strings.ToLower(p.Name)] = p
-		pc.apiHost[strings.ToLower(p.Name)] = hostname(h)
+		pc.ordered = append(pc.ordered, p)
+		pc.byName[key] = p
+		pc.apiHost[key] = hostname(h)
 	}
 	if c.getenv(envToken) != "" {
 		c.conf.red.Register(c.getenv(envToken))
@@ -149,10 +165,7 @@ func (pc *providerCredentials) Credentials(host string) (git.Credentials, bool) 
 	if !ok {
 		return pc.fromFallback(host)
 	}
-	if cred, ok := pc.token(p); ok {
-		return cred, true
-	}
-	return pc.fromFallback(host)
+	return pc.providerCred(p, host)
 }
 
 // CredentialsFor implements engine.RepoCredentialSource: a repository
@@ -162,11 +175,21 @@ func (pc *providerCredentials) Credentials(host string) (git.Credentials, bool) 
 // other host gets a definite "no credentials" (ok with a zero value), so
 // the engine does not go on to ask by host: a hostile or mistaken listing
 // must not choose where MGIT_TOKEN, or another provider's token, is sent.
-// Repositories not listed by a configured provider (found on disk, cloned
-// by URL) get no answer here, and the engine asks by host.
+// A repository not listed by a configured provider (found on disk, cloned
+// by URL) on a host several providers serve gets the token of the one
+// that owns its path (sharedHostProvider); elsewhere it gets no answer
+// here, and the engine asks by host.
 func (pc *providerCredentials) CredentialsFor(repo engine.Repo) (git.Credentials, bool) {
-	if repo.Provider == "" || repo.Host == "" {
+	if repo.Host == "" {
 		return git.Credentials{}, false
+	}
+	if repo.Provider == "" {
+		p, ok := pc.sharedHostProvider(repo)
+		if !ok {
+			return git.Credentials{}, false
+		}
+		cred, _ := pc.providerCred(p, repo.Host)
+		return cred, true
 	}
 	key := strings.ToLower(repo.Provider)
 	pc.mu.Lock()
@@ -179,17 +202,86 @@ func (pc *providerCredentials) CredentialsFor(repo engine.Repo) (git.Credentials
 	if !onHost {
 		// The listing pointed elsewhere: no token follows it (the same
 		// rule as learn).
-		return git.Credentials{}, true
+		return git.Credentials{Hint: foreignListingHint(p, repo.Host)}, true
 	}
-	if cred, ok := pc.token(p); ok {
-		return cred, true
-	}
-	cred, _ := pc.fromFallback(repo.Host)
+	cred, _ := pc.providerCred(p, repo.Host)
 	return cred, true
 }
 
+// sharedHostProvider picks the provider of a repository found on disk (or
+// cloned by URL) on a git host that several configured providers serve:
+// the first, default first, whose org or owners name the first segment of
+// the remote's path; else the default provider when it serves the host;
+// else the first of them in the file. ok is false when the host is not
+// shared (the lookup by host answers then).
+func (pc *providerCredentials) sharedHostProvider(repo engine.Repo) (config.Provider, bool) {
+	ps := pc.providersOf(strings.ToLower(repo.Host))
+	if len(ps) < 2 {
+		return config.Provider{}, false
+	}
+	owner := remoteOwner(repo)
+	for _, p := range ps {
+		if p.Owns(owner) {
+			return p, true
+		}
+	}
+	return ps[0], true
+}
+
+// providersOf is every provider serving git at host, the default first:
+// those whose git host it is, else those configured on the same hostname
+// with another port (as providerFor).
+func (pc *providerCredentials) providersOf(host string) []config.Provider {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	var exact, sameName []config.Provider
+	for _, p := range pc.ordered {
+		h := gitHost(p)
+		if h == host {
+			exact = append(exact, p)
+		} else if pc.apiHost[strings.ToLower(p.Name)] == hostname(host) {
+			sameName = append(sameName, p)
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return sameName
+}
+
+// remoteOwner is the first segment of the path of repo's remote (the
+// organisation, group or user on every provider), or "".
+func remoteOwner(repo engine.Repo) string {
+	u := repo.URL
+	if u == "" && repo.Path != "" {
+		u, _ = workspace.OriginURL(repo.Path)
+	}
+	r, err := workspace.ParseRemote(u)
+	if err != nil {
+		return ""
+	}
+	owner, _, _ := strings.Cut(strings.Trim(r.Path, "/"), "/")
+	return owner
+}
+
+// providerCred is p's token for host with a hint naming where it came
+// from; without one, MGIT_TOKEN (or nothing) with a hint naming p.
+func (pc *providerCredentials) providerCred(p config.Provider, host string) (git.Credentials, bool) {
+	if cred, source, ok := pc.token(p); ok {
+		cred.Hint = providerTokenHint(p, source, host)
+		return cred, true
+	}
+	cred, ok := pc.fromFallback(host)
+	if ok {
+		cred.Hint = providerFallbackHint(p, host)
+	} else {
+		cred.Hint = providerNoTokenHint(p, host)
+	}
+	return cred, ok
+}
+
 // token is p's git credential from the store, read once per provider.
-func (pc *providerCredentials) token(p config.Provider) (git.Credentials, bool) {
+func (pc *providerCredentials) token(p config.Provider) (git.Credentials, string, bool) {
 	key := strings.ToLower(p.Name)
 	// Held across the lookup: concurrent jobs of one provider wait for one
 	// keyring read instead of racing several.
@@ -199,11 +291,11 @@ func (pc *providerCredentials) token(p config.Provider) (git.Credentials, bool) 
 	if !done {
 		tok, err := pc.store.Lookup(ref(p))
 		if err == nil {
-			res = tokenResult{cred: git.Credentials{Username: gitUsername(p), Password: tok.Value}, ok: true}
+			res = tokenResult{cred: git.Credentials{Username: gitUsername(p), Password: tok.Value}, source: tok.Source, ok: true}
 		}
 		pc.tokens[key] = res
 	}
-	return res.cred, res.ok
+	return res.cred, res.source, res.ok
 }
 
 // providerFor finds the provider of host: an exact match, else the
@@ -225,7 +317,7 @@ func (pc *providerCredentials) providerFor(host string) (config.Provider, bool) 
 
 func (pc *providerCredentials) fromFallback(host string) (git.Credentials, bool) {
 	if pc.fallback == nil {
-		return git.Credentials{}, false
+		return git.Credentials{Hint: noCredentialsHint(host)}, false
 	}
 	return pc.fallback.Credentials(host)
 }

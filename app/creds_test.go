@@ -189,14 +189,16 @@ func TestRepeatedListAnswersFromCache(t *testing.T) {
 }
 
 // TestCredentialsForRepository: a listed repository gets its provider's
-// token when it is on that provider's host; a repository found on disk,
-// gets no answer (the engine then asks by host); one whose listing points
-// at another machine gets a definite "none".
+// token when it is on that provider's host; a repository found on disk on
+// a host several providers serve gets the token of the one owning its
+// path, else the default's; elsewhere no answer (the engine then asks by
+// host); one whose listing points at another machine gets a definite
+// "none".
 func TestCredentialsForRepository(t *testing.T) {
 	cfg := &config.Config{DefaultProvider: "work", Providers: []config.Provider{
-		{Name: "work", Type: "github"},
-		{Name: "personal", Type: "github"},
-		{Name: "spare", Type: "github"},
+		{Name: "personal", Type: "github", Owners: []string{"octo", "octo-labs"}},
+		{Name: "work", Type: "github", Org: "acme"},
+		{Name: "spare", Type: "github", Org: "spareorg"},
 	}}
 	c := credsTestCLI(t, cfg, map[string]string{
 		secure.EnvBackend: secure.BackendEnv,
@@ -213,7 +215,16 @@ func TestCredentialsForRepository(t *testing.T) {
 		{engine.Repo{Provider: "Personal", Host: "GitHub.com"}, true, "personal-token-2"},
 		// spare has no token: MGIT_TOKEN, never another account's.
 		{engine.Repo{Provider: "spare", Host: "github.com"}, true, "fallback-token-3"},
-		{engine.Repo{Host: "github.com"}, false, ""},
+		// Found on disk on a host the three share: the provider whose org
+		// or owners name the remote's owner, else the default.
+		{engine.Repo{Host: "github.com"}, true, "work-token-1"},
+		{engine.Repo{Host: "github.com", URL: "https://github.com/Octo-Labs/x.git"}, true, "personal-token-2"},
+		{engine.Repo{Host: "github.com", URL: "https://github.com/acme/x"}, true, "work-token-1"},
+		{engine.Repo{Host: "github.com", URL: "https://github.com/stranger/x"}, true, "work-token-1"},
+		// spare owns it but has no token: MGIT_TOKEN, never work's.
+		{engine.Repo{Host: "github.com", URL: "https://github.com/spareorg/x"}, true, "fallback-token-3"},
+		// A host no provider serves: no answer, the engine asks by host.
+		{engine.Repo{Host: "gitlab.com", URL: "https://gitlab.com/octo/x"}, false, ""},
 		// Listed on another host: a definite no, so the engine does not
 		// fall back to MGIT_TOKEN by host.
 		{engine.Repo{Provider: "personal", Host: "evil.example"}, true, ""},

@@ -26,10 +26,13 @@ whether it is alive (/healthz) or, with --ready, ready (/readyz), and exits 0
 when it answers 200 within ` + healthTimeout.String() + `, 1 otherwise. It is the Docker
 HEALTHCHECK of an image that has no curl:
 
-  HEALTHCHECK CMD ["/mgit", "health", "--addr", ":9090"]
+  HEALTHCHECK CMD ["/mgit", "health"]
 
-ADDR defaults to --metrics-addr, else $` + envMetricsAddr + `; PORT or :PORT mean
-127.0.0.1:PORT, and 0.0.0.0:PORT is probed on 127.0.0.1.`,
+ADDR defaults to --metrics-addr, else $` + envMetricsAddr + ` (which the image and
+the Helm chart set, so the check follows the address sync listens on); PORT
+or :PORT mean 127.0.0.1:PORT, and 0.0.0.0:PORT is probed on 127.0.0.1.
+/healthz answers 503 when a sync loop stopped making progress; /readyz
+once providers and tokens are resolved, and not while the last cycle failed.`,
 		// A HEALTHCHECK asks about the listener, never the configuration:
 		// a config problem must not make a healthy container unhealthy.
 		Annotations: map[string]string{annotationConfig: "optional"},

@@ -19,7 +19,7 @@ func TestHooksInheritNoSecret(t *testing.T) {
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	secrets := map[string]string{}
-	for _, k := range []string{"MGIT_TOKEN", "MGIT_TOKEN_WORK", "MGIT_KEYRING_PASSWORD", "GITHUB_TOKEN", "GH_TOKEN",
+	for _, k := range []string{"MGIT_TOKEN", "MGIT_TOKEN_WORK", "MGIT_KEYRING_PASSWORD", "MGIT_KEYRING_OLD_PASSWORD", "GITHUB_TOKEN", "GH_TOKEN",
 		"GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GITLAB_TOKEN", "AZURE_DEVOPS_EXT_PAT", "GITEA_TOKEN", "BITBUCKET_TOKEN"} {
 		secrets[k] = "hook-secret-" + strings.ToLower(k) + "-71b"
 		r.env = append(r.env, k+"="+secrets[k])

@@ -106,6 +106,22 @@ func keyringScoped(t *testing.T, bin, backend string) {
 		t.Fatalf("a HOME that never logged in sent %d requests", after-before)
 	}
 
+	// The second HOME logs in to server B under the same provider name:
+	// the first HOME's token is neither replaced nor read — it still lists
+	// from A and clones over git from A (whose git server takes only tokA),
+	// and the second lists from B.
+	login(home2, tokB, "--url", apiB.srv.URL)
+	t.Cleanup(func() { r.run(home2, "logout", "work") })
+	if res := r.run(home1, "list", "acme/*"); res.code != 0 || !strings.Contains(res.stdout, "acme/app") {
+		t.Fatalf("first HOME after the second HOME's login: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res := r.run(home1, "clone", "acme/*", filepath.Join(t.TempDir(), "ws")); res.code != 0 {
+		t.Fatalf("first HOME's git clone after the second HOME's login: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res := r.run(home2, "list", "acme/*"); res.code != 0 || !strings.Contains(res.stdout, "acme/app") {
+		t.Fatalf("second HOME: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+
 	// Pointing the default configuration's provider at B by logging in
 	// again deletes the item of server A: a token nobody refers to is one
 	// nobody revokes.

@@ -64,7 +64,7 @@ another --config, or in another HOME, never replaces it.
 With --credential-helper git|gh|glab the token is taken from your credential
 helper (git credential fill, gh auth token, glab) without a prompt, checked,
 and not stored: the configuration records the helper, which is asked again
-whenever the environment and the keyring have no token.`,
+whenever the environment and the keyring have no token.` + sharedHostHelp,
 		Example: `  mgit login --provider github --name work
   echo "$TOKEN" | mgit login --provider github --name ghe --url https://ghe.example.com --token-stdin
   mgit login --provider azuredevops --name ado --org contoso

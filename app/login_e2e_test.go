@@ -39,7 +39,9 @@ func newFakeGHE(t *testing.T, token string, git *gittest.Server, names ...string
 			"size": 12 + i, "pushed_at": "2026-01-02T03:04:05Z",
 		})
 	}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	// Started only once f.srv is set: serve reads f.srv.URL.
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Start()
 	t.Cleanup(f.srv.Close)
 	return f
 }

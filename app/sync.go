@@ -45,7 +45,9 @@ type syncOptions struct {
 const syncLong = `sync keeps a directory in step with a provider query: the container mode.
 
 Each cycle lists the repositories QUERY (org, org/repo or org/project/repo,
-shell globs allowed) selects across the configured providers, clones the
+shell globs allowed) selects across the configured providers (or the one
+--provider-kind / $MGIT_PROVIDER names, with --provider-url /
+$MGIT_PROVIDER_URL when self-hosted: no config file needed), clones the
 missing ones into DIR/<host>/<org>/<repo>, and fetches and fast-forwards the
 ones already there. Cycles never overlap: the next starts --interval after
 the previous one started, or at once if it took longer.
@@ -65,12 +67,16 @@ Exit code: with --once the cycle's (0 ok, 1 failures, 3 authentication,
 130 cancelled); otherwise 0 after a clean stop, 130 when a cycle was cancelled.
 
 With --metrics-addr the listener serves /metrics, /healthz and /readyz:
-/readyz answers 200 after the first completed cycle and 503 again while the
-last cycle failed entirely (discovery failed, or every operation failed).`
+/readyz answers 200 once the providers and their tokens are resolved (the
+first cycle need not be done: see mgit_sync_first_cycle_done) and 503 while
+the last cycle failed entirely (discovery failed, or every operation
+failed); /healthz answers 503 when the loop made no progress for 3
+intervals plus 3 operation time limits (--timeout).`
 
 func (c *cli) syncCommand() *cobra.Command {
 	var o syncOptions
 	var qf queryFlags
+	var pf providerFlags
 	var shardFlag string
 	cmd := &cobra.Command{
 		Use:   "sync QUERY",
@@ -89,6 +95,9 @@ func (c *cli) syncCommand() *cobra.Command {
 			o.query = args[0]
 			q, fo, err := qf.parse(o.query)
 			if err != nil {
+				return err
+			}
+			if err := c.useEnvProvider(cmd, pf, qf.provider); err != nil {
 				return err
 			}
 			if !cmd.Flags().Changed("dir") {
@@ -134,6 +143,7 @@ func (c *cli) syncCommand() *cobra.Command {
 		},
 	}
 	qf.register(cmd)
+	pf.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.dir, "dir", ".", "directory the repositories are kept in (default: the configuration's workspace, else .)")
 	f.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next (10s to 24h)")
@@ -227,6 +237,8 @@ type syncer struct {
 	obs    *observability
 	procID string
 	states repoStates
+	// streaks are the repositories' failures in a row.
+	streaks failStreaks
 	// vet refuses a listed repository whose names, clone URL or branch
 	// break the input rules (cli.vetListed: audited, logged to log).
 	vet func(log zerolog.Logger, r provider.Repo) bool
@@ -252,7 +264,7 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 	if creds == nil {
 		creds = credentialsFromEnv(c.getenv)
 	}
-	s := &syncer{o: o, root: root, lister: lister, obs: obs, procID: obs.runID, states: repoStates{},
+	s := &syncer{o: o, root: root, lister: lister, obs: obs, procID: obs.runID, states: repoStates{}, streaks: failStreaks{},
 		vet:     func(log zerolog.Logger, r provider.Repo) bool { return c.vetListed(log, r.Provider, r) },
 		seeAuth: c.gitAuthAuditor}
 	s.eng = engine.New(engine.Config{
@@ -291,6 +303,7 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		timerMu.Unlock()
 	}()
 
+	s.startLiveness(c.g.timeout)
 	obs.log.Info().Str("query", o.query).Str("dir", root).Uint64("shard", o.shard.i).Uint64("shards", max(o.shard.n, 1)).
 		Bool("mirror", o.mirror).Dur("interval", o.interval).Str("backend", backend.Name()).Msg("sync started")
 	for n := 1; ; n++ {
@@ -381,7 +394,9 @@ func (s *syncer) cycle(ctx context.Context, n int) int {
 	start := time.Now()
 	var cc cycleCounts
 
+	s.beat()
 	repos, lerr := s.lister.List(ctx)
+	s.beat()
 	cc.discovered = len(repos)
 	if lerr != nil && len(repos) == 0 {
 		return s.finishCycle(ctx, log, endRun, start, cc, lerr, engine.Summary{})
@@ -424,12 +439,14 @@ func (s *syncer) cycle(ctx context.Context, n int) int {
 			delete(s.states, id)
 		}
 	}
+	s.streaks.keepOnly(listed)
 
 	sum := engine.Summary{}
 	if len(plan.Jobs) > 0 {
 		sum = s.submit(ctx, plan, &cc)
 	}
 	s.obs.metrics.SetRepositories(s.states.counts())
+	s.obs.metrics.SetFailingStreak(s.streaks.stuck())
 	return s.finishCycle(ctx, log, endRun, start, cc, lerr, sum)
 }
 
@@ -476,10 +493,12 @@ func (s *syncer) submit(ctx context.Context, plan engine.Plan, cc *cycleCounts) 
 		if ev.EventMeta().RunID != runID {
 			continue
 		}
+		s.beat()
 		switch e := ev.(type) {
 		case engine.OpFinished:
 			seeAuth(e)
 			s.states.record(e, s.o.mirror)
+			s.streaks.record(e)
 			switch {
 			case e.Result.Outcome == engine.OutcomeFailed:
 				cc.failed++
@@ -521,6 +540,9 @@ func (s *syncer) finishCycle(ctx context.Context, log zerolog.Logger, endRun tel
 		result = telemetry.SyncOK
 	}
 	s.obs.metrics.SyncFinished(result, time.Now(), d)
+	if result != telemetry.SyncInterrupted {
+		s.obs.metrics.FirstCycleDone()
+	}
 	switch result {
 	case telemetry.SyncOK, telemetry.SyncPartial:
 		s.obs.ready.Set(true, "")

@@ -345,13 +345,18 @@ func fnvOf(s string) uint64 {
 	return h
 }
 
-// gatedLister holds List until the gate is closed.
+// gatedLister holds List until the gate is closed; entered, when set, is
+// told each time List is called.
 type gatedLister struct {
-	gate <-chan struct{}
-	next repoLister
+	gate    <-chan struct{}
+	entered chan<- struct{}
+	next    repoLister
 }
 
 func (g gatedLister) List(ctx context.Context) ([]provider.Repo, error) {
+	if g.entered != nil {
+		g.entered <- struct{}{}
+	}
 	select {
 	case <-g.gate:
 	case <-ctx.Done():
@@ -379,21 +384,31 @@ func TestSyncReadinessAndHealth(t *testing.T) {
 	o := syncOptions{query: "org", dir: t.TempDir(), interval: time.Hour, grace: 5 * time.Second,
 		onCycle: func(_, code int) { cycles <- code }}
 	done := make(chan int, 1)
-	go func() { done <- c.runSync(ctx, o, gatedLister{gate: gate, next: w.listerFor(t, obs)}, obs) }()
+	entered := make(chan struct{}, 4)
+	go func() {
+		done <- c.runSync(ctx, o, gatedLister{gate: gate, entered: entered, next: w.listerFor(t, obs)}, obs)
+	}()
+	<-entered // the first cycle is listing, and will not finish before the gate opens
 
 	if code := health(); code != 0 {
 		t.Errorf("health before the first cycle: exit %d, want 0", code)
 	}
-	if code := health("--ready"); code != 1 {
-		t.Errorf("health --ready before the first cycle: exit %d, want 1", code)
+	// Ready as soon as the providers and tokens are resolved: a rollout
+	// (helm --atomic, a StatefulSet's one-pod-at-a-time) must not wait
+	// for a first cycle that may take hours. The first cycle has its own
+	// metric.
+	if err := telemetry.Probe(ctx, addr, "/readyz", time.Second); err != nil {
+		t.Errorf("/readyz before the first cycle: %v, want 200", err)
 	}
-	if err := telemetry.Probe(ctx, addr, "/readyz", time.Second); err == nil || !strings.Contains(err.Error(), "503") {
-		t.Errorf("/readyz before the first cycle: %v, want 503", err)
+	if code := health("--ready"); code != 0 {
+		t.Errorf("health --ready before the first cycle: exit %d, want 0", code)
 	}
+	wantMetric(t, scrape(t, obs), "mgit_sync_first_cycle_done", "0")
 	close(gate)
 	if code := <-cycles; code != 0 {
 		t.Fatalf("cycle exit %d\n%s", code, logs)
 	}
+	wantMetric(t, scrape(t, obs), "mgit_sync_first_cycle_done", "1")
 	if code := health("--ready"); code != 0 {
 		t.Errorf("health --ready after the first cycle: exit %d, want 0", code)
 	}

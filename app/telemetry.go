@@ -66,7 +66,7 @@ func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, 
 	o := &observability{
 		base:    base,
 		reg:     reg,
-		metrics: telemetry.NewMetrics(reg, version()),
+		metrics: telemetry.NewMetricsBuild(reg, telemetry.Build{Version: version(), Revision: commit()}),
 		ready:   &telemetry.Readiness{},
 		runID:   id,
 		redact:  c.redact,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -155,5 +156,42 @@ func TestHostOnlySourceGivesOneAccount(t *testing.T) {
 	defer srv.mu.Unlock()
 	if srv.rejected["acme/b"] == 0 {
 		t.Fatal("the server never refused the wrong token")
+	}
+}
+
+// hintSource answers every host with a refused token and its own hint.
+type hintSource struct{ hint string }
+
+func (h hintSource) Credentials(string) (git.Credentials, bool) {
+	return git.Credentials{Username: "git", Password: "refused-token", Hint: h.hint}, true
+}
+
+// TestRejectedCredentialsCarryTheirHint: when the remote refuses the
+// credentials, the failure's hint is the one the source gave with them
+// (which account, from where, what to run), not the generic advice; any
+// other failure keeps its own hint.
+func TestRejectedCredentialsCarryTheirHint(t *testing.T) {
+	gittest.Isolate(t)
+	srv := newPerRepoTokenServer(t, map[string]string{"acme/a": "token-A-work"})
+	const hint = "the token of provider work (from the keyring) was rejected: run mgit login --name work"
+	for name, be := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			dest, host, err := workspace.Destination(t.TempDir(), srv.URL("acme/a"), workspace.LayoutFlat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := Plan{Jobs: []Job{{Repo: Repo{ID: "a", Path: dest, URL: srv.URL("acme/a"), Host: host}, Op: OpClone}}}
+			res := submit(t, Config{Backend: be, Credentials: hintSource{hint}, Retry: fastRetry}, context.Background(), plan)
+			fin := res.finished["a"]
+			if len(fin) != 1 || !errors.Is(fin[0].Err, git.ErrAuth) {
+				t.Fatalf("clone with a refused token: %+v", fin)
+			}
+			if got := git.Hint(fin[0].Err); got != hint {
+				t.Fatalf("hint %q, want the source's %q", got, hint)
+			}
+		})
+	}
+	if err := withCredentialHint(git.ErrNotFastForward, hint); git.Hint(err) == hint {
+		t.Fatal("a credential hint replaced a non-auth failure's hint")
 	}
 }

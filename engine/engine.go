@@ -10,7 +10,8 @@ import (
 
 // CredentialSource finds the HTTPS credentials for a remote host. The secure
 // package's store satisfies it; main wires it in. ok is false when there are
-// none, and the operation then runs without credentials.
+// none, and the operation then runs without credentials; the value may then
+// still carry a Hint (what to do when the remote asks for some).
 type CredentialSource interface {
 	Credentials(host string) (cred git.Credentials, ok bool)
 }

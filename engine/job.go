@@ -165,6 +165,8 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	})
 	log.Debug().Msg("op started")
 	res, err := x.guarded()
+	// An auth failure names the credential that was refused.
+	err = withCredentialHint(err, x.authHint)
 	x.done.Store(true) // no OpProgress after OpFinished
 	switch {
 	case err != nil:
@@ -244,8 +246,9 @@ type opExec struct {
 	attempts int
 	// pool is the network pool when the operation runs in it: its
 	// attempts then feed the host's limiter.
-	pool *pool
-	done atomic.Bool
+	pool     *pool
+	done     atomic.Bool
+	authHint string // the Hint of the credentials used, if any
 
 	progMu   sync.Mutex
 	lastProg time.Time
@@ -281,9 +284,17 @@ func (x *opExec) progress(p git.Progress) {
 	})
 }
 
-// credentials asks the source for the repository first when it can answer
-// per repository (see RepoCredentialSource), else by host.
+// credentials looks up the repository's credentials and keeps their hint
+// for an authentication failure.
 func (x *opExec) credentials() git.Credentials {
+	c := x.lookupCredentials()
+	x.authHint = c.Hint
+	return c
+}
+
+// lookupCredentials asks the source for the repository first when it can
+// answer per repository (see RepoCredentialSource), else by host.
+func (x *opExec) lookupCredentials() git.Credentials {
 	src := x.r.e.cfg.Credentials
 	if rs, ok := src.(RepoCredentialSource); ok {
 		if c, ok := rs.CredentialsFor(x.jb.Repo); ok {
@@ -291,9 +302,11 @@ func (x *opExec) credentials() git.Credentials {
 		}
 	}
 	if src != nil && x.jb.Repo.Host != "" {
-		if c, ok := src.Credentials(x.jb.Repo.Host); ok {
+		c, ok := src.Credentials(x.jb.Repo.Host)
+		if ok {
 			return c
 		}
+		return git.Credentials{Hint: c.Hint}
 	}
 	return git.Credentials{}
 }

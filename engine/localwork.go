@@ -72,6 +72,9 @@ func (x *opExec) localWork(ctx context.Context, dest, fresh string) ([]string, e
 	if st.Ahead > 0 {
 		reasons = append(reasons, fmt.Sprintf("%d unpushed commits on %s", st.Ahead, st.Branch))
 	}
+	if st.AheadBehindCapped {
+		reasons = append(reasons, fmt.Sprintf("commits on %s that may be unpushed (too many to count)", st.Branch))
+	}
 	w, err := finder.LocalWork(ctx, dest, fresh)
 	if err != nil {
 		return nil, err

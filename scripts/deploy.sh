@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Deploy mgit sync with Helm (Kubernetes) or Docker Compose, check it through
-# /readyz, and roll back automatically when that check fails.
+# Deploy mgit sync with Helm (Kubernetes) or Docker Compose, check that it is
+# ready (Helm: rollout status and `mgit health --ready` in every pod;
+# compose: /readyz), and roll back automatically when that check fails.
 #
 #   scripts/deploy.sh --target helm --env staging --version v1.4.0
 #   scripts/deploy.sh --target compose --env local --version v1.4.0 --dry-run
@@ -28,18 +29,19 @@ Options:
   --namespace NS         Kubernetes namespace (default mgit-ENV)
   --release NAME         Helm release (default mgit)
   --values FILE          extra Helm values file (repeatable)
-  --ready-url URL        check this /readyz URL instead of the service proxy
-                         (helm) or http://127.0.0.1:9090/readyz (compose)
-  --timeout DURATION     helm --timeout (default 15m: the first sync cycle
-                         must finish before the pod is ready)
-  --no-smoke             skip the /readyz check (cronjob/indexedJob modes)
+  --ready-url URL        check this /readyz URL instead of the pods (helm)
+                         or http://127.0.0.1:9090/readyz (compose)
+  --timeout DURATION     helm --timeout, e.g. 90s, 15m (default 15m; pods
+                         are ready once providers and tokens resolve, long
+                         before the first sync cycle ends)
+  --no-smoke             skip the readiness check (cronjob/indexedJob modes)
   --no-rollback          leave a failed deployment in place for debugging
   --dry-run              run the pre-flight checks and print every command
                          that would change something, without running it
   -h, --help             this help
 
 Environment: SMOKE_ATTEMPTS (default 30) and SMOKE_INTERVAL seconds
-(default 10) for the /readyz check; MGIT_DEPLOY_STATE_DIR for the compose
+(default 10), whole numbers, for the readiness check; MGIT_DEPLOY_STATE_DIR for the compose
 version history (default ${XDG_STATE_HOME:-~/.local/state}/mgit-deploy).
 EOF
 }
@@ -49,14 +51,14 @@ dry_run=0 smoke=1 rollback=1
 values=()
 while [ $# -gt 0 ]; do
     case "$1" in
-    --target) target="${2:-}"; shift 2 ;;
-    --env) env="${2:-}"; shift 2 ;;
-    --version) version="${2:-}"; shift 2 ;;
-    --namespace) namespace="${2:-}"; shift 2 ;;
-    --release) release="${2:-}"; shift 2 ;;
-    --values) values+=("${2:-}"); shift 2 ;;
-    --ready-url) ready_url="${2:-}"; shift 2 ;;
-    --timeout) timeout="${2:-}"; shift 2 ;;
+    --target) need_value "$1" $# "${2:-}"; target="$2"; shift 2 ;;
+    --env) need_value "$1" $# "${2:-}"; env="$2"; shift 2 ;;
+    --version) need_value "$1" $# "${2:-}"; version="$2"; shift 2 ;;
+    --namespace) need_value "$1" $# "${2:-}"; namespace="$2"; shift 2 ;;
+    --release) need_value "$1" $# "${2:-}"; release="$2"; shift 2 ;;
+    --values) need_value "$1" $# "${2:-}"; values+=("$2"); shift 2 ;;
+    --ready-url) need_value "$1" $# "${2:-}"; ready_url="$2"; shift 2 ;;
+    --timeout) need_value "$1" $# "${2:-}"; timeout="$2"; shift 2 ;;
     --no-smoke) smoke=0; shift ;;
     --no-rollback) rollback=0; shift ;;
     --dry-run) dry_run=1; shift ;;
@@ -75,13 +77,12 @@ preflight_common() {
     [ -n "$env" ] || die_usage "--env is required" "pass --env staging, --env production, …"
     [[ "$env" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die_usage "bad environment name '$env'" "use lowercase letters, digits and '-'"
     [ -n "$version" ] || die_usage "--version is required" "pass the image tag to deploy, e.g. --version v1.4.0"
-    [[ "$version" =~ ^v?[0-9A-Za-z][0-9A-Za-z._-]*$ ]] || die_usage "bad version '$version'" "use an image tag such as v1.4.0"
+    valid_version "$version" || die_usage "bad version '$version'" "use an image tag such as v1.4.0"
     if [ "$env" = production ]; then
         [[ "$version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
             die_usage "production takes a release version, not '$version'" "deploy a tag like v1.4.0 (staging accepts any tag)"
     fi
-    command -v curl >/dev/null || [ "$smoke" -eq 0 ] ||
-        die_usage "curl is not installed (needed for the /readyz smoke test)" "install curl, or pass --no-smoke"
+    check_common_args
 }
 
 preflight_helm() {
@@ -101,9 +102,15 @@ preflight_helm() {
     kubectl get namespace "$namespace" >/dev/null 2>&1 ||
         die_usage "namespace $namespace does not exist" "kubectl create namespace $namespace (or pass --namespace)"
     # The chart's own validation (query set, mode, shards) fails here with
-    # its message, before anything is applied.
-    local rendered
-    rendered="$(helm template "$release" "$chart" --namespace "$namespace" "${helm_values[@]}" --set "image.tag=$version")" ||
+    # its message, before anything is applied, for the cluster's Kubernetes
+    # version (without --kube-version helm assumes its own default, which
+    # for a go-installed helm is 1.20).
+    local rendered kube_version
+    kube_version="$(kubectl version -o json --request-timeout=10s 2>/dev/null |
+        sed -n '/"serverVersion"/,/}/s/^ *"gitVersion": *"\(v[0-9][^"]*\)".*/\1/p' | head -n1)"
+    [ -n "$kube_version" ] || die_usage "cannot read the cluster's Kubernetes version" "check kubectl version -o json against this cluster"
+    kube_version="${kube_version%%+*}"
+    rendered="$(helm template "$release" "$chart" --namespace "$namespace" "${helm_values[@]}" --set "image.tag=$version" --kube-version "$kube_version")" ||
         die_usage "the chart does not render with these values" "fix the values named in helm's message above"
     if grep -q '^kind: ServiceMonitor' <<<"$rendered"; then
         kubectl get crd servicemonitors.monitoring.coreos.com >/dev/null 2>&1 ||
@@ -119,12 +126,10 @@ preflight_compose() {
     compose_file="$repo_root/docker-compose.yml"
     [ -f "$compose_file" ] || die_usage "docker-compose.yml not found at $compose_file" "run from a checkout of mgit"
     local env_file="${MGIT_ENV_FILE:-$repo_root/mgit.env}"
-    [ -f "$env_file" ] || die_usage "token file $env_file not found" "create it with MGIT_TOKEN_<NAME>=… lines (see docs/deployment/docker-guide.md), or set MGIT_ENV_FILE"
+    [ -f "$env_file" ] || die_usage "token file $env_file not found" "create it with GITHUB_TOKEN=… (or MGIT_TOKEN_<KIND>=…) lines (see docs/deployment/docker-guide.md), or set MGIT_ENV_FILE"
     if [ -n "$(find "$env_file" -perm /044 2>/dev/null)" ]; then
         die_usage "token file $env_file is readable by others" "chmod 600 $env_file"
     fi
-    local config_file="${MGIT_CONFIG_FILE:-$repo_root/mgit-config.yaml}"
-    [ -f "$config_file" ] || die_usage "provider config $config_file not found" "write the providers mgit syncs from (see docs/deployment/docker-guide.md), or set MGIT_CONFIG_FILE"
     docker compose -f "$compose_file" -p "$project" config --quiet ||
         die_usage "docker-compose.yml does not validate" "fix the error docker compose printed above"
 }
@@ -160,12 +165,18 @@ if [ "$target" = helm ]; then
     for f in "${values[@]}"; do helm_values+=(-f "$f"); done
     preflight_helm
     log "deploying $version to $env (release $release, namespace $namespace)"
+    first_install=0
+    helm status "$release" --namespace "$namespace" >/dev/null 2>&1 || first_install=1
     # --atomic: a release whose pods never become ready is rolled back by
     # Helm itself; the smoke test below catches what Helm cannot see.
     if ! run helm upgrade --install "$release" "$chart" --namespace "$namespace" \
         "${helm_values[@]}" --set "image.tag=$version" \
         --atomic --wait --timeout "$timeout" --history-max 10; then
-        log "helm upgrade failed (helm --atomic already restored the previous release)"
+        if [ "$first_install" -eq 1 ]; then
+            log "helm install failed: this was the first install of $release, so helm --atomic removed it and nothing runs now"
+        else
+            log "helm upgrade failed (helm --atomic already restored the previous release)"
+        fi
         exit 1
     fi
 else
@@ -196,7 +207,7 @@ if [ "$dry_run" -eq 1 ]; then
     exit 0
 fi
 if [ "$smoke" -eq 1 ]; then
-    smoke_test || fail "smoke test failed: /readyz did not answer 200"
-    log "smoke test passed: /readyz is 200"
+    smoke_test || fail "smoke test failed: mgit did not become ready"
+    log "smoke test passed: mgit is ready"
 fi
 log "deployed $version to $env"

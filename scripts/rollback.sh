@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Roll mgit sync back: to the previous Helm revision or compose version, to a
-# named Helm revision, or to a named version; then check /readyz.
+# named Helm revision, or to a named version; then check readiness (as
+# deploy.sh does).
 #
 #   scripts/rollback.sh --target helm --env production             # previous revision
 #   scripts/rollback.sh --target helm --env production --to-revision 7
@@ -27,8 +28,8 @@ Options:
   --namespace NS         Kubernetes namespace (default mgit-ENV)
   --release NAME         Helm release (default mgit)
   --ready-url URL        check this /readyz URL afterwards
-  --timeout DURATION     helm --timeout (default 15m)
-  --no-smoke             skip the /readyz check
+  --timeout DURATION     helm --timeout, e.g. 90s, 15m (default 15m)
+  --no-smoke             skip the readiness check
   --dry-run              print the commands that would change something
   -h, --help             this help
 EOF
@@ -38,14 +39,14 @@ target="" env="" namespace="" release="mgit" to_version="" to_revision="" ready_
 dry_run=0 smoke=1
 while [ $# -gt 0 ]; do
     case "$1" in
-    --target) target="${2:-}"; shift 2 ;;
-    --env) env="${2:-}"; shift 2 ;;
-    --to-version) to_version="${2:-}"; shift 2 ;;
-    --to-revision) to_revision="${2:-}"; shift 2 ;;
-    --namespace) namespace="${2:-}"; shift 2 ;;
-    --release) release="${2:-}"; shift 2 ;;
-    --ready-url) ready_url="${2:-}"; shift 2 ;;
-    --timeout) timeout="${2:-}"; shift 2 ;;
+    --target) need_value "$1" $# "${2:-}"; target="$2"; shift 2 ;;
+    --env) need_value "$1" $# "${2:-}"; env="$2"; shift 2 ;;
+    --to-version) need_value "$1" $# "${2:-}"; to_version="$2"; shift 2 ;;
+    --to-revision) need_value "$1" $# "${2:-}"; to_revision="$2"; shift 2 ;;
+    --namespace) need_value "$1" $# "${2:-}"; namespace="$2"; shift 2 ;;
+    --release) need_value "$1" $# "${2:-}"; release="$2"; shift 2 ;;
+    --ready-url) need_value "$1" $# "${2:-}"; ready_url="$2"; shift 2 ;;
+    --timeout) need_value "$1" $# "${2:-}"; timeout="$2"; shift 2 ;;
     --no-smoke) smoke=0; shift ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -59,6 +60,10 @@ helm | compose) ;;
 *) die_usage "unknown target '$target'" "use --target helm or --target compose" ;;
 esac
 [ -n "$env" ] || die_usage "--env is required" "pass the environment to roll back, e.g. --env staging"
+[[ "$env" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die_usage "bad environment name '$env'" "use lowercase letters, digits and '-'"
+[ -z "$to_version" ] || valid_version "$to_version" ||
+    die_usage "bad version '$to_version'" "use an image tag such as v1.4.0"
+check_common_args
 [ -z "$to_version" ] || [ -z "$to_revision" ] ||
     die_usage "--to-version and --to-revision exclude each other" "pass only one"
 [ -z "$to_revision" ] || [[ "$to_revision" =~ ^[0-9]+$ ]] ||
@@ -91,6 +96,8 @@ else
         [ -f "$state_dir/$project.previous" ] ||
             die_usage "no previous version recorded for $project in $state_dir" "name one with --to-version vX.Y.Z"
         to_version="$(cat "$state_dir/$project.previous")"
+        valid_version "$to_version" ||
+            die_usage "the recorded previous version '$to_version' is not an image tag" "name one with --to-version vX.Y.Z"
     fi
     log "rolling $project back to $to_version"
     export MGIT_VERSION="$to_version"
@@ -106,7 +113,7 @@ if [ "$dry_run" -eq 1 ]; then
     exit 0
 fi
 if [ "$smoke" -eq 1 ]; then
-    smoke_test || { log "after the rollback /readyz still does not answer 200"; exit 1; }
-    log "/readyz is 200"
+    smoke_test || { log "after the rollback mgit is still not ready"; exit 1; }
+    log "mgit is ready"
 fi
 log "rolled back $env"

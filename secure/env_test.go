@@ -6,7 +6,7 @@ import "testing"
 // processes; ordinary variables, and mgit's settings that hold no secret,
 // are not.
 func TestSecretEnv(t *testing.T) {
-	secret := []string{"MGIT_TOKEN", "MGIT_TOKEN_WORK", "mgit_token_work", EnvPassword}
+	secret := []string{"MGIT_TOKEN", "MGIT_TOKEN_WORK", "mgit_token_work", EnvPassword, EnvOldPassword}
 	for _, kind := range []string{"github", "azuredevops", "gitlab", "bitbucket", "gitea"} {
 		for _, self := range []bool{false, true} {
 			vars := ConventionalEnv(Ref{Kind: kind, SelfHosted: self})

@@ -142,7 +142,7 @@ func TestURLUserinfoRefusedUnechoed(t *testing.T) {
 		"https://alice@github.com/o/r.git":            "alice",
 		"https://alice:s3cret@github.com:bad/o/r.git": "s3cret",
 		"https://pl41n-t0ken@github.com:99999999/o/r": "pl41n-t0ken",
-		"http://tok_ctl@127.0.0.1/\x01":                  "tok_ctl",
+		"http://tok_ctl@127.0.0.1/\x01":               "tok_ctl",
 		"-https://tok_dash@h/x":                       "tok_dash",
 		"HTTPS://Tok_Upper@github.com/o/r":            "Tok_Upper",
 		"https://user%40corp:p%40ss@h.example/o/r":    "p%40ss",

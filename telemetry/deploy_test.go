@@ -133,3 +133,48 @@ func TestCheckerCatchesUnknownNames(t *testing.T) {
 		t.Fatalf("regexp found %v", got)
 	}
 }
+
+// TestDashboardVariables: with several mgit deployments in one Prometheus
+// (environments, namespaces, shards) the dashboard must let one be picked:
+// namespace, job and instance variables, used by every query.
+func TestDashboardVariables(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(deployDir, "grafana-dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Templating struct {
+			List []struct {
+				Name string `json:"name"`
+			} `json:"list"`
+		} `json:"templating"`
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]bool{}
+	for _, v := range dash.Templating.List {
+		vars[v.Name] = true
+	}
+	ref := regexp.MustCompile(`\bmgit_[a-z_]+(\{[^}]*\})?`)
+	for _, want := range []string{"namespace", "job", "instance"} {
+		if !vars[want] {
+			t.Errorf("dashboard has no $%s variable", want)
+		}
+		for _, p := range dash.Panels {
+			for _, tg := range p.Targets {
+				for _, m := range ref.FindAllStringSubmatch(tg.Expr, -1) {
+					if !strings.Contains(m[1], want+`=~"$`+want+`"`) {
+						t.Errorf("panel %q: %s does not select by $%s", p.Title, m[0], want)
+					}
+				}
+			}
+		}
+	}
+}

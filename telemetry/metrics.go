@@ -51,12 +51,26 @@ type Metrics struct {
 	syncLastSuccess prometheus.Gauge
 	syncLastRun     prometheus.Gauge
 	syncDuration    prometheus.Histogram
+	syncFirstDone   prometheus.Gauge
+	failingStreak   prometheus.Gauge
 
 	netConcurrency *prometheus.GaugeVec
 	// netMu guards netHosts: each host's last limit and the provider it
 	// counts under (hosts are never labels; see NetworkLimit).
 	netMu    sync.Mutex
 	netHosts map[string]hostLimit
+}
+
+// FailingStreakCycles is how many cycles in a row a repository must fail to
+// count in mgit_repositories_failing_streak: one failure is weather, three
+// is a repository someone must look at.
+const FailingStreakCycles = 3
+
+// Build says which mgit is running, for mgit_build_info.
+type Build struct {
+	Version string
+	// Revision is the commit it was built from ("" when unknown).
+	Revision string
 }
 
 // hostLimit is one host's network concurrency and the provider it counts
@@ -70,6 +84,11 @@ type hostLimit struct {
 // process-wide default in libraries and tests). version is the build's
 // version for mgit_build_info.
 func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
+	return NewMetricsBuild(reg, Build{Version: version})
+}
+
+// NewMetricsBuild is NewMetrics with the build's revision as well.
+func NewMetricsBuild(reg prometheus.Registerer, b Build) *Metrics {
 	m := &Metrics{
 		opsTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mgit_operations_total",
@@ -123,16 +142,29 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 			Help: "Network operations mgit allows at once (adaptive per host, or --concurrency), summed over the hosts of each configured provider (\"none\": repositories found only on disk).",
 		}, []string{"provider"}),
 		netHosts: map[string]hostLimit{},
+		syncFirstDone: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "mgit_sync_first_cycle_done",
+			Help: "1 once the first sync cycle of this process has finished (whatever its result), else 0.",
+		}),
+		failingStreak: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "mgit_repositories_failing_streak",
+			Help: "Repositories whose last " + strconv.Itoa(FailingStreakCycles) + " or more sync cycles all failed.",
+		}),
 	}
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "mgit_build_info",
-		Help: "Always 1; the labels say which mgit is running.",
-	}, []string{"version", "goversion"})
-	build.WithLabelValues(version, runtime.Version()).Set(1)
+		Help: "Always 1; the labels say which mgit is running (revision: the commit, \"unknown\" when not stamped).",
+	}, []string{"version", "revision", "goversion"})
+	rev := b.Revision
+	if rev == "" {
+		rev = "unknown"
+	}
+	build.WithLabelValues(b.Version, rev, runtime.Version()).Set(1)
 
 	reg.MustRegister(m.opsTotal, m.opDuration, m.opsInFlight, m.repos,
 		m.provRequests, m.provDuration, m.provRemaining,
-		m.syncRuns, m.syncLastSuccess, m.syncLastRun, m.syncDuration, m.netConcurrency, build)
+		m.syncRuns, m.syncLastSuccess, m.syncLastRun, m.syncDuration,
+		m.syncFirstDone, m.failingStreak, m.netConcurrency, build)
 	// Results are pre-declared so a dashboard shows 0, not "no data", and
 	// rate() works from the first failure on.
 	for _, r := range []string{SyncOK, SyncPartial, SyncFailed, SyncInterrupted} {
@@ -227,3 +259,10 @@ func (m *Metrics) NetworkLimit(host, provider string, limit int) {
 		m.netConcurrency.WithLabelValues(old.provider).Set(sum(old.provider))
 	}
 }
+
+// FirstCycleDone sets mgit_sync_first_cycle_done to 1.
+func (m *Metrics) FirstCycleDone() { m.syncFirstDone.Set(1) }
+
+// SetFailingStreak sets the number of repositories that failed
+// FailingStreakCycles or more cycles in a row.
+func (m *Metrics) SetFailingStreak(n int) { m.failingStreak.Set(float64(n)) }

@@ -35,8 +35,8 @@ func TestMetricsLintClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fams) != 13 {
-		t.Errorf("want 13 families, got %d", len(fams))
+	if len(fams) != 15 {
+		t.Errorf("want 15 families, got %d", len(fams))
 	}
 }
 

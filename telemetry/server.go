@@ -49,11 +49,19 @@ func ListenAddr(addr string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// Readiness is the state /readyz reports. The zero value is not ready.
+// Readiness is the state /readyz and /healthz report. The zero value is
+// not ready, and alive: /healthz fails only after ExpectProgress, when the
+// last Beat is older than its limit (a sync loop that stopped making
+// progress: a hung operation, a deadlock), so that the orchestrator
+// restarts the process.
 type Readiness struct {
 	mu     sync.Mutex
 	ready  bool
 	reason string
+	// limit > 0: beats are expected at least that often; last is the
+	// latest beat.
+	limit time.Duration
+	last  time.Time
 }
 
 // Set records whether mgit is ready and, when not, why (shown in /readyz).
@@ -70,6 +78,37 @@ func (r *Readiness) Get() (bool, string) {
 	return r.ready, r.reason
 }
 
+// ExpectProgress makes /healthz fail when no Beat came for longer than
+// limit; it counts as a beat. limit <= 0 turns the check off again.
+func (r *Readiness) ExpectProgress(limit time.Duration, now time.Time) {
+	r.mu.Lock()
+	r.limit, r.last = limit, now
+	r.mu.Unlock()
+}
+
+// Beat records progress at now.
+func (r *Readiness) Beat(now time.Time) {
+	r.mu.Lock()
+	if now.After(r.last) {
+		r.last = now
+	}
+	r.mu.Unlock()
+}
+
+// Alive reports whether the process made progress recently enough at now,
+// and when not, why.
+func (r *Readiness) Alive(now time.Time) (bool, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.limit <= 0 {
+		return true, ""
+	}
+	if idle := now.Sub(r.last); idle > r.limit {
+		return false, fmt.Sprintf("no progress for %s (limit %s)", idle.Round(time.Second), r.limit)
+	}
+	return true, ""
+}
+
 // Server is the listener serving /metrics, /healthz and /readyz.
 type Server struct {
 	srv  *http.Server
@@ -78,8 +117,8 @@ type Server struct {
 }
 
 // Handler returns the HTTP handler of the listener: /metrics from g,
-// /healthz (200 while the process serves at all: liveness) and /readyz (200
-// or 503 from ready).
+// /healthz (liveness: 200 while the process serves and, when it expects
+// progress, makes it; else 503) and /readyz (200 or 503 from ready).
 func Handler(g prometheus.Gatherer, ready *Readiness) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{
@@ -88,6 +127,11 @@ func Handler(g prometheus.Gatherer, ready *Readiness) http.Handler {
 	}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if ok, reason := ready.Alive(time.Now()); !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, reason)
+			return
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {

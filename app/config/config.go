@@ -65,6 +65,29 @@ type Provider struct {
 	// the token when neither the environment nor the keyring has one:
 	// git (git credential fill), gh (GitHub) or glab (GitLab).
 	CredentialHelper string `yaml:"credential_helper,omitempty"`
+	// Owners are the organisations, groups or users (the first segment of
+	// a remote's path) whose repositories this provider's token is for.
+	// Only asked when several providers serve one git host: a repository
+	// found on disk gets the token of the provider whose org or owners
+	// name its owner (see the README's "Two accounts on one host").
+	Owners []string `yaml:"owners,omitempty"`
+}
+
+// Owns reports whether owner (the first segment of a remote's path) is
+// p's org or one of its owners; case-insensitive, as the services compare.
+func (p Provider) Owns(owner string) bool {
+	if owner == "" {
+		return false
+	}
+	if strings.EqualFold(p.Org, owner) {
+		return true
+	}
+	for _, o := range p.Owners {
+		if strings.EqualFold(o, owner) {
+			return true
+		}
+	}
+	return false
 }
 
 // Kinds are the provider types, in the order help text lists them.
@@ -282,6 +305,11 @@ func validateProvider(p Provider, file, prefix string, at lines) error {
 	for f, v := range map[string]string{"user": p.User, "org": p.Org} {
 		if strings.ContainsAny(v, " \t\r\n") {
 			return fe(f, fmt.Sprintf("%q contains white space", v), "remove the spaces")
+		}
+	}
+	for _, o := range p.Owners {
+		if o == "" || strings.ContainsAny(o, " \t\r\n/") {
+			return fe("owners", fmt.Sprintf("%q is not an owner", o), "list organisation, group or user names, one path segment each, e.g. owners: [acme, acme-labs]")
 		}
 	}
 	// The provider's own checks (e.g. a URL it cannot use), without a token.

@@ -22,8 +22,11 @@ func TestLoadExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.DefaultProvider != "work" || len(cfg.Providers) != 6 || cfg.Concurrency != 8 || cfg.Query != "acme/*" {
+	if cfg.DefaultProvider != "work" || len(cfg.Providers) != 7 || cfg.Concurrency != 8 || cfg.Query != "acme/*" {
 		t.Fatalf("example decoded as %+v", cfg)
+	}
+	if p, ok := cfg.Find("personal"); !ok || !p.Owns("Octo-Labs") || p.Owns("acme") {
+		t.Fatalf("personal's owners: %+v", p)
 	}
 	if p, ok := cfg.Find("GHE"); !ok || p.URL != "https://ghe.example.com" {
 		t.Fatalf("Find(GHE) = %+v, %v", p, ok)
@@ -175,5 +178,17 @@ func TestKeyBindings(t *testing.T) {
 	var fe *FieldError
 	if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(err.Error(), "unknown action") {
 		t.Fatalf("err = %v, want an unknown-action error at line 3", err)
+	}
+}
+
+// TestOwnersChecked: an owner is one path segment; a slash or a blank one
+// is refused with the line and the fix.
+func TestOwnersChecked(t *testing.T) {
+	for _, bad := range []string{"[acme/x]", `[""]`, `["a b"]`} {
+		p := write(t, "providers:\n  - name: w\n    type: github\n    owners: "+bad+"\n")
+		_, err := Load(p)
+		if err == nil || !strings.Contains(err.Error(), "owners") || !strings.Contains(err.Error(), p+":") {
+			t.Errorf("owners %s: %v", bad, err)
+		}
 	}
 }

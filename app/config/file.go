@@ -37,7 +37,7 @@ func Path(flag string, getenv func(string) string) (string, error) {
 // Keys a mapping may hold, for the unknown-key check.
 var (
 	topKeys      = []string{"default_provider", "workspace", "query", "concurrency", "layout", "providers", "keys"}
-	providerKeys = []string{"name", "type", "url", "user", "org", "credential_helper"}
+	providerKeys = []string{"name", "type", "url", "user", "org", "credential_helper", "owners"}
 	// secretKeys are refused outright: the file never holds a secret.
 	secretKeys = map[string]bool{"token": true, "password": true, "secret": true, "pat": true,
 		"api_token": true, "app_password": true, "access_token": true, "private_token": true}
@@ -128,7 +128,7 @@ func walk(name string, root *yaml.Node, at lines) error {
 			at[prefix] = p.Line
 			if p.Kind != yaml.MappingNode {
 				return &FieldError{File: name, Line: p.Line, Field: prefix, Msg: "must be a mapping",
-					Fix: "give name, type and optionally url, user, org, credential_helper"}
+					Fix: "give name, type and optionally url, user, org, credential_helper, owners"}
 			}
 			if err := eachKey(name, p, prefix, providerKeys, at, nil); err != nil {
 				return err

@@ -89,8 +89,15 @@ func Transient(err error) bool {
 }
 
 // Hint says what a person can do about a classified error, or "" when
-// there is nothing better to say than the error itself.
+// there is nothing better to say than the error itself. An error in the
+// chain with a Hint() method (the engine's credential hint, see
+// Credentials.Hint) answers first.
 func Hint(err error) string {
+	// A hint the engine attached knows more (which credential was used).
+	var h interface{ Hint() string }
+	if errors.As(err, &h) && h.Hint() != "" {
+		return h.Hint()
+	}
 	switch {
 	case errors.Is(err, ErrAuth):
 		return "set MGIT_TOKEN (or log in) with a token that can read this repository"

@@ -47,6 +47,12 @@ type Backend interface {
 type Credentials struct {
 	Username string
 	Password string
+	// Hint says where these credentials came from and what to do when
+	// the remote refuses them (or asks for some when there are none),
+	// e.g. "the token of provider work (from the keyring) was rejected by
+	// github.com: run mgit login --name work". Never a secret; the engine
+	// shows it instead of the generic advice of an authentication failure.
+	Hint string
 }
 
 // IsZero reports whether no credentials are set.
@@ -152,6 +158,11 @@ type Status struct {
 	UpstreamGone bool
 	// Ahead and Behind count commits relative to Upstream.
 	Ahead, Behind int
+	// AheadBehindCapped is true when HEAD and Upstream differ but the
+	// commits between them could not be counted (more than the walk reads,
+	// or history the in-process reader cannot read): Ahead and Behind are
+	// then zero and say nothing, and the state is "out-of-sync".
+	AheadBehindCapped bool
 	// Staged counts paths with changes in the index, Unstaged paths with
 	// changes in the work tree only, Untracked new paths not ignored,
 	// Conflicts unmerged paths. A path modified in both index and work tree
@@ -170,14 +181,17 @@ func (s Status) Dirty() bool {
 
 // State names the most important thing about the repository, for tables and
 // for the "state" field of machine output. In order of precedence:
-// conflict, dirty, diverged, ahead, behind, detached, no-commits,
-// upstream-gone, no-upstream, clean.
+// conflict, dirty, out-of-sync (differs from upstream, not counted),
+// diverged, ahead, behind, detached, no-commits, upstream-gone, no-upstream,
+// clean.
 func (s Status) State() string {
 	switch {
 	case s.Conflicts > 0:
 		return "conflict"
 	case s.Dirty():
 		return "dirty"
+	case s.AheadBehindCapped:
+		return "out-of-sync"
 	case s.Ahead > 0 && s.Behind > 0:
 		return "diverged"
 	case s.Ahead > 0:

@@ -1,8 +1,6 @@
 package workspace
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
 // DefaultMaxDepth is the discovery depth used when Options.MaxDepth is 0.
@@ -157,7 +157,7 @@ func (w *walker) probe(dir string, isRoot bool) (kind Kind, ok bool) {
 	if !fi.Mode().IsRegular() {
 		return "", false
 	}
-	gitdir, err := readGitdirFile(gitPath)
+	gitdir, err := gitobj.ReadGitFile(gitPath)
 	if err != nil {
 		w.errs = append(w.errs, fmt.Errorf("discover: %w", err))
 		return "", true
@@ -218,51 +218,24 @@ func gitdirKind(gitdir string) Kind {
 	}
 }
 
-// readGitdirFile reads a ".git" file ("gitdir: <path>") and returns the
-// path it points to, made absolute relative to the file's directory. Only
-// the first line is read, which is all discovery needs to tell a linked
-// worktree (.../worktrees/<name>) from a submodule (.../modules/<name>).
-//
-// TODO(gitdata): use the shared reader.
-func readGitdirFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	s := strings.TrimSpace(string(line))
-	rest, ok := strings.CutPrefix(s, "gitdir:")
-	if !ok {
-		return "", fmt.Errorf("%s: not a gitdir file", path)
-	}
-	gitdir := strings.TrimSpace(rest)
-	if gitdir == "" {
-		return "", fmt.Errorf("%s: empty gitdir", path)
-	}
-	if !filepath.IsAbs(gitdir) {
-		gitdir = filepath.Join(filepath.Dir(path), gitdir)
-	}
-	return filepath.Clean(gitdir), nil
-}
-
-// submodulePaths returns the "path = ..." values of a .gitmodules file.
+// submodulePaths returns the submodule.<name>.path values of a .gitmodules
+// file (git config syntax, read by gitobj).
 func submodulePaths(file string) ([]string, error) {
-	f, err := os.Open(file)
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	cfg, err := gitobj.ParseConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 	var paths []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		key, val, ok := strings.Cut(line, "=")
-		if !ok || !strings.EqualFold(strings.TrimSpace(key), "path") {
-			continue
-		}
-		if v := unquote(strings.TrimSpace(val)); v != "" {
-			paths = append(paths, v)
+	for _, name := range cfg.Names() {
+		if strings.HasPrefix(name, "submodule.") && strings.HasSuffix(name, ".path") {
+			if v, _ := cfg.Get(name); v != "" {
+				paths = append(paths, v)
+			}
 		}
 	}
-	return paths, sc.Err()
+	return paths, nil
 }

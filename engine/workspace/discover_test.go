@@ -192,6 +192,8 @@ func TestDiscoverCancelled(t *testing.T) {
 
 func TestOriginURLConfigForms(t *testing.T) {
 	dir := t.TempDir()
+	mkdirs(t, filepath.Join(dir, ".git", "objects"), filepath.Join(dir, ".git", "refs"))
+	writeFile(t, filepath.Join(dir, ".git", "HEAD"), "ref: refs/heads/main\n")
 	writeFile(t, filepath.Join(dir, ".git", "config"), `[core]
 	bare = false
 [remote "upstream"]

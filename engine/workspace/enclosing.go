@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
 // enclosing finds the repository whose work tree holds dir, walking upward
@@ -54,7 +56,7 @@ func repoAt(d string) (Kind, bool) {
 	case !fi.Mode().IsRegular():
 		return "", false
 	}
-	gitdir, err := readGitdirFile(gitPath)
+	gitdir, err := gitobj.ReadGitFile(gitPath)
 	if err != nil {
 		return "", false // git, too, ignores a .git file it cannot read
 	}

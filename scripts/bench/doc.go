@@ -2,10 +2,22 @@
 
 // Command bench measures mgit against the loop people write by hand:
 // `xargs -P8 git …` over the same repositories, on the same machine, in one
-// run, and prints the ratio mgit/loop for each workload and git backend.
+// run, and prints one table row per workload, latency and variant of mgit
+// (backend, and -jN besides its defaults) with the ratio mgit/loop.
 //
 // It builds its fixtures itself (on tmpfs when /dev/shm exists, because clone
 // timings on this VM's disk drift run after run) and serves the upstream
 // repositories over smart HTTP from git http-backend on 127.0.0.1, so clone,
-// fetch and pull pay the real protocol cost. Run it through `just bench`.
+// fetch and pull pay the real protocol cost. Loopback has no round trips,
+// so the server adds one before every request (-latency 0,20ms,100ms; with
+// -conn-rtts also before every new connection, as TCP and TLS handshakes
+// do), and -throttle N makes it answer 429 above N requests in flight, as a
+// host's secondary rate limit does; the rows then count the 429s.
+//
+// The scale workload builds 10,000 small repositories by copying a
+// template (-scale-repos), times `mgit status` against the loop with mgit's
+// peak RSS, and the dashboard workload drives the dashboard in tmux over
+// them: the first paint from the state cache, the first full refresh and
+// the peak RSS (VmHWM). Run it through `just bench`; a smoke run:
+// `just bench -repos 20 -runs 1 -status-repos 50 -large-files 200 -scale-repos 200`.
 package main

@@ -8,13 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/http/cgi"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +31,13 @@ type config struct {
 	statusRepos int
 	largeRepos  int
 	largeFiles  int
+	scaleRepos  int
+	latencies   []time.Duration
+	connRTTs    int
+	throttle    int
+	// mgitJ are the concurrencies mgit runs with in the network
+	// workloads; 0 is mgit's default (no -j).
+	mgitJ []int
 }
 
 func main() {
@@ -43,40 +48,10 @@ func main() {
 }
 
 func run(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	var c config
-	var backends, only string
-	fs.StringVar(&c.mgit, "mgit", "", "path of the mgit binary to measure (required)")
-	fs.StringVar(&c.dir, "dir", defaultDir(), "where fixtures are built (tmpfs gives stable ratios)")
-	fs.StringVar(&backends, "backends", "cli,go-git", "git backends of mgit to measure")
-	fs.StringVar(&only, "only", "clone,fetch,pull,status,large", "workloads to run")
-	fs.IntVar(&c.runs, "runs", 3, "timed runs per workload; the median is reported")
-	fs.IntVar(&c.parallel, "P", 8, "parallelism of the xargs loop and of mgit")
-	fs.IntVar(&c.repos, "repos", 200, "repositories cloned, fetched and pulled")
-	fs.IntVar(&c.changed, "changed", 50, "repositories that get new commits before fetch and pull")
-	fs.IntVar(&c.statusRepos, "status-repos", 1000, "small repositories for the status workload")
-	fs.IntVar(&c.largeRepos, "large-repos", 10, "large repositories for the large status workload")
-	fs.IntVar(&c.largeFiles, "large-files", 5000, "files in each large repository")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if c.mgit == "" {
-		return errors.New("-mgit is required: build mgit first (just bench does)")
-	}
-	abs, err := filepath.Abs(c.mgit)
+	c, err := parseFlags(args)
 	if err != nil {
 		return err
 	}
-	c.mgit = abs
-	c.backends = strings.Split(backends, ",")
-	c.only = map[string]bool{}
-	for _, w := range strings.Split(only, ",") {
-		c.only[w] = true
-	}
-	if c.changed > c.repos {
-		c.changed = c.repos
-	}
-
 	work, err := os.MkdirTemp(c.dir, "mgit-bench-")
 	if err != nil {
 		return err
@@ -86,12 +61,16 @@ func run(args []string, out io.Writer) error {
 	if err := b.setupEnv(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "mgit bench: %s, fixtures in %s, xargs -P%d, median of %d runs\n\n", c.mgit, work, c.parallel, c.runs)
-	fmt.Fprintf(out, "%-32s %10s", "workload", "loop")
-	for _, be := range c.backends {
-		fmt.Fprintf(out, " %12s %6s", "mgit "+be, "ratio")
+	fmt.Fprintf(out, "mgit bench: %s, fixtures in %s, loop: xargs -P%d git, median of %d runs; "+
+		"mgit at its defaults unless -jN; ratio = mgit/loop\n", c.mgit, work, c.parallel, c.runs)
+	if c.throttle > 0 {
+		fmt.Fprintf(out, "server answers 429 above %d requests in flight\n", c.throttle)
 	}
-	fmt.Fprintf(out, " %8s\n", "target")
+	if c.connRTTs > 0 {
+		fmt.Fprintf(out, "each new connection waits %d× the latency (handshakes)\n", c.connRTTs)
+	}
+	fmt.Fprintln(out)
+	b.header()
 
 	if c.only["clone"] || c.only["fetch"] || c.only["pull"] {
 		if err := b.network(); err != nil {
@@ -104,11 +83,70 @@ func run(args []string, out io.Writer) error {
 		}
 	}
 	if c.only["large"] {
-		if err := b.status(fmt.Sprintf("status of %d repos × %d files", c.largeRepos, c.largeFiles), "large", c.largeRepos, c.largeFiles, 1.2, false); err != nil {
+		if err := b.status(fmt.Sprintf("status of %d repos × %d files", c.largeRepos, c.largeFiles), "large", c.largeRepos, c.largeFiles, 1.0, false); err != nil {
+			return err
+		}
+	}
+	if c.only["scale"] || c.only["dashboard"] {
+		if err := b.scale(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	var c config
+	var backends, only, latencies, mgitJ string
+	fs.StringVar(&c.mgit, "mgit", "", "path of the mgit binary to measure (required)")
+	fs.StringVar(&c.dir, "dir", defaultDir(), "where fixtures are built (tmpfs gives stable ratios)")
+	fs.StringVar(&backends, "backends", "cli,go-git", "git backends of mgit to measure")
+	fs.StringVar(&only, "only", "clone,fetch,pull,status,large,scale,dashboard", "workloads to run")
+	fs.IntVar(&c.runs, "runs", 3, "timed runs per workload; the median is reported")
+	fs.IntVar(&c.parallel, "P", 8, "parallelism of the xargs loop")
+	fs.IntVar(&c.repos, "repos", 200, "repositories cloned, fetched and pulled")
+	fs.IntVar(&c.changed, "changed", 50, "repositories that get new commits before fetch and pull")
+	fs.IntVar(&c.statusRepos, "status-repos", 1000, "small repositories for the status workload")
+	fs.IntVar(&c.largeRepos, "large-repos", 10, "large repositories for the large status workload")
+	fs.IntVar(&c.largeFiles, "large-files", 5000, "files in each large repository")
+	fs.IntVar(&c.scaleRepos, "scale-repos", 10000, "small repositories for the scale (status RSS) and dashboard workloads")
+	fs.StringVar(&latencies, "latency", "0,20ms,100ms", "latencies the server adds before every request of clone, fetch and pull")
+	fs.IntVar(&c.connRTTs, "conn-rtts", 0, "latencies every new connection also waits (1: TCP handshake, 2: TCP and TLS)")
+	fs.IntVar(&c.throttle, "throttle", 0, "answer 429 (secondary rate limit) above this many requests in flight; 0: never")
+	fs.StringVar(&mgitJ, "mgit-j", "0,25", "mgit concurrencies for clone, fetch and pull (0: mgit's default)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.mgit == "" {
+		return c, errors.New("-mgit is required: build mgit first (just bench does)")
+	}
+	abs, err := filepath.Abs(c.mgit)
+	if err != nil {
+		return c, err
+	}
+	c.mgit = abs
+	c.backends = strings.Split(backends, ",")
+	c.only = map[string]bool{}
+	for _, w := range strings.Split(only, ",") {
+		c.only[w] = true
+	}
+	c.changed = min(c.changed, c.repos)
+	for _, l := range strings.Split(latencies, ",") {
+		d, err := time.ParseDuration(l)
+		if err != nil {
+			return c, fmt.Errorf("-latency %q: %w", l, err)
+		}
+		c.latencies = append(c.latencies, d)
+	}
+	for _, j := range strings.Split(mgitJ, ",") {
+		n, err := strconv.Atoi(j)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("-mgit-j %q: want a number, 0 for mgit's default", j)
+		}
+		c.mgitJ = append(c.mgitJ, n)
+	}
+	return c, nil
 }
 
 func defaultDir() string {
@@ -123,6 +161,9 @@ type bench struct {
 	work string
 	out  io.Writer
 	env  []string
+	// srv is the smart-HTTP server while the network workloads run; its
+	// counts are read around every timed command.
+	srv *server
 }
 
 // setupEnv isolates git from the user's configuration so that both sides of
@@ -138,7 +179,8 @@ func (b *bench) setupEnv() error {
 		return err
 	}
 	b.env = append(os.Environ(), "HOME="+home, "GIT_CONFIG_GLOBAL="+gitconfig, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_TERMINAL_PROMPT=0", "MGIT_LOG_LEVEL=error")
+		"GIT_TERMINAL_PROMPT=0", "MGIT_LOG_LEVEL=error",
+		"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_STATE_HOME="+filepath.Join(home, "state"))
 	return nil
 }
 
@@ -160,6 +202,11 @@ func (b *bench) sh(stdin, script string) error {
 type measured struct {
 	wall   time.Duration
 	maxRSS int64 // bytes
+	// exit is the exit status, non-zero only when the server throttles
+	// (a refused request may fail an operation there, by design).
+	exit int
+	// seen is what the server counted while the command ran.
+	seen counts
 }
 
 // timed runs argv (or a shell script when argv[0] is "bash") and measures it.
@@ -170,17 +217,31 @@ func (b *bench) timed(stdin string, argv ...string) (measured, error) {
 	cmd.Stdout = io.Discard
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	var before counts
+	if b.srv != nil {
+		before = b.srv.counts()
+	}
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
-	if err != nil {
+	var m measured
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case b.cfg.throttle > 0 && errors.As(err, &exit):
+		m.exit = exit.ExitCode()
+	default:
 		return measured{}, fmt.Errorf("%s: %w: %s", strings.Join(argv, " "), err, lastLines(stderr.String(), 5))
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss * 1024
+	m.wall = wall
+	if b.srv != nil {
+		after := b.srv.counts()
+		m.seen = counts{requests: after.requests - before.requests, throttled: after.throttled - before.throttled}
 	}
-	return measured{wall: wall, maxRSS: rss}, nil
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.maxRSS = ru.Maxrss * 1024
+	}
+	return m, nil
 }
 
 // loop is the hand-written baseline: xargs running one git per line of input.
@@ -189,29 +250,97 @@ func (b *bench) loop(lines []string, gitArgs string) (measured, error) {
 	return b.timed(strings.Join(lines, "\n")+"\n", "bash", "-c", script)
 }
 
-func (b *bench) mgit(backend string, args ...string) (measured, error) {
+// variant is one way of running mgit: a git backend and a concurrency
+// (0: mgit's default, no -j).
+type variant struct {
+	backend string
+	j       int
+}
+
+func (v variant) String() string {
+	if v.j == 0 {
+		return v.backend
+	}
+	return fmt.Sprintf("%s -j%d", v.backend, v.j)
+}
+
+// networkVariants are every backend at every -mgit-j.
+func (b *bench) networkVariants() []variant {
+	var vs []variant
+	for _, be := range b.cfg.backends {
+		for _, j := range b.cfg.mgitJ {
+			vs = append(vs, variant{backend: be, j: j})
+		}
+	}
+	return vs
+}
+
+// defaultVariants are every backend at mgit's default concurrency.
+func (b *bench) defaultVariants() []variant {
+	var vs []variant
+	for _, be := range b.cfg.backends {
+		vs = append(vs, variant{backend: be})
+	}
+	return vs
+}
+
+func (b *bench) mgit(v variant, args ...string) (measured, error) {
 	argv := append([]string{b.cfg.mgit}, args...)
-	argv = append(argv, "--no-tui", "--output", "json", "--git-backend", backend,
-		"--concurrency", fmt.Sprint(b.cfg.parallel))
+	argv = append(argv, "--no-tui", "--output", "json", "--git-backend", v.backend)
+	if v.j > 0 {
+		argv = append(argv, "--concurrency", strconv.Itoa(v.j))
+	}
 	return b.timed("", argv...)
 }
 
-// row prints one workload: the loop's median, each backend's median and ratio.
-func (b *bench) row(name string, target float64, loop []measured, mg map[string][]measured, showRSS bool) {
-	l := median(loop)
-	fmt.Fprintf(b.out, "%-32s %10s", name, l.wall.Round(time.Millisecond))
-	for _, be := range b.cfg.backends {
-		m := median(mg[be])
-		fmt.Fprintf(b.out, " %12s %6.2f", m.wall.Round(time.Millisecond), float64(m.wall)/float64(l.wall))
+// row is one line of the table: a workload at a latency, the loop and one
+// variant of mgit.
+type row struct {
+	workload, latency, variant string
+	loop, mgit                 measured
+	// target is the ratio the issue asks for; 0 when none applies.
+	target float64
+	notes  []string
+}
+
+const rowFormat = "%-34s %-7s %-12s %9s %9s %6s %7s  %s\n"
+
+func (b *bench) header() {
+	fmt.Fprintf(b.out, rowFormat, "workload", "latency", "mgit", "loop s", "mgit s", "ratio", "target", "notes")
+}
+
+func (b *bench) print(r row) {
+	ratio, target := "-", ""
+	if r.loop.wall > 0 {
+		ratio = fmt.Sprintf("%.2f", float64(r.mgit.wall)/float64(r.loop.wall))
 	}
-	fmt.Fprintf(b.out, " %8s\n", fmt.Sprintf("≤ %.1f", target))
-	if showRSS {
-		fmt.Fprintf(b.out, "%-32s %10s", "  peak RSS", "")
-		for _, be := range b.cfg.backends {
-			fmt.Fprintf(b.out, " %12s %6s", fmt.Sprintf("%.1f MiB", float64(maxRSS(mg[be]))/(1<<20)), "")
-		}
-		fmt.Fprintf(b.out, " %8s\n", "≤ 64 MiB")
+	if r.target > 0 {
+		target = fmt.Sprintf("≤ %.1f", r.target)
 	}
+	lat := r.latency
+	if lat == "" {
+		lat = "-"
+	}
+	fmt.Fprintf(b.out, rowFormat, r.workload, lat, r.variant, seconds(r.loop.wall), seconds(r.mgit.wall), ratio, target, strings.Join(r.notes, "; "))
+}
+
+func seconds(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// throttleNotes says how many requests the server refused, and the exit
+// statuses, when it throttles.
+func (b *bench) throttleNotes(loop, mg measured) []string {
+	if b.cfg.throttle == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("429s loop %d/%d mgit %d/%d requests; exit loop %d mgit %d",
+		loop.seen.throttled, loop.seen.requests, mg.seen.throttled, mg.seen.requests, loop.exit, mg.exit)}
 }
 
 func median(ms []measured) measured {
@@ -226,22 +355,6 @@ func maxRSS(ms []measured) int64 {
 		m = max(m, x.maxRSS)
 	}
 	return m
-}
-
-// serve starts git http-backend on 127.0.0.1 for the bare repositories under
-// root and returns the base URL.
-func serve(root string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	h := &cgi.Handler{
-		Path: "/usr/lib/git-core/git-http-backend",
-		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
 func firstLine(s string) string {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // makeSeed creates a work tree with files spread over directories of 100
@@ -43,84 +44,80 @@ func (b *bench) copies(src, dst, format string, n int) ([]string, error) {
 	return names, b.sh(strings.Join(names, "\n")+"\n", script)
 }
 
-// network measures clone, then fetch and pull after new upstream commits.
+// upstream is the served side of the network workloads: bare
+// repositories behind the smart-HTTP server, and a work tree for each one
+// that gets new commits.
+type upstream struct {
+	names   []string // r0000.git …
+	urls    []string
+	urlFile string
+	pushers []string // "worktree bare" lines
+}
+
+// network measures clone, then fetch and pull after new upstream commits,
+// at every latency.
 func (b *bench) network() error {
 	c := b.cfg
 	seed := filepath.Join(b.work, "seed")
 	if err := b.makeSeed(seed, 20); err != nil {
 		return err
 	}
-	srv := filepath.Join(b.work, "srv")
+	srvDir := filepath.Join(b.work, "srv")
 	tmpl := filepath.Join(b.work, "tmpl.git")
 	if err := b.sh("", fmt.Sprintf("git clone -q --bare %q %q", seed, tmpl)); err != nil {
 		return err
 	}
-	names, err := b.copies(tmpl, srv, "r%04d.git", c.repos)
+	var up upstream
+	var err error
+	if up.names, err = b.copies(tmpl, srvDir, "r%04d.git", c.repos); err != nil {
+		return err
+	}
+	b.srv = &server{connRTTs: c.connRTTs, throttle: c.throttle}
+	base, stop, err := b.srv.serve(srvDir)
 	if err != nil {
 		return err
 	}
-	base, stop, err := serve(srv)
-	if err != nil {
+	defer func() { stop(); b.srv = nil }()
+	for _, n := range up.names {
+		up.urls = append(up.urls, base+"/"+n)
+	}
+	up.urlFile = filepath.Join(b.work, "urls.txt")
+	if err := os.WriteFile(up.urlFile, []byte(strings.Join(up.urls, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
-	defer stop()
-	var urls []string
-	for _, n := range names {
-		urls = append(urls, base+"/"+n)
+	// Pushers hold a work tree for each repository that gets new commits;
+	// they push without the server's latency (set per phase below).
+	push := filepath.Join(b.work, "push")
+	for _, n := range up.names[:c.changed] {
+		up.pushers = append(up.pushers, filepath.Join(push, strings.TrimSuffix(n, ".git"))+" "+filepath.Join(srvDir, n))
 	}
-	urlFile := filepath.Join(b.work, "urls.txt")
-	if err := os.WriteFile(urlFile, []byte(strings.Join(urls, "\n")+"\n"), 0o644); err != nil {
+	if err := b.sh(strings.Join(up.pushers, "\n")+"\n", "while read -r d u; do git clone -q \"$u\" \"$d\"; done"); err != nil {
 		return err
 	}
-
-	// Clone: every run into fresh directories; the last run's clones are
-	// kept for fetch and pull.
-	loopDir := ""
-	mgitDir := map[string]string{}
-	var loopM []measured
-	mgM := map[string][]measured{}
-	for r := range c.runs {
-		loopDir = filepath.Join(b.work, fmt.Sprintf("clone-loop-%d", r))
-		var pairs []string
-		for i, u := range urls {
-			pairs = append(pairs, u+" "+filepath.Join(loopDir, strings.TrimSuffix(names[i], ".git")))
-		}
-		m, err := b.timed(strings.Join(pairs, "\n")+"\n", "bash", "-c", fmt.Sprintf("xargs -P%d -n2 git clone -q", c.parallel))
-		if err != nil {
+	for _, lat := range c.latencies {
+		b.srv.setLatency(lat)
+		if err := b.networkAt(lat, up); err != nil {
 			return err
 		}
-		loopM = append(loopM, m)
-		for _, be := range c.backends {
-			dir := filepath.Join(b.work, fmt.Sprintf("clone-%s-%d", be, r))
-			m, err := b.mgit(be, "clone", "--from", urlFile, dir)
-			if err != nil {
-				return err
-			}
-			mgM[be] = append(mgM[be], m)
-			if old := mgitDir[be]; old != "" {
-				_ = os.RemoveAll(old)
-			}
-			mgitDir[be] = dir
-		}
-		if r < c.runs-1 {
-			_ = os.RemoveAll(loopDir)
-		}
 	}
-	if c.only["clone"] {
-		b.row(fmt.Sprintf("clone %d repos (smart HTTP)", c.repos), 1.0, loopM, mgM, false)
-	}
+	return nil
+}
 
-	// Pushers hold a work tree for each repository that gets new commits.
-	push := filepath.Join(b.work, "push")
-	var pushers []string
-	for _, n := range names[:c.changed] {
-		pushers = append(pushers, filepath.Join(push, strings.TrimSuffix(n, ".git"))+" "+filepath.Join(srv, n))
-	}
-	if err := b.sh(strings.Join(pushers, "\n")+"\n", "while read -r d u; do git clone -q \"$u\" \"$d\"; done"); err != nil {
+// networkAt runs clone, fetch and pull with the server at one latency.
+func (b *bench) networkAt(lat time.Duration, up upstream) error {
+	c := b.cfg
+	latency := lat.String()
+	phase := filepath.Join(b.work, "net-"+strings.ReplaceAll(latency, ".", "_"))
+	defer os.RemoveAll(phase)
+	variants := b.networkVariants()
+
+	loopDir, mgitDir, err := b.clones(phase, latency, lat, up, variants)
+	if err != nil {
 		return err
 	}
+
 	newCommits := func(round string) error {
-		return b.sh(strings.Join(pushers, "\n")+"\n", fmt.Sprintf(
+		return b.sh(strings.Join(up.pushers, "\n")+"\n", fmt.Sprintf(
 			"while read -r d u; do echo %q >> \"$d/d000/f0001.txt\"; git -C \"$d\" commit -qam %q; git -C \"$d\" push -q; done", round, round))
 	}
 	loopRepos, err := filepath.Glob(filepath.Join(loopDir, "*"))
@@ -135,9 +132,9 @@ func (b *bench) network() error {
 			continue
 		}
 		var loopM []measured
-		mgM := map[string][]measured{}
+		mgM := map[variant][]measured{}
 		for r := range c.runs {
-			if err := newCommits(fmt.Sprintf("%s round %d", w.name, r)); err != nil {
+			if err := newCommits(fmt.Sprintf("%s %s round %d", w.name, latency, r)); err != nil {
 				return err
 			}
 			m, err := b.loop(loopRepos, w.loopArgs)
@@ -145,17 +142,92 @@ func (b *bench) network() error {
 				return err
 			}
 			loopM = append(loopM, m)
-			for _, be := range c.backends {
-				m, err := b.mgit(be, w.mgitCmd, mgitDir[be])
+			for _, v := range variants {
+				m, err := b.mgit(v, w.mgitCmd, mgitDir[v])
 				if err != nil {
 					return err
 				}
-				mgM[be] = append(mgM[be], m)
+				mgM[v] = append(mgM[v], m)
 			}
 		}
-		b.row(fmt.Sprintf("%s %d repos, %d changed", w.name, c.repos, c.changed), 1.0, loopM, mgM, false)
+		b.networkRows(fmt.Sprintf("%s %d repos, %d changed", w.name, c.repos, c.changed), latency, updateTarget(lat), loopM, mgM)
 	}
 	return nil
+}
+
+// clones measures clone: every run into fresh directories under phase;
+// the last run's clones are kept for fetch and pull, and their
+// directories returned.
+func (b *bench) clones(phase, latency string, lat time.Duration, up upstream, variants []variant) (string, map[variant]string, error) {
+	c := b.cfg
+	loopDir := ""
+	mgitDir := map[variant]string{}
+	var loopM []measured
+	mgM := map[variant][]measured{}
+	for r := range c.runs {
+		loopDir = filepath.Join(phase, fmt.Sprintf("clone-loop-%d", r))
+		var pairs []string
+		for i, u := range up.urls {
+			pairs = append(pairs, u+" "+filepath.Join(loopDir, strings.TrimSuffix(up.names[i], ".git")))
+		}
+		m, err := b.timed(strings.Join(pairs, "\n")+"\n", "bash", "-c", fmt.Sprintf("xargs -P%d -n2 git clone -q", c.parallel))
+		if err != nil {
+			return "", nil, err
+		}
+		loopM = append(loopM, m)
+		for i, v := range variants {
+			dir := filepath.Join(phase, fmt.Sprintf("clone-%d-%d", i, r))
+			m, err := b.mgit(v, "clone", "--from", up.urlFile, dir)
+			if err != nil {
+				return "", nil, err
+			}
+			mgM[v] = append(mgM[v], m)
+			if old := mgitDir[v]; old != "" {
+				_ = os.RemoveAll(old)
+			}
+			mgitDir[v] = dir
+		}
+		if r < c.runs-1 {
+			_ = os.RemoveAll(loopDir)
+		}
+	}
+	if c.only["clone"] {
+		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM)
+	}
+	return loopDir, mgitDir, nil
+}
+
+// networkRows prints one row per variant; the target applies to mgit at
+// its defaults only.
+func (b *bench) networkRows(name, latency string, target float64, loopM []measured, mgM map[variant][]measured) {
+	l := median(loopM)
+	for _, v := range b.networkVariants() {
+		m := median(mgM[v])
+		r := row{workload: name, latency: latency, variant: v.String(), loop: l, mgit: m, notes: b.throttleNotes(l, m)}
+		if v.j == 0 {
+			r.target = target
+		}
+		b.print(r)
+	}
+}
+
+// cloneTarget and updateTarget are issue 15's goals for mgit at its
+// defaults against the J=8 loop.
+func cloneTarget(lat time.Duration) float64 {
+	switch {
+	case lat >= 100*time.Millisecond:
+		return 0.5
+	case lat >= 20*time.Millisecond:
+		return 0.7
+	}
+	return 1.0
+}
+
+func updateTarget(lat time.Duration) float64 {
+	if lat == 0 {
+		return 0.6
+	}
+	return cloneTarget(lat)
 }
 
 // status measures `git status` over n copies of a repository of the given
@@ -180,27 +252,34 @@ func (b *bench) status(name, key string, n, files int, target float64, showRSS b
 	if _, err := b.loop(repos, "-C {} status --porcelain"); err != nil {
 		return err
 	}
-	for _, be := range b.cfg.backends {
-		if _, err := b.mgit(be, "status", "--all", dir); err != nil {
+	for _, v := range b.defaultVariants() {
+		if _, err := b.mgit(v, "status", "--all", dir); err != nil {
 			return err
 		}
 	}
 	var loopM []measured
-	mgM := map[string][]measured{}
+	mgM := map[variant][]measured{}
 	for range b.cfg.runs {
 		m, err := b.loop(repos, "-C {} status --porcelain --branch")
 		if err != nil {
 			return err
 		}
 		loopM = append(loopM, m)
-		for _, be := range b.cfg.backends {
-			m, err := b.mgit(be, "status", "--all", dir)
+		for _, v := range b.defaultVariants() {
+			m, err := b.mgit(v, "status", "--all", dir)
 			if err != nil {
 				return err
 			}
-			mgM[be] = append(mgM[be], m)
+			mgM[v] = append(mgM[v], m)
 		}
 	}
-	b.row(name, target, loopM, mgM, showRSS)
+	l := median(loopM)
+	for _, v := range b.defaultVariants() {
+		r := row{workload: name, variant: v.String(), loop: l, mgit: median(mgM[v]), target: target}
+		if showRSS {
+			r.notes = []string{"peak RSS " + mib(maxRSS(mgM[v])) + " (≤ 64 MiB)"}
+		}
+		b.print(r)
+	}
 	return os.RemoveAll(dir)
 }

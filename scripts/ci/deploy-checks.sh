@@ -9,9 +9,12 @@
 #     deploy.sh/rollback.sh against recording stubs, and the distroless
 #     simulation (static binary as uid 65532 in a read-only chroot; root).
 # Installs what it needs: shellcheck (Debian), actionlint and helm (Go
-# module proxy; helm takes ~4 minutes to build the first time).
+# module proxy; helm takes ~4-8 minutes to build the first time, and is
+# skipped when a helm of the pinned version is already on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The project's toolchain (as .ci/run exports it), also when run alone.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 
 actionlint_version=v1.7.12
 helm_version=v3.22.0
@@ -32,8 +35,10 @@ if [ "$(actionlint -version 2>/dev/null | head -n1)" != "$actionlint_version" ];
     step "installing actionlint $actionlint_version"
     go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
 fi
-# A helm built by go install reports only major.minor (no release ldflags).
-if ! helm version --template '{{.Version}}' 2>/dev/null | grep -qx "${helm_version%.*}"; then
+# A release binary (GitHub CI installs one) reports the full version; a helm
+# built by go install only major.minor (no release ldflags). Either is the
+# pinned helm, and then nothing is built.
+if ! helm version --template '{{.Version}}' 2>/dev/null | grep -qxF -e "$helm_version" -e "${helm_version%.*}"; then
     step "installing helm $helm_version (built from source: takes a few minutes)"
     start=$SECONDS
     go install "helm.sh/helm/v3/cmd/helm@$helm_version"

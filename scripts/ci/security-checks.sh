@@ -4,7 +4,7 @@
 #      database published as the golang.org/x/vulndb module, indexed
 #      locally (CI has no route to vuln.go.dev). Findings must be fixed or
 #      listed, with a reason, in scripts/ci/govulncheck-allow.txt (only
-#      standard-library findings fixed in a newer Go).
+#      findings whose fix cannot be taken yet; empty since go1.27.3).
 #   2. golangci-lint with gosec (.golangci.yml). Building it takes ~100 s
 #      once per machine; under CI it is always built when missing, locally
 #      only with MGIT_CI_LINT=1.
@@ -17,10 +17,12 @@
 # Budget: about 2 minutes without the golangci-lint build, ~4 with it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The project's toolchain (as .ci/run exports it), also when run alone.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 
-# The version the offline recipe below was verified with (same 12 findings
-# as scripts/ci/govulncheck-allow.txt); .github/workflows/ci.yml runs this
-# script, so this is the only pin.
+# The version the offline recipe below was verified with (no finding with
+# go1.27.3 and x/net v0.60.0); .github/workflows/ci.yml runs this script,
+# so this is the only pin.
 govulncheck_version=v1.9.0
 golangci_version=v2.15.0
 # The vulnerability database the allow-list was reviewed against. "latest"
@@ -30,12 +32,19 @@ vulndb_version="${MGIT_VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}"
 gobin="$(go env GOPATH)/bin"
 export PATH="$gobin:$PATH"
 step() { printf '\n== %s\n' "$*"; }
+# built_here TOOL: TOOL is installed and was built by the Go in use; an
+# analyser compiled with an older Go cannot read a newer standard library.
+built_here() {
+    local p
+    p="$(command -v "$1")" || return 1
+    [ "$(go version "$p" 2>/dev/null | awk '{print $2}')" = "$(go env GOVERSION)" ]
+}
 
 # --- 1. govulncheck, offline -------------------------------------------
 step "govulncheck (offline database)"
 # Reinstall unless the installed scanner is the pinned one: another version
 # can report a different set of findings than the reviewed allow-list.
-if ! govulncheck -version 2>/dev/null | grep -qxF "Scanner: govulncheck@$govulncheck_version"; then
+if ! govulncheck -version 2>/dev/null | grep -qxF "Scanner: govulncheck@$govulncheck_version" || ! built_here govulncheck; then
     go install "golang.org/x/vuln/cmd/govulncheck@$govulncheck_version"
 fi
 dbdir="${MGIT_VULNDB_DIR:-}"
@@ -76,25 +85,27 @@ echo "govulncheck: $(echo "$found" | grep -c . || true) finding(s), all reviewed
 
 # --- 2. golangci-lint with gosec -----------------------------------------
 step "golangci-lint (gosec)"
-if ! command -v golangci-lint >/dev/null && { [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}" = 1 ]; }; then
+if ! built_here golangci-lint && { [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}" = 1 ]; }; then
     go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version"
 fi
-if command -v golangci-lint >/dev/null; then
+if built_here golangci-lint; then
     golangci-lint run ./...
 else
-    echo "golangci-lint not installed: skipped (MGIT_CI_LINT=1 builds it, ~100 s)"
+    echo "golangci-lint not installed (or built by another Go): skipped (MGIT_CI_LINT=1 builds it, ~100 s)"
 fi
 
 # --- 3. fuzz targets -------------------------------------------------------
-step "fuzz (20,000 inputs each)"
+step "fuzz (20,000 inputs each; the differential harness 200)"
 # A real crasher fails the step and shows its input: go test writes it to
 # testdata/fuzz/<target>/ in the package, and we print that file so the log
-# alone reproduces it (commit it as a regression seed).
+# alone reproduces it (commit it as a regression seed). "repos" as the third
+# argument is for targets whose every input builds a git repository.
 fuzz() {
-    local pkg=$1 target=$2 dir="$1/testdata/fuzz/$2" before after
-    before="$(ls "$dir" 2>/dev/null | sort || true)"
-    if ! go test -run='^$' -fuzz="^$target\$" -fuzztime=20000x "$pkg"; then
-        after="$(ls "$dir" 2>/dev/null | sort || true)"
+    local pkg=$1 target=$2 dir="$1/testdata/fuzz/$2" before after budget=-fuzztime=20000x
+    [ "${3:-}" = repos ] && budget=-fuzztime=200x
+    before="$(find "$dir" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort || true)"
+    if ! go test -run='^$' -fuzz="^$target\$" "$budget" "$pkg"; then
+        after="$(find "$dir" -maxdepth 1 -type f -printf '%f\n' 2>/dev/null | sort || true)"
         for f in $(comm -13 <(echo "$before") <(echo "$after")); do
             echo "security-checks: $target crasher $dir/$f:" >&2
             cat "$dir/$f" >&2
@@ -106,3 +117,8 @@ fuzz ./engine/provider FuzzParseQuery
 fuzz ./engine/workspace FuzzProviderDestination
 fuzz ./secure FuzzRedact
 fuzz ./engine/git/cli FuzzParseStatus
+fuzz ./engine/git/gitobj FuzzParseConfig
+fuzz ./engine/git/gitobj FuzzIgnore
+# The differential harness (issue 10): each input generates a repository and
+# compares every status field of quickstatus and both backends with git's.
+fuzz ./internal/difftest FuzzDifferential repos

@@ -22,27 +22,29 @@ type jsonHead struct {
 }
 
 type jsonStatus struct {
-	Type         string    `json:"type"` // "status"
-	RunID        string    `json:"run_id"`
-	Repo         string    `json:"repo"`
-	Path         string    `json:"path"`
-	Kind         string    `json:"kind,omitempty"` // "repo", "worktree", "submodule"
-	Branch       string    `json:"branch"`
-	Detached     bool      `json:"detached"`
-	Upstream     string    `json:"upstream"`
-	UpstreamGone bool      `json:"upstream_gone"`
-	NoCommits    bool      `json:"no_commits"`
-	Ahead        int       `json:"ahead"`
-	Behind       int       `json:"behind"`
-	Staged       int       `json:"staged"`
-	Unstaged     int       `json:"unstaged"`
-	Untracked    int       `json:"untracked"`
-	Conflicts    int       `json:"conflicts"`
-	Stash        int       `json:"stash"`
-	State        string    `json:"state"`
-	Head         *jsonHead `json:"head"`
-	Error        *string   `json:"error"`
-	ErrorKind    string    `json:"error_kind,omitempty"`
+	Type         string `json:"type"` // "status"
+	RunID        string `json:"run_id"`
+	Repo         string `json:"repo"`
+	Path         string `json:"path"`
+	Kind         string `json:"kind,omitempty"` // "repo", "worktree", "submodule"
+	Branch       string `json:"branch"`
+	Detached     bool   `json:"detached"`
+	Upstream     string `json:"upstream"`
+	UpstreamGone bool   `json:"upstream_gone"`
+	NoCommits    bool   `json:"no_commits"`
+	Ahead        int    `json:"ahead"`
+	Behind       int    `json:"behind"`
+	// AheadBehindCapped: ahead and behind were not counted (see git.Status).
+	AheadBehindCapped bool      `json:"ahead_behind_capped,omitempty"`
+	Staged            int       `json:"staged"`
+	Unstaged          int       `json:"unstaged"`
+	Untracked         int       `json:"untracked"`
+	Conflicts         int       `json:"conflicts"`
+	Stash             int       `json:"stash"`
+	State             string    `json:"state"`
+	Head              *jsonHead `json:"head"`
+	Error             *string   `json:"error"`
+	ErrorKind         string    `json:"error_kind,omitempty"`
 }
 
 type jsonOp struct {
@@ -142,7 +144,7 @@ func statusObject(ev engine.OpFinished, path string) jsonStatus {
 		o.Upstream = Sanitize(st.Upstream)
 		o.UpstreamGone = st.UpstreamGone
 		o.NoCommits = st.NoCommits
-		o.Ahead, o.Behind = st.Ahead, st.Behind
+		o.Ahead, o.Behind, o.AheadBehindCapped = st.Ahead, st.Behind, st.AheadBehindCapped
 		o.Staged, o.Unstaged, o.Untracked, o.Conflicts = st.Staged, st.Unstaged, st.Untracked, st.Conflicts
 		o.Stash = st.Stash
 		o.State = st.State()

@@ -190,6 +190,8 @@ func (s *textSink) statusCells(path string, st *git.Status) []string {
 	sync := "-"
 	if st.Upstream != "" && !st.UpstreamGone {
 		switch {
+		case st.AheadBehindCapped:
+			sync = "≠" // differs, not counted
 		case st.Ahead == 0 && st.Behind == 0:
 			sync = "="
 		case st.Behind == 0:
@@ -265,7 +267,7 @@ func stateStyle(state string) string {
 	switch state {
 	case "clean":
 		return styleGreen
-	case "conflict", "dirty", "diverged":
+	case "conflict", "dirty", "diverged", "out-of-sync":
 		return styleRed
 	case "ahead", "behind":
 		return styleYellow

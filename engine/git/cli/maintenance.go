@@ -61,7 +61,7 @@ func maintenanceIdle(dir string, env []string) bool {
 	if !ok {
 		return false
 	}
-	objects := filepath.Join(r.common, "objects")
+	objects := filepath.Join(r.CommonDir, "objects")
 	if packLimit > 0 {
 		packs, ok := countPacks(filepath.Join(objects, "pack"))
 		if !ok || packs+1 > packLimit {

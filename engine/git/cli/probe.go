@@ -68,7 +68,7 @@ func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Cred
 		return false
 	}
 	tracking := "refs/remotes/" + remote + "/"
-	local, err := gitobj.RefsUnder(r.common, tracking, "refs/tags/")
+	local, err := gitobj.RefsUnder(r.CommonDir, tracking, "refs/tags/")
 	if err != nil {
 		return false
 	}

@@ -155,8 +155,8 @@ func TestReadWorktree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.gitDir == r.common {
-		t.Fatalf("worktree gitdir and commondir are the same: %s", r.gitDir)
+	if r.GitDir == r.CommonDir {
+		t.Fatalf("worktree gitdir and commondir are the same: %s", r.GitDir)
 	}
 	agreeWithGit(t, wt)
 	agreeWithGit(t, work) // the main work tree's HEAD is its own
@@ -181,9 +181,14 @@ func TestReaderDoubts(t *testing.T) {
 		}, nil},
 		{"no upstream", func(t *testing.T) { gittest.Git(t, work, "config", "--unset", "branch.main.merge") }, nil},
 		{"local upstream", func(t *testing.T) { gittest.Git(t, work, "config", "branch.main.remote", ".") }, nil},
-		{"include", func(t *testing.T) { gittest.Git(t, work, "config", "include.path", "/dev/null") }, nil},
+		{"include only git evaluates", func(t *testing.T) {
+			gittest.Git(t, work, "config", "includeIf.hasconfig:remote.*.url:https://**.path", "/dev/null")
+		}, nil},
 		{"extensions", func(t *testing.T) { gittest.Git(t, work, "config", "extensions.worktreeConfig", "true") }, nil},
-		{"config in the environment", func(*testing.T) {}, []string{"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=a.b", "GIT_CONFIG_VALUE_0=c"}},
+		// git reads GIT_CONFIG_COUNT pairs after every file: a refspec
+		// there changes the answer, so it must be seen.
+		{"config in the environment", func(*testing.T) {}, []string{"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=remote.origin.fetch", "GIT_CONFIG_VALUE_0=+refs/tags/*:refs/tags/*"}},
+		{"GIT_CONFIG_PARAMETERS", func(*testing.T) {}, []string{"GIT_CONFIG_PARAMETERS='a.b'='c'"}},
 		{"global refspec", func(t *testing.T) {
 			gittest.Git(t, "", "config", "--global", "remote.origin.fetch", "+refs/tags/*:refs/tags/*")
 		}, nil},
@@ -333,12 +338,12 @@ func TestPullWorktreeInProcess(t *testing.T) {
 }
 
 func TestGitInt(t *testing.T) {
-	for in, want := range map[string]int64{"6700": 6700, "0": 0, "-1": -1, "2k": 2048, "1M": 1 << 20, " 50 ": 50, "0x10": 16} {
+	for in, want := range map[string]int64{"6700": 6700, "0": 0, "-1": -1, "2k": 2048, "1M": 1 << 20, " 50": 50, "0x10": 16} {
 		if got, ok := gitInt(in); !ok || got != want {
 			t.Errorf("gitInt(%q) = %d, %v; want %d", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"", "lots", "5x", "k"} {
+	for _, in := range []string{"", "lots", "5x", "k", " 50 "} { // git: " 50 " has an invalid unit
 		if _, ok := gitInt(in); ok {
 			t.Errorf("gitInt(%q) accepted", in)
 		}

@@ -1,7 +1,6 @@
 package gitobj
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,47 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 )
-
-// CommonDir returns the directory holding the refs, packed-refs, config and
-// objects of the work tree at workTree: .git itself, or the directory a
-// "gitdir:" file points to (linked worktrees, submodules), followed by the
-// "commondir" file of a linked worktree.
-func CommonDir(workTree string) (string, error) {
-	gitDir := filepath.Join(workTree, ".git")
-	fi, err := os.Stat(gitDir)
-	if err != nil {
-		return "", fmt.Errorf("git dir of %s: %w", workTree, err)
-	}
-	if !fi.IsDir() {
-		b, err := os.ReadFile(gitDir)
-		if err != nil {
-			return "", fmt.Errorf("git dir of %s: %w", workTree, err)
-		}
-		p, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
-		if !ok {
-			return "", fmt.Errorf("git dir of %s: %s is not a gitdir file", workTree, gitDir)
-		}
-		gitDir = strings.TrimSpace(p)
-		if !filepath.IsAbs(gitDir) {
-			gitDir = filepath.Join(workTree, gitDir)
-		}
-	}
-	b, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return gitDir, nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("common dir of %s: %w", workTree, err)
-	}
-	common := strings.TrimSpace(string(b))
-	if common == "" {
-		return gitDir, nil
-	}
-	if !filepath.IsAbs(common) {
-		common = filepath.Join(gitDir, common)
-	}
-	return filepath.Clean(common), nil
-}
 
 // RefsUnder returns the refs of the repository whose common directory is
 // commonDir (see CommonDir) whose names start with one of prefixes
@@ -112,18 +70,13 @@ func RefsUnder(commonDir string, prefixes ...string) (map[string]string, error) 
 			return nil, err
 		}
 	}
-	packed, err := os.ReadFile(filepath.Join(commonDir, "packed-refs"))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	packed, err := ReadPackedRefs(commonDir)
+	if err != nil {
 		return nil, err
 	}
-	for line := range bytes.Lines(packed) {
-		line = bytes.TrimRight(line, "\r\n")
-		// Comments (#) and peeled values (^) fail the shape test.
-		if len(line) <= 41 || line[40] != ' ' || !isSHA1(string(line[:40])) {
-			continue
-		}
-		if name := string(line[41:]); under(name) && !loose[name] {
-			refs[name] = string(line[:40])
+	for name, p := range packed {
+		if under(name) && !loose[name] {
+			refs[name] = p.SHA
 		}
 	}
 	return refs, nil

@@ -16,7 +16,12 @@ import (
 // Backend implements git.Backend with go-git. It holds no state: every call
 // opens the repository afresh, so one Backend serves any number of
 // goroutines.
-type Backend struct{}
+type Backend struct {
+	// faults, when set (only by tests), is asked at each step of a
+	// work-tree update and makes the update fail there when it returns
+	// an error.
+	faults func(step string) error
+}
 
 var _ git.Backend = (*Backend)(nil)
 

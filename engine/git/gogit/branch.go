@@ -59,7 +59,8 @@ func branches(r *gogit.Repository) (git.Branches, error) {
 // the switch is refused (ErrLocalChanges, nothing changed) when a local
 // change, an unresolved conflict, or an untracked or ignored file sits on
 // any path that differs between the two, and only those paths are
-// rewritten. Local changes elsewhere are carried over, as git switch does.
+// rewritten, all or nothing, as Pull does. Local changes elsewhere are
+// carried over, as git switch does.
 func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOptions) error {
 	if err := ctx.Err(); err != nil {
 		return opError(ctx, "checkout", dir, err, "")
@@ -70,6 +71,9 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	r, err := open("checkout", dir)
 	if err != nil {
 		return err
+	}
+	if err := recoverInterrupted(r); err != nil {
+		return opError(ctx, "checkout", dir, err, "")
 	}
 	head, err := readHead(r)
 	if err != nil {
@@ -94,27 +98,34 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 		}
 	}
 	if opt.DryRun {
-		if _, _, err := planMove(ctx, r, head, target); err != nil {
-			return movedError(ctx, dir, err)
+		// Every check of the update, nothing written: the same planning
+		// and refusals as the checkout below.
+		if err := b.dryRunUpdate(ctx, r, head, target); err != nil {
+			return checkoutFailure(ctx, dir, err)
 		}
 		return nil
 	}
-	if err := moveWorktree(ctx, r, head, target); err != nil {
-		return movedError(ctx, dir, err)
-	}
 	name := plumbing.NewBranchReferenceName(opt.Branch)
-	if opt.Create {
-		if err := r.Storer.SetReference(plumbing.NewHashReference(name, target)); err != nil {
-			return opError(ctx, "checkout", dir, err, "")
-		}
-		if track != "" {
-			if err := setTracking(r, opt.Branch, track); err != nil {
-				return opError(ctx, "checkout", dir, err, "")
+	moveRefs := func() error {
+		if opt.Create {
+			if err := r.Storer.SetReference(plumbing.NewHashReference(name, target)); err != nil {
+				return err
+			}
+			if track != "" {
+				if err := setTracking(r, opt.Branch, track); err != nil {
+					_ = r.Storer.RemoveReference(name)
+					return err
+				}
 			}
 		}
+		err := r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, name))
+		if err != nil && opt.Create {
+			_ = r.Storer.RemoveReference(name)
+		}
+		return err
 	}
-	if err := r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, name)); err != nil {
-		return opError(ctx, "checkout", dir, err, "")
+	if err := b.updateTo(ctx, r, head, target, false, moveRefs); err != nil {
+		return checkoutFailure(ctx, dir, err)
 	}
 	return nil
 }
@@ -161,61 +172,29 @@ func checkoutTarget(r *gogit.Repository, head headInfo, br git.Branches, opt git
 	return plumbing.ZeroHash, "", fmt.Errorf("start point %s is not a branch of this repository", start)
 }
 
-// movedError is the error of a refused or failed work tree move.
-func movedError(ctx context.Context, dir string, err error) error {
+// checkoutFailure is the error of a refused or failed work tree update:
+// local changes in the way are named as git names them.
+func checkoutFailure(ctx context.Context, dir string, err error) error {
 	var lc *localChangesError
 	if errors.As(err, &lc) {
 		return kindError("checkout", dir, git.ErrLocalChanges, git.BlockedDetail(lc.paths))
 	}
-	return opError(ctx, "checkout", dir, err, "")
+	return updateError(ctx, "checkout", dir, err)
 }
 
-// moveWorktree rewrites the paths that differ between HEAD and target,
-// refusing first when local work is in the way.
-func moveWorktree(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) error {
-	root, plan, err := planMove(ctx, r, head, target)
-	if err != nil || plan == nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if locked(r) {
-		return errors.New("another git process holds the index (index.lock exists); try again later")
-	}
-	// From here on nothing checks ctx, as in Pull: stopping half-way
-	// would leave a confusing work tree.
-	idx, err := r.Storer.Index()
-	if err != nil {
-		return err
-	}
-	if err := applyPlan(r, root, idx, *plan); err != nil {
-		return err
-	}
-	return r.Storer.SetIndex(idx)
-}
-
-// planMove is every check of moveWorktree, changing nothing: the plan of
-// paths to rewrite (nil when HEAD is already at target), or the
-// localChangesError naming the paths in the way. A checkout's dry run and
-// the checkout itself run it alike.
-func planMove(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) (string, *ffPlan, error) {
+// dryRunUpdate makes every decision of updateTo — plan, local changes,
+// what the backend cannot write as git would — and changes nothing (the
+// index lock it takes to decide is released at once).
+func (b *Backend) dryRunUpdate(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) error {
 	if !head.unborn && head.hash == target {
-		return "", nil, nil // same commit: index and work tree stay as they are
+		return nil
 	}
-	wt, err := r.Worktree()
+	u, err := prepareUpdate(ctx, r, head, target, false)
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	root := wt.Filesystem.Root()
-	plan, err := planFastForward(ctx, r, head, target)
-	if err != nil {
-		return "", nil, err
-	}
-	if err := checkLocalChanges(r, wt, root, plan); err != nil {
-		return "", nil, err
-	}
-	return root, &plan, nil
+	u.lock.release()
+	return nil
 }
 
 // setTracking writes branch.<name>.remote and .merge for upstream

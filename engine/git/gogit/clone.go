@@ -30,12 +30,18 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	if err != nil {
 		return authError("clone", dest, err)
 	}
+	_, statErr := os.Lstat(dest)
+	existed := statErr == nil
 	co := &gogit.CloneOptions{
 		URL:        url,
 		Auth:       auth,
 		RemoteName: "origin",
 		Depth:      opt.Depth,
 		Progress:   newProgress(opt.Progress),
+		// go-git's own checkout ignores the umask, attributes and
+		// core.symlinks and reads every blob whole; checkOutClone
+		// writes the work tree as git would.
+		NoCheckout: !opt.Mirror,
 	}
 	if opt.Mirror {
 		co.Mirror = true
@@ -69,7 +75,27 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	if err := ensureTracking(r, "origin"); err != nil {
 		return opError(ctx, "clone", dest, err, "")
 	}
+	if err := b.checkOutClone(r); err != nil {
+		// Nothing half-made is left: the destination is as it was.
+		_ = os.RemoveAll(dest)
+		if existed {
+			_ = os.Mkdir(dest, 0o777)
+		}
+		return updateError(ctx, "clone", dest, err)
+	}
 	return nil
+}
+
+// checkOutClone fills the empty work tree and index of a fresh clone from
+// HEAD's commit, with the same update as Pull (nothing to move: the clone
+// already set HEAD).
+func (b *Backend) checkOutClone(r *gogit.Repository) error {
+	head, err := readHead(r)
+	if err != nil || head.unborn {
+		return err
+	}
+	// The update is local; the clone's deadline no longer applies.
+	return b.updateTo(context.Background(), r, headInfo{unborn: true}, head.hash, true, func() error { return nil })
 }
 
 // checkDest refuses a destination that exists and is not an empty

@@ -4,21 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
 )
 
@@ -27,6 +24,7 @@ type localChangesError struct{ paths []string }
 
 func (e *localChangesError) Error() string {
 	sort.Strings(e.paths)
+	e.paths = slices.Compact(e.paths) // a path can block for two reasons
 	const show = 3
 	p := e.paths
 	more := ""
@@ -42,15 +40,6 @@ type ffPlan struct {
 	deletes []string                     // tracked paths the target drops
 	writes  map[string]*object.TreeEntry // paths the target adds or changes
 	creates map[string]bool              // the writes HEAD's tree does not have
-}
-
-// fastForward moves the checked-out branch from head to target, rewriting
-// only the paths that differ between the two trees. See Pull for the rules.
-func fastForward(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) error {
-	if err := moveWorktree(ctx, r, head, target); err != nil {
-		return err
-	}
-	return updateBranch(r, head, target)
 }
 
 func planFastForward(ctx context.Context, r *gogit.Repository, head headInfo, target plumbing.Hash) (ffPlan, error) {
@@ -121,7 +110,12 @@ func safePath(p string) bool {
 // checkLocalChanges refuses the plan when a local change sits on, above or
 // below a path it touches, when a conflict is unresolved, or when an
 // untracked or ignored file occupies a path it creates.
-func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, plan ffPlan) error {
+//
+// go-git's status compares raw bytes, so it calls a file modified that git
+// calls clean when the file was written with CRLF conversion or as a plain
+// file for a symlink (core.symlinks=false); such a report is checked again
+// by same, which compares as git does.
+func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, plan ffPlan, same *wtVerifier) error {
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return err
@@ -138,6 +132,9 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 	if err != nil {
 		return err
 	}
+	// git cleans files with the work tree's attributes, same with the
+	// index's: when they differ, trust go-git's stricter byte compare.
+	gitStyle := same != nil && !attributesChanged(st, same)
 	touched := map[string]bool{} // touched paths
 	parents := map[string]bool{} // their ancestor directories
 	deleted := map[string]bool{}
@@ -157,6 +154,13 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Unmodified {
 			continue
 		}
+		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Modified && gitStyle {
+			if ok, err := same.unchanged(p); err != nil {
+				return err
+			} else if ok {
+				continue
+			}
+		}
 		if touched[p] || parents[p] {
 			lc.paths = append(lc.paths, p)
 			continue
@@ -166,6 +170,19 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 				lc.paths = append(lc.paths, p)
 				break
 			}
+		}
+	}
+	// go-git trusts an entry whose stat data match; git does not when the
+	// file may have changed in the same instant the index was written
+	// ("racily clean"), and reads it.
+	for p := range touched {
+		if _, flagged := st[p]; flagged || same == nil || !same.racy(p) {
+			continue
+		}
+		if ok, err := same.unchangedAs(p, gitStyle); err != nil {
+			return err
+		} else if !ok {
+			lc.paths = append(lc.paths, p)
 		}
 	}
 	for p := range plan.creates {
@@ -234,153 +251,22 @@ func occupied(root, p string, deleted map[string]bool) (bool, error) {
 	return blocked, err
 }
 
-// applyPlan rewrites the work tree and the index entries of the planned
-// paths. Deletions come first so a file can replace a directory and back.
-func applyPlan(r *gogit.Repository, root string, idx *index.Index, plan ffPlan) error {
-	drop := map[string]bool{}
-	for _, p := range plan.deletes {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove %s: %w", p, err)
+// attributesChanged reports a tracked .gitattributes whose work-tree
+// content git would not call unchanged.
+func attributesChanged(st gogit.Status, same *wtVerifier) bool {
+	for p, fst := range st {
+		if path.Base(p) != ".gitattributes" || fst.Staging == gogit.Untracked {
+			continue
 		}
-		removeEmptyParents(root, p)
-		drop[p] = true
-	}
-	names := make([]string, 0, len(plan.writes))
-	for p := range plan.writes {
-		names = append(names, p)
-		drop[p] = true
-	}
-	sort.Strings(names)
-	kept := idx.Entries[:0]
-	for _, e := range idx.Entries {
-		if !drop[e.Name] {
-			kept = append(kept, e)
+		switch {
+		case fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Unmodified:
+		case fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Modified:
+			if ok, err := same.unchanged(p); err != nil || !ok {
+				return true
+			}
+		default:
+			return true
 		}
 	}
-	idx.Entries = kept
-	for _, p := range names {
-		e, err := writePath(r, root, p, plan.writes[p])
-		if err != nil {
-			return fmt.Errorf("write %s: %w", p, err)
-		}
-		idx.Entries = append(idx.Entries, e)
-	}
-	return nil
-}
-
-// removeEmptyParents removes the directories above p that are now empty,
-// as git does when it deletes a file.
-func removeEmptyParents(root, p string) {
-	for d := path.Dir(p); d != "."; d = path.Dir(d) {
-		if os.Remove(filepath.Join(root, filepath.FromSlash(d))) != nil {
-			return // not empty (or gone): stop
-		}
-	}
-}
-
-// writePath puts one tree entry into the work tree and returns its index
-// entry. Files are written to a temporary sibling and renamed into place,
-// so a reader never sees half a file.
-func writePath(r *gogit.Repository, root, p string, te *object.TreeEntry) (*index.Entry, error) {
-	full := filepath.Join(root, filepath.FromSlash(p))
-	if err := os.MkdirAll(filepath.Dir(full), 0o777); err != nil {
-		return nil, err
-	}
-	e := &index.Entry{Name: p, Hash: te.Hash, Mode: te.Mode}
-	if te.Mode == filemode.Submodule {
-		// A gitlink: git creates the empty directory and leaves the
-		// submodule itself alone.
-		if err := os.MkdirAll(full, 0o777); err != nil {
-			return nil, err
-		}
-		return e, nil
-	}
-	blob, err := r.BlobObject(te.Hash)
-	if err != nil {
-		return nil, err
-	}
-	rd, err := blob.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = rd.Close() }()
-	if err := removeIfNotDir(full); err != nil {
-		return nil, err
-	}
-	if te.Mode == filemode.Symlink {
-		target, err := io.ReadAll(rd)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		if err := os.Symlink(string(target), full); err != nil {
-			return nil, err
-		}
-	} else if err := writeFile(full, rd, te.Mode == filemode.Executable); err != nil {
-		return nil, err
-	}
-	fi, err := os.Lstat(full)
-	if err != nil {
-		return nil, err
-	}
-	e.Size = uint32(fi.Size())
-	e.ModifiedAt = fi.ModTime()
-	fillStat(e, fi)
-	return e, nil
-}
-
-// removeIfNotDir clears the way for a file or symlink at full. A directory
-// there was emptied by the plan's deletions; os.Remove fails loudly if not.
-func removeIfNotDir(full string) error {
-	fi, err := os.Lstat(full)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if fi.IsDir() {
-		return os.Remove(full)
-	}
-	return nil // a file is replaced atomically by rename; a symlink below
-}
-
-func writeFile(full string, rd io.Reader, exec bool) error {
-	tmp, err := os.CreateTemp(filepath.Dir(full), ".mgit-ff-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = io.Copy(tmp, rd)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	perm := os.FileMode(0o644)
-	if exec {
-		perm = 0o755
-	}
-	if err == nil {
-		err = os.Chmod(name, perm)
-	}
-	if err == nil {
-		err = os.Rename(name, full)
-	}
-	if err != nil {
-		_ = os.Remove(name)
-	}
-	return err
-}
-
-// locked reports an index.lock: a git process is changing the index, and
-// go-git writes the index without taking that lock.
-func locked(r *gogit.Repository) bool {
-	fsys, ok := r.Storer.(*filesystem.Storage)
-	if !ok {
-		return false
-	}
-	_, err := fsys.Filesystem().Stat("index.lock")
-	return err == nil
+	return false
 }

@@ -73,7 +73,6 @@ func (b *Backend) Changes(ctx context.Context, dir string) ([]git.FileChange, er
 	if err != nil {
 		return nil, opError(ctx, "changes", dir, err, "")
 	}
-	wt.Excludes = extraExcludes(r)
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return nil, opError(ctx, "changes", dir, err, "")
@@ -83,20 +82,22 @@ func (b *Backend) Changes(ctx context.Context, dir string) ([]git.FileChange, er
 		return nil, opError(ctx, "changes", dir, err, "")
 	}
 	conflicts := unmergedPaths(idx)
-	tracked := trackedDirs(idx)
 	var fcs []git.FileChange
-	untracked := map[string]bool{}
 	for p := range conflicts {
 		fcs = append(fcs, git.FileChange{Path: p, Conflict: true})
+	}
+	untracked, err := untrackedPaths(wt.Filesystem.Root(), idx)
+	if err != nil {
+		return nil, opError(ctx, "changes", dir, err, "")
+	}
+	for _, k := range untracked {
+		fcs = append(fcs, git.FileChange{Path: k, Untracked: true})
 	}
 	for p, fs := range status {
 		switch {
 		case conflicts[p]:
 		case fs.Staging == gogit.Untracked || fs.Worktree == gogit.Untracked:
-			if k := untrackedKey(p, tracked); !untracked[k] {
-				untracked[k] = true
-				fcs = append(fcs, git.FileChange{Path: k, Untracked: true})
-			}
+			// Listed above with git's ignore rules.
 		case fs.Staging != gogit.Unmodified || fs.Worktree != gogit.Unmodified:
 			fcs = append(fcs, git.FileChange{Path: p, Staged: fs.Staging != gogit.Unmodified, Unstaged: fs.Worktree != gogit.Unmodified})
 		}

@@ -143,11 +143,11 @@ func TestAheadBehindBound(t *testing.T) {
 	}
 	local := plumbing.NewHash(gittest.Git(t, dir, "rev-parse", "main"))
 	up := plumbing.NewHash(gittest.Git(t, dir, "rev-parse", "up"))
-	a, b, complete, err := aheadBehind(context.Background(), r.Storer, local, up, statusWalkLimit)
+	a, b, complete, err := aheadBehind(context.Background(), r.Storer, nil, local, up, statusWalkLimit)
 	if err != nil || a != 6 || b != 4 || !complete {
 		t.Errorf("aheadBehind = %d, %d, %v, %v; want 6, 4, complete", a, b, complete, err)
 	}
-	if _, _, complete, err := aheadBehind(context.Background(), r.Storer, local, up, 3); err != nil || complete {
+	if _, _, complete, err := aheadBehind(context.Background(), r.Storer, nil, local, up, 3); err != nil || complete {
 		t.Errorf("bounded walk: complete=%v err=%v, want incomplete", complete, err)
 	}
 	ok, err := isAncestor(context.Background(), r.Storer, local, up)

@@ -23,11 +23,14 @@ import (
 //     unstaged, untracked, or an ignored file where the upstream adds one;
 //     an unresolved conflict anywhere refuses too (else ErrLocalChanges).
 //
-// Local changes to other paths are kept, as git does. Then it rewrites only
-// the touched paths (each file written whole and renamed into place),
-// updates their index entries and moves the branch. Once that starts it is
-// not interrupted by ctx: it is local and short, and stopping half-way
-// would leave a confusing (though lossless) work tree.
+// Local changes to other paths are kept, as git does. Files are written as
+// git would write them (umask, end-of-line attributes and core.autocrlf,
+// core.symlinks); what the go-git backend cannot reproduce (filter
+// drivers, ident, working-tree-encoding) is refused before anything
+// changes. Then it rewrites only the touched paths, replaces the index and
+// moves the branch, all or nothing (see updateTo): a failure at any step
+// leaves HEAD, index and work tree as they were. Once the update starts it
+// is not interrupted by ctx: it is local and short.
 func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (git.PullResult, error) {
 	var res git.PullResult
 	if err := ctx.Err(); err != nil {
@@ -40,6 +43,9 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	r, err := open("pull", dir)
 	if err != nil {
 		return res, err
+	}
+	if err := recoverInterrupted(r); err != nil {
+		return res, opError(ctx, "pull", dir, err, "")
 	}
 	head, err := readHead(r)
 	if err != nil {
@@ -95,12 +101,12 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 				fmt.Sprintf("%s has diverged from %s; not a fast-forward", head.branch, u.name))
 		}
 	}
-	if err := fastForward(ctx, r, head, to); err != nil {
+	if err := b.updateTo(ctx, r, head, to, false, func() error { return updateBranch(r, head, to) }); err != nil {
 		var lc *localChangesError
 		if errors.As(err, &lc) {
 			return res, &git.Error{Op: "pull", Dir: dir, Kind: git.ErrLocalChanges, Detail: lc.Error()}
 		}
-		return res, opError(ctx, "pull", dir, err, "")
+		return res, updateError(ctx, "pull", dir, err)
 	}
 	res.To = to.String()
 	res.Updated = true
@@ -115,4 +121,14 @@ func updateBranch(r *gogit.Repository, head headInfo, hash plumbing.Hash) error 
 		return r.Storer.SetReference(next)
 	}
 	return r.Storer.CheckAndSetReference(next, plumbing.NewHashReference(head.ref, head.hash))
+}
+
+// updateError classifies a failed work-tree update: what the backend
+// cannot reproduce is ErrUnsupported with the path and the fix.
+func updateError(ctx context.Context, op, dir string, err error) error {
+	var ce *cannotCheckoutError
+	if errors.As(err, &ce) {
+		return &git.Error{Op: op, Dir: dir, Kind: git.ErrUnsupported, Detail: ce.Error(), Err: err}
+	}
+	return opError(ctx, op, dir, err, "")
 }

@@ -2,9 +2,9 @@ package gogit
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,7 +66,9 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	if err := worktreeStatus(ctx, r, head, &st); err != nil {
 		return st, opError(ctx, "status", dir, err, "")
 	}
-	st.Stash = stashCount(r)
+	if repo, err := gitobj.Open(dir); err == nil {
+		st.Stash, _ = gitobj.StashCount(repo)
+	}
 	return st, nil
 }
 
@@ -110,43 +112,91 @@ type upstream struct {
 	name   string                 // "origin/main", as git shows it
 }
 
-// branchUpstream reads branch.<name>.remote and .merge; ok is false when
-// the branch tracks nothing.
+// branchUpstream reads branch.<name>.remote and .merge from go-git's
+// reading of the repository's config; ok is false when the branch tracks
+// nothing. Status reads git's configuration through gitobj instead
+// (gitUpstream); this is its fallback and Pull's reader.
 func branchUpstream(cfg *config.Config, branch string) (upstream, bool) {
 	bc, ok := cfg.Branches[branch]
 	if !ok || bc.Remote == "" || bc.Merge == "" {
 		return upstream{}, false
 	}
-	u := upstream{remote: bc.Remote, merge: bc.Merge}
-	if bc.Remote == "." {
-		u.ref = bc.Merge
-		u.name = bc.Merge.Short()
-		return u, true
-	}
-	// Map the remote branch through the remote's fetch refspecs, as git
-	// does; fall back to the conventional refs/remotes/<remote>/<branch>.
-	u.ref = plumbing.NewRemoteReferenceName(bc.Remote, strings.TrimPrefix(string(bc.Merge), "refs/heads/"))
+	var fetch []config.RefSpec
 	if rc, ok := cfg.Remotes[bc.Remote]; ok {
-		for _, rs := range rc.Fetch {
-			if rs.Match(bc.Merge) {
-				u.ref = rs.Dst(bc.Merge)
-				break
-			}
+		fetch = rc.Fetch
+	}
+	return mapUpstream(bc.Remote, bc.Merge, fetch), true
+}
+
+// gitUpstream is branchUpstream from the configuration git reads (system,
+// global, repository, in git's precedence and syntax): branch.<b>.remote
+// (the last value) and branch.<b>.merge (the first, as git's @{upstream}).
+// An error wrapping gitobj.ErrNeedGit means only git could read it.
+func gitUpstream(root, branch string) (upstream, bool, error) {
+	repo, err := gitobj.Open(root)
+	if err != nil {
+		return upstream{}, false, err
+	}
+	cfg, err := gitobj.LoadConfig(repo, os.Environ())
+	if err != nil {
+		return upstream{}, false, err
+	}
+	remote, _ := cfg.Get("branch." + branch + ".remote")
+	merges := cfg.GetAll("branch." + branch + ".merge")
+	if remote == "" || len(merges) == 0 || merges[0] == "" {
+		return upstream{}, false, nil
+	}
+	var fetch []config.RefSpec
+	for _, f := range cfg.GetAll("remote." + remote + ".fetch") {
+		rs := config.RefSpec(f)
+		if err := rs.Validate(); err != nil {
+			return upstream{}, false, fmt.Errorf("remote.%s.fetch %q: %v: %w", remote, f, err, gitobj.ErrNeedGit)
+		}
+		fetch = append(fetch, rs)
+	}
+	return mapUpstream(remote, plumbing.ReferenceName(merges[0]), fetch), true, nil
+}
+
+// mapUpstream maps the remote branch through the remote's fetch refspecs,
+// as git does, falling back to the conventional refs/remotes/<remote>/<b>.
+func mapUpstream(remote string, merge plumbing.ReferenceName, fetch []config.RefSpec) upstream {
+	u := upstream{remote: remote, merge: merge}
+	if remote == "." {
+		u.ref = merge
+		u.name = merge.Short()
+		return u
+	}
+	u.ref = plumbing.NewRemoteReferenceName(remote, strings.TrimPrefix(string(merge), "refs/heads/"))
+	for _, rs := range fetch {
+		if rs.Match(merge) {
+			u.ref = rs.Dst(merge)
+			break
 		}
 	}
 	u.name = strings.TrimPrefix(string(u.ref), "refs/remotes/")
 	if u.name == string(u.ref) {
 		u.name = u.ref.Short()
 	}
-	return u, true
+	return u
 }
 
 func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st *git.Status) error {
-	cfg, err := r.Config()
+	wt, err := r.Worktree()
 	if err != nil {
 		return err
 	}
-	u, ok := branchUpstream(cfg, head.branch)
+	u, ok, err := gitUpstream(wt.Filesystem.Root(), head.branch)
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		// Configuration only git reads in full (includes): go-git's own
+		// reading of the repository's file is the best this backend has.
+		cfg, cerr := r.Config()
+		if cerr != nil {
+			return cerr
+		}
+		u, ok = branchUpstream(cfg, head.branch)
+	} else if err != nil {
+		return err
+	}
 	if !ok {
 		return nil
 	}
@@ -164,7 +214,16 @@ func upstreamStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		// history is of no use to anyone; git itself reports nothing here.
 		return nil
 	}
-	st.Ahead, st.Behind, _, err = aheadBehind(ctx, r.Storer, head.hash, ref.Hash(), statusWalkLimit)
+	graph, err := commitGraph(wt.Filesystem.Root())
+	if err != nil {
+		// A graph or configuration git reads its own way: the count
+		// cannot be git's, so it is not given.
+		st.AheadBehindCapped = true
+		return nil
+	}
+	var complete bool
+	st.Ahead, st.Behind, complete, err = aheadBehind(ctx, r.Storer, graph, head.hash, ref.Hash(), statusWalkLimit)
+	st.AheadBehindCapped = err == nil && !complete
 	return err
 }
 
@@ -177,7 +236,6 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 	if err != nil {
 		return err
 	}
-	wt.Excludes = extraExcludes(r)
 	idx, err := r.Storer.Index()
 	if err != nil {
 		return err
@@ -188,15 +246,12 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		return err
 	}
 	st.Conflicts = len(conflicts)
-	tracked := trackedDirs(idx)
-	untracked := map[string]bool{}
 	for path, fs := range status {
 		if conflicts[path] {
 			continue
 		}
 		if fs.Staging == gogit.Untracked || fs.Worktree == gogit.Untracked {
-			untracked[untrackedKey(path, tracked)] = true
-			continue
+			continue // go-git's ignore matcher is not git's: see untrackedPaths
 		}
 		if fs.Staging != gogit.Unmodified {
 			st.Staged++
@@ -205,9 +260,38 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 			st.Unstaged++
 		}
 	}
+	untracked, err := untrackedPaths(wt.Filesystem.Root(), idx)
+	if err != nil {
+		return err
+	}
 	st.Untracked = len(untracked)
 	st.Staged -= exactRenames(r, head, status, idx)
 	return nil
+}
+
+// untrackedPaths is what git status lists as untracked, found with
+// gitobj's port of git's ignore rules: go-git's matcher ignores more than
+// git does ("[!a]x" ignores "ax", "abc/**" ignores a file "abc"), which
+// would hide untracked work. Configuration git reads only with includes
+// is not available here; the default global excludes file is used then.
+func untrackedPaths(root string, idx *index.Index) ([]string, error) {
+	repo, err := gitobj.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	env := os.Environ()
+	cfg, err := gitobj.LoadConfig(repo, env)
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		cfg, err = &gitobj.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(idx.Entries))
+	for i, e := range idx.Entries {
+		names[i] = e.Name
+	}
+	return gitobj.Untracked(repo, cfg, env, names)
 }
 
 // exactRenames counts staged renames whose content did not change. git
@@ -275,7 +359,9 @@ func untrackedKey(path string, tracked map[string]bool) string {
 
 // extraExcludes are the ignore rules git applies that go-git's Status does
 // not read on its own: the global excludes file and info/exclude of the
-// common directory (go-git looks for it only under <worktree>/.git).
+// common directory (go-git looks for it only under <worktree>/.git). Only
+// the fast-forward's go-git Status still uses them; Status and Changes
+// find untracked paths with gitobj (untrackedPaths).
 func extraExcludes(r *gogit.Repository) []gitignore.Pattern {
 	var ps []gitignore.Pattern
 	root := osRoot()
@@ -318,29 +404,6 @@ func parsePatterns(f interface{ Read([]byte) (int, error) }) []gitignore.Pattern
 		ps = append(ps, gitignore.ParsePattern(line, nil))
 	}
 	return ps
-}
-
-// stashCount counts the entries of the stash reflog. go-git cannot stash,
-// but a repository stashed into by git can still report its count.
-func stashCount(r *gogit.Repository) int {
-	fsys, ok := r.Storer.(*filesystem.Storage)
-	if !ok {
-		return 0
-	}
-	f, err := fsys.Filesystem().Open("logs/refs/stash")
-	if err != nil {
-		return 0
-	}
-	defer func() { _ = f.Close() }()
-	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // runStatus runs go-git's Status, which takes no context, on a

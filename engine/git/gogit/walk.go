@@ -1,10 +1,13 @@
 package gogit
 
 import (
-	"container/heap"
 	"context"
 	"errors"
-	"path"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
@@ -12,125 +15,126 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
-// statusWalkLimit bounds the commits Status visits to count ahead/behind.
+// statusWalkLimit bounds the commits Status reads to count ahead/behind.
 // Counting needs only the commits between the two tips and their merge
 // base, which is small in every ordinary repository; the bound stops a
 // status sweep from walking a whole huge history when a branch tracks an
-// unrelated one. When it is hit the counts are lower bounds.
+// unrelated one. When it is hit the counts are reported as not counted
+// (git.Status.AheadBehindCapped), never as exact.
 const statusWalkLimit = 50000
 
 // ctxCheckEvery is how many commits a walk visits between ctx checks.
 const ctxCheckEvery = 256
 
-const (
-	fromLocal    = 1
-	fromUpstream = 2
-	fromBoth     = fromLocal | fromUpstream
-)
-
 // aheadBehind counts the commits reachable from local but not upstream
-// (ahead) and the reverse (behind). It is git's paint walk: commits are
-// visited newest first, each carrying the sides it is reachable from, and
-// the walk stops when every queued commit is reachable from both, or after
-// limit commits (complete is then false). Commits missing from a shallow
-// clone end the walk along their line.
-func aheadBehind(ctx context.Context, s storer.EncodedObjectStorer, local, up plumbing.Hash, limit int) (ahead, behind int, complete bool, err error) {
+// (ahead) and the reverse (behind) with gitobj's port of git's own walk,
+// so the answer is git's even when committer clocks were skewed. complete
+// is false when the walk needed more than limit commits, or met history
+// it cannot read as git would (a missing object, replace refs, grafts):
+// the counts are then zero. graph is the commit-graph git would use (nil:
+// none).
+func aheadBehind(ctx context.Context, s storer.EncodedObjectStorer, graph *gitobj.CommitGraph, local, up plumbing.Hash, limit int) (ahead, behind int, complete bool, err error) {
 	if local == up {
 		return 0, 0, true, nil
 	}
-	flags := map[plumbing.Hash]int{}
-	q := &commitQueue{}
-	push := func(h plumbing.Hash, f int) error {
-		old := flags[h]
-		if old|f == old {
-			return nil
-		}
-		flags[h] = old | f
-		c, err := object.GetCommit(s, h)
-		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			return nil // beyond a shallow boundary
-		}
+	shallow := map[plumbing.Hash]bool{}
+	if ss, ok := s.(storer.ShallowStorer); ok {
+		hs, err := ss.Shallow()
 		if err != nil {
-			return err
+			return 0, 0, false, err
 		}
-		heap.Push(q, queued{c: c, flags: old | f})
-		return nil
-	}
-	if err := push(local, fromLocal); err != nil {
-		return 0, 0, false, err
-	}
-	if err := push(up, fromUpstream); err != nil {
-		return 0, 0, false, err
-	}
-	visited := 0
-	complete = true
-	for q.Len() > 0 && q.interesting() {
-		if visited >= limit {
-			complete = false
-			break
+		for _, h := range hs {
+			shallow[h] = true // git grafts these with no parents
 		}
-		visited++
-		if visited%ctxCheckEvery == 0 {
+	}
+	if rs, ok := s.(storer.ReferenceStorer); ok {
+		if replaced, err := hasReplaceRefs(rs); err != nil || replaced {
+			return 0, 0, false, err // git would read replaced commits
+		}
+	}
+	loaded := 0
+	load := func(sha string) ([]string, int64, error) {
+		if loaded++; loaded%ctxCheckEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return 0, 0, false, err
+				return nil, 0, err
 			}
 		}
-		it := heap.Pop(q).(queued)
-		f := flags[it.c.Hash] // may have grown since it was queued
-		for _, p := range it.c.ParentHashes {
-			if err := push(p, f); err != nil {
-				return 0, 0, false, err
-			}
+		h := plumbing.NewHash(sha)
+		obj, err := s.EncodedObject(plumbing.CommitObject, h)
+		if err != nil {
+			return nil, 0, fmt.Errorf("read commit %s: %v: %w", sha, err, gitobj.ErrNeedGit)
 		}
-	}
-	for _, f := range flags {
-		switch f {
-		case fromLocal:
-			ahead++
-		case fromUpstream:
-			behind++
+		rd, err := obj.Reader()
+		if err != nil {
+			return nil, 0, fmt.Errorf("read commit %s: %v: %w", sha, err, gitobj.ErrNeedGit)
 		}
+		raw, err := io.ReadAll(rd)
+		rd.Close()
+		if err != nil {
+			return nil, 0, fmt.Errorf("read commit %s: %v: %w", sha, err, gitobj.ErrNeedGit)
+		}
+		parents, date, err := gitobj.ParseCommitLinks(raw)
+		if shallow[h] {
+			parents = nil
+		}
+		return parents, date, err
 	}
-	return ahead, behind, complete, nil
+	ab, err := gitobj.CountAheadBehind(load, graph, local.String(), up.String(), limit)
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		return 0, 0, false, nil
+	}
+	if err != nil {
+		return 0, 0, false, err
+	}
+	return ab.Ahead, ab.Behind, !ab.Capped, nil
 }
 
-type queued struct {
-	c     *object.Commit
-	flags int
+// commitGraph is the commit-graph git would use in the work tree at root:
+// none when core.commitGraph is false. One git would not read (another
+// hash, a corrupt file) is reported by the error. Configuration only git
+// can read (includes) leaves core.commitGraph at its default, true: there
+// is no git to ask in this backend, and turning the graph off in an
+// included file is rare.
+func commitGraph(root string) (*gitobj.CommitGraph, error) {
+	repo, err := gitobj.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := gitobj.LoadConfig(repo, os.Environ())
+	if errors.Is(err, gitobj.ErrNeedGit) {
+		cfg, err = &gitobj.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if on, err := cfg.Bool("core.commitGraph", true); err != nil || !on {
+		return nil, err
+	}
+	return gitobj.OpenCommitGraph(filepath.Join(repo.CommonDir, "objects"))
 }
 
-// commitQueue is a max-heap on committer time. It counts the queued
-// entries not yet reachable from both sides, so the walk knows when only
-// common history is left.
-type commitQueue struct {
-	items   []queued
-	pending int
-}
-
-func (q *commitQueue) Len() int { return len(q.items) }
-func (q *commitQueue) Less(i, j int) bool {
-	return q.items[i].c.Committer.When.After(q.items[j].c.Committer.When)
-}
-func (q *commitQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *commitQueue) Push(x any) {
-	it := x.(queued)
-	if it.flags != fromBoth {
-		q.pending++
+// hasReplaceRefs reports whether any refs/replace/ ref exists: git then
+// walks the replacement commits, which go-git does not read.
+func hasReplaceRefs(rs storer.ReferenceStorer) (bool, error) {
+	iter, err := rs.IterReferences()
+	if err != nil {
+		return false, err
 	}
-	q.items = append(q.items, it)
+	defer iter.Close()
+	found := false
+	err = iter.ForEach(func(r *plumbing.Reference) error {
+		if strings.HasPrefix(r.Name().String(), "refs/replace/") {
+			found = true
+			return storer.ErrStop
+		}
+		return nil
+	})
+	return found, err
 }
-func (q *commitQueue) Pop() any {
-	n := len(q.items)
-	it := q.items[n-1]
-	q.items = q.items[:n-1]
-	if it.flags != fromBoth {
-		q.pending--
-	}
-	return it
-}
-func (q *commitQueue) interesting() bool { return q.pending > 0 }
 
 // isAncestor reports whether anc is reachable from tip. It is exact (no
 // bound: Pull must never guess), visits each commit once, and treats
@@ -175,17 +179,6 @@ func unmergedPaths(idx *index.Index) map[string]bool {
 	for _, e := range idx.Entries {
 		if e.Stage != 0 {
 			m[e.Name] = true
-		}
-	}
-	return m
-}
-
-// trackedDirs are the directories that contain at least one tracked file.
-func trackedDirs(idx *index.Index) map[string]bool {
-	m := map[string]bool{}
-	for _, e := range idx.Entries {
-		for d := path.Dir(e.Name); d != "." && !m[d]; d = path.Dir(d) {
-			m[d] = true
 		}
 	}
 	return m

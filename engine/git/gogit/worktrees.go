@@ -1,8 +1,6 @@
 package gogit
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,35 +86,12 @@ func symref(file string) string {
 
 // gitDirs returns the git directory of the work tree at dir (.git, or
 // where a .git file points) and the common directory.
-//
-// TODO(gitdata): use the shared reader.
 func gitDirs(dir string) (gitDir, common string, err error) {
-	gitDir = filepath.Join(dir, ".git")
-	fi, err := os.Stat(gitDir)
+	r, err := gitobj.Open(dir)
 	if err != nil {
 		return "", "", err
 	}
-	if !fi.IsDir() {
-		b, err := os.ReadFile(gitDir)
-		if err != nil {
-			return "", "", err
-		}
-		line, _, _ := strings.Cut(string(b), "\n")
-		p, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
-		if !ok {
-			return "", "", errors.New(gitDir + " is not a gitdir file")
-		}
-		if gitDir = strings.TrimSpace(p); !filepath.IsAbs(gitDir) {
-			gitDir = filepath.Join(dir, gitDir)
-		}
-	}
-	common, err = gitobj.CommonDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		common = gitDir
-	} else if err != nil {
-		return "", "", err
-	}
-	return filepath.Clean(gitDir), common, nil
+	return r.GitDir, r.CommonDir, nil
 }
 
 // canonical resolves symlinks so two spellings of one directory compare

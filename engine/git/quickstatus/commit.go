@@ -11,8 +11,8 @@ import (
 
 // readCommit reads commit sha (loose or packed) for display, with its tree
 // id, which decides whether anything is staged.
-func readCommit(gitDir, sha string) (git.Commit, plumbing.Hash, error) {
-	raw, err := gitobj.ReadCommit(filepath.Join(gitDir, "objects"), sha)
+func readCommit(commonDir, sha string) (git.Commit, plumbing.Hash, error) {
+	raw, err := gitobj.ReadCommit(filepath.Join(commonDir, "objects"), sha)
 	if err != nil {
 		return git.Commit{}, plumbing.ZeroHash, slow("read commit %s: %v", sha, err)
 	}

@@ -9,11 +9,15 @@
 // with its upstream, counting ahead/behind over a short walk — entirely
 // in-process, and gives up with ErrSlowPath the moment anything is not
 // trivially clean or is outside what it understands (conflicts, racy
-// timestamps, unusual config, submodules, worktrees, unborn branches, a
-// long divergence…). Callers then ask git.
+// timestamps, unusual config, submodules, unborn branches, a long
+// divergence…). Callers then ask git. Linked worktrees are read like any
+// other work tree.
 //
 // The rule it lives by: every answer it gives is one git would give. Where
-// it is unsure it says so; it never guesses "clean". Its ignore rules are a
-// subset of git's (the repository's .gitignore files and info/exclude, not
-// the user's global excludes), which can only make it give up more often.
+// it is unsure it says so; it never guesses "clean". Everything it reads
+// of git's files it reads through gitobj, which is proven against git:
+// configuration in git's precedence (includes followed as git does), refs, the
+// index, the ahead/behind walk (git's, clock skew and commit-graph
+// included) and the ignore rules (a port of git's wildmatch and dir.c:
+// .gitignore files, info/exclude, core.excludesFile).
 package quickstatus

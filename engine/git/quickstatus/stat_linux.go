@@ -3,46 +3,48 @@ package quickstatus
 import (
 	"errors"
 	"syscall"
+
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
 // compare decides whether a tracked file is unchanged from its stat data
 // alone, as git's ie_match_stat does: type, executable bit, size, mtime,
 // inode and (unless core.trustctime is false) ctime. An entry racily clean
 // — its mtime not older than the index — has its content compared.
-func (w *walker) compare(abs string, e *entry) error {
+func (w *walker) compare(abs string, e *gitobj.IndexEntry) error {
 	var st syscall.Stat_t
 	if err := syscall.Lstat(abs, &st); err != nil {
 		if errors.Is(err, syscall.ENOENT) {
-			return slow("%s deleted", e.name)
+			return slow("%s deleted", e.Name)
 		}
-		return slow("stat %s: %v", e.name, err)
+		return slow("stat %s: %v", e.Name, err)
 	}
-	switch e.mode & modeTypeMask {
+	switch e.Mode & modeTypeMask {
 	case modeRegular:
 		if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-			return slow("%s changed type", e.name)
+			return slow("%s changed type", e.Name)
 		}
-		if w.cfg.fileMode && (st.Mode&0o111 != 0) != (e.mode == modeExecutable) {
-			return slow("%s changed mode", e.name)
+		if w.cfg.fileMode && (st.Mode&0o111 != 0) != (e.Mode == modeExecutable) {
+			return slow("%s changed mode", e.Name)
 		}
 	case modeSymlink:
 		if st.Mode&syscall.S_IFMT != syscall.S_IFLNK {
-			return slow("%s changed type", e.name)
+			return slow("%s changed type", e.Name)
 		}
 	default:
-		return slow("%s has mode %o", e.name, e.mode)
+		return slow("%s has mode %o", e.Name, e.Mode)
 	}
-	if uint32(st.Size) != e.size || uint32(st.Mtim.Sec) != e.mtimeSec || uint32(st.Mtim.Nsec) != e.mtimeNsec {
-		return slow("%s modified", e.name)
+	if uint32(st.Size) != e.Size || uint32(st.Mtim.Sec) != e.MtimeSec || uint32(st.Mtim.Nsec) != e.MtimeNsec {
+		return slow("%s modified", e.Name)
 	}
-	if uint32(st.Ino) != e.ino {
-		return slow("%s replaced (inode)", e.name)
+	if uint32(st.Ino) != e.Ino {
+		return slow("%s replaced (inode)", e.Name)
 	}
-	if w.cfg.trustCtime && (uint32(st.Ctim.Sec) != e.ctimeSec || uint32(st.Ctim.Nsec) != e.ctimeNsec) {
-		return slow("%s changed (ctime)", e.name)
+	if w.cfg.trustCtime && (uint32(st.Ctim.Sec) != e.CtimeSec || uint32(st.Ctim.Nsec) != e.CtimeNsec) {
+		return slow("%s changed (ctime)", e.Name)
 	}
 	sec, nsec := int64(st.Mtim.Sec), int64(st.Mtim.Nsec)
-	if sec > w.idx.mtimeSec || (sec == w.idx.mtimeSec && nsec >= w.idx.mtimeNsec) {
+	if sec > w.idx.MtimeSec || (sec == w.idx.MtimeSec && nsec >= w.idx.MtimeNsec) {
 		// Racily clean: the file may have changed in the same clock tick
 		// the index was written (file times are only as fine as the
 		// kernel's coarse clock), so stat data proves nothing.

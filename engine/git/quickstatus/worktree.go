@@ -8,7 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
 
 // Index modes (git's object modes).
@@ -23,18 +24,18 @@ const (
 // dirInfo is what the index says one directory holds. Names are substrings
 // of the entries' paths, so building it allocates little.
 type dirInfo struct {
-	files   map[string]*entry
+	files   map[string]*gitobj.IndexEntry
 	subdirs map[string]bool
 }
 
 // walker compares the work tree with the index, one directory at a time.
 type walker struct {
-	root     string
-	cfg      settings
-	idx      *indexFile
-	dirs     map[string]*dirInfo // "" is the root
-	seen     int
-	patterns []gitignore.Pattern
+	root   string
+	cfg    settings
+	idx    *gitobj.Index
+	dirs   map[string]*dirInfo // "" is the root
+	seen   int
+	ignore *gitobj.Ignore
 	// racyBudget bounds the bytes hashed for racily clean entries; past
 	// it git is cheaper.
 	racyBudget int64
@@ -43,7 +44,7 @@ type walker struct {
 func (w *walker) dir(rel string) *dirInfo {
 	d := w.dirs[rel]
 	if d == nil {
-		d = &dirInfo{files: map[string]*entry{}, subdirs: map[string]bool{}}
+		d = &dirInfo{files: map[string]*gitobj.IndexEntry{}, subdirs: map[string]bool{}}
 		w.dirs[rel] = d
 	}
 	return d
@@ -51,15 +52,15 @@ func (w *walker) dir(rel string) *dirInfo {
 
 // checkWorkTree returns nil when every tracked file is unchanged by its stat
 // data and no path exists that git would call untracked.
-func checkWorkTree(root, gitDir string, idx *indexFile, cfg settings) error {
+func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) error {
 	w := &walker{root: root, cfg: cfg, idx: idx, dirs: map[string]*dirInfo{}, racyBudget: 4 << 20}
 	w.dir("")
-	for i := range idx.entries {
-		e := &idx.entries[i]
-		if e.mode&modeTypeMask == modeGitlink {
-			return slow("submodule %s", e.name)
+	for i := range idx.Entries {
+		e := &idx.Entries[i]
+		if e.Mode&modeTypeMask == modeGitlink {
+			return slow("submodule %s", e.Name)
 		}
-		dir, name := splitPath(e.name)
+		dir, name := splitPath(e.Name)
 		if name == ".gitattributes" {
 			w.cfg.filters = true
 		}
@@ -75,64 +76,69 @@ func checkWorkTree(root, gitDir string, idx *indexFile, cfg settings) error {
 			dir = parent
 		}
 	}
-	if _, err := os.Stat(filepath.Join(gitDir, "info", "attributes")); err == nil {
+	if _, err := os.Stat(filepath.Join(r.CommonDir, "info", "attributes")); err == nil {
 		w.cfg.filters = true
 	}
-	if b, err := os.ReadFile(filepath.Join(gitDir, "info", "exclude")); err == nil {
-		w.patterns = appendPatterns(w.patterns, b, nil)
+	var lists []gitobj.IgnoreList
+	for _, p := range []string{filepath.Join(r.CommonDir, "info", "exclude"), gitobj.ExcludesFile(cfg.cfg, os.Environ())} {
+		if p == "" {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue // git skips an excludes file it cannot read
+		}
+		l, err := gitobj.ParseIgnore(b, "")
+		if err != nil {
+			return slow("%s: %v", p, err)
+		}
+		lists = append(lists, l)
 	}
-	if err := w.walk("", root, nil, false); err != nil {
+	w.ignore = gitobj.NewIgnore(lists...)
+	if err := w.walk("", root, false); err != nil {
 		return err
 	}
-	if w.seen != len(idx.entries) {
+	if w.seen != len(idx.Entries) {
 		return slow("tracked files are missing")
 	}
 	return nil
 }
 
-func appendPatterns(ps []gitignore.Pattern, b []byte, domain []string) []gitignore.Pattern {
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		ps = append(ps, gitignore.ParsePattern(line, domain))
-	}
-	return ps
-}
-
 // walk visits directory rel (slash-separated, "" for the root) at abs.
-// ignored is true below an ignored directory, where untracked files are
-// ignored too.
-func (w *walker) walk(rel, abs string, domain []string, ignored bool) error {
+// ignored is true below an ignored directory, where every untracked path
+// is ignored too: git does not even read the ignore files there, so
+// nothing below an ignored directory can be re-included.
+func (w *walker) walk(rel, abs string, ignored bool) error {
 	ents, err := os.ReadDir(abs)
 	if err != nil {
 		return slow("read %s: %v", rel, err)
 	}
 	info := w.dirs[rel]
-	// .gitignore applies to its own directory, so read it before judging
-	// any sibling; patterns of deeper directories are dropped on return.
-	saved := len(w.patterns)
-	defer func() { w.patterns = w.patterns[:saved] }()
-	for _, d := range ents {
-		if d.Name() == ".gitignore" && d.Type().IsRegular() {
-			if b, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
-				w.patterns = appendPatterns(w.patterns, b, domain)
+	if !ignored {
+		// .gitignore applies to its own directory, so it is read before
+		// any sibling is judged. A symbolic link is not followed (git
+		// 2.32+ ignores it too), and its patterns go on return.
+		var list gitobj.IgnoreList
+		if fi, err := os.Lstat(filepath.Join(abs, ".gitignore")); err == nil && fi.Mode().IsRegular() {
+			b, err := os.ReadFile(filepath.Join(abs, ".gitignore"))
+			if err != nil {
+				return slow("read %s/.gitignore: %v", rel, err)
 			}
+			base := ""
+			if rel != "" {
+				base = rel + "/"
+			}
+			if list, err = gitobj.ParseIgnore(b, base); err != nil {
+				return slow("%s/.gitignore: %v", rel, err)
+			}
+		} else if err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return slow("%s/.gitignore is a symbolic link", rel)
 		}
+		w.ignore.Push(list)
+		defer w.ignore.Pop()
 	}
-	var matcher gitignore.Matcher
 	match := func(name string, isDir bool) bool {
-		if ignored {
-			return true
-		}
-		if len(w.patterns) == 0 {
-			return false
-		}
-		if matcher == nil {
-			matcher = gitignore.NewMatcher(w.patterns)
-		}
-		return matcher.Match(append(domain[:len(domain):len(domain)], name), isDir)
+		return ignored || w.ignore.Excluded(joinPath(rel, name), isDir)
 	}
 	for _, d := range ents {
 		name := d.Name()
@@ -141,8 +147,7 @@ func (w *walker) walk(rel, abs string, domain []string, ignored bool) error {
 		}
 		if d.IsDir() {
 			if info.subdirs[name] {
-				sub := append(domain[:len(domain):len(domain)], name)
-				if err := w.walk(joinPath(rel, name), abs+string(filepath.Separator)+name, sub, match(name, true)); err != nil {
+				if err := w.walk(joinPath(rel, name), abs+string(filepath.Separator)+name, match(name, true)); err != nil {
 					return err
 				}
 				continue
@@ -176,13 +181,13 @@ func (w *walker) walk(rel, abs string, domain []string, ignored bool) error {
 // the index. Content filters (autocrlf, eol, .gitattributes) would make the
 // work-tree bytes differ from the blob legitimately, so with any of them
 // configured the question goes to git.
-func (w *walker) sameContent(abs string, e *entry, size int64) error {
-	if w.cfg.filters || e.mode&modeTypeMask != modeRegular || size > w.racyBudget {
-		return slow("%s is racily clean", e.name)
+func (w *walker) sameContent(abs string, e *gitobj.IndexEntry, size int64) error {
+	if w.cfg.filters || e.Mode&modeTypeMask != modeRegular || size > w.racyBudget {
+		return slow("%s is racily clean", e.Name)
 	}
 	b, err := os.ReadFile(abs)
 	if err != nil || int64(len(b)) != size {
-		return slow("%s changed while reading", e.name)
+		return slow("%s changed while reading", e.Name)
 	}
 	w.racyBudget -= size
 	h := sha1.New()
@@ -190,8 +195,22 @@ func (w *walker) sameContent(abs string, e *entry, size int64) error {
 	h.Write(b)
 	var sum plumbing.Hash
 	copy(sum[:], h.Sum(nil))
-	if sum != e.hash {
-		return slow("%s modified", e.name)
+	if sum != e.Hash {
+		return slow("%s modified", e.Name)
 	}
 	return nil
+}
+
+func splitPath(p string) (dir, name string) {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i], p[i+1:]
+	}
+	return "", p
+}
+
+func joinPath(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
 }

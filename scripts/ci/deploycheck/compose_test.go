@@ -1,6 +1,7 @@
 package deploycheck
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -40,14 +41,48 @@ func TestComposeFile(t *testing.T) {
 		t.Errorf("mgit user %v, want 65532:65532", u)
 	}
 	cmd := strs(get(mgit, "command"))
-	if len(cmd) < 2 || cmd[0] != "sync" || !slices.Contains(cmd, "--no-tui") || !slices.Contains(cmd, "0.0.0.0:9090") {
-		t.Errorf("mgit command %q: want sync QUERY --no-tui … --metrics-addr 0.0.0.0:9090", cmd)
+	if len(cmd) < 2 || cmd[0] != "sync" || !slices.Contains(cmd, "--no-tui") {
+		t.Errorf("mgit command %q: want sync QUERY --no-tui …", cmd)
 	}
-	if hc := strs(get(mgit, "healthcheck", "test")); len(hc) < 3 || hc[0] != "CMD" || hc[1] != "/mgit" || hc[2] != "health" {
-		t.Errorf("healthcheck %q: want [CMD, /mgit, health, …] (no shell, no curl in the image)", hc)
+	// The listener and the healthcheck follow one setting.
+	if get(mgit, "environment", "MGIT_METRICS_ADDR") != "0.0.0.0:9090" || slices.Contains(cmd, "--metrics-addr") {
+		t.Errorf("mgit: want MGIT_METRICS_ADDR 0.0.0.0:9090 in the environment and no --metrics-addr in the command")
 	}
-	if get(mgit, "environment", "MGIT_CONFIG") != "/etc/mgit/config.yaml" || get(mgit, "configs", 0, "target") != "/etc/mgit/config.yaml" {
-		t.Error("mgit: the providers' config.yaml is not mounted at MGIT_CONFIG")
+	if hc := strs(get(mgit, "healthcheck", "test")); len(hc) != 3 || hc[0] != "CMD" || hc[1] != "/mgit" || hc[2] != "health" {
+		t.Errorf("healthcheck %q: want [CMD, /mgit, health] (no shell, no curl; the address from MGIT_METRICS_ADDR)", hc)
+	}
+	// No config file: the provider from the environment (item: a bare
+	// container must sync from its environment alone).
+	if get(mgit, "environment", "MGIT_PROVIDER") == nil || get(mgit, "environment", "MGIT_CONFIG") != nil {
+		t.Error("mgit: want MGIT_PROVIDER in the environment and no MGIT_CONFIG file to provide")
+	}
+	// Compose refuses an inline config (configs: content:) for a read-only
+	// service, and Docker creates a missing bind-mounted directory as
+	// root, which the services' nonroot users cannot write: configuration
+	// comes in as read-only files of this repository, data lives in named
+	// volumes.
+	if get(doc, "configs") != nil {
+		t.Error("top-level configs: use read-only file mounts (Compose refuses configs: content: for a read-only service)")
+	}
+	names := asMap(get(doc, "volumes"))
+	for name, svc := range asMap(get(doc, "services")) {
+		for _, v := range strs(get(svc, "volumes")) {
+			src, rest, _ := strings.Cut(v, ":")
+			if strings.HasPrefix(src, ".") || strings.HasPrefix(src, "/") {
+				target, mode, _ := strings.Cut(rest, ":")
+				if mode != "ro" {
+					t.Errorf("%s: bind mount %s is writable: mount data as a named volume", name, v)
+				}
+				if fi, err := os.Stat(filepath.Join(repoRoot(t), src)); err != nil || fi.IsDir() {
+					t.Errorf("%s: bind mount %s -> %s: want an existing file of this repository", name, src, target)
+				}
+			} else if _, ok := names[src]; !ok {
+				t.Errorf("%s: volume %s is not declared under volumes:", name, src)
+			}
+		}
+	}
+	if !slices.Contains(strs(get(doc, "services", "mgit-dev", "volumes")), "mgit-dev-data:/data") {
+		t.Errorf("mgit-dev volumes %q: want the named volume mgit-dev-data:/data", strs(get(doc, "services", "mgit-dev", "volumes")))
 	}
 	if get(mgit, "env_file", 0, "path") == nil {
 		t.Error("mgit: tokens should come from an env_file")
@@ -67,7 +102,10 @@ func TestComposeFile(t *testing.T) {
 	if !slices.Contains(strs(get(doc, "services", "mgit-dev", "profiles")), "dev") {
 		t.Error("mgit-dev is not in the dev profile")
 	}
-	if prom := get(doc, "configs", "prometheus", "content"); !strings.Contains(prom.(string), "mgit:9090") {
+	if !slices.Contains(strs(get(doc, "services", "prometheus", "volumes")), "./deploy/compose/prometheus.yml:/etc/prometheus/prometheus.yml:ro") {
+		t.Error("prometheus: deploy/compose/prometheus.yml is not mounted as its configuration")
+	}
+	if prom := string(readFile(t, filepath.Join(repoRoot(t), "deploy", "compose", "prometheus.yml"))); !strings.Contains(prom, "mgit:9090") {
 		t.Errorf("the Prometheus config does not scrape mgit:9090:\n%v", prom)
 	}
 	// `mgit-data:` declares the volume with an empty (nil) value, so the

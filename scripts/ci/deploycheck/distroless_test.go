@@ -68,6 +68,14 @@ func TestDistrolessSimulation(t *testing.T) {
 	write(t, filepath.Join(sb.root, "etc/mgit/config.yaml"), []byte(fmt.Sprintf(
 		"providers:\n  - name: forge\n    type: gitea\n    url: %s\n", forge.URL)), 0o644)
 
+	// The image listens on MGIT_METRICS_ADDR=0.0.0.0:9090 (its ENV); the
+	// sandbox shares the host's network, so every run here gets a free
+	// loopback port instead, in the same variable: what sync listens on and
+	// what the HEALTHCHECK (`mgit health`, no --addr) probes.
+	port := freePort(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	sb.setEnv(t, "MGIT_METRICS_ADDR", addr)
+
 	t.Run("version", func(t *testing.T) {
 		out, _, code := sb.exec(t, context.Background(), "version")
 		if code != 0 || !strings.HasPrefix(out, "mgit v0.0.0-distroless ") {
@@ -85,8 +93,6 @@ func TestDistrolessSimulation(t *testing.T) {
 		checkNoLeak(t, sb.data, out+errOut)
 	})
 
-	port := freePort(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	syncArgs := sb.syncArgs(t, port)
 
 	t.Run("sync --once", func(t *testing.T) {
@@ -95,6 +101,26 @@ func TestDistrolessSimulation(t *testing.T) {
 			t.Fatalf("sync --once: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 		}
 		checkRepos(t, filepath.Join(sb.data, "repos"), heads)
+		checkNoLeak(t, sb.data, out+errOut)
+	})
+
+	// A bare container: no config file, no login; the provider from
+	// MGIT_PROVIDER / MGIT_PROVIDER_URL and the token from its usual
+	// variable, as the docker guide's `docker run -e …` gives them.
+	t.Run("sync --once from the environment alone", func(t *testing.T) {
+		bare := sb.withoutEnv("MGIT_CONFIG", "MGIT_TOKEN_FORGE", "MGIT_TOKEN")
+		bare.env = append(bare.env, "MGIT_PROVIDER=gitea", "MGIT_PROVIDER_URL="+forge.URL, "GITEA_TOKEN="+simToken)
+		args := append(slices.Clone(syncArgs), "--once")
+		for i := range args {
+			if args[i] == "/data/repos" {
+				args[i] = "/data/env-repos"
+			}
+		}
+		out, errOut, code := bare.exec(t, context.Background(), args...)
+		if code != 0 {
+			t.Fatalf("sync --once from the environment: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+		checkRepos(t, filepath.Join(sb.data, "env-repos"), heads)
 		checkNoLeak(t, sb.data, out+errOut)
 	})
 
@@ -233,6 +259,31 @@ func newSandbox(t *testing.T) *sandbox {
 	}
 	sb.health = append([]string{"CMD"}, sb.health...)
 	return sb
+}
+
+// setEnv replaces (or adds) one variable of the sandbox environment.
+func (sb *sandbox) setEnv(t *testing.T, key, value string) {
+	t.Helper()
+	for i, kv := range sb.env {
+		if strings.HasPrefix(kv, key+"=") {
+			sb.env[i] = key + "=" + value
+			return
+		}
+	}
+	sb.env = append(sb.env, key+"="+value)
+}
+
+// withoutEnv is a copy of the sandbox without the variables named.
+func (sb *sandbox) withoutEnv(keys ...string) *sandbox {
+	c := *sb
+	c.env = nil
+	for _, kv := range sb.env {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(keys, k) {
+			c.env = append(c.env, kv)
+		}
+	}
+	return &c
 }
 
 // syncArgs is the Dockerfile's CMD as it stands (query "*": everything the

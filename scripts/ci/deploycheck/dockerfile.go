@@ -165,6 +165,12 @@ func imagePinned(ref string) bool {
 	return tag != "" && tag != "latest" && !strings.Contains(tag, "$")
 }
 
+// platformArgs are the build arguments BuildKit sets from --platform.
+var platformArgs = map[string]bool{
+	"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
+	"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true,
+}
+
 var (
 	downloaders = regexp.MustCompile(`(?i)\b(curl|wget)\b`)
 	secretEnv   = regexp.MustCompile(`(?i)(TOKEN|PASSWORD|SECRET|API_KEY)[A-Z0-9_]*=`)
@@ -199,6 +205,12 @@ func Lint(df *Dockerfile) []string {
 		if (in.Cmd == "ENV" || in.Cmd == "ARG") && secretEnv.MatchString(in.Args) {
 			add(in, "looks like a secret baked into the image: pass it at run time")
 		}
+		if in.Cmd == "ARG" {
+			name, _, hasDefault := strings.Cut(in.Args, "=")
+			if name = strings.TrimSpace(name); hasDefault && platformArgs[name] {
+				add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+			}
+		}
 	}
 	final := df.Final()
 	if len(final) == 0 {
@@ -229,6 +241,8 @@ func Lint(df *Dockerfile) []string {
 		p = append(p, "runtime stage has no HEALTHCHECK: add HEALTHCHECK CMD [\"/mgit\", \"health\", …]")
 	case !strings.Contains(hc[len(hc)-1].Args, `CMD ["/mgit", "health"`):
 		add(hc[len(hc)-1], "want the exec form CMD [\"/mgit\", \"health\", …]: the image has no shell")
+	case strings.Contains(hc[len(hc)-1].Args, "--addr"):
+		add(hc[len(hc)-1], "a fixed --addr makes a container started with another MGIT_METRICS_ADDR unhealthy: let `mgit health` read MGIT_METRICS_ADDR")
 	}
 	if ep := Find(final, "ENTRYPOINT"); len(ep) == 0 {
 		p = append(p, `runtime stage has no ENTRYPOINT ["/mgit"]`)

@@ -54,15 +54,62 @@ func TestDockerfileRuntimeLayout(t *testing.T) {
 	if vol := Find(final, "VOLUME"); len(vol) != 1 || !strings.Contains(vol[0].Args, `"/data"`) {
 		t.Errorf("want exactly VOLUME [\"/data\"], got %v", vol)
 	}
+	// The listener address comes from MGIT_METRICS_ADDR, which `mgit
+	// health` (the HEALTHCHECK) reads too: one setting moves both.
+	if !strings.Contains(env, "MGIT_METRICS_ADDR=0.0.0.0:") {
+		t.Error("runtime ENV lacks MGIT_METRICS_ADDR=0.0.0.0:…: sync would serve no metrics and the HEALTHCHECK would probe nothing")
+	}
 	cmd, _ := Find(final, "CMD")[0].ExecForm()
 	joined := strings.Join(cmd, " ")
-	for _, want := range []string{"--no-tui", "--dir /data/repos", "--metrics-addr 0.0.0.0:"} {
+	for _, want := range []string{"--no-tui", "--dir /data/repos"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("default CMD %q lacks %q", joined, want)
 		}
 	}
-	if !strings.Contains(strings.Join(args(Find(final, "COPY")), " "), "--chown=65532:65532") {
-		t.Error("the /data directory is not created owned by 65532: a fresh volume would not be writable")
+	if strings.Contains(joined, "--metrics-addr") {
+		t.Errorf("default CMD %q sets --metrics-addr: the HEALTHCHECK would not follow a changed address; use MGIT_METRICS_ADDR", joined)
+	}
+	// Owned by the nonroot user, group 0 with the owner's rights (g=u in
+	// the build stage) for platforms that run an arbitrary UID in group 0.
+	copies := strings.Join(args(Find(final, "COPY")), " ")
+	if !strings.Contains(copies, "--chown=65532:0 /out/data /data") {
+		t.Error("the /data directory is not created owned by 65532:0: a fresh volume would not be writable")
+	}
+	if !strings.Contains(strings.Join(args(Find(df.Instructions, "RUN")), " "), "chmod -R g=u /out/data") {
+		t.Error("/data is not group-writable: an arbitrary UID in group 0 (OpenShift) could not write it")
+	}
+}
+
+// TestDockerfileHasNoSyntaxDirective: `# syntax=` makes BuildKit pull a
+// frontend image, which fails on an air-gapped builder; the built-in
+// frontend reads this Dockerfile.
+func TestDockerfileHasNoSyntaxDirective(t *testing.T) {
+	for i, line := range strings.Split(string(readFile(t, filepath.Join(repoRoot(t), "Dockerfile"))), "\n") {
+		l := strings.ToLower(strings.ReplaceAll(line, " ", ""))
+		if strings.HasPrefix(l, "#syntax=") || strings.HasPrefix(l, "#check=") {
+			t.Errorf("Dockerfile:%d: %q: remove the parser directive", i+1, line)
+		}
+	}
+}
+
+// TestDockerfileToolchain: the image builds with the toolchain the project
+// pins (go.mod's toolchain line, GOTOOLCHAIN in .ci/run).
+func TestDockerfileToolchain(t *testing.T) {
+	gomod := string(readFile(t, filepath.Join(repoRoot(t), "go.mod")))
+	m := regexp.MustCompile(`(?m)^toolchain (go\d+\.\d+\.\d+)$`).FindStringSubmatch(gomod)
+	if m == nil {
+		t.Fatal("go.mod has no toolchain line")
+	}
+	df := string(readFile(t, filepath.Join(repoRoot(t), "Dockerfile")))
+	for _, want := range []string{"ENV GOTOOLCHAIN=" + m[1], "golang:" + strings.TrimPrefix(m[1], "go") + "-"} {
+		if !strings.Contains(df, want) {
+			t.Errorf("Dockerfile lacks %q (go.mod: toolchain %s)", want, m[1])
+		}
+	}
+	for _, f := range []string{".ci/run", "README.md"} {
+		if !strings.Contains(string(readFile(t, filepath.Join(repoRoot(t), f))), "GOTOOLCHAIN="+m[1]) {
+			t.Errorf("%s does not set GOTOOLCHAIN=%s", f, m[1])
+		}
 	}
 }
 
@@ -98,11 +145,15 @@ func TestLintCatches(t *testing.T) {
 	cases := []struct {
 		name, old, new, want string
 	}{
-		{"unpinned builder", "ARG GO_IMAGE=golang:1.26.8-bookworm", "ARG GO_IMAGE=golang", "not pinned"},
+		{"unpinned builder", "ARG GO_IMAGE=golang:1.27.3-bookworm", "ARG GO_IMAGE=golang", "not pinned"},
+		{"TARGETARCH default", "ARG TARGETARCH\n", "ARG TARGETARCH=amd64\n", "TARGETARCH has a default"},
+		{"TARGETOS default", "ARG TARGETOS\n", "ARG TARGETOS=linux\n", "TARGETOS has a default"},
+		{"global TARGETPLATFORM default", "ARG GO_IMAGE=", "ARG TARGETPLATFORM=linux/amd64\nARG GO_IMAGE=", "TARGETPLATFORM has a default"},
+		{"fixed health address", `CMD ["/mgit", "health"]`, `CMD ["/mgit", "health", "--addr", "127.0.0.1:9090"]`, "fixed --addr"},
 		{"latest runtime", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:latest", "not pinned"},
 		{"root user", "USER 65532:65532", "USER root", "runs as root"},
 		{"no user", "USER 65532:65532\n", "", "no USER"},
-		{"curl healthcheck", `CMD ["/mgit", "health", "--addr", "127.0.0.1:9090"]`, `CMD curl -f http://127.0.0.1:9090/healthz`, "curl/wget"},
+		{"curl healthcheck", `CMD ["/mgit", "health"]`, `CMD curl -f http://127.0.0.1:9090/healthz`, "curl/wget"},
 		{"shell entrypoint", `ENTRYPOINT ["/mgit"]`, `ENTRYPOINT /mgit`, "exec form ENTRYPOINT"},
 		{"cgo", "CGO_ENABLED=0", "CGO_ENABLED=1", "CGO_ENABLED=0"},
 		{"debian runtime", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot", "ARG RUNTIME_IMAGE=debian:12", "want gcr.io/distroless/static"},

@@ -54,8 +54,14 @@ func strs(v any) []string {
 // returns the decoded objects by kind, or helm's error output.
 func renderChart(t *testing.T, helm string, files []string, sets ...string) (map[string][]object, string, error) {
 	t.Helper()
+	return renderRelease(t, helm, "rel", kubeVersion, files, sets...)
+}
+
+// renderRelease is renderChart with the release name and Kubernetes version.
+func renderRelease(t *testing.T, helm, release, kube string, files []string, sets ...string) (map[string][]object, string, error) {
+	t.Helper()
 	chart := filepath.Join(repoRoot(t), "deploy", "helm", "mgit")
-	args := []string{"template", "rel", chart, "--namespace", "ns", "--kube-version", kubeVersion}
+	args := []string{"template", release, chart, "--namespace", "ns", "--kube-version", kube}
 	for _, f := range files {
 		args = append(args, "-f", filepath.Join(chart, f))
 	}
@@ -201,7 +207,7 @@ func checkContainer(t *testing.T, kind string, spec object, shards int, once boo
 		t.Fatalf("args %q: want sync QUERY …", args)
 	}
 	joined := " " + strings.Join(args, " ") + " "
-	for _, want := range []string{" --no-tui ", " --dir /data/repos ", " --metrics-addr 0.0.0.0:9090 ", " --git-backend go-git "} {
+	for _, want := range []string{" --no-tui ", " --dir /data/repos ", " --git-backend go-git "} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("args %q lack %q", args, want)
 		}
@@ -239,9 +245,18 @@ func checkContainer(t *testing.T, kind string, spec object, shards int, once boo
 	if p := get(ctr, "readinessProbe", "httpGet", "path"); once && p != nil || !once && p != "/readyz" {
 		t.Errorf("readinessProbe path %v: want /readyz for long-running pods, none for Jobs", p)
 	}
-	hasConfig := false
+	if p := get(ctr, "startupProbe", "httpGet", "path"); !once && p != "/readyz" {
+		t.Errorf("startupProbe path %v: want /readyz (/healthz is 200 at once, so a startup probe on it does nothing)", p)
+	}
+	hasConfig, metricsAddr := false, false
 	for _, e := range get(ctr, "env").([]any) {
 		hasConfig = hasConfig || get(e, "name") == "MGIT_CONFIG" && get(e, "value") == "/etc/mgit/config.yaml"
+		// The listener in every mode (Jobs too), and the address `kubectl
+		// exec POD -- /mgit health --ready` probes.
+		metricsAddr = metricsAddr || get(e, "name") == "MGIT_METRICS_ADDR" && get(e, "value") == "0.0.0.0:9090"
+	}
+	if !metricsAddr {
+		t.Errorf("env %v: want MGIT_METRICS_ADDR=0.0.0.0:9090", get(ctr, "env"))
 	}
 	if !hasConfig {
 		t.Errorf("env %v: MGIT_CONFIG does not point at the mounted config", get(ctr, "env"))

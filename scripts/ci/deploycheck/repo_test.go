@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -58,4 +59,19 @@ func trimNL(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// TestLicense: the image says org.opencontainers.image.licenses="MIT" and
+// the release archives ship LICENSE: the file must exist and be MIT.
+func TestLicense(t *testing.T) {
+	lic := string(readFile(t, filepath.Join(repoRoot(t), "LICENSE")))
+	for _, want := range []string{"MIT License", "Copyright (c) 2026 the mgit authors", "THE SOFTWARE IS PROVIDED \"AS IS\""} {
+		if !strings.Contains(lic, want) {
+			t.Errorf("LICENSE lacks %q", want)
+		}
+	}
+	df := string(readFile(t, filepath.Join(repoRoot(t), "Dockerfile")))
+	if !strings.Contains(df, `org.opencontainers.image.licenses="MIT"`) {
+		t.Error("the image's licence label is not MIT, unlike LICENSE")
+	}
 }

@@ -14,12 +14,21 @@ import (
 // docker, the MGIT_VERSION it was given) to $STUB_LOG, then
 //   - fails when its call line starts with one of the lines of $STUB_FAIL;
 //   - for `helm template`, prints the file $STUB_TEMPLATE_OUT (when set);
-//   - for a /readyz check, succeeds only once $STUB_READYZ_OK_AFTER (when
-//     set) appears in the log: "the smoke test passes after the rollback".
+//   - for `kubectl version -o json`, a server version ($STUB_KUBE_VERSION,
+//     default v1.34.1+k3s1); for `kubectl get deployments,statefulsets`
+//     and `kubectl get pods`, one workload and one pod of the release;
+//   - for a readiness check (/readyz or `mgit health --ready`), succeeds
+//     only once $STUB_READYZ_OK_AFTER (when set) appears in the log: "the
+//     smoke test passes after the rollback".
 const stub = `#!/usr/bin/env bash
 line="$(basename "$0") $*"
 if [ "$(basename "$0")" = docker ]; then line="$line MGIT_VERSION=${MGIT_VERSION:-}"; fi
-if [[ "$line" == *readyz* ]] && [ -n "${STUB_READYZ_OK_AFTER:-}" ]; then
+if [[ "$line" == "kubectl version -o json"* ]] && [[ "${STUB_FAIL:-}" != *"kubectl version"* ]]; then
+    printf '{\n  "clientVersion": {\n    "gitVersion": "v1.30.0"\n  },\n  "serverVersion": {\n    "major": "1",\n    "gitVersion": "%s"\n  }\n}\n' "${STUB_KUBE_VERSION:-v1.34.1+k3s1}"
+fi
+if [[ "$line" == "kubectl -n "*" get deployments,statefulsets "* ]]; then echo deployment.apps/mgit; fi
+if [[ "$line" == "kubectl -n "*" get pods "* ]]; then echo pod/mgit-abc; fi
+if [[ "$line" == *readyz* || "$line" == *"health --ready"* ]] && [ -n "${STUB_READYZ_OK_AFTER:-}" ]; then
     if grep -qF -- "$STUB_READYZ_OK_AFTER" "$STUB_LOG"; then printf '%s\n' "$line" >>"$STUB_LOG"; exit 0; fi
     printf '%s\n' "$line" >>"$STUB_LOG"
     exit 1
@@ -140,8 +149,12 @@ func never(t *testing.T, calls []string, prefix string) {
 }
 
 const (
-	chart     = "REPO/deploy/helm/mgit"
-	readyzRaw = "kubectl -n mgit-staging get --raw /api/v1/namespaces/mgit-staging/services/http:mgit:metrics/proxy/readyz"
+	chart = "REPO/deploy/helm/mgit"
+	// readyzRaw is the Helm smoke test's readiness check: `mgit health
+	// --ready` inside the pod, through kubectl exec (not the API server's
+	// service proxy, which private clusters block).
+	readyzRaw = "kubectl -n mgit-staging exec pod/mgit-abc -c mgit -- /mgit health --ready"
+	rollout   = "kubectl -n mgit-staging rollout status deployment.apps/mgit"
 )
 
 func TestDeployHelm(t *testing.T) {
@@ -153,11 +166,72 @@ func TestDeployHelm(t *testing.T) {
 	inOrder(t, r.calls,
 		"kubectl version",
 		"kubectl get namespace mgit-staging",
-		"helm template mgit "+chart+" --namespace mgit-staging -f "+chart+"/env/staging.yaml --set image.tag=v1.2.3",
+		// Rendered for the cluster's version, not helm's default (1.20
+		// for a go-installed helm).
+		"helm template mgit "+chart+" --namespace mgit-staging -f "+chart+"/env/staging.yaml --set image.tag=v1.2.3 --kube-version v1.34.1",
 		"helm upgrade --install mgit "+chart+" --namespace mgit-staging -f "+chart+"/env/staging.yaml --set image.tag=v1.2.3 --atomic --wait --timeout 15m",
+		rollout,
 		readyzRaw,
 	)
 	never(t, r.calls, "helm rollback")
+	never(t, r.calls, "kubectl -n mgit-staging get --raw")
+}
+
+// TestDeployHelmNeedsNoCurl: the Helm target checks readiness through
+// kubectl; a machine without curl must still deploy.
+func TestDeployHelmNeedsNoCurl(t *testing.T) {
+	e := newScriptEnv(t, "helm", "kubectl")
+	r := e.run(t, "deploy.sh", nil, "--target", "helm", "--env", "staging", "--version", "v1.2.3")
+	if r.code != 0 {
+		t.Fatalf("helm target without curl: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestDeployHelmFirstInstallFailure: when there was no release before,
+// --atomic leaves nothing behind, and the message must not claim that a
+// previous release was restored.
+func TestDeployHelmFirstInstallFailure(t *testing.T) {
+	e := newScriptEnv(t)
+	r := e.run(t, "deploy.sh", []string{"STUB_FAIL=helm status\nhelm upgrade"},
+		"--target", "helm", "--env", "staging", "--version", "v1.2.3")
+	if r.code != 1 || !strings.Contains(r.stderr, "first install") || strings.Contains(r.stderr, "restored") {
+		t.Fatalf("exit %d, want 1 naming the first install and claiming no restore:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestScriptArguments: a flag without its value, a bad duration, a
+// non-numeric SMOKE_ATTEMPTS and a version carrying Helm arguments are
+// refused with a message and exit 2 before anything changes.
+func TestScriptArguments(t *testing.T) {
+	helm := []string{"--target", "helm", "--env", "staging"}
+	for _, c := range []struct {
+		script string
+		env    []string
+		args   []string
+		want   string
+	}{
+		{"deploy.sh", nil, []string{"--target", "helm", "--env", "staging", "--version"}, "--version needs a value"},
+		{"deploy.sh", nil, []string{"--target", "helm", "--version", "--env", "staging"}, "--version needs a value"},
+		{"deploy.sh", nil, append(helm, "--version", "v1.2.3", "--timeout"), "--timeout needs a value"},
+		{"deploy.sh", nil, append(helm, "--version", "v1.2.3", "--timeout", "soon"), "bad --timeout 'soon'"},
+		{"deploy.sh", nil, append(helm, "--version", "v1.2.3", "--timeout", "15"), "bad --timeout '15'"},
+		{"deploy.sh", []string{"SMOKE_ATTEMPTS=many"}, append(helm, "--version", "v1.2.3"), "SMOKE_ATTEMPTS='many' is not a whole number"},
+		{"deploy.sh", []string{"SMOKE_INTERVAL=1.5"}, append(helm, "--version", "v1.2.3"), "SMOKE_INTERVAL='1.5' is not a whole number"},
+		{"deploy.sh", nil, append(helm, "--version", "v1 --set x=y"), "bad version 'v1 --set x=y'"},
+		{"rollback.sh", nil, append(helm, "--to-version", "v1 --set x=y"), "bad version 'v1 --set x=y'"},
+		{"rollback.sh", nil, append(helm, "--to-version"), "--to-version needs a value"},
+		{"rollback.sh", nil, []string{"--target"}, "--target needs a value"},
+		{"rollback.sh", nil, append(helm, "--timeout", "1 day"), "bad --timeout"},
+		{"rollback.sh", []string{"SMOKE_ATTEMPTS=x"}, helm, "not a whole number"},
+	} {
+		e := newScriptEnv(t)
+		r := e.run(t, c.script, c.env, c.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s %q (env %q): exit %d, want 2 with %q:\n%s", c.script, c.args, c.env, r.code, c.want, r.stderr)
+		}
+		never(t, r.calls, "helm upgrade")
+		never(t, r.calls, "helm rollback")
+	}
 }
 
 func TestDeployHelmSmokeFailureRollsBack(t *testing.T) {
@@ -198,7 +272,7 @@ func TestDeployHelmUpgradeFailure(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "--atomic already restored") {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
 	}
-	never(t, r.calls, "kubectl -n mgit-staging get --raw") // no smoke test of a failed upgrade
+	never(t, r.calls, readyzRaw) // no smoke test of a failed upgrade
 }
 
 func TestDeployDryRun(t *testing.T) {

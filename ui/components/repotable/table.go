@@ -204,7 +204,7 @@ func matches(r *Row, words []string) bool {
 }
 
 var attention = map[string]int{
-	"conflict": 0, "dirty": 1, "diverged": 2, "ahead": 3, "behind": 4, "detached": 5,
+	"conflict": 0, "dirty": 1, "out-of-sync": 2, "diverged": 2, "ahead": 3, "behind": 4, "detached": 5,
 	"upstream-gone": 6, "no-upstream": 7, "no-commits": 8, "unknown": 9, "not-cloned": 10, "clean": 11,
 }
 

@@ -48,8 +48,28 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
+{{/* The chart's own token Secret is "<fullname>-chart-tokens": never the
+     "mgit-tokens" the docs tell people to create by hand, which the chart
+     would otherwise adopt or clash with. */}}
 {{- define "mgit.secretName" -}}
-{{- default (printf "%s-tokens" (include "mgit.fullname" .)) .Values.credentials.existingSecret -}}
+{{- default (printf "%s-chart-tokens" (include "mgit.fullname" .)) .Values.credentials.existingSecret -}}
+{{- end -}}
+
+{{/* Pod annotations of every mode: checksums that roll the pods when the
+     config or the chart's token Secret changes, the scrape annotations for
+     Prometheus setups without the Operator (the only way a CronJob's or
+     Job's short-lived pods are found), then the user's. */}}
+{{- define "mgit.podAnnotations" -}}
+checksum/config: {{ toYaml .Values.config | sha256sum }}
+checksum/credentials: {{ toYaml .Values.credentials | sha256sum }}
+{{- if .Values.metrics.podAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.metrics.port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- with .Values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{- define "mgit.claimName" -}}
@@ -127,8 +147,6 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - {{ .Values.sync.logLevel | quote }}
 - --log-format
 - {{ .Values.sync.logFormat | quote }}
-- --metrics-addr
-- "0.0.0.0:{{ .Values.metrics.port }}"
 {{- range .Values.sync.extraArgs }}
 - {{ . | quote }}
 {{- end }}
@@ -158,6 +176,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - name: MGIT_CONFIG
   value: /etc/mgit/config.yaml
 {{- end }}
+# The listener (every mode, Jobs included, so a run can be scraped while it
+# lasts), and the address `mgit health` probes: `kubectl exec POD -- /mgit
+# health --ready` needs no flag.
+- name: MGIT_METRICS_ADDR
+  value: "0.0.0.0:{{ .Values.metrics.port }}"
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -199,9 +222,12 @@ containers:
         containerPort: {{ .Values.metrics.port }}
         protocol: TCP
     {{- if include "mgit.longRunning" . }}
+    # Started = the listener is up and providers and tokens resolved
+    # (/readyz turns 200 before the first cycle); only then does liveness
+    # (/healthz: the sync loop's heartbeat) count.
     startupProbe:
       httpGet:
-        path: /healthz
+        path: /readyz
         port: metrics
       periodSeconds: {{ .Values.probes.startup.periodSeconds }}
       failureThreshold: {{ .Values.probes.startup.failureThreshold }}
@@ -237,6 +263,9 @@ containers:
         mountPath: /etc/mgit
         readOnly: true
       {{- end }}
+      {{- with .Values.extraVolumeMounts }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
 volumes:
   - name: tmp
     emptyDir:
@@ -255,6 +284,9 @@ volumes:
     {{- else }}
     emptyDir: {}
     {{- end }}
+  {{- end }}
+  {{- with .Values.extraVolumes }}
+  {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- with .Values.nodeSelector }}
 nodeSelector:

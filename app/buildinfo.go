@@ -1,0 +1,37 @@
+package app
+
+import "runtime/debug"
+
+// buildCommit is the commit the binary was built from, stamped at link time
+// next to buildVersion (the Dockerfile, the release and CI workflows):
+//
+//	go build -ldflags "-X github.com/mgit-dev/mgit/app.buildCommit=$(git rev-parse HEAD)"
+//
+// Like buildVersion it is a variable only because -X can set nothing else.
+var buildCommit string
+
+// commit is the stamped commit, else the VCS revision the Go toolchain
+// recorded for a build from a checkout (with -dirty when it had local
+// changes), else "".
+func commit() string {
+	if buildCommit != "" {
+		return buildCommit
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev != "" && dirty {
+		rev += "-dirty"
+	}
+	return rev
+}

@@ -1,0 +1,376 @@
+package difftest
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// write puts a regular file (or, with mode modeLink, a symlink) at p in
+// the work tree under test and records it.
+func (b *builder) write(p string, e entry) error {
+	full := filepath.Join(b.dir, filepath.FromSlash(p))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	_ = os.Remove(full)
+	var err error
+	switch e.mode {
+	case modeLink:
+		err = os.Symlink(e.data, full)
+	case modeExec:
+		err = os.WriteFile(full, []byte(e.data), 0o755)
+	default:
+		err = os.WriteFile(full, []byte(e.data), 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	b.disk[p] = e
+	b.seen[p] = e
+	return nil
+}
+
+// untracked writes a file nobody adds.
+func (b *builder) untracked(p string, e entry) error {
+	b.repo.Untracked = append(b.repo.Untracked, p)
+	return b.write(p, e)
+}
+
+// freePath draws a path that fits among those on disk, or "". A file may
+// take the name of a directory whose files were renamed or deleted (git
+// has rules for that, worth comparing), but a symlink (forLink) may not:
+// git refuses to stage the removal of a path beyond a symlink.
+func (b *builder) freePath(forLink bool) string {
+	for range 8 {
+		p := join(randDir(b.rng), randFile(b.rng))
+		if b.disk.fits(p) && (!forLink || b.seen.fits(p)) && !strings.HasPrefix(p, "mod/") {
+			return p
+		}
+	}
+	return ""
+}
+
+// pick draws one of ps, or "" when there is none.
+func (b *builder) pick(ps []string) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	return ps[b.rng.IntN(len(ps))]
+}
+
+// later runs fn after the index is written: an unstaged change.
+func (b *builder) later(fn func() error) { b.post = append(b.post, fn) }
+
+// submodule initialises the submodule half of the time, and then
+// sometimes leaves it dirty or on another commit.
+func (b *builder) submodule() error {
+	if b.rng.IntN(2) == 0 {
+		return nil // registered but not initialised: an empty directory
+	}
+	cfg := fmt.Sprintf("[submodule \"mod\"]\n\tactive = true\n\turl = %s\n", b.up.Dir)
+	if err := appendConfig(filepath.Join(b.main, ".git"), cfg); err != nil {
+		return err
+	}
+	if err := b.git(b.dir, "-c", "protocol.file.allow=always", "submodule", "update", "-q"); err != nil {
+		return err
+	}
+	mod := filepath.Join(b.dir, "mod")
+	switch b.rng.IntN(4) {
+	case 0:
+		return os.WriteFile(filepath.Join(mod, "untracked-in-mod"), []byte("x\n"), 0o644)
+	case 1:
+		return os.WriteFile(filepath.Join(mod, "README"), []byte("changed in submodule\n"), 0o644)
+	case 2:
+		return b.git(mod, "checkout", "-q", "HEAD~1")
+	}
+	return nil
+}
+
+// stash makes one or two stash entries, sometimes with untracked files.
+func (b *builder) stash() error {
+	for i := range 1 + b.rng.IntN(2) {
+		args := []string{"stash", "push", "-q"}
+		p := b.pick(b.head.regular())
+		if p != "" && b.rng.IntN(3) > 0 {
+			if err := b.write(p, entry{b.head[p].mode, b.head[p].data + "stashed\n"}); err != nil {
+				return err
+			}
+		} else {
+			args = append(args, "-u")
+			q := fmt.Sprintf("stash-only-%d", i)
+			if err := b.write(q, entry{modeFile, "stash me\n"}); err != nil {
+				return err
+			}
+			delete(b.disk, q)
+		}
+		if err := b.git(b.dir, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merge merges "other", which stops with conflicts (or, when HEAD is
+// where the history forked, fast-forwards).
+func (b *builder) merge() error {
+	err := b.git(b.dir, "merge", "-q", "--no-edit", "other")
+	if err != nil && !strings.Contains(err.Error(), "CONFLICT") && !strings.Contains(err.Error(), "exit status 1") {
+		return err
+	}
+	return nil
+}
+
+// edits changes the work tree: ignore files and untracked files (Ignore),
+// and staged or unstaged edits (Changes, Renames, Modes, Symlinks).
+func (b *builder) edits() error {
+	type family struct {
+		on Features
+		do func() error
+	}
+	for _, fam := range []family{{Ignore, b.ignores}, {Changes, b.changes}, {Renames, b.renames}, {Modes, b.modes}, {Symlinks, b.symlinks}} {
+		if !b.f.Has(fam.on) {
+			continue
+		}
+		if err := fam.do(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ignores writes ignore files in several directories and info/exclude,
+// then untracked files and directories for them to match or miss.
+func (b *builder) ignores() error {
+	for range b.rng.IntN(3) {
+		g := join(randDir(b.rng), ".gitignore")
+		if _, tracked := b.head[g]; !tracked && !b.disk.fits(g) {
+			continue
+		}
+		if err := b.write(g, entry{modeFile, patternLines(b.rng)}); err != nil {
+			return err
+		}
+		if _, tracked := b.head[g]; !tracked {
+			b.repo.Untracked = append(b.repo.Untracked, g)
+		}
+	}
+	if b.rng.IntN(2) == 0 {
+		exclude := filepath.Join(b.main, ".git", "info", "exclude")
+		if err := os.WriteFile(exclude, []byte(patternLines(b.rng)), 0o644); err != nil {
+			return err
+		}
+	}
+	if b.bait != "" && b.disk.fits(b.bait) {
+		if err := b.untracked(b.bait, entry{modeFile, "bait\n"}); err != nil {
+			return err
+		}
+		if b.rng.IntN(2) == 0 {
+			return nil // the bait alone decides whether the tree is clean
+		}
+	}
+	for range 1 + b.rng.IntN(6) {
+		if p := b.freePath(false); p != "" {
+			if err := b.untracked(p, entry{modeFile, "untracked\n"}); err != nil {
+				return err
+			}
+		}
+	}
+	if b.rng.IntN(4) == 0 {
+		// An empty directory: git shows nothing for it.
+		return os.MkdirAll(filepath.Join(b.dir, "empty dir", "inner"), 0o755)
+	}
+	return nil
+}
+
+// changes edits, deletes and adds files, staged or not.
+func (b *builder) changes() error {
+	for i := range 1 + b.rng.IntN(4) {
+		tag := fmt.Sprintf("change%d\n", i)
+		switch b.rng.IntN(4) {
+		case 0, 1:
+			p := b.pick(b.head.regular())
+			if p == "" {
+				continue
+			}
+			e := entry{b.disk[p].mode, b.disk[p].data + tag}
+			if err := b.maybeStaged(p, e); err != nil {
+				return err
+			}
+		case 2:
+			p := b.pick(b.head.regular())
+			if p == "" {
+				continue
+			}
+			delete(b.head, p)
+			b.removal(p)
+		default:
+			p := b.freePath(false)
+			if p == "" {
+				continue
+			}
+			if b.rng.IntN(2) == 0 {
+				b.stage = append(b.stage, p)
+				if err := b.write(p, entry{modeFile, tag}); err != nil {
+					return err
+				}
+			} else if err := b.untracked(p, entry{modeFile, tag}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maybeStaged writes e at p as an unstaged change, a staged one, or a
+// staged one changed again afterwards.
+func (b *builder) maybeStaged(p string, e entry) error {
+	switch b.rng.IntN(3) {
+	case 0:
+		b.later(func() error { return b.write(p, e) })
+		return nil
+	case 1:
+		b.stage = append(b.stage, p)
+		return b.write(p, e)
+	}
+	b.stage = append(b.stage, p)
+	again := entry{e.mode, e.data + "and again\n"}
+	b.later(func() error { return b.write(p, again) })
+	return b.write(p, e)
+}
+
+// removal deletes p, staged or not.
+func (b *builder) removal(p string) {
+	full := filepath.Join(b.dir, filepath.FromSlash(p))
+	delete(b.disk, p)
+	if b.rng.IntN(2) == 0 {
+		b.stage = append(b.stage, p)
+		_ = os.Remove(full)
+		return
+	}
+	b.later(func() error {
+		// A merge may have removed it already (HEAD's tree as the
+		// generator knows it predates the merge).
+		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	})
+}
+
+// renames moves tracked files, exactly or with an edit, staged or not.
+func (b *builder) renames() error {
+	for range 1 + b.rng.IntN(2) {
+		from, to := b.pick(b.head.regular()), b.freePath(false)
+		if from == "" || to == "" {
+			continue
+		}
+		e := b.disk[from]
+		if b.rng.IntN(3) == 0 {
+			e.data += "edited while renamed\n"
+		}
+		delete(b.head, from)
+		delete(b.disk, from)
+		src := filepath.Join(b.dir, filepath.FromSlash(from))
+		if b.rng.IntN(2) == 0 {
+			b.stage = append(b.stage, from, to)
+			_ = os.Remove(src)
+			if err := b.write(to, e); err != nil {
+				return err
+			}
+			continue
+		}
+		b.repo.Untracked = append(b.repo.Untracked, to)
+		b.disk[to], b.seen[to] = e, e
+		b.later(func() error {
+			_ = os.Remove(src)
+			return b.write(to, e)
+		})
+	}
+	return nil
+}
+
+// modes flips the executable bit of a tracked file, staged or not.
+func (b *builder) modes() error {
+	p := b.pick(b.head.regular())
+	if p == "" {
+		return nil
+	}
+	e := b.disk[p]
+	e.mode = map[string]string{modeFile: modeExec, modeExec: modeFile}[e.mode]
+	return b.maybeStaged(p, e)
+}
+
+// symlinks adds untracked links (to a file, a directory, nowhere),
+// retargets tracked links and replaces a file by a link.
+func (b *builder) symlinks() error {
+	targets := []string{"README", "a", "nowhere", "../outside", "."}
+	if p := b.freePath(true); p != "" {
+		if err := b.untracked(p, entry{modeLink, targets[b.rng.IntN(len(targets))]}); err != nil {
+			return err
+		}
+	}
+	if p := b.pick(b.head.ofMode(modeLink)); p != "" {
+		if err := b.maybeStaged(p, entry{modeLink, b.disk[p].data + "-moved"}); err != nil {
+			return err
+		}
+	}
+	if p := b.pick(b.head.regular()); p != "" && b.rng.IntN(2) == 0 {
+		return b.maybeStaged(p, entry{modeLink, "README"})
+	}
+	return nil
+}
+
+// index writes the index once: staged paths, the index format, and with
+// Backdate a refresh after making every file older than the index, so
+// that no entry is racily clean.
+func (b *builder) index() error {
+	args := []string{"update-index", "-q", "--unmerged"}
+	if b.f.Has(Backdate) {
+		if err := backdate(b.dir); err != nil {
+			return err
+		}
+		args = append(args, "--refresh")
+	}
+	if b.f.Has(IndexV4) {
+		args = append(args, "--index-version", "4")
+	}
+	if b.f.Has(SplitIndex) {
+		if err := appendConfig(filepath.Join(b.main, ".git"), "[core]\n\tsplitIndex = true\n"); err != nil {
+			return err
+		}
+		args = append(args, "--split-index")
+	}
+	if len(b.stage) > 0 {
+		args = append(args, "--add", "--remove", "--")
+		args = append(args, b.stage...)
+	}
+	if len(args) == 3 {
+		return nil
+	}
+	return b.git(b.dir, args...)
+}
+
+// backdate makes every file and directory under dir (not .git, not
+// symlinks) an hour old.
+func backdate(dir string) error {
+	old := time.Now().Add(-time.Hour)
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() == ".git" {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		return os.Chtimes(p, old, old)
+	})
+}
