@@ -191,7 +191,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	f := root.PersistentFlags()
 	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
 	f.StringVarP(&c.g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
-	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once, up to 256 (0: 8 network operations, 2×CPUs status)")
+	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
 	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
 	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
 	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")

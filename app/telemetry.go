@@ -122,6 +122,12 @@ func (o engineObserver) OpFinished(op engine.Op, out engine.Outcome, d time.Dura
 	o.m.OpFinished(string(op), string(out), d)
 }
 
+// NetworkLimit implements engine.LimitObserver: the network concurrency
+// chosen for a host, as a gauge by provider.
+func (o engineObserver) NetworkLimit(host, provider string, limit int) {
+	o.m.NetworkLimit(host, provider, limit)
+}
+
 // StartOp implements engine.OpTracer; with tracing off it returns nil and
 // costs nothing.
 func (o engineObserver) StartOp(ctx context.Context, op engine.Op, repo engine.Repo, opID string) func(engine.Outcome, error) {

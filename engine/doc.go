@@ -10,7 +10,10 @@
 //
 // Concurrency: network operations (clone, fetch, pull) and disk operations
 // (status, checkout, inspect) run in separate pools, network work additionally
-// limited per host.
+// limited per host: by default adaptively (limit.go: from 4, growing while
+// throughput grows, falling on 429s, failures and rising latency, within
+// 1..32), or fixed by Config.NetworkConcurrency. Every value chosen is a
+// NetworkLimit event and an info log line (limitnet.go).
 // Transient network failures are retried with exponential backoff and jitter;
 // authentication failures are never retried. Cancelling the context stops
 // every git process and leaves each repository as it was or as git left it

@@ -35,13 +35,18 @@ type RetryPolicy struct {
 // Config configures an Engine. Zero values get sensible defaults.
 type Config struct {
 	Backend git.Backend
-	// NetworkConcurrency bounds concurrent clone/fetch/pull (default 8).
+	// NetworkConcurrency fixes how many clone/fetch/pull run at once
+	// (--concurrency). 0, with PerHost 0, makes it adaptive per host
+	// within Adaptive (see limit.go): the default.
 	NetworkConcurrency int
 	// DiskConcurrency bounds concurrent status (default 2×NumCPU, min 4).
 	DiskConcurrency int
-	// PerHost bounds concurrent network operations against one host
-	// (default NetworkConcurrency).
+	// PerHost fixes the concurrent network operations against one host
+	// (default NetworkConcurrency; 8 when only PerHost is set).
 	PerHost int
+	// Adaptive bounds adaptive network concurrency (default 4 per host to
+	// start, at most 32).
+	Adaptive AdaptiveLimit
 	// Timeout bounds one attempt of a network operation (default 10m);
 	// StatusTimeout one status (default 1m).
 	Timeout, StatusTimeout time.Duration

@@ -243,7 +243,7 @@ func TestEventStreamOrderAcrossRuns(t *testing.T) {
 		switch ev.(type) {
 		case RunFinished:
 			finished[m.RunID] = true
-		case OpProgress:
+		case OpProgress, NetworkLimit:
 		default:
 			perRepo[m.RepoID] = append(perRepo[m.RepoID], strings.TrimPrefix(typeName(ev), "engine."))
 		}

@@ -17,7 +17,7 @@ type Meta struct {
 }
 
 // Event is one of RepoFound, OpQueued, OpStarted, OpProgress, OpFinished,
-// RunFinished.
+// RunFinished and the run-level NetworkLimit.
 type Event interface {
 	EventMeta() Meta
 }
@@ -108,4 +108,24 @@ type OpFinished struct {
 type RunFinished struct {
 	Meta
 	Summary Summary
+}
+
+// NetworkLimit says how many network operations the engine allows at once
+// against Host: once when a run first meets the host, then at every change
+// the adaptive limiter makes (limit.go). It is a run-level event (RepoID
+// empty) of the run whose attempt caused it; the value holds for every
+// later run of the engine.
+type NetworkLimit struct {
+	Meta
+	Host string
+	// Provider is the configured provider of the repository that caused
+	// the event ("" for repositories found only on disk).
+	Provider string
+	Limit    int
+	Previous int // 0 when first announced
+	// Total is the engine's network concurrency over every host it has
+	// announced: the sum of their limits, at most the overall limit.
+	Total    int
+	Adaptive bool
+	Reason   LimitReason
 }

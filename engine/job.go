@@ -75,6 +75,9 @@ func (r *run) execute() {
 			r.e.emit(r.id, id, func(m Meta) Event { return OpQueued{Meta: m, Op: jb.Op, OpID: jb.opID} })
 		}
 	}
+	for _, id := range order {
+		r.announceHosts(perRepo[id])
+	}
 
 	var wg sync.WaitGroup
 	for _, id := range order {
@@ -154,6 +157,9 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	}
 	endSpan := r.traceOp(jb)
 	x := &opExec{r: r, jb: jb, log: log, attempts: 1}
+	if p == r.e.network {
+		x.pool = p
+	}
 	r.e.emit(r.id, jb.Repo.ID, func(m Meta) Event {
 		return OpStarted{Meta: m, Op: jb.Op, OpID: jb.opID, Attempt: 1}
 	})
@@ -238,6 +244,9 @@ type opExec struct {
 	jb       job
 	log      zerolog.Logger
 	attempts int
+	// pool is the network pool when the operation runs in it: its
+	// attempts then feed the host's limiter.
+	pool     *pool
 	done     atomic.Bool
 	authHint string // the Hint of the credentials used, if any
 
@@ -311,7 +320,9 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 	pol := x.r.e.cfg.Retry
 	for {
 		ctx, cancel := context.WithTimeout(x.r.ctx, timeout)
+		start := time.Now()
 		err := fn(ctx)
+		x.observeAttempt(sample{start: start, end: time.Now()}, err)
 		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) && x.r.ctx.Err() == nil
 		cancel()
 		if err == nil {

@@ -22,3 +22,12 @@ func (r *run) traceOp(jb job) func(Outcome, error) {
 	}
 	return func(Outcome, error) {}
 }
+
+// LimitObserver is an optional extension of Observer: when Config.Observer
+// also implements it, the engine reports every network concurrency it
+// chooses for a host (as the NetworkLimit event does). provider is the
+// configured provider of the repository whose operation caused the choice
+// ("" when none): a bounded label, where host is not.
+type LimitObserver interface {
+	NetworkLimit(host, provider string, limit int)
+}

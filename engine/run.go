@@ -30,8 +30,13 @@ type Engine struct {
 // New returns an engine ready to accept plans. Zero values in cfg get the
 // defaults documented on Config.
 func New(cfg Config) *Engine {
+	adaptive := cfg.NetworkConcurrency <= 0 && cfg.PerHost <= 0
+	cfg.Adaptive = cfg.Adaptive.withDefaults()
 	if cfg.NetworkConcurrency <= 0 {
 		cfg.NetworkConcurrency = 8
+		if adaptive {
+			cfg.NetworkConcurrency = cfg.Adaptive.Max
+		}
 	}
 	if cfg.DiskConcurrency <= 0 {
 		cfg.DiskConcurrency = max(2*runtime.NumCPU(), 4)
@@ -60,9 +65,13 @@ func New(cfg Config) *Engine {
 	if cfg.EventBuffer <= 0 {
 		cfg.EventBuffer = 1024
 	}
+	network := newPool(cfg.NetworkConcurrency, cfg.PerHost)
+	if adaptive {
+		network = newAdaptivePool(cfg.Adaptive)
+	}
 	return &Engine{
 		cfg:     cfg,
-		network: newPool(cfg.NetworkConcurrency, cfg.PerHost),
+		network: network,
 		disk:    newPool(cfg.DiskConcurrency, 0),
 		events:  make(chan Event, cfg.EventBuffer),
 	}

@@ -53,6 +53,12 @@ type Metrics struct {
 	syncDuration    prometheus.Histogram
 	syncFirstDone   prometheus.Gauge
 	failingStreak   prometheus.Gauge
+
+	netConcurrency *prometheus.GaugeVec
+	// netMu guards netHosts: each host's last limit and the provider it
+	// counts under (hosts are never labels; see NetworkLimit).
+	netMu    sync.Mutex
+	netHosts map[string]hostLimit
 }
 
 // FailingStreakCycles is how many cycles in a row a repository must fail to
@@ -65,6 +71,13 @@ type Build struct {
 	Version string
 	// Revision is the commit it was built from ("" when unknown).
 	Revision string
+}
+
+// hostLimit is one host's network concurrency and the provider it counts
+// under.
+type hostLimit struct {
+	provider string
+	limit    int
 }
 
 // NewMetrics creates the metrics and registers them on reg (never the
@@ -124,6 +137,11 @@ func NewMetricsBuild(reg prometheus.Registerer, b Build) *Metrics {
 			Help:    "Duration of sync cycles (discovery included).",
 			Buckets: OperationBuckets,
 		}),
+		netConcurrency: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "mgit_network_concurrency",
+			Help: "Network operations mgit allows at once (adaptive per host, or --concurrency), summed over the hosts of each configured provider (\"none\": repositories found only on disk).",
+		}, []string{"provider"}),
+		netHosts: map[string]hostLimit{},
 		syncFirstDone: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "mgit_sync_first_cycle_done",
 			Help: "1 once the first sync cycle of this process has finished (whatever its result), else 0.",
@@ -146,7 +164,7 @@ func NewMetricsBuild(reg prometheus.Registerer, b Build) *Metrics {
 	reg.MustRegister(m.opsTotal, m.opDuration, m.opsInFlight, m.repos,
 		m.provRequests, m.provDuration, m.provRemaining,
 		m.syncRuns, m.syncLastSuccess, m.syncLastRun, m.syncDuration,
-		m.syncFirstDone, m.failingStreak, build)
+		m.syncFirstDone, m.failingStreak, m.netConcurrency, build)
 	// Results are pre-declared so a dashboard shows 0, not "no data", and
 	// rate() works from the first failure on.
 	for _, r := range []string{SyncOK, SyncPartial, SyncFailed, SyncInterrupted} {
@@ -210,6 +228,35 @@ func (m *Metrics) SyncFinished(result string, end time.Time, d time.Duration) {
 	m.syncDuration.Observe(d.Seconds())
 	if result == SyncOK || result == SyncPartial {
 		m.syncLastSuccess.Set(float64(end.UnixNano()) / 1e9)
+	}
+}
+
+// NetworkLimit records the network concurrency the engine chose for host,
+// for a repository of provider ("" when none). The gauge is labelled by
+// provider, never by host: hosts come from every remote in a workspace and
+// are unbounded, configured providers are not. A provider's value is the
+// sum over the hosts last seen for it, which for the usual one host per
+// provider is that host's limit.
+func (m *Metrics) NetworkLimit(host, provider string, limit int) {
+	if provider == "" {
+		provider = "none"
+	}
+	m.netMu.Lock()
+	defer m.netMu.Unlock()
+	old, had := m.netHosts[host]
+	m.netHosts[host] = hostLimit{provider: provider, limit: limit}
+	sum := func(p string) float64 {
+		n := 0
+		for _, h := range m.netHosts {
+			if h.provider == p {
+				n += h.limit
+			}
+		}
+		return float64(n)
+	}
+	m.netConcurrency.WithLabelValues(provider).Set(sum(provider))
+	if had && old.provider != provider {
+		m.netConcurrency.WithLabelValues(old.provider).Set(sum(old.provider))
 	}
 }
 

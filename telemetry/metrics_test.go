@@ -17,6 +17,7 @@ func touchAll(m *Metrics) {
 	m.SetRepositories(map[string]int{"clean": 2, "failed": 1})
 	m.ProviderRequest("work", 200, 80*time.Millisecond, 4999)
 	m.SyncFinished(SyncOK, time.Unix(1700000000, 0), 3*time.Second)
+	m.NetworkLimit("github.com", "work", 4)
 }
 
 func TestMetricsLintClean(t *testing.T) {
@@ -34,8 +35,8 @@ func TestMetricsLintClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fams) != 14 {
-		t.Errorf("want 14 families, got %d", len(fams))
+	if len(fams) != 15 {
+		t.Errorf("want 15 families, got %d", len(fams))
 	}
 }
 
@@ -119,6 +120,38 @@ mgit_sync_runs_total{result="partial"} 1
 			}
 			if labels["version"] != "dev" || !strings.HasPrefix(labels["goversion"], "go") {
 				t.Errorf("build info labels %v", labels)
+			}
+		}
+	}
+}
+
+// The network concurrency gauge is by provider: hosts of one provider add
+// up, a host that changes provider moves, and no host becomes a label.
+func TestNetworkConcurrencyByProvider(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, "dev")
+	g := func(p string) float64 { return testutil.ToFloat64(m.netConcurrency.WithLabelValues(p)) }
+	m.NetworkLimit("github.com", "work", 4)
+	m.NetworkLimit("github.com", "work", 9)
+	m.NetworkLimit("ghe.example.com", "work", 3)
+	m.NetworkLimit("git.example.org", "", 2)
+	if g("work") != 12 || g("none") != 2 {
+		t.Fatalf("work %v none %v, want 12 and 2", g("work"), g("none"))
+	}
+	m.NetworkLimit("git.example.org", "work", 5)
+	if g("work") != 17 || g("none") != 0 {
+		t.Fatalf("after a move: work %v none %v, want 17 and 0", g("work"), g("none"))
+	}
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		for _, mt := range f.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if strings.Contains(l.GetValue(), "example") || strings.Contains(l.GetValue(), "github.com") {
+					t.Errorf("%s has host label %s=%s", f.GetName(), l.GetName(), l.GetValue())
+				}
 			}
 		}
 	}

@@ -56,6 +56,7 @@ type Server struct {
 	failMode    FailMode
 	stalls      []*stall
 	outstanding []*stall // taken by a request and not yet released
+	limits               // Delay, Throttle, Gather (limits.go)
 }
 
 // stall is one pending Stall or StallPack.
@@ -217,6 +218,10 @@ func (s *Server) releaseAll() {
 	s.mu.Lock()
 	all := append(append([]*stall(nil), s.stalls...), s.outstanding...)
 	s.stalls, s.outstanding = nil, nil
+	if s.gate != nil {
+		close(s.gate)
+		s.gate = nil
+	}
 	s.mu.Unlock()
 	for _, st := range all {
 		st.free()
@@ -257,6 +262,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.done()
 	if fail {
 		failRequest(w, mode)
+		return
+	}
+	if !s.limit(w, r) {
 		return
 	}
 	user := ""

@@ -1,4 +1,4 @@
 // Package header is the dashboard's top line: the workspace, the counts
-// of repositories by state, and the live throughput of finished
-// operations.
+// of repositories by state, and, while work runs, the live throughput of
+// finished operations and the engine's network concurrency ("net 12").
 package header

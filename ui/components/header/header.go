@@ -14,18 +14,24 @@ import (
 // window is how far back throughput looks.
 const window = 5 * time.Second
 
-// Model remembers when recent operations finished.
+// Model remembers when recent operations finished, and the engine's
+// network concurrency.
 type Model struct {
 	root     string
 	finished []time.Time // ascending, within window of the newest
+	net      int         // network operations allowed at once (0: not known yet)
 }
 
 // New returns a header for the workspace at root (already shortened for
 // display, e.g. with ~ for the home directory).
 func New(root string) Model { return Model{root: termtext.Sanitize(root)} }
 
-// Observe records finished operations.
+// Observe records finished operations and the network concurrency chosen.
 func (m *Model) Observe(ev engine.Event) {
+	if nl, ok := ev.(engine.NetworkLimit); ok {
+		m.net = nl.Total
+		return
+	}
 	f, ok := ev.(engine.OpFinished)
 	if !ok {
 		return
@@ -75,6 +81,9 @@ func (m Model) View(st repotable.Stats, spin string, now time.Time, width int, s
 		line += "  " + s.Table.Busy.Render(spin) + " " + strconv.Itoa(st.Busy) + " busy"
 		if r := m.Rate(now); r > 0 {
 			line += " · " + strconv.FormatFloat(r, 'f', 1, 64) + "/s"
+		}
+		if m.net > 0 {
+			line += " · " + s.Muted.Render("net "+strconv.Itoa(m.net))
 		}
 	}
 	return fitStyled(line, width)
