@@ -63,6 +63,10 @@ func moveToTrash(trash, id, dest string) (string, error) {
 			firstErr = cmp(firstErr, err)
 			continue
 		}
+		if err := realTrash(dir); err != nil {
+			firstErr = cmp(firstErr, err)
+			continue
+		}
 		to := filepath.Join(dir, name)
 		err := os.Rename(dest, to)
 		if err == nil {
@@ -127,6 +131,22 @@ func repairWorktrees(wts []linkedWorktree, dest, trashed string, log zerolog.Log
 	}
 }
 
+// realTrash refuses a trash (or its .mgit parent) that is a symlink or not
+// a directory: through a link, a replaced clone would leave the workspace,
+// and `clean --trash` would empty whatever directory the link names.
+func realTrash(dir string) error {
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		fi, err := os.Lstat(d)
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("trash %s: %s is not a directory (a symlink?); mgit uses only a real directory there: remove or rename it", dir, d)
+		}
+	}
+	return nil
+}
+
 // TrashEntry is one replaced clone in the trash.
 type TrashEntry struct {
 	Path    string
@@ -135,6 +155,11 @@ type TrashEntry struct {
 
 // ListTrash lists the replaced clones in the trash of the workspace at root.
 func ListTrash(root string) ([]TrashEntry, error) {
+	if err := realTrash(TrashDir(root)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
 	names, err := readDirNames(TrashDir(root))
 	if err != nil {
 		return nil, err
