@@ -55,7 +55,7 @@ import (
 // SSH and local URLs get nothing. The result also lists the strings to
 // scrub from messages.
 func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secrets []string) {
-	if c.IsZero() {
+	if c.IsZero() || !c.ForURL(remoteURL) {
 		return nil, nil
 	}
 	u, err := url.Parse(remoteURL)
@@ -119,7 +119,7 @@ func withoutUserinfo(u string) string {
 // from git's environment, as git did.
 func movedTo(ctx context.Context, remoteURL string, c git.Credentials, env []string) (string, bool) {
 	u, err := url.Parse(remoteURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !c.ForURL(remoteURL) {
 		return "", false
 	}
 	probe := u.JoinPath("info", "refs")
