@@ -2,6 +2,7 @@ package git
 
 import (
 	"context"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -64,13 +65,22 @@ type Credentials struct {
 }
 
 // ForURL reports whether the credentials may be sent to rawURL: always
-// when they name no Host, else only when rawURL's host is Host.
+// when they name no Host, else only when rawURL's host is Host (compared
+// as workspace.ParseRemote writes hosts: lower case, the scheme's default
+// port dropped).
 func (c Credentials) ForURL(rawURL string) bool {
 	if c.Host == "" {
 		return true
 	}
 	u, err := url.Parse(rawURL)
-	return err == nil && strings.EqualFold(u.Host, c.Host)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" && !(port == "443" && u.Scheme == "https") && !(port == "80" && u.Scheme == "http") {
+		host = net.JoinHostPort(host, port)
+	}
+	return host != "" && strings.EqualFold(host, c.Host)
 }
 
 // IsZero reports whether no credentials are set.
