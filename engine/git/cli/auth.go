@@ -42,6 +42,9 @@ import (
 //     under /dev/null). The steps that run the user's hooks — the checkout
 //     of a clone, the merge of a pull — run as separate git processes
 //     without the token (see Clone and Pull).
+//   - core.fsmonitor = false: git fetch reads the index (looking for
+//     submodules) and so runs the fsmonitor command, usually a hook
+//     (.git/hooks/fsmonitor-watchman), with the header in its environment.
 //
 // Why a preemptive header with redirects off, and not a credential helper
 // bound to scheme+host+port (which git would ask again, with the new host,
@@ -71,6 +74,7 @@ func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secret
 			{origin + ".followRedirects", "false"},
 			{"http." + remoteURL + ".followRedirects", "false"},
 			{"core.hooksPath", os.DevNull},
+			{"core.fsmonitor", "false"},
 		},
 		[]string{c.Password, token}
 }
