@@ -1,6 +1,9 @@
 package git
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestCredentialsForURL: the host binding compares hosts as
 // workspace.ParseRemote writes them (Repo.Host), so an explicit default
@@ -21,6 +24,19 @@ func TestCredentialsForURL(t *testing.T) {
 	} {
 		if got := (Credentials{Password: "p", Host: tc.host}).ForURL(tc.url); got != tc.ok {
 			t.Errorf("Host %q ForURL(%q) = %v, want %v", tc.host, tc.url, got, tc.ok)
+		}
+	}
+}
+
+// TestParseRetryAfterHuge: a Retry-After in seconds beyond what a Duration
+// holds overflowed: "9223372037" became a negative wait (ignored, so the
+// operation retried at once) and larger values wrapped to arbitrary short
+// waits. A huge wait must stay huge, so --max-wait refuses it.
+func TestParseRetryAfterHuge(t *testing.T) {
+	for _, v := range []string{"9223372037", "18446744074", "99999999999999999"} {
+		d, ok := ParseRetryAfter(v, time.Now())
+		if !ok || d < 24*time.Hour {
+			t.Errorf("ParseRetryAfter(%q) = %v, %v; want a wait longer than a day", v, d, ok)
 		}
 	}
 }
