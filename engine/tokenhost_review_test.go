@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git"
-	"github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
@@ -64,25 +63,27 @@ func TestTokenOfOriginHostNeverReachesAnotherRemote(t *testing.T) {
 			gittest.Git(t, dir, "config", "url."+spyURL+"/.insteadOf", u.Scheme+"://"+u.Host+"/")
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := gittest.NewServer(t, gittest.ServerOptions{Token: "s3cret"})
-			srv.CreateRepo(t, "r")
-			dir := filepath.Join(t.TempDir(), "r")
-			gittest.CloneAuth(t, srv.URL("r"), dir, "x-access-token", "s3cret")
-			s, seen := spy(t)
-			tc.setup(t, dir, s.URL)
-			originHost, _ := url.Parse(srv.URL("r"))
-			e := New(Config{Backend: cli.New(), Credentials: hostCreds{host: originHost.Host, token: "s3cret"}, LockDir: t.TempDir()})
-			e.Submit(context.Background(), Plan{Jobs: []Job{{Op: OpFetch, Repo: Repo{ID: "r", Path: dir, Host: originHost.Host}}}})
-			for ev := range e.Events() {
-				if _, ok := ev.(RunFinished); ok {
-					break
+		for bname, be := range backends(t) {
+			t.Run(bname+"/"+tc.name, func(t *testing.T) {
+				srv := gittest.NewServer(t, gittest.ServerOptions{Token: "s3cret"})
+				srv.CreateRepo(t, "r")
+				dir := filepath.Join(t.TempDir(), "r")
+				gittest.CloneAuth(t, srv.URL("r"), dir, "x-access-token", "s3cret")
+				s, seen := spy(t)
+				tc.setup(t, dir, s.URL)
+				originHost, _ := url.Parse(srv.URL("r"))
+				e := New(Config{Backend: be, Credentials: hostCreds{host: originHost.Host, token: "s3cret"}, LockDir: t.TempDir()})
+				e.Submit(context.Background(), Plan{Jobs: []Job{{Op: OpFetch, Repo: Repo{ID: "r", Path: dir, Host: originHost.Host}}}})
+				for ev := range e.Events() {
+					if _, ok := ev.(RunFinished); ok {
+						break
+					}
 				}
-			}
-			e.Close()
-			if got := seen(); len(got) > 0 {
-				t.Fatalf("the token for %s reached another host: %q", originHost.Host, got)
-			}
-		})
+				e.Close()
+				if got := seen(); len(got) > 0 {
+					t.Fatalf("the token for %s reached another host: %q", originHost.Host, got)
+				}
+			})
+		}
 	}
 }
