@@ -13,13 +13,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
+	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
 // StateDirName is the hidden directory at the workspace root where mgit
 // keeps what it must not lose or must share between processes: the trash
 // (replaced clones) and the repository locks. Discovery skips hidden
 // directories, so nothing in it is taken for a repository.
-const StateDirName = ".mgit"
+const StateDirName = workspace.StateDirName
 
 // TrashDirName is the directory under StateDirName holding replaced
 // clones, one directory each, named <UTC time>-<repository id with / as
