@@ -289,6 +289,11 @@ func (x *opExec) progress(p git.Progress) {
 func (x *opExec) credentials() git.Credentials {
 	c := x.lookupCredentials()
 	x.authHint = c.Hint
+	if c.Host == "" && !c.IsZero() {
+		// Bound to the host they were looked up by: the backend gives
+		// them to no other remote the repository's config names.
+		c.Host = x.jb.Repo.Host
+	}
 	return c
 }
 

@@ -101,7 +101,10 @@ func openLock(path string) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err := checkLockDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|lockFileFlag, 0o600)
 }
 
 // readHolder names the process holding the lock, as it wrote itself down.

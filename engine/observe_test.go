@@ -105,7 +105,7 @@ func TestMirrorCloneAndFetch(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			root := t.TempDir()
 			dest := filepath.Join(root, "org", "app.git")
-			repo := Repo{ID: "org/app.git", Path: dest, URL: srv.URL("org/app"), Host: "h"}
+			repo := Repo{ID: "org/app.git", Path: dest, URL: srv.URL("org/app"), Host: strings.Split(srv.URL("org/app"), "/")[2]}
 			cfg := Config{Backend: be, Credentials: tokenSource(srv.Token()), Retry: fastRetry}
 			opt := Options{Mirror: true}
 			res := submit(t, cfg, context.Background(), Plan{Jobs: []Job{{Repo: repo, Op: OpClone}}, Options: opt})

@@ -14,3 +14,9 @@ func tryLock(*os.File) (busy bool, err error) { return false, nil }
 
 // isNoSpace cannot tell ENOSPC apart on this platform.
 func isNoSpace(error) bool { return false }
+
+// lockFileFlag: no O_NOFOLLOW on this platform.
+const lockFileFlag = 0
+
+// checkLockDir has no owner to check on this platform.
+func checkLockDir(string) error { return nil }

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"syscall"
 )
@@ -27,6 +28,24 @@ func tryLock(f *os.File) (busy bool, err error) {
 		return true, nil
 	}
 	return false, err
+}
+
+// lockFileFlag keeps openLock from following a symlink planted where a
+// lock file goes (the fallback lock directory is in /tmp).
+const lockFileFlag = syscall.O_NOFOLLOW
+
+// checkLockDir refuses a lock directory another user could write to or
+// owns: whoever controls it can plant files (or hold every lock forever).
+func checkLockDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || fi.Mode().Perm()&0o022 != 0 || (ok && int(st.Uid) != os.Getuid()) {
+		return fmt.Errorf("lock directory %s is not a directory only this user can write (mode %s): remove it or set another lock directory", dir, fi.Mode())
+	}
+	return nil
 }
 
 // isNoSpace reports whether err is the file system running out of room.

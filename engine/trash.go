@@ -13,13 +13,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
+	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
 // StateDirName is the hidden directory at the workspace root where mgit
 // keeps what it must not lose or must share between processes: the trash
 // (replaced clones) and the repository locks. Discovery skips hidden
 // directories, so nothing in it is taken for a repository.
-const StateDirName = ".mgit"
+const StateDirName = workspace.StateDirName
 
 // TrashDirName is the directory under StateDirName holding replaced
 // clones, one directory each, named <UTC time>-<repository id with / as
@@ -60,6 +61,10 @@ func moveToTrash(trash, id, dest string) (string, error) {
 	var firstErr error
 	for _, dir := range []string{trash, filepath.Join(filepath.Dir(dest), StateDirName, TrashDirName)} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
+			firstErr = cmp(firstErr, err)
+			continue
+		}
+		if err := realTrash(dir); err != nil {
 			firstErr = cmp(firstErr, err)
 			continue
 		}
@@ -127,6 +132,22 @@ func repairWorktrees(wts []linkedWorktree, dest, trashed string, log zerolog.Log
 	}
 }
 
+// realTrash refuses a trash (or its .mgit parent) that is a symlink or not
+// a directory: through a link, a replaced clone would leave the workspace,
+// and `clean --trash` would empty whatever directory the link names.
+func realTrash(dir string) error {
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		fi, err := os.Lstat(d)
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("trash %s: %s is not a directory (a symlink?); mgit uses only a real directory there: remove or rename it", dir, d)
+		}
+	}
+	return nil
+}
+
 // TrashEntry is one replaced clone in the trash.
 type TrashEntry struct {
 	Path    string
@@ -135,6 +156,11 @@ type TrashEntry struct {
 
 // ListTrash lists the replaced clones in the trash of the workspace at root.
 func ListTrash(root string) ([]TrashEntry, error) {
+	if err := realTrash(TrashDir(root)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
 	names, err := readDirNames(TrashDir(root))
 	if err != nil {
 		return nil, err

@@ -173,7 +173,7 @@ func (f *fileStore) get(key string) ([]byte, error) {
 // format.
 func (f *fileStore) open(key string, data []byte, password string) (val []byte, upgrade bool, err error) {
 	if len(data) == 0 || data[0] != '{' {
-		return openLegacy(data, password)
+		return openLegacy(key, data, password)
 	}
 	var it fileItem
 	if err := json.Unmarshal(data, &it); err != nil {
@@ -197,18 +197,25 @@ func (f *fileStore) open(key string, data []byte, password string) (val []byte, 
 }
 
 // openLegacy reads 99designs/keyring's JWE (PBES2-HS256+A128KW, PBKDF2
-// with 8,192 rounds): its payload is a JSON keyring.Item.
-func openLegacy(data []byte, password string) ([]byte, bool, error) {
+// with 8,192 rounds): its payload is a JSON keyring.Item. The item names
+// its key inside the encryption; a file holding another key (copied or
+// renamed over this one) is refused, as today's format refuses it through
+// its associated data.
+func openLegacy(key string, data []byte, password string) ([]byte, bool, error) {
 	payload, _, err := jose.Decode(strings.TrimSpace(string(data)), password)
 	if err != nil {
 		// jose2go says "aes.KeyUnwrap(): integrity check failed".
 		return nil, false, fmt.Errorf("%w (older format)", ErrWrongPassword)
 	}
 	var item struct {
+		Key  string `json:"Key"`
 		Data []byte `json:"Data"`
 	}
 	if err := json.Unmarshal([]byte(payload), &item); err != nil {
 		return nil, false, fmt.Errorf("damaged file (older format): %w", err)
+	}
+	if item.Key != "" && item.Key != key {
+		return nil, false, fmt.Errorf("damaged file (older format): it holds %q, not %q", item.Key, key)
 	}
 	return item.Data, true, nil
 }

@@ -2,6 +2,9 @@ package git
 
 import (
 	"context"
+	"net"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -53,6 +56,31 @@ type Credentials struct {
 	// github.com: run mgit login --name work". Never a secret; the engine
 	// shows it instead of the generic advice of an authentication failure.
 	Hint string
+	// Host is the host (host or host:port, as in a URL) the credentials
+	// were issued for. When set, a backend sends them to no URL on another
+	// host: the URL git fetches from is the repository's to choose
+	// (branch.<b>.remote, url.<x>.insteadOf), and may not be the one the
+	// token was looked up by.
+	Host string
+}
+
+// ForURL reports whether the credentials may be sent to rawURL: always
+// when they name no Host, else only when rawURL's host is Host (compared
+// as workspace.ParseRemote writes hosts: lower case, the scheme's default
+// port dropped).
+func (c Credentials) ForURL(rawURL string) bool {
+	if c.Host == "" {
+		return true
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" && !(port == "443" && u.Scheme == "https") && !(port == "80" && u.Scheme == "http") {
+		host = net.JoinHostPort(host, port)
+	}
+	return host != "" && strings.EqualFold(host, c.Host)
 }
 
 // IsZero reports whether no credentials are set.

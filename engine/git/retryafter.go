@@ -2,6 +2,7 @@ package git
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,7 +20,9 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
-		return time.Duration(n) * time.Second, true
+		// Beyond what a Duration holds the product would wrap (to a short
+		// or negative wait); such a wait is "forever".
+		return time.Duration(min(n, int(math.MaxInt64/time.Second))) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {

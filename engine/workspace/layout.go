@@ -182,6 +182,9 @@ func Destination(root, rawURL string, layout Layout) (dest string, host string, 
 	default:
 		return "", "", fmt.Errorf("destination for %q: unknown layout %q (want host or flat)", RedactURL(rawURL), layout)
 	}
+	if err := checkTopLevel(parts[0]); err != nil {
+		return "", "", fmt.Errorf("destination for %q: %w", RedactURL(rawURL), err)
+	}
 	dest = filepath.Join(append([]string{absRoot}, parts...)...)
 	if !within(absRoot, dest) {
 		return "", "", fmt.Errorf("destination for %q: %s leaves %s: %w", RedactURL(rawURL), dest, absRoot, ErrUnsafePath)

@@ -38,6 +38,9 @@ func ProviderDestination(root, host string, segments ...string) (string, error) 
 		}
 		parts = append(parts, s)
 	}
+	if err := checkTopLevel(parts[0]); err != nil {
+		return "", fmt.Errorf("destination %s: %w", strings.Join(parts, "/"), err)
+	}
 	dest := filepath.Join(append([]string{absRoot}, parts...)...)
 	if !within(absRoot, dest) || dest == absRoot {
 		return "", fmt.Errorf("destination %s leaves %s: %w", dest, absRoot, ErrUnsafePath)
@@ -54,4 +57,20 @@ func ProviderDestination(root, host string, segments ...string) (string, error) 
 		return "", fmt.Errorf("destination %s resolves to %s through a symlink outside %s: %w", dest, realDest, absRoot, ErrUnsafePath)
 	}
 	return dest, nil
+}
+
+// StateDirName is mgit's state directory at the workspace root (the trash
+// of replaced clones; engine.StateDirName). No repository may land there: a
+// clone named ".mgit" in the flat layout would become the trash's parent,
+// and its tracked files (a "trash" symlink to "..") what `mgit clean
+// --trash` empties.
+const StateDirName = ".mgit"
+
+// checkTopLevel refuses a first path element that is mgit's state
+// directory, in any case (case-insensitive file systems).
+func checkTopLevel(s string) error {
+	if strings.EqualFold(s, StateDirName) {
+		return fmt.Errorf("%w: %s is mgit's state directory", ErrUnsafePath, s)
+	}
+	return nil
 }

@@ -42,6 +42,9 @@ import (
 //     under /dev/null). The steps that run the user's hooks — the checkout
 //     of a clone, the merge of a pull — run as separate git processes
 //     without the token (see Clone and Pull).
+//   - core.fsmonitor = false: git fetch reads the index (looking for
+//     submodules) and so runs the fsmonitor command, usually a hook
+//     (.git/hooks/fsmonitor-watchman), with the header in its environment.
 //
 // Why a preemptive header with redirects off, and not a credential helper
 // bound to scheme+host+port (which git would ask again, with the new host,
@@ -55,7 +58,7 @@ import (
 // SSH and local URLs get nothing. The result also lists the strings to
 // scrub from messages.
 func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secrets []string) {
-	if c.IsZero() {
+	if c.IsZero() || !c.ForURL(remoteURL) {
 		return nil, nil
 	}
 	u, err := url.Parse(remoteURL)
@@ -71,6 +74,7 @@ func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secret
 			{origin + ".followRedirects", "false"},
 			{"http." + remoteURL + ".followRedirects", "false"},
 			{"core.hooksPath", os.DevNull},
+			{"core.fsmonitor", "false"},
 		},
 		[]string{c.Password, token}
 }
@@ -119,7 +123,7 @@ func withoutUserinfo(u string) string {
 // from git's environment, as git did.
 func movedTo(ctx context.Context, remoteURL string, c git.Credentials, env []string) (string, bool) {
 	u, err := url.Parse(remoteURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !c.ForURL(remoteURL) {
 		return "", false
 	}
 	probe := u.JoinPath("info", "refs")

@@ -75,7 +75,7 @@ func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Cred
 
 	rem := gogit.NewRemote(memory.NewStorage(), &gitconfig.RemoteConfig{Name: remote, URLs: urls})
 	opts := &gogit.ListOptions{}
-	if !auth.IsZero() {
+	if !auth.IsZero() && auth.ForURL(urls[0]) {
 		opts.Auth = &githttp.BasicAuth{Username: auth.Username, Password: auth.Password}
 	}
 	refs, err := rem.ListContext(ctx, opts)

@@ -32,6 +32,9 @@ func (b *Backend) withRetryAfter(ctx context.Context, err error, remoteURL strin
 	if !strings.HasPrefix(remoteURL, "https://") && !strings.HasPrefix(remoteURL, "http://") {
 		return err
 	}
+	if !auth.ForURL(remoteURL) {
+		auth = git.Credentials{} // ask anonymously: the token is for another host
+	}
 	if d, ok := probeRetryAfter(ctx, remoteURL, auth); ok {
 		ge.RetryAfter = d
 	}

@@ -63,7 +63,7 @@ func authFor(url string, creds git.Credentials) (transport.AuthMethod, error) {
 	}
 	switch ep.Protocol {
 	case "http", "https":
-		if creds.IsZero() {
+		if creds.IsZero() || !creds.ForURL(url) {
 			return nil, nil
 		}
 		return &githttp.BasicAuth{Username: creds.Username, Password: creds.Password}, nil
