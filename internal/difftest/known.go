@@ -29,10 +29,6 @@ func KnownDisagreements() []Known {
 			Reason: "go-git pairs only exact renames; a rename with an edit counts as a deletion plus an addition (engine/git/gogit/status.go exactRenames)",
 		},
 		{
-			Reader: "go-git", Feature: Changes, Fields: fields("Staged"), When: fewer,
-			Reason: "go-git misses staged deletions and modifications of paths that end in a space (\"tail \") or hold a backslash (\"x\\y\")",
-		},
-		{
 			Reader: "go-git", Feature: Submodule, Fields: fields("Unstaged"), When: fewer,
 			Reason: "go-git's status does not look inside a submodule: new commits, modified or untracked content there is not a change of the superproject for it",
 		},

@@ -113,6 +113,29 @@ func TestStatusStagedRename(t *testing.T) {
 	}
 }
 
+// go-git's own tree/index diff misses staged deletions and modifications
+// of paths that end in a space or hold a backslash (difftest seed 126);
+// git counts each.
+func TestStatusStagedOddPaths(t *testing.T) {
+	_, work := cloned(t)
+	for _, name := range []string{"tail ", `x\y`, "keep"} {
+		if err := os.WriteFile(filepath.Join(work, name), []byte(name+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gittest.Git(t, work, "add", "-A")
+	gittest.Git(t, work, "commit", "-qm", "odd names")
+	gittest.Git(t, work, "rm", "-q", "--cached", "tail ")
+	if err := os.WriteFile(filepath.Join(work, `x\y`), []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Git(t, work, "add", `x\y`)
+	want := len(strings.Split(gittest.Git(t, work, "status", "--porcelain"), "\n"))
+	if st := status(t, work); st.Staged != 2 || want != 3 {
+		t.Errorf("staged deletion of %q and modification of %q: %+v (git lists %d entries, one untracked), want Staged 2", "tail ", `x\y`, st, want)
+	}
+}
+
 func TestStatusAheadBehindDiverged(t *testing.T) {
 	seed, work := cloned(t)
 	for i := range 3 {
