@@ -25,10 +25,6 @@ func KnownDisagreements() []Known {
 	fields := func(f ...string) []string { return f }
 	return []Known{
 		{
-			Reader: "go-git", Feature: Renames, Fields: fields("Staged"), When: more,
-			Reason: "go-git pairs only exact renames; a rename with an edit counts as a deletion plus an addition (engine/git/gogit/status.go exactRenames)",
-		},
-		{
 			Reader: "go-git", Feature: Submodule, Fields: fields("Unstaged"), When: fewer,
 			Reason: "go-git's status does not look inside a submodule: new commits, modified or untracked content there is not a change of the superproject for it",
 		},

@@ -21,7 +21,8 @@ type treeEntry struct {
 // each exact rename counted once. It compares the two itself rather than
 // taking go-git's Staging codes: go-git's tree/index diff misses staged
 // deletions and modifications of paths that end in a space or hold a
-// backslash. Unmerged paths are conflicts, not staged changes; an
+// backslash. Renames are paired as git pairs them (exact, then similar
+// content). Unmerged paths are conflicts, not staged changes; an
 // intent-to-add entry is an unstaged addition for git.
 func stagedCount(r *gogit.Repository, head headInfo, idx *index.Index, conflicts map[string]bool) (int, error) {
 	inIndex := make(map[string]treeEntry, len(idx.Entries))
@@ -54,7 +55,9 @@ func stagedCount(r *gogit.Repository, head headInfo, idx *index.Index, conflicts
 			deleted = append(deleted, p)
 		}
 	}
-	return n + len(added) + len(deleted) - exactRenames(added, deleted, inIndex, inHead), nil
+	n += len(added) + len(deleted)
+	exact, added, deleted := exactRenames(added, deleted, inIndex, inHead)
+	return n - exact - similarRenames(r, added, deleted, inIndex, inHead), nil
 }
 
 // headTree flattens the tree of commit h into path → entry (files,
@@ -86,26 +89,31 @@ func headTree(r *gogit.Repository, h plumbing.Hash) (map[string]treeEntry, error
 	}
 }
 
-// exactRenames counts staged renames whose content did not change. git
+// exactRenames pairs staged renames whose content did not change (git
 // status shows each as one entry; counted plainly it is a deletion plus an
-// addition. (git also pairs similar files; that costs a diff of every
-// candidate and is left out, so an edited rename still counts twice.)
-func exactRenames(added, deleted []string, inIndex, inHead map[string]treeEntry) int {
-	if len(added) == 0 || len(deleted) == 0 {
-		return 0
-	}
-	byHash := map[plumbing.Hash]int{}
+// addition) and returns their number with the paths left unpaired, for
+// similarRenames.
+func exactRenames(added, deleted []string, inIndex, inHead map[string]treeEntry) (n int, restAdded, restDeleted []string) {
+	byHash := map[plumbing.Hash][]string{}
 	for _, p := range added {
-		byHash[inIndex[p].hash]++
+		h := inIndex[p].hash
+		byHash[h] = append(byHash[h], p)
 	}
-	n := 0
+	paired := map[string]bool{}
 	for _, p := range deleted {
 		h := inHead[p].hash
-		if byHash[h] == 0 {
+		if len(byHash[h]) == 0 {
+			restDeleted = append(restDeleted, p)
 			continue
 		}
-		byHash[h]--
+		paired[byHash[h][0]] = true
+		byHash[h] = byHash[h][1:]
 		n++
 	}
-	return n
+	for _, p := range added {
+		if !paired[p] {
+			restAdded = append(restAdded, p)
+		}
+	}
+	return n, restAdded, restDeleted
 }
