@@ -25,18 +25,6 @@ func KnownDisagreements() []Known {
 	fields := func(f ...string) []string { return f }
 	return []Known{
 		{
-			Reader: "go-git", Feature: Renames, Fields: fields("Staged"), When: more,
-			Reason: "go-git pairs only exact renames; a rename with an edit counts as a deletion plus an addition (engine/git/gogit/status.go exactRenames)",
-		},
-		{
-			Reader: "go-git", Feature: Changes, Fields: fields("Staged"), When: fewer,
-			Reason: "go-git misses staged deletions and modifications of paths that end in a space (\"tail \") or hold a backslash (\"x\\y\")",
-		},
-		{
-			Reader: "go-git", Feature: Renames, Fields: fields("Untracked"), When: more,
-			Reason: "a tracked file replaced by a directory (renamed away, then a file created under its name): git's default untracked mode does not list the directory while the index holds the file; go-git does",
-		},
-		{
 			Reader: "go-git", Feature: Submodule, Fields: fields("Unstaged"), When: fewer,
 			Reason: "go-git's status does not look inside a submodule: new commits, modified or untracked content there is not a change of the superproject for it",
 		},

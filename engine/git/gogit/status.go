@@ -253,9 +253,6 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		if fs.Staging == gogit.Untracked || fs.Worktree == gogit.Untracked {
 			continue // go-git's ignore matcher is not git's: see untrackedPaths
 		}
-		if fs.Staging != gogit.Unmodified {
-			st.Staged++
-		}
 		if fs.Worktree != gogit.Unmodified {
 			st.Unstaged++
 		}
@@ -265,7 +262,9 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		return err
 	}
 	st.Untracked = len(untracked)
-	st.Staged -= exactRenames(r, head, status, idx)
+	if st.Staged, err = stagedCount(r, head, idx, conflicts); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -292,56 +291,6 @@ func untrackedPaths(root string, idx *index.Index) ([]string, error) {
 		names[i] = e.Name
 	}
 	return gitobj.Untracked(repo, cfg, env, names)
-}
-
-// exactRenames counts staged renames whose content did not change. git
-// status shows each as one entry; go-git as a deletion plus an addition.
-// (git also pairs similar files; that costs a diff of every candidate and
-// is left out, so an edited rename still counts twice.)
-func exactRenames(r *gogit.Repository, head headInfo, s gogit.Status, idx *index.Index) int {
-	if head.unborn {
-		return 0
-	}
-	var addedPaths, deleted []string
-	for p, fs := range s {
-		switch fs.Staging {
-		case gogit.Added:
-			addedPaths = append(addedPaths, p)
-		case gogit.Deleted:
-			deleted = append(deleted, p)
-		}
-	}
-	if len(addedPaths) == 0 || len(deleted) == 0 {
-		return 0
-	}
-	byName := make(map[string]plumbing.Hash, len(idx.Entries))
-	for _, e := range idx.Entries {
-		byName[e.Name] = e.Hash
-	}
-	added := map[plumbing.Hash]int{}
-	for _, p := range addedPaths {
-		if h, ok := byName[p]; ok {
-			added[h]++
-		}
-	}
-	c, err := object.GetCommit(r.Storer, head.hash)
-	if err != nil {
-		return 0
-	}
-	tree, err := c.Tree()
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, p := range deleted {
-		e, err := tree.FindEntry(p)
-		if err != nil || added[e.Hash] == 0 {
-			continue
-		}
-		added[e.Hash]--
-		n++
-	}
-	return n
 }
 
 // untrackedKey is what git status lists for an untracked path in its

@@ -113,6 +113,60 @@ func TestStatusStagedRename(t *testing.T) {
 	}
 }
 
+// go-git's own tree/index diff misses staged deletions and modifications
+// of paths that end in a space or hold a backslash (difftest seed 126);
+// git counts each.
+func TestStatusStagedOddPaths(t *testing.T) {
+	_, work := cloned(t)
+	for _, name := range []string{"tail ", `x\y`, "keep"} {
+		if err := os.WriteFile(filepath.Join(work, name), []byte(name+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gittest.Git(t, work, "add", "-A")
+	gittest.Git(t, work, "commit", "-qm", "odd names")
+	gittest.Git(t, work, "rm", "-q", "--cached", "tail ")
+	if err := os.WriteFile(filepath.Join(work, `x\y`), []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Git(t, work, "add", `x\y`)
+	want := len(strings.Split(gittest.Git(t, work, "status", "--porcelain"), "\n"))
+	if st := status(t, work); st.Staged != 2 || want != 3 {
+		t.Errorf("staged deletion of %q and modification of %q: %+v (git lists %d entries, one untracked), want Staged 2", "tail ", `x\y`, st, want)
+	}
+}
+
+// git pairs a renamed file edited past exact equality when its content is
+// at least 50% similar (one staged entry), and not when it is less (two):
+// difftest seed 46.
+func TestStatusStagedEditedRename(t *testing.T) {
+	for _, tc := range []struct {
+		name, edit string
+	}{
+		{"similar", "one\ntwo\nthree\nfour\nFIVE\n"},
+		{"dissimilar", "one\nTWO\nTHREE\nFOUR\nFIVE\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, work := cloned(t)
+			write := func(name, body string) {
+				if err := os.WriteFile(filepath.Join(work, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("a.txt", "one\ntwo\nthree\nfour\nfive\n")
+			gittest.Git(t, work, "add", "a.txt")
+			gittest.Git(t, work, "commit", "-qm", "a")
+			gittest.Git(t, work, "mv", "a.txt", "b.txt")
+			write("b.txt", tc.edit)
+			gittest.Git(t, work, "add", "b.txt")
+			want := len(strings.Split(gittest.Git(t, work, "status", "--porcelain"), "\n"))
+			if st := status(t, work); st.Staged != want {
+				t.Errorf("staged = %d, git lists %d entries", st.Staged, want)
+			}
+		})
+	}
+}
+
 func TestStatusAheadBehindDiverged(t *testing.T) {
 	seed, work := cloned(t)
 	for i := range 3 {
