@@ -12,6 +12,7 @@ import (
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -246,6 +247,7 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		return err
 	}
 	st.Conflicts = len(conflicts)
+	counted := map[string]bool{}
 	for path, fs := range status {
 		if conflicts[path] {
 			continue
@@ -254,6 +256,18 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 			continue // go-git's ignore matcher is not git's: see untrackedPaths
 		}
 		if fs.Worktree != gogit.Unmodified {
+			st.Unstaged++
+			counted[path] = true
+		}
+	}
+	// go-git does not look inside submodules; git counts one whose checkout
+	// is at another commit than the index records, or holds modified or
+	// untracked files, as an unstaged change of the superproject. (Stage 0
+	// is a merged entry: go-git's index.Merged constant is 1, not what its
+	// decoder stores.)
+	for _, e := range idx.Entries {
+		if e.Mode == filemode.Submodule && e.Stage == 0 && !counted[e.Name] && !conflicts[e.Name] &&
+			submoduleChanged(ctx, filepath.Join(wt.Filesystem.Root(), filepath.FromSlash(e.Name)), e.Hash) {
 			st.Unstaged++
 		}
 	}
@@ -266,6 +280,23 @@ func worktreeStatus(ctx context.Context, r *gogit.Repository, head headInfo, st 
 		return err
 	}
 	return nil
+}
+
+// submoduleChanged reports what git status shows as a modified submodule
+// (porcelain v2 "S" with C, M or U set): its HEAD is not the commit the
+// superproject's index records, or its work tree has changes or untracked
+// files. An uninitialised submodule (no .git) is unchanged, as for git.
+// submodule.<name>.ignore and diff.ignoreSubmodules are not read: git's
+// default ("none") is assumed.
+func submoduleChanged(ctx context.Context, dir string, recorded plumbing.Hash) bool {
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); err != nil {
+		return false
+	}
+	sub, err := (&Backend{}).Status(ctx, dir)
+	if err != nil {
+		return true // unreadable: git would say so too; never call it clean
+	}
+	return sub.Head.SHA != recorded.String() || sub.Staged+sub.Unstaged+sub.Untracked+sub.Conflicts > 0
 }
 
 // untrackedPaths is what git status lists as untracked, found with
