@@ -28,6 +28,11 @@ func Untracked(r Repo, cfg *Config, env []string, tracked []string) ([]string, e
 		lists = append(lists, l)
 	}
 	if p := ExcludesFile(cfg, env); p != "" {
+		if !filepath.IsAbs(p) {
+			// git opens a relative path from where it runs: the top
+			// of the work tree.
+			p = filepath.Join(r.WorkTree, p)
+		}
 		if b, err := os.ReadFile(p); err == nil {
 			l, err := ParseIgnore(b, "")
 			if err != nil {
@@ -59,7 +64,9 @@ func Untracked(r Repo, cfg *Config, env []string, tracked []string) ([]string, e
 }
 
 // ExcludesFile is git's core.excludesFile with its default
-// ($XDG_CONFIG_HOME/git/ignore), "~/" expanded; "" when there is none.
+// ($XDG_CONFIG_HOME/git/ignore), "~/" expanded; "" when there is none. A
+// relative path is relative to the top of the work tree (git's working
+// directory), which the caller joins.
 func ExcludesFile(cfg *Config, env []string) string {
 	get := func(k string) string {
 		for i := len(env) - 1; i >= 0; i-- {

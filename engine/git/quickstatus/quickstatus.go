@@ -69,6 +69,11 @@ func read(dir string, fresh bool) (git.Status, error) {
 		return st, slow("unborn branch") // git says "no commits yet"
 	}
 	st.Branch, st.Detached = head.Branch, head.Detached
+	// A replace ref changes which commit (and tree) HEAD means to git,
+	// and what the ahead/behind walk sees.
+	if replace, err := gitobj.RefsUnder(r.CommonDir, "refs/replace/"); err != nil || len(replace) > 0 {
+		return st, slow("replace refs")
+	}
 
 	commit, tree, err := readCommit(r.CommonDir, head.SHA)
 	if err != nil {

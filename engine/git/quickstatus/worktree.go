@@ -84,6 +84,11 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 		if p == "" {
 			continue
 		}
+		if !filepath.IsAbs(p) {
+			// git runs at the top of the work tree and opens a
+			// relative core.excludesFile from there.
+			p = filepath.Join(root, p)
+		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			continue // git skips an excludes file it cannot read

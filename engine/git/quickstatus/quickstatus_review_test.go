@@ -1,0 +1,143 @@
+package quickstatus
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// notWrong passes when Read asks git, and otherwise requires git to agree
+// with what it said: the fast path may decline, never guess.
+func notWrong(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := Read(dir); err != nil {
+		return
+	}
+	agree(t, dir)
+}
+
+// TestReviewReplacedHeadCommit: HEAD's commit is replaced (git replace) by
+// one with another tree. git status compares the index with the
+// replacement's tree and reports staged changes; mgit read the raw commit's
+// tree and said clean.
+func TestReviewReplacedHeadCommit(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	head := run(t, clone, "rev-parse", "HEAD")
+	write(t, clone, "other.txt", "x\n")
+	run(t, clone, "add", "other.txt")
+	run(t, clone, "commit", "-qm", "other")
+	other := run(t, clone, "rev-parse", "HEAD")
+	run(t, clone, "reset", "-q", "--hard", head)
+	run(t, clone, "replace", head, other)
+	run(t, clone, "status", "--porcelain")
+	notWrong(t, clone)
+}
+
+// TestReviewRelativeExcludesFile: core.excludesFile is a relative path.
+// git resolves it against the work tree's top (where it runs) and sees an
+// untracked file; mgit resolved it against its own working directory, where
+// a file ignoring everything happened to be, and said clean.
+func TestReviewRelativeExcludesFile(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	elsewhere := t.TempDir()
+	write(t, elsewhere, "myignore", "*\n")
+	t.Chdir(elsewhere)
+	run(t, clone, "config", "core.excludesFile", "myignore")
+	write(t, clone, "new.txt", "untracked\n")
+	notWrong(t, clone)
+}
+
+// TestReviewSplitIndex: an index split by `git update-index --split-index`
+// without core.splitIndex set holds only part of the entries.
+func TestReviewSplitIndex(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "update-index", "--split-index")
+	write(t, clone, "README.md", "changed and staged\n")
+	run(t, clone, "add", "README.md")
+	run(t, clone, "status", "--porcelain")
+	notWrong(t, clone)
+}
+
+// TestReviewAssumeUnchangedAndSkipWorktree: flags git honours (it reports
+// clean for a modified assume-unchanged file).
+func TestReviewAssumeUnchanged(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "update-index", "--assume-unchanged", "README.md")
+	write(t, clone, "README.md", "changed\n")
+	notWrong(t, clone)
+}
+
+// TestReviewFileModeFalse: core.fileMode=false and the executable bit
+// flipped: git says clean.
+func TestReviewFileModeFalse(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "config", "core.fileMode", "false")
+	if err := os.Chmod(filepath.Join(clone, "README.md"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run(t, clone, "status", "--porcelain")
+	notWrong(t, clone)
+}
+
+// TestReviewHeadSymrefOutsideHeads: HEAD is a symbolic ref to a
+// remote-tracking ref.
+func TestReviewHeadSymrefOutsideHeads(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "symbolic-ref", "HEAD", "refs/remotes/origin/main")
+	notWrong(t, clone)
+}
+
+// TestReviewUpstreamOtherRemote: the branch tracks a branch of another
+// remote, under another name.
+func TestReviewUpstreamOtherRemote(t *testing.T) {
+	isolate(t)
+	bare, _, clone := upstreamAndClone(t)
+	run(t, clone, "remote", "add", "Up.Stream", bare)
+	run(t, clone, "fetch", "-q", "Up.Stream")
+	run(t, clone, "config", "branch.main.remote", "Up.Stream")
+	run(t, clone, "commit", "-q", "--allow-empty", "-m", "local")
+	notWrong(t, clone)
+}
+
+// TestReviewMergeMissingRef: branch.main.merge names a branch the remote
+// never had.
+func TestReviewMergeMissingRef(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "config", "branch.main.merge", "refs/heads/nope")
+	notWrong(t, clone)
+}
+
+// TestReviewIgnoredTrackedDirNegation: a tracked directory matched by an
+// ignore rule, with an untracked file re-included by a deeper .gitignore.
+func TestReviewIgnoredTrackedDirNegation(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	write(t, clone, "build/tracked.txt", "t\n")
+	run(t, clone, "add", "-f", "build/tracked.txt")
+	run(t, clone, "commit", "-qm", "tracked in ignored dir")
+	write(t, clone, "build/.gitignore", "!keep.txt\n")
+	write(t, clone, "build/keep.txt", "k\n")
+	run(t, clone, "status", "--porcelain")
+	notWrong(t, clone)
+}
+
+// TestReviewCRLFGitignore: a .gitignore with CRLF line ends and trailing
+// escaped space.
+func TestReviewCRLFGitignore(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	write(t, clone, ".git/info/exclude", "a.txt\r\nb\\ \r\nc.txt \r\n")
+	write(t, clone, "a.txt", "x")
+	write(t, clone, "b ", "x")
+	write(t, clone, "c.txt", "x")
+	notWrong(t, clone)
+	write(t, clone, ".git/info/exclude", "a.txt\r\nb\\ \r\n")
+	notWrong(t, clone)
+}
