@@ -1,0 +1,154 @@
+package gogit_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gittest"
+)
+
+// refusedUntouched asserts a pull was refused with nothing changed, or (if
+// it went ahead) that the check still holds.
+func pullKeeps(t *testing.T, work string, keep func(t *testing.T)) {
+	t.Helper()
+	head := gittest.Head(t, work)
+	before := porcelain(t, work)
+	_, err := pull(t, work)
+	if err != nil {
+		if gittest.Head(t, work) != head {
+			t.Error("HEAD moved on a refused pull")
+		}
+		if after := porcelain(t, work); after != before {
+			t.Errorf("refused pull changed the work tree:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	}
+	keep(t)
+}
+
+// TestReviewPullThroughSymlinkedDir: a tracked directory replaced locally
+// by a symbolic link to a directory outside the work tree, and upstream
+// adds a file in it. git refuses (it never writes beyond a symbolic link);
+// mgit must not write into the outside directory.
+func TestReviewPullThroughSymlinkedDir(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "sub/file.txt", "one\n", "sub")
+	gittest.Push(t, seed)
+	gittest.Git(t, work, "pull", "-q", "--ff-only")
+	gittest.Commit(t, seed, "sub/new.txt", "new\n", "sub new")
+	gittest.Push(t, seed)
+	outside := t.TempDir()
+	if err := os.RemoveAll(filepath.Join(work, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(work, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	pullKeeps(t, work, func(t *testing.T) {
+		if _, err := os.Lstat(filepath.Join(outside, "new.txt")); err == nil {
+			t.Error("pull wrote through a symbolic link to a directory outside the work tree")
+		}
+	})
+}
+
+// TestReviewPullDirBecomesFileWithIgnored: upstream turns directory d into
+// a file while d holds an ignored file of the user's. Whatever mgit does,
+// the ignored file must not be lost.
+func TestReviewPullDirBecomesFileWithIgnored(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "d/x.txt", "x\n", "d")
+	gittest.Push(t, seed)
+	gittest.Git(t, work, "pull", "-q", "--ff-only")
+	gittest.Git(t, seed, "rm", "-q", "-r", "d")
+	gittest.WriteFile(t, seed, "d", "file now\n")
+	gittest.Git(t, seed, "add", "d")
+	gittest.Git(t, seed, "commit", "-q", "-m", "d is a file")
+	gittest.Push(t, seed)
+	gittest.WriteFile(t, work, ".git/info/exclude", "*.log\n")
+	gittest.WriteFile(t, work, "d/mine.log", "precious\n")
+	pullKeeps(t, work, func(t *testing.T) {
+		if _, err := os.Stat(filepath.Join(work, "d", "mine.log")); err == nil {
+			return
+		}
+		t.Error("ignored d/mine.log is gone from where it was (moved aside is acceptable only if reported)")
+	})
+}
+
+// TestReviewPullDeleteKeepsIgnoredSibling: upstream deletes d/x.txt, the
+// last tracked file of d, which also holds an ignored file. git keeps d and
+// the ignored file.
+func TestReviewPullDeleteKeepsIgnoredSibling(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "d/x.txt", "x\n", "d")
+	gittest.Push(t, seed)
+	gittest.Git(t, work, "pull", "-q", "--ff-only")
+	gittest.Git(t, seed, "rm", "-q", "d/x.txt")
+	gittest.Git(t, seed, "commit", "-q", "-m", "rm")
+	gittest.Push(t, seed)
+	gittest.WriteFile(t, work, ".git/info/exclude", "*.log\n")
+	gittest.WriteFile(t, work, "d/mine.log", "precious\n")
+	gittest.WriteFile(t, work, "d/e/deep.log", "precious\n")
+	pullKeeps(t, work, func(t *testing.T) {
+		for _, p := range []string{"d/mine.log", "d/e/deep.log"} {
+			if got, err := os.ReadFile(filepath.Join(work, p)); err != nil || string(got) != "precious\n" {
+				t.Errorf("%s = %q, %v", p, got, err)
+			}
+		}
+	})
+}
+
+// TestReviewPullAssumeUnchangedModified: a file marked assume-unchanged is
+// modified locally and upstream changes it. git overwrites it (it trusts
+// the flag); mgit must refuse rather than lose the edit.
+func TestReviewPullAssumeUnchangedModified(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "README.md", "upstream\n", "change")
+	gittest.Push(t, seed)
+	gittest.Git(t, work, "update-index", "--assume-unchanged", "README.md")
+	gittest.WriteFile(t, work, "README.md", "mine\n")
+	pullKeeps(t, work, func(t *testing.T) {
+		if got := gittest.ReadFile(t, work, "README.md"); got != "mine\n" {
+			t.Errorf("README.md = %q: the local edit was lost", got)
+		}
+	})
+}
+
+// TestReviewPullUntrackedDirWhereFileComes: upstream adds file x where the
+// work tree has an untracked directory x/ with a file: git refuses.
+func TestReviewPullUntrackedDirWhereFileComes(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "x", "file\n", "x")
+	gittest.Push(t, seed)
+	gittest.WriteFile(t, work, "x/mine.txt", "precious\n")
+	head := gittest.Head(t, work)
+	_, err := pull(t, work)
+	if !errors.Is(err, git.ErrLocalChanges) {
+		t.Errorf("err = %v, want ErrLocalChanges", err)
+	}
+	if gittest.Head(t, work) != head {
+		t.Error("HEAD moved")
+	}
+	if got := gittest.ReadFile(t, work, "x/mine.txt"); got != "precious\n" {
+		t.Errorf("x/mine.txt = %q", got)
+	}
+}
+
+// TestReviewPullDeleteLocallyModified: upstream deletes a file the user
+// modified: git refuses.
+func TestReviewPullDeleteLocallyModified(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "other.txt", "o\n", "other")
+	gittest.Push(t, seed)
+	gittest.Git(t, work, "pull", "-q", "--ff-only")
+	gittest.Git(t, seed, "rm", "-q", "other.txt")
+	gittest.Git(t, seed, "commit", "-q", "-m", "rm")
+	gittest.Push(t, seed)
+	gittest.WriteFile(t, work, "other.txt", "mine\n")
+	pullKeeps(t, work, func(t *testing.T) {
+		if got := gittest.ReadFile(t, work, "other.txt"); got != "mine\n" {
+			t.Errorf("other.txt = %q", got)
+		}
+	})
+}
