@@ -1,6 +1,7 @@
 package gitobj_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,5 +43,58 @@ func TestReviewRelativeGitfileThroughSymlink(t *testing.T) {
 	real2, _ := filepath.EvalSymlinks(r.CommonDir)
 	if real1 != want || real2 != wantCommon {
 		t.Errorf("git dir %s (common %s), git says %s (common %s)", r.GitDir, r.CommonDir, want, wantCommon)
+	}
+}
+
+// TestReviewIncludeIfGitdirThroughSymlink: a repository opened through a
+// symbolic link, with includeIf "gitdir:" conditions. git tries the
+// absolute path first — $PWD's spelling only when $PWD names the directory
+// it runs in, else the physical path — and then the real path. With $PWD
+// not the link (as when mgit runs git), git did not match "gitdir:<link>/"
+// and mgit did (it matched the link's spelling regardless of $PWD). Now
+// mgit asks git when the answer depends on $PWD, and agrees otherwise.
+func TestReviewIncludeIfGitdirThroughSymlink(t *testing.T) {
+	gittest.Isolate(t)
+	base := t.TempDir()
+	repo := filepath.Join(base, "real", "repo")
+	gittest.InitRepo(t, repo)
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(repo, link); err != nil {
+		t.Fatal(err)
+	}
+	conds := []string{"gitdir:./", "gitdir:" + link + "/", "gitdir:" + repo + "/", "gitdir:**/link/.git", "gitdir:**/repo/.git",
+		"gitdir:./**", "gitdir:" + base + "/**/.git"}
+	for i, cond := range conds {
+		inc := filepath.Join(base, "inc"+string(rune('a'+i)))
+		if err := os.WriteFile(inc, []byte("[x]\n\tk"+string(rune('a'+i))+" = yes\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gittest.Git(t, repo, "config", "includeIf."+cond+".path", inc)
+	}
+	r, err := gitobj.Open(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pwd := range []string{t.TempDir(), link} {
+		env := []string{"PWD=" + pwd}
+		c, err := gitobj.LoadConfig(r, append(os.Environ(), env...))
+		if errors.Is(err, gitobj.ErrNeedGit) {
+			continue // git decides, which is right
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, cond := range conds {
+			key := "x.k" + string(rune('a'+i))
+			want, _ := gittest.TryGitEnv(link, env, "config", "--get", key)
+			got, _ := c.Get(key)
+			if got != want {
+				t.Errorf("PWD=%s includeIf %q: mgit %q, git %q", pwd, cond, got, want)
+			}
+		}
+	}
+	// Without a symbolic link on the way, the in-process answer stands.
+	if _, err := gitobj.LoadConfig(gitobj.Repo{WorkTree: repo, GitDir: filepath.Join(repo, ".git"), CommonDir: filepath.Join(repo, ".git")}, os.Environ()); err != nil {
+		t.Errorf("LoadConfig without a link: %v", err)
 	}
 }
