@@ -141,3 +141,36 @@ func TestReviewCRLFGitignore(t *testing.T) {
 	write(t, clone, ".git/info/exclude", "a.txt\r\nb\\ \r\n")
 	notWrong(t, clone)
 }
+
+// TestReviewExecBitIsOwnerOnly: git's ie_match_stat compares only the
+// owner's execute bit (S_IXUSR). An executable entry whose file became
+// rw-r-xr-x is "mode changed" to git (100755 -> 100644); mgit compared
+// "any execute bit" and said clean (seen with core.trustCtime=false, else
+// chmod's new ctime sends it to git).
+func TestReviewExecBitIsOwnerOnly(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	p := filepath.Join(clone, "run.sh")
+	write(t, clone, "run.sh", "#!/bin/sh\n")
+	if err := os.Chmod(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run(t, clone, "add", "run.sh")
+	run(t, clone, "commit", "-qm", "exec")
+	// chmod changes ctime; without trustCtime only the mode can tell.
+	run(t, clone, "config", "core.trustCtime", "false")
+	run(t, clone, "status", "--porcelain")
+	if err := os.Chmod(p, 0o655); err != nil {
+		t.Fatal(err)
+	}
+	notWrong(t, clone)
+	// And the other way: group-only execute is no mode change to git.
+	if err := os.Chmod(filepath.Join(clone, "README.md"), 0o654); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run(t, clone, "status", "--porcelain")
+	notWrong(t, clone)
+}
