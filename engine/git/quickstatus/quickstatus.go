@@ -115,6 +115,11 @@ func readConfig(r gitobj.Repo) (settings, error) {
 			return s, slow("config has %s", name)
 		}
 	}
+	if bare := c.BareNames(); len(bare) > 0 {
+		// Git reads many keys as strings (core.excludesFile, user.email…)
+		// and dies on a bare one; rather than list them, git decides.
+		return s, slow("config key %s has no value", bare[0])
+	}
 	for _, k := range []string{"core.autocrlf", "core.eol", "core.attributesFile"} {
 		if _, ok := c.Get(k); ok {
 			s.filters = true

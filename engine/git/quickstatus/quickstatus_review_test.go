@@ -174,3 +174,62 @@ func TestReviewExecBitIsOwnerOnly(t *testing.T) {
 	run(t, clone, "status", "--porcelain")
 	notWrong(t, clone)
 }
+
+// TestReviewIndexFormats: index version 4 (prefix-compressed paths) and
+// the untracked cache, as feature.manyFiles writes them, then a change.
+func TestReviewIndexFormats(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "update-index", "--index-version", "4")
+	run(t, clone, "update-index", "--untracked-cache")
+	run(t, clone, "status", "--porcelain")
+	notWrong(t, clone)
+	write(t, clone, "src/a/new.go", "package main\n")
+	notWrong(t, clone)
+	run(t, clone, "add", "src/a/new.go")
+	notWrong(t, clone)
+}
+
+// TestReviewBareExcludesFileKey: "[core] excludesFile" without a value is
+// fatal to git ("missing value for 'core.excludesfile'"); mgit must not
+// call the repository clean.
+func TestReviewBareExcludesFileKey(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	f, err := os.OpenFile(filepath.Join(clone, ".git", "config"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("[core]\n\texcludesFile\n")
+	_ = f.Close()
+	if _, err := Read(clone); err == nil {
+		t.Errorf("Read said clean; git: fatal: missing value for 'core.excludesfile'")
+	}
+}
+
+// TestReviewTrackedDirBecameSymlink: a tracked directory replaced by a
+// symbolic link to a copy of itself, and the link's name ignored.
+func TestReviewTrackedDirBecameSymlink(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	copyDir := t.TempDir()
+	write(t, copyDir, "main.go", "package main\n")
+	if err := os.RemoveAll(filepath.Join(clone, "src", "a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(copyDir, filepath.Join(clone, "src", "a")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, clone, ".git/info/exclude", "a\n")
+	notWrong(t, clone)
+}
+
+// TestReviewNestedDotGit: an untracked nested repository, ignored or not.
+func TestReviewNestedDotGit(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	run(t, clone, "init", "-q", "src/nested")
+	notWrong(t, clone)
+	write(t, clone, ".git/info/exclude", "nested/\n")
+	notWrong(t, clone)
+}
