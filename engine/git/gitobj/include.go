@@ -95,7 +95,9 @@ func (in *includer) include(c *Config, from string, e configEntry) error {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(filepath.Dir(from), p)
+		// git appends p to the including file's directory and lets the
+		// kernel resolve "..": physically, past any symbolic link.
+		p = joinPhysical(filepath.Dir(from), p)
 	}
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return nil // git skips an include that does not exist

@@ -98,3 +98,38 @@ func TestReviewIncludeIfGitdirThroughSymlink(t *testing.T) {
 		t.Errorf("LoadConfig without a link: %v", err)
 	}
 }
+
+// TestReviewRelativeIncludeThroughSymlink: include.path "../../inc" in the
+// config of a repository opened through a symbolic link. git appends the
+// relative path to the including file's directory and lets the kernel
+// resolve "..", physically; mgit cleaned it lexically and read another
+// file (next to the link).
+func TestReviewRelativeIncludeThroughSymlink(t *testing.T) {
+	gittest.Isolate(t)
+	base := t.TempDir()
+	repo := filepath.Join(base, "real", "repo")
+	gittest.InitRepo(t, repo)
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(repo, link); err != nil {
+		t.Fatal(err)
+	}
+	for dir, v := range map[string]string{filepath.Join(base, "real"): "physical", base: "lexical"} {
+		if err := os.WriteFile(filepath.Join(dir, "inc"), []byte("[x]\n\tk = "+v+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gittest.Git(t, repo, "config", "include.path", "../../inc")
+	want := gittest.Git(t, link, "config", "--get", "x.k")
+	r, err := gitobj.Open(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.GitDir, r.CommonDir = filepath.Join(link, ".git"), filepath.Join(link, ".git")
+	c, err := gitobj.LoadConfig(r, os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.Get("x.k"); got != want {
+		t.Errorf("x.k = %q, git says %q", got, want)
+	}
+}
