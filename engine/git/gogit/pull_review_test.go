@@ -152,3 +152,36 @@ func TestReviewPullDeleteLocallyModified(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewPullSymlinkBecomesDir: a tracked symbolic link to a directory
+// outside the work tree is replaced upstream by a real directory with a
+// file. git removes the link and creates the directory; the file must not
+// land in the outside directory.
+func TestReviewPullSymlinkBecomesDir(t *testing.T) {
+	seed, work := cloned(t)
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(seed, "evil")); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Git(t, seed, "add", "evil")
+	gittest.Git(t, seed, "commit", "-q", "-m", "link")
+	gittest.Push(t, seed)
+	if _, err := pull(t, work); err != nil {
+		t.Fatalf("pull: %v", err)
+	}
+	gittest.Git(t, seed, "rm", "-q", "evil")
+	gittest.WriteFile(t, seed, "evil/x", "payload\n")
+	gittest.Git(t, seed, "add", "evil/x")
+	gittest.Git(t, seed, "commit", "-q", "-m", "dir")
+	gittest.Push(t, seed)
+	_, err := pull(t, work)
+	if _, serr := os.Lstat(filepath.Join(outside, "x")); serr == nil {
+		t.Fatalf("pull (err %v) wrote x through the old symbolic link into %s", err, outside)
+	}
+	if err != nil {
+		t.Fatalf("pull: %v", err)
+	}
+	if got := porcelain(t, work); got != "" {
+		t.Errorf("git status after pull:\n%s", got)
+	}
+}
