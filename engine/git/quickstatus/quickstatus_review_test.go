@@ -233,3 +233,25 @@ func TestReviewNestedDotGit(t *testing.T) {
 	write(t, clone, ".git/info/exclude", "nested/\n")
 	notWrong(t, clone)
 }
+
+// TestReviewRacyWithIgnoredAttributes: an ignored, untracked .gitattributes
+// ("* text") still applies to git's content check of a racily clean entry:
+// a blob committed with CRLF normalises to LF, so git says "modified". mgit
+// turned filters on only for a tracked .gitattributes, hashed the raw bytes
+// (equal to the blob) and said clean.
+func TestReviewRacyWithIgnoredAttributes(t *testing.T) {
+	for _, dir := range []string{"", "src/"} {
+		t.Run("at "+dir, func(t *testing.T) {
+			isolate(t)
+			_, _, clone := upstreamAndClone(t)
+			run(t, clone, "config", "core.trustctime", "false")
+			write(t, clone, "src/crlf.txt", "a\r\nb\r\n")
+			run(t, clone, "add", "src/crlf.txt")
+			run(t, clone, "commit", "-qm", "crlf")
+			write(t, clone, ".git/info/exclude", ".gitattributes\n")
+			write(t, clone, dir+".gitattributes", "* text\n")
+			racy(t, clone, "src/crlf.txt")
+			notWrong(t, clone)
+		})
+	}
+}
