@@ -157,8 +157,14 @@ func readConfig(r gitobj.Repo) (settings, error) {
 }
 
 // globalAttributes reports whether git's default global attributes file
-// ($XDG_CONFIG_HOME/git/attributes) exists.
+// ($XDG_CONFIG_HOME/git/attributes) or the system one (/etc/gitattributes,
+// unless GIT_ATTR_NOSYSTEM; the go-git backend reads the same) exists.
 func globalAttributes() bool {
+	if v, ok := gitobj.ParseBool(os.Getenv("GIT_ATTR_NOSYSTEM")); !ok || !v {
+		if _, err := os.Stat("/etc/gitattributes"); err == nil {
+			return true
+		}
+	}
 	xdg := os.Getenv("XDG_CONFIG_HOME")
 	if xdg == "" {
 		home := os.Getenv("HOME")
