@@ -185,3 +185,29 @@ func TestReviewPullSymlinkBecomesDir(t *testing.T) {
 		t.Errorf("git status after pull:\n%s", got)
 	}
 }
+
+// TestReviewPullKeepsIntentToAdd: an intent-to-add entry (git add -N) on a
+// path the pull does not touch must survive the index rewrite, as it does
+// in git's fast-forward: git status stays " A new.txt" (not "AM", an
+// empty file staged).
+func TestReviewPullKeepsIntentToAdd(t *testing.T) {
+	seed, work := cloned(t)
+	gittest.Commit(t, seed, "README.md", "upstream\n", "change")
+	gittest.Push(t, seed)
+	gittest.WriteFile(t, work, "new.txt", "mine\n")
+	gittest.Git(t, work, "add", "-N", "new.txt")
+	gittest.WriteFile(t, work, "flags.txt", "f\n")
+	gittest.Git(t, work, "add", "flags.txt")
+	gittest.Git(t, work, "update-index", "--skip-worktree", "flags.txt")
+	before := porcelain(t, work)
+	flagsBefore := gittest.Git(t, work, "ls-files", "-v")
+	if _, err := pull(t, work); err != nil {
+		t.Fatalf("pull: %v", err)
+	}
+	if after := porcelain(t, work); after != before {
+		t.Errorf("git status changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if after := gittest.Git(t, work, "ls-files", "-v"); after != flagsBefore {
+		t.Errorf("index flags changed:\nbefore:\n%s\nafter:\n%s", flagsBefore, after)
+	}
+}
