@@ -40,27 +40,33 @@ func ParseCommit(sha string, raw []byte) (git.Commit, error) {
 	return c, nil
 }
 
-// parseIdent splits "Name <email> 1700000000 +0100".
+// parseIdent splits "Name <email> 1700000000 +0100" as git's
+// split_ident_line does: the name ends at the first "<", the date follows
+// the last ">" and counts only as digits followed by a "+hhmm"/"-hhmm"
+// zone. An ident without a date git accepts shows as the epoch, as in git
+// log.
 func parseIdent(s string) (string, time.Time, error) {
+	start := strings.IndexByte(s, '<')
 	end := strings.LastIndexByte(s, '>')
-	start := strings.LastIndexByte(s[:max(end, 0)], '<')
-	if end < 0 || start < 0 {
+	if start < 0 || end < start {
 		return "", time.Time{}, fmt.Errorf("bad ident %q", truncate(s, 60))
 	}
 	name := strings.TrimSpace(s[:start])
-	fields := strings.Fields(s[end+1:])
-	if len(fields) < 1 {
-		return name, time.Time{}, nil
+	epoch := time.Unix(0, 0).UTC()
+	rest := strings.TrimLeft(s[end+1:], " \t\n\v\f\r")
+	span := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	if span == 0 {
+		return name, epoch, nil
 	}
-	sec, err := strconv.ParseInt(fields[0], 10, 64)
+	sec, err := strconv.ParseInt(rest[:span], 10, 64)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("bad ident time %q", fields[0])
+		return "", time.Time{}, fmt.Errorf("bad ident time %q", rest[:span])
 	}
-	loc := time.UTC
-	if len(fields) > 1 {
-		loc = parseTZ(fields[1])
+	tz := strings.TrimLeft(rest[span:], " \t\n\v\f\r")
+	if len(tz) < 2 || (tz[0] != '+' && tz[0] != '-') || tz[1] < '0' || tz[1] > '9' {
+		return name, epoch, nil
 	}
-	return name, time.Unix(sec, 0).In(loc), nil
+	return name, time.Unix(sec, 0).In(parseTZ(strings.Fields(tz)[0])), nil
 }
 
 // parseTZ reads git's "+hhmm"/"-hhmm" offset; anything else is UTC.

@@ -211,3 +211,18 @@ func TestReviewPullKeepsIntentToAdd(t *testing.T) {
 		t.Errorf("index flags changed:\nbefore:\n%s\nafter:\n%s", flagsBefore, after)
 	}
 }
+
+// TestReviewPullMergeRefMissing: branch.main.merge names a branch the
+// remote does not have. git pull fails ("no such ref was fetched"); a
+// pull that reports success (up to date) says something git does not.
+func TestReviewPullMergeRefMissing(t *testing.T) {
+	_, work := cloned(t)
+	gittest.Git(t, work, "config", "branch.main.merge", "refs/heads/nope")
+	if _, err := gittest.TryGit(work, "pull", "--ff-only"); err == nil {
+		t.Fatal("setup: git pull succeeded")
+	}
+	res, err := pull(t, work)
+	if err == nil {
+		t.Errorf("pull = %+v, nil; git pull fails: no such ref was fetched", res)
+	}
+}
