@@ -37,7 +37,34 @@ func ParseCommit(sha string, raw []byte) (git.Commit, error) {
 		return git.Commit{}, fmt.Errorf("commit %s: no author line", sha)
 	}
 	c.Subject = subject(msg)
+	if latin1Header(hdr) {
+		c.Subject, c.Author = fromLatin1(c.Subject), fromLatin1(c.Author)
+	}
 	return c, nil
+}
+
+// latin1Header reports an "encoding ISO-8859-1" header (or an alias git's
+// iconv accepts): git log re-encodes such a message to UTF-8, and so does
+// ParseCommit. Other legacy encodings are shown as stored.
+func latin1Header(hdr []byte) bool {
+	for line := range bytes.SplitSeq(hdr, []byte{'\n'}) {
+		if enc, ok := bytes.CutPrefix(line, []byte("encoding ")); ok {
+			switch strings.ToLower(string(enc)) {
+			case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1":
+				return true
+			}
+			return false
+		}
+	}
+	return false
+}
+
+func fromLatin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
 }
 
 // parseIdent splits "Name <email> 1700000000 +0100" as git's
