@@ -2,6 +2,7 @@ package quickstatus
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -253,5 +254,46 @@ func TestReviewRacyWithIgnoredAttributes(t *testing.T) {
 			racy(t, clone, "src/crlf.txt")
 			notWrong(t, clone)
 		})
+	}
+}
+
+// TestReviewAheadBehindSkewAndStaleGraph: a commit-graph written before
+// more commits arrive (some commits in the graph, some not), a split
+// chain, and committer dates that go backwards (clock skew) on the
+// upstream side.
+func TestReviewAheadBehindSkewAndStaleGraph(t *testing.T) {
+	isolate(t)
+	_, seed, clone := upstreamAndClone(t)
+	run(t, clone, "commit-graph", "write", "--reachable")
+	commitAt := func(dir, body, date string) {
+		write(t, dir, "src/b.txt", body)
+		cmd := exec.Command("git", "commit", "-qam", body)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_COMMITTER_DATE="+date, "GIT_AUTHOR_DATE="+date)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("commit: %v\n%s", err, out)
+		}
+	}
+	commitAt(seed, "u1\n", "2001-01-01T00:00:00Z")
+	commitAt(seed, "u2\n", "1990-01-01T00:00:00Z")
+	commitAt(seed, "u3\n", "2030-01-01T00:00:00Z")
+	run(t, seed, "push", "-q")
+	run(t, clone, "fetch", "-q")
+	for i, d := range []string{"1980-01-01T00:00:00Z", "2040-01-01T00:00:00Z", "1970-01-02T00:00:00Z"} {
+		write(t, clone, "local.txt", d)
+		run(t, clone, "add", "local.txt")
+		cmd := exec.Command("git", "commit", "-qm", "local")
+		cmd.Dir = clone
+		cmd.Env = append(os.Environ(), "GIT_COMMITTER_DATE="+d, "GIT_AUTHOR_DATE="+d)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("commit: %v\n%s", err, out)
+		}
+		if i == 1 {
+			run(t, clone, "commit-graph", "write", "--reachable", "--split")
+		}
+		run(t, clone, "status", "--porcelain")
+		st, err := Read(clone)
+		t.Logf("%d: ahead %d behind %d, %v", i, st.Ahead, st.Behind, err)
+		notWrong(t, clone)
 	}
 }
