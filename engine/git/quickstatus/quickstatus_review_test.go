@@ -297,3 +297,22 @@ func TestReviewAheadBehindSkewAndStaleGraph(t *testing.T) {
 		notWrong(t, clone)
 	}
 }
+
+// TestReviewGitignoreBOM: a .gitignore starting with a UTF-8 byte-order
+// mark whose first line re-includes a file info/exclude ignores. git skips
+// the mark (skip_utf8_bom) and shows the file untracked.
+func TestReviewGitignoreBOM(t *testing.T) {
+	isolate(t)
+	_, _, clone := upstreamAndClone(t)
+	write(t, clone, ".git/info/exclude", "*.txt\n")
+	write(t, clone, "src/.gitignore", "\xef\xbb\xbf!keep.txt\n")
+	run(t, clone, "add", "src/.gitignore")
+	run(t, clone, "commit", "-qm", "bom")
+	write(t, clone, "src/keep.txt", "k\n")
+	notWrong(t, clone)
+	// And a BOM before an ordinary pattern.
+	write(t, clone, "src/.gitignore", "\xef\xbb\xbfkeep.txt\n")
+	write(t, clone, ".git/info/exclude", "")
+	run(t, clone, "commit", "-qam", "bom2")
+	notWrong(t, clone)
+}
