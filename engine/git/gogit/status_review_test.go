@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -63,5 +64,55 @@ func TestReviewStatusOwnerExecBit(t *testing.T) {
 	}
 	if st := status(t, work); !st.Dirty() {
 		t.Errorf("go-git backend says clean (%+v); git says run.sh mode changed", st)
+	}
+}
+
+// TestReviewStatusUntrackedShapes: the go-git backend's untracked count
+// against git status for directories git shows or hides: empty, only
+// ignored files, a nested repository, a directory holding an empty ".git"
+// directory (not a repository to git), and a file named .git below the top.
+func TestReviewStatusUntrackedShapes(t *testing.T) {
+	cases := map[string]func(t *testing.T, w string){
+		"empty dir": func(t *testing.T, w string) {
+			if err := os.MkdirAll(filepath.Join(w, "e", "f"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"only ignored": func(t *testing.T, w string) {
+			gittest.WriteFile(t, w, ".git/info/exclude", "*.log\n")
+			gittest.WriteFile(t, w, "d/a.log", "x")
+		},
+		"nested repo": func(t *testing.T, w string) { gittest.InitRepo(t, filepath.Join(w, "n")) },
+		"empty .git dir": func(t *testing.T, w string) {
+			if err := os.MkdirAll(filepath.Join(w, "n", ".git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"empty .git dir and a file": func(t *testing.T, w string) {
+			if err := os.MkdirAll(filepath.Join(w, "n", ".git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			gittest.WriteFile(t, w, "n/f.txt", "x")
+		},
+		".git file below top": func(t *testing.T, w string) { gittest.WriteFile(t, w, "s/.git", "junk\n") },
+	}
+	for name, mk := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, work := cloned(t)
+			mk(t, work)
+			want := 0
+			for _, l := range strings.Split(gittest.Git(t, work, "status", "--porcelain"), "\n") {
+				if strings.HasPrefix(l, "??") {
+					want++
+				}
+			}
+			st, err := gogit.New().Status(context.Background(), work)
+			if err != nil {
+				return // declining is allowed
+			}
+			if st.Untracked != want {
+				t.Errorf("untracked %d, git shows %d", st.Untracked, want)
+			}
+		})
 	}
 }
