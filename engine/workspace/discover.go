@@ -193,8 +193,8 @@ func (w *walker) submodules(repo string) {
 	for _, p := range paths {
 		dir := filepath.Join(repo, filepath.FromSlash(p))
 		// A .gitmodules path is data from the repository: never follow it
-		// outside the work tree.
-		if rel, err := filepath.Rel(repo, dir); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		// outside the work tree, by ".." or through a symbolic link.
+		if !insideWorkTree(repo, dir) {
 			continue
 		}
 		if _, err := os.Lstat(filepath.Join(dir, ".git")); err != nil {
@@ -205,17 +205,49 @@ func (w *walker) submodules(repo string) {
 	}
 }
 
-// gitdirKind classifies the target of a .git file.
+// gitdirKind classifies the target of a .git file by what git finds there,
+// not by how its path is spelled (a --separate-git-dir may well live in a
+// directory called "worktrees"): a linked worktree's git directory has a
+// "commondir" file; a submodule's, under a parent's "modules/", has
+// core.worktree set (git sets it when it moves the repository there).
 func gitdirKind(gitdir string) Kind {
-	s := filepath.ToSlash(gitdir)
-	switch {
-	case strings.Contains(s, "/worktrees/"):
+	if _, err := os.Stat(filepath.Join(gitdir, "commondir")); err == nil {
 		return KindWorktree
-	case strings.Contains(s, "/modules/"):
-		return KindSubmodule
-	default:
-		return KindRepo
 	}
+	if strings.Contains(filepath.ToSlash(gitdir), "/modules/") && hasCoreWorktree(gitdir) {
+		return KindSubmodule
+	}
+	return KindRepo
+}
+
+func hasCoreWorktree(gitdir string) bool {
+	b, err := os.ReadFile(filepath.Join(gitdir, "config"))
+	if err != nil {
+		return false
+	}
+	cfg, err := gitobj.ParseConfig(b)
+	if err != nil {
+		return false
+	}
+	_, ok := cfg.Get("core.worktree")
+	return ok
+}
+
+// insideWorkTree reports whether dir lies in repo's work tree without
+// passing a symbolic link, as git requires of a submodule's path.
+func insideWorkTree(repo, dir string) bool {
+	rel, err := filepath.Rel(repo, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	p := repo
+	for _, c := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, c)
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
 }
 
 // submodulePaths returns the submodule.<name>.path values of a .gitmodules

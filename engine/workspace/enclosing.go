@@ -52,7 +52,9 @@ func repoAt(d string) (Kind, bool) {
 	case err != nil:
 		return "", false
 	case fi.IsDir():
-		return KindRepo, true
+		// git's is_git_directory: a ".git" directory without the shape
+		// of a repository is passed over and the search goes on.
+		return KindRepo, looksLikeGitDir(gitPath)
 	case !fi.Mode().IsRegular():
 		return "", false
 	}
@@ -86,4 +88,27 @@ func Ceilings(env string) []string {
 		return nil
 	}
 	return filepath.SplitList(env)
+}
+
+// looksLikeGitDir is the shape test of git's is_git_directory: a HEAD, and
+// objects/ and refs/ (in the common directory when a commondir file names
+// one).
+func looksLikeGitDir(g string) bool {
+	if _, err := os.Lstat(filepath.Join(g, "HEAD")); err != nil {
+		return false
+	}
+	common := g
+	if b, err := os.ReadFile(filepath.Join(g, "commondir")); err == nil {
+		c := strings.TrimRight(string(b), "\r\n")
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(g, c)
+		}
+		common = c
+	}
+	for _, d := range []string{"objects", "refs"} {
+		if fi, err := os.Stat(filepath.Join(common, d)); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
 }

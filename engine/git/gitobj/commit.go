@@ -37,30 +37,63 @@ func ParseCommit(sha string, raw []byte) (git.Commit, error) {
 		return git.Commit{}, fmt.Errorf("commit %s: no author line", sha)
 	}
 	c.Subject = subject(msg)
+	if latin1Header(hdr) {
+		c.Subject, c.Author = fromLatin1(c.Subject), fromLatin1(c.Author)
+	}
 	return c, nil
 }
 
-// parseIdent splits "Name <email> 1700000000 +0100".
+// latin1Header reports an "encoding ISO-8859-1" header (or an alias git's
+// iconv accepts): git log re-encodes such a message to UTF-8, and so does
+// ParseCommit. Other legacy encodings are shown as stored.
+func latin1Header(hdr []byte) bool {
+	for line := range bytes.SplitSeq(hdr, []byte{'\n'}) {
+		if enc, ok := bytes.CutPrefix(line, []byte("encoding ")); ok {
+			switch strings.ToLower(string(enc)) {
+			case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1":
+				return true
+			}
+			return false
+		}
+	}
+	return false
+}
+
+func fromLatin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
+}
+
+// parseIdent splits "Name <email> 1700000000 +0100" as git's
+// split_ident_line does: the name ends at the first "<", the date follows
+// the last ">" and counts only as digits followed by a "+hhmm"/"-hhmm"
+// zone. An ident without a date git accepts shows as the epoch, as in git
+// log.
 func parseIdent(s string) (string, time.Time, error) {
+	start := strings.IndexByte(s, '<')
 	end := strings.LastIndexByte(s, '>')
-	start := strings.LastIndexByte(s[:max(end, 0)], '<')
-	if end < 0 || start < 0 {
+	if start < 0 || end < start {
 		return "", time.Time{}, fmt.Errorf("bad ident %q", truncate(s, 60))
 	}
 	name := strings.TrimSpace(s[:start])
-	fields := strings.Fields(s[end+1:])
-	if len(fields) < 1 {
-		return name, time.Time{}, nil
+	epoch := time.Unix(0, 0).UTC()
+	rest := strings.TrimLeft(s[end+1:], " \t\n\v\f\r")
+	span := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	if span == 0 {
+		return name, epoch, nil
 	}
-	sec, err := strconv.ParseInt(fields[0], 10, 64)
+	sec, err := strconv.ParseInt(rest[:span], 10, 64)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("bad ident time %q", fields[0])
+		return "", time.Time{}, fmt.Errorf("bad ident time %q", rest[:span])
 	}
-	loc := time.UTC
-	if len(fields) > 1 {
-		loc = parseTZ(fields[1])
+	tz := strings.TrimLeft(rest[span:], " \t\n\v\f\r")
+	if len(tz) < 2 || (tz[0] != '+' && tz[0] != '-') || tz[1] < '0' || tz[1] > '9' {
+		return name, epoch, nil
 	}
-	return name, time.Unix(sec, 0).In(loc), nil
+	return name, time.Unix(sec, 0).In(parseTZ(strings.Fields(tz)[0])), nil
 }
 
 // parseTZ reads git's "+hhmm"/"-hhmm" offset; anything else is UTC.

@@ -121,6 +121,22 @@ func (c *Config) Names() []string {
 	return out
 }
 
+// BareNames returns the names set at least once without "=" (a bare
+// boolean), once each, in first-seen order. git rejects such an entry for
+// any key it reads as a string ("missing value for …", fatal to the
+// command), whatever later entries say.
+func (c *Config) BareNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range c.entries {
+		if e.bare && !seen[e.name] {
+			seen[e.name] = true
+			out = append(out, e.name)
+		}
+	}
+	return out
+}
+
 func (c *Config) last(key string) *configEntry {
 	idx := c.lookup(key)
 	if len(idx) == 0 {

@@ -95,7 +95,9 @@ func (in *includer) include(c *Config, from string, e configEntry) error {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(filepath.Dir(from), p)
+		// git appends p to the including file's directory and lets the
+		// kernel resolve "..": physically, past any symbolic link.
+		p = joinPhysical(filepath.Dir(from), p)
 	}
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return nil // git skips an include that does not exist
@@ -184,15 +186,29 @@ func (in *includer) byGitdir(pat, from string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("%v: %w", err, ErrNeedGit)
 	}
-	for _, text := range []string{real, abs} {
+	// git tries the absolute path first, then the real one, and stops at
+	// a literal prefix that differs. Its absolute path is $PWD's spelling
+	// when $PWD is the directory git runs in, else the physical one: with
+	// a symbolic link on the way the answer can depend on the environment
+	// of the process that runs git, so git is asked.
+	try := func(text string) (match, stop bool) {
 		if prefix > 0 && (len(text) < prefix || text[:prefix] != pat[:prefix]) {
-			return false, nil // git stops at a literal prefix that differs
+			return false, true
 		}
-		if wildmatch(pat[prefix:], text[prefix:], true) {
-			return true, nil
-		}
+		return wildmatch(pat[prefix:], text[prefix:], true), false
 	}
-	return false, nil
+	physical, _ := try(real)
+	if abs == real {
+		return physical, nil
+	}
+	viaLink, stop := try(abs)
+	if !viaLink && !stop {
+		viaLink = physical
+	}
+	if viaLink != physical {
+		return false, fmt.Errorf("includeIf gitdir:%s: %s is reached through a symbolic link: %w", pat, abs, ErrNeedGit)
+	}
+	return physical, nil
 }
 
 // byBranch is include_by_branch: HEAD's branch (born or not) against the

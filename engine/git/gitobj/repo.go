@@ -48,7 +48,7 @@ func Open(workTree string) (Repo, error) {
 // ReadGitFile reads a ".git" file as read_gitfile_gently does: it must
 // start with "gitdir: " (with the space); trailing CR and LF are dropped
 // (other white space is part of the path); a relative path is relative to
-// the file's directory.
+// the file's directory, physically (see joinPhysical).
 func ReadGitFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -66,9 +66,22 @@ func ReadGitFile(path string) (string, error) {
 		return "", fmt.Errorf("%s: gitdir file of several lines: %w", path, ErrNeedGit)
 	}
 	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(filepath.Dir(path), dir)
+		dir = joinPhysical(filepath.Dir(path), dir)
 	}
 	return filepath.Clean(dir), nil
+}
+
+// joinPhysical joins a relative path to base the way the kernel resolves
+// it: a ".." in rel leaves the directory base really is, not the one its
+// spelling suggests when base passes through a symbolic link (git uses
+// the real path there too).
+func joinPhysical(base, rel string) string {
+	if rel == ".." || strings.HasPrefix(rel, "../") || strings.Contains(rel, "/../") || strings.HasSuffix(rel, "/..") {
+		if real, err := filepath.EvalSymlinks(base); err == nil {
+			base = real
+		}
+	}
+	return filepath.Join(base, rel)
 }
 
 // commonDir is get_common_dir_noenv: the "commondir" file's content with
@@ -87,7 +100,7 @@ func commonDir(gitDir string) (string, error) {
 		return "", fmt.Errorf("commondir of several lines: %w", ErrNeedGit)
 	}
 	if !filepath.IsAbs(c) {
-		c = filepath.Join(gitDir, c)
+		c = joinPhysical(gitDir, c)
 	}
 	return filepath.Clean(c), nil
 }

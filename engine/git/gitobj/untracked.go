@@ -28,6 +28,11 @@ func Untracked(r Repo, cfg *Config, env []string, tracked []string) ([]string, e
 		lists = append(lists, l)
 	}
 	if p := ExcludesFile(cfg, env); p != "" {
+		if !filepath.IsAbs(p) {
+			// git opens a relative path from where it runs: the top
+			// of the work tree.
+			p = filepath.Join(r.WorkTree, p)
+		}
 		if b, err := os.ReadFile(p); err == nil {
 			l, err := ParseIgnore(b, "")
 			if err != nil {
@@ -59,7 +64,9 @@ func Untracked(r Repo, cfg *Config, env []string, tracked []string) ([]string, e
 }
 
 // ExcludesFile is git's core.excludesFile with its default
-// ($XDG_CONFIG_HOME/git/ignore), "~/" expanded; "" when there is none.
+// ($XDG_CONFIG_HOME/git/ignore), "~/" expanded; "" when there is none. A
+// relative path is relative to the top of the work tree (git's working
+// directory), which the caller joins.
 func ExcludesFile(cfg *Config, env []string) string {
 	get := func(k string) string {
 		for i := len(env) - 1; i >= 0; i-- {
@@ -175,8 +182,12 @@ func (u *untrackedWalk) walk(rel, abs string) error {
 // a nested repository always, otherwise when something in it would be
 // shown.
 func (u *untrackedWalk) shows(rel, abs string) (bool, error) {
-	if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
-		return true, nil
+	if fi, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+		if nestedRepo(filepath.Join(abs, ".git"), fi) {
+			return true, nil
+		}
+		// Not a repository to git: an ordinary directory, whose .git
+		// entry is skipped like every other.
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("%s: %w", abs, ErrNeedGit)
 	}
@@ -209,4 +220,30 @@ func (u *untrackedWalk) shows(rel, abs string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// nestedRepo is git's is_nonbare_repository_dir for the ".git" entry g: a
+// directory with a repository's shape, or a gitdir file naming one (or one
+// git could not open or read, which it counts too).
+func nestedRepo(g string, fi fs.FileInfo) bool {
+	switch {
+	case fi.IsDir():
+	case fi.Mode().IsRegular():
+		target, err := ReadGitFile(g)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		g = target
+	default:
+		return true // a symbolic link: rare, and showing it is the safe side
+	}
+	common, err := commonDir(g)
+	if err != nil {
+		return true
+	}
+	return isGitDir(g, common)
 }

@@ -44,6 +44,9 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	if err != nil {
 		return res, err
 	}
+	if err := refuseReplaceRefs("pull", dir); err != nil {
+		return res, err
+	}
 	if err := recoverInterrupted(r); err != nil {
 		return res, opError(ctx, "pull", dir, err, "")
 	}

@@ -38,6 +38,9 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	if err != nil {
 		return git.Status{}, err
 	}
+	if err := refuseReplaceRefs("status", dir); err != nil {
+		return git.Status{}, err
+	}
 	var st git.Status
 	head, err := readHead(r)
 	if err != nil {
@@ -405,4 +408,20 @@ func runStatus(ctx context.Context, wt *gogit.Worktree) (gogit.Status, error) {
 	case res := <-done:
 		return res.s, res.err
 	}
+}
+
+// refuseReplaceRefs refuses a repository with replace refs (git replace):
+// git reads a replaced commit's tree, parents and message wherever it
+// reads the commit, go-git reads the original.
+func refuseReplaceRefs(op, dir string) error {
+	repo, err := gitobj.Open(dir)
+	if err != nil {
+		return nil // open succeeded through go-git; nothing more to learn here
+	}
+	refs, err := gitobj.RefsUnder(repo.CommonDir, "refs/replace/")
+	if err != nil || len(refs) > 0 {
+		return kindError(op, dir, git.ErrUnsupported,
+			"the go-git backend does not apply replace refs (refs/replace/); "+cliHint)
+	}
+	return nil
 }

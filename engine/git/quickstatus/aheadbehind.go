@@ -14,9 +14,9 @@ import (
 const maxWalk = 200
 
 // aheadBehind counts with gitobj's port of git's walk (with the
-// commit-graph's generation numbers when git would use them). Replace
-// refs, grafts and a shallow boundary change what git walks: then git is
-// asked.
+// commit-graph's generation numbers when git would use them). Grafts and
+// a shallow boundary change what git walks: then git is asked (replace
+// refs were refused before, by read).
 func aheadBehind(r gitobj.Repo, s settings, head, upstream string) (int, int, error) {
 	objects := filepath.Join(r.CommonDir, "objects")
 	for _, p := range []string{"shallow", "info/grafts"} {
@@ -31,10 +31,6 @@ func aheadBehind(r gitobj.Repo, s settings, head, upstream string) (int, int, er
 			return 0, 0, slow("%v", err)
 		}
 		graph = g
-	}
-	replace, err := gitobj.RefsUnder(r.CommonDir, "refs/replace/")
-	if err != nil || len(replace) > 0 {
-		return 0, 0, slow("replace refs")
 	}
 	load := func(sha string) ([]string, int64, error) {
 		raw, err := gitobj.ReadCommit(objects, sha)

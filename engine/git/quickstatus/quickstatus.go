@@ -69,6 +69,11 @@ func read(dir string, fresh bool) (git.Status, error) {
 		return st, slow("unborn branch") // git says "no commits yet"
 	}
 	st.Branch, st.Detached = head.Branch, head.Detached
+	// A replace ref changes which commit (and tree) HEAD means to git,
+	// and what the ahead/behind walk sees.
+	if replace, err := gitobj.RefsUnder(r.CommonDir, "refs/replace/"); err != nil || len(replace) > 0 {
+		return st, slow("replace refs")
+	}
 
 	commit, tree, err := readCommit(r.CommonDir, head.SHA)
 	if err != nil {
@@ -110,6 +115,11 @@ func readConfig(r gitobj.Repo) (settings, error) {
 			return s, slow("config has %s", name)
 		}
 	}
+	if bare := c.BareNames(); len(bare) > 0 {
+		// Git reads many keys as strings (core.excludesFile, user.email…)
+		// and dies on a bare one; rather than list them, git decides.
+		return s, slow("config key %s has no value", bare[0])
+	}
 	for _, k := range []string{"core.autocrlf", "core.eol", "core.attributesFile"} {
 		if _, ok := c.Get(k); ok {
 			s.filters = true
@@ -147,8 +157,14 @@ func readConfig(r gitobj.Repo) (settings, error) {
 }
 
 // globalAttributes reports whether git's default global attributes file
-// ($XDG_CONFIG_HOME/git/attributes) exists.
+// ($XDG_CONFIG_HOME/git/attributes) or the system one (/etc/gitattributes,
+// unless GIT_ATTR_NOSYSTEM; the go-git backend reads the same) exists.
 func globalAttributes() bool {
+	if v, ok := gitobj.ParseBool(os.Getenv("GIT_ATTR_NOSYSTEM")); !ok || !v {
+		if _, err := os.Stat("/etc/gitattributes"); err == nil {
+			return true
+		}
+	}
 	xdg := os.Getenv("XDG_CONFIG_HOME")
 	if xdg == "" {
 		home := os.Getenv("HOME")

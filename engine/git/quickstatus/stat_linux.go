@@ -24,7 +24,8 @@ func (w *walker) compare(abs string, e *gitobj.IndexEntry) error {
 		if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 			return slow("%s changed type", e.Name)
 		}
-		if w.cfg.fileMode && (st.Mode&0o111 != 0) != (e.Mode == modeExecutable) {
+		// git looks at the owner's execute bit only (S_IXUSR).
+		if w.cfg.fileMode && (st.Mode&0o100 != 0) != (e.Mode == modeExecutable) {
 			return slow("%s changed mode", e.Name)
 		}
 	case modeSymlink:

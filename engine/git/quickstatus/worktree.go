@@ -62,7 +62,7 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 		}
 		dir, name := splitPath(e.Name)
 		if name == ".gitattributes" {
-			w.cfg.filters = true
+			w.cfg.filters = true // git falls back to the index's copy
 		}
 		w.dir(dir).files[name] = e
 		// Register dir in its parents, up to one already known.
@@ -83,6 +83,11 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 	for _, p := range []string{filepath.Join(r.CommonDir, "info", "exclude"), gitobj.ExcludesFile(cfg.cfg, os.Environ())} {
 		if p == "" {
 			continue
+		}
+		if !filepath.IsAbs(p) {
+			// git runs at the top of the work tree and opens a
+			// relative core.excludesFile from there.
+			p = filepath.Join(root, p)
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -114,6 +119,15 @@ func (w *walker) walk(rel, abs string, ignored bool) error {
 		return slow("read %s: %v", rel, err)
 	}
 	info := w.dirs[rel]
+	for _, d := range ents {
+		if d.Name() == ".gitattributes" {
+			// git applies a work tree's .gitattributes whether it is
+			// tracked, untracked or ignored: the racy content check
+			// below must then be git's.
+			w.cfg.filters = true
+			break
+		}
+	}
 	if !ignored {
 		// .gitignore applies to its own directory, so it is read before
 		// any sibling is judged. A symbolic link is not followed (git
