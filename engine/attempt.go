@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mgit-dev/mgit/engine/git"
+)
+
+// attempt runs fn with a per-attempt timeout, retrying transient network
+// failures with exponential backoff and jitter. Authentication and not-found
+// failures wrap sentinels that git.Transient rejects, so they are never
+// retried; neither is a timed-out attempt (a retry would only wait as long
+// again) nor anything after cancellation.
+func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) error) error {
+	pol := x.r.e.cfg.Retry
+	for {
+		ctx, cancel := context.WithTimeout(x.r.ctx, timeout)
+		start := time.Now()
+		err := fn(ctx)
+		x.observeAttempt(sample{start: start, end: time.Now()}, err)
+		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) && x.r.ctx.Err() == nil
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if timedOut {
+			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, timeout, err)
+		}
+		if !git.Transient(err) || x.attempts >= pol.Attempts {
+			return err
+		}
+		if down := x.r.hostDown(x.jb.Op, x.jb.Repo.Host); down != nil {
+			// Other operations proved the host down meanwhile.
+			return fmt.Errorf("%w (%w)", err, down)
+		}
+		if x.r.ctx.Err() != nil {
+			// The run was cancelled while this attempt failed: the retry
+			// it would have earned is what the cancellation stopped.
+			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
+		}
+		d := backoff(pol, x.attempts)
+		if ra, ok := git.RetryAfterOf(err); ok {
+			// The server said when: wait that long, if the user lets us.
+			if ra > x.r.e.cfg.MaxWait {
+				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, ra.Round(time.Second), max(x.r.e.cfg.MaxWait, 0))
+			}
+			d = max(d, ra)
+		}
+		x.log.Debug().Err(err).Int("attempt", x.attempts).Dur("backoff", d).Msg("transient failure, retrying")
+		timer := time.NewTimer(d)
+		select {
+		case <-timer.C:
+		case <-x.r.ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
+		}
+		x.attempts++
+		n := x.attempts
+		x.r.e.emit(x.r.id, x.jb.Repo.ID, func(m Meta) Event {
+			return OpStarted{Meta: m, Op: x.jb.Op, OpID: x.jb.opID, Attempt: n}
+		})
+		x.log.Debug().Int("attempt", n).Msg("op started")
+	}
+}
+
+// backoff is the wait after failed attempt n (1-based): Base·2^(n-1) plus up
+// to 50% jitter, capped at Max. Jitter keeps many repositories of one host
+// from retrying in lockstep.
+func backoff(p RetryPolicy, n int) time.Duration {
+	d := p.Base
+	for i := 1; i < n && d < p.Max; i++ {
+		d *= 2
+	}
+	if d > 0 {
+		d += rand.N(d/2 + 1)
+	}
+	return min(d, p.Max)
+}
+
+// run dispatches on the operation.
+func (x *opExec) run() (Result, error) {
+	repo, opt := x.jb.Repo, x.r.plan.Options
+	switch x.jb.Op {
+	case OpStatus:
+		if opt.FetchBeforeStatus && !opt.DryRun {
+			return x.fetchThenStatus("status")
+		}
+		return x.status()
+	case OpFetch:
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: would fetch"}, nil
+		}
+		return x.fetchThenStatus("fetch")
+	case OpPull:
+		if opt.DryRun {
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: would pull"}, nil
+		}
+		return x.pull(opt.Rebase, "")
+	case OpClone:
+		return x.clone()
+	case OpCheckout:
+		return x.checkout()
+	case OpInspect:
+		return x.inspect()
+	}
+	return Result{}, fmt.Errorf("%s %s: unknown operation %q", x.jb.Op, repo.ID, x.jb.Op)
+}
+
+func (x *opExec) backend() git.Backend { return x.r.e.cfg.Backend }
+
+func (x *opExec) status() (Result, error) {
+	var st git.Status
+	err := x.attempt(x.r.e.cfg.StatusTimeout, func(ctx context.Context) error {
+		var err error
+		st, err = x.backend().Status(ctx, x.jb.Repo.Path)
+		return err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("status %s: %w", x.jb.Repo.ID, err)
+	}
+	return Result{Status: &st}, nil
+}
+
+// statusAfter reads the state after a network operation. Its failure does
+// not turn a successful fetch or pull into a failed one; it is noted in
+// Detail instead.
+func (x *opExec) statusAfter(res Result) Result {
+	if x.r.plan.Options.Mirror {
+		return res // a bare mirror has no work tree to report on
+	}
+	ctx, cancel := context.WithTimeout(x.r.ctx, x.r.e.cfg.StatusTimeout)
+	defer cancel()
+	st, err := x.backend().Status(ctx, x.jb.Repo.Path)
+	if err != nil {
+		res.Detail = joinDetail(res.Detail, "status unavailable: "+err.Error())
+		return res
+	}
+	res.Status = &st
+	return res
+}
+
+func (x *opExec) fetchThenStatus(what string) (Result, error) {
+	auth := x.credentials()
+	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
+		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true, StallTimeout: x.r.e.cfg.StallTimeout})
+	})
+	if err != nil {
+		// The last known state is still worth showing next to the failure.
+		res := Result{}
+		if x.r.ctx.Err() == nil {
+			res = x.statusAfter(res)
+			res.Detail = ""
+		}
+		return res, fmt.Errorf("%s %s: fetch: %w", what, x.jb.Repo.ID, err)
+	}
+	detail := "fetched"
+	if what == "status" {
+		detail = ""
+	}
+	return x.statusAfter(Result{Detail: detail}), nil
+}
+
+// pull fast-forwards (or rebases) the repository; prefix goes in front of
+// Detail ("exists; " when clone updates an existing clone).
+func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
+	auth := x.credentials()
+	var pr git.PullResult
+	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
+		var err error
+		pr, err = x.backend().Pull(ctx, x.jb.Repo.Path, git.PullOptions{Auth: auth, Progress: x.progressFunc(), Rebase: rebase, StallTimeout: x.r.e.cfg.StallTimeout})
+		return err
+	})
+	if err != nil {
+		res := Result{}
+		if x.r.ctx.Err() == nil {
+			// Not fast-forward, no upstream: the state explains the failure.
+			res = x.statusAfter(res)
+			res.Detail = ""
+		}
+		return res, fmt.Errorf("pull %s: %w", x.jb.Repo.ID, err)
+	}
+	detail := "up to date"
+	if pr.Updated {
+		verb := "fast-forwarded"
+		if rebase {
+			verb = "updated"
+		}
+		detail = fmt.Sprintf("%s %s..%s", verb, short(pr.From), short(pr.To))
+	}
+	return x.statusAfter(Result{Detail: prefix + detail}), nil
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
