@@ -37,6 +37,27 @@ type dashboardInputs struct {
 	creds *providerCredentials
 	// stop cancels the listing and waits for it; always safe to call.
 	stop func()
+	// store is the state cache (nil: none); cached delivers its entries
+	// for root, read while discovery walks the workspace.
+	store  *state.Store
+	cached <-chan map[string]state.Entry
+}
+
+// loadState opens the state cache and starts reading root's entries in
+// the background: at 10,000 repositories decoding the cache and walking
+// the workspace each take a few hundred milliseconds before the first
+// paint, and they need not take them one after the other.
+func (c *cli) loadState(root string) (*state.Store, <-chan map[string]state.Entry) {
+	ch := make(chan map[string]state.Entry, 1)
+	cache, err := state.DefaultDir(c.getenv)
+	if err != nil {
+		c.log.Warn().Err(err).Msg("no state cache")
+		ch <- nil
+		return nil, ch
+	}
+	store := state.Open(cache, c.log)
+	go func() { ch <- store.Load(root) }()
+	return store, ch
 }
 
 // wantDashboard reports whether `mgit [DIR]` opens the dashboard: only
@@ -146,6 +167,7 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	if err != nil {
 		return dashboardInputs{}, err
 	}
+	store, cached := c.loadState(root)
 	repos, err := workspace.Discover(ctx, root, dopt)
 	if ctx.Err() != nil {
 		return dashboardInputs{}, interrupted(nil)
@@ -161,7 +183,7 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 		layout = workspace.Layout(c.conf.cfg.Layout)
 	}
 	in := dashboardInputs{
-		root: root, repos: repos, creds: c.credentials(), stop: func() {},
+		root: root, repos: repos, creds: c.credentials(), stop: func() {}, store: store, cached: cached,
 		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
 	}
 	if raw == "" {
@@ -237,12 +259,6 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		Logger:             log,
 	})
 	defer eng.Close()
-	var store *state.Store
-	if cache, err := state.DefaultDir(c.getenv); err == nil {
-		store = state.Open(cache, log)
-	} else {
-		log.Warn().Err(err).Msg("no state cache")
-	}
 	// With the listener on, the dashboard reads a tap of the engine's
 	// events that keeps mgit_repositories{state} current; closed before
 	// the engine, so the tap drains what the engine still sends.
@@ -257,7 +273,8 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		// the log file's op lines).
 		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
 		Dest:         in.dest,
-		State:        store,
+		State:        in.store,
+		Cached:       <-in.cached,
 		Logger:       log,
 		Getenv:       c.getenv,
 		KeyOverrides: c.conf.keys(),
