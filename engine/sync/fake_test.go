@@ -180,7 +180,9 @@ func repo(name, url string) provider.Repo {
 
 // hostDest is where the tests keep r: <root>/<host>/<org>/<name>.
 func hostDest(root string) func(provider.Repo) (string, error) {
-	return func(r provider.Repo) (string, error) { return workspace.ProviderDestination(root, r.Host, r.Org, r.Name) }
+	return func(r provider.Repo) (string, error) {
+		return workspace.ProviderDestination(root, r.Host, r.Org, r.Name)
+	}
 }
 
 // rig is a loop's configuration with fakes for everything but what a test
