@@ -152,7 +152,7 @@ func (c *cli) syncCommand() *cobra.Command {
 // runSync runs cycles until ctx is cancelled (or once) and returns the exit
 // code (see syncloop.Loop.Run): it wires the lister, the engine and
 // telemetry to the loop.
-func (c *cli) runSync(ctx context.Context, o syncOptions, lister syncloop.Lister, obs *observability) int {
+func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs *observability) int {
 	root, err := filepath.Abs(o.dir)
 	if err != nil {
 		c.log.Error().Err(err).Msg("sync: bad --dir")
@@ -214,7 +214,7 @@ func newRunID() string {
 // hook (metrics, logs with the cycle's run_id) and tracing transport. A
 // provider whose token is missing is left out with a warning; when that
 // leaves none, sync fails at once (exit 3).
-func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOptions, obs *observability) (syncloop.Lister, error) {
+func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOptions, obs *observability) (repoLister, error) {
 	ps, err := c.selectProviders(qf.provider)
 	if err != nil {
 		return nil, err

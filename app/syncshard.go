@@ -19,10 +19,12 @@ func parseShard(s string) (syncloop.Shard, error) {
 	return sh, nil
 }
 
-// providerLister lists a query across providers, one trace span each: the
-// sync loop's syncloop.Lister. A provider that fails does not hide the
-// others' repositories: List returns what it found together with the
-// joined errors.
+// repoLister lists the repositories a sync cycle works on.
+type repoLister = syncloop.Lister
+
+// providerLister lists a query across providers, one trace span each. A
+// provider that fails does not hide the others' repositories: List returns
+// what it found together with the joined errors.
 type providerLister struct {
 	providers []provider.Provider
 	query     provider.Query
@@ -41,7 +43,7 @@ func (l providerLister) List(ctx context.Context) ([]provider.Repo, error) {
 		found[i] = provider.Filter(repos, l.filter)
 	})
 	// Concatenated in the providers' order, whichever answered first: the
-	// first provider to list a repository keeps it (the loop drops the rest).
+	// first provider to list a repository keeps it (cycle drops the rest).
 	var all []provider.Repo
 	failed := 0
 	for i := range l.providers {
