@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -93,7 +92,11 @@ func (l *Loop) plan(id string, log zerolog.Logger, repos []provider.Repo, cc *co
 	return plan
 }
 
-// job makes the clone (missing) or update (present) job of one repository.
+// job makes the job of one repository: a clone, which the plan's update
+// mode (engine.UpdatePull) turns into an update — a fast-forward, or a
+// fetch of a mirror — when the destination already holds a clone of the
+// same remote. What is there is the engine's to find out, at the time the
+// job runs.
 func (l *Loop) job(r provider.Repo) (engine.Job, error) {
 	if r.CloneURL == "" {
 		return engine.Job{}, errors.New("no HTTPS clone URL")
@@ -114,14 +117,7 @@ func (l *Loop) job(r provider.Repo) (engine.Job, error) {
 		return engine.Job{}, fmt.Errorf("destination %s: %w", dest, err)
 	}
 	repo := engine.Repo{ID: filepath.ToSlash(rel), Path: dest, URL: r.CloneURL, Host: rm.Host, Provider: r.Provider}
-	op := engine.OpClone
-	if _, err := os.Lstat(dest); err == nil {
-		op = engine.OpPull
-		if l.cfg.Mirror {
-			op = engine.OpFetch
-		}
-	}
-	return engine.Job{Repo: repo, Op: op}, nil
+	return engine.Job{Repo: repo, Op: engine.OpClone}, nil
 }
 
 // submit runs plan and reads its events until RunFinished, recording the
@@ -147,7 +143,7 @@ func (l *Loop) submit(ctx context.Context, plan engine.Plan, cc *counts) engine.
 				cc.failed++
 			case e.Result.Outcome == engine.OutcomeSkipped:
 				cc.skipped++
-			case e.Op == engine.OpClone:
+			case e.Op == engine.OpClone && !e.Result.Existed:
 				cc.cloned++
 			default:
 				cc.updated++

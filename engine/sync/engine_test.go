@@ -55,7 +55,10 @@ func (w *world) rig(t *testing.T) (*rig, *opLog) {
 	return r, ops
 }
 
-// opLog is what the cycles' OpFinished events said: "<op> <name> <outcome>".
+// opLog is what the cycles' OpFinished events said: "<op> <name>
+// <outcome>", the op "clone" when the job cloned anew and "update" when it
+// found a clone there, followed by the detail ("fast-forwarded …",
+// "fetched").
 type opLog struct {
 	mu  gosync.Mutex
 	got []string
@@ -64,7 +67,15 @@ type opLog struct {
 func (o *opLog) see(ev engine.Event) {
 	if e, ok := ev.(engine.OpFinished); ok {
 		o.mu.Lock()
-		o.got = append(o.got, string(e.Op)+" "+filepath.Base(e.RepoID)+" "+string(e.Result.Outcome))
+		op := string(e.Op)
+		if e.Result.Existed {
+			op = "update"
+		}
+		line := op + " " + filepath.Base(e.RepoID) + " " + string(e.Result.Outcome)
+		if d, ok := strings.CutPrefix(e.Result.Detail, "exists; "); ok {
+			line += " (" + strings.Fields(d)[0] + ")"
+		}
+		o.got = append(o.got, line)
 		o.mu.Unlock()
 	}
 }
@@ -96,7 +107,7 @@ func TestClonesThenUpdates(t *testing.T) {
 	if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
 		t.Fatalf("second cycle: exit %d", code)
 	}
-	if got := ops.take(); got != "pull a ok, pull b ok" {
+	if got := ops.take(); got != "update a ok (fast-forwarded), update b ok (up)" {
 		t.Errorf("second cycle ran %q", got)
 	}
 	if head := gittest.Head(t, pathOf(r.cfg.Root, "a")); head != sha {
@@ -113,18 +124,49 @@ func TestMirrorClonesThenFetches(t *testing.T) {
 	w := newWorld(t, "a", "b")
 	r, ops := w.rig(t)
 	r.cfg.Mirror = true
-	for cycle, want := range []string{"clone a.git ok, clone b.git ok", "fetch a.git ok, fetch b.git ok"} {
+	for cycle, want := range []string{"clone a.git ok, clone b.git ok", "update a.git ok (fetched), update b.git ok (fetched)"} {
 		if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
 			t.Fatalf("cycle %d: exit %d", cycle+1, code)
 		}
 		if got := ops.take(); got != want {
 			t.Errorf("cycle %d ran %q, want %q", cycle+1, got, want)
 		}
+		if cycle == 0 {
+			// Every ref is mirrored: a branch pushed now arrives with the
+			// next cycle's fetch.
+			gittest.Git(t, w.seeds["a"], "push", "-q", "origin", "main:topic")
+		}
+	}
+	if out := gittest.Git(t, pathOf(r.cfg.Root, "a.git"), "branch", "--list", "topic"); !strings.Contains(out, "topic") {
+		t.Error("the mirror of a lacks the branch pushed after its clone")
 	}
 	for _, n := range []string{"a", "b"} {
 		if _, err := os.Stat(filepath.Join(pathOf(r.cfg.Root, n+".git"), "HEAD")); err != nil {
 			t.Errorf("no bare mirror of %s: %v", n, err)
 		}
+	}
+}
+
+// TestLeavesForeignClonesAlone: the engine, not the loop, decides what a
+// destination gets: one that holds a clone of another remote is refused
+// and left as it was, and the others are synced.
+func TestLeavesForeignClonesAlone(t *testing.T) {
+	w := newWorld(t, "a", "b")
+	r, ops := w.rig(t)
+	foreign := pathOf(r.cfg.Root, "a")
+	w.git.Clone(t, "org/b", foreign)
+	before := gittest.Head(t, foreign)
+	if code := New(r.cfg).Run(context.Background()); code != engine.ExitFailed {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if got := ops.take(); got != "clone a failed, clone b ok" {
+		t.Errorf("ran %q", got)
+	}
+	if head := gittest.Head(t, foreign); head != before {
+		t.Errorf("the foreign clone was changed: HEAD %s, was %s", head, before)
+	}
+	if results, _, _, _ := r.metrics.snapshot(); len(results) != 1 || results[0] != ResultPartial {
+		t.Errorf("results %v, want one partial cycle", results)
 	}
 }
 
