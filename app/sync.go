@@ -44,7 +44,8 @@ shell globs allowed) selects across the configured providers (or the one
 --provider-kind / $MGIT_PROVIDER names, with --provider-url /
 $MGIT_PROVIDER_URL when self-hosted: no config file needed), clones the
 missing ones into DIR/<host>/<org>/<repo>, and fetches and fast-forwards the
-ones already there. Cycles never overlap: the next starts --interval after
+ones already there (a destination holding anything else, or a clone of
+another remote, is left untouched and counts as a failure). Cycles never overlap: the next starts --interval after
 the previous one started, or at once if it took longer.
 
 --shard I/N keeps only the repositories whose stable hash falls in shard I of
