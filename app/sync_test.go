@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -198,25 +197,6 @@ func hostOf(u string) string {
 		panic(err)
 	}
 	return rm.Host
-}
-
-// leftovers finds temporary clones anywhere under dir.
-func leftovers(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.Contains(d.Name(), workspace.TempCloneMarker) {
-			out = append(out, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func TestSyncTwoShardsThenIncremental(t *testing.T) {
