@@ -252,8 +252,22 @@ func (m *model) quit(interrupt bool) tea.Cmd {
 		m.deps.cancel()
 		return tea.Quit
 	}
-	m.confirm = confirm.Open(fmt.Sprintf("%d operations are running.\nCancel them and quit?", busy), quitIntent{})
+	m.confirm = confirm.Open(busyText(m.table.Stats())+"\nCancel them and quit?", quitIntent{})
 	return nil
+}
+
+// busyText says how many operations run and how many wait: "8 operations
+// are running, 7925 queued."
+func busyText(st repotable.Stats) string {
+	q := st.Busy - st.Running
+	if st.Running == 0 {
+		return fmt.Sprintf("%d %s queued.", q, plural(q, "operation is", "operations are"))
+	}
+	s := fmt.Sprintf("%d %s running", st.Running, plural(st.Running, "operation is", "operations are"))
+	if q > 0 {
+		s += fmt.Sprintf(", %d queued", q)
+	}
+	return s + "."
 }
 
 // act carries out a confirmed intent.

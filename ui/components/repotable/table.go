@@ -30,6 +30,9 @@ func (s Sort) String() string {
 type Stats struct {
 	Total, Shown, Selected                        int
 	NotCloned, Dirty, Behind, Ahead, Failed, Busy int
+	// Conflict counts repositories with unmerged paths; Running the busy
+	// ones whose operation has started (the rest wait in the queue).
+	Conflict, Running int
 }
 
 // Model is the table: every row, the filtered and sorted view of them, the
@@ -163,6 +166,9 @@ func (m *Model) count(st *Stats, r *Row) {
 	case !r.Cloned:
 		st.NotCloned++
 	case r.Status != nil:
+		if r.Status.Conflicts > 0 {
+			st.Conflict++
+		}
 		if r.Status.Dirty() {
 			st.Dirty++
 		}
@@ -178,6 +184,9 @@ func (m *Model) count(st *Stats, r *Row) {
 	}
 	if r.Busy() {
 		st.Busy++
+		if r.Running {
+			st.Running++
+		}
 	}
 }
 
@@ -188,7 +197,7 @@ func matches(r *Row, words []string) bool {
 	if len(words) == 0 {
 		return true
 	}
-	hay := strings.ToLower(r.Name + " " + r.State() + " " + flags(r, true))
+	hay := strings.ToLower(r.Name + " " + r.State() + " " + r.StateLabel() + " " + flags(r, true))
 	if r.Status != nil {
 		hay += " " + strings.ToLower(r.Status.Branch)
 	}
