@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -12,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/filter"
@@ -76,6 +76,7 @@ type model struct {
 	interrupted   bool
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
+	live          liveState
 }
 
 // deps are the model's ties to the outside, replaceable in tests.
@@ -87,6 +88,15 @@ type deps struct {
 	stop    <-chan struct{}
 	now     func() time.Time
 	refresh bool // submit a status run at start
+
+	// The live dashboard: the periodic refresh (every; 0 is off), the
+	// watcher of the repositories' git directories (nil: none), discovery
+	// for the rescan, and the debounced save (nil saver: none).
+	every     time.Duration
+	watch     *watcher
+	discover  func(context.Context) ([]workspace.Repo, error)
+	saver     *saver
+	saveEvery time.Duration
 }
 
 func (m model) Init() tea.Cmd {
@@ -98,6 +108,7 @@ func (m model) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
 	cmds = append(cmds, m.remote.wait())
+	cmds = append(cmds, m.liveCmds()...)
 	return tea.Batch(cmds...)
 }
 
@@ -111,8 +122,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refreshAll()
 		return m, m.spin()
 	case eventsMsg:
-		m.applyEvents(msg)
-		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin())
+		cmd := m.applyEvents(msg)
+		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin(), cmd)
+	case refreshTickMsg, watchMsg, rescanMsg, persistMsg, signalMsg:
+		cmd := m.updateLive(msg)
+		return m, cmd
 	case eventsClosedMsg:
 		m.status.Error("the engine stopped")
 	case remoteMsg:
@@ -256,20 +270,6 @@ func (m *model) quit(interrupt bool) tea.Cmd {
 	return nil
 }
 
-// busyText says how many operations run and how many wait: "8 operations
-// are running, 7925 queued."
-func busyText(st repotable.Stats) string {
-	q := st.Busy - st.Running
-	if st.Running == 0 {
-		return fmt.Sprintf("%d %s queued.", q, plural(q, "operation is", "operations are"))
-	}
-	s := fmt.Sprintf("%d %s running", st.Running, plural(st.Running, "operation is", "operations are"))
-	if q > 0 {
-		s += fmt.Sprintf(", %d queued", q)
-	}
-	return s + "."
-}
-
 // act carries out a confirmed intent.
 func (m *model) act(intent any) tea.Cmd {
 	switch in := intent.(type) {
@@ -287,7 +287,10 @@ func (m *model) act(intent any) tea.Cmd {
 	return nil
 }
 
-func (m *model) applyEvents(batch eventsMsg) {
+// applyEvents changes the rows for a batch of events; the command arms the
+// debounced save when a result arrived.
+func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
+	var finished, cloned bool
 	for _, ev := range batch {
 		if info := m.runs[ev.EventMeta().RunID]; info.probe {
 			m.probeEvent(ev)
@@ -299,11 +302,22 @@ func (m *model) applyEvents(batch eventsMsg) {
 		m.inspectEvent(ev)
 		m.table.Apply(ev)
 		m.header.Observe(ev)
-		if rf, ok := ev.(engine.RunFinished); ok {
-			m.runFinished(rf)
+		switch ev := ev.(type) {
+		case engine.RunFinished:
+			m.runFinished(ev)
+		case engine.OpFinished:
+			finished = true
+			cloned = cloned || ev.Op == engine.OpClone
 		}
 	}
 	m.table.Refresh()
+	if cloned {
+		m.syncWatch()
+	}
+	if finished {
+		return m.changed()
+	}
+	return nil
 }
 
 func (m *model) setSize(w, h int) {

@@ -72,6 +72,22 @@ func (m *Model) Add(rows ...*Row) {
 	m.Refresh()
 }
 
+// Remove takes away the rows with ids (and their selection) and
+// refreshes the view.
+func (m *Model) Remove(ids ...string) {
+	if len(ids) == 0 {
+		return
+	}
+	gone := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		gone[id] = true
+		delete(m.index, id)
+		delete(m.selected, id)
+	}
+	m.rows = slices.DeleteFunc(m.rows, func(r *Row) bool { return gone[r.ID] })
+	m.Refresh()
+}
+
 // Row returns the row with id, or nil.
 func (m *Model) Row(id string) *Row { return m.index[id] }
 
