@@ -31,6 +31,10 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		return m.refreshAllKey()
 	case key.Matches(msg, k.Rescan):
 		return m.rescan()
+	case key.Matches(msg, k.Open):
+		return m.openWeb()
+	case key.Matches(msg, k.Shell):
+		return m.shell()
 	default:
 		return nil
 	}

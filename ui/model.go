@@ -97,6 +97,10 @@ type deps struct {
 	discover  func(context.Context) ([]workspace.Repo, error)
 	saver     *saver
 	saveEvery time.Duration
+	// Row actions: the shell to run in a repository, and the browser
+	// (nil: none, the URL is shown).
+	shell  string
+	browse func(url string) error
 }
 
 func (m model) Init() tea.Cmd {
@@ -126,6 +130,9 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin(), cmd)
 	case refreshTickMsg, watchMsg, rescanMsg, persistMsg, signalMsg:
 		cmd := m.updateLive(msg)
+		return m, cmd
+	case openMsg, shellDoneMsg:
+		cmd := m.updateRowAction(msg)
 		return m, cmd
 	case eventsClosedMsg:
 		m.status.Error("the engine stopped")

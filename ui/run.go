@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -111,6 +110,7 @@ func Run(ctx context.Context, opt Options) error {
 		pump: p, stop: stop, refresh: true,
 	}
 	liveDeps(&d, opt)
+	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
 	if d.watch != nil {
 		m.syncWatch()
@@ -156,10 +156,7 @@ func Run(ctx context.Context, opt Options) error {
 
 // newModel builds the model and its rows, painted from the state cache.
 func newModel(opt Options, km keys.Map, d deps) model {
-	getenv := opt.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
+	getenv := environ(opt)
 	now := opt.Now
 	if now == nil {
 		now = time.Now

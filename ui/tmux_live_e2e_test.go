@@ -71,7 +71,8 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	rcFile := filepath.Join(t.TempDir(), "rc")
 	t.Cleanup(func() { _, _ = s.run("kill-server") })
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "SHELL=/bin/sh", "PS1='$ '",
+		"sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
 	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
@@ -92,6 +93,16 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	s.keys("D")
 	s.waitFor("rescan: 1 new, 0 gone", "2 repos")
 	s.waitLine("acme/two", "clean", "main")
+
+	// ! suspends the dashboard for a shell in the repository under the
+	// cursor (acme/one, the first row); leaving it brings the dashboard
+	// back with what was done there.
+	s.keys("g", "!")
+	s.waitLine("$") // the prompt (capture-pane drops the trailing space)
+	s.keys("-l", "touch from-shell.txt && exit")
+	s.keys("Enter")
+	s.waitFor("back from the shell", "REPOSITORY")
+	s.waitLine("acme/one", "?1")
 
 	// SIGHUP (the terminal went away): mgit saves the state and leaves.
 	pane, err := s.run("display-message", "-p", "-t", "mgit", "#{pane_pid}")
