@@ -167,6 +167,7 @@ func (m *model) retry() {
 
 // runFinished reports a run of ours in the status line.
 func (m *model) runFinished(ev engine.RunFinished) {
+	m.refreshFinished(ev)
 	info, ours := m.runs[ev.RunID]
 	if !ours {
 		return
@@ -213,4 +214,18 @@ func busyText(st repotable.Stats) string {
 		s += fmt.Sprintf(", %d queued", q)
 	}
 	return s + "."
+}
+
+// busyWriting reports whether a row has an operation other than a status
+// read queued or running: one that quitting would cut short.
+func (m *model) busyWriting() bool {
+	if m.table.Stats().Busy == 0 {
+		return false
+	}
+	for _, r := range m.table.Rows() {
+		if r.Busy() && (r.Active > 1 || r.Op != engine.OpStatus) {
+			return true
+		}
+	}
+	return false
 }

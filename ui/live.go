@@ -36,6 +36,11 @@ type (
 // liveState is the model's bookkeeping of the work it starts by itself.
 type liveState struct {
 	refreshRun string // the periodic refresh in flight, "" when none
+	// How long the last periodic refresh took and when it ended: the next
+	// waits at least as long, so a workspace too big to read within the
+	// interval gets a refresh every other interval, not a disk always busy.
+	refreshTook  time.Duration
+	refreshEnded time.Time
 	rescanning bool
 	persist    persistState
 }
@@ -45,7 +50,9 @@ type liveState struct {
 func (m *model) updateLive(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case refreshTickMsg:
-		if _, running := m.runs[m.live.refreshRun]; !running {
+		_, running := m.runs[m.live.refreshRun]
+		rested := m.deps.now().Sub(m.live.refreshEnded) >= m.live.refreshTook
+		if !running && rested {
 			m.live.refreshRun = m.refreshQuietly(m.clonedIdle())
 		}
 		return tea.Batch(m.tickCmd(), m.spin())
@@ -110,6 +117,13 @@ func (m *model) refreshQuietly(rows []*repotable.Row) string {
 		m.runs[id] = info
 	}
 	return id
+}
+
+// refreshFinished remembers how long the periodic refresh took.
+func (m *model) refreshFinished(ev engine.RunFinished) {
+	if ev.RunID != "" && ev.RunID == m.live.refreshRun {
+		m.live.refreshTook, m.live.refreshEnded = ev.Summary.Duration, m.deps.now()
+	}
 }
 
 // refreshAllKey reads the status of every cloned row, on the user's word.

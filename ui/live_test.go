@@ -71,6 +71,21 @@ func TestPeriodicRefresh(t *testing.T) {
 	if len(rec.plans) != 2 {
 		t.Fatalf("no refresh after the first finished: %d plans", len(rec.plans))
 	}
+	// A refresh that took longer than the interval makes the next wait
+	// as long after it ended.
+	m = update(t, m, eventsMsg{engine.RunFinished{Meta: meta("run2", "", 9), Summary: engine.Summary{Duration: 2 * time.Minute}}})
+	clock := testNow
+	m.deps.now = func() time.Time { return clock }
+	clock = clock.Add(time.Minute)
+	m = update(t, m, refreshTickMsg{})
+	if len(rec.plans) != 2 {
+		t.Fatalf("refreshed 1 minute after a refresh of 2: %d plans", len(rec.plans))
+	}
+	clock = clock.Add(time.Minute)
+	m = update(t, m, refreshTickMsg{})
+	if len(rec.plans) != 3 {
+		t.Fatalf("no refresh 2 minutes after a refresh of 2: %d plans", len(rec.plans))
+	}
 }
 
 // rowLine is the screen line of the row named name.
@@ -311,5 +326,27 @@ func TestWatcherFollowsRows(t *testing.T) {
 	m = update(t, m, cmd())
 	if _, ok := m.deps.watch.repos["x"]; !ok {
 		t.Fatal("the rescanned repository is not watched")
+	}
+}
+
+// q while only status reads run (the periodic refresh) cancels them and
+// quits without asking, and that is no interruption.
+func TestQuitDuringRefresh(t *testing.T) {
+	m, _ := newTestModel(t, fixture(t), 120, 40)
+	m = update(t, m, refreshTickMsg{})
+	var evs eventsMsg
+	for _, r := range m.table.Rows() {
+		if r.Cloned {
+			evs = append(evs, engine.OpQueued{Meta: meta("run1", r.ID, 1), Op: engine.OpStatus})
+		}
+	}
+	m = update(t, m, evs)
+	if m.table.Stats().Busy != 6 {
+		t.Fatalf("busy %d", m.table.Stats().Busy)
+	}
+	next, cmd := m.Update(press("q"))
+	m = next.(model)
+	if cmd == nil || cmd() != tea.Quit() || m.confirm.Active() || m.interrupted || m.deps.ctx.Err() == nil {
+		t.Fatal("q during a status refresh should cancel it and quit at once")
 	}
 }

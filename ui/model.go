@@ -258,8 +258,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 // quit leaves at once when no row is busy or when interrupted (Ctrl-C
 // cancels what runs); q asks first while operations run.
 func (m *model) quit(interrupt bool) tea.Cmd {
-	busy := m.table.Stats().Busy
-	if busy == 0 {
+	// Status reads (the periodic refresh) change nothing: nothing to ask.
+	if m.table.Stats().Busy == 0 || (!interrupt && !m.busyWriting()) {
 		// What may still run busies no row (a branch preview's dry run,
 		// the detail pane's read): nothing to ask about, nor to report
 		// as interrupted; cancel it so the wait on exit is short.

@@ -212,7 +212,7 @@ func TestQuit(t *testing.T) {
 		t.Fatal("q during a preview should cancel it and quit at once")
 	}
 	// With work running, q asks first; n goes back.
-	m = update(t, m, startMsg{}, eventsMsg{engine.OpQueued{Meta: meta("run1", "local/failed", 1), Op: engine.OpStatus}})
+	m = update(t, m, startMsg{}, eventsMsg{engine.OpQueued{Meta: meta("run1", "local/failed", 1), Op: engine.OpFetch}})
 	m = update(t, m, press("q"))
 	mustContain(t, screen(m), "1 operation is queued.", "Cancel them and quit?")
 	m = update(t, m, press("n"))
