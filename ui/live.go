@@ -41,8 +41,8 @@ type liveState struct {
 	// interval gets a refresh every other interval, not a disk always busy.
 	refreshTook  time.Duration
 	refreshEnded time.Time
-	rescanning bool
-	persist    persistState
+	rescanning   bool
+	persist      persistState
 }
 
 // updateLive handles the messages of the live dashboard: the periodic
