@@ -251,8 +251,9 @@ func TestProviderFailureStaysInHeader(t *testing.T) {
 // At 80 columns the footer keeps help and quit; at 60 the repository
 // name has more room than BRANCH; STATE reads in words.
 func TestWidths(t *testing.T) {
-	for _, w := range []int{120, 80, 60} {
-		m, _ := newTestModel(t, fixture(t), w, 24)
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 20}} {
+		w := size[0]
+		m, _ := newTestModel(t, fixture(t), w, size[1])
 		lines := strings.Split(screen(m), "\n")
 		for i, l := range lines {
 			if n := ansi.StringWidth(l); n > w {
