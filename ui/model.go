@@ -256,7 +256,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // quit leaves at once when no row is busy or when interrupted (Ctrl-C
-// cancels what runs); q asks first while operations run.
+// cancels what runs); q asks first while operations other than status
+// reads run.
 func (m *model) quit(interrupt bool) tea.Cmd {
 	// Status reads (the periodic refresh) change nothing: nothing to ask.
 	if m.table.Stats().Busy == 0 || (!interrupt && !m.busyWriting()) {
