@@ -67,7 +67,8 @@ func (m *model) updateLive(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.deps.watch.waitCmd(m.deps.stop), m.spin())
 	case rescanMsg:
 		m.rescanned(msg)
-		return m.spin()
+		// The cache forgets the repositories that are gone.
+		return tea.Batch(m.spin(), m.changed())
 	case persistMsg:
 		return m.persisted(msg)
 	case signalMsg:
