@@ -144,7 +144,10 @@ func (w *watcher) stamps(wt string) stamps {
 	ps, ok := w.paths[wt]
 	if !ok {
 		ps = watchedPaths(wt)
-		w.paths[wt] = ps
+		// Not a repository yet: look again next time.
+		if len(ps) > 1 {
+			w.paths[wt] = ps
+		}
 	}
 	var st stamps
 	for i, p := range ps {

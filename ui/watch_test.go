@@ -53,6 +53,16 @@ func TestWatcherSeesChanges(t *testing.T) {
 		t.Fatalf("waitCmd = %v, want b (index) and c (new repository)", msg)
 	}
 
+	// The new repository's branches are watched like the others'.
+	gittest.Commit(t, c, "f.txt", "1\n", "first")
+	w.sweep()
+	w.take()
+	gittest.Git(t, c, "checkout", "-q", "-b", "topic-in-c")
+	w.sweep()
+	if got := w.take(); !slices.Equal(got, []string{"c"}) {
+		t.Fatalf("after a checkout in the new repository: %v", got)
+	}
+
 	// A repository no longer watched is forgotten.
 	w.set(map[string]string{"a": a})
 	w.sweep()
