@@ -233,6 +233,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.healthCommand(),
 		c.checkoutCommand(),
 		c.cleanCommand(),
+		c.manCommand(),
 	)
 	return root
 }
