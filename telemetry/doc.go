@@ -1,5 +1,5 @@
 // Package telemetry owns how mgit reports on itself: the zerolog logger
-// setup (log.go), the Prometheus metrics on a registry the caller passes in
+// setup (log.go; humanlog.go for a person's terminal), the Prometheus metrics on a registry the caller passes in
 // (metrics.go), the HTTP listener serving /metrics, /healthz and /readyz
 // (server.go), and OpenTelemetry tracing, opt-in through
 // OTEL_EXPORTER_OTLP_ENDPOINT (trace.go): spans recorded in-house (span.go),
