@@ -24,7 +24,7 @@ The release archives carry the pages under man/. The container image has no
 man: write the pages out of it into a mounted directory and read them on the
 host:
 
-  docker run --rm -v "$PWD/man:/man" IMAGE man /man`
+  docker run --rm --user "$(id -u)" -v "$PWD/man:/man" IMAGE man /man`
 
 // manCommand is 'mgit man [DIR]'.
 func (c *cli) manCommand() *cobra.Command {
