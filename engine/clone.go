@@ -16,6 +16,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
@@ -92,7 +93,7 @@ func (x *opExec) clone() (Result, error) {
 		}
 		if !workspace.SameRemote(origin, repo.URL) {
 			return Result{}, fmt.Errorf("clone %s: %s is a clone of %s, not %s; left untouched: %w",
-				repo.ID, dest, workspace.RedactURL(origin), workspace.RedactURL(repo.URL), git.ErrDestExists)
+				repo.ID, dest, redact.URL(origin), redact.URL(repo.URL), git.ErrDestExists)
 		}
 		if opt.DryRun {
 			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull"}, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
+	"github.com/mgit-dev/mgit/ui/headless"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
@@ -94,7 +95,7 @@ func (m *model) probeEvent(ev engine.Event) {
 		m.preview = nil
 		v := tally(p.results)
 		if len(v.ahead) == 0 {
-			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", termtext.Sanitize(p.branch), v.summary()))
+			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", headless.Sanitize(p.branch), v.summary()))
 			return
 		}
 		if m.confirm.Active() {
@@ -169,7 +170,7 @@ func (v verdicts) summary() string {
 		parts = append(parts, fmt.Sprintf("%d already on it", v.current))
 	}
 	if n > 0 {
-		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, termtext.Sanitize(v.refused[0].why)))
+		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, headless.Sanitize(v.refused[0].why)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -180,7 +181,7 @@ const maxRefusals = 3
 // previewText says what the checkout would do, from the dry run's verdicts.
 func previewText(branch string, v verdicts) string {
 	n := len(v.ahead)
-	branch = termtext.Sanitize(branch)
+	branch = headless.Sanitize(branch)
 	lines := []string{fmt.Sprintf("Check out %s in %d %s?", branch, n, plural(n, "repository", "repositories")), ""}
 	add := func(k int, format string, args ...any) {
 		if k > 0 {
@@ -201,7 +202,7 @@ func previewText(branch string, v verdicts) string {
 				lines = append(lines, fmt.Sprintf("  and %d more", k-maxRefusals))
 				break
 			}
-			lines = append(lines, "  "+termtext.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(termtext.Sanitize(r.why), 100), " "))
+			lines = append(lines, "  "+headless.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(headless.Sanitize(r.why), 100), " "))
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // HTTPError is a failed exchange; it wraps one of the Err sentinels.
@@ -48,7 +50,7 @@ func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
 
 // statusError classifies a final non-2xx response.
 func statusError(u *url.URL, resp *response) *HTTPError {
-	e := &HTTPError{Method: http.MethodGet, URL: redactURL(u.String()), Status: resp.Status,
+	e := &HTTPError{Method: http.MethodGet, URL: redact.URL(u.String()), Status: resp.Status,
 		Message: serverMessage(resp.Body)}
 	switch resp.Status {
 	case http.StatusUnauthorized:
@@ -90,30 +92,4 @@ func truncate(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
-}
-
-// redactURL drops userinfo and the values of query parameters that look
-// like secrets, so a URL can go into an error message or a log.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	u.User = nil
-	q := u.Query()
-	changed := false
-	for k := range q {
-		lk := strings.ToLower(k)
-		for _, s := range []string{"token", "key", "secret", "password", "sig", "auth", "code"} {
-			if strings.Contains(lk, s) {
-				q[k] = []string{"REDACTED"}
-				changed = true
-				break
-			}
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

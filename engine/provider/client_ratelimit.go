@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // secondaryLimitWait is how long GitHub asks a client to back off after a
@@ -138,7 +140,7 @@ func (c *client) waitBlocked(ctx context.Context, u *url.URL, waited *time.Durat
 	}
 	wait += time.Second
 	if *waited+wait > c.maxWait {
-		err := &RateLimitError{URL: redactURL(u.String()), Reset: until, Wait: wait}
+		err := &RateLimitError{URL: redact.URL(u.String()), Reset: until, Wait: wait}
 		c.emit(RequestInfo{Provider: c.provider, Method: http.MethodGet, Host: u.Host, Path: u.Path,
 			RateLimitRemaining: 0, RateLimited: true, Err: err})
 		return err
