@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // attempt runs fn with a per-attempt timeout, retrying transient network
@@ -189,16 +190,9 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 		if rebase {
 			verb = "updated"
 		}
-		detail = fmt.Sprintf("%s %s..%s", verb, short(pr.From), short(pr.To))
+		detail = fmt.Sprintf("%s %s..%s", verb, humanize.SHA(pr.From), humanize.SHA(pr.To))
 	}
 	return x.statusAfter(Result{Detail: prefix + detail}), nil
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 func joinDetail(a, b string) string {

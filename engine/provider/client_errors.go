@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/redact"
 )
 
@@ -77,19 +78,12 @@ func serverMessage(body []byte) string {
 	for _, k := range []string{"message", "error_description", "error", "errorMessage"} {
 		switch v := m[k].(type) {
 		case string:
-			return truncate(strings.TrimSpace(v), 200)
+			return humanize.Truncate(strings.TrimSpace(v), 200)
 		case map[string]any: // Bitbucket Cloud: {"error": {"message": …}}
 			if s, ok := v["message"].(string); ok {
-				return truncate(strings.TrimSpace(s), 200)
+				return humanize.Truncate(strings.TrimSpace(s), 200)
 			}
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
@@ -95,12 +95,12 @@ func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
 	} else if st := r.Status; st != nil {
 		cells[2] = st.Branch
 		if st.Detached {
-			cells[2] = "@" + short(st.Head.SHA)
+			cells[2] = "@" + humanize.SHA(st.Head.SHA)
 		}
 		cells[3] = syncCell(st.Ahead, st.Behind, st.Upstream == "" || st.UpstreamGone)
 		cells[4] = changesCell(st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash)
 		if !st.NoCommits && st.Head.SHA != "" {
-			cells[7] = headless.Age(m.now().Sub(st.Head.Time))
+			cells[7] = humanize.Age(m.now().Sub(st.Head.Time))
 			subject = st.Head.Subject
 		}
 	} else {
@@ -242,13 +242,6 @@ func flags(r *Row, long bool) string {
 		return strings.Join(f, ",")
 	}
 	return strings.Join(f, "")
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 func duration(d time.Duration) string {
