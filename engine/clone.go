@@ -192,7 +192,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
 	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
-	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
+	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+NewRunID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
 			if err := os.RemoveAll(dir); err != nil {
