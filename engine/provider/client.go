@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/backoff"
 	"github.com/mgit-dev/mgit/engine/redact"
 )
 
@@ -290,7 +291,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 				c.emit(info)
 				return nil, fmt.Errorf("GET %s: %w", redact.URL(u.String()), err)
 			}
-			info.Wait = c.backoffFor(attempt)
+			info.Wait = backoff.Delay(c.backoff, c.maxBack, attempt)
 			c.emit(info)
 			if err := c.sleep(ctx, info.Wait); err != nil {
 				return nil, err
@@ -334,7 +335,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 			continue
 		}
 		if resp.Status >= 500 && attempt < c.attempts {
-			info.Wait = c.backoffFor(attempt)
+			info.Wait = backoff.Delay(c.backoff, c.maxBack, attempt)
 			c.emit(info)
 			if err := c.sleep(ctx, info.Wait); err != nil {
 				return nil, err

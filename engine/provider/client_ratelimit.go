@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/backoff"
 	"github.com/mgit-dev/mgit/engine/redact"
 )
 
@@ -101,7 +102,7 @@ func (c *client) rateLimit(resp *response) (wait time.Duration, reset time.Time,
 		wait = secondaryLimitWait
 		reset = now.Add(wait)
 	default:
-		wait = c.backoffFor(1)
+		wait = backoff.Delay(c.backoff, c.maxBack, 1)
 		reset = now.Add(wait)
 	}
 	return wait, reset, true
