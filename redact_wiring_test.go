@@ -26,6 +26,8 @@ import (
 //     prefix list did not know gldt- and stored the key in its file; the
 //     provider client's redactor looked only at parameter names and quoted
 //     it in its error.
+//   - The same token echoed in the server's error message, which the
+//     provider client quoted as it came.
 //   - A private_token query parameter in a log line: secure's shapes
 //     masked the PRIVATE-TOKEN header but not the query parameter.
 //
@@ -49,7 +51,8 @@ func TestOneSecretListEverywhere(t *testing.T) {
 			w.Header().Set("ETag", `"p2"`)
 			fmt.Fprint(w, repo(2))
 		default:
-			http.Error(w, `{"message":"no"}`, http.StatusBadRequest)
+			// The server echoes the request, token and all.
+			http.Error(w, `{"message":"bad request `+r.URL.String()+`"}`, http.StatusBadRequest)
 		}
 	}))
 	defer srv.Close()

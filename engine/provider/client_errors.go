@@ -70,6 +70,8 @@ func statusError(u *url.URL, resp *response) *HTTPError {
 
 // serverMessage extracts a short explanation from an error body: the
 // "message"/"error"/"errorMessage" JSON field most APIs use, else nothing.
+// Credential shapes are masked first (a server may echo the request, token
+// and all), then the text is cut to 200 columns.
 func serverMessage(body []byte) string {
 	var m map[string]any
 	if json.Unmarshal(body, &m) != nil {
@@ -78,10 +80,10 @@ func serverMessage(body []byte) string {
 	for _, k := range []string{"message", "error_description", "error", "errorMessage"} {
 		switch v := m[k].(type) {
 		case string:
-			return humanize.Truncate(strings.TrimSpace(v), 200)
+			return humanize.Truncate(redact.Text(strings.TrimSpace(v)), 200)
 		case map[string]any: // Bitbucket Cloud: {"error": {"message": …}}
 			if s, ok := v["message"].(string); ok {
-				return humanize.Truncate(strings.TrimSpace(s), 200)
+				return humanize.Truncate(redact.Text(strings.TrimSpace(s)), 200)
 			}
 		}
 	}
