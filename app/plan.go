@@ -15,7 +15,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/workspace"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // workspacePlan discovers the repositories under dir and makes one job of
@@ -189,7 +189,7 @@ func rejectURLSecret(raw string) error {
 	}
 	// A token works as a user name too (GitHub accepts it): refuse one that
 	// has a token's shape.
-	if hasPassword || (user != "" && headless.Sanitize(user) != user) {
+	if hasPassword || (user != "" && safetext.Sanitize(user) != user) {
 		return usagef("Remove the credentials from the URL and set MGIT_TOKEN instead.",
 			"%s: URL contains a password or token", redact.URL(raw))
 	}
@@ -384,7 +384,7 @@ func queryClonePlan(root string, repos []provider.Repo, layout workspace.Layout)
 		dest, err := providerDest(absRoot, r, layout)
 		if err != nil {
 			return nil, nil, usagef("The provider returned a name that cannot be a directory under DIR; exclude it with --exclude.",
-				"%s/%s: %s", r.Provider, headless.Sanitize(r.FullName), err)
+				"%s/%s: %s", r.Provider, safetext.Sanitize(r.FullName), err)
 		}
 		if prev, ok := byDest[dest]; ok {
 			if workspace.SameRemote(prev.CloneURL, r.CloneURL) {

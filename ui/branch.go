@@ -12,7 +12,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
@@ -96,7 +96,7 @@ func (m *model) probeEvent(ev engine.Event) {
 		m.preview = nil
 		v := tally(p.results)
 		if len(v.ahead) == 0 {
-			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", headless.Sanitize(p.branch), v.summary()))
+			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", safetext.Sanitize(p.branch), v.summary()))
 			return
 		}
 		if m.confirm.Active() {
@@ -171,7 +171,7 @@ func (v verdicts) summary() string {
 		parts = append(parts, fmt.Sprintf("%d already on it", v.current))
 	}
 	if n > 0 {
-		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, headless.Sanitize(v.refused[0].why)))
+		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, safetext.Sanitize(v.refused[0].why)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -182,7 +182,7 @@ const maxRefusals = 3
 // previewText says what the checkout would do, from the dry run's verdicts.
 func previewText(branch string, v verdicts) string {
 	n := len(v.ahead)
-	branch = headless.Sanitize(branch)
+	branch = safetext.Sanitize(branch)
 	lines := []string{fmt.Sprintf("Check out %s in %d %s?", branch, n, humanize.Plural(n, "repository", "repositories")), ""}
 	add := func(k int, format string, args ...any) {
 		if k > 0 {
@@ -203,7 +203,7 @@ func previewText(branch string, v verdicts) string {
 				lines = append(lines, fmt.Sprintf("  and %d more", k-maxRefusals))
 				break
 			}
-			lines = append(lines, "  "+headless.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(headless.Sanitize(r.why), 100), " "))
+			lines = append(lines, "  "+safetext.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(safetext.Sanitize(r.why), 100), " "))
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -12,6 +12,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // ANSI styles, used only when Options.Decorate is set.
@@ -70,10 +71,10 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 		path += " (" + kind + ")"
 	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
-		s.rows = append(s.rows, statusRow{path: Sanitize(path), ev: ev})
+		s.rows = append(s.rows, statusRow{path: safetext.Sanitize(path), ev: ev})
 		return
 	}
-	s.opLine(ev, Sanitize(path))
+	s.opLine(ev, safetext.Sanitize(path))
 }
 
 // opLine prints one finished operation: "ok   path  detail",
@@ -81,13 +82,13 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 func (s *textSink) opLine(ev engine.OpFinished, path string) {
 	switch ev.Result.Outcome {
 	case engine.OutcomeOK:
-		s.printf("%s %s%s\n", s.style(styleGreen, "ok  "), path, suffix(Sanitize(ev.Result.Detail)))
+		s.printf("%s %s%s\n", s.style(styleGreen, "ok  "), path, suffix(safetext.Sanitize(ev.Result.Detail)))
 	case engine.OutcomeSkipped:
-		s.printf("%s %s%s\n", s.style(styleDim, "skip"), path, suffix(Sanitize(ev.Result.Detail)))
+		s.printf("%s %s%s\n", s.style(styleDim, "skip"), path, suffix(safetext.Sanitize(ev.Result.Detail)))
 	default:
 		msg := errorText(ev.Err)
 		if msg == "" {
-			msg = Sanitize(ev.Result.Detail)
+			msg = safetext.Sanitize(ev.Result.Detail)
 		}
 		if hint := git.Hint(ev.Err); hint != "" {
 			msg += " — " + hint
@@ -181,9 +182,9 @@ func (s *textSink) statusTable(res Result) {
 }
 
 func (s *textSink) statusCells(path string, st *git.Status) []string {
-	branch := Sanitize(st.Branch)
+	branch := safetext.Sanitize(st.Branch)
 	if st.Detached {
-		branch = "(detached " + humanize.SHA(Sanitize(st.Head.SHA)) + ")"
+		branch = "(detached " + humanize.SHA(safetext.Sanitize(st.Head.SHA)) + ")"
 	}
 	if branch == "" {
 		branch = "-"
@@ -209,7 +210,7 @@ func (s *textSink) statusCells(path string, st *git.Status) []string {
 	}
 	last := "-"
 	if !st.NoCommits && st.Head.SHA != "" {
-		last = humanize.Age(s.now().Sub(st.Head.Time)) + "  " + humanize.Truncate(Sanitize(st.Head.Subject), maxSubject)
+		last = humanize.Age(s.now().Sub(st.Head.Time)) + "  " + humanize.Truncate(safetext.Sanitize(st.Head.Subject), maxSubject)
 	}
 	return []string{path, branch, st.State(), sync, Changes(*st), stash, last}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/styles"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
@@ -43,8 +43,8 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	// Path and URL stay raw in the row (the engine uses them); shown,
 	// they are sanitized like the name.
 	lines = append(lines, s.Detail.Title.Render(r.Name), "")
-	field("path", headless.Sanitize(r.Path))
-	field("clone url", headless.Sanitize(r.URL))
+	field("path", safetext.Sanitize(r.Path))
+	field("clone url", safetext.Sanitize(r.URL))
 	var fl []string
 	if !r.Cloned {
 		fl = append(fl, "not cloned")

@@ -7,7 +7,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/styles"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
@@ -25,7 +25,7 @@ type Model struct {
 
 // New returns a header for the workspace at root (already shortened for
 // display, e.g. with ~ for the home directory).
-func New(root string) Model { return Model{root: headless.Sanitize(root)} }
+func New(root string) Model { return Model{root: safetext.Sanitize(root)} }
 
 // Observe records finished operations and the network concurrency chosen.
 func (m *Model) Observe(ev engine.Event) {

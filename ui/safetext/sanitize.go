@@ -1,4 +1,4 @@
-package headless
+package safetext
 
 import (
 	"github.com/mgit-dev/mgit/engine/redact"
@@ -9,8 +9,6 @@ import (
 // removed by secure.Sanitize (ANSI escapes, C0/C1 controls, DEL,
 // bidirectional overrides; newline, carriage return and tab become a
 // space; invalid UTF-8 becomes U+FFFD), then credential shapes masked by
-// redact.Text, the one list of them. It is the one sanitizer of remote
-// text for both presenters: the dashboard calls it too. It lives here, not
-// in secure (which may not import engine/redact) nor in ui/termtext (which
-// imports a charmbracelet package this presenter must not).
+// redact.Text, the one list of them. See the package doc for why it
+// lives here.
 func Sanitize(s string) string { return redact.Text(secure.Sanitize(s)) }
