@@ -29,7 +29,7 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 			return nil
 		}
 		if timedOut {
-			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, FormatDuration(timeout), err)
+			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, git.FormatDuration(timeout), err)
 		}
 		if !git.Transient(err) || x.attempts >= pol.Attempts {
 			return err
@@ -47,7 +47,7 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		if ra, ok := git.RetryAfterOf(err); ok {
 			// The server said when: wait that long, if the user lets us.
 			if ra > x.r.e.cfg.MaxWait {
-				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, FormatDuration(ra), FormatDuration(max(x.r.e.cfg.MaxWait, 0)))
+				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, git.FormatDuration(ra), git.FormatDuration(max(x.r.e.cfg.MaxWait, 0)))
 			}
 			d = max(d, ra)
 		}

@@ -143,5 +143,5 @@ func stallError(ctx context.Context, op, dir string, d time.Duration) error {
 		return nil
 	}
 	return &git.Error{Op: op, Dir: dir, Kind: git.ErrStalled,
-		Detail: fmt.Sprintf("less than %d bytes a second for %s", git.LowSpeedBytes, d)}
+		Detail: fmt.Sprintf("less than %d bytes a second for %s", git.LowSpeedBytes, git.FormatDuration(d))}
 }
