@@ -84,6 +84,7 @@ func tidy(err error) error {
 		return nil
 	}
 	msg := err.Error()
+	msg = strings.ReplaceAll(msg, "(retry cancelled: context canceled)", "(retry cancelled)")
 	msg = strings.ReplaceAll(msg, "context canceled", "cancelled")
 	msg = strings.ReplaceAll(msg, "context deadline exceeded", "timed out")
 	parts := strings.Split(msg, ": ")

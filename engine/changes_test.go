@@ -123,6 +123,8 @@ func TestTidyError(t *testing.T) {
 		{wrap("status r: fetch: %w", base), "status r: fetch: network error: connection reset"},
 		{wrap("pull r: %w", &git.Error{Op: "pull", Err: context.Canceled}), "pull r: cancelled"},
 		{wrap("clone r: %w", context.DeadlineExceeded), "clone r: timed out"},
+		{wrap("fetch r: %w", fmt.Errorf("%w (retry cancelled: %w)", base, context.Canceled)),
+			"fetch r: network error: connection reset (retry cancelled)"},
 	} {
 		got := tidy(c.err)
 		if got.Error() != c.want {
