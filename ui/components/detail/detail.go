@@ -93,7 +93,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	}
 	field("flags", strings.Join(fl, ", "))
 	if l := r.Last; l != nil {
-		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, l.Duration.Round(time.Millisecond))
+		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, humanize.Duration(l.Duration))
 		if l.Attempts > 1 {
 			res += fmt.Sprintf(" (%d attempts)", l.Attempts)
 		}

@@ -3,7 +3,6 @@ package repotable
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/humanize"
@@ -165,9 +164,17 @@ func (m *Model) lastCell(r *Row) string {
 	case string(engine.OutcomeFailed):
 		return "✗ " + r.Last.Op + " " + shortCause(r.Last.Cause)
 	case string(engine.OutcomeSkipped):
+		// A cancelled operation was stopped by the user, or never ran:
+		// neither is a skip the operation chose.
+		switch r.Last.Cause {
+		case string(engine.CancelStopped):
+			return "■ " + r.Last.Op + " stopped"
+		case string(engine.CancelNotStarted):
+			return "– " + r.Last.Op + " not started"
+		}
 		return "– " + r.Last.Op + " skipped"
 	}
-	return "✓ " + r.Last.Op + " " + duration(r.Last.Duration)
+	return "✓ " + r.Last.Op + " " + humanize.Duration(r.Last.Duration)
 }
 
 // shortName fits a repository name into w cells: whole when it fits, else
@@ -236,14 +243,4 @@ func flags(r *Row, long bool) string {
 		return strings.Join(f, ",")
 	}
 	return strings.Join(f, "")
-}
-
-func duration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
-	case d < time.Minute:
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-	}
-	return d.Round(time.Second).String()
 }

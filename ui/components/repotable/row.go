@@ -142,6 +142,10 @@ func (r *Row) finish(ev engine.OpFinished) {
 		res.Cause = Cause(ev.Err)
 		res.Hint = git.Hint(ev.Err)
 	}
+	if c := ev.Result.Cancelled; c != "" {
+		// The cache keeps why: "stopped" or "not-started", shown as such.
+		res.Cause = string(c)
+	}
 	r.Last = res
 }
 
