@@ -45,6 +45,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	lines = append(lines, s.Detail.Title.Render(r.Name), "")
 	field("path", safetext.Sanitize(r.Path))
 	field("clone url", safetext.Sanitize(r.URL))
+	field("provider", providerText(r))
 	var fl []string
 	if !r.Cloned {
 		fl = append(fl, "not cloned")
@@ -185,4 +186,19 @@ func changeCode(fc git.FileChange) string {
 		code[1] = 'M'
 	}
 	return string(code)
+}
+
+// providerText names the provider that listed r and, when others list a
+// repository at the same path, those too: one directory, several
+// upstreams, and the clone uses the first one's credentials.
+func providerText(r *repotable.Row) string {
+	p := safetext.Sanitize(r.Provider)
+	if len(r.Also) == 0 {
+		return p
+	}
+	also := make([]string, len(r.Also))
+	for i, a := range r.Also {
+		also[i] = safetext.Sanitize(a)
+	}
+	return p + " (clones it); also listed at this path by " + strings.Join(also, ", ")
 }

@@ -67,7 +67,7 @@ func (m *Model) cells(l layout, r *Row, cursor bool) layoutCells {
 	case m.selected[r.ID]:
 		mark = " ●"
 	}
-	c := layoutCells{colMark: mark, colName: shortName(r.Name, l[colName]), colState: r.StateLabel(), colFlags: flags(r, l[colFlags] > 5)}
+	c := layoutCells{colMark: mark, colName: nameCell(r, l[colName]), colState: r.StateLabel(), colFlags: flags(r, l[colFlags] > 5)}
 	if !r.Cloned {
 		// STATE says "not cloned"; the branch is not known.
 	} else if st := r.Status; st != nil {
@@ -175,6 +175,16 @@ func (m *Model) lastCell(r *Row) string {
 		return "– " + r.Last.Op + " skipped"
 	}
 	return "✓ " + r.Last.Op + " " + humanize.Duration(r.Last.Duration)
+}
+
+// nameCell is the short name, marked "×n" when n providers list a
+// repository at its path (the detail pane names them).
+func nameCell(r *Row, w int) string {
+	if len(r.Also) == 0 {
+		return shortName(r.Name, w)
+	}
+	mark := " ×" + strconv.Itoa(len(r.Also)+1)
+	return shortName(r.Name, max(w-len(mark), 1)) + mark
 }
 
 // shortName fits a repository name into w cells: whole when it fits, else
