@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
@@ -95,6 +96,12 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	field("flags", strings.Join(fl, ", "))
 	if l := r.Last; l != nil {
 		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, humanize.Duration(l.Duration))
+		switch l.Cause {
+		case string(engine.CancelStopped): // the user cancelled it
+			res = fmt.Sprintf("%s stopped after %s", l.Op, humanize.Duration(l.Duration))
+		case string(engine.CancelNotStarted):
+			res = l.Op + " not started (cancelled)"
+		}
 		if l.Attempts > 1 {
 			res += fmt.Sprintf(" (%d attempts)", l.Attempts)
 		}

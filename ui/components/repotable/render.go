@@ -170,7 +170,7 @@ func (m *Model) lastCell(r *Row) string {
 		case string(engine.CancelStopped):
 			return "■ " + r.Last.Op + " stopped"
 		case string(engine.CancelNotStarted):
-			return "– " + r.Last.Op + " not started"
+			return "– " + r.Last.Op + " not run"
 		}
 		return "– " + r.Last.Op + " skipped"
 	}
