@@ -47,7 +47,7 @@ func (e envCredentials) Credentials(host string) (git.Credentials, bool) {
 func (c *cli) selectBackend(ctx context.Context) (git.Backend, error) {
 	b, err := engine.SelectBackend(ctx, c.g.backend)
 	if cb, ok := b.(*gitcli.Backend); ok {
-		cb.SecretEnv = secure.SecretEnv
+		cb.SecretEnv = secure.SecretEnv(provider.AllTokenEnv())
 	}
 	return b, err
 }

@@ -122,7 +122,8 @@ func (c *cli) redact(s string) string {
 
 // ref is the credential reference of a configured provider.
 func ref(p config.Provider) secure.Ref {
-	return secure.Ref{Name: p.Name, Kind: p.Type, SelfHosted: p.SelfHosted(), URL: credentialURL(p),
+	k, _ := provider.LookupKind(p.Type)
+	return secure.Ref{Name: p.Name, Kind: p.Type, TokenEnv: k.TokenVars(p.SelfHosted()), URL: credentialURL(p),
 		CredentialHelper: p.CredentialHelper, GitURL: credentialGitURL(p)}
 }
 
