@@ -73,23 +73,6 @@ type Provider struct {
 	Owners []string `yaml:"owners,omitempty"`
 }
 
-// Owns reports whether owner (the first segment of a remote's path) is
-// p's org or one of its owners; case-insensitive, as the services compare.
-func (p Provider) Owns(owner string) bool {
-	if owner == "" {
-		return false
-	}
-	if strings.EqualFold(p.Org, owner) {
-		return true
-	}
-	for _, o := range p.Owners {
-		if strings.EqualFold(o, owner) {
-			return true
-		}
-	}
-	return false
-}
-
 // Kinds returns the provider types, in the order help text lists them
 // (engine/provider's table of kinds).
 func Kinds() []string { return provider.KindNames() }
