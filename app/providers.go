@@ -120,8 +120,7 @@ func (c *cli) redact(s string) string {
 
 // ref is the credential reference of a configured provider.
 func ref(p config.Provider) secure.Ref {
-	k, _ := provider.LookupKind(p.Type)
-	return secure.Ref{Name: p.Name, Kind: p.Type, TokenEnv: k.TokenVars(p.SelfHosted()), URL: credentialURL(p),
+	return secure.Ref{Name: p.Name, Kind: p.Type, TokenEnv: p.TokenEnv(), URL: credentialURL(p),
 		CredentialHelper: p.CredentialHelper, GitURL: credentialGitURL(p)}
 }
 

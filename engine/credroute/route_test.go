@@ -144,3 +144,19 @@ func TestFromEnv(t *testing.T) {
 		t.Fatalf("default user %q", cred.Username)
 	}
 }
+
+// TestTokenHintNamesSource: a refused provider token's hint names where it
+// came from and the fix there.
+func TestTokenHintNamesSource(t *testing.T) {
+	a := Account{Name: "work", EnvVar: "MGIT_TOKEN_WORK"}
+	for source, want := range map[string]string{
+		"env GITHUB_TOKEN":     "(from $GITHUB_TOKEN) was rejected by h: put a valid token in GITHUB_TOKEN, or unset it and run mgit login --name work",
+		"keyring file":         "(from the file keyring) was rejected by h: run mgit login --name work",
+		"credential helper gh": "(from credential helper gh) was rejected by h: renew it there, or run mgit login --name work",
+		"somewhere":            "the token of provider work was rejected by h: run mgit login --name work",
+	} {
+		if got := providerTokenHint(a, source, "h"); !strings.Contains(got, want) {
+			t.Errorf("hint for %s = %q, want %q", source, got, want)
+		}
+	}
+}
