@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/rs/zerolog"
 
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
@@ -84,6 +85,9 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	for _, r := range m.table.Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
+	if b.Err == nil {
+		m.header.Resolve(b.Source)
+	}
 	rows := remoteRows(b.Repos, f.dest, f.root, byPath, nil, f.log)
 	m.table.Add(rows...)
 	f.added += len(rows)
@@ -91,11 +95,14 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	case b.Err != nil:
 		f.failed++
 		m.status.Error(b.Err.Error())
+		// The status line is overwritten by the next message; the header
+		// keeps the failure until the provider answers.
+		m.header.Fail(b.Source, b.Err.Error())
 	case f.failed == 0:
 		// A provider's failure stays in view until the user acts; the
 		// header counts the rows the others add.
 		m.status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
-			plural(len(b.Repos), "repository", "repositories"), len(rows)))
+			humanize.Plural(len(b.Repos), "repository", "repositories"), len(rows)))
 	}
 	return f.wait()
 }
@@ -103,7 +110,7 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 // remoteDone keeps an error in view; otherwise it sums up the discovery.
 func (m *model) remoteDone() {
 	if f := m.remote; f != nil && f.failed == 0 {
-		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, plural(f.added, "repository", "repositories")))
+		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, humanize.Plural(f.added, "repository", "repositories")))
 	}
 }
 
