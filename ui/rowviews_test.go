@@ -170,6 +170,11 @@ func TestMouseClickSelectsRow(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
 			m, _ := newTestModel(t, fixture(t), sz.w, sz.h)
+			// bubbletea v2 turns the mouse on from the view, not from a
+			// program option: clicks and the wheel are reported.
+			if mode := m.View().MouseMode; mode != tea.MouseModeCellMotion {
+				t.Fatalf("mouse mode %v", mode)
+			}
 			lines := strings.Split(screen(m), "\n")
 			y := -1
 			for i, l := range lines {
@@ -320,4 +325,14 @@ func TestEditorAndLazygitKeys(t *testing.T) {
 	if got := editorOf(func(k string) string { return map[string]string{"VISUAL": "v", "EDITOR": "e"}[k] }); got != "v" {
 		t.Fatalf("editorOf prefers %q, want $VISUAL", got)
 	}
+}
+
+// Without the git binary (the go-git backend's container) the diff view
+// says it needs git instead of showing nothing.
+func TestDiffViewWithoutGit(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	m, _ := newTestModel(t, fixture(t), 80, 24)
+	_, cmd := m.Update(press("d"))
+	m = update(t, m, press("d"), cmd())
+	mustContain(t, screen(m), "the diff view runs git, which is not on PATH")
 }
