@@ -69,7 +69,11 @@ func TestDashboardInTmux(t *testing.T) {
 	// Build before Isolate moves HOME, so the usual module and build
 	// caches serve the build.
 	bin := filepath.Join(t.TempDir(), "mgit")
-	build := exec.Command("go", "build", "-o", bin, "github.com/mgit-dev/mgit")
+	args := []string{"build", "-o", bin}
+	if os.Getenv("GOCOVERDIR") != "" { // the run writes coverage there (README)
+		args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
+	}
+	build := exec.Command("go", append(args, "github.com/mgit-dev/mgit")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
