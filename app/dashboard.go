@@ -37,6 +37,8 @@ type dashboardInputs struct {
 	creds *providerCredentials
 	// stop cancels the listing and waits for it; always safe to call.
 	stop func()
+	// rediscover runs discovery again, as it ran at start (the rescan key).
+	rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
 // wantDashboard reports whether `mgit [DIR]` opens the dashboard: only
@@ -163,6 +165,9 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	in := dashboardInputs{
 		root: root, repos: repos, creds: c.credentials(), stop: func() {},
 		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
+		rediscover: func(ctx context.Context) ([]workspace.Repo, error) {
+			return workspace.Discover(ctx, root, dopt)
+		},
 	}
 	if raw == "" {
 		return in, nil
@@ -257,6 +262,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		// the log file's op lines).
 		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
 		Dest:         in.dest,
+		Rediscover:   in.rediscover,
 		State:        store,
 		Logger:       log,
 		Getenv:       c.getenv,
