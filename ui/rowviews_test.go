@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -335,4 +336,16 @@ func TestDiffViewWithoutGit(t *testing.T) {
 	_, cmd := m.Update(press("d"))
 	m = update(t, m, press("d"), cmd())
 	mustContain(t, screen(m), "the diff view runs git, which is not on PATH")
+}
+
+// A tool that exits non-zero is reported, and the row is still read again.
+func TestToolExitStatusReported(t *testing.T) {
+	err := exec.Command("sh", "-c", "exit 3").Run()
+	m, rec := newTestModel(t, fixture(t), 80, 24)
+	id := m.table.Cursor().ID
+	m = update(t, m, toolDoneMsg{id: id, what: "lazygit", err: err})
+	mustContain(t, screen(m), "back from lazygit (exit status 3)")
+	if len(rec.plans) != 1 {
+		t.Fatalf("plans %+v", rec.plans)
+	}
 }
