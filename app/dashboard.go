@@ -37,6 +37,8 @@ type dashboardInputs struct {
 	creds *providerCredentials
 	// stop cancels the listing and waits for it; always safe to call.
 	stop func()
+	// rediscover runs discovery again, as it ran at start (the rescan key).
+	rediscover func(context.Context) ([]workspace.Repo, error)
 	// store is the state cache (nil: none); cached delivers its entries
 	// for root, read while discovery walks the workspace.
 	store  *state.Store
@@ -185,6 +187,9 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	in := dashboardInputs{
 		root: root, repos: repos, creds: c.credentials(), stop: func() {}, store: store, cached: cached,
 		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
+		rediscover: func(ctx context.Context) ([]workspace.Repo, error) {
+			return workspace.Discover(ctx, root, dopt)
+		},
 	}
 	if raw == "" {
 		return in, nil
@@ -273,6 +278,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		// the log file's op lines).
 		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
 		Dest:         in.dest,
+		Rediscover:   in.rediscover,
 		State:        in.store,
 		Cached:       <-in.cached,
 		Logger:       log,

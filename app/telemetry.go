@@ -60,7 +60,9 @@ func (c *cli) metricsAddr() string {
 func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	id := newRunID()
+	// A sync cycle's run_id is "<id>-<cycle number>", so one prefix finds
+	// every line of one sync process.
+	id := engine.NewRunID()
 	base := log
 	log = log.With().Str("run_id", id).Logger()
 	o := &observability{
@@ -216,15 +218,6 @@ func (s repoStates) record(ev engine.OpFinished, mirror bool) {
 	default:
 		s[ev.RepoID] = stateUnknown
 	}
-}
-
-// counts returns the number of repositories per state.
-func (s repoStates) counts() map[string]int {
-	out := map[string]int{}
-	for _, st := range s {
-		out[st]++
-	}
-	return out
 }
 
 // startRun readies a one-shot run: configuration and credentials are

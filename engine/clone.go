@@ -15,7 +15,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
@@ -29,7 +31,9 @@ const (
 	destOther             // a file, or a non-empty directory that is not a repository
 )
 
-func inspectDest(dest string) (destState, error) {
+// inspectDest says what is at dest; with bare, a bare repository (a
+// mirror) counts as a clone too.
+func inspectDest(dest string, bare bool) (destState, error) {
 	fi, err := os.Stat(dest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return destMissing, nil
@@ -41,6 +45,9 @@ func inspectDest(dest string) (destState, error) {
 		return destOther, nil
 	}
 	if _, err := os.Lstat(filepath.Join(dest, ".git")); err == nil {
+		return destRepo, nil
+	}
+	if _, err := gitobj.OpenBare(dest); bare && err == nil {
 		return destRepo, nil
 	}
 	f, err := os.Open(dest)
@@ -69,7 +76,7 @@ func (x *opExec) clone() (Result, error) {
 		// still clears what a killed run left beside them.
 		x.r.sweepStaleTemps(filepath.Dir(dest), workspaceRoot(repo))
 	}
-	state, err := inspectDest(dest)
+	state, err := inspectDest(dest, opt.Mirror)
 	if err != nil {
 		return Result{}, fmt.Errorf("clone %s: inspect destination: %w", repo.ID, err)
 	}
@@ -92,14 +99,24 @@ func (x *opExec) clone() (Result, error) {
 		}
 		if !workspace.SameRemote(origin, repo.URL) {
 			return Result{}, fmt.Errorf("clone %s: %s is a clone of %s, not %s; left untouched: %w",
-				repo.ID, dest, workspace.RedactURL(origin), workspace.RedactURL(repo.URL), git.ErrDestExists)
+				repo.ID, dest, redact.URL(origin), redact.URL(repo.URL), git.ErrDestExists)
 		}
 		if opt.DryRun {
-			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull"}, nil
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull", Existed: true}, nil
 		}
-		// Updating an existing clone is always fast-forward only: --rebase
-		// is for the pull command, where the user chose the repositories.
-		return x.pull(false, "exists; ")
+		// A mirror is updated by fetching every ref (with prune); a work
+		// tree always fast-forward only: --rebase is for the pull command,
+		// where the user chose the repositories.
+		var res Result
+		if opt.Mirror {
+			if res, err = x.fetchThenStatus("clone"); err == nil {
+				res.Detail = "exists; " + res.Detail
+			}
+		} else {
+			res, err = x.pull(false, "exists; ")
+		}
+		res.Existed = true
+		return res, err
 	case UpdateForce:
 		if !opt.DiscardLocalChanges {
 			if err := x.checkNoLocalWork(dest, ""); err != nil {
@@ -114,7 +131,7 @@ func (x *opExec) clone() (Result, error) {
 		}
 		return x.replace(dest)
 	default:
-		return Result{Outcome: OutcomeSkipped, Detail: "exists"}, nil
+		return Result{Outcome: OutcomeSkipped, Detail: "exists", Existed: true}, nil
 	}
 }
 
@@ -191,7 +208,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
 	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
-	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
+	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+NewRunID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
 			if err := os.RemoveAll(dir); err != nil {

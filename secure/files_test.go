@@ -60,7 +60,7 @@ func TestEnsurePrivateDirAndAppend(t *testing.T) {
 
 func TestStoreAudits(t *testing.T) {
 	var got []AuditEvent
-	red := NewRedactor()
+	red := NewRedactor(nil)
 	s, err := NewStore(Options{
 		Getenv:   env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword, "GITLAB_TOKEN": "glab-token-value"}),
 		Redactor: red, FileDir: filepath.Join(t.TempDir(), "kr"), kdf: &testKDF,
@@ -69,7 +69,7 @@ func TestStoreAudits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = s.Lookup(Ref{Name: "lab", Kind: "gitlab"})
+	_, _ = s.Lookup(Ref{Name: "lab", Kind: "gitlab", TokenEnv: []string{"GITLAB_TOKEN"}})
 	work := Ref{Name: "work", Kind: "github"}
 	_, _ = s.Set(work, "stored-token-value")
 	_, _ = s.Delete(work)

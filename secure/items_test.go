@@ -23,8 +23,8 @@ func scopeScenario(t *testing.T, mk func(config string) *Store) {
 	cfgA := filepath.Join(home1, ".config", "mgit", "config.yaml")
 	cfgB := filepath.Join(home1, "personal.yaml")
 	cfgC := filepath.Join(home2, ".config", "mgit", "config.yaml")
-	refA := Ref{Name: "work", Kind: "github", URL: "https://ghe-a.example.com", SelfHosted: true}
-	refB := Ref{Name: "work", Kind: "github", URL: "https://ghe-b.example.com", SelfHosted: true}
+	refA := Ref{Name: "work", Kind: "github", URL: "https://ghe-a.example.com"}
+	refB := Ref{Name: "work", Kind: "github", URL: "https://ghe-b.example.com"}
 	a, b, c := mk(cfgA), mk(cfgB), mk(cfgC)
 
 	if _, err := a.Set(refA, "token-of-config-a"); err != nil {
@@ -67,7 +67,7 @@ func scopeScenario(t *testing.T, mk func(config string) *Store) {
 func fileStores(t *testing.T, dir string, kdf *kdfParams) func(config string) *Store {
 	return func(config string) *Store {
 		s, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword}),
-			Redactor: NewRedactor(), FileDir: dir, Config: config, kdf: kdf})
+			Redactor: NewRedactor(nil), FileDir: dir, Config: config, kdf: kdf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +220,7 @@ func TestLegacyFileNewerThanConfigNotUsed(t *testing.T) {
 	setMtime(t, cfg, now.Add(-2*time.Hour))
 	setMtime(t, legacy, now.Add(-time.Hour))
 	s := fileStores(t, dir, &testKDF)(cfg)
-	ref := Ref{Name: "work", Kind: "github", URL: "https://ghe.example.com", SelfHosted: true}
+	ref := Ref{Name: "work", Kind: "github", URL: "https://ghe.example.com"}
 	tok, err := s.Lookup(ref)
 	var le *LegacyItemError
 	if !errors.As(err, &le) || !errors.Is(err, ErrNotFound) || tok.Value != "" || !strings.Contains(err.Error(), "mgit login --name work") {
@@ -309,7 +309,7 @@ func TestPasswordChange(t *testing.T) {
 	setMtime(t, legacy, time.Now().Add(-time.Hour))
 	mk := func(m map[string]string) *Store {
 		m[EnvBackend] = BackendFile
-		s, err := NewStore(Options{Getenv: env(m), Redactor: NewRedactor(), FileDir: dir, Config: cfg, kdf: &testKDF})
+		s, err := NewStore(Options{Getenv: env(m), Redactor: NewRedactor(nil), FileDir: dir, Config: cfg, kdf: &testKDF})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
@@ -27,6 +28,23 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		m.retry()
 	case key.Matches(msg, k.Branch):
 		return m.branch()
+	case key.Matches(msg, k.RefreshAll):
+		return m.refreshAllKey()
+	case key.Matches(msg, k.Rescan):
+		return m.rescan()
+	case key.Matches(msg, k.Open):
+		return m.openWeb()
+	case key.Matches(msg, k.Shell):
+		return m.shell()
+	case key.Matches(msg, k.Edit):
+		return m.editor()
+	case key.Matches(msg, k.Lazygit):
+		return m.lazygit()
+	case key.Matches(msg, k.Log):
+		m.openLog()
+		return nil
+	case key.Matches(msg, k.Diff):
+		return m.openDiff()
 	default:
 		return nil
 	}
@@ -61,31 +79,33 @@ func (m *model) submitOn(op engine.Op, targets []*repotable.Row) {
 		return
 	}
 	m.submit(op, rows)
-	msg := fmt.Sprintf("%s: %d %s", op, len(rows), plural(len(rows), "repository", "repositories"))
+	msg := fmt.Sprintf("%s: %d %s", op, len(rows), humanize.Plural(len(rows), "repository", "repositories"))
 	if skipped := len(targets) - len(rows); skipped > 0 {
 		msg += fmt.Sprintf(" (%d not cloned or busy, left out)", skipped)
 	}
 	m.status.Info(msg + "…")
 }
 
-// submit hands one plan to the engine.
-func (m *model) submit(op engine.Op, rows []*repotable.Row) {
+// submit hands one plan to the engine and returns its run ID ("" when
+// the engine is closed).
+func (m *model) submit(op engine.Op, rows []*repotable.Row) string {
 	jobs := make([]engine.Job, 0, len(rows))
 	for _, r := range rows {
 		jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
 	}
-	m.submitJobs(op, jobs)
+	return m.submitJobs(op, jobs)
 }
 
-func (m *model) submitJobs(op engine.Op, jobs []engine.Job) {
+func (m *model) submitJobs(op engine.Op, jobs []engine.Job) string {
 	id := m.deps.submit(m.deps.ctx, engine.Plan{Jobs: jobs})
 	if id == "" {
 		m.status.Error("the engine is closed")
-		return
+		return ""
 	}
 	m.runs[id] = runInfo{op: op, repos: len(jobs)}
 	m.submitted = append(m.submitted, id)
 	m.log.Debug().Str("run_id", id).Str("op", string(op)).Int("repos", len(jobs)).Msg("submitted")
+	return id
 }
 
 // clone clones the upstream-only rows among the targets, asking first when
@@ -119,7 +139,7 @@ func (m *model) cloneIDs(ids []string) {
 		}
 	}
 	m.submitJobs(engine.OpClone, jobs)
-	m.status.Info(fmt.Sprintf("clone: %d %s…", len(jobs), plural(len(jobs), "repository", "repositories")))
+	m.status.Info(fmt.Sprintf("clone: %d %s…", len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
 }
 
 // retry runs the failed operation again on the failed rows of the
@@ -152,11 +172,12 @@ func (m *model) retry() {
 		m.submitJobs(op, perOp[op])
 		n += len(perOp[op])
 	}
-	m.status.Info(fmt.Sprintf("retry: %d failed %s…", n, plural(n, "operation", "operations")))
+	m.status.Info(fmt.Sprintf("retry: %d failed %s…", n, humanize.Plural(n, "operation", "operations")))
 }
 
 // runFinished reports a run of ours in the status line.
 func (m *model) runFinished(ev engine.RunFinished) {
+	m.refreshFinished(ev)
 	info, ours := m.runs[ev.RunID]
 	if !ours {
 		return
@@ -166,7 +187,7 @@ func (m *model) runFinished(ev engine.RunFinished) {
 		return
 	}
 	s := ev.Summary
-	msg := fmt.Sprintf("%s of %d %s: %d ok", info.op, info.repos, plural(info.repos, "repository", "repositories"), s.OK)
+	msg := fmt.Sprintf("%s of %d %s: %d ok", info.op, info.repos, humanize.Plural(info.repos, "repository", "repositories"), s.OK)
 	if s.Skipped > 0 {
 		msg += fmt.Sprintf(", %d skipped", s.Skipped)
 	}
@@ -184,9 +205,30 @@ func (m *model) runFinished(ev engine.RunFinished) {
 	}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// busyText says how many operations run and how many wait: "8 operations
+// are running, 7925 queued."
+func busyText(st repotable.Stats) string {
+	q := st.Busy - st.Running
+	if st.Running == 0 {
+		return fmt.Sprintf("%d %s queued.", q, humanize.Plural(q, "operation is", "operations are"))
 	}
-	return many
+	s := fmt.Sprintf("%d %s running", st.Running, humanize.Plural(st.Running, "operation is", "operations are"))
+	if q > 0 {
+		s += fmt.Sprintf(", %d queued", q)
+	}
+	return s + "."
+}
+
+// busyWriting reports whether a row has an operation other than a status
+// read queued or running: one that quitting would cut short.
+func (m *model) busyWriting() bool {
+	if m.table.Stats().Busy == 0 {
+		return false
+	}
+	for _, r := range m.table.Rows() {
+		if r.Busy() && (r.Active > 1 || r.Op != engine.OpStatus) {
+			return true
+		}
+	}
+	return false
 }

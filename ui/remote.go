@@ -3,11 +3,13 @@ package ui
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rs/zerolog"
 
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
@@ -84,6 +86,9 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	for _, r := range m.table.Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
+	if b.Err == nil {
+		m.header.Resolve(b.Source)
+	}
 	rows := remoteRows(b.Repos, f.dest, f.root, byPath, nil, f.log)
 	m.table.Add(rows...)
 	f.added += len(rows)
@@ -91,11 +96,14 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	case b.Err != nil:
 		f.failed++
 		m.status.Error(b.Err.Error())
+		// The status line is overwritten by the next message; the header
+		// keeps the failure until the provider answers.
+		m.header.Fail(b.Source, b.Err.Error())
 	case f.failed == 0:
 		// A provider's failure stays in view until the user acts; the
 		// header counts the rows the others add.
 		m.status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
-			plural(len(b.Repos), "repository", "repositories"), len(rows)))
+			humanize.Plural(len(b.Repos), "repository", "repositories"), len(rows)))
 	}
 	return f.wait()
 }
@@ -103,7 +111,19 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 // remoteDone keeps an error in view; otherwise it sums up the discovery.
 func (m *model) remoteDone() {
 	if f := m.remote; f != nil && f.failed == 0 {
-		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, plural(f.added, "repository", "repositories")))
+		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, humanize.Plural(f.added, "repository", "repositories")))
+	}
+}
+
+// sharePath notes that provider lists the repository of row: the first
+// one to list it clones it; another is kept in row.Also, so the table
+// marks the row and the detail pane names both.
+func sharePath(row *repotable.Row, provider string) {
+	switch {
+	case row.Provider == "":
+		row.Provider = provider
+	case provider != "" && provider != row.Provider && !slices.Contains(row.Also, provider):
+		row.Also = append(row.Also, provider)
 	}
 }
 
@@ -123,9 +143,7 @@ func remoteRows(repos []provider.Repo, dest func(provider.Repo) (string, error),
 		}
 		if row := byPath[filepath.Clean(d)]; row != nil {
 			row.Archived, row.Fork = pr.Archived, pr.Fork
-			if row.Provider == "" {
-				row.Provider = pr.Provider
-			}
+			sharePath(row, pr.Provider)
 			continue
 		}
 		id := filepath.ToSlash(d)
