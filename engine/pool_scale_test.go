@@ -27,7 +27,10 @@ func TestPoolStartsGoroutinesOnlyOnGrant(t *testing.T) {
 			<-ready
 			started.Add(1)
 			<-gate
-			if tk.granted {
+			p.mu.Lock()
+			granted := tk.granted
+			p.mu.Unlock()
+			if granted {
 				p.release(tk)
 			}
 		})
