@@ -45,7 +45,7 @@ type Config struct {
 	// PerHost fixes the concurrent network operations against one host
 	// (default NetworkConcurrency; 8 when only PerHost is set).
 	PerHost int
-	// Adaptive bounds adaptive network concurrency (default 8 per host to
+	// Adaptive bounds adaptive network concurrency (default 4 per host to
 	// start, at most 32).
 	Adaptive AdaptiveLimit
 	// Timeout bounds one attempt of a network operation (default 10m);

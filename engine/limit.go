@@ -46,9 +46,7 @@ import (
 
 // AdaptiveLimit bounds adaptive network concurrency per host.
 type AdaptiveLimit struct {
-	// Initial is where each host starts (default 8: the xargs -P8 loop
-	// users replace; starting at 4, slow start spent the first rounds of a
-	// far host below it).
+	// Initial is where each host starts (default 4).
 	Initial int
 	// Max is the most concurrent network operations against one host, and
 	// with adaptive concurrency the most overall (default 32). GitHub
@@ -61,7 +59,7 @@ func (a AdaptiveLimit) withDefaults() AdaptiveLimit {
 		a.Max = 32
 	}
 	if a.Initial <= 0 {
-		a.Initial = 8
+		a.Initial = 4
 	}
 	a.Initial = min(a.Initial, a.Max)
 	return a

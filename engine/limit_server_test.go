@@ -38,13 +38,13 @@ func cloneJobs(t *testing.T, srv *gittest.Server, n int) []Job {
 }
 
 // checkLimits checks what every NetworkLimit must hold: the host is
-// announced first at the initial 8, every value stays in [1, 32], and each
+// announced first at the initial 4, every value stays in [1, 32], and each
 // event's Previous is the value before it.
 func checkLimits(t *testing.T, nls []NetworkLimit) {
 	t.Helper()
-	if len(nls) == 0 || nls[0].Reason != LimitInitial || nls[0].Limit != 8 || nls[0].Previous != 0 ||
+	if len(nls) == 0 || nls[0].Reason != LimitInitial || nls[0].Limit != 4 || nls[0].Previous != 0 ||
 		!strings.HasPrefix(nls[0].Host, "127.0.0.1:") || nls[0].Provider != "gh" || !nls[0].Adaptive || nls[0].RepoID != "" {
-		t.Fatalf("first NetworkLimit %+v, want the host announced at 8", nls)
+		t.Fatalf("first NetworkLimit %+v, want the host announced at 4", nls)
 	}
 	for i, nl := range nls {
 		if nl.Limit < 1 || nl.Limit > 32 || nl.Total != nl.Limit {
@@ -57,7 +57,7 @@ func checkLimits(t *testing.T, nls []NetworkLimit) {
 }
 
 // A server that refuses (429, Retry-After) more than 2 requests at once:
-// the engine, starting at 8 per host, meets the limit (Gather makes that
+// the engine, starting at 4 per host, meets the limit (Gather makes that
 // certain), and the chosen concurrency falls below where it was, and stays
 // below it. Real backends, real smart-HTTP server; the assertions are on
 // the engine's recorded decisions, never on timings.
@@ -112,7 +112,7 @@ func TestAdaptiveConcurrencyFallsWhenServerLimits(t *testing.T) {
 }
 
 // A far server (every request delayed) that does not limit: throughput
-// grows with concurrency, so the engine raises it from its initial 8.
+// grows with concurrency, so the engine raises it from its initial 4.
 func TestAdaptiveConcurrencyGrowsWithLatency(t *testing.T) {
 	gittest.Isolate(t)
 	srv := gittest.NewServer(t, gittest.ServerOptions{})

@@ -143,7 +143,7 @@ func constant(d time.Duration) func(int, time.Duration) time.Duration {
 // throughput grows with every step: the limit climbs to its maximum and
 // stays there.
 func TestLimiterGrowsToMaxWhileThroughputGrows(t *testing.T) {
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: constant(100 * time.Millisecond)}, time.Minute)
 	if l.limit != 32 {
 		t.Fatalf("limit %d after a minute of constant latency, want 32; changes %+v", l.limit, tr.changes)
@@ -165,7 +165,7 @@ func TestLimiterStopsAtThroughputPlateau(t *testing.T) {
 	knee := func(n int, _ time.Duration) time.Duration {
 		return max(100*time.Millisecond, time.Duration(n)*12500*time.Microsecond)
 	}
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: knee}, 2*time.Minute)
 	if tr.reasons()[LimitPlateau] == 0 {
 		t.Fatalf("no plateau decision: %+v", tr.changes)
@@ -187,7 +187,7 @@ func TestLimiterStopsAtThroughputPlateau(t *testing.T) {
 // saws just around the host's limit instead of hammering it.
 func TestLimiterFallsOn429AndRecovers(t *testing.T) {
 	const k = 10
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	h := hostModel{latency: constant(100 * time.Millisecond), throttle: k, throttleUntil: time.Minute}
 	tr := simulate(t, l, h, 2*time.Minute)
 	first := -1
@@ -219,7 +219,7 @@ func TestLimiterFallsOn429AndRecovers(t *testing.T) {
 // A burst of failures among the attempts that were in flight together
 // lowers the limit once, by a quarter, not once per failure.
 func TestLimiterErrorsDecreaseOncePerRound(t *testing.T) {
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	h := hostModel{latency: constant(100 * time.Millisecond), failFrom: 10 * time.Second, failTo: 10*time.Second + 50*time.Millisecond}
 	tr := simulate(t, l, h, 12*time.Second)
 	var errs []limitChange
@@ -246,7 +246,7 @@ func TestLimiterFallsOnLatencyRiseAndRecovers(t *testing.T) {
 		}
 		return 100 * time.Millisecond
 	}
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: lat}, 90*time.Second)
 	if got := tr.limitAt(4, 30*time.Second); got != 32 {
 		t.Fatalf("limit %d before the rise, want 32", got)
@@ -274,12 +274,12 @@ func TestLimiterCountsBytesThroughput(t *testing.T) {
 	knee := func(n int, _ time.Duration) time.Duration {
 		return max(100*time.Millisecond, time.Duration(n)*12500*time.Microsecond)
 	}
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: knee, bytes: func(n int) int64 { return int64(n) << 20 }}, time.Minute)
 	if l.limit != 32 {
 		t.Fatalf("limit %d with bytes a second growing, want 32; changes %+v", l.limit, tr.changes)
 	}
-	opsOnly := newLimiter(AdaptiveLimit{Initial: 4})
+	opsOnly := newLimiter(AdaptiveLimit{})
 	simulate(t, opsOnly, hostModel{latency: knee}, time.Minute)
 	if opsOnly.limit > 11 {
 		t.Fatalf("limit %d without bytes: the model does not plateau", opsOnly.limit)
@@ -333,7 +333,7 @@ func TestLimiterAcceptsLastingLatency(t *testing.T) {
 		}
 		return 100 * time.Millisecond
 	}
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: lat}, 3*time.Minute)
 	if n := tr.reasons()[LimitLatency]; n != 1 {
 		t.Errorf("%d latency decreases for one lasting change, want 1: %+v", n, tr.changes)
@@ -353,7 +353,7 @@ func TestLimiterCongestedStepIsTakenBack(t *testing.T) {
 		}
 		return 100 * time.Millisecond
 	}
-	l := newLimiter(AdaptiveLimit{Initial: 4})
+	l := newLimiter(AdaptiveLimit{})
 	tr := simulate(t, l, hostModel{latency: lat}, 20*time.Second)
 	for i, c := range tr.changes {
 		if c.From == 32 && c.To < 32 {
@@ -367,12 +367,4 @@ func TestLimiterCongestedStepIsTakenBack(t *testing.T) {
 		}
 	}
 	t.Fatalf("never left 32: %+v", tr.changes)
-}
-
-// A fresh host starts where the xargs -P8 loop runs, not below it: over
-// a far link slow start from 4 spent the first rounds under 8.
-func TestAdaptiveLimitStartsAtEight(t *testing.T) {
-	if l := newLimiter(AdaptiveLimit{}); l.limit != 8 {
-		t.Fatalf("initial limit %d, want 8", l.limit)
-	}
 }
