@@ -68,6 +68,9 @@ make_bases() {
         mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "$work/go"
         mkdir -p "$work/go/usr/local" "$work/go/go"
         cp -a "$goroot" "$work/go/usr/local/go"
+        # The host's CA bundle: a TLS-intercepting proxy's CA, if the host
+        # trusts one, lets `go mod download` reach the module proxy.
+        cp /etc/ssl/certs/ca-certificates.crt "$work/go/etc/ssl/certs/"
         import_dir "$work/go" "$go_image" \
             'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
             'ENV GOPATH=/go' 'ENV GOTOOLCHAIN=local' 'WORKDIR /go'
@@ -106,8 +109,15 @@ fi
 step "docker build --platform linux/amd64 -t $image ."
 version=e2e-$(git rev-parse --short HEAD)
 commit=$(git rev-parse HEAD)
+# An engine started with --bridge=none has no default network for RUN
+# steps: the build then uses the host's (go mod download needs one).
+network=()
+if ! "$docker" network inspect bridge >/dev/null 2>&1; then
+    network=(--network host)
+    echo "no bridge network on this engine: building with --network host"
+fi
 start=$SECONDS
-DOCKER_BUILDKIT=1 "$docker" build --platform linux/amd64 \
+DOCKER_BUILDKIT=1 "$docker" build "${network[@]}" --platform linux/amd64 \
     --build-arg VERSION="$version" --build-arg COMMIT="$commit" \
     --build-arg DATE="$(git log -1 --format=%cI)" -t "$image" .
 size=$("$docker" image inspect -f '{{.Size}}' "$image")

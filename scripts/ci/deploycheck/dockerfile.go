@@ -263,10 +263,27 @@ func Lint(df *Dockerfile) []string {
 			p = append(p, "missing OCI label org.opencontainers.image."+l)
 		}
 	}
-	build := strings.Join(args(Find(df.Instructions, "RUN")), " ")
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "go build", "$TARGETOS", "$TARGETARCH", "-ldflags"} {
-		if !strings.Contains(build, want) {
-			p = append(p, fmt.Sprintf("the build does not use %s", want))
+	return append(p, lintBuild(df)...)
+}
+
+// lintBuild checks the RUN that builds the shipped binary, not any other
+// Go command (the man pages are written by a `go run` with its own flags).
+func lintBuild(df *Dockerfile) []string {
+	var p []string
+	var builds []Instruction
+	for _, in := range Find(df.Instructions, "RUN") {
+		if strings.Contains(in.Args, "go build") {
+			builds = append(builds, in)
+		}
+	}
+	if len(builds) == 0 {
+		p = append(p, "the build does not use go build")
+	}
+	for _, in := range builds {
+		for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "$TARGETOS", "$TARGETARCH", "-ldflags"} {
+			if !strings.Contains(in.Args, want) {
+				p = append(p, fmt.Sprintf("line %d: %s: the build does not use %s", in.Line, in.Cmd, want))
+			}
 		}
 	}
 	return p
