@@ -48,7 +48,14 @@ func composeUp(t *testing.T, d *dockerCLI, image string, env []string, heads map
       - %[3]s:/etc/prometheus/prometheus.yml:ro
       - %[4]s:/etc/prometheus/alerts.yml:ro
       - prometheus-data:/prometheus
-`, mgitAddr, promAddr, filepath.Join(dir, "prometheus.yml"), filepath.Join(root, "deploy", "prometheus", "alerts.yml"))
+  mgit-dev:
+    network_mode: host
+    build:
+      network: host
+    environment:
+      MGIT_METRICS_ADDR: %[5]s
+`, mgitAddr, promAddr, filepath.Join(dir, "prometheus.yml"), filepath.Join(root, "deploy", "prometheus", "alerts.yml"),
+		fmt.Sprintf("127.0.0.1:%d", freePort(t)))
 	write(t, filepath.Join(dir, "override.yml"), []byte(override), 0o644)
 
 	// The token in a 0600 env file, as the guide says; the provider in the
@@ -75,12 +82,12 @@ func composeUp(t *testing.T, d *dockerCLI, image string, env []string, heads map
 			"MGIT_ENV_FILE="+envFile, "MGIT_INTERVAL=1h")
 		return &dockerCmd{c}
 	}
-	compose("down", "--volumes").try()
+	compose("--profile", "dev", "down", "--volumes").try()
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("compose logs:\n%s", compose("logs", "--no-color").try())
 		}
-		compose("down", "--volumes").try()
+		compose("--profile", "dev", "down", "--volumes").try()
 	})
 	if out, err := compose("up", "--wait", "--wait-timeout", "180").output(); err != nil {
 		t.Fatalf("docker compose up --wait: %v\n%s", err, out)
@@ -103,6 +110,12 @@ func composeUp(t *testing.T, d *dockerCLI, image string, env []string, heads map
 		t.Fatalf("docker compose cp: %v\n%s", err, out)
 	}
 	checkRepos(t, filepath.Join(repos, "repos"), heads)
+
+	// The dev profile, as CI runs it: the image built from this checkout by
+	// compose, one --once cycle with debug logs into its own volume.
+	if out, err := compose("--profile", "dev", "run", "--rm", "--build", "mgit-dev").output(); err != nil {
+		t.Fatalf("docker compose --profile dev run --rm --build mgit-dev: %v\n%s", err, out)
+	}
 }
 
 // dockerCmd is one prepared docker command.
