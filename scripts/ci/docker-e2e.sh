@@ -10,9 +10,10 @@
 #      `docker compose up --wait` of docker-compose.yml (with a host-network
 #      override: see docker_e2e_test.go) becoming healthy.
 #
-# Not part of .ci/run, which must run without Docker: run it by hand on a
-# machine with an engine (DEPLOYMENT_CHECKLIST.md), or let CI's compose job
-# do the compose part. Without a reachable engine it says so and exits 0.
+# Run it as root (the test chowns bind-mounted volumes to 65532). Not part
+# of .ci/run, which must run without Docker: run it by hand on a machine
+# with an engine (DEPLOYMENT_CHECKLIST.md); CI's compose job runs it too.
+# Without a reachable engine it says SKIPPED and exits 0.
 #
 # --local-bases makes the base images the Dockerfile and the compose file
 # name when they are missing and no registry is reachable: golang and
@@ -39,6 +40,11 @@ step() { printf '\n== docker-e2e: %s\n' "$*"; }
 if ! command -v "$docker" >/dev/null || ! "$docker" info >/dev/null 2>&1; then
     echo "docker-e2e: SKIPPED: no Docker engine reachable through '$docker' (set DOCKER=/path/to/docker)"
     exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "docker-e2e: run as root (sudo): the test chowns its bind-mounted volumes to 65532" >&2
+    exit 1
 fi
 
 go_image=$(sed -n 's/^ARG GO_IMAGE=//p' Dockerfile)

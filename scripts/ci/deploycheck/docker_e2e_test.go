@@ -129,12 +129,13 @@ func hardened(data string, env []string, addr string) []string {
 }
 
 // volumeDir is a bind-mounted /data the image's user can write, as a fresh
-// named volume would be.
+// named volume would be. It needs root: chown to 65532, and removing what
+// 65532 wrote when the test ends.
 func volumeDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.Chown(dir, simUID, simUID); err != nil {
-		t.Fatalf("chown the volume (run as root): %v", err)
+		t.Fatalf("chown the volume to %d (run as root, as docker-e2e.sh asks): %v", simUID, err)
 	}
 	return dir
 }
