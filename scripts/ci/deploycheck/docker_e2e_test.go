@@ -53,6 +53,7 @@ func TestDockerImage(t *testing.T) {
 	})
 	t.Run("version", func(t *testing.T) {
 		out := d.run(t, "run", "--rm", "--network", "host", image, "version")
+		t.Logf("mgit version: %s", out)
 		for _, want := range []string{os.Getenv("MGIT_E2E_VERSION"), os.Getenv("MGIT_E2E_COMMIT")} {
 			if !strings.Contains(out, want) {
 				t.Errorf("mgit version printed %q, want %q in it", out, want)
@@ -89,6 +90,7 @@ func TestDockerImage(t *testing.T) {
 		args := append(hardened(data, env, fmt.Sprintf("127.0.0.1:%d", freePort(t))),
 			image, "sync", "demo/*", "--no-tui", "--once", "--dir", "/data/repos")
 		out := d.run(t, append([]string{"run", "--rm"}, args...)...)
+		t.Logf("mgit sync --once:\n%s", out)
 		checkRepos(t, filepath.Join(data, "repos"), heads)
 		checkNoLeak(t, data, out)
 		checkOwner(t, filepath.Join(data, "repos"), simUID)
