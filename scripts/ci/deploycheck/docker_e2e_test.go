@@ -89,7 +89,12 @@ func TestDockerImage(t *testing.T) {
 		data := volumeDir(t)
 		args := append(hardened(data, env, fmt.Sprintf("127.0.0.1:%d", freePort(t))),
 			image, "sync", "demo/*", "--no-tui", "--once", "--dir", "/data/repos")
-		out := d.run(t, append([]string{"run", "--rm"}, args...)...)
+		// stdout and stderr (the logs) together: the token must be in neither.
+		b, err := d.cmd(append([]string{"run", "--rm"}, args...)...).CombinedOutput()
+		out := string(b)
+		if err != nil {
+			t.Fatalf("mgit sync --once: %v\n%s", err, out)
+		}
 		t.Logf("mgit sync --once:\n%s", out)
 		checkRepos(t, filepath.Join(data, "repos"), heads)
 		checkNoLeak(t, data, out)
