@@ -206,9 +206,11 @@ func Lint(df *Dockerfile) []string {
 			add(in, "looks like a secret baked into the image: pass it at run time")
 		}
 		if in.Cmd == "ARG" {
-			name, _, hasDefault := strings.Cut(in.Args, "=")
-			if name = strings.TrimSpace(name); hasDefault && platformArgs[name] {
-				add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+			// One ARG may declare several: ARG VERSION=dev TARGETARCH=amd64.
+			for _, decl := range strings.Fields(in.Args) {
+				if name, _, hasDefault := strings.Cut(decl, "="); hasDefault && platformArgs[name] {
+					add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+				}
 			}
 		}
 	}

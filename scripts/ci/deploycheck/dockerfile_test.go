@@ -169,6 +169,8 @@ func TestLintCatches(t *testing.T) {
 		{"unpinned builder", "ARG GO_IMAGE=golang:1.27.3-bookworm", "ARG GO_IMAGE=golang", "not pinned"},
 		{"TARGETARCH default", "ARG TARGETARCH\n", "ARG TARGETARCH=amd64\n", "TARGETARCH has a default"},
 		{"TARGETOS default", "ARG TARGETOS\n", "ARG TARGETOS=linux\n", "TARGETOS has a default"},
+		{"TARGETARCH default in the runtime stage", "FROM ${RUNTIME_IMAGE}\n", "FROM ${RUNTIME_IMAGE}\nARG TARGETARCH=arm64\n", "TARGETARCH has a default"},
+		{"TARGETARCH default among other ARGs", "ARG VERSION=dev\n", "ARG VERSION=dev TARGETARCH=amd64\n", "TARGETARCH has a default"},
 		{"global TARGETPLATFORM default", "ARG GO_IMAGE=", "ARG TARGETPLATFORM=linux/amd64\nARG GO_IMAGE=", "TARGETPLATFORM has a default"},
 		{"fixed health address", `CMD ["/mgit", "health"]`, `CMD ["/mgit", "health", "--addr", "127.0.0.1:9090"]`, "fixed --addr"},
 		{"latest runtime", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot", "ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:latest", "not pinned"},
