@@ -8,13 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
-	"github.com/mgit-dev/mgit/engine/provider"
-	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -25,55 +22,12 @@ const (
 	envNoColor  = "NO_COLOR"
 )
 
-// globals are the flags every command accepts.
-type globals struct {
-	noTUI       bool
-	output      string
-	concurrency int
-	backend     string
-	logLevel    string
-	logFormat   string
-	timeout     time.Duration
-	configFile  string
-	metricsAddr string
-	// allowInsecureHTTP accepts http:// and git:// URLs to hosts other
-	// than loopback; auditLog is --audit-log (see security.go).
-	allowInsecureHTTP bool
-	auditLog          string
-	// stallTimeout and lockWait bound waiting on a stalled server and on
-	// another mgit working on the same repository (0: the defaults).
-	stallTimeout time.Duration
-	lockWait     time.Duration
-}
-
-// cli is one invocation of mgit: its streams, environment, flags and the
-// exit code a run decided. Nothing here outlives Main.
-type cli struct {
-	stdout, stderr io.Writer
-	getenv         func(string) string
-	g              globals
-
-	format headless.Format
-	log    zerolog.Logger
-	// code is set by a command that ran to the end; errors override it.
-	code int
-	// conf is the configuration file and credential store (providers.go).
-	conf configState
-	// auditFile and auditLog are --audit-log, when given (security.go).
-	auditFile *secure.Writer
-	auditLog  zerolog.Logger
-	// limiter spaces provider API requests per host (security.go).
-	limiter *provider.RateLimiter
-	// disc are the discovery flags (discovery.go).
-	disc discovery
-}
-
 // Main runs mgit with args (without the program name) and returns the exit
 // code: 0 success, 1 an operation failed, 2 usage or configuration error, 3
 // authentication failure, 130 interrupted. Cancelling ctx (SIGINT, SIGTERM)
 // interrupts the run; Main returns once the engine has stopped it.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	c := &cli{stdout: stdout, stderr: stderr, getenv: getenv}
+	c := newFactory(stdout, stderr, getenv, ChooseBackend)
 	c.secureStreams()
 	// Deferred first so that it runs last: whatever is still held reaches
 	// stdout and stderr on every way out (errors and interruption too).
@@ -272,20 +226,6 @@ func (c *cli) setup() error {
 	}
 	c.log = log
 	return c.openAudit()
-}
-
-// decorate reports whether output may use colour: only on a terminal, and
-// never with NO_COLOR set or TERM=dumb.
-func (c *cli) decorate() bool {
-	if c.getenv(envNoColor) != "" || c.getenv("TERM") == "dumb" {
-		return false
-	}
-	f, ok := fileOf(c.stdout)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // maxArgs is cobra.MaximumNArgs with a message that says how to fix it.

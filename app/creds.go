@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"net"
 	"strings"
 	"sync"
@@ -9,7 +8,6 @@ import (
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
-	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/secure"
@@ -38,18 +36,6 @@ func (e envCredentials) Credentials(host string) (git.Credentials, bool) {
 	c := e.cred
 	c.Hint = envTokenHint(host)
 	return c, true
-}
-
-// selectBackend is engine.SelectBackend for --git-backend, with the git
-// CLI told which environment variables hold secrets (secure.SecretEnv): no
-// git process, and so no hook or filter, inherits a token or the keyring
-// password. Tokens reach git only scoped to their origin.
-func (c *cli) selectBackend(ctx context.Context) (git.Backend, error) {
-	b, err := engine.SelectBackend(ctx, c.g.backend)
-	if cb, ok := b.(*gitcli.Backend); ok {
-		cb.SecretEnv = secure.SecretEnv
-	}
-	return b, err
 }
 
 // credentialsFromEnv returns the MGIT_TOKEN credential source, or nil when

@@ -224,18 +224,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
 	}
 	obs.ready.Set(true, "")
-	eng := engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		DiskConcurrency:    c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		Credentials:        in.creds,
-		Observer:           obs.engineObserver(),
-		Logger:             log,
-	})
+	eng := engine.New(c.engineConfig(backend, in.creds, obs, log))
 	defer eng.Close()
 	var store *state.Store
 	if cache, err := state.DefaultDir(c.getenv); err == nil {

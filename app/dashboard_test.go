@@ -342,7 +342,7 @@ func TestDashboardRemoteRowClones(t *testing.T) {
 		}
 		plan.Jobs = append(plan.Jobs, engine.Job{Repo: engine.Repo{ID: r.FullName, Path: d, URL: r.CloneURL}, Op: engine.OpClone})
 	}
-	backend, err := engine.SelectBackend(context.Background(), engine.BackendAuto)
+	backend, err := ChooseBackend(context.Background(), engine.BackendAuto)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -146,20 +146,10 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	}
 	ctx, endRun := obs.startRun(ctx, &plan)
 	defer endRun()
-	eng := engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		DiskConcurrency:    c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		MaxWait:            v.maxWait,
-		Credentials:        creds,
-		Observer:           obs.engineObserver(),
-		NoProgress:         true, // nothing headless shows transfer progress
-		Logger:             c.log,
-	})
+	cfg := c.engineConfig(backend, creds, obs, c.log)
+	cfg.MaxWait = v.maxWait
+	cfg.NoProgress = true // nothing headless shows transfer progress
+	eng := engine.New(cfg)
 	runID := eng.Submit(ctx, plan)
 	log := c.log.With().Str("run_id", runID).Logger()
 	log.Info().Str("backend", backend.Name()).Int("jobs", len(plan.Jobs)).

@@ -191,18 +191,9 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 	s := &syncer{o: o, root: root, lister: lister, obs: obs, procID: obs.runID, states: repoStates{}, streaks: failStreaks{},
 		vet:     func(log zerolog.Logger, r provider.Repo) bool { return c.vetListed(log, r.Provider, r) },
 		seeAuth: c.gitAuthAuditor}
-	s.eng = engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		Credentials:        creds,
-		Observer:           obs.engineObserver(),
-		NoProgress:         true,  // nothing headless shows transfer progress
-		Logger:             c.log, // the engine adds the run_id itself
-	})
+	cfg := c.engineConfig(backend, creds, obs, c.log) // the engine adds the run_id itself
+	cfg.NoProgress = true                             // nothing headless shows transfer progress
+	s.eng = engine.New(cfg)
 	defer s.eng.Close()
 
 	// Operations run under runCtx, which outlives ctx by the grace period:
