@@ -75,8 +75,12 @@ func newFactory(stdout, stderr io.Writer, getenv func(string) string, choose Bac
 	return &Factory{stdout: stdout, stderr: stderr, getenv: getenv, chooseBackend: choose}
 }
 
-// selectBackend is the git backend --git-backend names.
+// selectBackend is the git backend --git-backend names, chosen by the
+// composition root's chooser (ChooseBackend when none was given).
 func (c *Factory) selectBackend(ctx context.Context) (git.Backend, error) {
+	if c.chooseBackend == nil {
+		return ChooseBackend(ctx, c.g.backend)
+	}
 	return c.chooseBackend(ctx, c.g.backend)
 }
 

@@ -162,9 +162,11 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		RunID:       runID,
 		StatusTable: v.statusTable,
 		All:         v.all,
-		FailOnDirty: v.failOnDirty,
-		Decorate:    c.decorate(),
-		Paths:       paths,
+		ExitCode: func(s engine.Summary, dirty int) int {
+			return runExitCode(s, dirty, v.failOnDirty)
+		},
+		Decorate: c.decorate(),
+		Paths:    paths,
 	})
 	close(presented)
 	// The run has finished (or the stream broke): Close returns once the

@@ -436,7 +436,7 @@ func (s *syncer) finishCycle(ctx context.Context, log zerolog.Logger, endRun tel
 	cc cycleCounts, lerr error, sum engine.Summary) int {
 	d := time.Since(start)
 	var result string
-	code := sum.ExitCode()
+	code := summaryExitCode(sum)
 	switch {
 	case sum.Interrupted || (lerr != nil && ctx.Err() != nil):
 		result, code = telemetry.SyncInterrupted, engine.ExitInterrupted
