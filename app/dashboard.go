@@ -142,19 +142,9 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	if err != nil {
 		return dashboardInputs{}, usagef("", "%s: %v", dir, err)
 	}
-	dopt, err := c.discoverOptions()
+	repos, err := c.discoverRepos(ctx, root, dir)
 	if err != nil {
 		return dashboardInputs{}, err
-	}
-	repos, err := workspace.Discover(ctx, root, dopt)
-	if ctx.Err() != nil {
-		return dashboardInputs{}, interrupted(nil)
-	}
-	if err != nil {
-		if len(repos) == 0 {
-			return dashboardInputs{}, usagef("Check that DIR exists and is readable.", "%s", err)
-		}
-		c.log.Warn().Err(err).Str("dir", dir).Msg("some directories could not be searched")
 	}
 	layout := workspace.LayoutHost
 	if c.conf.cfg.Layout != "" {

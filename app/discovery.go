@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/spf13/pflag"
 
 	"github.com/mgit-dev/mgit/engine/workspace"
@@ -52,4 +54,27 @@ func (c *cli) discoverOptions() (workspace.Options, error) {
 		}
 	}
 	return opt, nil
+}
+
+// discoverRepos finds the repositories under dir with the discovery flags;
+// shown is dir as the user gave it, for the log. Unreadable subdirectories
+// are logged and the repositories found are returned; finding nothing
+// because of them is a usage error, and a cancelled ctx an interruption.
+func (c *cli) discoverRepos(ctx context.Context, dir, shown string) ([]workspace.Repo, error) {
+	dopt, err := c.discoverOptions()
+	if err != nil {
+		return nil, err
+	}
+	repos, err := workspace.Discover(ctx, dir, dopt)
+	if ctx.Err() != nil {
+		return nil, interrupted(nil)
+	}
+	if err != nil {
+		if len(repos) == 0 {
+			return nil, usagef("Check that DIR exists and is readable.", "%s", err)
+		}
+		// Unreadable subdirectories: report them, work on what was found.
+		c.log.Warn().Err(err).Str("dir", shown).Msg("some directories could not be searched")
+	}
+	return repos, nil
 }

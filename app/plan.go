@@ -26,20 +26,9 @@ func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
-	dopt, err := c.discoverOptions()
+	repos, err := c.discoverRepos(ctx, dir, dir)
 	if err != nil {
 		return nil, nil, err
-	}
-	repos, err := workspace.Discover(ctx, dir, dopt)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return nil, nil, interrupted(nil)
-	}
-	if err != nil {
-		if len(repos) == 0 {
-			return nil, nil, usagef("Check that DIR exists and is readable.", "%s", err)
-		}
-		// Unreadable subdirectories: report them, work on what was found.
-		c.log.Warn().Err(err).Str("dir", dir).Msg("some directories could not be searched")
 	}
 	paths = make(map[string]string, len(repos))
 	for _, r := range repos {
