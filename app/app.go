@@ -107,7 +107,7 @@ Exit codes:
   130  interrupted (Ctrl-C or SIGTERM)`
 
 func (c *cli) rootCommand() *cobra.Command {
-	st := &statusFlags{}
+	st := &StatusOptions{f: c}
 	root := &cobra.Command{
 		Use:   "mgit [DIR]",
 		Short: "Run git across many repositories at once",
@@ -130,13 +130,14 @@ func (c *cli) rootCommand() *cobra.Command {
 		// No subcommand: the dashboard on a terminal, else the status of DIR.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if c.wantDashboard() {
-				return c.runDashboard(cmd.Context(), args, st.query)
+				return c.runDashboard(cmd.Context(), args, st.Query)
 			}
-			return c.runStatus(cmd.Context(), c.queryDir(args, st.query), st)
+			st.Dir = c.queryDir(args, st.Query)
+			return statusRun(cmd.Context(), st)
 		},
 	}
 	c.addDiscoveryFlags(root.Flags())
-	root.Flags().StringVar(&st.query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
+	root.Flags().StringVar(&st.Query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
 	root.SetVersionTemplate("mgit {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usagef(fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath()), "%s", err)
@@ -158,11 +159,11 @@ func (c *cli) rootCommand() *cobra.Command {
 	f.DurationVar(&c.g.lockWait, "lock-wait", 0, "how long to wait for another mgit working on the same repository, 1s to 24h (0: 10m)")
 
 	root.AddCommand(
-		c.statusCommand(),
-		c.fetchCommand(),
-		c.pullCommand(),
-		c.cloneCommand(),
-		c.versionCommand(),
+		NewCmdStatus(c, nil),
+		NewCmdFetch(c, nil),
+		NewCmdPull(c, nil),
+		NewCmdClone(c, nil),
+		NewCmdVersion(c, nil),
 		c.loginCommand(),
 		c.logoutCommand(),
 		c.configCommand(),

@@ -28,6 +28,14 @@ as what it is. When nothing is found under DIR and DIR is inside a
 repository's work tree, that repository is the answer, found as git finds
 it (upward, stopping at GIT_CEILING_DIRECTORIES).`
 
+// queryLocalHelp documents how --query matches local repositories.
+const queryLocalHelp = `
+
+A local repository matches QUERY when its origin URL's path does
+(org/repo, org/project/repo; Azure DevOps' "_git" is skipped) or its path
+under DIR does, with or without the leading host directory of the
+<DIR>/<host>/<org>/<repo> layout.`
+
 // addDiscoveryFlags registers --max-depth and --submodules on fs.
 func (c *cli) addDiscoveryFlags(fs *pflag.FlagSet) {
 	c.disc.flagged = true

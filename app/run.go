@@ -34,18 +34,6 @@ type view struct {
 	obs *observability
 }
 
-func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
-	jobs, paths, err := c.workspacePlan(ctx, dir, engine.OpStatus)
-	if err != nil {
-		return err
-	}
-	if jobs, err = narrow(jobs, dir, f.query); err != nil {
-		return err
-	}
-	plan := engine.Plan{Jobs: jobs, Options: engine.Options{FetchBeforeStatus: f.fetch}}
-	return c.execute(ctx, plan, paths, view{statusTable: true, all: f.all, failOnDirty: f.failOnDirty})
-}
-
 func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options) error {
 	jobs, paths, err := c.workspacePlan(ctx, dir, op)
 	if err != nil {
@@ -55,56 +43,6 @@ func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op,
 		return err
 	}
 	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{})
-}
-
-func (c *cli) runClone(ctx context.Context, args []string, f *cloneFlags) error {
-	mode, err := parseUpdateMode(f.updateMode)
-	if err != nil {
-		return err
-	}
-	layout, err := parseLayout(f.layout)
-	if err != nil {
-		return err
-	}
-	if f.depth < 0 {
-		return usagef("Use --depth 1 or more for a shallow clone, 0 for full history.", "--depth %d: must not be negative", f.depth)
-	}
-	if f.discardLocalChanges && mode != engine.UpdateForce {
-		return usagef("Add --update-mode force, or drop --discard-local-changes.", "--discard-local-changes only applies with --update-mode force")
-	}
-	var urls []string
-	dir := "."
-	if f.from == "" && !isURL(args[0]) {
-		return c.runCloneQuery(ctx, args, f, layout, mode)
-	}
-	if f.from != "" {
-		if urls, err = readURLFile(f.from); err != nil {
-			return err
-		}
-		dir = dirArg(args)
-	} else {
-		urls = args[:1]
-		if len(args) > 1 {
-			dir = args[1]
-		}
-	}
-	if err := c.checkSourceURLs(f.from, urls); err != nil {
-		return err
-	}
-	if err := cloneRoot(dir, f.dryRun); err != nil {
-		return err
-	}
-	jobs, paths, err := clonePlan(dir, urls, layout)
-	if err != nil {
-		return err
-	}
-	plan := engine.Plan{Jobs: jobs, Options: engine.Options{
-		Depth:               f.depth,
-		UpdateMode:          mode,
-		DiscardLocalChanges: f.discardLocalChanges,
-		DryRun:              f.dryRun,
-	}}
-	return c.execute(ctx, plan, paths, view{maxWait: engineMaxWait(f.maxWait)})
 }
 
 // engineMaxWait maps --max-wait onto engine.Config.MaxWait, where 0 means
