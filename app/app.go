@@ -167,11 +167,11 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.loginCommand(),
 		c.logoutCommand(),
 		c.configCommand(),
-		c.listCommand(),
+		NewCmdList(c, nil),
 		c.syncCommand(),
-		c.healthCommand(),
-		c.checkoutCommand(),
-		c.cleanCommand(),
+		NewCmdHealth(c, nil),
+		NewCmdCheckout(c, nil),
+		NewCmdClean(c, nil),
 	)
 	return root
 }

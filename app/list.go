@@ -15,13 +15,18 @@ import (
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
-type listFlags struct {
+// ListOptions are `mgit list`.
+type ListOptions struct {
+	f     *Factory
+	Query string
 	queryFlags
 	limit int
 }
 
-func (c *cli) listCommand() *cobra.Command {
-	f := &listFlags{}
+// NewCmdList is `mgit list QUERY`. runF, when not nil, runs instead of
+// listRun (tests).
+func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "list QUERY [--provider NAME] [--limit N]",
 		Short: "List the upstream repositories matching a query",
@@ -55,15 +60,21 @@ A rejected token exits 3; run 'mgit login --name NAME' again.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runList(cmd.Context(), args[0], f)
+			opts.Query = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), opts)
 		},
 	}
-	f.register(cmd)
-	cmd.Flags().IntVar(&f.limit, "limit", 0, "show at most N repositories (0: all)")
+	opts.register(cmd)
+	cmd.Flags().IntVar(&opts.limit, "limit", 0, "show at most N repositories (0: all)")
 	return cmd
 }
 
-func (c *cli) runList(ctx context.Context, raw string, f *listFlags) error {
+// listRun lists opts.Query on the configured providers.
+func listRun(ctx context.Context, opts *ListOptions) error {
+	c, f, raw := opts.f, opts, opts.Query
 	q, fo, err := f.parse(raw)
 	if err != nil {
 		return err
