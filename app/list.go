@@ -170,7 +170,7 @@ func repoJSON(r provider.Repo) repoLine {
 func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*providerError) error {
 	if c.format == headless.FormatJSON {
 		for _, r := range repos {
-			if err := c.writeJSON(repoJSON(r)); err != nil {
+			if err := writeJSON(c.stdout, repoJSON(r)); err != nil {
 				return err
 			}
 		}
@@ -178,7 +178,7 @@ func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*p
 		for _, f := range fails {
 			failed = append(failed, f.name)
 		}
-		return c.writeJSON(struct {
+		return writeJSON(c.stdout, struct {
 			Type      string   `json:"type"`
 			Repos     int      `json:"repos"`
 			Matched   int      `json:"matched"`
