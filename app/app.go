@@ -205,7 +205,7 @@ func (c *cli) setup() error {
 			}
 		}
 	}
-	if err := c.checkMetricsAddr(); err != nil {
+	if err := checkMetricsAddr(c.g.metricsAddr, c.getenv); err != nil {
 		return err
 	}
 	switch c.g.backend {
@@ -218,7 +218,7 @@ func (c *cli) setup() error {
 	if level == "" {
 		level, source = c.getenv(envLogLevel), envLogLevel
 	}
-	if err := c.checkLogLevel(source, level); err != nil {
+	if err := checkLogLevel(source, level, c.redact); err != nil {
 		return err
 	}
 	log, err := telemetry.NewLogger(c.stderr, level, c.g.logFormat)
@@ -226,7 +226,7 @@ func (c *cli) setup() error {
 		return usagef("Check "+source+" and --log-format.", "%s", err)
 	}
 	c.log = log
-	return c.openAudit()
+	return c.openAudit(c.g.auditLog)
 }
 
 // maxArgs is cobra.MaximumNArgs with a message that says how to fix it.

@@ -11,7 +11,6 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/provider"
-	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
@@ -48,14 +47,12 @@ type Factory struct {
 	g              globals
 
 	format headless.Format
-	log    zerolog.Logger
+	// logs are the main log, --audit-log and the redactor (logs.go).
+	logs
 	// code is set by a command that ran to the end; errors override it.
 	code int
 	// conf is the configuration file and credential store (providers.go).
 	conf configState
-	// auditFile and auditLog are --audit-log, when given (security.go).
-	auditFile *secure.Writer
-	auditLog  zerolog.Logger
 	// limiter spaces provider API requests per host (security.go).
 	limiter *provider.RateLimiter
 	// disc are the discovery flags (discovery.go).
