@@ -33,7 +33,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	// stdout and stderr on every way out (errors and interruption too).
 	defer c.flushStreams()
 	defer c.closeAudit()
-	root := c.rootCommand()
+	root := NewCmdRoot(c)
 	root.SetArgs(args)
 	root.SetOut(c.stdout)
 	root.SetErr(c.stderr)
@@ -106,7 +106,9 @@ Exit codes:
   3    authentication failure (every failure was an authentication failure)
   130  interrupted (Ctrl-C or SIGTERM)`
 
-func (c *cli) rootCommand() *cobra.Command {
+// NewCmdRoot is `mgit [DIR]` with every command under it: the dashboard
+// on a terminal, else the status of DIR.
+func NewCmdRoot(c *Factory) *cobra.Command {
 	st := &StatusOptions{f: c}
 	root := &cobra.Command{
 		Use:   "mgit [DIR]",
@@ -130,13 +132,13 @@ func (c *cli) rootCommand() *cobra.Command {
 		// No subcommand: the dashboard on a terminal, else the status of DIR.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if c.wantDashboard() {
-				return c.runDashboard(cmd.Context(), args, st.Query)
+				return dashboardRun(cmd.Context(), &DashboardOptions{f: c, Args: args, Query: st.Query})
 			}
 			st.Dir = c.queryDir(args, st.Query)
 			return statusRun(cmd.Context(), st)
 		},
 	}
-	c.addDiscoveryFlags(root.Flags())
+	c.disc.addFlags(root.Flags())
 	root.Flags().StringVar(&st.Query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
 	root.SetVersionTemplate("mgit {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

@@ -57,7 +57,7 @@ no commits to branch from; no such branch) the dry run fails the same way.
 	cmd.Flags().BoolVarP(&opts.Create, "create", "c", false, "create BRANCH from HEAD where it exists neither locally nor on the remote")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "report what each repository would do, change nothing")
 	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
-	f.addDiscoveryFlags(cmd.Flags())
+	f.disc.addFlags(cmd.Flags())
 	return cmd
 }
 

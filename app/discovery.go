@@ -36,29 +36,30 @@ A local repository matches QUERY when its origin URL's path does
 under DIR does, with or without the leading host directory of the
 <DIR>/<host>/<org>/<repo> layout.`
 
-// addDiscoveryFlags registers --max-depth and --submodules on fs.
-func (c *cli) addDiscoveryFlags(fs *pflag.FlagSet) {
-	c.disc.flagged = true
-	fs.IntVar(&c.disc.maxDepth, "max-depth", workspace.DefaultMaxDepth, "search this many directory levels below DIR for repositories (0: DIR itself only)")
-	fs.BoolVar(&c.disc.submodules, "submodules", false, "also list the checked-out submodules of the repositories found")
+// addFlags registers --max-depth and --submodules on fs.
+func (d *discovery) addFlags(fs *pflag.FlagSet) {
+	d.flagged = true
+	fs.IntVar(&d.maxDepth, "max-depth", workspace.DefaultMaxDepth, "search this many directory levels below DIR for repositories (0: DIR itself only)")
+	fs.BoolVar(&d.submodules, "submodules", false, "also list the checked-out submodules of the repositories found")
 }
 
-// discoverOptions turns the flags into discovery options.
-func (c *cli) discoverOptions() (workspace.Options, error) {
+// options turns the flags into discovery options; getenv supplies
+// GIT_CEILING_DIRECTORIES.
+func (d *discovery) options(getenv func(string) string) (workspace.Options, error) {
 	opt := workspace.Options{
 		IncludeWorktrees:  true,
-		IncludeSubmodules: c.disc.submodules,
+		IncludeSubmodules: d.submodules,
 		FindEnclosing:     true,
-		Ceilings:          workspace.Ceilings(c.getenv("GIT_CEILING_DIRECTORIES")),
+		Ceilings:          workspace.Ceilings(getenv("GIT_CEILING_DIRECTORIES")),
 	}
-	if c.disc.flagged {
-		switch d := c.disc.maxDepth; {
-		case d < 0:
-			return opt, usagef("Use --max-depth 0 for DIR itself, or a positive number of levels.", "--max-depth %d: must not be negative", d)
-		case d == 0:
+	if d.flagged {
+		switch n := d.maxDepth; {
+		case n < 0:
+			return opt, usagef("Use --max-depth 0 for DIR itself, or a positive number of levels.", "--max-depth %d: must not be negative", n)
+		case n == 0:
 			opt.MaxDepth = workspace.DepthRootOnly
 		default:
-			opt.MaxDepth = d
+			opt.MaxDepth = n
 		}
 	}
 	return opt, nil
@@ -69,7 +70,7 @@ func (c *cli) discoverOptions() (workspace.Options, error) {
 // are logged and the repositories found are returned; finding nothing
 // because of them is a usage error, and a cancelled ctx an interruption.
 func (c *cli) discoverRepos(ctx context.Context, dir, shown string) ([]workspace.Repo, error) {
-	dopt, err := c.discoverOptions()
+	dopt, err := c.disc.options(c.getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
-	f.addDiscoveryFlags(cmd.Flags())
+	f.disc.addFlags(cmd.Flags())
 	return cmd
 }
 

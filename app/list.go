@@ -91,7 +91,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if f.limit > 0 && len(repos) > f.limit {
 		repos = repos[:f.limit]
 	}
-	if err := c.printRepos(repos, total, len(l.providers), l.fails); err != nil {
+	if err := opts.print(repos, total, len(l.providers), l.fails); err != nil {
 		return err
 	}
 	c.code = c.reportProviderErrors(l.fails)
@@ -167,7 +167,8 @@ func repoJSON(r provider.Repo) repoLine {
 	return l
 }
 
-func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*providerError) error {
+func (opts *ListOptions) print(repos []provider.Repo, total, providers int, fails []*providerError) error {
+	c := opts.f
 	if c.format == headless.FormatJSON {
 		for _, r := range repos {
 			if err := writeJSON(c.stdout, repoJSON(r)); err != nil {

@@ -42,7 +42,7 @@ upstream instead (git CLI backend only). Nothing is ever reset or discarded.
 		},
 	}
 	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
-	f.addDiscoveryFlags(cmd.Flags())
+	f.disc.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.Rebase, "rebase", false, "rebase local commits onto the upstream instead of refusing a non-fast-forward pull")
 	return cmd
 }

@@ -55,7 +55,7 @@ configured workspace.` + queryLocalHelp + discoveryHelp,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
-	f.addDiscoveryFlags(cmd.Flags())
+	f.disc.addFlags(cmd.Flags())
 	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "list every repository, not only those needing attention")
 	cmd.Flags().BoolVar(&opts.Fetch, "fetch", false, "fetch each repository first, so ahead/behind are current")
 	cmd.Flags().BoolVar(&opts.FailOnDirty, "fail-on-dirty", false, "exit 1 if any repository has local changes")
