@@ -127,7 +127,7 @@ func cloneRun(ctx context.Context, opts *CloneOptions) error {
 			dir = opts.Args[1]
 		}
 	}
-	if err := f.checkSourceURLs(opts.From, urls); err != nil {
+	if err := f.checkSourceURLs(opts.From, urls, f.g.urlOptions(true)); err != nil {
 		return err
 	}
 	if err := cloneRoot(dir, opts.DryRun); err != nil {

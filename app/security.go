@@ -126,10 +126,10 @@ func checkMetricsAddr(flag string, getenv func(string) string) error {
 
 // checkConfigFile refuses a configuration file other users can read or
 // change (see secure.CheckPrivateFile).
-func (c *cli) checkConfigFile(path string) error {
+func (l *logs) checkConfigFile(path string) error {
 	if err := secure.CheckPrivateFile(path); err != nil {
 		hint := "mgit's configuration decides where tokens are sent; keep it private."
-		return c.rejected(hint, err)
+		return l.rejected(hint, err)
 	}
 	return nil
 }
@@ -141,15 +141,15 @@ func (g globals) urlOptions(local bool) secure.URLOptions {
 }
 
 // checkSourceURLs validates clone URLs the user gave (arguments or --from
-// lines): local sources are allowed there.
-func (c *cli) checkSourceURLs(from string, urls []string) error {
+// lines) under the URL rules opt (local sources are allowed there).
+func (l *logs) checkSourceURLs(from string, urls []string, opt secure.URLOptions) error {
 	for i, u := range urls {
 		input := "clone SOURCE"
 		if from != "" {
 			input = fmt.Sprintf("--from %s entry %d", from, i+1)
 		}
-		if err := secure.ValidateURL(input, u, c.g.urlOptions(true)); err != nil {
-			return c.rejected("Give an https://, ssh:// or user@host:path URL (http:// only to loopback, or add --allow-insecure-http).", err)
+		if err := secure.ValidateURL(input, u, opt); err != nil {
+			return l.rejected("Give an https://, ssh:// or user@host:path URL (http:// only to loopback, or add --allow-insecure-http).", err)
 		}
 	}
 	return nil
