@@ -110,6 +110,7 @@ Exit codes:
 // on a terminal, else the status of DIR.
 func NewCmdRoot(c *Factory) *cobra.Command {
 	st := &StatusOptions{f: c}
+	var showVersion bool
 	root := &cobra.Command{
 		Use:   "mgit [DIR]",
 		Short: "Run git across many repositories at once",
@@ -119,18 +120,29 @@ func NewCmdRoot(c *Factory) *cobra.Command {
   mgit pull ~/src               # fast-forward every repository
   mgit clone https://github.com/org/repo ~/src
   mgit status --output json ~/src | jq 'select(.type=="status" and .state!="clean")'`,
-		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if showVersion {
+				return nil
+			}
 			if err := c.setup(); err != nil {
 				return err
 			}
 			return c.loadConfig(cmd)
 		},
-		Args: rootArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if showVersion {
+				return nil
+			}
+			return rootArgs(cmd, args)
+		},
 		// No subcommand: the dashboard on a terminal, else the status of DIR.
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if showVersion {
+				_, err := fmt.Fprintf(cmd.OutOrStdout(), "mgit %s\n", version())
+				return err
+			}
 			if c.wantDashboard() {
 				return dashboardRun(cmd.Context(), &DashboardOptions{f: c, Args: args, Query: st.Query})
 			}
@@ -140,7 +152,11 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 	}
 	c.disc.addFlags(root.Flags())
 	root.Flags().StringVar(&st.Query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
-	root.SetVersionTemplate("mgit {{.Version}}\n")
+	// --version is mgit's own flag, not cobra's: cobra prints "mgit version
+	// X" unless given a template, and a template links text/template, whose
+	// MethodByName keeps every exported method of every type in the binary
+	// (4.5 MB; see scripts/ci/deploycheck/binsize_test.go).
+	root.Flags().BoolVarP(&showVersion, "version", "v", false, "version for mgit")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usagef(fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath()), "%s", err)
 	})

@@ -29,3 +29,28 @@ func TestVersionCarriesCommit(t *testing.T) {
 		t.Errorf("commit() = %q", commit())
 	}
 }
+
+// TestVersionFlag: `mgit --version` (and -v) prints "mgit VERSION" — not
+// cobra's "mgit version VERSION" — before anything else runs: whatever the
+// arguments, a missing configuration file or a directory that is not there.
+// mgit handles the flag itself (app.go) to keep text/template out of the
+// binary; this pins what cobra's template printed.
+func TestVersionFlag(t *testing.T) {
+	want := "mgit " + version() + "\n"
+	for _, args := range [][]string{
+		{"--version"},
+		{"-v", "no-such-dir"},
+		{"--version", "--config", "/nonexistent/mgit.yaml", "--no-tui"},
+	} {
+		code, out, errOut := run(t, nil, args...)
+		if code != 0 || out != want || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0, %q", args, code, out, errOut, want)
+		}
+	}
+	if code, out, _ := run(t, nil, "--help"); code != 0 || !strings.Contains(out, "-v, --version") {
+		t.Errorf("--help: exit %d, no -v, --version in:\n%s", code, out)
+	}
+	if code, _, _ := run(t, nil, "status", "--version"); code != 2 {
+		t.Errorf("status --version: exit %d, want 2 (the flag is the root's only)", code)
+	}
+}

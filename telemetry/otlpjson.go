@@ -16,11 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // otlpJSONExporter sends spans to an OTLP/HTTP receiver in OTLP's JSON
@@ -34,9 +29,9 @@ type otlpJSONExporter struct {
 	endpoint string
 	header   http.Header
 	client   *http.Client
-	// report receives export failures. ExportSpans returns nil after
-	// reporting: the SDK would hand an error to OpenTelemetry's global
-	// handler, which prints to stderr.
+	// resource is the attributes of the resource every span belongs to.
+	resource []Attr
+	// report receives export failures (nil: dropped).
 	report func(error)
 }
 
@@ -123,21 +118,19 @@ func redactEndpoint(raw string) string {
 	return u.String()
 }
 
-// ExportSpans posts one request holding every span, grouped by resource
-// and instrumentation scope. Failures go to report (the spans are dropped
-// either way: a trace is not worth a retry queue).
-func (e *otlpJSONExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+// ExportSpans posts one request holding every span. Failures go to report
+// (the spans are dropped either way: a trace is not worth a retry queue).
+func (e *otlpJSONExporter) ExportSpans(ctx context.Context, spans []SpanData) {
 	if err := e.export(ctx, spans); err != nil && e.report != nil {
 		e.report(err)
 	}
-	return nil
 }
 
-func (e *otlpJSONExporter) export(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+func (e *otlpJSONExporter) export(ctx context.Context, spans []SpanData) error {
 	if len(spans) == 0 {
 		return nil
 	}
-	body, err := json.Marshal(otlpRequest(spans))
+	body, err := json.Marshal(otlpRequest(e.resource, spans))
 	if err != nil {
 		return fmt.Errorf("encode spans: %w", err)
 	}
@@ -167,9 +160,8 @@ func (e *otlpJSONExporter) export(ctx context.Context, spans []sdktrace.ReadOnly
 }
 
 // Shutdown has nothing to flush: the batcher in front calls ExportSpans.
-func (e *otlpJSONExporter) Shutdown(context.Context) error {
+func (e *otlpJSONExporter) Shutdown() {
 	e.client.CloseIdleConnections()
-	return nil
 }
 
 // The OTLP JSON shapes (opentelemetry-proto, trace/v1), only the fields
@@ -220,89 +212,46 @@ type (
 		Value otlpValue `json:"value"`
 	}
 	otlpValue struct {
-		String *string      `json:"stringValue,omitempty"`
-		Bool   *bool        `json:"boolValue,omitempty"`
-		Int    *string      `json:"intValue,omitempty"`
-		Double *float64     `json:"doubleValue,omitempty"`
-		Array  *otlpArrayKV `json:"arrayValue,omitempty"`
-	}
-	otlpArrayKV struct {
-		Values []otlpValue `json:"values"`
+		String *string `json:"stringValue,omitempty"`
+		Int    *string `json:"intValue,omitempty"`
 	}
 )
 
-func otlpRequest(spans []sdktrace.ReadOnlySpan) otlpTraces {
-	type scopeKey struct{ res, name, version string }
-	var out otlpTraces
-	resIndex := map[string]int{}
-	scopeIndex := map[scopeKey]int{}
+// otlpRequest is one resource (mgit) with one instrumentation scope.
+func otlpRequest(resource []Attr, spans []SpanData) otlpTraces {
+	out := make([]otlpSpan, 0, len(spans))
 	for _, s := range spans {
-		res := s.Resource()
-		rk := res.Encoded(attribute.DefaultEncoder())
-		ri, ok := resIndex[rk]
-		if !ok {
-			ri = len(out.ResourceSpans)
-			resIndex[rk] = ri
-			out.ResourceSpans = append(out.ResourceSpans, otlpResourceSpans{Resource: otlpResource{Attributes: otlpAttrs(res.Attributes())}})
-		}
-		scope := s.InstrumentationScope()
-		sk := scopeKey{rk, scope.Name, scope.Version}
-		si, ok := scopeIndex[sk]
-		rs := &out.ResourceSpans[ri]
-		if !ok {
-			si = len(rs.ScopeSpans)
-			scopeIndex[sk] = si
-			rs.ScopeSpans = append(rs.ScopeSpans, otlpScopeSpans{Scope: otlpScope{Name: scope.Name, Version: scope.Version}})
-		}
-		rs.ScopeSpans[si].Spans = append(rs.ScopeSpans[si].Spans, otlpSpanOf(s))
+		out = append(out, otlpSpanOf(s))
 	}
-	return out
+	return otlpTraces{ResourceSpans: []otlpResourceSpans{{
+		Resource:   otlpResource{Attributes: otlpAttrs(resource)},
+		ScopeSpans: []otlpScopeSpans{{Scope: otlpScope{Name: scopeName}, Spans: out}},
+	}}}
 }
 
-func otlpSpanOf(s sdktrace.ReadOnlySpan) otlpSpan {
-	sc := s.SpanContext()
-	tid, sid := sc.TraceID(), sc.SpanID()
+// scopeName is the instrumentation scope of mgit's spans.
+const scopeName = "github.com/mgit-dev/mgit"
+
+func otlpSpanOf(s SpanData) otlpSpan {
 	span := otlpSpan{
-		TraceID:           hex.EncodeToString(tid[:]),
-		SpanID:            hex.EncodeToString(sid[:]),
-		Name:              s.Name(),
-		Kind:              otlpKind(s.SpanKind()),
-		StartTimeUnixNano: unixNano(s.StartTime()),
-		EndTimeUnixNano:   unixNano(s.EndTime()),
-		Attributes:        otlpAttrs(s.Attributes()),
+		TraceID:           hex.EncodeToString(s.TraceID[:]),
+		SpanID:            hex.EncodeToString(s.SpanID[:]),
+		Name:              s.Name,
+		Kind:              s.Kind,
+		StartTimeUnixNano: unixNano(s.Start),
+		EndTimeUnixNano:   unixNano(s.End),
+		Attributes:        otlpAttrs(s.Attrs),
 	}
-	if p := s.Parent(); p.SpanID().IsValid() {
-		pid := p.SpanID()
-		span.ParentSpanID = hex.EncodeToString(pid[:])
+	if s.HasParent() {
+		span.ParentSpanID = hex.EncodeToString(s.ParentID[:])
 	}
-	for _, ev := range s.Events() {
-		span.Events = append(span.Events, otlpEvent{TimeUnixNano: unixNano(ev.Time), Name: ev.Name, Attributes: otlpAttrs(ev.Attributes)})
+	for _, ev := range s.Events {
+		span.Events = append(span.Events, otlpEvent{TimeUnixNano: unixNano(ev.Time), Name: ev.Name, Attributes: otlpAttrs(ev.Attrs)})
 	}
-	switch st := s.Status(); st.Code {
-	case codes.Error:
-		span.Status = otlpStatus{Code: 2, Message: st.Description}
-	case codes.Ok:
-		span.Status = otlpStatus{Code: 1}
+	if s.Failed {
+		span.Status = otlpStatus{Code: 2, Message: s.StatusMessage}
 	}
 	return span
-}
-
-// otlpKind maps the API's span kinds to OTLP's SpanKind numbers (the API
-// numbers them from Unspecified=0 as OTLP does, but say so explicitly).
-func otlpKind(k trace.SpanKind) int {
-	switch k {
-	case trace.SpanKindInternal:
-		return 1
-	case trace.SpanKindServer:
-		return 2
-	case trace.SpanKindClient:
-		return 3
-	case trace.SpanKindProducer:
-		return 4
-	case trace.SpanKindConsumer:
-		return 5
-	}
-	return 0
 }
 
 func unixNano(t time.Time) string {
@@ -312,47 +261,22 @@ func unixNano(t time.Time) string {
 	return strconv.FormatInt(t.UnixNano(), 10)
 }
 
-func otlpAttrs(kvs []attribute.KeyValue) []otlpKeyValue {
+func otlpAttrs(kvs []Attr) []otlpKeyValue {
 	out := make([]otlpKeyValue, 0, len(kvs))
 	for _, kv := range kvs {
-		out = append(out, otlpKeyValue{Key: string(kv.Key), Value: otlpValueOf(kv.Value)})
+		out = append(out, otlpKeyValue{Key: kv.Key, Value: otlpValueOf(kv.Value)})
 	}
 	return out
 }
 
-func otlpValueOf(v attribute.Value) otlpValue {
-	switch v.Type() {
-	case attribute.BOOL:
-		b := v.AsBool()
-		return otlpValue{Bool: &b}
-	case attribute.INT64:
-		s := strconv.FormatInt(v.AsInt64(), 10)
+func otlpValueOf(v any) otlpValue {
+	switch v := v.(type) {
+	case int64:
+		s := strconv.FormatInt(v, 10)
 		return otlpValue{Int: &s}
-	case attribute.FLOAT64:
-		f := v.AsFloat64()
-		return otlpValue{Double: &f}
-	case attribute.BOOLSLICE, attribute.INT64SLICE, attribute.FLOAT64SLICE, attribute.STRINGSLICE:
-		var vals []otlpValue
-		switch v.Type() {
-		case attribute.BOOLSLICE:
-			for _, b := range v.AsBoolSlice() {
-				vals = append(vals, otlpValueOf(attribute.BoolValue(b)))
-			}
-		case attribute.INT64SLICE:
-			for _, i := range v.AsInt64Slice() {
-				vals = append(vals, otlpValueOf(attribute.Int64Value(i)))
-			}
-		case attribute.FLOAT64SLICE:
-			for _, f := range v.AsFloat64Slice() {
-				vals = append(vals, otlpValueOf(attribute.Float64Value(f)))
-			}
-		default:
-			for _, s := range v.AsStringSlice() {
-				vals = append(vals, otlpValueOf(attribute.StringValue(s)))
-			}
-		}
-		return otlpValue{Array: &otlpArrayKV{Values: vals}}
+	case string:
+		return otlpValue{String: &v}
 	}
-	s := v.AsString()
+	s := fmt.Sprint(v)
 	return otlpValue{String: &s}
 }

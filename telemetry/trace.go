@@ -8,14 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/sdk/resource"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
-	"go.opentelemetry.io/otel/trace"
-	"go.opentelemetry.io/otel/trace/noop"
+	"sync"
 )
 
 // The standard OpenTelemetry variables that turn tracing on.
@@ -24,22 +17,21 @@ const (
 	EnvOTLPTracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
 )
 
-const tracerName = "github.com/mgit-dev/mgit"
-
 // Tracing makes the spans of a run: one per run (or sync cycle), one per
-// operation, one per provider API request. It never touches OpenTelemetry's
-// process-wide globals; the zero of tracing (no endpoint configured) is a
-// no-op tracer that allocates nothing per span and exports nothing.
+// operation, one per provider API request (span.go records them). The zero
+// of tracing (no endpoint configured) records nothing: it allocates nothing
+// per span and exports nothing.
 type Tracing struct {
-	tracer   trace.Tracer
 	enabled  bool
+	sample   func([16]byte) bool
+	sink     func(SpanData)
 	shutdown func(context.Context) error
 	redact   func(string) string
 	// exportErr receives the exporter's failures (see WithExportErrors).
 	exportErr func(error)
 }
 
-// TraceOption configures NewTracing and NewTracingWith.
+// TraceOption configures NewTracing and NewTracingRecorded.
 type TraceOption func(*Tracing)
 
 // WithRedact masks secrets (the tokens the caller knows) in the error text
@@ -55,8 +47,8 @@ func WithRedact(redact func(string) string) TraceOption {
 
 // WithExportErrors sends the exporter's failures (a receiver down, a
 // refused request) to report, e.g. a logger. Without it they are dropped:
-// OpenTelemetry's default would print them on stderr, which may be the
-// terminal the dashboard draws on.
+// nothing is printed on stderr, which may be the terminal the dashboard
+// draws on.
 func WithExportErrors(report func(error)) TraceOption {
 	return func(t *Tracing) {
 		if report != nil {
@@ -65,9 +57,10 @@ func WithExportErrors(report func(error)) TraceOption {
 	}
 }
 
-func newTracing(tracer trace.Tracer, enabled bool, shutdown func(context.Context) error, opts []TraceOption) *Tracing {
-	t := &Tracing{tracer: tracer, enabled: enabled, shutdown: shutdown, redact: func(s string) string { return s },
-		exportErr: func(error) {}}
+func newTracing(enabled bool, opts []TraceOption) *Tracing {
+	t := &Tracing{enabled: enabled, sample: func([16]byte) bool { return true }, sink: func(SpanData) {},
+		shutdown: func(context.Context) error { return nil },
+		redact:   func(s string) string { return s }, exportErr: func(error) {}}
 	for _, o := range opts {
 		o(t)
 	}
@@ -77,8 +70,10 @@ func newTracing(tracer trace.Tracer, enabled bool, shutdown func(context.Context
 // NewTracing exports spans over OTLP/HTTP (JSON encoding) when
 // OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set
 // in getenv, and is a no-op otherwise. OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT
-// and _CERTIFICATE apply (see newOTLPJSONExporter). The exporter is mgit's
-// own (otlpjson.go): OpenTelemetry's brings gRPC into the binary.
+// and _CERTIFICATE apply (see newOTLPJSONExporter), and so do
+// OTEL_TRACES_SAMPLER[_ARG] and OTEL_RESOURCE_ATTRIBUTES (span.go). The
+// exporter is mgit's own (otlpjson.go): OpenTelemetry's brings gRPC into
+// the binary.
 func NewTracing(ctx context.Context, getenv func(string) string, version string, opts ...TraceOption) (*Tracing, error) {
 	endpoint := getenv(EnvOTLPTracesEndpoint)
 	if endpoint == "" {
@@ -88,25 +83,58 @@ func NewTracing(ctx context.Context, getenv func(string) string, version string,
 		}
 	}
 	if endpoint == "" {
-		return newTracing(noop.NewTracerProvider().Tracer(tracerName), false, func(context.Context) error { return nil }, opts), nil
+		return newTracing(false, opts), nil
 	}
 	exp, err := newOTLPJSONExporter(endpoint, getenv)
 	if err != nil {
 		return nil, fmt.Errorf("trace exporter: %w", err)
 	}
-	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exp),
-		sdktrace.WithResource(resource.NewWithAttributes(semconv.SchemaURL,
-			semconv.ServiceName("mgit"), semconv.ServiceVersion(version))),
-	)
-	t := newTracing(tp.Tracer(tracerName), true, tp.Shutdown, opts)
+	sample, err := samplerFromEnv(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("trace sampler: %w", err)
+	}
+	if exp.resource, err = resourceFromEnv(getenv, version); err != nil {
+		return nil, fmt.Errorf("trace resource: %w", err)
+	}
+	t := newTracing(true, opts)
 	exp.report = t.exportErr
+	b := newBatcher(exp.ExportSpans, batchQueueSize, batchMaxSize, batchDelay)
+	t.sample, t.sink = sample, b.add
+	t.shutdown = func(ctx context.Context) error {
+		err := b.shutdown(ctx)
+		exp.Shutdown()
+		return err
+	}
 	return t, nil
 }
 
-// NewTracingWith uses tp (tests: a provider with an in-memory exporter).
-func NewTracingWith(tp trace.TracerProvider, opts ...TraceOption) *Tracing {
-	return newTracing(tp.Tracer(tracerName), true, func(context.Context) error { return nil }, opts)
+// SpanRecorder keeps finished spans in memory (tests: see
+// NewTracingRecorded).
+type SpanRecorder struct {
+	mu    sync.Mutex
+	spans []SpanData
+}
+
+// Spans returns the spans finished so far, in the order they ended.
+func (r *SpanRecorder) Spans() []SpanData {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]SpanData(nil), r.spans...)
+}
+
+func (r *SpanRecorder) add(d SpanData) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.spans = append(r.spans, d)
+}
+
+// NewTracingRecorded records every span, as it ends, in the returned
+// recorder instead of exporting it (tests).
+func NewTracingRecorded(opts ...TraceOption) (*Tracing, *SpanRecorder) {
+	rec := &SpanRecorder{}
+	t := newTracing(true, opts)
+	t.sink = rec.add
+	return t, rec
 }
 
 // Enabled reports whether spans are recorded and exported.
@@ -120,15 +148,22 @@ type End func(err error)
 
 // endSpan records err as redacted text only: the error itself may quote a
 // token or a URL whose query carries one.
-func (t *Tracing) endSpan(span trace.Span) End {
+func (t *Tracing) endSpan(sp *span) End {
 	return func(err error) {
 		if err != nil {
-			msg := t.redact(errorText(err))
-			span.SetStatus(codes.Error, msg)
-			span.RecordError(errors.New(msg))
+			sp.fail(t.redact(errorText(err)), true)
 		}
-		span.End()
+		sp.end()
 	}
+}
+
+// start starts a span, or returns ctx and nil (a span every method of which
+// does nothing) with tracing off.
+func (t *Tracing) start(ctx context.Context, name string, kind int, attrs []Attr) (context.Context, *span) {
+	if !t.enabled {
+		return ctx, nil
+	}
+	return startSpan(ctx, name, kind, t.sample, t.sink, attrs)
 }
 
 // errorText is err's message with the query cut from the URL of every
@@ -150,43 +185,39 @@ func errorText(err error) string {
 // "mgit pull"); operations and requests started with the returned context
 // become its children.
 func (t *Tracing) StartRun(ctx context.Context, name string) (context.Context, End) {
-	ctx, span := t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindInternal))
-	return ctx, t.endSpan(span)
+	ctx, sp := t.start(ctx, name, kindInternal, nil)
+	return ctx, t.endSpan(sp)
 }
 
 // SetRunID records the engine's run ID on the span in ctx, so a trace can
 // be joined with log lines and NDJSON output.
 func SetRunID(ctx context.Context, runID string) {
-	trace.SpanFromContext(ctx).SetAttributes(attribute.String("mgit.run_id", runID))
+	spanFromContext(ctx).setAttrs(Attr{Key: "mgit.run_id", Value: runID})
 }
 
 // StartOp starts the span of one operation on one repository. The
 // repository name is a span attribute (traces are per event, so it costs
 // nothing in cardinality), never a metric label.
 func (t *Tracing) StartOp(ctx context.Context, op, repo, opID, provider string) (context.Context, func(result string, err error)) {
-	attrs := []attribute.KeyValue{
-		attribute.String("mgit.op", op),
-		attribute.String("mgit.repo", repo),
-		attribute.String("mgit.op_id", opID),
-	}
+	attrs := []Attr{{Key: "mgit.op", Value: op}, {Key: "mgit.repo", Value: repo}, {Key: "mgit.op_id", Value: opID}}
 	if provider != "" {
-		attrs = append(attrs, attribute.String("mgit.provider", provider))
+		attrs = append(attrs, Attr{Key: "mgit.provider", Value: provider})
 	}
-	ctx, span := t.tracer.Start(ctx, op, trace.WithAttributes(attrs...))
+	ctx, sp := t.start(ctx, op, kindInternal, attrs)
 	return ctx, func(result string, err error) {
-		span.SetAttributes(attribute.String("mgit.result", result))
-		t.endSpan(span)(err)
+		sp.setAttrs(Attr{Key: "mgit.result", Value: result})
+		t.endSpan(sp)(err)
 	}
 }
 
 // StartSpan starts an internal span (e.g. "discover" for one provider).
 func (t *Tracing) StartSpan(ctx context.Context, name string, attrs map[string]string) (context.Context, End) {
-	kv := make([]attribute.KeyValue, 0, len(attrs))
+	kv := make([]Attr, 0, len(attrs))
 	for k, v := range attrs {
-		kv = append(kv, attribute.String(k, v))
+		kv = append(kv, Attr{Key: k, Value: v})
 	}
-	ctx, span := t.tracer.Start(ctx, name, trace.WithAttributes(kv...))
-	return ctx, t.endSpan(span)
+	ctx, sp := t.start(ctx, name, kindInternal, kv)
+	return ctx, t.endSpan(sp)
 }
 
 // Transport wraps base (nil: http.DefaultTransport) so every request made
@@ -210,26 +241,25 @@ type tracingTransport struct {
 }
 
 func (tt *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx, span := tt.t.tracer.Start(req.Context(), req.Method+" "+req.URL.Host,
-		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(
-			semconv.HTTPRequestMethodKey.String(req.Method),
-			semconv.ServerAddress(req.URL.Hostname()),
-			semconv.URLPath(req.URL.Path),
-			attribute.String("mgit.provider", tt.provider),
-		))
+	// The attribute names are OpenTelemetry's HTTP semantic conventions.
+	ctx, sp := tt.t.start(req.Context(), req.Method+" "+req.URL.Host, kindClient, []Attr{
+		{Key: "http.request.method", Value: req.Method},
+		{Key: "server.address", Value: req.URL.Hostname()},
+		{Key: "url.path", Value: req.URL.Path},
+		{Key: "mgit.provider", Value: tt.provider},
+	})
 	resp, err := tt.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		tt.t.endSpan(span)(err)
+		tt.t.endSpan(sp)(err)
 		return nil, err
 	}
-	span.SetAttributes(semconv.HTTPResponseStatusCode(resp.StatusCode))
+	sp.setAttrs(Attr{Key: "http.response.status_code", Value: int64(resp.StatusCode)})
 	if resp.StatusCode >= 500 {
-		span.SetStatus(codes.Error, resp.Status)
+		sp.fail(resp.Status, false)
 	}
 	// The span ends when the headers arrived: the provider client reads
 	// the (small) body at once, and ending on Body.Close would need a
 	// wrapper that must forward every optional interface.
-	span.End()
+	sp.end()
 	return resp, nil
 }

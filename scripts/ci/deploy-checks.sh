@@ -7,7 +7,8 @@
 #   - the Go checks with MGIT_DEPLOY_CHECKS=1: Dockerfile lint, compose and
 #     workflow structure, the Helm chart rendered with every values file,
 #     deploy.sh/rollback.sh against recording stubs, and the distroless
-#     simulation (static binary as uid 65532 in a read-only chroot; root).
+#     simulation (static binary as uid 65532 in a read-only chroot; root),
+#     and the binary's budget (stripped ≤ 18 MiB, ≤ 300 packages).
 # Installs what it needs: shellcheck (Debian), actionlint and helm (Go
 # module proxy; helm takes ~4-8 minutes to build the first time, and is
 # skipped when a helm of the pinned version is already on PATH).

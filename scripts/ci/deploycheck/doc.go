@@ -12,6 +12,9 @@
 //   - run the static binary as uid 65532 in a read-only chroot holding only
 //     the binary, CA certificates and /etc/passwd — the distroless
 //     simulation (needs root and unshare).
+//   - build the stripped release binary and hold it to its budget: 18 MiB,
+//     300 non-standard packages, no reflect call that disables the linker's
+//     dead-method elimination (binsize_test.go).
 //
 // The tests that need tools or root skip unless MGIT_DEPLOY_CHECKS=1, which
 // deploy-checks.sh sets, so `go test ./...` stays fast and runs them once.
