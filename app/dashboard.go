@@ -37,6 +37,8 @@ type dashboardInputs struct {
 	creds *providerCredentials
 	// stop cancels the listing and waits for it; always safe to call.
 	stop func()
+	// rediscover runs discovery again, as it ran at start (the rescan key).
+	rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
 // DashboardOptions are `mgit [DIR]` on a terminal.
@@ -154,7 +156,11 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	if err != nil {
 		return dashboardInputs{}, usagef("", "%s: %v", dir, err)
 	}
-	repos, err := c.discoverRepos(ctx, root, dir)
+	dopt, err := c.disc.options(c.getenv)
+	if err != nil {
+		return dashboardInputs{}, err
+	}
+	repos, err := c.discoverRepos(ctx, root, dir, dopt)
 	if err != nil {
 		return dashboardInputs{}, err
 	}
@@ -165,6 +171,9 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	in := dashboardInputs{
 		root: root, repos: repos, creds: c.credentials(), stop: func() {},
 		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
+		rediscover: func(ctx context.Context) ([]workspace.Repo, error) {
+			return workspace.Discover(ctx, root, dopt)
+		},
 	}
 	if raw == "" {
 		return in, nil
@@ -250,6 +259,7 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 		// the log file's op lines).
 		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
 		Dest:         in.dest,
+		Rediscover:   in.rediscover,
 		State:        store,
 		Logger:       log,
 		Getenv:       c.getenv,

@@ -65,15 +65,12 @@ func (d *discovery) options(getenv func(string) string) (workspace.Options, erro
 	return opt, nil
 }
 
-// discoverRepos finds the repositories under dir with the discovery flags;
-// shown is dir as the user gave it, for the log. Unreadable subdirectories
-// are logged and the repositories found are returned; finding nothing
-// because of them is a usage error, and a cancelled ctx an interruption.
-func (c *cli) discoverRepos(ctx context.Context, dir, shown string) ([]workspace.Repo, error) {
-	dopt, err := c.disc.options(c.getenv)
-	if err != nil {
-		return nil, err
-	}
+// discoverRepos finds the repositories under dir with dopt (the discovery
+// flags' options); shown is dir as the user gave it, for the log.
+// Unreadable subdirectories are logged and the repositories found are
+// returned; finding nothing because of them is a usage error, and a
+// cancelled ctx an interruption.
+func (c *cli) discoverRepos(ctx context.Context, dir, shown string, dopt workspace.Options) ([]workspace.Repo, error) {
 	repos, err := workspace.Discover(ctx, dir, dopt)
 	if ctx.Err() != nil {
 		return nil, interrupted(nil)

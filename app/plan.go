@@ -25,7 +25,11 @@ func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
-	repos, err := c.discoverRepos(ctx, dir, dir)
+	dopt, err := c.disc.options(c.getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	repos, err := c.discoverRepos(ctx, dir, dir, dopt)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,6 +20,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
+	syncloop "github.com/mgit-dev/mgit/engine/sync"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/telemetry"
 )
@@ -198,25 +197,6 @@ func hostOf(u string) string {
 	return rm.Host
 }
 
-// leftovers finds temporary clones anywhere under dir.
-func leftovers(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.Contains(d.Name(), workspace.TempCloneMarker) {
-			out = append(out, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestSyncTwoShardsThenIncremental(t *testing.T) {
 	gittest.Isolate(t)
 	w := newSyncWorld(t, 6)
@@ -226,7 +206,7 @@ func TestSyncTwoShardsThenIncremental(t *testing.T) {
 	for i, dir := range dirs {
 		c, logs := testCLI(t, env)
 		obs := observeFor(t, c)
-		o := syncOptions{query: "org", dir: dir, once: true, shard: shard{uint64(i), 2}}
+		o := syncOptions{query: "org", dir: dir, once: true, shard: syncloop.Shard{I: uint64(i), N: 2}}
 		if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
 			t.Fatalf("shard %d: exit %d\n%s", i, code, logs)
 		}
@@ -283,64 +263,26 @@ func TestSyncTwoShardsThenIncremental(t *testing.T) {
 	gittest.Push(t, w.seeds[pushed])
 	c, logs := testCLI(t, env)
 	obs := observeFor(t, c)
-	o := syncOptions{query: "org", dir: dirs[0], once: true, shard: shard{0, 2}}
+	o := syncOptions{query: "org", dir: dirs[0], once: true, shard: syncloop.Shard{I: 0, N: 2}}
 	if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
 		t.Fatalf("second cycle: exit %d\n%s", code, logs)
 	}
+	// Every job is a clone; the engine's update mode turns it into a
+	// fast-forward of the clone already there, and the cycle counts it so.
 	m := scrape(t, obs)
-	wantMetric(t, m, `mgit_operations_total{op="clone",result="ok"}`, "")
 	n := 0
 	for _, s := range shardOf {
 		if s == 0 {
 			n++
 		}
 	}
-	wantMetric(t, m, `mgit_operations_total{op="pull",result="ok"}`, fmt.Sprint(n))
+	wantMetric(t, m, `mgit_operations_total{op="clone",result="ok"}`, fmt.Sprint(n))
+	if want := fmt.Sprintf(`"cloned":0,"updated":%d`, n); !strings.Contains(logs.String(), want) {
+		t.Errorf("second cycle's summary lacks %s\n%s", want, logs)
+	}
 	if head := gittest.Head(t, w.path(dirs[0], pushed, false)); head != sha {
 		t.Errorf("%s not fast-forwarded: HEAD %s, want %s", pushed, head, sha)
 	}
-}
-
-func TestShardHashIsStableAndCaseInsensitive(t *testing.T) {
-	a := provider.Repo{Provider: "GH", FullName: "Org/Repo"}
-	b := provider.Repo{Provider: "gh", FullName: "org/repo"}
-	for n := uint64(1); n <= 7; n++ {
-		kept := 0
-		for i := range n {
-			s := shard{i, n}
-			if s.keeps(a) != s.keeps(b) {
-				t.Fatalf("case changes the shard")
-			}
-			if s.keeps(a) {
-				kept++
-			}
-		}
-		if kept != 1 {
-			t.Fatalf("kept by %d of %d shards", kept, n)
-		}
-	}
-	// The documented hash: FNV-1a 64 of the lower-cased "provider/full name"
-	// mod N, computed here independently, so replicas built from other
-	// versions (or other tools) agree.
-	want := fnvOf("gh/org/repo") % 7
-	if !(shard{want, 7}).keeps(a) {
-		t.Fatalf("gh/org/repo not in shard %d/7", want)
-	}
-	for _, bad := range []string{"2/2", "1", "a/b", "0/0", "-1/3"} {
-		if _, err := parseShard(bad); err == nil {
-			t.Errorf("parseShard(%q) accepted", bad)
-		}
-	}
-}
-
-func fnvOf(s string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= prime
-	}
-	return h
 }
 
 // gatedLister holds List until the gate is closed; entered, when set, is
@@ -441,63 +383,6 @@ func TestSyncFailedCycleIsNotReady(t *testing.T) {
 	wantMetric(t, m, `mgit_provider_requests_total{code="503",provider="gh"}`, "4") // 4 attempts
 }
 
-func TestSyncSIGTERMGrace(t *testing.T) {
-	gittest.Isolate(t)
-	for _, tc := range []struct {
-		name     string
-		release  bool // the stalled clone resumes within the grace period
-		wantCode int
-	}{
-		{"cancelled after grace", false, engine.ExitInterrupted},
-		{"finishes within grace", true, engine.ExitOK},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			w := newSyncWorld(t, 1)
-			c, logs := testCLI(t, map[string]string{envToken: w.git.Token()})
-			obs := observeFor(t, c)
-			dir := t.TempDir()
-			grace := 500 * time.Millisecond
-			if tc.release {
-				grace = 30 * time.Second
-			}
-			entered, release := w.git.StallPack()
-			defer release()
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan int, 1)
-			o := syncOptions{query: "org", dir: dir, interval: time.Hour, grace: grace}
-			go func() { done <- c.runSync(ctx, o, w.listerFor(t, obs), obs) }()
-			<-entered
-			start := time.Now()
-			cancel() // SIGTERM
-			if tc.release {
-				release()
-			}
-			code := <-done
-			elapsed := time.Since(start)
-			if code != tc.wantCode {
-				t.Fatalf("exit %d, want %d\n%s", code, tc.wantCode, logs)
-			}
-			if !tc.release && elapsed > grace+3*time.Second {
-				t.Errorf("took %s to stop, grace %s", elapsed, grace)
-			}
-			if l := leftovers(t, dir); len(l) > 0 {
-				t.Errorf("half-clone left: %v", l)
-			}
-			got := cloned(t, w, dir, false)
-			if tc.release != (len(got) == 1) {
-				t.Errorf("cloned %v after %s", got, tc.name)
-			}
-			if !tc.release {
-				// Nothing at the destination at all: not even an empty dir.
-				if _, err := os.Lstat(w.path(dir, w.names[0], false)); !errors.Is(err, fs.ErrNotExist) {
-					t.Errorf("destination exists after a cancelled clone: %v", err)
-				}
-				wantMetric(t, scrape(t, obs), `mgit_sync_runs_total{result="interrupted"}`, "1")
-			}
-		})
-	}
-}
-
 func TestSyncMirror(t *testing.T) {
 	gittest.Isolate(t)
 	w := newSyncWorld(t, 2)
@@ -509,10 +394,12 @@ func TestSyncMirror(t *testing.T) {
 		if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
 			t.Fatalf("cycle %d: exit %d\n%s", cycle, code, logs)
 		}
-		op := map[int]string{1: "clone", 2: "fetch"}[cycle]
 		m := scrape(t, obs)
-		wantMetric(t, m, `mgit_operations_total{op="`+op+`",result="ok"}`, "2")
+		wantMetric(t, m, `mgit_operations_total{op="clone",result="ok"}`, "2")
 		wantMetric(t, m, `mgit_repositories{state="mirror"}`, "2")
+		if want := map[int]string{1: `"cloned":2,"updated":0`, 2: `"cloned":0,"updated":2`}[cycle]; !strings.Contains(logs.String(), want) {
+			t.Errorf("cycle %d's summary lacks %s\n%s", cycle, want, logs)
+		}
 	}
 	if got := cloned(t, w, dir, true); len(got) != 2 {
 		t.Fatalf("mirrors: %v", got)

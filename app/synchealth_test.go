@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
+	syncloop "github.com/mgit-dev/mgit/engine/sync"
 )
 
 // TestSyncFailingStreakAndHeartbeat: a repository that fails every cycle
@@ -29,7 +30,7 @@ func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
 		onCycle: func(n, _ int) {
 			streak[n] = scrape(t, obs)["mgit_repositories_failing_streak"]
 			alive[n], _ = obs.ready.Alive(time.Now())
-			alivePastLimit, _ = obs.ready.Alive(time.Now().Add(progressLimit(0, c.g.timeout) + time.Minute))
+			alivePastLimit, _ = obs.ready.Alive(time.Now().Add(syncloop.ProgressLimit(0, c.g.timeout) + time.Minute))
 			if n == 4 {
 				cancel()
 			}
@@ -50,17 +51,4 @@ func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
 		t.Error("alive past the progress limit: /healthz would never catch a stalled loop")
 	}
 	wantMetric(t, scrape(t, obs), `mgit_repositories{state="failed"}`, "1")
-}
-
-func TestProgressLimit(t *testing.T) {
-	for _, c := range []struct {
-		interval, timeout, want time.Duration
-	}{
-		{15 * time.Minute, 0, 45*time.Minute + 30*time.Minute},
-		{time.Minute, 90 * time.Second, 3*time.Minute + 270*time.Second},
-	} {
-		if got := progressLimit(c.interval, c.timeout); got != c.want {
-			t.Errorf("progressLimit(%s, %s) = %s, want %s", c.interval, c.timeout, got, c.want)
-		}
-	}
 }

@@ -4,51 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"strconv"
-	"strings"
 
 	"github.com/mgit-dev/mgit/engine/provider"
+	syncloop "github.com/mgit-dev/mgit/engine/sync"
 	"github.com/mgit-dev/mgit/telemetry"
 )
 
-// shard is one of n shards (i in [0, n)); the zero value keeps everything.
-type shard struct{ i, n uint64 }
-
 // parseShard parses --shard "I/N"; "" is the whole set.
-func parseShard(s string) (shard, error) {
-	if s == "" {
-		return shard{0, 1}, nil
+func parseShard(s string) (syncloop.Shard, error) {
+	sh, err := syncloop.ParseShard(s)
+	if err != nil {
+		return syncloop.Shard{}, usagef("Use --shard I/N with 0 <= I < N, e.g. --shard 0/3.", "--shard %s", err)
 	}
-	is, ns, ok := strings.Cut(s, "/")
-	i, err1 := strconv.ParseUint(strings.TrimSpace(is), 10, 32)
-	n, err2 := strconv.ParseUint(strings.TrimSpace(ns), 10, 32)
-	if !ok || err1 != nil || err2 != nil || n == 0 || i >= n {
-		return shard{}, usagef("Use --shard I/N with 0 <= I < N, e.g. --shard 0/3.", "--shard %q: want I/N with 0 <= I < N", s)
-	}
-	return shard{i, n}, nil
-}
-
-// shardKey is what the shard hash is computed over: stable across runs,
-// replicas and listing order, and case-insensitive like queries.
-func shardKey(r provider.Repo) string {
-	return strings.ToLower(r.Provider + "/" + r.FullName)
-}
-
-// keeps reports whether r belongs to the shard: FNV-1a 64 of shardKey mod n.
-func (s shard) keeps(r provider.Repo) bool {
-	if s.n <= 1 {
-		return true
-	}
-	h := fnv.New64a()
-	h.Write([]byte(shardKey(r)))
-	return h.Sum64()%s.n == s.i
+	return sh, nil
 }
 
 // repoLister lists the repositories a sync cycle works on.
-type repoLister interface {
-	List(ctx context.Context) ([]provider.Repo, error)
-}
+type repoLister = syncloop.Lister
 
 // providerLister lists a query across providers, one trace span each. A
 // provider that fails does not hide the others' repositories: List returns

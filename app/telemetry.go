@@ -218,15 +218,6 @@ func (s repoStates) record(ev engine.OpFinished, mirror bool) {
 	}
 }
 
-// counts returns the number of repositories per state.
-func (s repoStates) counts() map[string]int {
-	out := map[string]int{}
-	for _, st := range s {
-		out[st]++
-	}
-	return out
-}
-
 // startRun readies a one-shot run: configuration and credentials are
 // resolved by now, so /readyz turns 200; with tracing on, the run gets its
 // span (with a run ID chosen here, so the span, the logs and the NDJSON

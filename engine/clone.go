@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
@@ -29,7 +30,9 @@ const (
 	destOther             // a file, or a non-empty directory that is not a repository
 )
 
-func inspectDest(dest string) (destState, error) {
+// inspectDest says what is at dest; with bare, a bare repository (a
+// mirror) counts as a clone too.
+func inspectDest(dest string, bare bool) (destState, error) {
 	fi, err := os.Stat(dest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return destMissing, nil
@@ -41,6 +44,9 @@ func inspectDest(dest string) (destState, error) {
 		return destOther, nil
 	}
 	if _, err := os.Lstat(filepath.Join(dest, ".git")); err == nil {
+		return destRepo, nil
+	}
+	if _, err := gitobj.OpenBare(dest); bare && err == nil {
 		return destRepo, nil
 	}
 	f, err := os.Open(dest)
@@ -69,7 +75,7 @@ func (x *opExec) clone() (Result, error) {
 		// still clears what a killed run left beside them.
 		x.r.sweepStaleTemps(filepath.Dir(dest), workspaceRoot(repo))
 	}
-	state, err := inspectDest(dest)
+	state, err := inspectDest(dest, opt.Mirror)
 	if err != nil {
 		return Result{}, fmt.Errorf("clone %s: inspect destination: %w", repo.ID, err)
 	}
@@ -95,11 +101,21 @@ func (x *opExec) clone() (Result, error) {
 				repo.ID, dest, workspace.RedactURL(origin), workspace.RedactURL(repo.URL), git.ErrDestExists)
 		}
 		if opt.DryRun {
-			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull"}, nil
+			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull", Existed: true}, nil
 		}
-		// Updating an existing clone is always fast-forward only: --rebase
-		// is for the pull command, where the user chose the repositories.
-		return x.pull(false, "exists; ")
+		// A mirror is updated by fetching every ref (with prune); a work
+		// tree always fast-forward only: --rebase is for the pull command,
+		// where the user chose the repositories.
+		var res Result
+		if opt.Mirror {
+			if res, err = x.fetchThenStatus("clone"); err == nil {
+				res.Detail = "exists; " + res.Detail
+			}
+		} else {
+			res, err = x.pull(false, "exists; ")
+		}
+		res.Existed = true
+		return res, err
 	case UpdateForce:
 		if !opt.DiscardLocalChanges {
 			if err := x.checkNoLocalWork(dest, ""); err != nil {
@@ -114,7 +130,7 @@ func (x *opExec) clone() (Result, error) {
 		}
 		return x.replace(dest)
 	default:
-		return Result{Outcome: OutcomeSkipped, Detail: "exists"}, nil
+		return Result{Outcome: OutcomeSkipped, Detail: "exists", Existed: true}, nil
 	}
 }
 

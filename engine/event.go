@@ -66,6 +66,9 @@ type Result struct {
 	Detail string
 	// Attempts is how many times the operation ran (retries + 1).
 	Attempts int
+	// Existed says OpClone found a clone already at the destination (and
+	// did with it what Options.UpdateMode says) rather than cloning anew.
+	Existed bool
 	// Checkout says what OpCheckout did, or with DryRun would do; empty
 	// for other operations or when it failed before deciding.
 	Checkout CheckoutAction

@@ -27,6 +27,14 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		m.retry()
 	case key.Matches(msg, k.Branch):
 		return m.branch()
+	case key.Matches(msg, k.RefreshAll):
+		return m.refreshAllKey()
+	case key.Matches(msg, k.Rescan):
+		return m.rescan()
+	case key.Matches(msg, k.Open):
+		return m.openWeb()
+	case key.Matches(msg, k.Shell):
+		return m.shell()
 	default:
 		return nil
 	}
@@ -68,24 +76,26 @@ func (m *model) submitOn(op engine.Op, targets []*repotable.Row) {
 	m.status.Info(msg + "…")
 }
 
-// submit hands one plan to the engine.
-func (m *model) submit(op engine.Op, rows []*repotable.Row) {
+// submit hands one plan to the engine and returns its run ID ("" when
+// the engine is closed).
+func (m *model) submit(op engine.Op, rows []*repotable.Row) string {
 	jobs := make([]engine.Job, 0, len(rows))
 	for _, r := range rows {
 		jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
 	}
-	m.submitJobs(op, jobs)
+	return m.submitJobs(op, jobs)
 }
 
-func (m *model) submitJobs(op engine.Op, jobs []engine.Job) {
+func (m *model) submitJobs(op engine.Op, jobs []engine.Job) string {
 	id := m.deps.submit(m.deps.ctx, engine.Plan{Jobs: jobs})
 	if id == "" {
 		m.status.Error("the engine is closed")
-		return
+		return ""
 	}
 	m.runs[id] = runInfo{op: op, repos: len(jobs)}
 	m.submitted = append(m.submitted, id)
 	m.log.Debug().Str("run_id", id).Str("op", string(op)).Int("repos", len(jobs)).Msg("submitted")
+	return id
 }
 
 // clone clones the upstream-only rows among the targets, asking first when
@@ -157,6 +167,7 @@ func (m *model) retry() {
 
 // runFinished reports a run of ours in the status line.
 func (m *model) runFinished(ev engine.RunFinished) {
+	m.refreshFinished(ev)
 	info, ours := m.runs[ev.RunID]
 	if !ours {
 		return
@@ -189,4 +200,32 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// busyText says how many operations run and how many wait: "8 operations
+// are running, 7925 queued."
+func busyText(st repotable.Stats) string {
+	q := st.Busy - st.Running
+	if st.Running == 0 {
+		return fmt.Sprintf("%d %s queued.", q, plural(q, "operation is", "operations are"))
+	}
+	s := fmt.Sprintf("%d %s running", st.Running, plural(st.Running, "operation is", "operations are"))
+	if q > 0 {
+		s += fmt.Sprintf(", %d queued", q)
+	}
+	return s + "."
+}
+
+// busyWriting reports whether a row has an operation other than a status
+// read queued or running: one that quitting would cut short.
+func (m *model) busyWriting() bool {
+	if m.table.Stats().Busy == 0 {
+		return false
+	}
+	for _, r := range m.table.Rows() {
+		if r.Busy() && (r.Active > 1 || r.Op != engine.OpStatus) {
+			return true
+		}
+	}
+	return false
 }

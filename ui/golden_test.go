@@ -24,6 +24,7 @@ func TestGolden(t *testing.T) {
 		msgs []tea.Msg
 	}{
 		{"table-80x24", 80, 24, nil, nil},
+		{"table-60x20", 60, 20, nil, nil},
 		{"table-120x40", 120, 40, nil, nil},
 		{"table-200x60", 200, 60, nil, nil},
 		{"detail-80x24", 80, 24, []string{"G", "enter"}, nil},

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -12,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/filter"
@@ -76,6 +76,7 @@ type model struct {
 	interrupted   bool
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
+	live          liveState
 }
 
 // deps are the model's ties to the outside, replaceable in tests.
@@ -87,6 +88,19 @@ type deps struct {
 	stop    <-chan struct{}
 	now     func() time.Time
 	refresh bool // submit a status run at start
+
+	// The live dashboard: the periodic refresh (every; 0 is off), the
+	// watcher of the repositories' git directories (nil: none), discovery
+	// for the rescan, and the debounced save (nil saver: none).
+	every     time.Duration
+	watch     *watcher
+	discover  func(context.Context) ([]workspace.Repo, error)
+	saver     *saver
+	saveEvery time.Duration
+	// Row actions: the shell to run in a repository, and the browser
+	// (nil: none, the URL is shown).
+	shell  string
+	browse func(url string) error
 }
 
 func (m model) Init() tea.Cmd {
@@ -98,6 +112,7 @@ func (m model) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
 	cmds = append(cmds, m.remote.wait())
+	cmds = append(cmds, m.liveCmds()...)
 	return tea.Batch(cmds...)
 }
 
@@ -111,8 +126,14 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refreshAll()
 		return m, m.spin()
 	case eventsMsg:
-		m.applyEvents(msg)
-		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin())
+		cmd := m.applyEvents(msg)
+		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin(), cmd)
+	case refreshTickMsg, watchMsg, rescanMsg, persistMsg, signalMsg:
+		cmd := m.updateLive(msg)
+		return m, cmd
+	case openMsg, shellDoneMsg:
+		cmd := m.updateRowAction(msg)
+		return m, cmd
 	case eventsClosedMsg:
 		m.status.Error("the engine stopped")
 	case remoteMsg:
@@ -235,10 +256,11 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // quit leaves at once when no row is busy or when interrupted (Ctrl-C
-// cancels what runs); q asks first while operations run.
+// cancels what runs); q asks first while operations other than status
+// reads run.
 func (m *model) quit(interrupt bool) tea.Cmd {
-	busy := m.table.Stats().Busy
-	if busy == 0 {
+	// Status reads (the periodic refresh) change nothing: nothing to ask.
+	if m.table.Stats().Busy == 0 || (!interrupt && !m.busyWriting()) {
 		// What may still run busies no row (a branch preview's dry run,
 		// the detail pane's read): nothing to ask about, nor to report
 		// as interrupted; cancel it so the wait on exit is short.
@@ -252,7 +274,7 @@ func (m *model) quit(interrupt bool) tea.Cmd {
 		m.deps.cancel()
 		return tea.Quit
 	}
-	m.confirm = confirm.Open(fmt.Sprintf("%d operations are running.\nCancel them and quit?", busy), quitIntent{})
+	m.confirm = confirm.Open(busyText(m.table.Stats())+"\nCancel them and quit?", quitIntent{})
 	return nil
 }
 
@@ -273,7 +295,10 @@ func (m *model) act(intent any) tea.Cmd {
 	return nil
 }
 
-func (m *model) applyEvents(batch eventsMsg) {
+// applyEvents changes the rows for a batch of events; the command arms the
+// debounced save when a result arrived.
+func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
+	var finished, cloned bool
 	for _, ev := range batch {
 		if info := m.runs[ev.EventMeta().RunID]; info.probe {
 			m.probeEvent(ev)
@@ -285,11 +310,22 @@ func (m *model) applyEvents(batch eventsMsg) {
 		m.inspectEvent(ev)
 		m.table.Apply(ev)
 		m.header.Observe(ev)
-		if rf, ok := ev.(engine.RunFinished); ok {
-			m.runFinished(rf)
+		switch ev := ev.(type) {
+		case engine.RunFinished:
+			m.runFinished(ev)
+		case engine.OpFinished:
+			finished = true
+			cloned = cloned || ev.Op == engine.OpClone
 		}
 	}
 	m.table.Refresh()
+	if cloned {
+		m.syncWatch()
+	}
+	if finished {
+		return m.changed()
+	}
+	return nil
 }
 
 func (m *model) setSize(w, h int) {

@@ -84,6 +84,9 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	for _, r := range m.table.Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
+	if b.Err == nil {
+		m.header.Resolve(b.Source)
+	}
 	rows := remoteRows(b.Repos, f.dest, f.root, byPath, nil, f.log)
 	m.table.Add(rows...)
 	f.added += len(rows)
@@ -91,6 +94,9 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 	case b.Err != nil:
 		f.failed++
 		m.status.Error(b.Err.Error())
+		// The status line is overwritten by the next message; the header
+		// keeps the failure until the provider answers.
+		m.header.Fail(b.Source, b.Err.Error())
 	case f.failed == 0:
 		// A provider's failure stays in view until the user acts; the
 		// header counts the rows the others add.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -66,6 +65,20 @@ type Options struct {
 	Getenv func(string) string
 	// Now is the clock for ages; nil means time.Now.
 	Now func() time.Time
+
+	// RefreshInterval is how often every row's status is read again
+	// (through the engine); 0 means DefaultRefreshInterval, negative off.
+	RefreshInterval time.Duration
+	// WatchInterval is how often the git directories of the repositories
+	// are looked at for changes made outside the dashboard (see watcher);
+	// 0 means DefaultWatchInterval, negative off.
+	WatchInterval time.Duration
+	// SaveEvery is the most often State is written while results arrive;
+	// 0 means DefaultSaveEvery.
+	SaveEvery time.Duration
+	// Rediscover finds the repositories under Root again for the rescan
+	// key; nil means workspace.Discover with its defaults.
+	Rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
 // Run shows the dashboard until the user quits. Invalid options (key
@@ -92,10 +105,17 @@ func Run(ctx context.Context, opt Options) error {
 	go p.run(events, stop)
 	defer close(stop)
 
-	m := newModel(opt, km, deps{
+	d := deps{
 		ctx: runCtx, cancel: cancel, submit: opt.Engine.Submit,
 		pump: p, stop: stop, refresh: true,
-	})
+	}
+	liveDeps(&d, opt)
+	actionDeps(&d, environ(opt))
+	m := newModel(opt, km, d)
+	if d.watch != nil {
+		m.syncWatch()
+		go d.watch.run(stop)
+	}
 	var popts []tea.ProgramOption
 	popts = append(popts, tea.WithContext(ctx))
 	if opt.Input != nil {
@@ -104,12 +124,14 @@ func Run(ctx context.Context, opt Options) error {
 	if opt.Output != nil {
 		popts = append(popts, tea.WithOutput(opt.Output))
 	}
-	final, runErr := tea.NewProgram(m, popts...).Run()
+	prog := tea.NewProgram(m, popts...)
+	signalled := forwardSignals(prog, stop)
+	final, runErr := prog.Run()
 	fm, _ := final.(model)
 	if fm.runs == nil {
 		fm = m
 	}
-	interrupted := fm.interrupted || errors.Is(runErr, tea.ErrInterrupted) || ctx.Err() != nil
+	interrupted := fm.interrupted || errors.Is(runErr, tea.ErrInterrupted) || ctx.Err() != nil || signalled()
 	cancel()
 	// Wait for the cancelled runs so that no engine goroutine is left
 	// blocked sending to a channel nobody reads.
@@ -120,7 +142,9 @@ func Run(ctx context.Context, opt Options) error {
 	if !p.waitRuns(fm.submitted, deadline.C) {
 		opt.Logger.Warn().Msg("dashboard: runs did not finish within 30s of cancellation")
 	}
-	fm.save(opt)
+	if d.saver != nil {
+		d.saver.save(finalGen, fm.entries())
+	}
 	switch {
 	case errors.Is(runErr, tea.ErrInterrupted) || interrupted:
 		return ErrInterrupted
@@ -132,10 +156,7 @@ func Run(ctx context.Context, opt Options) error {
 
 // newModel builds the model and its rows, painted from the state cache.
 func newModel(opt Options, km keys.Map, d deps) model {
-	getenv := opt.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
+	getenv := environ(opt)
 	now := opt.Now
 	if now == nil {
 		now = time.Now
@@ -183,22 +204,6 @@ func buildRows(opt Options) []*repotable.Row {
 		rows = append(rows, remoteRows(opt.Remote, opt.Dest, opt.Root, byPath, cached, opt.Logger)...)
 	}
 	return rows
-}
-
-// save writes the rows to the state cache.
-func (m model) save(opt Options) {
-	if opt.State == nil {
-		return
-	}
-	entries := make(map[string]state.Entry, len(m.table.Rows()))
-	for _, r := range m.table.Rows() {
-		if r.Status != nil || r.Last != nil {
-			entries[r.ID] = r.Entry()
-		}
-	}
-	if err := opt.State.Save(opt.Root, entries); err != nil {
-		opt.Logger.Warn().Err(err).Msg("save dashboard state")
-	}
 }
 
 // displayRoot shortens the home directory to ~.

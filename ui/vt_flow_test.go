@@ -106,9 +106,11 @@ func hasLinePrefix(screen, p string) bool {
 	return false
 }
 
+// fixtureRows are what the rows show of their names at 100 columns (the
+// long one keeps its tail).
 var fixtureRows = []string{
 	"github.com/acme/behind", "github.com/acme/clean", "github.com/acme/conflict",
-	"github.com/acme/dirty", "github.com/acme/new", "team/sub/very-long-repository-name", "local/failed",
+	"github.com/acme/dirty", "github.com/acme/new", "sub/very-long-repository-name", "local/failed",
 }
 
 // TestVTFilterFlow: first paint from the cache, / and a filter leave

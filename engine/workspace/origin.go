@@ -19,11 +19,16 @@ var ErrNoOrigin = errors.New("no origin remote")
 // discovery of thousands of repositories cannot afford a process each.
 // url.<base>.insteadOf rewriting is not applied: the configured value is
 // returned as written. An include only git can evaluate is an error
-// wrapping gitobj.ErrNeedGit.
+// wrapping gitobj.ErrNeedGit. repoPath may also be a bare repository
+// (a mirror), which is its own git directory.
 func OriginURL(repoPath string) (string, error) {
 	r, err := gitobj.Open(repoPath)
 	if err != nil {
-		return "", fmt.Errorf("origin url of %s: %w", repoPath, err)
+		bare, berr := gitobj.OpenBare(repoPath)
+		if berr != nil {
+			return "", fmt.Errorf("origin url of %s: %w", repoPath, err)
+		}
+		r = bare
 	}
 	cfg, err := gitobj.ReadConfigFile(filepath.Join(r.CommonDir, "config"), &r, os.Environ())
 	if err != nil {

@@ -21,6 +21,10 @@ type Map struct {
 	Fetch, Pull       key.Binding // fetch, pull
 	Clone, Refresh    key.Binding // clone, refresh
 	Branch, Retry     key.Binding // branch, retry
+	RefreshAll        key.Binding // refresh_all: every cloned repository
+	Rescan            key.Binding // rescan: discover repositories again
+	Open              key.Binding // open: the repository's web page
+	Shell             key.Binding // shell: a shell in the repository
 	Detail            key.Binding // detail
 	Help              key.Binding // help
 	Back              key.Binding // back: close a pane, clear the filter
@@ -51,13 +55,18 @@ func Default() Map {
 		Refresh:   b("r", "refresh status", "r"),
 		Branch:    b("b", "checkout branch", "b"),
 		Retry:     b("R", "retry failed", "R"),
-		Detail:    b("enter", "details", "enter"),
-		Help:      b("?", "help", "?"),
-		Back:      b("esc", "back", "esc"),
-		Quit:      b("q", "quit", "q"),
-		Interrupt: b("ctrl+c", "cancel all and quit", "ctrl+c"),
-		Yes:       b("y", "yes", "y"),
-		No:        b("n/esc", "no", "n", "esc"),
+		// R is taken by retry; ctrl+r is the "reload" of many tools.
+		RefreshAll: b("ctrl+r", "refresh all", "ctrl+r"),
+		Rescan:     b("D", "rescan disk", "D"),
+		Open:       b("o", "open web page", "o"),
+		Shell:      b("!", "shell in repo", "!"),
+		Detail:     b("enter", "details", "enter"),
+		Help:       b("?", "help", "?"),
+		Back:       b("esc", "back", "esc"),
+		Quit:       b("q", "quit", "q"),
+		Interrupt:  b("ctrl+c", "cancel all and quit", "ctrl+c"),
+		Yes:        b("y", "yes", "y"),
+		No:         b("n/esc", "no", "n", "esc"),
 	}
 }
 
@@ -69,6 +78,7 @@ func (m *Map) actions() map[string]*key.Binding {
 		"sort": &m.Sort, "select": &m.Select, "select_all": &m.SelectAll,
 		"fetch": &m.Fetch, "pull": &m.Pull, "clone": &m.Clone, "refresh": &m.Refresh,
 		"branch": &m.Branch, "retry": &m.Retry, "detail": &m.Detail, "help": &m.Help,
+		"refresh_all": &m.RefreshAll, "rescan": &m.Rescan, "open": &m.Open, "shell": &m.Shell,
 		"back": &m.Back, "quit": &m.Quit, "interrupt": &m.Interrupt,
 		"yes": &m.Yes, "no": &m.No,
 	}
@@ -134,7 +144,8 @@ func (m Map) checkConflicts() error {
 
 // ShortHelp is the one-line help of the table view.
 func (m Map) ShortHelp() []key.Binding {
-	return []key.Binding{m.Filter, m.Select, m.Fetch, m.Pull, m.Refresh, m.Detail, m.Help, m.Quit}
+	// The ones before Help go from the end when the line is too narrow.
+	return []key.Binding{m.Filter, m.Fetch, m.Pull, m.Refresh, m.Select, m.Detail, m.Help, m.Quit}
 }
 
 // FullHelp is the `?` view, in columns.
@@ -142,7 +153,7 @@ func (m Map) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.Up, m.Down, m.Top, m.Bottom, m.PageUp, m.PageDown},
 		{m.Filter, m.Sort, m.Select, m.SelectAll, m.Detail, m.Back},
-		{m.Fetch, m.Pull, m.Clone, m.Refresh, m.Branch, m.Retry},
-		{m.Help, m.Quit, m.Interrupt},
+		{m.Fetch, m.Pull, m.Clone, m.Refresh, m.RefreshAll, m.Branch, m.Retry},
+		{m.Rescan, m.Open, m.Shell, m.Help, m.Quit, m.Interrupt},
 	}
 }

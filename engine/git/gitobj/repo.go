@@ -119,6 +119,15 @@ func isGitDir(gitDir, common string) bool {
 	return true
 }
 
+// OpenBare opens the bare repository (a mirror) whose git directory is
+// dir itself: HEAD, objects/ and refs/ directly in it.
+func OpenBare(dir string) (Repo, error) {
+	if !isGitDir(dir, dir) {
+		return Repo{}, fmt.Errorf("%s is not a bare git repository: %w", dir, ErrNeedGit)
+	}
+	return Repo{GitDir: dir, CommonDir: dir}, nil
+}
+
 // CommonDir returns the common directory of the work tree at workTree (see
 // Open).
 func CommonDir(workTree string) (string, error) {

@@ -20,7 +20,38 @@ type Model struct {
 	root     string
 	finished []time.Time // ascending, within window of the newest
 	net      int         // network operations allowed at once (0: not known yet)
+	// problems are failures that stay in view until resolved (a
+	// provider's listing that failed), in the order they came.
+	problems []problem
 }
+
+// problem is one unresolved failure of a source (a provider).
+type problem struct{ source, text string }
+
+// Fail records source's failure, replacing an earlier one of source.
+func (m *Model) Fail(source, text string) {
+	text = termtext.Sanitize(text)
+	for i := range m.problems {
+		if m.problems[i].source == source {
+			m.problems[i].text = text
+			return
+		}
+	}
+	m.problems = append(m.problems, problem{source: source, text: text})
+}
+
+// Resolve forgets source's failure: it answered since.
+func (m *Model) Resolve(source string) {
+	for i, p := range m.problems {
+		if p.source == source {
+			m.problems = append(m.problems[:i:i], m.problems[i+1:]...)
+			return
+		}
+	}
+}
+
+// Problems is the number of unresolved failures.
+func (m Model) Problems() int { return len(m.problems) }
 
 // New returns a header for the workspace at root (already shortened for
 // display, e.g. with ~ for the home directory).
@@ -65,12 +96,17 @@ func (m Model) View(st repotable.Stats, spin string, now time.Time, width int, s
 			parts = append(parts, style(strconv.Itoa(n))+" "+label)
 		}
 	}
+	conflicts := "conflicts"
+	if st.Conflict == 1 {
+		conflicts = "conflict"
+	}
 	repos := strconv.Itoa(st.Total) + " repos"
 	if st.Shown != st.Total {
 		repos = strconv.Itoa(st.Shown) + "/" + repos
 	}
 	parts = append(parts, s.Header.Count.Render(repos))
 	add(st.Selected, "selected", s.Header.Count.Render)
+	add(st.Conflict, conflicts, s.Header.Bad.Render)
 	add(st.Dirty, "dirty", s.Header.Warn.Render)
 	add(st.Behind, "behind", s.Header.Warn.Render)
 	add(st.Ahead, "ahead", s.Header.Count.Render)
@@ -85,6 +121,14 @@ func (m Model) View(st repotable.Stats, spin string, now time.Time, width int, s
 		if m.net > 0 {
 			line += " · " + s.Muted.Render("net "+strconv.Itoa(m.net))
 		}
+	}
+	// The failures last: truncated when the line is full, but still
+	// there with their sign while unresolved.
+	for i, p := range m.problems {
+		if i == 0 {
+			line += " "
+		}
+		line += " " + s.Header.Bad.Render("⚠ "+p.text)
 	}
 	return fitStyled(line, width)
 }

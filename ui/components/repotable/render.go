@@ -10,43 +10,17 @@ import (
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
-// layout is the width of each column for a table width; 0 hides a column.
-type layout struct {
-	name, branch, sync, changes, flags, last, age, subject int
-}
-
-// columnsFor fits the columns into w cells. The name takes what the fixed
-// columns leave; from 100 cells on, the last commit gets a column too.
-func columnsFor(w int) layout {
-	const mark = 2
-	narrow := layout{branch: 12, sync: 7, changes: 12, flags: 4, last: 15}
-	wide := layout{branch: 16, sync: 8, changes: 14, flags: 9, last: 18, age: 4}
-	if w >= 160 {
-		wide.branch, wide.last = 22, 24
-	}
-	// Wide: eight gaps between nine columns; the name and the subject
-	// share what is left, the name getting at least 20 cells.
-	rest := w - (mark + wide.branch + wide.sync + wide.changes + wide.flags + wide.last + wide.age) - 8
-	if rest >= 20+12 {
-		wide.name = min(max(rest*45/100, 20), 48)
-		wide.subject = rest - wide.name
-		return wide
-	}
-	narrow.name = max(w-(mark+narrow.branch+narrow.sync+narrow.changes+narrow.flags+narrow.last)-5, 8)
-	return narrow
-}
-
 // View renders the heading and the visible rows only, so that the cost
 // of a frame does not grow with the number of repositories.
 func (m *Model) View() string {
 	l := columnsFor(m.width)
 	var b strings.Builder
 	fl := "FLAGS"
-	if l.flags < len(fl) {
+	if l[colFlags] < len(fl) {
 		fl = "FL"
 	}
-	b.WriteString(m.styles.Table.Heading.Render(m.line(l, [8]string{
-		"  ", "REPOSITORY", "BRANCH", "SYNC", "CHANGES", fl, "LAST OP", "AGE"}, "COMMIT")))
+	b.WriteString(m.styles.Table.Heading.Render(m.line(l, layoutCells{
+		"  ", "REPOSITORY", "STATE", "BRANCH", "SYNC", "CHANGES", fl, "LAST OP", "AGE", "COMMIT"})))
 	if len(m.view) == 0 {
 		b.WriteString("\n")
 		msg := "no repositories"
@@ -64,21 +38,27 @@ func (m *Model) View() string {
 	return b.String()
 }
 
-// line joins cells (marker, name, branch, sync, changes, flags, last,
-// age) and the subject, each fitted to its column.
-func (m *Model) line(l layout, c [8]string, subject string) string {
-	parts := []string{
-		termtext.Fit(c[0], 2) + termtext.Fit(c[1], l.name),
-		termtext.Fit(c[2], l.branch), termtext.Fit(c[3], l.sync),
-		termtext.Fit(c[4], l.changes), termtext.Fit(c[5], l.flags), termtext.Fit(c[6], l.last),
-	}
-	if l.age > 0 {
-		parts = append(parts, termtext.Fit(c[7], l.age), termtext.Fit(subject, l.subject))
+// layoutCells are the texts of one line, a column each.
+type layoutCells [numCols]string
+
+// line joins the cells of the shown columns, each fitted to its width.
+func (m *Model) line(l layout, c layoutCells) string {
+	return joinCells(l, func(k col) string { return termtext.Fit(c[k], l[k]) })
+}
+
+// joinCells joins the shown columns' cells, the mark and the name without
+// a gap.
+func joinCells(l layout, cell func(col) string) string {
+	parts := []string{cell(colMark) + cell(colName)}
+	for k := colState; k < numCols; k++ {
+		if l[k] > 0 {
+			parts = append(parts, cell(k))
+		}
 	}
 	return strings.Join(parts, " ")
 }
 
-func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
+func (m *Model) cells(l layout, r *Row, cursor bool) layoutCells {
 	mark := "  "
 	switch {
 	case cursor && m.selected[r.ID]:
@@ -88,64 +68,78 @@ func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
 	case m.selected[r.ID]:
 		mark = " ●"
 	}
-	cells := [8]string{mark, shortName(r.Name, l.name), "", "", "", flags(r, l.flags > 5), "", ""}
-	subject := ""
+	c := layoutCells{colMark: mark, colName: shortName(r.Name, l[colName]), colState: r.StateLabel(), colFlags: flags(r, l[colFlags] > 5)}
 	if !r.Cloned {
-		cells[2] = "not cloned"
+		// STATE says "not cloned"; the branch is not known.
 	} else if st := r.Status; st != nil {
-		cells[2] = st.Branch
+		c[colBranch] = st.Branch
 		if st.Detached {
-			cells[2] = "@" + short(st.Head.SHA)
+			c[colBranch] = "@" + short(st.Head.SHA)
 		}
-		cells[3] = syncCell(st.Ahead, st.Behind, st.Upstream == "" || st.UpstreamGone)
-		cells[4] = changesCell(st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash)
+		c[colSync] = syncCell(st.Ahead, st.Behind, st.Upstream == "" || st.UpstreamGone)
+		c[colChanges] = changesCell(st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash)
 		if !st.NoCommits && st.Head.SHA != "" {
-			cells[7] = headless.Age(m.now().Sub(st.Head.Time))
-			subject = st.Head.Subject
+			c[colAge] = headless.Age(m.now().Sub(st.Head.Time))
+			c[colSubject] = st.Head.Subject
 		}
 	} else {
-		cells[2] = "…"
+		c[colBranch] = "…"
 	}
-	cells[6] = m.lastCell(r)
+	c[colLast] = m.lastCell(r)
+	return c
+}
+
+func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
+	c := m.cells(l, r, cursor)
 	if cursor {
-		return m.styles.Table.Cursor.Render(m.line(l, cells, subject))
+		return m.styles.Table.Cursor.Render(m.line(l, c))
 	}
 	// Colour the cells that carry a judgement; the rest stays plain.
 	s := m.styles.Table
-	parts := []string{
-		termtext.Fit(cells[0], 2) + termtext.Fit(cells[1], l.name),
-	}
+	style := [numCols]func(...string) string{}
 	if m.selected[r.ID] {
-		parts[0] = s.Selected.Render(parts[0])
+		style[colMark], style[colName] = s.Selected.Render, s.Selected.Render
 	}
-	branch := termtext.Fit(cells[2], l.branch)
-	if !r.Cloned {
-		branch = s.Muted.Render(branch)
-	}
-	sync := termtext.Fit(cells[3], l.sync)
+	style[colState] = m.stateStyle(r)
 	if r.Status != nil && r.Status.Behind+r.Status.Ahead > 0 {
-		sync = s.Warn.Render(sync)
+		style[colSync] = s.Warn.Render
 	}
-	changes := termtext.Fit(cells[4], l.changes)
 	if r.Status != nil && r.Status.Conflicts > 0 {
-		changes = s.Bad.Render(changes)
+		style[colChanges] = s.Bad.Render
 	} else if r.Status != nil && r.Status.Dirty() {
-		changes = s.Warn.Render(changes)
+		style[colChanges] = s.Warn.Render
 	}
-	last := termtext.Fit(cells[6], l.last)
+	style[colFlags] = s.Warn.Render
 	switch {
 	case r.Busy():
-		last = s.Busy.Render(last)
+		style[colLast] = s.Busy.Render
 	case r.Failed():
-		last = s.Bad.Render(last)
+		style[colLast] = s.Bad.Render
 	case r.Last != nil:
-		last = s.OK.Render(last)
+		style[colLast] = s.OK.Render
 	}
-	parts = append(parts, branch, sync, changes, s.Warn.Render(termtext.Fit(cells[5], l.flags)), last)
-	if l.age > 0 {
-		parts = append(parts, s.Muted.Render(termtext.Fit(cells[7], l.age)), termtext.Fit(subject, l.subject))
+	style[colAge] = s.Muted.Render
+	return joinCells(l, func(k col) string {
+		f := style[k]
+		if f == nil {
+			return termtext.Fit(c[k], l[k])
+		}
+		return f(termtext.Fit(c[k], l[k]))
+	})
+}
+
+// stateStyle colours STATE: red for what blocks, yellow for what waits.
+func (m *Model) stateStyle(r *Row) func(...string) string {
+	s := m.styles.Table
+	switch r.StateLabel() {
+	case "conflict", "needs creds":
+		return s.Bad.Render
+	case "dirty", "ahead", "behind", "diverged", "out of sync", "gone":
+		return s.Warn.Render
+	case "clean":
+		return s.OK.Render
 	}
-	return strings.Join(parts, " ")
+	return s.Muted.Render
 }
 
 // lastCell is the spinner and progress of a busy row, else the last

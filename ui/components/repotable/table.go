@@ -30,6 +30,9 @@ func (s Sort) String() string {
 type Stats struct {
 	Total, Shown, Selected                        int
 	NotCloned, Dirty, Behind, Ahead, Failed, Busy int
+	// Conflict counts repositories with unmerged paths; Running the busy
+	// ones whose operation has started (the rest wait in the queue).
+	Conflict, Running int
 }
 
 // Model is the table: every row, the filtered and sorted view of them, the
@@ -66,6 +69,22 @@ func (m *Model) Add(rows ...*Row) {
 		m.rows = append(m.rows, r)
 		m.index[r.ID] = r
 	}
+	m.Refresh()
+}
+
+// Remove takes away the rows with ids (and their selection) and
+// refreshes the view.
+func (m *Model) Remove(ids ...string) {
+	if len(ids) == 0 {
+		return
+	}
+	gone := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		gone[id] = true
+		delete(m.index, id)
+		delete(m.selected, id)
+	}
+	m.rows = slices.DeleteFunc(m.rows, func(r *Row) bool { return gone[r.ID] })
 	m.Refresh()
 }
 
@@ -163,6 +182,9 @@ func (m *Model) count(st *Stats, r *Row) {
 	case !r.Cloned:
 		st.NotCloned++
 	case r.Status != nil:
+		if r.Status.Conflicts > 0 {
+			st.Conflict++
+		}
 		if r.Status.Dirty() {
 			st.Dirty++
 		}
@@ -178,6 +200,9 @@ func (m *Model) count(st *Stats, r *Row) {
 	}
 	if r.Busy() {
 		st.Busy++
+		if r.Running {
+			st.Running++
+		}
 	}
 }
 
@@ -188,7 +213,7 @@ func matches(r *Row, words []string) bool {
 	if len(words) == 0 {
 		return true
 	}
-	hay := strings.ToLower(r.Name + " " + r.State() + " " + flags(r, true))
+	hay := strings.ToLower(r.Name + " " + r.State() + " " + r.StateLabel() + " " + flags(r, true))
 	if r.Status != nil {
 		hay += " " + strings.ToLower(r.Status.Branch)
 	}

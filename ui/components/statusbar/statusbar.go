@@ -40,8 +40,21 @@ func (m Model) View(width int, k keys.Map, s *styles.Styles) string {
 	if m.isErr {
 		st = s.Status.Error
 	}
-	m.help.SetWidth(width)
-	return st.Render(termtext.Fit(m.msg, width)) + "\n" + ansi.Truncate(m.help.ShortHelpView(k.ShortHelp()), width, "…")
+	return st.Render(termtext.Fit(m.msg, width)) + "\n" + m.shortHelp(width, k)
+}
+
+// shortHelp is the one-line help at width: when every binding does not
+// fit, the ones before help and quit go, last first, so that `? help`
+// and `q quit` stay on any terminal wide enough for them.
+func (m Model) shortHelp(width int, k keys.Map) string {
+	bs := k.ShortHelp()
+	for {
+		line := m.help.ShortHelpView(bs)
+		if ansi.StringWidth(line) <= width || len(bs) <= 2 {
+			return ansi.Truncate(line, width, "…")
+		}
+		bs = append(bs[:len(bs)-3:len(bs)-3], bs[len(bs)-2:]...)
+	}
 }
 
 // FullHelp renders the `?` view.
