@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 )
@@ -21,7 +22,7 @@ import (
 // terminal checks.
 func (c *cli) secureStreams() {
 	if c.conf.red == nil {
-		c.conf.red = secure.NewRedactor()
+		c.conf.red = secure.NewRedactor(redact.Text)
 	}
 	c.logs.red = c.conf.red
 	c.stdout = secure.NewWriter(c.stdout, c.conf.red)

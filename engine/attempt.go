@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/backoff"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // attempt runs fn with a per-attempt timeout, retrying transient network
@@ -42,7 +43,7 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 			// it would have earned is what the cancellation stopped.
 			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
 		}
-		d := backoff(pol, x.attempts)
+		d := backoff.Delay(pol.Base, pol.Max, x.attempts)
 		if ra, ok := git.RetryAfterOf(err); ok {
 			// The server said when: wait that long, if the user lets us.
 			if ra > x.r.e.cfg.MaxWait {
@@ -65,20 +66,6 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		})
 		x.log.Debug().Int("attempt", n).Msg("op started")
 	}
-}
-
-// backoff is the wait after failed attempt n (1-based): Base·2^(n-1) plus up
-// to 50% jitter, capped at Max. Jitter keeps many repositories of one host
-// from retrying in lockstep.
-func backoff(p RetryPolicy, n int) time.Duration {
-	d := p.Base
-	for i := 1; i < n && d < p.Max; i++ {
-		d *= 2
-	}
-	if d > 0 {
-		d += rand.N(d/2 + 1)
-	}
-	return min(d, p.Max)
 }
 
 // run dispatches on the operation.
@@ -189,16 +176,9 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 		if rebase {
 			verb = "updated"
 		}
-		detail = fmt.Sprintf("%s %s..%s", verb, short(pr.From), short(pr.To))
+		detail = fmt.Sprintf("%s %s..%s", verb, humanize.SHA(pr.From), humanize.SHA(pr.To))
 	}
 	return x.statusAfter(Result{Detail: prefix + detail}), nil
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 func joinDetail(a, b string) string {

@@ -412,20 +412,6 @@ func TestSubmitAfterClose(t *testing.T) {
 	}
 }
 
-func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	p := RetryPolicy{Base: 100 * time.Millisecond, Max: time.Second}
-	for n, want := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond} {
-		for range 20 {
-			if d := backoff(p, n); d < want || d > want*3/2 {
-				t.Fatalf("backoff(%d) = %s, want %s..%s", n, d, want, want*3/2)
-			}
-		}
-	}
-	if d := backoff(p, 10); d != time.Second {
-		t.Fatalf("backoff(10) = %s, want the cap", d)
-	}
-}
-
 type countingObserver struct{ started, finished counter }
 
 func (o *countingObserver) OpStarted(Op)                          { o.started.add() }

@@ -106,7 +106,7 @@ func (e *Engine) Submit(ctx context.Context, plan Plan) string {
 
 	id := plan.RunID
 	if id == "" {
-		id = newID()
+		id = NewRunID()
 	}
 	r := newRun(e, ctx, id, plan)
 	go func() {
@@ -158,8 +158,10 @@ func (e *Engine) tryEmit(runID, repoID string, build func(Meta) Event) bool {
 	return true
 }
 
-// newID returns a short random hex identifier for a run.
-func newID() string {
+// NewRunID returns a short random hex identifier for a run (12 hex
+// digits). The engine names its runs with it, and the sync loop its
+// process, so every run_id in the logs has one shape.
+func NewRunID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])

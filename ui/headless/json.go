@@ -9,6 +9,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // The NDJSON shapes. Field names and "type" values are a public contract:
@@ -113,12 +114,12 @@ func (s *jsonSink) opFinished(ev engine.OpFinished, path, kind string) {
 		RunID:      ev.RunID,
 		OpID:       ev.OpID,
 		Op:         string(ev.Op),
-		Repo:       Sanitize(ev.RepoID),
-		Path:       Sanitize(path),
+		Repo:       safetext.Sanitize(ev.RepoID),
+		Path:       safetext.Sanitize(path),
 		Kind:       kind,
 		Result:     string(ev.Result.Outcome),
 		DurationMS: ev.Duration.Milliseconds(),
-		Detail:     Sanitize(ev.Result.Detail),
+		Detail:     safetext.Sanitize(ev.Result.Detail),
 		Attempts:   ev.Result.Attempts,
 	}
 	if ev.Err != nil {
@@ -134,14 +135,14 @@ func statusObject(ev engine.OpFinished, path string) jsonStatus {
 	o := jsonStatus{
 		Type:  "status",
 		RunID: ev.RunID,
-		Repo:  Sanitize(ev.RepoID),
-		Path:  Sanitize(path),
+		Repo:  safetext.Sanitize(ev.RepoID),
+		Path:  safetext.Sanitize(path),
 		State: StateError,
 	}
 	if st := ev.Result.Status; st != nil {
-		o.Branch = Sanitize(st.Branch)
+		o.Branch = safetext.Sanitize(st.Branch)
 		o.Detached = st.Detached
-		o.Upstream = Sanitize(st.Upstream)
+		o.Upstream = safetext.Sanitize(st.Upstream)
 		o.UpstreamGone = st.UpstreamGone
 		o.NoCommits = st.NoCommits
 		o.Ahead, o.Behind, o.AheadBehindCapped = st.Ahead, st.Behind, st.AheadBehindCapped
@@ -150,9 +151,9 @@ func statusObject(ev engine.OpFinished, path string) jsonStatus {
 		o.State = st.State()
 		if !st.NoCommits && st.Head.SHA != "" {
 			o.Head = &jsonHead{
-				SHA:     Sanitize(st.Head.SHA),
-				Subject: Sanitize(st.Head.Subject),
-				Author:  Sanitize(st.Head.Author),
+				SHA:     safetext.Sanitize(st.Head.SHA),
+				Subject: safetext.Sanitize(st.Head.Subject),
+				Author:  safetext.Sanitize(st.Head.Author),
 				Time:    st.Head.Time,
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // Format is the output format.
@@ -144,5 +145,5 @@ func errorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return Sanitize(err.Error())
+	return safetext.Sanitize(err.Error())
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // ANSI styles, used only when Options.Decorate is set.
@@ -69,10 +71,10 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 		path += " (" + kind + ")"
 	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
-		s.rows = append(s.rows, statusRow{path: Sanitize(path), ev: ev})
+		s.rows = append(s.rows, statusRow{path: safetext.Sanitize(path), ev: ev})
 		return
 	}
-	s.opLine(ev, Sanitize(path))
+	s.opLine(ev, safetext.Sanitize(path))
 }
 
 // opLine prints one finished operation: "ok   path  detail",
@@ -80,13 +82,13 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 func (s *textSink) opLine(ev engine.OpFinished, path string) {
 	switch ev.Result.Outcome {
 	case engine.OutcomeOK:
-		s.printf("%s %s%s\n", s.style(styleGreen, "ok  "), path, suffix(Sanitize(ev.Result.Detail)))
+		s.printf("%s %s%s\n", s.style(styleGreen, "ok  "), path, suffix(safetext.Sanitize(ev.Result.Detail)))
 	case engine.OutcomeSkipped:
-		s.printf("%s %s%s\n", s.style(styleDim, "skip"), path, suffix(Sanitize(ev.Result.Detail)))
+		s.printf("%s %s%s\n", s.style(styleDim, "skip"), path, suffix(safetext.Sanitize(ev.Result.Detail)))
 	default:
 		msg := errorText(ev.Err)
 		if msg == "" {
-			msg = Sanitize(ev.Result.Detail)
+			msg = safetext.Sanitize(ev.Result.Detail)
 		}
 		if hint := git.Hint(ev.Err); hint != "" {
 			msg += " — " + hint
@@ -154,7 +156,7 @@ func (s *textSink) statusTable(res Result) {
 
 	sum := res.Summary
 	n := len(s.rows)
-	line := fmt.Sprintf("%d %s", n, plural(n, "repository", "repositories"))
+	line := fmt.Sprintf("%d %s", n, humanize.Plural(n, "repository", "repositories"))
 	switch {
 	case n == 0 && !sum.Interrupted:
 		s.printf("no repositories found\n")
@@ -164,7 +166,7 @@ func (s *textSink) statusTable(res Result) {
 	case attention == 0 && len(failed) == 0:
 		line += ", all clean"
 	default:
-		line += fmt.Sprintf(", %d %s attention", attention, plural(attention, "needs", "need"))
+		line += fmt.Sprintf(", %d %s attention", attention, humanize.Plural(attention, "needs", "need"))
 	}
 	if res.Dirty > 0 {
 		line += fmt.Sprintf(", %d dirty", res.Dirty)
@@ -180,9 +182,9 @@ func (s *textSink) statusTable(res Result) {
 }
 
 func (s *textSink) statusCells(path string, st *git.Status) []string {
-	branch := Sanitize(st.Branch)
+	branch := safetext.Sanitize(st.Branch)
 	if st.Detached {
-		branch = "(detached " + short(Sanitize(st.Head.SHA)) + ")"
+		branch = "(detached " + humanize.SHA(safetext.Sanitize(st.Head.SHA)) + ")"
 	}
 	if branch == "" {
 		branch = "-"
@@ -208,7 +210,7 @@ func (s *textSink) statusCells(path string, st *git.Status) []string {
 	}
 	last := "-"
 	if !st.NoCommits && st.Head.SHA != "" {
-		last = Age(s.now().Sub(st.Head.Time)) + "  " + truncate(Sanitize(st.Head.Subject), maxSubject)
+		last = humanize.Age(s.now().Sub(st.Head.Time)) + "  " + humanize.Truncate(safetext.Sanitize(st.Head.Subject), maxSubject)
 	}
 	return []string{path, branch, st.State(), sync, Changes(*st), stash, last}
 }
@@ -273,48 +275,6 @@ func stateStyle(state string) string {
 		return styleYellow
 	}
 	return styleDim
-}
-
-// Age renders a duration as a short age: "now", "5m", "3h", "4d", "2mo",
-// "1y". The dashboard's table uses it too, so both presenters agree.
-func Age(d time.Duration) string {
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < day:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	case d < 60*day:
-		return strconv.Itoa(int(d/day)) + "d"
-	case d < 365*day:
-		return strconv.Itoa(int(d/(30*day))) + "mo"
-	default:
-		return strconv.Itoa(int(d/(365*day))) + "y"
-	}
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // round shortens a duration for the summary line.
