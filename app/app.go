@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
@@ -161,20 +162,7 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 		return usagef(fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath()), "%s", err)
 	})
 
-	f := root.PersistentFlags()
-	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
-	f.StringVarP(&c.g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
-	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
-	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
-	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
-	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
-	f.StringVar(&c.g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
-	f.StringVar(&c.g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
-	f.BoolVar(&c.g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
-	f.StringVar(&c.g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
-	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, 1s to 24h, e.g. 90s (0: 10m network, 1m status)")
-	f.DurationVar(&c.g.stallTimeout, "stall-timeout", 0, "fail a transfer that moves less than 1 kB/s for this long, 1s to 24h (0: 60s)")
-	f.DurationVar(&c.g.lockWait, "lock-wait", 0, "how long to wait for another mgit working on the same repository, 1s to 24h (0: 10m)")
+	c.g.register(root.PersistentFlags())
 
 	root.AddCommand(
 		NewCmdStatus(c, nil),
@@ -192,6 +180,23 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 		NewCmdClean(c, nil),
 	)
 	return root
+}
+
+// register adds the global flags to fs (the root's persistent flags).
+func (g *globals) register(f *pflag.FlagSet) {
+	f.BoolVar(&g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
+	f.StringVarP(&g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
+	f.IntVarP(&g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
+	f.StringVar(&g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
+	f.StringVar(&g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
+	f.StringVar(&g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
+	f.StringVar(&g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
+	f.StringVar(&g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
+	f.BoolVar(&g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
+	f.StringVar(&g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
+	f.DurationVar(&g.timeout, "timeout", 0, "time limit for one attempt of one operation, 1s to 24h, e.g. 90s (0: 10m network, 1m status)")
+	f.DurationVar(&g.stallTimeout, "stall-timeout", 0, "fail a transfer that moves less than 1 kB/s for this long, 1s to 24h (0: 60s)")
+	f.DurationVar(&g.lockWait, "lock-wait", 0, "how long to wait for another mgit working on the same repository, 1s to 24h (0: 10m)")
 }
 
 // setup validates the global flags and builds the logger, before any
