@@ -64,5 +64,5 @@ no commits to branch from; no such branch) the dry run fails the same way.
 // checkoutRun switches the repositories under opts.Dir to opts.Branch.
 func checkoutRun(ctx context.Context, opts *CheckoutOptions) error {
 	opt := engine.Options{Branch: opts.Branch, CreateBranch: opts.Create, DryRun: opts.DryRun}
-	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpCheckout, opt)
+	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpCheckout, opt, view{})
 }

@@ -13,6 +13,9 @@ type FetchOptions struct {
 	f     *Factory
 	Dir   string
 	Query string
+	// ChangedOnly is --changed-only: list only repositories whose refs
+	// changed (and failures).
+	ChangedOnly bool
 }
 
 // NewCmdFetch is `mgit fetch [DIR]`. runF, when not nil, runs instead of
@@ -40,10 +43,11 @@ matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 	}
 	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
 	f.disc.addFlags(cmd.Flags())
+	addChangedOnlyFlag(cmd.Flags(), &opts.ChangedOnly)
 	return cmd
 }
 
 // fetchRun runs OpFetch over the repositories under opts.Dir.
 func fetchRun(ctx context.Context, opts *FetchOptions) error {
-	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpFetch, engine.Options{})
+	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpFetch, engine.Options{}, view{changedOnly: opts.ChangedOnly})
 }

@@ -13,6 +13,9 @@ type PullOptions struct {
 	f     *Factory
 	Dir   string
 	Query string
+	// ChangedOnly is --changed-only: list only repositories whose refs
+	// changed (and failures).
+	ChangedOnly bool
 	// Rebase is --rebase: replay local commits instead of fast-forward only.
 	Rebase bool
 }
@@ -44,10 +47,11 @@ upstream instead (git CLI backend only). Nothing is ever reset or discarded.
 	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
 	f.disc.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.Rebase, "rebase", false, "rebase local commits onto the upstream instead of refusing a non-fast-forward pull")
+	addChangedOnlyFlag(cmd.Flags(), &opts.ChangedOnly)
 	return cmd
 }
 
 // pullRun runs OpPull over the repositories under opts.Dir.
 func pullRun(ctx context.Context, opts *PullOptions) error {
-	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpPull, engine.Options{Rebase: opts.Rebase})
+	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpPull, engine.Options{Rebase: opts.Rebase}, view{changedOnly: opts.ChangedOnly})
 }

@@ -19,6 +19,9 @@ type view struct {
 	statusTable bool
 	all         bool
 	failOnDirty bool
+	// changedOnly is --changed-only (fetch, pull): leave out the
+	// repositories the operation changed nothing in.
+	changedOnly bool
 	// creds is the credential source (nil: c.credentials()); a clone from
 	// a query passes the one that learned the listed hosts.
 	creds engine.CredentialSource
@@ -34,7 +37,9 @@ type view struct {
 	obs *observability
 }
 
-func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options) error {
+// runWorkspace runs op over the repositories under dir (those matching
+// query, when given), presented as v says.
+func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options, v view) error {
 	jobs, paths, err := c.workspacePlan(ctx, dir, op)
 	if err != nil {
 		return err
@@ -42,7 +47,7 @@ func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op,
 	if jobs, err = narrow(jobs, dir, query); err != nil {
 		return err
 	}
-	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{})
+	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, v)
 }
 
 // engineMaxWait maps --max-wait onto engine.Config.MaxWait, where 0 means
@@ -103,8 +108,9 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		ExitCode: func(s engine.Summary, dirty int) int {
 			return runExitCode(s, dirty, v.failOnDirty)
 		},
-		Decorate: c.decorate(),
-		Paths:    paths,
+		Decorate:    c.decorate(),
+		Paths:       paths,
+		ChangedOnly: v.changedOnly,
 	})
 	close(presented)
 	// The run has finished (or the stream broke): Close returns once the

@@ -356,16 +356,27 @@ func TestCancelStopsRun(t *testing.T) {
 		t.Fatalf("%d in-flight ops saw the cancellation, want %d", len(sawCancel), limit)
 	}
 	s := res.summary
-	if !s.Interrupted || s.Failed != limit || s.Skipped != 10-limit {
+	// In-flight operations count as stopped, queued ones as not started:
+	// neither is a failure.
+	if !s.Interrupted || s.Failed != 0 || s.Skipped != 0 || s.Stopped != limit || s.NotStarted != 10-limit {
 		t.Fatalf("summary %+v", s)
 	}
 	for _, fins := range res.finished {
 		f := fins[0]
-		if f.Result.Outcome == OutcomeFailed && !errors.Is(f.Err, context.Canceled) {
-			t.Errorf("in-flight op error %v does not wrap context.Canceled", f.Err)
+		if f.Result.Outcome != OutcomeSkipped {
+			t.Errorf("cancelled op outcome %q", f.Result.Outcome)
 		}
-		if f.Result.Outcome == OutcomeSkipped && f.Result.Detail != "cancelled" {
-			t.Errorf("queued op detail %q", f.Result.Detail)
+		switch f.Result.Cancelled {
+		case CancelStopped:
+			if !errors.Is(f.Err, context.Canceled) || strings.Contains(f.Err.Error(), "context canceled") {
+				t.Errorf("in-flight op error %q: want one wrapping context.Canceled that says cancelled", f.Err)
+			}
+		case CancelNotStarted:
+			if f.Result.Detail != "not started" || f.Err != nil {
+				t.Errorf("queued op detail %q err %v", f.Result.Detail, f.Err)
+			}
+		default:
+			t.Errorf("op not marked cancelled: %+v", f.Result)
 		}
 	}
 }

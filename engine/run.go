@@ -91,8 +91,10 @@ func (e *Engine) Events() <-chan Event { return e.events }
 // once per job, in plan order, then runs the jobs. Jobs of one repository
 // run one after another in plan order; jobs of different repositories run
 // concurrently within the pool limits. When ctx is cancelled, jobs still
-// waiting for a worker finish as skipped (Detail "cancelled", no error) and
-// running ones as failed with an error wrapping context.Canceled.
+// waiting for a worker finish as skipped with Cancelled CancelNotStarted
+// (Detail "not started", no error), and running ones as skipped with
+// Cancelled CancelStopped (Detail "stopped", Err wrapping context.Canceled):
+// the summary counts them as NotStarted and Stopped, not as failures.
 //
 // Submit after Close returns "" and runs nothing.
 func (e *Engine) Submit(ctx context.Context, plan Plan) string {

@@ -63,6 +63,44 @@ type jsonOp struct {
 	Error      *string `json:"error"`
 	ErrorKind  string  `json:"error_kind,omitempty"`
 	Hint       string  `json:"hint,omitempty"`
+	// Changes is what a fetch or pull moved (absent when not computed).
+	Changes *jsonChanges `json:"changes,omitempty"`
+	// Cancelled is "stopped" or "not-started" when an interruption kept
+	// the operation from finishing.
+	Cancelled string `json:"cancelled,omitempty"`
+}
+
+// jsonChanges is git.RefChanges: Changed false is "unchanged".
+type jsonChanges struct {
+	Changed         bool     `json:"changed"`
+	Branch          string   `json:"branch"`
+	Incoming        int      `json:"incoming"`
+	Forced          bool     `json:"forced,omitempty"`
+	Uncounted       bool     `json:"uncounted,omitempty"`
+	NewBranches     []string `json:"new_branches"`
+	UpdatedBranches []string `json:"updated_branches"`
+	PrunedBranches  []string `json:"pruned_branches"`
+	NewTags         []string `json:"new_tags"`
+	UpdatedTags     []string `json:"updated_tags"`
+	Summary         string   `json:"summary"`
+}
+
+func changesObject(c *git.RefChanges) *jsonChanges {
+	if c == nil {
+		return nil
+	}
+	list := func(l []string) []string {
+		out := make([]string, len(l)) // [] rather than null: one shape for scripts
+		for i, v := range l {
+			out[i] = safetext.Sanitize(v)
+		}
+		return out
+	}
+	return &jsonChanges{
+		Changed: c.Changed(), Branch: safetext.Sanitize(c.Branch), Incoming: c.Incoming, Forced: c.Forced, Uncounted: c.Uncounted,
+		NewBranches: list(c.NewBranches), UpdatedBranches: list(c.UpdatedBranches), PrunedBranches: list(c.PrunedBranches),
+		NewTags: list(c.NewTags), UpdatedTags: list(c.UpdatedTags), Summary: safetext.Sanitize(c.String()),
+	}
 }
 
 type jsonSummary struct {
@@ -74,6 +112,8 @@ type jsonSummary struct {
 	AuthFailed  int    `json:"auth_failed"`
 	Dirty       int    `json:"dirty"`
 	Interrupted bool   `json:"interrupted"`
+	Stopped     int    `json:"stopped"`
+	NotStarted  int    `json:"not_started"`
 	DurationMS  int64  `json:"duration_ms"`
 	ExitCode    int    `json:"exit_code"`
 }
@@ -121,6 +161,8 @@ func (s *jsonSink) opFinished(ev engine.OpFinished, path, kind string) {
 		DurationMS: ev.Duration.Milliseconds(),
 		Detail:     safetext.Sanitize(ev.Result.Detail),
 		Attempts:   ev.Result.Attempts,
+		Changes:    changesObject(ev.Result.Refs),
+		Cancelled:  string(ev.Result.Cancelled),
 	}
 	if ev.Err != nil {
 		msg := errorText(ev.Err)
@@ -177,6 +219,8 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 		AuthFailed:  sum.AuthFailed,
 		Dirty:       res.Dirty,
 		Interrupted: sum.Interrupted,
+		Stopped:     sum.Stopped,
+		NotStarted:  sum.NotStarted,
 		DurationMS:  sum.Duration.Milliseconds(),
 		ExitCode:    res.ExitCode,
 	})

@@ -59,6 +59,10 @@ type Options struct {
 	Paths map[string]string
 	// Now is the clock for commit ages; nil means time.Now.
 	Now func() time.Time
+	// ChangedOnly leaves out the repositories a fetch or pull changed
+	// nothing in (and skipped ones); failures are always shown and the
+	// summary still counts every repository.
+	ChangedOnly bool
 }
 
 // Result is what a presented run amounts to.
@@ -127,6 +131,9 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 			if e.Result.Status != nil && e.Op == engine.OpStatus && e.Result.Status.Dirty() {
 				res.Dirty++
 			}
+			if opt.ChangedOnly && unchanged(e) {
+				continue
+			}
 			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
 		case engine.RunFinished:
 			res.Summary = e.Summary
@@ -138,6 +145,18 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 		}
 	}
 	return res, ErrStreamClosed
+}
+
+// unchanged reports whether a finished operation changed nothing worth a
+// line under --changed-only: a skip, or a fetch or pull that moved no ref.
+func unchanged(e engine.OpFinished) bool {
+	switch e.Result.Outcome {
+	case engine.OutcomeSkipped:
+		return true
+	case engine.OutcomeOK:
+		return e.Result.Refs != nil && !e.Result.Refs.Changed()
+	}
+	return false
 }
 
 // errorText is the sanitised message of err, "" when nil.

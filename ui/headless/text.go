@@ -65,6 +65,11 @@ func (s *textSink) style(code, text string) string {
 
 func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 	s.op = ev.Op
+	if ev.Result.Cancelled != "" {
+		// Stopped or never started by an interruption: counted in the
+		// summary line, not listed one by one.
+		return
+	}
 	if kind != "" && kind != "repo" {
 		// A linked worktree or a submodule is not a clone of its own:
 		// say so beside its path.
@@ -118,11 +123,47 @@ func (s *textSink) runFinished(res Result, _ string) {
 	if op == "" {
 		op = "run"
 	}
-	line := fmt.Sprintf("%s: %d ok, %d failed, %d skipped in %s", op, sum.OK, sum.Failed, sum.Skipped, round(sum.Duration))
 	if sum.Interrupted {
-		line += " (interrupted)"
+		s.printf("%s\n", interruptedLine(s.op, sum))
+		return
 	}
-	s.printf("%s\n", line)
+	s.printf("%s: %d ok, %d failed, %d skipped in %s\n", op, sum.OK, sum.Failed, sum.Skipped, humanize.Duration(sum.Duration))
+}
+
+// interruptedLine is the one line an interrupted run ends with: "interrupted:
+// 92 cloned, 8 stopped, 900 not started in 4.2s", naming only the non-zero
+// counts.
+func interruptedLine(op engine.Op, sum engine.Summary) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{sum.OK, done(op)}, {sum.Failed, "failed"}, {sum.Skipped, "skipped"}, {sum.Stopped, "stopped"}, {sum.NotStarted, "not started"}} {
+		if c.n > 0 {
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{"nothing done"}
+	}
+	return "interrupted: " + strings.Join(parts, ", ") + " in " + humanize.Duration(sum.Duration)
+}
+
+// done is what an operation that finished did, for a count: "92 cloned".
+func done(op engine.Op) string {
+	switch op {
+	case engine.OpClone:
+		return "cloned"
+	case engine.OpFetch:
+		return "fetched"
+	case engine.OpPull:
+		return "pulled"
+	case engine.OpStatus:
+		return "read"
+	case engine.OpCheckout:
+		return "checked out"
+	}
+	return "done"
 }
 
 // statusTable prints the repositories that need attention (all with
@@ -174,7 +215,7 @@ func (s *textSink) statusTable(res Result) {
 	if len(failed) > 0 || sum.Failed > 0 {
 		line += fmt.Sprintf(", %d failed", sum.Failed)
 	}
-	line += " in " + round(sum.Duration)
+	line += " in " + humanize.Duration(sum.Duration)
 	if sum.Interrupted {
 		line += " (interrupted)"
 	}
@@ -275,16 +316,4 @@ func stateStyle(state string) string {
 		return styleYellow
 	}
 	return styleDim
-}
-
-// round shortens a duration for the summary line.
-func round(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.String()
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	default:
-		return d.Round(10 * time.Millisecond).String()
-	}
 }

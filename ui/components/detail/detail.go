@@ -75,8 +75,8 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 		}
 		field("branch", fmt.Sprintf("%s   ahead %d, behind %d", br, st.Ahead, st.Behind))
 		field("state", st.State())
-		field("changes", fmt.Sprintf("%d staged, %d unstaged, %d untracked, %d conflicts; %d stashed",
-			st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash))
+		field("changes", fmt.Sprintf("%d staged, %d unstaged, %d untracked, %d %s; %d stashed",
+			st.Staged, st.Unstaged, st.Untracked, st.Conflicts, humanize.Plural(st.Conflicts, "conflict", "conflicts"), st.Stash))
 		if !st.NoCommits && !haveLog {
 			sha := st.Head.SHA
 			if len(sha) > 10 {
