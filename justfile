@@ -32,6 +32,11 @@ lint:
     go vet ./...
     PATH="$(go env GOPATH)/bin:$PATH" staticcheck ./...
 
+# Regenerate docs/dashboard.png, the README's picture of the dashboard,
+# from a real run of the binary on a generated workspace (scripts/screenshot).
+screenshot: build
+    go run ./scripts/screenshot -bin ./mgit -out docs/dashboard.png
+
 # Compare mgit with a plain `xargs -P8 git` loop (see scripts/bench.sh).
 bench *args:
     scripts/bench.sh {{args}}

@@ -178,6 +178,7 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 		NewCmdHealth(c, nil),
 		NewCmdCheckout(c, nil),
 		NewCmdClean(c, nil),
+		c.manCommand(),
 	)
 	return root
 }
@@ -189,7 +190,7 @@ func (g *globals) register(f *pflag.FlagSet) {
 	f.IntVarP(&g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
 	f.StringVar(&g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
 	f.StringVar(&g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
-	f.StringVar(&g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
+	f.StringVar(&g.logFormat, "log-format", "", "log format on stderr: json or console (default: console on a terminal, else json)")
 	f.StringVar(&g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
 	f.StringVar(&g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
 	f.BoolVar(&g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
@@ -244,7 +245,7 @@ func (c *cli) setup() error {
 	if err := checkLogLevel(source, level, c.redact); err != nil {
 		return err
 	}
-	log, err := telemetry.NewLogger(c.stderr, level, c.g.logFormat)
+	log, err := c.newLogger(level, level != "")
 	if err != nil {
 		return usagef("Check "+source+" and --log-format.", "%s", err)
 	}

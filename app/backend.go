@@ -8,6 +8,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/git/gogit"
+	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 )
 
@@ -21,8 +22,9 @@ type BackendChooser func(ctx context.Context, name string) (git.Backend, error)
 // supports rebase — and go-git otherwise, as in the distroless container.
 // "cli" fails when git is unusable rather than falling back, so an explicit
 // choice is never silently overridden. The git CLI is told which
-// environment variables hold secrets (secure.SecretEnv): no git process,
-// and so no hook or filter, inherits a token or the keyring password.
+// environment variables hold secrets (secure.SecretEnv over every provider
+// kind's token variables): no git process, and so no hook or filter,
+// inherits a token or the keyring password.
 func ChooseBackend(ctx context.Context, name string) (git.Backend, error) {
 	switch name {
 	case engine.BackendAuto, "":
@@ -43,6 +45,6 @@ func ChooseBackend(ctx context.Context, name string) (git.Backend, error) {
 
 func newCLIBackend() *gitcli.Backend {
 	b := gitcli.New()
-	b.SecretEnv = secure.SecretEnv
+	b.SecretEnv = secure.SecretEnv(provider.AllTokenEnv())
 	return b
 }
