@@ -26,18 +26,31 @@ func TestDockerfileLintClean(t *testing.T) {
 	}
 }
 
-// TestDockerfileStampsTheVersionVariable: the -X target must be the variable
-// `mgit version` prints, or the stamp silently does nothing.
+// TestDockerfileStampsTheVersionVariable: each -X target of the version and
+// the commit must be a string variable of package app (in any of its
+// files), or the stamp silently does nothing.
 func TestDockerfileStampsTheVersionVariable(t *testing.T) {
 	df := parseRepoDockerfile(t)
 	build := strings.Join(args(Find(df.Instructions, "RUN")), " ")
-	m := regexp.MustCompile(`-X github.com/mgit-dev/mgit/app\.(\w+)=\$\{VERSION\}`).FindStringSubmatch(build)
-	if m == nil {
-		t.Fatalf("the build does not stamp ${VERSION} into package app: %s", build)
+	files, err := filepath.Glob(filepath.Join(repoRoot(t), "app", "*.go"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	src := readFile(t, filepath.Join(repoRoot(t), "app", "commands.go"))
-	if !regexp.MustCompile(`(?m)^var ` + m[1] + ` string`).Match(src) {
-		t.Errorf("app.%s is stamped but app/commands.go declares no such string variable", m[1])
+	var src []byte
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			src = append(src, readFile(t, f)...)
+		}
+	}
+	for _, arg := range []string{"VERSION", "COMMIT"} {
+		m := regexp.MustCompile(`-X github.com/mgit-dev/mgit/app\.(\w+)=\$\{` + arg + `\}`).FindStringSubmatch(build)
+		if m == nil {
+			t.Errorf("the build does not stamp ${%s} into package app: %s", arg, build)
+			continue
+		}
+		if !regexp.MustCompile(`(?m)^var ` + m[1] + ` string`).Match(src) {
+			t.Errorf("app.%s is stamped with ${%s} but package app declares no such string variable", m[1], arg)
+		}
 	}
 }
 
