@@ -29,34 +29,7 @@ func composeUp(t *testing.T, d *dockerCLI, image string, env []string, heads map
 	mgitAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	promAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 
-	prom := strings.ReplaceAll(string(readFile(t, filepath.Join(root, "deploy", "compose", "prometheus.yml"))), "mgit:9090", mgitAddr)
-	write(t, filepath.Join(dir, "prometheus.yml"), []byte(prom), 0o644)
-	override := fmt.Sprintf(`services:
-  mgit:
-    network_mode: host
-    ports: !reset []
-    environment:
-      MGIT_METRICS_ADDR: %[1]s
-  prometheus:
-    network_mode: host
-    ports: !reset []
-    command:
-      - --config.file=/etc/prometheus/prometheus.yml
-      - --storage.tsdb.path=/prometheus
-      - --web.listen-address=%[2]s
-    volumes: !override
-      - %[3]s:/etc/prometheus/prometheus.yml:ro
-      - %[4]s:/etc/prometheus/alerts.yml:ro
-      - prometheus-data:/prometheus
-  mgit-dev:
-    network_mode: host
-    build:
-      network: host
-    environment:
-      MGIT_METRICS_ADDR: %[5]s
-`, mgitAddr, promAddr, filepath.Join(dir, "prometheus.yml"), filepath.Join(root, "deploy", "prometheus", "alerts.yml"),
-		fmt.Sprintf("127.0.0.1:%d", freePort(t)))
-	write(t, filepath.Join(dir, "override.yml"), []byte(override), 0o644)
+	writeOverride(t, dir, mgitAddr, promAddr)
 
 	// The token in a 0600 env file, as the guide says; the provider in the
 	// environment compose interpolates.
@@ -116,6 +89,41 @@ func composeUp(t *testing.T, d *dockerCLI, image string, env []string, heads map
 	if out, err := compose("--profile", "dev", "run", "--rm", "--build", "mgit-dev").output(); err != nil {
 		t.Fatalf("docker compose --profile dev run --rm --build mgit-dev: %v\n%s", err, out)
 	}
+}
+
+// writeOverride writes dir/override.yml and the Prometheus configuration
+// it mounts: the real one, scraping mgit at mgitAddr.
+func writeOverride(t *testing.T, dir, mgitAddr, promAddr string) {
+	t.Helper()
+	root := repoRoot(t)
+	prom := strings.ReplaceAll(string(readFile(t, filepath.Join(root, "deploy", "compose", "prometheus.yml"))), "mgit:9090", mgitAddr)
+	write(t, filepath.Join(dir, "prometheus.yml"), []byte(prom), 0o644)
+	override := fmt.Sprintf(`services:
+  mgit:
+    network_mode: host
+    ports: !reset []
+    environment:
+      MGIT_METRICS_ADDR: %[1]s
+  prometheus:
+    network_mode: host
+    ports: !reset []
+    command:
+      - --config.file=/etc/prometheus/prometheus.yml
+      - --storage.tsdb.path=/prometheus
+      - --web.listen-address=%[2]s
+    volumes: !override
+      - %[3]s:/etc/prometheus/prometheus.yml:ro
+      - %[4]s:/etc/prometheus/alerts.yml:ro
+      - prometheus-data:/prometheus
+  mgit-dev:
+    network_mode: host
+    build:
+      network: host
+    environment:
+      MGIT_METRICS_ADDR: %[5]s
+`, mgitAddr, promAddr, filepath.Join(dir, "prometheus.yml"), filepath.Join(root, "deploy", "prometheus", "alerts.yml"),
+		fmt.Sprintf("127.0.0.1:%d", freePort(t)))
+	write(t, filepath.Join(dir, "override.yml"), []byte(override), 0o644)
 }
 
 // dockerCmd is one prepared docker command.

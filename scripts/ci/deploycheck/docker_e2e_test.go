@@ -27,54 +27,11 @@ func TestDockerImage(t *testing.T) {
 	if image == "" {
 		t.Skip("set MGIT_E2E_IMAGE to an image built from this checkout (bash scripts/ci/docker-e2e.sh does)")
 	}
-	d := newDockerCLI(t)
-
-	t.Run("config", func(t *testing.T) {
-		var cfg struct {
-			Os, Architecture string
-			Config           struct {
-				User        string
-				Entrypoint  []string
-				Healthcheck struct{ Test []string }
-			}
-		}
-		if err := json.Unmarshal([]byte(d.run(t, "image", "inspect", "-f", "{{json .}}", image)), &cfg); err != nil {
-			t.Fatal(err)
-		}
-		if cfg.Config.User != "65532:65532" {
-			t.Errorf("image user %q, want 65532:65532", cfg.Config.User)
-		}
-		if got := strings.Join(cfg.Config.Healthcheck.Test, " "); got != "CMD /mgit health" {
-			t.Errorf("healthcheck %q, want CMD /mgit health", got)
-		}
-		if cfg.Os+"/"+cfg.Architecture != "linux/amd64" {
-			t.Errorf("image platform %s/%s, want linux/amd64", cfg.Os, cfg.Architecture)
-		}
-	})
-	t.Run("version", func(t *testing.T) {
-		out := d.run(t, "run", "--rm", "--network", "host", image, "version")
-		t.Logf("mgit version: %s", out)
-		for _, want := range []string{os.Getenv("MGIT_E2E_VERSION"), os.Getenv("MGIT_E2E_COMMIT")} {
-			if !strings.Contains(out, want) {
-				t.Errorf("mgit version printed %q, want %q in it", out, want)
-			}
-		}
-	})
-	t.Run("man pages", func(t *testing.T) {
-		id := d.run(t, "create", image)
-		t.Cleanup(func() { d.try("rm", "-f", id) })
-		dir := t.TempDir()
-		d.run(t, "cp", id+":/usr/share/man/man1", dir)
-		for _, page := range []string{"mgit.1", "mgit-sync.1", "mgit-health.1"} {
-			b, err := os.ReadFile(filepath.Join(dir, "man1", page))
-			if err != nil || !bytes.HasPrefix(b, []byte(".TH ")) {
-				t.Errorf("/usr/share/man/man1/%s: %v, want a man page (.TH)", page, err)
-			}
-		}
-	})
-
-	// Built before gittest.Isolate moves HOME: the docker CLI finds its
+	// Made before gittest.Isolate moves HOME: the docker CLI finds its
 	// plugins (compose) under the real one.
+	d := newDockerCLI(t)
+	checkImage(t, d, image)
+
 	gittest.Isolate(t)
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: simToken})
 	names := []string{"demo/alpha", "demo/beta"}
@@ -119,6 +76,55 @@ func TestDockerImage(t *testing.T) {
 			t.Skip("no docker compose plugin")
 		}
 		composeUp(t, d, image, env, heads)
+	})
+}
+
+// checkImage checks the image itself: its configuration, `mgit version`
+// and the man pages.
+func checkImage(t *testing.T, d *dockerCLI, image string) {
+	t.Helper()
+	t.Run("config", func(t *testing.T) {
+		var cfg struct {
+			Os, Architecture string
+			Config           struct {
+				User        string
+				Entrypoint  []string
+				Healthcheck struct{ Test []string }
+			}
+		}
+		if err := json.Unmarshal([]byte(d.run(t, "image", "inspect", "-f", "{{json .}}", image)), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Config.User != "65532:65532" {
+			t.Errorf("image user %q, want 65532:65532", cfg.Config.User)
+		}
+		if got := strings.Join(cfg.Config.Healthcheck.Test, " "); got != "CMD /mgit health" {
+			t.Errorf("healthcheck %q, want CMD /mgit health", got)
+		}
+		if cfg.Os+"/"+cfg.Architecture != "linux/amd64" {
+			t.Errorf("image platform %s/%s, want linux/amd64", cfg.Os, cfg.Architecture)
+		}
+	})
+	t.Run("version", func(t *testing.T) {
+		out := d.run(t, "run", "--rm", "--network", "host", image, "version")
+		t.Logf("mgit version: %s", out)
+		for _, want := range []string{os.Getenv("MGIT_E2E_VERSION"), os.Getenv("MGIT_E2E_COMMIT")} {
+			if !strings.Contains(out, want) {
+				t.Errorf("mgit version printed %q, want %q in it", out, want)
+			}
+		}
+	})
+	t.Run("man pages", func(t *testing.T) {
+		id := d.run(t, "create", image)
+		t.Cleanup(func() { d.try("rm", "-f", id) })
+		dir := t.TempDir()
+		d.run(t, "cp", id+":/usr/share/man/man1", dir)
+		for _, page := range []string{"mgit.1", "mgit-sync.1", "mgit-health.1"} {
+			b, err := os.ReadFile(filepath.Join(dir, "man1", page))
+			if err != nil || !bytes.HasPrefix(b, []byte(".TH ")) {
+				t.Errorf("/usr/share/man/man1/%s: %v, want a man page (.TH)", page, err)
+			}
+		}
 	})
 }
 

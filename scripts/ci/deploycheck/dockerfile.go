@@ -229,6 +229,17 @@ func Lint(df *Dockerfile) []string {
 			add(in, "RUN in the runtime stage: distroless has no shell; do the work in the build stage")
 		}
 	}
+	p = append(p, lintRuntime(final)...)
+	return append(p, lintBuild(df)...)
+}
+
+// lintRuntime checks the runtime stage's user, health check, entry point,
+// command, volume and labels.
+func lintRuntime(final []Instruction) []string {
+	var p []string
+	add := func(in Instruction, format string, a ...any) {
+		p = append(p, fmt.Sprintf("line %d: %s: %s", in.Line, in.Cmd, fmt.Sprintf(format, a...)))
+	}
 	users := Find(final, "USER")
 	if len(users) == 0 {
 		p = append(p, "runtime stage has no USER: run as the nonroot user, USER 65532:65532")
@@ -265,7 +276,7 @@ func Lint(df *Dockerfile) []string {
 			p = append(p, "missing OCI label org.opencontainers.image."+l)
 		}
 	}
-	return append(p, lintBuild(df)...)
+	return p
 }
 
 // lintBuild checks the RUN that builds the shipped binary, not any other
