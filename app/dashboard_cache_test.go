@@ -29,7 +29,7 @@ func TestDashboardInputsCarryCachedState(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := configured(t, env, &config.Config{})
-	in, err := c.dashboardInputs(context.Background(), []string{dir}, "", observeFor(t, c))
+	in, err := (&DashboardOptions{f: c, Args: []string{dir}}).inputs(context.Background(), observeFor(t, c))
 	if err != nil {
 		t.Fatal(err)
 	}
