@@ -57,8 +57,9 @@ type ExecResult struct {
 	// ExitCode is the command's exit status; -1 when it did not exit on
 	// its own (killed by a signal, cancelled, or it could not start).
 	ExitCode int
-	// Output is stdout and stderr interleaved as written (adjacent
-	// writes to one stream merged), at most OutputLimit bytes.
+	// Output is stdout and stderr interleaved as mgit read them (adjacent
+	// reads of one stream merged; two pipes, so the order across them is
+	// close to, not exactly, the order written), at most OutputLimit bytes.
 	Output    []ExecChunk
 	Truncated bool
 }
