@@ -62,6 +62,12 @@ type jsonOp struct {
 	Error      *string `json:"error"`
 	ErrorKind  string  `json:"error_kind,omitempty"`
 	Hint       string  `json:"hint,omitempty"`
+	// exec only: the command's exit status (-1: it did not exit on its
+	// own), its output (capped; Truncated says when cut).
+	ExitCode  *int    `json:"exit_code,omitempty"`
+	Stdout    *string `json:"stdout,omitempty"`
+	Stderr    *string `json:"stderr,omitempty"`
+	Truncated bool    `json:"truncated,omitempty"`
 }
 
 type jsonSummary struct {
@@ -127,6 +133,7 @@ func (s *jsonSink) opFinished(ev engine.OpFinished, path, kind string) {
 		o.ErrorKind = ErrorKind(ev.Err)
 		o.Hint = git.Hint(ev.Err)
 	}
+	o.execFields(ev.Result.Exec)
 	s.write(o)
 }
 

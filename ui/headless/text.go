@@ -68,6 +68,10 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 		// say so beside its path.
 		path += " (" + kind + ")"
 	}
+	if ev.Op == engine.OpExec {
+		s.execFinished(ev, Sanitize(path))
+		return
+	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
 		s.rows = append(s.rows, statusRow{path: Sanitize(path), ev: ev})
 		return
