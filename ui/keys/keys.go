@@ -25,6 +25,7 @@ type Map struct {
 	Rescan            key.Binding // rescan: discover repositories again
 	Open              key.Binding // open: the repository's web page
 	Shell             key.Binding // shell: a shell in the repository
+	Exec              key.Binding // exec: run a command in each target
 	Detail            key.Binding // detail
 	Help              key.Binding // help
 	Back              key.Binding // back: close a pane, clear the filter
@@ -60,6 +61,7 @@ func Default() Map {
 		Rescan:     b("D", "rescan disk", "D"),
 		Open:       b("o", "open web page", "o"),
 		Shell:      b("!", "shell in repo", "!"),
+		Exec:       b("x", "run command", "x"),
 		Detail:     b("enter", "details", "enter"),
 		Help:       b("?", "help", "?"),
 		Back:       b("esc", "back", "esc"),
@@ -79,6 +81,7 @@ func (m *Map) actions() map[string]*key.Binding {
 		"fetch": &m.Fetch, "pull": &m.Pull, "clone": &m.Clone, "refresh": &m.Refresh,
 		"branch": &m.Branch, "retry": &m.Retry, "detail": &m.Detail, "help": &m.Help,
 		"refresh_all": &m.RefreshAll, "rescan": &m.Rescan, "open": &m.Open, "shell": &m.Shell,
+		"exec": &m.Exec,
 		"back": &m.Back, "quit": &m.Quit, "interrupt": &m.Interrupt,
 		"yes": &m.Yes, "no": &m.No,
 	}
@@ -154,6 +157,6 @@ func (m Map) FullHelp() [][]key.Binding {
 		{m.Up, m.Down, m.Top, m.Bottom, m.PageUp, m.PageDown},
 		{m.Filter, m.Sort, m.Select, m.SelectAll, m.Detail, m.Back},
 		{m.Fetch, m.Pull, m.Clone, m.Refresh, m.RefreshAll, m.Branch, m.Retry},
-		{m.Rescan, m.Open, m.Shell, m.Help, m.Quit, m.Interrupt},
+		{m.Rescan, m.Open, m.Shell, m.Exec, m.Help, m.Quit, m.Interrupt},
 	}
 }
