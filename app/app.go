@@ -66,6 +66,8 @@ type cli struct {
 	limiter *provider.RateLimiter
 	// disc are the discovery flags (discovery.go).
 	disc discovery
+	// changedOnly is --changed-only of fetch and pull (changedonly.go).
+	changedOnly bool
 }
 
 // Main runs mgit with args (without the program name) and returns the exit

@@ -118,6 +118,7 @@ matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
 	}
 	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
 	c.addDiscoveryFlags(cmd.Flags())
+	c.addChangedOnlyFlag(cmd.Flags())
 	return cmd
 }
 
@@ -143,6 +144,7 @@ upstream instead (git CLI backend only). Nothing is ever reset or discarded.
 	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
 	c.addDiscoveryFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&rebase, "rebase", false, "rebase local commits onto the upstream instead of refusing a non-fast-forward pull")
+	c.addChangedOnlyFlag(cmd.Flags())
 	return cmd
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 type listFlags struct {
@@ -169,8 +170,8 @@ func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*p
 				flags = append(flags, fl.name)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", headless.Sanitize(r.Provider), headless.Sanitize(r.FullName),
-			dash(headless.Sanitize(r.DefaultBranch)), dash(strings.Join(flags, ",")))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Sanitize(r.Provider), safetext.Sanitize(r.FullName),
+			dash(safetext.Sanitize(r.DefaultBranch)), dash(strings.Join(flags, ",")))
 	}
 	if err := tw.Flush(); err != nil {
 		return outputErr(err)

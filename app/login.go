@@ -20,6 +20,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // maxTokenLen bounds what --token-stdin reads: a token is short, and a
@@ -299,7 +300,7 @@ func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string
 		})
 	} else {
 		var b strings.Builder
-		fmt.Fprintf(&b, "Logged in to %s (%s) as %s.\n", p.Name, p.Type, headless.Sanitize(id.Login))
+		fmt.Fprintf(&b, "Logged in to %s (%s) as %s.\n", p.Name, p.Type, safetext.Sanitize(id.Login))
 		if p.CredentialHelper != "" && strings.HasPrefix(backend, "credential helper") {
 			fmt.Fprintf(&b, "Token read from the %s (mgit stores no copy); settings written to %s.\n", backend, c.conf.path)
 		} else {
@@ -309,7 +310,7 @@ func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string
 			fmt.Fprintf(&b, "Token scopes: %s\n", orNone(strings.Join(id.Scopes, ", ")))
 		}
 		if id.Warning != "" {
-			fmt.Fprintf(&b, "Warning: %s\n", headless.Sanitize(id.Warning))
+			fmt.Fprintf(&b, "Warning: %s\n", safetext.Sanitize(id.Warning))
 		}
 		if backend == secure.BackendKeyctl {
 			b.WriteString("Note: the kernel keyring forgets the token at reboot or logout.\n")

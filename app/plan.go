@@ -13,9 +13,9 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/workspace"
-	"github.com/mgit-dev/mgit/secure"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // workspacePlan discovers the repositories under dir and makes one job of
@@ -148,7 +148,7 @@ func clonePlan(root string, urls []string, layout workspace.Layout) (jobs []engi
 				hint = "Use --layout host to keep them apart."
 			}
 			return nil, nil, usagef(hint, "%s and %s would both be cloned into %s",
-				workspace.RedactURL(prev), workspace.RedactURL(raw), dest)
+				redact.URL(prev), redact.URL(raw), dest)
 		}
 		byDest[dest] = raw
 		rel, err := filepath.Rel(absRoot, dest)
@@ -189,9 +189,9 @@ func rejectURLSecret(raw string) error {
 	}
 	// A token works as a user name too (GitHub accepts it): refuse one that
 	// has a token's shape.
-	if hasPassword || (user != "" && secure.SafeText(user) != user) {
+	if hasPassword || (user != "" && safetext.Sanitize(user) != user) {
 		return usagef("Remove the credentials from the URL and set MGIT_TOKEN instead.",
-			"%s: URL contains a password or token", workspace.RedactURL(raw))
+			"%s: URL contains a password or token", redact.URL(raw))
 	}
 	return nil
 }
@@ -384,7 +384,7 @@ func queryClonePlan(root string, repos []provider.Repo, layout workspace.Layout)
 		dest, err := providerDest(absRoot, r, layout)
 		if err != nil {
 			return nil, nil, usagef("The provider returned a name that cannot be a directory under DIR; exclude it with --exclude.",
-				"%s/%s: %s", r.Provider, headless.Sanitize(r.FullName), err)
+				"%s/%s: %s", r.Provider, safetext.Sanitize(r.FullName), err)
 		}
 		if prev, ok := byDest[dest]; ok {
 			if workspace.SameRemote(prev.CloneURL, r.CloneURL) {

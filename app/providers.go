@@ -17,6 +17,7 @@ import (
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
@@ -61,7 +62,7 @@ type configState struct {
 // only when --concurrency was not given.
 func (c *cli) loadConfig(cmd *cobra.Command) error {
 	if c.conf.red == nil {
-		c.conf.red = secure.NewRedactor()
+		c.conf.red = secure.NewRedactor(redact.Text)
 	}
 	c.conf.cfg = &config.Config{}
 	tolerant := cmd.Annotations[annotationConfig] == "optional"

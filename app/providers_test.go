@@ -17,6 +17,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/secure"
 )
@@ -37,7 +38,7 @@ func TestIsURL(t *testing.T) {
 func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *cli {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
-	red := secure.NewRedactor()
+	red := secure.NewRedactor(redact.Text)
 	store, err := secure.NewStore(secure.Options{Getenv: getenv, Redactor: red})
 	if err != nil {
 		t.Fatal(err)

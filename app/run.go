@@ -175,6 +175,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		FailOnDirty: v.failOnDirty,
 		Decorate:    c.decorate(),
 		Paths:       paths,
+		ChangedOnly: c.changedOnly,
 	})
 	close(presented)
 	// The run has finished (or the stream broke): Close returns once the

@@ -14,6 +14,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 )
@@ -33,7 +34,7 @@ const (
 // terminal checks.
 func (c *cli) secureStreams() {
 	if c.conf.red == nil {
-		c.conf.red = secure.NewRedactor()
+		c.conf.red = secure.NewRedactor(redact.Text)
 	}
 	c.stdout = secure.NewWriter(c.stdout, c.conf.red)
 	c.stderr = secure.NewWriter(c.stderr, c.conf.red)

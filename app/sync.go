@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"time"
@@ -199,15 +197,6 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		OnCycle:    o.onCycle,
 	})
 	return loop.Run(ctx)
-}
-
-// newRunID is a short random hex ID, like the engine's run IDs; a
-// cycle's run_id is "<it>-<cycle number>", so one prefix finds every line
-// of one sync process.
-func newRunID() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b[:])
 }
 
 // syncLister builds the lister over the configured providers (all, or

@@ -60,7 +60,9 @@ func (c *cli) metricsAddr() string {
 func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	id := newRunID()
+	// A sync cycle's run_id is "<id>-<cycle number>", so one prefix finds
+	// every line of one sync process.
+	id := engine.NewRunID()
 	base := log
 	log = log.With().Str("run_id", id).Logger()
 	o := &observability{

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/backoff"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/refchange"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // attempt runs fn with a per-attempt timeout, retrying transient network
@@ -28,7 +30,7 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 			return nil
 		}
 		if timedOut {
-			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, timeout, err)
+			return fmt.Errorf("%s timed out after %s: %w", x.jb.Op, humanize.Duration(timeout), err)
 		}
 		if !git.Transient(err) || x.attempts >= pol.Attempts {
 			return err
@@ -42,11 +44,11 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 			// it would have earned is what the cancellation stopped.
 			return fmt.Errorf("%w (retry cancelled: %w)", err, x.r.ctx.Err())
 		}
-		d := backoff(pol, x.attempts)
+		d := backoff.Delay(pol.Base, pol.Max, x.attempts)
 		if ra, ok := git.RetryAfterOf(err); ok {
 			// The server said when: wait that long, if the user lets us.
 			if ra > x.r.e.cfg.MaxWait {
-				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, ra.Round(time.Second), max(x.r.e.cfg.MaxWait, 0))
+				return fmt.Errorf("%w (the server asks to retry after %s, longer than --max-wait %s)", err, humanize.Duration(ra), humanize.Duration(max(x.r.e.cfg.MaxWait, 0)))
 			}
 			d = max(d, ra)
 		}
@@ -65,20 +67,6 @@ func (x *opExec) attempt(timeout time.Duration, fn func(ctx context.Context) err
 		})
 		x.log.Debug().Int("attempt", n).Msg("op started")
 	}
-}
-
-// backoff is the wait after failed attempt n (1-based): Base·2^(n-1) plus up
-// to 50% jitter, capped at Max. Jitter keeps many repositories of one host
-// from retrying in lockstep.
-func backoff(p RetryPolicy, n int) time.Duration {
-	d := p.Base
-	for i := 1; i < n && d < p.Max; i++ {
-		d *= 2
-	}
-	if d > 0 {
-		d += rand.N(d/2 + 1)
-	}
-	return min(d, p.Max)
 }
 
 // run dispatches on the operation.
@@ -146,6 +134,13 @@ func (x *opExec) statusAfter(res Result) Result {
 }
 
 func (x *opExec) fetchThenStatus(what string) (Result, error) {
+	before := x.snapshot()
+	if reason := fetchSkip(before); reason != "" {
+		if what == "status" {
+			return x.status() // nothing to fetch: the status is still wanted
+		}
+		return x.statusAfter(Result{Outcome: OutcomeSkipped, Detail: reason}), nil
+	}
 	auth := x.credentials()
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
 		return x.backend().Fetch(ctx, x.jb.Repo.Path, git.FetchOptions{Auth: auth, Progress: x.progressFunc(), Prune: true, StallTimeout: x.r.e.cfg.StallTimeout})
@@ -157,18 +152,33 @@ func (x *opExec) fetchThenStatus(what string) (Result, error) {
 			res = x.statusAfter(res)
 			res.Detail = ""
 		}
+		if what == "fetch" {
+			return res, fmt.Errorf("fetch %s: %w", x.jb.Repo.ID, err)
+		}
 		return res, fmt.Errorf("%s %s: fetch: %w", what, x.jb.Repo.ID, err)
 	}
-	detail := "fetched"
 	if what == "status" {
-		detail = ""
+		return x.statusAfter(Result{}), nil
 	}
-	return x.statusAfter(Result{Detail: detail}), nil
+	res := Result{Detail: "fetched"}
+	if before != nil {
+		if after := x.snapshot(); after != nil {
+			c := refchange.Fetch(before, after)
+			res.Refs, res.Detail = &c, c.String()
+		}
+	}
+	return x.statusAfter(res), nil
 }
 
 // pull fast-forwards (or rebases) the repository; prefix goes in front of
-// Detail ("exists; " when clone updates an existing clone).
+// Detail ("exists; " when clone updates an existing clone). A repository
+// with nothing to pull into (no remote, no upstream, detached or unborn
+// HEAD) is skipped with the reason.
 func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
+	before := x.snapshot()
+	if reason := pullSkip(before); reason != "" {
+		return x.statusAfter(Result{Outcome: OutcomeSkipped, Detail: prefix + reason}), nil
+	}
 	auth := x.credentials()
 	var pr git.PullResult
 	err := x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
@@ -182,6 +192,7 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 			// Not fast-forward, no upstream: the state explains the failure.
 			res = x.statusAfter(res)
 			res.Detail = ""
+			err = withMergeHint(err, x.jb.Repo.Path, res.Status)
 		}
 		return res, fmt.Errorf("pull %s: %w", x.jb.Repo.ID, err)
 	}
@@ -191,16 +202,16 @@ func (x *opExec) pull(rebase bool, prefix string) (Result, error) {
 		if rebase {
 			verb = "updated"
 		}
-		detail = fmt.Sprintf("%s %s..%s", verb, short(pr.From), short(pr.To))
+		detail = fmt.Sprintf("%s %s..%s", verb, humanize.SHA(pr.From), humanize.SHA(pr.To))
 	}
-	return x.statusAfter(Result{Detail: prefix + detail}), nil
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
+	res := Result{Detail: prefix + detail}
+	if before != nil {
+		if after := x.snapshot(); after != nil {
+			c := refchange.Pull(before, after)
+			res.Refs, res.Detail = &c, prefix+c.String()
+		}
 	}
-	return sha
+	return x.statusAfter(res), nil
 }
 
 func joinDetail(a, b string) string {

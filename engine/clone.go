@@ -17,6 +17,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
+	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
@@ -98,7 +99,7 @@ func (x *opExec) clone() (Result, error) {
 		}
 		if !workspace.SameRemote(origin, repo.URL) {
 			return Result{}, fmt.Errorf("clone %s: %s is a clone of %s, not %s; left untouched: %w",
-				repo.ID, dest, workspace.RedactURL(origin), workspace.RedactURL(repo.URL), git.ErrDestExists)
+				repo.ID, dest, redact.URL(origin), redact.URL(repo.URL), git.ErrDestExists)
 		}
 		if opt.DryRun {
 			return Result{Outcome: OutcomeSkipped, Detail: "dry run: exists, would pull", Existed: true}, nil
@@ -207,7 +208,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
 	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
-	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+newID())
+	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+NewRunID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
 			if err := os.RemoveAll(dir); err != nil {

@@ -136,7 +136,7 @@ func TestCancelledCloneLeavesNothing(t *testing.T) {
 	cancel()
 	res := <-done
 	e.Close()
-	if !res.summary.Interrupted || res.summary.Failed != 1 {
+	if !res.summary.Interrupted || res.summary.Stopped != 1 || res.summary.Failed != 0 {
 		t.Fatalf("summary %+v", res.summary)
 	}
 	if entries, _ := os.ReadDir(root); len(entries) != 0 {
@@ -315,7 +315,7 @@ func TestCloneUpdateModes(t *testing.T) {
 	}{
 		{name: "skip", opts: Options{UpdateMode: UpdateSkip}, outcome: OutcomeSkipped, detail: "exists"},
 		{name: "default is skip", outcome: OutcomeSkipped, detail: "exists"},
-		{name: "pull", opts: Options{UpdateMode: UpdatePull}, outcome: OutcomeOK, detail: "exists; up to date"},
+		{name: "pull", opts: Options{UpdateMode: UpdatePull}, outcome: OutcomeOK, detail: "exists; unchanged"},
 		{name: "pull other remote", opts: Options{UpdateMode: UpdatePull}, url: "https://example.com/other.git",
 			outcome: OutcomeFailed, errIs: git.ErrDestExists, errHas: "is a clone of"},
 		{name: "force clean", opts: Options{UpdateMode: UpdateForce}, status: clean, lw: nothingLocal, outcome: OutcomeOK, replaced: true,

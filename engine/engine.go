@@ -27,8 +27,9 @@ type Observer interface {
 type RetryPolicy struct {
 	// Attempts is the total number of tries (1 = no retry). Default 3.
 	Attempts int
-	// Base is the first backoff; each retry doubles it, plus up to 50%
-	// jitter, capped at Max. Defaults 500ms and 10s.
+	// Base is the first backoff; each retry doubles it, capped at Max,
+	// and waits a random 50–100% of that (backoff.Delay). Defaults 500ms
+	// and 10s.
 	Base, Max time.Duration
 }
 

@@ -81,6 +81,14 @@ type Result struct {
 	Changes []git.FileChange
 	// Exec is what OpExec's command left: exit code and output.
 	Exec *ExecResult
+	// Refs says what a fetch or pull moved (Detail is its String); nil
+	// when it was not computed (other operations, a failure, a repository
+	// whose refs cannot be read in-process).
+	Refs *git.RefChanges
+	// Cancelled is set when the run's cancellation kept the operation
+	// from finishing: it was stopped, or never started. Outcome is then
+	// skipped.
+	Cancelled Cancellation
 }
 
 // CheckoutAction is what a checkout does in one repository.
@@ -102,7 +110,9 @@ const (
 )
 
 // OpFinished reports the end of an operation. Err is nil when
-// Result.Outcome is ok or skipped.
+// Result.Outcome is ok or skipped, except for an operation the run's
+// cancellation stopped (Result.Cancelled is CancelStopped), whose Err says
+// what was interrupted.
 type OpFinished struct {
 	Meta
 	Op       Op

@@ -104,7 +104,7 @@ func (r *run) execute() {
 	r.mu.Unlock()
 	sum.Duration = time.Since(r.start)
 	r.log.Info().Int("ok", sum.OK).Int("failed", sum.Failed).Int("skipped", sum.Skipped).
-		Bool("interrupted", sum.Interrupted).Dur("duration", sum.Duration).Msg("run finished")
+		Int("stopped", sum.Stopped).Int("not_started", sum.NotStarted).Bool("interrupted", sum.Interrupted).Dur("duration", sum.Duration).Msg("run finished")
 	r.e.emit(r.id, "", func(m Meta) Event { return RunFinished{Meta: m, Summary: sum} })
 }
 
@@ -140,13 +140,14 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 		lc = lc.Str("provider", jb.Repo.Provider)
 	}
 	log := lc.Logger()
+	notStarted := Result{Outcome: OutcomeSkipped, Detail: "not started", Cancelled: CancelNotStarted}
 	if err := p.wait(r.ctx, t); err != nil {
-		r.finish(jb, log, Result{Outcome: OutcomeSkipped, Detail: "cancelled"}, nil, 0, false)
+		r.finish(jb, log, notStarted, nil, 0, false)
 		return
 	}
 	defer p.release(t)
 	if r.ctx.Err() != nil {
-		r.finish(jb, log, Result{Outcome: OutcomeSkipped, Detail: "cancelled"}, nil, 0, false)
+		r.finish(jb, log, notStarted, nil, 0, false)
 		return
 	}
 
@@ -165,9 +166,12 @@ func (r *run) runJob(p *pool, t *ticket, jb job) {
 	log.Debug().Msg("op started")
 	res, err := x.guarded()
 	// An auth failure names the credential that was refused.
-	err = withCredentialHint(err, x.authHint)
+	err = tidy(withCredentialHint(err, x.authHint))
 	x.done.Store(true) // no OpProgress after OpFinished
 	switch {
+	case err != nil && r.ctx.Err() != nil:
+		// Stopped by the user, not failed: nothing to fix.
+		res.Outcome, res.Cancelled, res.Detail = OutcomeSkipped, CancelStopped, "stopped"
 	case err != nil:
 		res.Outcome = OutcomeFailed
 	case res.Outcome == "":
@@ -204,10 +208,14 @@ func (x *opExec) guarded() (Result, error) {
 // finish records the outcome and emits OpFinished.
 func (r *run) finish(jb job, log zerolog.Logger, res Result, err error, d time.Duration, started bool) {
 	r.mu.Lock()
-	switch res.Outcome {
-	case OutcomeOK:
+	switch {
+	case res.Cancelled == CancelStopped:
+		r.sum.Stopped++
+	case res.Cancelled == CancelNotStarted:
+		r.sum.NotStarted++
+	case res.Outcome == OutcomeOK:
 		r.sum.OK++
-	case OutcomeSkipped:
+	case res.Outcome == OutcomeSkipped:
 		r.sum.Skipped++
 	default:
 		r.sum.Failed++

@@ -91,8 +91,10 @@ func (e *Engine) Events() <-chan Event { return e.events }
 // once per job, in plan order, then runs the jobs. Jobs of one repository
 // run one after another in plan order; jobs of different repositories run
 // concurrently within the pool limits. When ctx is cancelled, jobs still
-// waiting for a worker finish as skipped (Detail "cancelled", no error) and
-// running ones as failed with an error wrapping context.Canceled.
+// waiting for a worker finish as skipped with Cancelled CancelNotStarted
+// (Detail "not started", no error), and running ones as skipped with
+// Cancelled CancelStopped (Detail "stopped", Err wrapping context.Canceled):
+// the summary counts them as NotStarted and Stopped, not as failures.
 //
 // Submit after Close returns "" and runs nothing.
 func (e *Engine) Submit(ctx context.Context, plan Plan) string {
@@ -106,7 +108,7 @@ func (e *Engine) Submit(ctx context.Context, plan Plan) string {
 
 	id := plan.RunID
 	if id == "" {
-		id = newID()
+		id = NewRunID()
 	}
 	r := newRun(e, ctx, id, plan)
 	go func() {
@@ -158,8 +160,10 @@ func (e *Engine) tryEmit(runID, repoID string, build func(Meta) Event) bool {
 	return true
 }
 
-// newID returns a short random hex identifier for a run.
-func newID() string {
+// NewRunID returns a short random hex identifier for a run (12 hex
+// digits). The engine names its runs with it, and the sync loop its
+// process, so every run_id in the logs has one shape.
+func NewRunID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])

@@ -69,13 +69,13 @@ func TestRealServerCloneFetchPull(t *testing.T) {
 			gittest.Commit(t, seed, "new.txt", name, "upstream change "+name)
 			gittest.Push(t, seed)
 			res = submit(t, cfg, context.Background(), Plan{Jobs: []Job{{Repo: repo, Op: OpFetch}}})
-			if st := res.finished["app"][0].Result.Status; st == nil || st.Behind != 1 {
+			if r := res.finished["app"][0].Result; r.Status == nil || r.Status.Behind != 1 || r.Detail != "main ↓1" {
 				t.Fatalf("fetch: %+v %v", res.finished["app"][0].Result, res.finished["app"][0].Err)
 			}
 			res = submit(t, cfg, context.Background(), Plan{Jobs: []Job{{Repo: repo, Op: OpPull}}})
 			fin = res.finished["app"][0]
 			if fin.Result.Outcome != OutcomeOK || fin.Result.Status == nil || fin.Result.Status.Behind != 0 ||
-				len(fin.Result.Detail) < len("fast-forwarded") || fin.Result.Detail[:14] != "fast-forwarded" {
+				fin.Result.Detail != "main ↓1" || fin.Result.Refs == nil || fin.Result.Refs.Incoming != 1 {
 				t.Fatalf("pull: %+v %v", fin.Result, fin.Err)
 			}
 			if srv.CredentialsInURL() {

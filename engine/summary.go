@@ -14,6 +14,10 @@ const (
 // Summary counts the outcomes of a run.
 type Summary struct {
 	OK, Failed, Skipped int
+	// Stopped counts operations that were running when the run was
+	// cancelled, NotStarted those still waiting; neither is in Failed or
+	// Skipped.
+	Stopped, NotStarted int
 	// AuthFailed counts failures classified as authentication failures
 	// (included in Failed).
 	AuthFailed int

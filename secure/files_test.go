@@ -60,7 +60,7 @@ func TestEnsurePrivateDirAndAppend(t *testing.T) {
 
 func TestStoreAudits(t *testing.T) {
 	var got []AuditEvent
-	red := NewRedactor()
+	red := NewRedactor(nil)
 	s, err := NewStore(Options{
 		Getenv:   env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword, "GITLAB_TOKEN": "glab-token-value"}),
 		Redactor: red, FileDir: filepath.Join(t.TempDir(), "kr"), kdf: &testKDF,

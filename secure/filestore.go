@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -288,6 +289,10 @@ func (f *fileStore) modTime(key string) (time.Time, error) {
 	return fi.ModTime(), nil
 }
 
+// writeFileAtomic replaces path with data (0600): a synced temporary file
+// renamed over path, then the directory synced so the rename survives a
+// crash. It is a copy of engine/atomicfile.Write, kept because secure
+// imports nothing of the module; keep the two alike.
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
@@ -312,5 +317,25 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("write %s: sync directory: %w", path, err)
+	}
 	return nil
+}
+
+// syncDir fsyncs a directory (nothing on Windows, which cannot open one
+// for syncing).
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close()
+		return err
+	}
+	return d.Close()
 }

@@ -67,7 +67,7 @@ func scopeScenario(t *testing.T, mk func(config string) *Store) {
 func fileStores(t *testing.T, dir string, kdf *kdfParams) func(config string) *Store {
 	return func(config string) *Store {
 		s, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword}),
-			Redactor: NewRedactor(), FileDir: dir, Config: config, kdf: kdf})
+			Redactor: NewRedactor(nil), FileDir: dir, Config: config, kdf: kdf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +309,7 @@ func TestPasswordChange(t *testing.T) {
 	setMtime(t, legacy, time.Now().Add(-time.Hour))
 	mk := func(m map[string]string) *Store {
 		m[EnvBackend] = BackendFile
-		s, err := NewStore(Options{Getenv: env(m), Redactor: NewRedactor(), FileDir: dir, Config: cfg, kdf: &testKDF})
+		s, err := NewStore(Options{Getenv: env(m), Redactor: NewRedactor(nil), FileDir: dir, Config: cfg, kdf: &testKDF})
 		if err != nil {
 			t.Fatal(err)
 		}

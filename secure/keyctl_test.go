@@ -17,7 +17,7 @@ func TestKeyctlBackend(t *testing.T) {
 		service = testService(t)
 		s, err := NewStore(Options{
 			Getenv:   env(map[string]string{EnvBackend: BackendKeyctl}),
-			Redactor: NewRedactor(),
+			Redactor: NewRedactor(nil),
 			Service:  service,
 			Config:   "/home/a/.config/mgit/config.yaml",
 		})
@@ -52,7 +52,7 @@ func TestKeyctlBackend(t *testing.T) {
 func TestKeyctlScopes(t *testing.T) {
 	service := testService(t)
 	mk := func(config string) *Store {
-		s, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: BackendKeyctl}), Redactor: NewRedactor(), Service: service, Config: config})
+		s, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: BackendKeyctl}), Redactor: NewRedactor(nil), Service: service, Config: config})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func TestKeyctlScopes(t *testing.T) {
 // neither used nor moved, and the error says to log in again.
 func TestKeyctlLegacyItemNotUsed(t *testing.T) {
 	service := testService(t)
-	s, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: BackendKeyctl}), Redactor: NewRedactor(), Service: service, Config: t.TempDir() + "/config.yaml"})
+	s, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: BackendKeyctl}), Redactor: NewRedactor(nil), Service: service, Config: t.TempDir() + "/config.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}

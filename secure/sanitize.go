@@ -127,9 +127,3 @@ func isBidiControl(r rune) bool {
 	return r == 0x061c || r == 0x200e || r == 0x200f ||
 		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
-
-// SafeText is Sanitize followed by masking the credential shapes (see
-// Redactor.Redact with no registered values): for text from servers and
-// repositories that reaches a terminal, where the registered tokens are
-// not at hand.
-func SafeText(s string) string { return redactShapes(Sanitize(s)) }

@@ -22,7 +22,7 @@ const testPassword = "correct horse battery"
 
 func newStore(t *testing.T, m map[string]string) (*Store, *Redactor) {
 	t.Helper()
-	red := NewRedactor()
+	red := NewRedactor(nil)
 	s, err := NewStore(Options{Getenv: env(m), Redactor: red, Service: testService(t), FileDir: filepath.Join(t.TempDir(), "keyring"), kdf: &testKDF})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestConventionalEnvNotSentToEnterprise(t *testing.T) {
 
 func TestFileBackendRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "keyring")
-	red := NewRedactor()
+	red := NewRedactor(nil)
 	opts := Options{Getenv: env(map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword}), Redactor: red, FileDir: dir, kdf: &testKDF}
 	s, _ := NewStore(opts)
 	ref := Ref{Name: "work", Kind: "gitea", URL: "https://gitea.example.com"}
@@ -160,7 +160,7 @@ func TestChainReportsEveryCause(t *testing.T) {
 }
 
 func TestUnknownBackend(t *testing.T) {
-	_, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: "wallet"}), Redactor: NewRedactor()})
+	_, err := NewStore(Options{Getenv: env(map[string]string{EnvBackend: "wallet"}), Redactor: NewRedactor(nil)})
 	if err == nil || !strings.Contains(err.Error(), "keyctl") {
 		t.Fatalf("err = %v", err)
 	}

@@ -37,7 +37,7 @@ func (e *InputError) Unwrap() error { return ErrRejected }
 // reject builds an InputError; value is made safe to print.
 func reject(input, value, rule string) error {
 	const maxShown = 200
-	v := redactShapes(Sanitize(value))
+	v := maskLongWords(Sanitize(value))
 	if len(v) > maxShown {
 		v = v[:maxShown] + "…"
 	}

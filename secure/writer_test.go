@@ -15,7 +15,7 @@ import (
 // line, is masked once the line is complete; nothing of it is written
 // before then.
 func TestWriterSplitToken(t *testing.T) {
-	r := NewRedactor()
+	r := NewRedactor(nil)
 	const secret = "registered-Secret-0123456789"
 	r.Register(secret)
 	shape := "ghp_" + strings.Repeat("a1B2", 9) // never registered
@@ -69,7 +69,7 @@ func TestWriterHeldLineIsCapped(t *testing.T) {
 // in two pieces under a lock of their own, arrive whole (never
 // interleaved inside a line) and redacted.
 func TestWriterConcurrentLines(t *testing.T) {
-	r := NewRedactor()
+	r := NewRedactor(nil)
 	r.Register("concurrent-secret")
 	var b bytes.Buffer
 	w := NewWriter(&b, r)

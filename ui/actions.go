@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
@@ -71,7 +72,7 @@ func (m *model) submitOn(op engine.Op, targets []*repotable.Row) {
 		return
 	}
 	m.submit(op, rows)
-	msg := fmt.Sprintf("%s: %d %s", op, len(rows), plural(len(rows), "repository", "repositories"))
+	msg := fmt.Sprintf("%s: %d %s", op, len(rows), humanize.Plural(len(rows), "repository", "repositories"))
 	if skipped := len(targets) - len(rows); skipped > 0 {
 		msg += fmt.Sprintf(" (%d not cloned or busy, left out)", skipped)
 	}
@@ -131,7 +132,7 @@ func (m *model) cloneIDs(ids []string) {
 		}
 	}
 	m.submitJobs(engine.OpClone, jobs)
-	m.status.Info(fmt.Sprintf("clone: %d %s…", len(jobs), plural(len(jobs), "repository", "repositories")))
+	m.status.Info(fmt.Sprintf("clone: %d %s…", len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
 }
 
 // retry runs the failed operation again on the failed rows of the
@@ -166,7 +167,7 @@ func (m *model) retry() {
 		m.submitJobs(op, perOp[op])
 		n += len(perOp[op])
 	}
-	m.status.Info(fmt.Sprintf("retry: %d failed %s…", n, plural(n, "operation", "operations")))
+	m.status.Info(fmt.Sprintf("retry: %d failed %s…", n, humanize.Plural(n, "operation", "operations")))
 }
 
 // runFinished reports a run of ours in the status line.
@@ -181,7 +182,7 @@ func (m *model) runFinished(ev engine.RunFinished) {
 		return
 	}
 	s := ev.Summary
-	msg := fmt.Sprintf("%s of %d %s: %d ok", info.op, info.repos, plural(info.repos, "repository", "repositories"), s.OK)
+	msg := fmt.Sprintf("%s of %d %s: %d ok", info.op, info.repos, humanize.Plural(info.repos, "repository", "repositories"), s.OK)
 	if s.Skipped > 0 {
 		msg += fmt.Sprintf(", %d skipped", s.Skipped)
 	}
@@ -199,21 +200,14 @@ func (m *model) runFinished(ev engine.RunFinished) {
 	}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // busyText says how many operations run and how many wait: "8 operations
 // are running, 7925 queued."
 func busyText(st repotable.Stats) string {
 	q := st.Busy - st.Running
 	if st.Running == 0 {
-		return fmt.Sprintf("%d %s queued.", q, plural(q, "operation is", "operations are"))
+		return fmt.Sprintf("%d %s queued.", q, humanize.Plural(q, "operation is", "operations are"))
 	}
-	s := fmt.Sprintf("%d %s running", st.Running, plural(st.Running, "operation is", "operations are"))
+	s := fmt.Sprintf("%d %s running", st.Running, humanize.Plural(st.Running, "operation is", "operations are"))
 	if q > 0 {
 		s += fmt.Sprintf(", %d queued", q)
 	}

@@ -9,8 +9,10 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
@@ -50,7 +52,7 @@ func (m *model) branch() tea.Cmd {
 		return nil
 	}
 	q := fmt.Sprintf("Check out which branch in %d %s?\nIt is created where missing: from the remote branch of that name, else from HEAD.",
-		len(ids), plural(len(ids), "repository", "repositories"))
+		len(ids), humanize.Plural(len(ids), "repository", "repositories"))
 	var cmd tea.Cmd
 	m.prompt, cmd = prompt.Open(q, "branch name", branchIntent{ids: ids}, m.styles)
 	return cmd
@@ -75,7 +77,7 @@ func (m *model) previewBranch(name string, ids []string) {
 	m.runs[id] = runInfo{op: engine.OpCheckout, repos: len(jobs), probe: true}
 	m.submitted = append(m.submitted, id)
 	m.preview = &previewState{runID: id, branch: name, ids: ids}
-	m.status.Info(fmt.Sprintf("checkout %s: checking %d %s…", name, len(jobs), plural(len(jobs), "repository", "repositories")))
+	m.status.Info(fmt.Sprintf("checkout %s: checking %d %s…", name, len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
 }
 
 // probeEvent takes an event of a dry-run (preview) run: it never reaches
@@ -94,7 +96,7 @@ func (m *model) probeEvent(ev engine.Event) {
 		m.preview = nil
 		v := tally(p.results)
 		if len(v.ahead) == 0 {
-			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", termtext.Sanitize(p.branch), v.summary()))
+			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", safetext.Sanitize(p.branch), v.summary()))
 			return
 		}
 		if m.confirm.Active() {
@@ -169,7 +171,7 @@ func (v verdicts) summary() string {
 		parts = append(parts, fmt.Sprintf("%d already on it", v.current))
 	}
 	if n > 0 {
-		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, termtext.Sanitize(v.refused[0].why)))
+		parts = append(parts, fmt.Sprintf("%d refused (%s)", n, safetext.Sanitize(v.refused[0].why)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -180,28 +182,28 @@ const maxRefusals = 3
 // previewText says what the checkout would do, from the dry run's verdicts.
 func previewText(branch string, v verdicts) string {
 	n := len(v.ahead)
-	branch = termtext.Sanitize(branch)
-	lines := []string{fmt.Sprintf("Check out %s in %d %s?", branch, n, plural(n, "repository", "repositories")), ""}
+	branch = safetext.Sanitize(branch)
+	lines := []string{fmt.Sprintf("Check out %s in %d %s?", branch, n, humanize.Plural(n, "repository", "repositories")), ""}
 	add := func(k int, format string, args ...any) {
 		if k > 0 {
 			lines = append(lines, "• "+fmt.Sprintf(format, args...))
 		}
 	}
 	if v.track+v.create > 0 {
-		add(v.track+v.create, "%d %s %s, to be created:", v.track+v.create, plural(v.track+v.create, "lacks", "lack"), branch)
+		add(v.track+v.create, "%d %s %s, to be created:", v.track+v.create, humanize.Plural(v.track+v.create, "lacks", "lack"), branch)
 		lines = append(lines, fmt.Sprintf("  %d from upstream, %d from HEAD", v.track, v.create))
 	}
-	add(v.have, "%d %s it already", v.have, plural(v.have, "has", "have"))
-	add(v.carry, "%d %s local changes, not in the way: carried over", v.carry, plural(v.carry, "has", "have"))
-	add(v.current, "%d %s on it (left alone)", v.current, plural(v.current, "is", "are"))
+	add(v.have, "%d %s it already", v.have, humanize.Plural(v.have, "has", "have"))
+	add(v.carry, "%d %s local changes, not in the way: carried over", v.carry, humanize.Plural(v.carry, "has", "have"))
+	add(v.current, "%d %s on it (left alone)", v.current, humanize.Plural(v.current, "is", "are"))
 	if k := len(v.refused); k > 0 {
-		add(k, "%d would be refused by git and %s left alone:", k, plural(k, "is", "are"))
+		add(k, "%d would be refused by git and %s left alone:", k, humanize.Plural(k, "is", "are"))
 		for i, r := range v.refused {
 			if i == maxRefusals {
 				lines = append(lines, fmt.Sprintf("  and %d more", k-maxRefusals))
 				break
 			}
-			lines = append(lines, "  "+termtext.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(termtext.Sanitize(r.why), 100), " "))
+			lines = append(lines, "  "+safetext.Sanitize(r.id)+": "+strings.TrimRight(termtext.Fit(safetext.Sanitize(r.why), 100), " "))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -222,7 +224,7 @@ func (m *model) checkout(in checkoutIntent) {
 	}
 	m.runs[id] = runInfo{op: engine.OpCheckout, repos: len(jobs)}
 	m.submitted = append(m.submitted, id)
-	m.status.Info(fmt.Sprintf("checkout %s: %d %s…", in.branch, len(jobs), plural(len(jobs), "repository", "repositories")))
+	m.status.Info(fmt.Sprintf("checkout %s: %d %s…", in.branch, len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
 }
 
 // jobsFor makes jobs of op for the rows with ids that are cloned and idle.

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
 )
 
@@ -43,7 +44,7 @@ func (m *model) execPrompt() tea.Cmd {
 		return nil
 	}
 	q := fmt.Sprintf("Run which command in %d %s?\nIt runs through sh -c in each; the exit code shows in LAST OP, the output in the details (enter).",
-		len(ids), plural(len(ids), "repository", "repositories"))
+		len(ids), humanize.Plural(len(ids), "repository", "repositories"))
 	var cmd tea.Cmd
 	m.prompt, cmd = prompt.Open(q, "command line", execIntent{ids: ids}, m.styles)
 	return cmd
@@ -68,6 +69,6 @@ func (m *model) runExec(line string, ids []string) tea.Cmd {
 	}
 	m.runs[id] = runInfo{op: engine.OpExec, repos: len(jobs)}
 	m.submitted = append(m.submitted, id)
-	m.status.Info(fmt.Sprintf("exec: %d %s…", len(jobs), plural(len(jobs), "repository", "repositories")))
+	m.status.Info(fmt.Sprintf("exec: %d %s…", len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
 	return m.spin()
 }

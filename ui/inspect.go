@@ -4,7 +4,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
-	"github.com/mgit-dev/mgit/ui/termtext"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // inspectLog is how many commits the detail pane asks for.
@@ -51,14 +51,14 @@ func (m *model) inspectEvent(ev engine.Event) {
 	}
 	d := detail.Inspect{}
 	if f.Err != nil {
-		d.Err = termtext.Sanitize(f.Err.Error())
+		d.Err = safetext.Sanitize(f.Err.Error())
 	}
 	for _, c := range f.Result.Commits {
-		c.SHA, c.Subject, c.Author = termtext.Sanitize(c.SHA), termtext.Sanitize(c.Subject), termtext.Sanitize(c.Author)
+		c.SHA, c.Subject, c.Author = safetext.Sanitize(c.SHA), safetext.Sanitize(c.Subject), safetext.Sanitize(c.Author)
 		d.Commits = append(d.Commits, c)
 	}
 	for _, fc := range f.Result.Changes {
-		fc.Path = termtext.Sanitize(fc.Path)
+		fc.Path = safetext.Sanitize(fc.Path)
 		d.Changes = append(d.Changes, fc)
 	}
 	m.inspect.data = d

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
@@ -135,7 +136,7 @@ func (m *model) refreshAllKey() tea.Cmd {
 		return nil
 	}
 	m.submit(engine.OpStatus, rows)
-	m.status.Info(fmt.Sprintf("status: %d %s…", len(rows), plural(len(rows), "repository", "repositories")))
+	m.status.Info(fmt.Sprintf("status: %d %s…", len(rows), humanize.Plural(len(rows), "repository", "repositories")))
 	return m.spin()
 }
 

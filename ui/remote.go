@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/rs/zerolog"
 
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
@@ -101,7 +102,7 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 		// A provider's failure stays in view until the user acts; the
 		// header counts the rows the others add.
 		m.status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
-			plural(len(b.Repos), "repository", "repositories"), len(rows)))
+			humanize.Plural(len(b.Repos), "repository", "repositories"), len(rows)))
 	}
 	return f.wait()
 }
@@ -109,7 +110,7 @@ func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
 // remoteDone keeps an error in view; otherwise it sums up the discovery.
 func (m *model) remoteDone() {
 	if f := m.remote; f != nil && f.failed == 0 {
-		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, plural(f.added, "repository", "repositories")))
+		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, humanize.Plural(f.added, "repository", "repositories")))
 	}
 }
 

@@ -13,6 +13,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mgit-dev/mgit/engine/atomicfile"
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // Path is the configuration file: flag (--config) when set, else
@@ -38,9 +41,6 @@ func Path(flag string, getenv func(string) string) (string, error) {
 var (
 	topKeys      = []string{"default_provider", "workspace", "query", "concurrency", "layout", "providers", "keys"}
 	providerKeys = []string{"name", "type", "url", "user", "org", "credential_helper", "owners"}
-	// secretKeys are refused outright: the file never holds a secret.
-	secretKeys = map[string]bool{"token": true, "password": true, "secret": true, "pat": true,
-		"api_token": true, "app_password": true, "access_token": true, "private_token": true}
 )
 
 // Load reads and validates the file at path. A missing file is an empty
@@ -149,7 +149,9 @@ func eachKey(name string, m *yaml.Node, prefix string, known []string, at lines,
 		if prefix != "" {
 			field = prefix + "." + k.Value
 		}
-		if secretKeys[strings.ToLower(k.Value)] {
+		// A key that names a credential (redact.Param, the one list) is
+		// refused outright: the file never holds a secret.
+		if !contains(known, k.Value) && redact.Param(k.Value) {
 			who, env := "NAME", "MGIT_TOKEN_<NAME>"
 			if prefix != "" {
 				who = providerName(m)
@@ -253,28 +255,7 @@ func Save(path string, cfg *Config) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("write config: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".config-*.yaml.tmp")
-	if err != nil {
-		return fmt.Errorf("write config: %w", err)
-	}
-	tmp := f.Name()
-	defer func() { _ = os.Remove(tmp) }() // no-op after the rename
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write config: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write config: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write config: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write config: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return fmt.Errorf("write config: %w", err)
 	}
 	return nil

@@ -37,6 +37,12 @@ const maxBlocked = 10
 // it holds a control character (a path is data from the repository and must
 // not move a terminal's cursor).
 func BlockedDetail(paths []string) string {
+	return "local changes would be overwritten by checkout: " + PathList(paths)
+}
+
+// PathList names paths for a message: sorted, the first few, each quoted
+// when it holds a control character, "and N more" for the rest.
+func PathList(paths []string) string {
 	ps := append([]string(nil), paths...)
 	sort.Strings(ps)
 	ps = slices.Compact(ps)
@@ -48,7 +54,7 @@ func BlockedDetail(paths []string) string {
 	for i, p := range ps {
 		ps[i] = safePath(p)
 	}
-	return "local changes would be overwritten by checkout: " + strings.Join(ps, ", ") + more
+	return strings.Join(ps, ", ") + more
 }
 
 // safePath quotes p (Go syntax) when it holds a control character.

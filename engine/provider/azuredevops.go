@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // Azure DevOps REST API, as documented at
@@ -384,7 +386,7 @@ func (a *azureDevOps) repos(ctx context.Context, ref string) ([]adoRepo, error) 
 func adoDecode(resp *response, v any) error {
 	ct := resp.Header.Get("Content-Type")
 	if resp.Status == http.StatusNonAuthoritativeInfo || strings.HasPrefix(strings.ToLower(ct), "text/html") {
-		return &HTTPError{Method: http.MethodGet, URL: redactURL(resp.URL.String()), Status: resp.Status,
+		return &HTTPError{Method: http.MethodGet, URL: redact.URL(resp.URL.String()), Status: resp.Status,
 			Message: "answered with a sign-in page: the personal access token was not accepted", Err: ErrUnauthorized}
 	}
 	return decodeJSON(resp, v)

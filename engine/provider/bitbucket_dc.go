@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // Bitbucket Data Center (and Server) REST API 1.0
@@ -105,7 +107,7 @@ func (b *bitbucketDC) List(ctx context.Context, q Query) ([]Repo, error) {
 			return "", err
 		}
 		if p.NextPageStart == nil {
-			return "", fmt.Errorf("%s: not the last page but no nextPageStart: %w", redactURL(resp.URL.String()), ErrBadResponse)
+			return "", fmt.Errorf("%s: not the last page but no nextPageStart: %w", redact.URL(resp.URL.String()), ErrBadResponse)
 		}
 		return first + "&start=" + strconv.Itoa(*p.NextPageStart), nil
 	}
@@ -156,7 +158,7 @@ func (b *bitbucketDC) notFound(err error, project bool) error {
 	if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	hint := "no Bitbucket Data Center REST API at " + redactURL(b.c.base.String())
+	hint := "no Bitbucket Data Center REST API at " + redact.URL(b.c.base.String())
 	if project {
 		hint = "no such project, or " + hint
 	}

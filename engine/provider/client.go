@@ -12,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mgit-dev/mgit/engine/backoff"
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // Defaults of the HTTP layer.
@@ -207,7 +210,7 @@ func (c *client) sameHost(u *url.URL) bool {
 func (c *client) resolve(ref string) (*url.URL, error) {
 	u, err := url.Parse(ref)
 	if err != nil {
-		return nil, fmt.Errorf("bad URL %q: %w", redactURL(ref), err)
+		return nil, fmt.Errorf("bad URL %q: %w", redact.URL(ref), err)
 	}
 	if u.IsAbs() {
 		return u, nil
@@ -220,7 +223,7 @@ func (c *client) resolve(ref string) (*url.URL, error) {
 	raw := strings.TrimRight(c.base.EscapedPath(), "/") + "/" + strings.TrimLeft(p, "/")
 	dec, err := url.PathUnescape(raw)
 	if err != nil {
-		return nil, fmt.Errorf("bad URL path %q: %w", redactURL(ref), err)
+		return nil, fmt.Errorf("bad URL path %q: %w", redact.URL(ref), err)
 	}
 	r.Path, r.RawPath = dec, raw
 	r.RawQuery = q
@@ -243,7 +246,7 @@ func (c *client) getJSON(ctx context.Context, ref string, v any) (*response, err
 // decodeJSON decodes resp's body; failure is ErrBadResponse naming the URL.
 func decodeJSON(resp *response, v any) error {
 	if err := json.Unmarshal(resp.Body, v); err != nil {
-		return fmt.Errorf("decode %s: %w: %v", redactURL(resp.URL.String()), ErrBadResponse, err)
+		return fmt.Errorf("decode %s: %w: %v", redact.URL(resp.URL.String()), ErrBadResponse, err)
 	}
 	return nil
 }
@@ -286,9 +289,9 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 			info.Err = err
 			if ctx.Err() != nil || !retryable(err) || attempt >= c.attempts {
 				c.emit(info)
-				return nil, fmt.Errorf("GET %s: %w", redactURL(u.String()), err)
+				return nil, fmt.Errorf("GET %s: %w", redact.URL(u.String()), err)
 			}
-			info.Wait = c.backoffFor(attempt)
+			info.Wait = backoff.Delay(c.backoff, c.maxBack, attempt)
 			c.emit(info)
 			if err := c.sleep(ctx, info.Wait); err != nil {
 				return nil, err
@@ -318,7 +321,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 			info.RateLimited = true
 			rateWaits++
 			if waited+wait > c.maxWait || rateWaits > maxRateLimitWaits {
-				info.Err = &RateLimitError{URL: redactURL(u.String()), Reset: reset, Wait: wait}
+				info.Err = &RateLimitError{URL: redact.URL(u.String()), Reset: reset, Wait: wait}
 				c.emit(info)
 				return nil, info.Err
 			}
@@ -332,7 +335,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 			continue
 		}
 		if resp.Status >= 500 && attempt < c.attempts {
-			info.Wait = c.backoffFor(attempt)
+			info.Wait = backoff.Delay(c.backoff, c.maxBack, attempt)
 			c.emit(info)
 			if err := c.sleep(ctx, info.Wait); err != nil {
 				return nil, err
@@ -380,7 +383,7 @@ func (c *client) once(ctx context.Context, u *url.URL, etag string) (*response, 
 	}
 	body := buf.Bytes()
 	if int64(len(body)) > c.maxBody {
-		return nil, &HTTPError{Method: http.MethodGet, URL: redactURL(u.String()), Status: res.StatusCode,
+		return nil, &HTTPError{Method: http.MethodGet, URL: redact.URL(u.String()), Status: res.StatusCode,
 			Message: fmt.Sprintf("body larger than %d bytes", c.maxBody), Err: ErrBadResponse}
 	}
 	return &response{Status: res.StatusCode, Header: res.Header, Body: body, URL: res.Request.URL}, nil

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // cachedEntry is how a response is kept in the Cache: the body plus the
@@ -35,7 +37,7 @@ func cachedResponse(u *url.URL, b []byte) (*response, error) {
 	var e cachedEntry
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("cache entry for %s: %w: %v", redactURL(u.String()), ErrBadResponse, err)
+		return nil, fmt.Errorf("cache entry for %s: %w: %v", redact.URL(u.String()), ErrBadResponse, err)
 	}
 	if e.Header == nil {
 		e.Header = http.Header{}

@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // HTTPError is a failed exchange; it wraps one of the Err sentinels.
@@ -48,7 +51,7 @@ func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
 
 // statusError classifies a final non-2xx response.
 func statusError(u *url.URL, resp *response) *HTTPError {
-	e := &HTTPError{Method: http.MethodGet, URL: redactURL(u.String()), Status: resp.Status,
+	e := &HTTPError{Method: http.MethodGet, URL: redact.URL(u.String()), Status: resp.Status,
 		Message: serverMessage(resp.Body)}
 	switch resp.Status {
 	case http.StatusUnauthorized:
@@ -67,6 +70,8 @@ func statusError(u *url.URL, resp *response) *HTTPError {
 
 // serverMessage extracts a short explanation from an error body: the
 // "message"/"error"/"errorMessage" JSON field most APIs use, else nothing.
+// Credential shapes are masked first (a server may echo the request, token
+// and all), then the text is cut to 200 columns.
 func serverMessage(body []byte) string {
 	var m map[string]any
 	if json.Unmarshal(body, &m) != nil {
@@ -75,45 +80,12 @@ func serverMessage(body []byte) string {
 	for _, k := range []string{"message", "error_description", "error", "errorMessage"} {
 		switch v := m[k].(type) {
 		case string:
-			return truncate(strings.TrimSpace(v), 200)
+			return humanize.Truncate(redact.Text(strings.TrimSpace(v)), 200)
 		case map[string]any: // Bitbucket Cloud: {"error": {"message": …}}
 			if s, ok := v["message"].(string); ok {
-				return truncate(strings.TrimSpace(s), 200)
+				return humanize.Truncate(redact.Text(strings.TrimSpace(s)), 200)
 			}
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
-// redactURL drops userinfo and the values of query parameters that look
-// like secrets, so a URL can go into an error message or a log.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	u.User = nil
-	q := u.Query()
-	changed := false
-	for k := range q {
-		lk := strings.ToLower(k)
-		for _, s := range []string{"token", "key", "secret", "password", "sig", "auth", "code"} {
-			if strings.Contains(lk, s) {
-				q[k] = []string{"REDACTED"}
-				changed = true
-				break
-			}
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // errTooManyPages is returned when a listing keeps announcing another page
@@ -40,7 +42,7 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 	items, empty := 0, 0
 	for n := 1; ; n++ {
 		if n > c.maxPages {
-			return fmt.Errorf("list %s: %w: more than %d", redactURL(first), errTooManyPages, c.maxPages)
+			return fmt.Errorf("list %s: %w: more than %d", redact.URL(first), errTooManyPages, c.maxPages)
 		}
 		u, err := c.resolve(ref)
 		if err != nil {
@@ -53,10 +55,10 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 			}
 			return fmt.Errorf("list %s: %w: next page %s is on %s, not the API host %s "+
 				"(set the provider URL to the server's external URL)",
-				redactURL(first), ErrBadResponse, redactURL(u.String()), where, api)
+				redact.URL(first), ErrBadResponse, redact.URL(u.String()), where, api)
 		}
 		if seen[u.String()] {
-			return fmt.Errorf("list %s: %w: next page %s was already listed", redactURL(first), ErrBadResponse, redactURL(u.String()))
+			return fmt.Errorf("list %s: %w: next page %s was already listed", redact.URL(first), ErrBadResponse, redact.URL(u.String()))
 		}
 		seen[u.String()] = true
 		resp, err := c.get(ctx, u.String())
@@ -65,7 +67,7 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 		}
 		total, fresh := known.add(resp.Body)
 		if items += fresh; items > c.maxItems {
-			return fmt.Errorf("list %s: %w: more than %d (raise --max-repos, or narrow the query)", redactURL(first), ErrTooManyRepos, c.maxItems)
+			return fmt.Errorf("list %s: %w: more than %d (raise --max-repos, or narrow the query)", redact.URL(first), ErrTooManyRepos, c.maxItems)
 		}
 		if err := each(resp); err != nil {
 			return err
@@ -80,11 +82,11 @@ func (c *client) pages(ctx context.Context, first string, next nextFunc, each fu
 		switch {
 		case total > 0 && fresh == 0:
 			return fmt.Errorf("list %s: %w: page %d lists only repositories earlier pages listed and announces another: "+
-				"the server's paging does not end (report it to the server's administrator)", redactURL(first), ErrBadResponse, n)
+				"the server's paging does not end (report it to the server's administrator)", redact.URL(first), ErrBadResponse, n)
 		case total == 0:
 			if empty++; empty >= maxEmptyPages {
 				return fmt.Errorf("list %s: %w: %d empty pages in a row, each announcing another: "+
-					"the server's paging does not end (report it to the server's administrator)", redactURL(first), ErrBadResponse, empty)
+					"the server's paging does not end (report it to the server's administrator)", redact.URL(first), ErrBadResponse, empty)
 			}
 		default:
 			empty = 0
@@ -119,7 +121,7 @@ func pagedJSON[T any](ctx context.Context, c *client, first string, next nextFun
 func resolveAgainst(cur *url.URL, ref string) (string, error) {
 	u, err := url.Parse(ref)
 	if err != nil {
-		return "", fmt.Errorf("next page %q: %w: %v", redactURL(ref), ErrBadResponse, err)
+		return "", fmt.Errorf("next page %q: %w: %v", redact.URL(ref), ErrBadResponse, err)
 	}
 	if u.IsAbs() || strings.HasPrefix(ref, "/") || cur == nil {
 		return ref, nil

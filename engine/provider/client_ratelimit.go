@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mgit-dev/mgit/engine/backoff"
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // secondaryLimitWait is how long GitHub asks a client to back off after a
@@ -99,7 +102,7 @@ func (c *client) rateLimit(resp *response) (wait time.Duration, reset time.Time,
 		wait = secondaryLimitWait
 		reset = now.Add(wait)
 	default:
-		wait = c.backoffFor(1)
+		wait = backoff.Delay(c.backoff, c.maxBack, 1)
 		reset = now.Add(wait)
 	}
 	return wait, reset, true
@@ -138,7 +141,7 @@ func (c *client) waitBlocked(ctx context.Context, u *url.URL, waited *time.Durat
 	}
 	wait += time.Second
 	if *waited+wait > c.maxWait {
-		err := &RateLimitError{URL: redactURL(u.String()), Reset: until, Wait: wait}
+		err := &RateLimitError{URL: redact.URL(u.String()), Reset: until, Wait: wait}
 		c.emit(RequestInfo{Provider: c.provider, Method: http.MethodGet, Host: u.Host, Path: u.Path,
 			RateLimitRemaining: 0, RateLimited: true, Err: err})
 		return err

@@ -5,11 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/url"
 	"syscall"
-	"time"
 )
 
 // errReadBody marks a failure while reading a response body: the
@@ -45,13 +43,4 @@ func retryable(err error) bool {
 	return (errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}
-
-// backoffFor is exponential with jitter: base·2^(n-1), then 50–100% of it.
-func (c *client) backoffFor(attempt int) time.Duration {
-	d := c.backoff << (attempt - 1)
-	if d > c.maxBack || d <= 0 {
-		d = c.maxBack
-	}
-	return d/2 + rand.N(d/2+1)
 }

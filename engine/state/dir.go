@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/mgit-dev/mgit/engine/atomicfile"
 )
 
 // DefaultDir is mgit's cache directory: $XDG_CACHE_HOME/mgit, else
@@ -33,45 +35,13 @@ func ensureDir(dir string) error {
 	return nil
 }
 
-// writeAtomic replaces path with data so that a reader sees either the old
-// file or the new one, never a torn write: a temporary file in the same
-// directory, synced, then renamed over path.
+// writeAtomic replaces path with data (0600) through atomicfile.Write,
+// creating the cache directory first.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := ensureDir(dir); err != nil {
+	if err := ensureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	ok = true
-	return nil
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // hashName turns an arbitrary key (a workspace root, a URL) into a file

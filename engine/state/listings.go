@@ -15,6 +15,8 @@ import (
 	"unicode"
 
 	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // Listings is the provider discovery cache: one file per key holding the
@@ -181,11 +183,11 @@ func checkKey(key string) error {
 		return errors.New("unparsable query")
 	}
 	for k, vs := range q {
-		if secretParam(k) {
+		if redact.Param(k) {
 			return errors.New("query parameter " + strconv.Quote(k) + " looks like a credential")
 		}
 		for _, v := range vs {
-			if tokenLike(v) {
+			if redact.Prefixed(v) || redact.Text(v) != v {
 				return errors.New("query parameter " + strconv.Quote(k) + " holds what looks like a token")
 			}
 		}
@@ -194,37 +196,3 @@ func checkKey(key string) error {
 }
 
 func notNameRune(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
-
-// secretParam reports whether a query parameter name is one that carries
-// credentials (GitLab's private_token, OAuth's access_token, API keys,
-// signed-URL signatures). Paging tokens such as Azure DevOps's
-// continuationToken are not credentials and pass.
-func secretParam(name string) bool {
-	n := strings.ReplaceAll(strings.ToLower(name), "-", "_")
-	switch n {
-	case "token", "auth", "key", "apikey", "sig", "signature", "code", "pat", "password", "passwd", "pwd", "secret":
-		return true
-	}
-	for _, suffix := range []string{"_token", "_key", "_secret", "_signature", "_password"} {
-		if strings.HasSuffix(n, suffix) {
-			return true
-		}
-	}
-	for _, part := range []string{"password", "passwd", "secret", "credential"} {
-		if strings.Contains(n, part) {
-			return true
-		}
-	}
-	return false
-}
-
-// tokenLike reports whether a query value starts like a token of a
-// provider mgit talks to, whatever the parameter is called.
-func tokenLike(v string) bool {
-	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gloas-", "ATBB", "ATATT"} {
-		if strings.HasPrefix(v, p) {
-			return true
-		}
-	}
-	return false
-}

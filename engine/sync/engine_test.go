@@ -57,7 +57,7 @@ func (w *world) rig(t *testing.T) (*rig, *opLog) {
 
 // opLog is what the cycles' OpFinished events said: "<op> <name>
 // <outcome>", the op "clone" when the job cloned anew and "update" when it
-// found a clone there, followed by the detail ("fast-forwarded …",
+// found a clone there, followed by the detail ("main ↓1", "unchanged",
 // "fetched").
 type opLog struct {
 	mu  gosync.Mutex
@@ -73,7 +73,7 @@ func (o *opLog) see(ev engine.Event) {
 		}
 		line := op + " " + filepath.Base(e.RepoID) + " " + string(e.Result.Outcome)
 		if d, ok := strings.CutPrefix(e.Result.Detail, "exists; "); ok {
-			line += " (" + strings.Fields(d)[0] + ")"
+			line += " (" + d + ")"
 		}
 		o.got = append(o.got, line)
 		o.mu.Unlock()
@@ -107,7 +107,7 @@ func TestClonesThenUpdates(t *testing.T) {
 	if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
 		t.Fatalf("second cycle: exit %d", code)
 	}
-	if got := ops.take(); got != "update a ok (fast-forwarded), update b ok (up)" {
+	if got := ops.take(); got != "update a ok (main ↓1), update b ok (unchanged)" {
 		t.Errorf("second cycle ran %q", got)
 	}
 	if head := gittest.Head(t, pathOf(r.cfg.Root, "a")); head != sha {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/redact"
 )
 
 // ErrUnsafePath is wrapped by every error Destination returns for a URL whose
@@ -53,7 +55,7 @@ func ParseRemote(raw string) (Remote, error) {
 		return Remote{}, fmt.Errorf("url %q: empty", raw)
 	}
 	if strings.IndexFunc(raw, isControl) >= 0 {
-		return Remote{}, fmt.Errorf("url %q: %w: control character", RedactURL(raw), ErrUnsafePath)
+		return Remote{}, fmt.Errorf("url %q: %w: control character", redact.URL(raw), ErrUnsafePath)
 	}
 	switch {
 	case strings.Contains(raw, "://"):
@@ -65,7 +67,7 @@ func ParseRemote(raw string) (Remote, error) {
 			if errors.As(err, &uerr) {
 				err = uerr.Err
 			}
-			return Remote{}, fmt.Errorf("url %q: %w", RedactURL(raw), err)
+			return Remote{}, fmt.Errorf("url %q: %w", redact.URL(raw), err)
 		}
 		scheme := strings.ToLower(u.Scheme)
 		switch scheme {
@@ -73,14 +75,14 @@ func ParseRemote(raw string) (Remote, error) {
 		case "file":
 			return Remote{Scheme: scheme, Path: trimRepoPath(u.Path)}, nil
 		default:
-			return Remote{}, fmt.Errorf("url %q: unsupported scheme %q", RedactURL(raw), u.Scheme)
+			return Remote{}, fmt.Errorf("url %q: unsupported scheme %q", redact.URL(raw), u.Scheme)
 		}
 		if scheme == "git+ssh" || scheme == "ssh+git" {
 			scheme = "ssh"
 		}
 		host := strings.ToLower(u.Hostname())
 		if host == "" {
-			return Remote{}, fmt.Errorf("url %q: no host", RedactURL(raw))
+			return Remote{}, fmt.Errorf("url %q: no host", redact.URL(raw))
 		}
 		if port := u.Port(); port != "" && port != defaultPort(scheme) {
 			host = net.JoinHostPort(host, port)
@@ -101,7 +103,7 @@ func ParseRemote(raw string) (Remote, error) {
 	}
 	hostPart = strings.Trim(hostPart, "[]")
 	if hostPart == "" {
-		return Remote{}, fmt.Errorf("url %q: no host", RedactURL(raw))
+		return Remote{}, fmt.Errorf("url %q: no host", redact.URL(raw))
 	}
 	return Remote{Scheme: "ssh", Host: strings.ToLower(hostPart), Path: trimRepoPath(raw[colon+1:])}, nil
 }
@@ -158,12 +160,12 @@ func Destination(root, rawURL string, layout Layout) (dest string, host string, 
 	}
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
-		return "", "", fmt.Errorf("destination for %q: root %s: %w", RedactURL(rawURL), root, err)
+		return "", "", fmt.Errorf("destination for %q: root %s: %w", redact.URL(rawURL), root, err)
 	}
 	segs := strings.Split(r.Path, "/")
 	for _, s := range segs {
 		if err := checkSegment(s); err != nil {
-			return "", "", fmt.Errorf("destination for %q: path segment %q: %w", RedactURL(rawURL), s, err)
+			return "", "", fmt.Errorf("destination for %q: path segment %q: %w", redact.URL(rawURL), s, err)
 		}
 	}
 	var parts []string
@@ -176,30 +178,30 @@ func Destination(root, rawURL string, layout Layout) (dest string, host string, 
 			hostDir = strings.ReplaceAll(r.Host, ":", "_")
 		}
 		if err := checkSegment(hostDir); err != nil {
-			return "", "", fmt.Errorf("destination for %q: host %q: %w", RedactURL(rawURL), r.Host, err)
+			return "", "", fmt.Errorf("destination for %q: host %q: %w", redact.URL(rawURL), r.Host, err)
 		}
 		parts = append([]string{hostDir}, segs...)
 	default:
-		return "", "", fmt.Errorf("destination for %q: unknown layout %q (want host or flat)", RedactURL(rawURL), layout)
+		return "", "", fmt.Errorf("destination for %q: unknown layout %q (want host or flat)", redact.URL(rawURL), layout)
 	}
 	if err := checkTopLevel(parts[0]); err != nil {
-		return "", "", fmt.Errorf("destination for %q: %w", RedactURL(rawURL), err)
+		return "", "", fmt.Errorf("destination for %q: %w", redact.URL(rawURL), err)
 	}
 	dest = filepath.Join(append([]string{absRoot}, parts...)...)
 	if !within(absRoot, dest) {
-		return "", "", fmt.Errorf("destination for %q: %s leaves %s: %w", RedactURL(rawURL), dest, absRoot, ErrUnsafePath)
+		return "", "", fmt.Errorf("destination for %q: %s leaves %s: %w", redact.URL(rawURL), dest, absRoot, ErrUnsafePath)
 	}
 	realRoot, err := resolveExisting(absRoot)
 	if err != nil {
-		return "", "", fmt.Errorf("destination for %q: resolve root: %w", RedactURL(rawURL), err)
+		return "", "", fmt.Errorf("destination for %q: resolve root: %w", redact.URL(rawURL), err)
 	}
 	realDest, err := resolveExisting(dest)
 	if err != nil {
-		return "", "", fmt.Errorf("destination for %q: resolve %s: %w", RedactURL(rawURL), dest, err)
+		return "", "", fmt.Errorf("destination for %q: resolve %s: %w", redact.URL(rawURL), dest, err)
 	}
 	if !within(realRoot, realDest) {
 		return "", "", fmt.Errorf("destination for %q: %s resolves to %s through a symlink outside %s: %w",
-			RedactURL(rawURL), dest, realDest, absRoot, ErrUnsafePath)
+			redact.URL(rawURL), dest, realDest, absRoot, ErrUnsafePath)
 	}
 	return dest, r.Host, nil
 }
@@ -265,42 +267,4 @@ func resolveExisting(p string) (string, error) {
 		tail = append([]string{filepath.Base(cur)}, tail...)
 		cur = parent
 	}
-}
-
-// RedactURL replaces the user info of a URL with "xxxxx" for messages: URLs
-// come from users and files, and some carry a token in their user info —
-// as the password, or alone as the user name (https://TOKEN@host/...), so
-// the whole of it goes. A URL that does not parse (a bad port, a control
-// character) is redacted textually: it may still carry a password.
-func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return redactUserinfo(raw)
-	}
-	if u.User == nil {
-		return raw
-	}
-	u.User = url.User("xxxxx")
-	return u.String()
-}
-
-// redactUserinfo cuts the user info out of a URL that url.Parse refused:
-// everything between "://" and the last "@" before the next "/". Text
-// without "://" (the scp-like user@host:path, whose user is not a secret)
-// is returned as is.
-func redactUserinfo(raw string) string {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return raw
-	}
-	start := i + len("://")
-	authority := raw[start:]
-	if slash := strings.IndexByte(authority, '/'); slash >= 0 {
-		authority = authority[:slash]
-	}
-	at := strings.LastIndexByte(authority, '@')
-	if at < 0 {
-		return raw
-	}
-	return raw[:start] + "xxxxx" + raw[start+at:]
 }

@@ -116,26 +116,6 @@ func TestSameRemote(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"https://github.com/o/r", "https://github.com/o/r"},
-		{"https://u:s3cret@github.com/o/r", "https://xxxxx@github.com/o/r"},
-		// A token given as the user name is as secret as a password.
-		{"https://ghp_S3CRET@github.com/o/r", "https://xxxxx@github.com/o/r"},
-		// url.Parse refuses these; the user info is cut out textually.
-		{"https://u:s3cret@github.com:99x/o/r", "https://xxxxx@github.com:99x/o/r"},
-		{"https://u:s3cret@github.com/o/r\n", "https://xxxxx@github.com/o/r\n"},
-		{"https://u:p@ss@s3cret@h:bad/x@y", "https://xxxxx@h:bad/x@y"},
-		{"https://u:s3cret@h:bad", "https://xxxxx@h:bad"},
-		{"git@github.com:o/r.git", "git@github.com:o/r.git"},
-	}
-	for _, tc := range cases {
-		if got := RedactURL(tc.in); got != tc.want {
-			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestParseRemoteErrorsHideCredentials(t *testing.T) {
 	for _, raw := range []string{
 		"https://u:s3cret@github.com:99x/o/r",   // bad port: url.Parse fails

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // How exec's output is presented (mgit exec). Grouped, the default, prints
@@ -12,22 +13,6 @@ import (
 // mix. Streamed (Options.ExecStream, with engine.ExecOptions.Stream) prints
 // every line as it comes, prefixed "path: ". Either way a failed command
 // gets a FAIL line, and the run ends with the usual summary line.
-
-// SanitizeBlock is Sanitize for multi-line output: each line (and each
-// tab-separated cell, so columns stay aligned) is sanitised on its own, and
-// the newlines between them kept. A carriage return ending a line (CRLF
-// output) is dropped.
-func SanitizeBlock(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		cells := strings.Split(strings.TrimSuffix(l, "\r"), "\t")
-		for j, c := range cells {
-			cells[j] = Sanitize(c)
-		}
-		lines[i] = strings.Join(cells, "\t")
-	}
-	return strings.Join(lines, "\n")
-}
 
 // truncatedNote ends output that was cut at the engine's cap.
 const truncatedNote = "[output truncated]"
@@ -39,7 +24,7 @@ func (s *textSink) execFinished(ev engine.OpFinished, path string) {
 	if !s.opt.ExecStream && x != nil {
 		s.printf("%s\n", s.style(styleBold, "==> "+path))
 		if out := x.Combined(); out != "" {
-			s.printf("%s\n", strings.TrimSuffix(SanitizeBlock(out), "\n"))
+			s.printf("%s\n", strings.TrimSuffix(safetext.Block(out), "\n"))
 		}
 		if x.Truncated {
 			s.printf("%s\n", s.style(styleDim, truncatedNote))
@@ -52,7 +37,7 @@ func (s *textSink) execFinished(ev engine.OpFinished, path string) {
 
 // execLine prints one streamed line: "path: line".
 func (s *textSink) execLine(_ engine.OpProgress, l engine.ExecLine, path string) {
-	s.printf("%s %s\n", s.style(styleDim, Sanitize(path)+":"), Sanitize(l.Text))
+	s.printf("%s %s\n", s.style(styleDim, safetext.Sanitize(path)+":"), safetext.Sanitize(l.Text))
 }
 
 // jsonOutput is one streamed line (type "output").
@@ -71,8 +56,8 @@ func (s *jsonSink) execLine(ev engine.OpProgress, l engine.ExecLine, path string
 	if l.Stderr {
 		stream = "stderr"
 	}
-	s.write(jsonOutput{Type: "output", RunID: ev.RunID, OpID: ev.OpID, Repo: Sanitize(ev.RepoID),
-		Path: Sanitize(path), Stream: stream, Line: Sanitize(l.Text)})
+	s.write(jsonOutput{Type: "output", RunID: ev.RunID, OpID: ev.OpID, Repo: safetext.Sanitize(ev.RepoID),
+		Path: safetext.Sanitize(path), Stream: stream, Line: safetext.Sanitize(l.Text)})
 }
 
 // execFields adds an exec's exit code and output to its "op" line.
@@ -80,6 +65,6 @@ func (o *jsonOp) execFields(x *engine.ExecResult) {
 	if x == nil {
 		return
 	}
-	code, stdout, stderr := x.ExitCode, SanitizeBlock(x.Stdout()), SanitizeBlock(x.Stderr())
+	code, stdout, stderr := x.ExitCode, safetext.Block(x.Stdout()), safetext.Block(x.Stderr())
 	o.ExitCode, o.Stdout, o.Stderr, o.Truncated = &code, &stdout, &stderr, x.Truncated
 }

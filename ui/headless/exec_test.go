@@ -51,7 +51,7 @@ func TestExecGroupedText(t *testing.T) {
 		"partial\n" +
 		"[output truncated]\n" +
 		"FAIL /w/b  exec b: exit status 3: command failed\n" +
-		"exec: 1 ok, 1 failed, 0 skipped in 1s\n"
+		"exec: 1 ok, 1 failed, 0 skipped in 1.0s\n"
 	if got := buf.String(); got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -73,7 +73,7 @@ func TestExecStreamedText(t *testing.T) {
 	if err != nil || res.ExitCode != engine.ExitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
-	want := "/w/a: one\n/w/a: bad\nFAIL /w/a  exec a: exit status 2: command failed\nexec: 0 ok, 1 failed, 0 skipped in 1s\n"
+	want := "/w/a: one\n/w/a: bad\nFAIL /w/a  exec a: exit status 2: command failed\nexec: 0 ok, 1 failed, 0 skipped in 1.0s\n"
 	if got := buf.String(); got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // The NDJSON shapes. Field names and "type" values are a public contract:
@@ -68,6 +69,44 @@ type jsonOp struct {
 	Stdout    *string `json:"stdout,omitempty"`
 	Stderr    *string `json:"stderr,omitempty"`
 	Truncated bool    `json:"truncated,omitempty"`
+	// Changes is what a fetch or pull moved (absent when not computed).
+	Changes *jsonChanges `json:"changes,omitempty"`
+	// Cancelled is "stopped" or "not-started" when an interruption kept
+	// the operation from finishing.
+	Cancelled string `json:"cancelled,omitempty"`
+}
+
+// jsonChanges is git.RefChanges: Changed false is "unchanged".
+type jsonChanges struct {
+	Changed         bool     `json:"changed"`
+	Branch          string   `json:"branch"`
+	Incoming        int      `json:"incoming"`
+	Forced          bool     `json:"forced,omitempty"`
+	Uncounted       bool     `json:"uncounted,omitempty"`
+	NewBranches     []string `json:"new_branches"`
+	UpdatedBranches []string `json:"updated_branches"`
+	PrunedBranches  []string `json:"pruned_branches"`
+	NewTags         []string `json:"new_tags"`
+	UpdatedTags     []string `json:"updated_tags"`
+	Summary         string   `json:"summary"`
+}
+
+func changesObject(c *git.RefChanges) *jsonChanges {
+	if c == nil {
+		return nil
+	}
+	list := func(l []string) []string {
+		out := make([]string, len(l)) // [] rather than null: one shape for scripts
+		for i, v := range l {
+			out[i] = safetext.Sanitize(v)
+		}
+		return out
+	}
+	return &jsonChanges{
+		Changed: c.Changed(), Branch: safetext.Sanitize(c.Branch), Incoming: c.Incoming, Forced: c.Forced, Uncounted: c.Uncounted,
+		NewBranches: list(c.NewBranches), UpdatedBranches: list(c.UpdatedBranches), PrunedBranches: list(c.PrunedBranches),
+		NewTags: list(c.NewTags), UpdatedTags: list(c.UpdatedTags), Summary: safetext.Sanitize(c.String()),
+	}
 }
 
 type jsonSummary struct {
@@ -79,6 +118,8 @@ type jsonSummary struct {
 	AuthFailed  int    `json:"auth_failed"`
 	Dirty       int    `json:"dirty"`
 	Interrupted bool   `json:"interrupted"`
+	Stopped     int    `json:"stopped"`
+	NotStarted  int    `json:"not_started"`
 	DurationMS  int64  `json:"duration_ms"`
 	ExitCode    int    `json:"exit_code"`
 }
@@ -119,13 +160,15 @@ func (s *jsonSink) opFinished(ev engine.OpFinished, path, kind string) {
 		RunID:      ev.RunID,
 		OpID:       ev.OpID,
 		Op:         string(ev.Op),
-		Repo:       Sanitize(ev.RepoID),
-		Path:       Sanitize(path),
+		Repo:       safetext.Sanitize(ev.RepoID),
+		Path:       safetext.Sanitize(path),
 		Kind:       kind,
 		Result:     string(ev.Result.Outcome),
 		DurationMS: ev.Duration.Milliseconds(),
-		Detail:     Sanitize(ev.Result.Detail),
+		Detail:     safetext.Sanitize(ev.Result.Detail),
 		Attempts:   ev.Result.Attempts,
+		Changes:    changesObject(ev.Result.Refs),
+		Cancelled:  string(ev.Result.Cancelled),
 	}
 	if ev.Err != nil {
 		msg := errorText(ev.Err)
@@ -141,14 +184,14 @@ func statusObject(ev engine.OpFinished, path string) jsonStatus {
 	o := jsonStatus{
 		Type:  "status",
 		RunID: ev.RunID,
-		Repo:  Sanitize(ev.RepoID),
-		Path:  Sanitize(path),
+		Repo:  safetext.Sanitize(ev.RepoID),
+		Path:  safetext.Sanitize(path),
 		State: StateError,
 	}
 	if st := ev.Result.Status; st != nil {
-		o.Branch = Sanitize(st.Branch)
+		o.Branch = safetext.Sanitize(st.Branch)
 		o.Detached = st.Detached
-		o.Upstream = Sanitize(st.Upstream)
+		o.Upstream = safetext.Sanitize(st.Upstream)
 		o.UpstreamGone = st.UpstreamGone
 		o.NoCommits = st.NoCommits
 		o.Ahead, o.Behind, o.AheadBehindCapped = st.Ahead, st.Behind, st.AheadBehindCapped
@@ -157,9 +200,9 @@ func statusObject(ev engine.OpFinished, path string) jsonStatus {
 		o.State = st.State()
 		if !st.NoCommits && st.Head.SHA != "" {
 			o.Head = &jsonHead{
-				SHA:     Sanitize(st.Head.SHA),
-				Subject: Sanitize(st.Head.Subject),
-				Author:  Sanitize(st.Head.Author),
+				SHA:     safetext.Sanitize(st.Head.SHA),
+				Subject: safetext.Sanitize(st.Head.Subject),
+				Author:  safetext.Sanitize(st.Head.Author),
 				Time:    st.Head.Time,
 			}
 		}
@@ -183,6 +226,8 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 		AuthFailed:  sum.AuthFailed,
 		Dirty:       res.Dirty,
 		Interrupted: sum.Interrupted,
+		Stopped:     sum.Stopped,
+		NotStarted:  sum.NotStarted,
 		DurationMS:  sum.Duration.Milliseconds(),
 		ExitCode:    res.ExitCode,
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // Format is the output format.
@@ -58,6 +59,10 @@ type Options struct {
 	// ExecStream says exec's lines are streamed (engine.ExecOptions.Stream)
 	// and printed as they come, not grouped per repository (see exec.go).
 	ExecStream bool
+	// ChangedOnly leaves out the repositories a fetch or pull changed
+	// nothing in (and skipped ones); failures are always shown and the
+	// summary still counts every repository.
+	ChangedOnly bool
 }
 
 // Result is what a presented run amounts to.
@@ -139,6 +144,9 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 			if e.Result.Status != nil && e.Op == engine.OpStatus && e.Result.Status.Dirty() {
 				res.Dirty++
 			}
+			if opt.ChangedOnly && unchanged(e) {
+				continue
+			}
 			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
 		case engine.OpProgress:
 			if e.Output != nil {
@@ -155,10 +163,22 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 	return res, ErrStreamClosed
 }
 
+// unchanged reports whether a finished operation changed nothing worth a
+// line under --changed-only: a skip, or a fetch or pull that moved no ref.
+func unchanged(e engine.OpFinished) bool {
+	switch e.Result.Outcome {
+	case engine.OutcomeSkipped:
+		return true
+	case engine.OutcomeOK:
+		return e.Result.Refs != nil && !e.Result.Refs.Changed()
+	}
+	return false
+}
+
 // errorText is the sanitised message of err, "" when nil.
 func errorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return Sanitize(err.Error())
+	return safetext.Sanitize(err.Error())
 }

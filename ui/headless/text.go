@@ -11,6 +11,8 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // ANSI styles, used only when Options.Decorate is set.
@@ -63,20 +65,25 @@ func (s *textSink) style(code, text string) string {
 
 func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 	s.op = ev.Op
+	if ev.Result.Cancelled != "" {
+		// Stopped or never started by an interruption: counted in the
+		// summary line, not listed one by one.
+		return
+	}
 	if kind != "" && kind != "repo" {
 		// A linked worktree or a submodule is not a clone of its own:
 		// say so beside its path.
 		path += " (" + kind + ")"
 	}
 	if ev.Op == engine.OpExec {
-		s.execFinished(ev, Sanitize(path))
+		s.execFinished(ev, safetext.Sanitize(path))
 		return
 	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
-		s.rows = append(s.rows, statusRow{path: Sanitize(path), ev: ev})
+		s.rows = append(s.rows, statusRow{path: safetext.Sanitize(path), ev: ev})
 		return
 	}
-	s.opLine(ev, Sanitize(path))
+	s.opLine(ev, safetext.Sanitize(path))
 }
 
 // opLine prints one finished operation: "ok   path  detail",
@@ -84,13 +91,13 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 func (s *textSink) opLine(ev engine.OpFinished, path string) {
 	switch ev.Result.Outcome {
 	case engine.OutcomeOK:
-		s.printf("%s %s%s\n", s.style(styleGreen, "ok  "), path, suffix(Sanitize(ev.Result.Detail)))
+		s.printf("%s %s%s\n", s.style(styleGreen, "ok  "), path, suffix(safetext.Sanitize(ev.Result.Detail)))
 	case engine.OutcomeSkipped:
-		s.printf("%s %s%s\n", s.style(styleDim, "skip"), path, suffix(Sanitize(ev.Result.Detail)))
+		s.printf("%s %s%s\n", s.style(styleDim, "skip"), path, suffix(safetext.Sanitize(ev.Result.Detail)))
 	default:
 		msg := errorText(ev.Err)
 		if msg == "" {
-			msg = Sanitize(ev.Result.Detail)
+			msg = safetext.Sanitize(ev.Result.Detail)
 		}
 		if hint := git.Hint(ev.Err); hint != "" {
 			msg += " — " + hint
@@ -120,11 +127,47 @@ func (s *textSink) runFinished(res Result, _ string) {
 	if op == "" {
 		op = "run"
 	}
-	line := fmt.Sprintf("%s: %d ok, %d failed, %d skipped in %s", op, sum.OK, sum.Failed, sum.Skipped, round(sum.Duration))
 	if sum.Interrupted {
-		line += " (interrupted)"
+		s.printf("%s\n", interruptedLine(s.op, sum))
+		return
 	}
-	s.printf("%s\n", line)
+	s.printf("%s: %d ok, %d failed, %d skipped in %s\n", op, sum.OK, sum.Failed, sum.Skipped, humanize.Duration(sum.Duration))
+}
+
+// interruptedLine is the one line an interrupted run ends with: "interrupted:
+// 92 cloned, 8 stopped, 900 not started in 4.2s", naming only the non-zero
+// counts.
+func interruptedLine(op engine.Op, sum engine.Summary) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{sum.OK, done(op)}, {sum.Failed, "failed"}, {sum.Skipped, "skipped"}, {sum.Stopped, "stopped"}, {sum.NotStarted, "not started"}} {
+		if c.n > 0 {
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{"nothing done"}
+	}
+	return "interrupted: " + strings.Join(parts, ", ") + " in " + humanize.Duration(sum.Duration)
+}
+
+// done is what an operation that finished did, for a count: "92 cloned".
+func done(op engine.Op) string {
+	switch op {
+	case engine.OpClone:
+		return "cloned"
+	case engine.OpFetch:
+		return "fetched"
+	case engine.OpPull:
+		return "pulled"
+	case engine.OpStatus:
+		return "read"
+	case engine.OpCheckout:
+		return "checked out"
+	}
+	return "done"
 }
 
 // statusTable prints the repositories that need attention (all with
@@ -158,7 +201,7 @@ func (s *textSink) statusTable(res Result) {
 
 	sum := res.Summary
 	n := len(s.rows)
-	line := fmt.Sprintf("%d %s", n, plural(n, "repository", "repositories"))
+	line := fmt.Sprintf("%d %s", n, humanize.Plural(n, "repository", "repositories"))
 	switch {
 	case n == 0 && !sum.Interrupted:
 		s.printf("no repositories found\n")
@@ -168,7 +211,7 @@ func (s *textSink) statusTable(res Result) {
 	case attention == 0 && len(failed) == 0:
 		line += ", all clean"
 	default:
-		line += fmt.Sprintf(", %d %s attention", attention, plural(attention, "needs", "need"))
+		line += fmt.Sprintf(", %d %s attention", attention, humanize.Plural(attention, "needs", "need"))
 	}
 	if res.Dirty > 0 {
 		line += fmt.Sprintf(", %d dirty", res.Dirty)
@@ -176,7 +219,7 @@ func (s *textSink) statusTable(res Result) {
 	if len(failed) > 0 || sum.Failed > 0 {
 		line += fmt.Sprintf(", %d failed", sum.Failed)
 	}
-	line += " in " + round(sum.Duration)
+	line += " in " + humanize.Duration(sum.Duration)
 	if sum.Interrupted {
 		line += " (interrupted)"
 	}
@@ -184,9 +227,9 @@ func (s *textSink) statusTable(res Result) {
 }
 
 func (s *textSink) statusCells(path string, st *git.Status) []string {
-	branch := Sanitize(st.Branch)
+	branch := safetext.Sanitize(st.Branch)
 	if st.Detached {
-		branch = "(detached " + short(Sanitize(st.Head.SHA)) + ")"
+		branch = "(detached " + humanize.SHA(safetext.Sanitize(st.Head.SHA)) + ")"
 	}
 	if branch == "" {
 		branch = "-"
@@ -212,7 +255,7 @@ func (s *textSink) statusCells(path string, st *git.Status) []string {
 	}
 	last := "-"
 	if !st.NoCommits && st.Head.SHA != "" {
-		last = Age(s.now().Sub(st.Head.Time)) + "  " + truncate(Sanitize(st.Head.Subject), maxSubject)
+		last = humanize.Age(s.now().Sub(st.Head.Time)) + "  " + humanize.Truncate(safetext.Sanitize(st.Head.Subject), maxSubject)
 	}
 	return []string{path, branch, st.State(), sync, Changes(*st), stash, last}
 }
@@ -277,58 +320,4 @@ func stateStyle(state string) string {
 		return styleYellow
 	}
 	return styleDim
-}
-
-// Age renders a duration as a short age: "now", "5m", "3h", "4d", "2mo",
-// "1y". The dashboard's table uses it too, so both presenters agree.
-func Age(d time.Duration) string {
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < day:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	case d < 60*day:
-		return strconv.Itoa(int(d/day)) + "d"
-	case d < 365*day:
-		return strconv.Itoa(int(d/(30*day))) + "mo"
-	default:
-		return strconv.Itoa(int(d/(365*day))) + "y"
-	}
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// round shortens a duration for the summary line.
-func round(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.String()
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	default:
-		return d.Round(10 * time.Millisecond).String()
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // Minimum git version. 2.31 is the first to read GIT_CONFIG_COUNT, the only
@@ -143,16 +144,16 @@ func Available(ctx context.Context) error {
 func parseVersion(s string) (int, int, error) {
 	v, ok := strings.CutPrefix(strings.TrimSpace(s), "git version ")
 	if !ok {
-		return 0, 0, fmt.Errorf("unrecognised git version %q", truncate(s, 60))
+		return 0, 0, fmt.Errorf("unrecognised git version %q", humanize.Truncate(s, 60))
 	}
 	parts := strings.SplitN(v, ".", 3)
 	if len(parts) < 2 {
-		return 0, 0, fmt.Errorf("unrecognised git version %q", truncate(s, 60))
+		return 0, 0, fmt.Errorf("unrecognised git version %q", humanize.Truncate(s, 60))
 	}
 	major, err1 := strconv.Atoi(parts[0])
 	minor, err2 := strconv.Atoi(strings.TrimRightFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' }))
 	if err1 != nil || err2 != nil {
-		return 0, 0, fmt.Errorf("unrecognised git version %q", truncate(s, 60))
+		return 0, 0, fmt.Errorf("unrecognised git version %q", humanize.Truncate(s, 60))
 	}
 	return major, minor, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // logFormat puts each commit on one line with NUL-separated fields; a
@@ -48,7 +49,7 @@ func parseLog(out []byte) ([]git.Commit, error) {
 		}
 		f := strings.SplitN(string(line), "\x00", 4)
 		if len(f) != 4 {
-			return nil, fmt.Errorf("unexpected git log line %q", truncate(string(line), 60))
+			return nil, fmt.Errorf("unexpected git log line %q", humanize.Truncate(string(line), 60))
 		}
 		sec, err := strconv.ParseInt(f[2], 10, 64)
 		if err != nil {
@@ -108,7 +109,7 @@ func parseChanges(out []byte) ([]git.FileChange, error) {
 		}
 		f := strings.SplitN(rec, " ", fields)
 		if len(f) != fields || len(f[1]) != 2 {
-			return nil, fmt.Errorf("%w: %q", errShortEntry, truncate(rec, 60))
+			return nil, fmt.Errorf("%w: %q", errShortEntry, humanize.Truncate(rec, 60))
 		}
 		fc := git.FileChange{Path: f[fields-1]}
 		if rec[0] == 'u' {

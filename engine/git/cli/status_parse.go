@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // statusArgs is the argv of the one git process behind Status. Porcelain v2 with -z is
@@ -86,7 +87,7 @@ func parseStatus(out []byte) (git.Status, string, error) {
 		case '!':
 			// Ignored files are not requested; tolerate them anyway.
 		default:
-			return git.Status{}, "", fmt.Errorf("parse status: unexpected record %q", truncate(rec, 40))
+			return git.Status{}, "", fmt.Errorf("parse status: unexpected record %q", humanize.Truncate(rec, 40))
 		}
 	}
 	if !sawOID {
@@ -106,7 +107,7 @@ func parseStatus(out []byte) (git.Status, string, error) {
 func field(rec string, n int) (string, error) {
 	parts := strings.SplitN(rec, " ", n+2)
 	if len(parts) < n+2 || len(parts[n]) != 2 {
-		return "", fmt.Errorf("parse status: bad entry %q", truncate(rec, 40))
+		return "", fmt.Errorf("parse status: bad entry %q", humanize.Truncate(rec, 40))
 	}
 	return parts[n], nil
 }
@@ -134,11 +135,4 @@ func parseAB(val string) (int, int, error) {
 		return 0, 0, fmt.Errorf("parse status: bad branch.ab %q", val)
 	}
 	return ahead, behind, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -162,11 +162,11 @@ const maxDetail = 600
 func detail(stderr string) string {
 	var picked []string
 	lines := strings.Split(stderr, "\n")
-	for _, l := range lines {
+	for i, l := range lines {
 		l = strings.TrimSpace(l)
 		for _, p := range []string{"fatal: ", "error: "} {
 			if rest, ok := strings.CutPrefix(l, p); ok && rest != "" {
-				picked = append(picked, rest)
+				picked = append(picked, withListed(rest, lines[i+1:]))
 				break
 			}
 		}
@@ -188,6 +188,27 @@ func detail(stderr string) string {
 		d = d[:maxDetail] + "…"
 	}
 	return d
+}
+
+// withListed completes a message git follows with a list of paths, one a
+// line after a tab ("…would be overwritten by merge:"): the paths are the
+// part a person needs, so they are named in the detail.
+func withListed(msg string, next []string) string {
+	if !strings.HasSuffix(msg, ":") {
+		return msg
+	}
+	var paths []string
+	for _, l := range next {
+		p, ok := strings.CutPrefix(strings.TrimRight(l, "\r"), "\t")
+		if !ok {
+			break
+		}
+		paths = append(paths, p)
+	}
+	if len(paths) == 0 {
+		return msg
+	}
+	return msg + " " + git.PathList(paths)
 }
 
 // withStall adds curl's low-speed limit to a network call: a transfer

@@ -64,7 +64,9 @@ func TestDetail(t *testing.T) {
 	for in, want := range map[string]string{
 		"fatal: 'nope' does not appear to be a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\n": "'nope' does not appear to be a git repository; Could not read from remote repository.",
 		"Already up to date.\nhint: something\n": "Already up to date.",
-		"":                                       "",
+		// The files in the way are what a person needs to know.
+		"Updating 6b39030..28baa77\nerror: Your local changes to the following files would be overwritten by merge:\n\tb.txt\n\ta.txt\nPlease commit your changes or stash them before you merge.\nAborting\n": "Your local changes to the following files would be overwritten by merge: a.txt, b.txt",
+		"": "",
 	} {
 		if got := detail(in); got != want {
 			t.Errorf("detail(%q) = %q, want %q", in, got, want)

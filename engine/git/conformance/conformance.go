@@ -37,6 +37,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) git.Backend, caps Capabilit
 	t.Run("pull", s.pull)
 	t.Run("branch", s.branch)
 	t.Run("inspect", s.inspect)
+	t.Run("changes", s.changes)
 }
 
 type suite struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // ParseCommit reads a raw commit object (the output of `git cat-file commit`,
@@ -76,7 +77,7 @@ func parseIdent(s string) (string, time.Time, error) {
 	start := strings.IndexByte(s, '<')
 	end := strings.LastIndexByte(s, '>')
 	if start < 0 || end < start {
-		return "", time.Time{}, fmt.Errorf("bad ident %q", truncate(s, 60))
+		return "", time.Time{}, fmt.Errorf("bad ident %q", humanize.Truncate(s, 60))
 	}
 	name := strings.TrimSpace(s[:start])
 	epoch := time.Unix(0, 0).UTC()
@@ -143,11 +144,4 @@ func CommitTree(raw []byte) string {
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

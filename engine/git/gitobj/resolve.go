@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // PackedRef is one record of packed-refs: the id the ref holds and, for an
@@ -51,7 +53,7 @@ func ReadPackedRefs(commonDir string) (map[string]PackedRef, error) {
 			last = string(line[41:])
 			refs[last] = PackedRef{SHA: string(line[:40])}
 		default:
-			return nil, fmt.Errorf("packed-refs: unexpected line %q: %w", truncate(string(line), 60), ErrNeedGit)
+			return nil, fmt.Errorf("packed-refs: unexpected line %q: %w", humanize.Truncate(string(line), 60), ErrNeedGit)
 		}
 	}
 	return refs, nil
@@ -97,7 +99,7 @@ func ResolveRef(r Repo, name string) (sha string, found bool, err error) {
 // ok is false when there is no such file.
 func readLooseRef(r Repo, name string) (target, sha string, ok bool, err error) {
 	if name != "HEAD" && !(strings.HasPrefix(name, "refs/") && ValidRefName(name)) {
-		return "", "", false, fmt.Errorf("ref %q: %w", truncate(name, 60), ErrNeedGit)
+		return "", "", false, fmt.Errorf("ref %q: %w", humanize.Truncate(name, 60), ErrNeedGit)
 	}
 	dir := r.CommonDir
 	if name == "HEAD" || perWorktree(name) {
@@ -124,7 +126,7 @@ func readLooseRef(r Repo, name string) (target, sha string, ok bool, err error) 
 	if t, ok := strings.CutPrefix(v, "ref:"); ok {
 		t = strings.TrimSpace(t)
 		if !strings.HasPrefix(t, "refs/") || !ValidRefName(t) {
-			return "", "", false, fmt.Errorf("ref %s: symbolic ref to %q: %w", name, truncate(t, 60), ErrNeedGit)
+			return "", "", false, fmt.Errorf("ref %s: symbolic ref to %q: %w", name, humanize.Truncate(t, 60), ErrNeedGit)
 		}
 		return t, "", true, nil
 	}

@@ -18,6 +18,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	redactpkg "github.com/mgit-dev/mgit/engine/redact"
 )
 
 // cliHint ends every "cannot do this" message: the cli backend can.
@@ -178,13 +179,14 @@ func networkError(err error) bool {
 // userinfo matches the credentials part of a URL ("https://user:pw@host").
 var userinfo = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@`)
 
-// redact removes URL credentials and the known secret from a message.
+// redact removes URL user information and the known secret from a
+// message, then masks every credential shape of the one list (redact.Text).
 func redact(msg, secret string) string {
 	msg = userinfo.ReplaceAllString(msg, "${1}")
 	if secret != "" {
-		msg = strings.ReplaceAll(msg, secret, "***")
+		msg = strings.ReplaceAll(msg, secret, redactpkg.Mask)
 	}
-	return strings.TrimSpace(msg)
+	return strings.TrimSpace(redactpkg.Text(msg))
 }
 
 // unsupportedError explains a repository go-git cannot open.

@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 )
 
 // go-git chooses its HTTP client from a process-wide table, so a per-call
@@ -143,5 +144,5 @@ func stallError(ctx context.Context, op, dir string, d time.Duration) error {
 		return nil
 	}
 	return &git.Error{Op: op, Dir: dir, Kind: git.ErrStalled,
-		Detail: fmt.Sprintf("less than %d bytes a second for %s", git.LowSpeedBytes, d)}
+		Detail: fmt.Sprintf("less than %d bytes a second for %s", git.LowSpeedBytes, humanize.Duration(d))}
 }

@@ -8,7 +8,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/styles"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
@@ -41,8 +43,8 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	// Path and URL stay raw in the row (the engine uses them); shown,
 	// they are sanitized like the name.
 	lines = append(lines, s.Detail.Title.Render(r.Name), "")
-	field("path", termtext.Sanitize(r.Path))
-	field("clone url", termtext.Sanitize(r.URL))
+	field("path", safetext.Sanitize(r.Path))
+	field("clone url", safetext.Sanitize(r.URL))
 	var fl []string
 	if !r.Cloned {
 		fl = append(fl, "not cloned")
@@ -73,18 +75,18 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 		}
 		field("branch", fmt.Sprintf("%s   ahead %d, behind %d", br, st.Ahead, st.Behind))
 		field("state", st.State())
-		field("changes", fmt.Sprintf("%d staged, %d unstaged, %d untracked, %d conflicts; %d stashed",
-			st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash))
+		field("changes", fmt.Sprintf("%d staged, %d unstaged, %d untracked, %d %s; %d stashed",
+			st.Staged, st.Unstaged, st.Untracked, st.Conflicts, humanize.Plural(st.Conflicts, "conflict", "conflicts"), st.Stash))
 		if !st.NoCommits && !haveLog {
 			sha := st.Head.SHA
 			if len(sha) > 10 {
 				sha = sha[:10]
 			}
 			field("head", sha+"  "+st.Head.Subject)
-			field("", st.Head.Author+", "+ago(now.Sub(st.Head.Time)))
+			field("", st.Head.Author+", "+humanize.Ago(now.Sub(st.Head.Time)))
 		}
 		if !r.Checked.IsZero() {
-			field("checked", ago(now.Sub(r.Checked)))
+			field("checked", humanize.Ago(now.Sub(r.Checked)))
 		}
 	} else if r.Cloned {
 		field("state", "not read yet")
@@ -95,7 +97,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 		if l.Attempts > 1 {
 			res += fmt.Sprintf(" (%d attempts)", l.Attempts)
 		}
-		field("last op", res+", "+ago(now.Sub(l.Finished)))
+		field("last op", res+", "+humanize.Ago(now.Sub(l.Finished)))
 		field("detail", l.Detail)
 		if l.Error != "" {
 			lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Top, s.Detail.Label.Render("error"), " ",
@@ -140,7 +142,7 @@ func inspectLines(in *Inspect, width, room int, now time.Time, s *styles.Styles)
 	if n := min(len(in.Commits), room-1-filesWant); n > 0 {
 		out = append(out, s.Title.Render("recent commits"))
 		for _, c := range in.Commits[:n] {
-			line := fmt.Sprintf("%s %-8s %s", short(c.SHA), ago(now.Sub(c.Time)), c.Subject)
+			line := fmt.Sprintf("%s %-8s %s", humanize.SHA(c.SHA), humanize.Ago(now.Sub(c.Time)), c.Subject)
 			if c.Author != "" {
 				line += " — " + c.Author
 			}
@@ -184,24 +186,4 @@ func changeCode(fc git.FileChange) string {
 		code[1] = 'M'
 	}
 	return string(code)
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
-
-func ago(d time.Duration) string {
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < day:
-		return fmt.Sprintf("%dh ago", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd ago", int(d/day))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/styles"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
@@ -30,7 +31,7 @@ type problem struct{ source, text string }
 
 // Fail records source's failure, replacing an earlier one of source.
 func (m *Model) Fail(source, text string) {
-	text = termtext.Sanitize(text)
+	text = safetext.Sanitize(text)
 	for i := range m.problems {
 		if m.problems[i].source == source {
 			m.problems[i].text = text
@@ -55,7 +56,7 @@ func (m Model) Problems() int { return len(m.problems) }
 
 // New returns a header for the workspace at root (already shortened for
 // display, e.g. with ~ for the home directory).
-func New(root string) Model { return Model{root: termtext.Sanitize(root)} }
+func New(root string) Model { return Model{root: safetext.Sanitize(root)} }
 
 // Observe records finished operations and the network concurrency chosen.
 func (m *Model) Observe(ev engine.Event) {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine"
-	"github.com/mgit-dev/mgit/ui/headless"
+	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
@@ -74,12 +74,12 @@ func (m *Model) cells(l layout, r *Row, cursor bool) layoutCells {
 	} else if st := r.Status; st != nil {
 		c[colBranch] = st.Branch
 		if st.Detached {
-			c[colBranch] = "@" + short(st.Head.SHA)
+			c[colBranch] = "@" + humanize.SHA(st.Head.SHA)
 		}
 		c[colSync] = syncCell(st.Ahead, st.Behind, st.Upstream == "" || st.UpstreamGone)
 		c[colChanges] = changesCell(st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash)
 		if !st.NoCommits && st.Head.SHA != "" {
-			c[colAge] = headless.Age(m.now().Sub(st.Head.Time))
+			c[colAge] = humanize.Age(m.now().Sub(st.Head.Time))
 			c[colSubject] = st.Head.Subject
 		}
 	} else {
@@ -239,13 +239,6 @@ func flags(r *Row, long bool) string {
 		return strings.Join(f, ",")
 	}
 	return strings.Join(f, "")
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 func duration(d time.Duration) string {

@@ -9,8 +9,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/state"
-	"github.com/mgit-dev/mgit/ui/headless"
-	"github.com/mgit-dev/mgit/ui/termtext"
+	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // Row is one repository.
@@ -56,7 +55,7 @@ type Output struct {
 
 // NewRow returns a row for the repository id with its display name set.
 func NewRow(id, path, url string) *Row {
-	return &Row{ID: id, Name: termtext.Sanitize(id), Path: path, URL: url}
+	return &Row{ID: id, Name: safetext.Sanitize(id), Path: path, URL: url}
 }
 
 // Busy reports whether an operation is queued or running.
@@ -89,19 +88,19 @@ func (r *Row) FromEntry(e state.Entry) {
 	}
 	if e.Last != nil {
 		l := *e.Last
-		l.Op, l.Outcome = termtext.Sanitize(l.Op), termtext.Sanitize(l.Outcome)
-		l.Detail, l.Error = termtext.Sanitize(l.Detail), termtext.Sanitize(l.Error)
-		l.Cause, l.Hint = termtext.Sanitize(l.Cause), termtext.Sanitize(l.Hint)
+		l.Op, l.Outcome = safetext.Sanitize(l.Op), safetext.Sanitize(l.Outcome)
+		l.Detail, l.Error = safetext.Sanitize(l.Detail), safetext.Sanitize(l.Error)
+		l.Cause, l.Hint = safetext.Sanitize(l.Cause), safetext.Sanitize(l.Hint)
 		r.Last = &l
 	}
 }
 
 func sanitizeStatus(st git.Status) *git.Status {
-	st.Branch = termtext.Sanitize(st.Branch)
-	st.Upstream = termtext.Sanitize(st.Upstream)
-	st.Head.SHA = termtext.Sanitize(st.Head.SHA)
-	st.Head.Subject = termtext.Sanitize(st.Head.Subject)
-	st.Head.Author = termtext.Sanitize(st.Head.Author)
+	st.Branch = safetext.Sanitize(st.Branch)
+	st.Upstream = safetext.Sanitize(st.Upstream)
+	st.Head.SHA = safetext.Sanitize(st.Head.SHA)
+	st.Head.Subject = safetext.Sanitize(st.Head.Subject)
+	st.Head.Author = safetext.Sanitize(st.Head.Author)
 	return &st
 }
 
@@ -117,7 +116,7 @@ func (r *Row) apply(ev engine.Event) {
 		r.Running, r.Op, r.Attempt, r.Progress = true, ev.Op, ev.Attempt, git.Progress{}
 	case engine.OpProgress:
 		p := ev.Progress
-		p.Phase = termtext.Sanitize(p.Phase)
+		p.Phase = safetext.Sanitize(p.Phase)
 		r.Progress = p
 	case engine.OpFinished:
 		r.Active = max(r.Active-1, 0)
@@ -136,7 +135,7 @@ func (r *Row) finish(ev engine.OpFinished) {
 	}
 	if ev.Op == engine.OpExec && ev.Result.Exec != nil {
 		x := ev.Result.Exec
-		r.Output = &Output{ExitCode: x.ExitCode, Text: headless.SanitizeBlock(x.Combined()), Truncated: x.Truncated}
+		r.Output = &Output{ExitCode: x.ExitCode, Text: safetext.Block(x.Combined()), Truncated: x.Truncated}
 	}
 	// Inspecting (the detail pane) is reading, not an operation to report.
 	if ev.Op == engine.OpInspect {
@@ -150,11 +149,11 @@ func (r *Row) finish(ev engine.OpFinished) {
 	}
 	res := &state.OpResult{
 		Op: string(ev.Op), Outcome: string(ev.Result.Outcome),
-		Detail: termtext.Sanitize(ev.Result.Detail), Duration: ev.Duration,
+		Detail: safetext.Sanitize(ev.Result.Detail), Duration: ev.Duration,
 		Finished: ev.Time, Attempts: ev.Result.Attempts,
 	}
 	if ev.Err != nil {
-		res.Error = termtext.Sanitize(ev.Err.Error())
+		res.Error = safetext.Sanitize(ev.Err.Error())
 		res.Cause = Cause(ev.Err)
 		res.Hint = git.Hint(ev.Err)
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mgit-dev/mgit/ui/keys"
+	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/styles"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
@@ -28,8 +29,8 @@ func (m *Model) SetStyles(s *styles.Styles) { m.help.Styles = s.Help }
 
 // Info and Error set the message; text is sanitized here because messages
 // often quote repository names and errors.
-func (m *Model) Info(text string)  { m.msg, m.isErr = termtext.Sanitize(text), false }
-func (m *Model) Error(text string) { m.msg, m.isErr = termtext.Sanitize(text), true }
+func (m *Model) Info(text string)  { m.msg, m.isErr = safetext.Sanitize(text), false }
+func (m *Model) Error(text string) { m.msg, m.isErr = safetext.Sanitize(text), true }
 
 // Message returns the current message and whether it is an error.
 func (m Model) Message() (string, bool) { return m.msg, m.isErr }

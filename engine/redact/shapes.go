@@ -1,4 +1,4 @@
-package secure
+package redact
 
 import "strings"
 
@@ -31,7 +31,10 @@ func tokenShapes() [15]tokenShape {
 	}
 }
 
-// redactShapes masks what looks like a credential in s:
+// Mask replaces a secret in redacted text.
+const Mask = "[REDACTED]"
+
+// Text masks what looks like a credential in s:
 //   - provider tokens by prefix (tokenShapes);
 //   - Azure DevOps personal access tokens: a word of exactly 52 characters
 //     of lower-case base32 (a-z, 2-7) with at least one digit and one
@@ -40,12 +43,14 @@ func tokenShapes() [15]tokenShape {
 //     digits) and ordinary words are neither;
 //   - the password of a URL (scheme://user:PASSWORD@host);
 //   - the value of an Authorization or PRIVATE-TOKEN header, in header,
-//     JSON or key=value form ("Authorization: Bearer X" keeps "Bearer").
+//     JSON or key=value form ("Authorization: Bearer X" keeps "Bearer");
+//   - the value of a query parameter that carries a credential (see Param)
+//     in a URL's query: "?private_token=X" or "&sig=X".
 //
 // Words are runs of ASCII letters and digits: a token glued to other
 // letters is not one (so "prefixghp_…" stays, which no formatter produces).
 // It returns s itself when nothing matched.
-func redactShapes(s string) string {
+func Text(s string) string {
 	var b strings.Builder
 	last := 0 // s[:last] is in b already
 	mask := func(i, j int) {
@@ -66,6 +71,13 @@ func redactShapes(s string) string {
 				continue
 			}
 			if vs, ve := headerValue(s, i); ve > vs {
+				mask(vs, ve)
+				i = ve
+				continue
+			}
+		}
+		if (c == '?' || c == '&') && i+1 < len(s) {
+			if vs, ve := queryValue(s, i+1); ve > vs {
 				mask(vs, ve)
 				i = ve
 				continue
@@ -254,4 +266,17 @@ func isWord(c byte) bool   { return isAlnum(c) || c == '_' }
 func isGitLab(c byte) bool { return isWord(c) || c == '-' || c == '.' }
 func isAtlassian(c byte) bool {
 	return isWord(c) || c == '-' || c == '='
+}
+
+// Prefixed reports whether v starts with the prefix of a provider token
+// format, however short or odd its body: stricter than Text, for checks
+// that refuse a value rather than mask it (a cache key must not hold even
+// a truncated token).
+func Prefixed(v string) bool {
+	for _, sh := range tokenShapes() {
+		if strings.HasPrefix(v, sh.prefix) {
+			return true
+		}
+	}
+	return false
 }

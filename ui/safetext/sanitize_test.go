@@ -1,4 +1,4 @@
-package headless
+package safetext
 
 import (
 	"testing"
