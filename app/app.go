@@ -235,6 +235,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.healthCommand(),
 		c.checkoutCommand(),
 		c.cleanCommand(),
+		c.execCommand(),
 	)
 	return root
 }

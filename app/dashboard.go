@@ -14,6 +14,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/engine/workspace"
+	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 	"github.com/mgit-dev/mgit/ui"
 )
@@ -240,6 +241,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		Credentials:        in.creds,
 		Observer:           obs.engineObserver(),
 		Logger:             log,
+		SecretEnv:          secure.SecretEnv, // no token reaches a command run with x
 	})
 	defer eng.Close()
 	var store *state.Store

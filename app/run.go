@@ -11,6 +11,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
@@ -32,6 +33,8 @@ type view struct {
 	// (clone QUERY), so the listing and the run share one registry,
 	// listener and run ID; nil: execute sets up its own.
 	obs *observability
+	// execStream prints exec's lines as they come (exec --stream).
+	execStream bool
 }
 
 func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
@@ -159,6 +162,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		Observer:           obs.engineObserver(),
 		NoProgress:         true, // nothing headless shows transfer progress
 		Logger:             c.log,
+		SecretEnv:          secure.SecretEnv, // no token reaches an exec'd command
 	})
 	runID := eng.Submit(ctx, plan)
 	log := c.log.With().Str("run_id", runID).Logger()
@@ -176,6 +180,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		Decorate:    c.decorate(),
 		Paths:       paths,
 		ChangedOnly: c.changedOnly,
+		ExecStream:  v.execStream,
 	})
 	close(presented)
 	// The run has finished (or the stream broke): Close returns once the

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mgit-dev/mgit/engine"
+)
+
+const execUsage = "mgit exec [DIR] [--query QUERY] [--shell] [--stream] -- COMMAND [ARG...]"
+
+// execFlags are `mgit exec`'s own flags.
+type execFlags struct {
+	query         string
+	shell, stream bool
+}
+
+// execCommand is `mgit exec [DIR] -- COMMAND [ARG...]`: a command in every
+// repository, through the engine's exec operation.
+func (c *cli) execCommand() *cobra.Command {
+	f := &execFlags{}
+	cmd := &cobra.Command{
+		Use:   "exec [DIR] -- COMMAND [ARG...]",
+		Short: "Run a command in every repository under DIR",
+		Long: `Run COMMAND in every git repository under DIR (default: the current
+directory), concurrently, with the repository's work tree as the working
+directory. COMMAND runs without a shell: its arguments reach it as given.
+With --shell, the one argument after -- is a script run with sh -c, so
+pipes, globs and $VARIABLES work.
+
+Each repository's output (stdout and stderr) is printed as one block,
+headed "==> PATH", when its command finishes, so concurrent outputs never
+mix; --stream prints every line as it comes instead, prefixed "PATH: ".
+A command that exits non-zero gets a FAIL line. The last line sums up;
+mgit exits 0 when every command exited 0, 1 when any did not, 130 when
+interrupted (Ctrl-C stops every command and what it started within a
+second).
+
+With --output json, each repository's "op" line carries exit_code, stdout
+and stderr (--stream adds an "output" line per line written). At most
+1 MiB of output is kept per repository; "truncated" says when it was cut.
+
+The commands get your environment without mgit's secrets: no MGIT_*
+variable and none of the providers' token variables (GITHUB_TOKEN,
+GH_TOKEN, GITLAB_TOKEN, ...), and no credential of mgit's. A command runs
+while no mgit operation changes the same repository (fetch, pull, clone and
+checkout wait for it, and it for them); an mgit started by the command
+itself that changes the repository would wait for it in turn.
+
+--query QUERY runs the command only in the repositories matching it.` + queryLocalHelp + discoveryHelp,
+		Example: `  mgit exec ~/src -- git log -1 --oneline
+  mgit exec --stream -- make test
+  mgit exec --shell ~/src -- 'git branch --show-current | grep -qx main || pwd'
+  mgit exec --query 'acme/*-api' -o json -- go vet ./... | jq -r 'select(.exit_code > 0) | .path'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dirArgs, argv, err := splitExecArgs(args, cmd.ArgsLenAtDash(), f.shell)
+			if err != nil {
+				return err
+			}
+			opt := engine.Options{Exec: engine.ExecOptions{Argv: argv, Shell: f.shell, Stream: f.stream}}
+			return c.runExec(cmd.Context(), c.queryDir(dirArgs, f.query), f, opt)
+		},
+	}
+	cmd.Flags().StringVar(&f.query, "query", "", "only repositories matching org/project/repo globs")
+	cmd.Flags().BoolVar(&f.shell, "shell", false, "run the one argument after -- as a script with sh -c")
+	cmd.Flags().BoolVar(&f.stream, "stream", false, "print lines as they come, prefixed with the repository's path")
+	c.addDiscoveryFlags(cmd.Flags())
+	return cmd
+}
+
+// splitExecArgs separates DIR from the command at "--" (dash is cobra's
+// ArgsLenAtDash: -1 when there was none).
+func splitExecArgs(args []string, dash int, shell bool) (dir, argv []string, err error) {
+	switch {
+	case dash < 0:
+		return nil, nil, usagef("Usage: "+execUsage, "exec: put -- before the command, e.g. mgit exec -- git status")
+	case dash > 1:
+		return nil, nil, usagef("Usage: "+execUsage, "exec: too many arguments before --: %s", strings.Join(args[1:dash], " "))
+	case dash == len(args):
+		return nil, nil, usagef("Usage: "+execUsage, "exec: no command after --")
+	case shell && len(args)-dash != 1:
+		return nil, nil, usagef("Quote the script as one argument: mgit exec --shell -- 'make && make test'",
+			"exec --shell: want one script after --, got %d arguments", len(args)-dash)
+	case strings.TrimSpace(args[dash]) == "":
+		return nil, nil, usagef("Usage: "+execUsage, "exec: the command is empty")
+	}
+	return args[:dash], args[dash:], nil
+}
+
+// runExec runs the command in the repositories under dir matching the
+// query.
+func (c *cli) runExec(ctx context.Context, dir string, f *execFlags, opt engine.Options) error {
+	jobs, paths, err := c.workspacePlan(ctx, dir, engine.OpExec)
+	if err != nil {
+		return err
+	}
+	if jobs, err = narrow(jobs, dir, f.query); err != nil {
+		return err
+	}
+	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{execStream: f.stream})
+}
