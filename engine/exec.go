@@ -170,7 +170,7 @@ func (x *opExec) execOutcome(ctx context.Context, res Result, runErr error) (Res
 		return res, nil
 	case code > 0:
 		res.Detail = fmt.Sprintf("exit %d", code)
-		return res, fmt.Errorf("exec %s: exit status %d: %w", id, code, ErrExitStatus)
+		return res, fmt.Errorf("exec %s: %w: exit status %d", id, ErrExitStatus, code)
 	}
 	return res, fmt.Errorf("exec %s: %w", id, runErr)
 }

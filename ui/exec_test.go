@@ -31,7 +31,7 @@ func TestExecKeyRunsCommandAndShowsResult(t *testing.T) {
 		engine.OpFinished{Meta: meta(run, repo, 3), Op: engine.OpExec, Result: engine.Result{
 			Outcome: engine.OutcomeFailed, Detail: "exit 3",
 			Exec: &engine.ExecResult{ExitCode: 3, Output: []engine.ExecChunk{{Data: []byte(out)}}}},
-			Err: fmt.Errorf("exec %s: exit status 3: %w", repo, engine.ErrExitStatus)},
+			Err: fmt.Errorf("exec %s: %w: exit status 3", repo, engine.ErrExitStatus)},
 		engine.RunFinished{Meta: meta(run, "", 4), Summary: engine.Summary{Failed: 1}},
 	})
 	s := screen(m)

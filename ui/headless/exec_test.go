@@ -17,7 +17,7 @@ func execDone(repo string, code int, out []engine.ExecChunk, truncated bool) eng
 	var err error
 	if code != 0 {
 		res.Outcome = engine.OutcomeFailed
-		err = fmt.Errorf("exec %s: exit status %d: %w", repo, code, engine.ErrExitStatus)
+		err = fmt.Errorf("exec %s: %w: exit status %d", repo, engine.ErrExitStatus, code)
 	}
 	return engine.OpFinished{Meta: meta("r1", repo), Op: engine.OpExec, OpID: "op-" + repo, Result: res, Err: err, Duration: time.Millisecond}
 }
@@ -50,7 +50,7 @@ func TestExecGroupedText(t *testing.T) {
 		"==> /w/b\n" +
 		"partial\n" +
 		"[output truncated]\n" +
-		"FAIL /w/b  exec b: exit status 3: command failed\n" +
+		"FAIL /w/b  exec b: command failed: exit status 3\n" +
 		"exec: 1 ok, 1 failed, 0 skipped in 1.0s\n"
 	if got := buf.String(); got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
@@ -73,7 +73,7 @@ func TestExecStreamedText(t *testing.T) {
 	if err != nil || res.ExitCode != engine.ExitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
-	want := "/w/a: one\n/w/a: bad\nFAIL /w/a  exec a: exit status 2: command failed\nexec: 0 ok, 1 failed, 0 skipped in 1.0s\n"
+	want := "/w/a: one\n/w/a: bad\nFAIL /w/a  exec a: command failed: exit status 2\nexec: 0 ok, 1 failed, 0 skipped in 1.0s\n"
 	if got := buf.String(); got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
 	}
