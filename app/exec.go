@@ -81,7 +81,7 @@ func splitExecArgs(args []string, dash int, shell bool) (dir, argv []string, err
 	case dash == len(args):
 		return nil, nil, usagef("Usage: "+execUsage, "exec: no command after --")
 	case shell && len(args)-dash != 1:
-		return nil, nil, usagef("Quote the script as one argument: mgit exec --shell -- 'make && make test'",
+		return nil, nil, usagef("Usage: mgit exec --shell [DIR] -- 'SCRIPT' (quote the script as one argument)",
 			"exec --shell: want one script after --, got %d arguments", len(args)-dash)
 	case strings.TrimSpace(args[dash]) == "":
 		return nil, nil, usagef("Usage: "+execUsage, "exec: the command is empty")
