@@ -69,6 +69,7 @@ func TestExecKeyOnSelectionAndAbandon(t *testing.T) {
 	}
 	m = update(t, m, evs)
 	m = update(t, m, keysOf("esc", "R")...)
+	mustContain(t, screen(m), "retry: nothing failed")
 	for _, p := range rec.plans[1:] {
 		for _, j := range p.Jobs {
 			if j.Op == engine.OpExec {
