@@ -102,11 +102,11 @@ func TestExecJSON(t *testing.T) {
 	if out["type"] != "output" || out["stream"] != "stdout" || out["line"] != "one" || out["path"] != "/w/a" {
 		t.Errorf("output line %v", out)
 	}
-	if a["type"] != "op" || a["op"] != "exec" || a["exit_code"] != 0.0 || a["stdout"] != "one\ntwo\tcol\n" ||
+	if a["type"] != "op" || a["op"] != "exec" || a["error_kind"] != nil || a["exit_code"] != 0.0 || a["stdout"] != "one\ntwo\tcol\n" ||
 		a["stderr"] != "warn\n" || a["truncated"] != nil {
 		t.Errorf("op a %v", a)
 	}
-	if b["exit_code"] != 3.0 || b["result"] != "failed" || b["truncated"] != true || b["stdout"] != "partial" || b["repo"] != "b" {
+	if b["exit_code"] != 3.0 || b["error_kind"] != "exit-status" || b["result"] != "failed" || b["truncated"] != true || b["stdout"] != "partial" || b["repo"] != "b" {
 		t.Errorf("op b %v", b)
 	}
 	if sum["type"] != "summary" || sum["exit_code"] != 1.0 {

@@ -238,7 +238,7 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 // "local-changes", "not-a-repository", "destination-exists", "branch-in-use",
 // "no-commits", "no-such-branch", "interrupted",
 // "local-changes", "not-a-repository", "destination-exists", "lock",
-// "disk-full", "stalled", "host-down", "interrupted",
+// "disk-full", "stalled", "host-down", "exit-status" (exec), "interrupted",
 // "timeout", or "" when unclassified.
 func ErrorKind(err error) string {
 	switch {
@@ -274,6 +274,8 @@ func ErrorKind(err error) string {
 		return "stalled"
 	case errors.Is(err, git.ErrHostDown):
 		return "host-down"
+	case errors.Is(err, engine.ErrExitStatus):
+		return "exit-status"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, context.DeadlineExceeded):
