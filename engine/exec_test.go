@@ -248,6 +248,8 @@ func TestExecHoldsOffWriters(t *testing.T) {
 	cfg.Backend = cli.New()
 	e := New(cfg)
 	defer e.Close()
+	// On failure: let the command end, so Close returns.
+	defer func() { _ = os.WriteFile(release, nil, 0o600) }()
 	execID := e.Submit(context.Background(), execPlan(rs, ExecOptions{Argv: []string{script}, Shell: true}))
 	waitForFile(t, started)
 	coID := e.Submit(context.Background(), Plan{Jobs: []Job{{Repo: rs[0], Op: OpCheckout}}, Options: Options{Branch: "other"}})
@@ -278,6 +280,49 @@ func TestExecHoldsOffWriters(t *testing.T) {
 				}
 				return
 			}
+		}
+	}
+}
+
+// TestExecRunsBesideExec: two commands in one repository (two runs, as two
+// mgit processes would) run at the same time: each waits for the other's
+// marker, which an exclusive lock would never let appear.
+func TestExecRunsBesideExec(t *testing.T) {
+	gittest.Isolate(t)
+	rs := execRepos(t, 1)
+	tmp := t.TempDir()
+	a, b := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+	script := func(mine, other string) string {
+		return `echo > ` + mine + `; while [ ! -e ` + other + ` ]; do sleep 0.01; done`
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := New(execConfig(t))
+	defer e.Close()
+	defer cancel() // on failure: stop the commands, so Close returns
+	go func() {
+		// Drain what comes after a failure, so the cancelled runs end.
+		<-ctx.Done()
+		for range e.Events() {
+		}
+	}()
+	ids := map[string]bool{
+		e.Submit(ctx, execPlan(rs, ExecOptions{Argv: []string{script(a, b)}, Shell: true})): true,
+		e.Submit(ctx, execPlan(rs, ExecOptions{Argv: []string{script(b, a)}, Shell: true})): true,
+	}
+	timeout := time.After(30 * time.Second) // a guard against the deadlock, not a timing
+	for len(ids) > 0 {
+		select {
+		case ev := <-e.Events():
+			switch ev := ev.(type) {
+			case OpFinished:
+				if ev.Result.Outcome != OutcomeOK {
+					t.Fatalf("%+v %v", ev.Result, ev.Err)
+				}
+			case RunFinished:
+				delete(ids, ev.RunID)
+			}
+		case <-timeout:
+			t.Fatal("the two commands did not run side by side")
 		}
 	}
 }
