@@ -46,6 +46,15 @@ RUN --mount=type=cache,target=/go/pkg/mod \
       -o /out/mgit . \
  && mkdir -p /out/data/repos /out/data/cache /out/data/state /out/data/config /out/data/home \
  && chmod -R g=u /out/data
+# The man pages, made by `mgit man` from the command definitions that
+# --help prints. The binary above may be of another platform, so a build
+# for this machine writes them. distroless has no man to read them: they
+# are in the image for `docker cp`, and `mgit man DIR` writes the same
+# pages into a mounted directory.
+RUN --mount=type=cache,target=/go/pkg/mod \
+    --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go run -trimpath -buildvcs=false \
+      -ldflags "-X github.com/mgit-dev/mgit/app.buildVersion=${VERSION}" . man /out/man >/dev/null
 
 # The binary alone, for checking each platform's architecture
 # (docker-publish.yml: --target binary --output type=local).
@@ -68,6 +77,7 @@ LABEL org.opencontainers.image.title="mgit" \
       org.opencontainers.image.created="${DATE}"
 
 COPY --from=build /out/mgit /mgit
+COPY --from=build /out/man /usr/share/man/man1
 # /data is the one writable place: repositories, cache, state, config, HOME.
 # Created here owned by the nonroot user so that a fresh named volume
 # inherits the ownership, and group 0 with the owner's rights so that

@@ -212,7 +212,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
 	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
 	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
-	f.StringVar(&c.g.logFormat, "log-format", telemetry.FormatJSON, "log format on stderr: json or console")
+	f.StringVar(&c.g.logFormat, "log-format", "", "log format on stderr: json or console (default: console on a terminal, else json)")
 	f.StringVar(&c.g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
 	f.StringVar(&c.g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
 	f.BoolVar(&c.g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
@@ -236,6 +236,7 @@ func (c *cli) rootCommand() *cobra.Command {
 		c.checkoutCommand(),
 		c.cleanCommand(),
 		c.execCommand(),
+		c.manCommand(),
 	)
 	return root
 }
@@ -285,7 +286,7 @@ func (c *cli) setup() error {
 	if err := c.checkLogLevel(source, level); err != nil {
 		return err
 	}
-	log, err := telemetry.NewLogger(c.stderr, level, c.g.logFormat)
+	log, err := c.newLogger(level, level != "")
 	if err != nil {
 		return usagef("Check "+source+" and --log-format.", "%s", err)
 	}

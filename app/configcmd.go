@@ -161,7 +161,7 @@ func (c *cli) configShow(name string) error {
 		{"git host", dash(gitHost(p))},
 		{"token", src},
 		{"credential helper", dash(p.CredentialHelper)},
-		{"token variables", strings.Join(append([]string{secure.EnvName(p.Name)}, secure.ConventionalEnv(ref(p))...), ", ")},
+		{"token variables", strings.Join(append([]string{secure.EnvName(p.Name)}, ref(p).TokenEnv...), ", ")},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
+	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 )
 
@@ -239,5 +240,25 @@ func TestCredentialsForRepository(t *testing.T) {
 	// By host, the default account still answers.
 	if cred, ok := pc.Credentials("github.com"); !ok || cred.Password != "work-token-1" {
 		t.Errorf("Credentials(github.com) = %q, %v", cred.Password, ok)
+	}
+}
+
+// TestHelpNamesEveryKind: the help that lists provider kinds and their
+// token variables in prose names every row of engine/provider's kind
+// table, so a new kind cannot be forgotten there.
+func TestHelpNamesEveryKind(t *testing.T) {
+	env := providerTestEnv(t)
+	_, root, _ := run(t, env, "--help")
+	_, login, _ := run(t, env, "login", "--help")
+	_, syncHelp, _ := run(t, env, "sync", "--help")
+	for _, k := range provider.Kinds() {
+		for _, v := range k.TokenEnv {
+			if !strings.Contains(root, v) {
+				t.Errorf("mgit --help does not name %s's variable %s", k.Kind, v)
+			}
+		}
+		if !strings.Contains(login, k.Kind) || !strings.Contains(syncHelp, k.Kind) {
+			t.Errorf("login or sync --help does not name the kind %s", k.Kind)
+		}
 	}
 }

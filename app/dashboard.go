@@ -241,7 +241,7 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		Credentials:        in.creds,
 		Observer:           obs.engineObserver(),
 		Logger:             log,
-		SecretEnv:          secure.SecretEnv, // no token reaches a command run with x
+		SecretEnv:          secure.SecretEnv(provider.AllTokenEnv()), // no token reaches a command run with x
 	})
 	defer eng.Close()
 	var store *state.Store

@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -123,27 +121,30 @@ func (c *cli) redact(s string) string {
 
 // ref is the credential reference of a configured provider.
 func ref(p config.Provider) secure.Ref {
-	return secure.Ref{Name: p.Name, Kind: p.Type, SelfHosted: p.SelfHosted(), URL: credentialURL(p),
+	return secure.Ref{Name: p.Name, Kind: p.Type, TokenEnv: p.TokenEnv(), URL: credentialURL(p),
 		CredentialHelper: p.CredentialHelper, GitURL: credentialGitURL(p)}
 }
 
 // selectProviders returns the configured providers a query fans out to:
-// all, or the one --provider names.
+// all, or the one --provider names (provider.Narrow).
 func (c *cli) selectProviders(only string) ([]config.Provider, error) {
 	cfg := c.conf.cfg
-	if len(cfg.Providers) == 0 {
+	idx, err := provider.Narrow(providerNames(cfg), only)
+	var unknown *provider.UnknownProviderError
+	switch {
+	case errors.Is(err, provider.ErrNoProviders):
 		return nil, usagef("Add one with: mgit login --provider github --name work (see 'mgit login --help').",
 			"no provider configured in %s", c.configPathForHumans())
+	case errors.As(err, &unknown):
+		return nil, usagef("Configured: "+strings.Join(unknown.Known, ", ")+". See 'mgit config list'.", "%s", err)
+	case err != nil:
+		return nil, err
 	}
-	if only == "" {
-		return cfg.Providers, nil
+	ps := make([]config.Provider, len(idx))
+	for i, j := range idx {
+		ps[i] = cfg.Providers[j]
 	}
-	p, ok := cfg.Find(only)
-	if !ok {
-		return nil, usagef("Configured: "+strings.Join(providerNames(cfg), ", ")+". See 'mgit config list'.",
-			"--provider %s: no such provider", only)
-	}
-	return []config.Provider{p}, nil
+	return ps, nil
 }
 
 func providerNames(cfg *config.Config) []string {
@@ -298,97 +299,109 @@ type listed struct {
 
 // listAll asks every provider in ps for q concurrently, applies the
 // filters, and returns the repositories sorted by provider and full name
-// with every provider's failure.
+// with every provider's failure (provider.FanOut.All).
 func (c *cli) listAll(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions) ([]provider.Repo, []*providerError, error) {
-	var mu sync.Mutex
-	var repos []provider.Repo
-	var fails []*providerError
-	err := c.listEach(ctx, ps, q, opt, fo, func(l listed) {
-		mu.Lock()
-		defer mu.Unlock()
-		repos = append(repos, l.repos...)
-		if l.err != nil {
-			fails = append(fails, l.err)
-		}
-	})
+	ts, err := c.targets(ps, opt)
 	if err != nil {
 		return nil, nil, err
 	}
+	repos, answers := c.fanOut(q, opt, fo).All(ctx, ts)
 	if ctx.Err() != nil {
 		return nil, nil, interrupted(nil)
 	}
-	sort.SliceStable(repos, func(i, j int) bool {
-		if repos[i].Provider != repos[j].Provider {
-			return repos[i].Provider < repos[j].Provider
-		}
-		return strings.ToLower(repos[i].FullName) < strings.ToLower(repos[j].FullName)
-	})
-	// Failures in the order of the configuration, whichever answered first.
-	order := make(map[string]int, len(ps))
-	for i, p := range ps {
-		order[p.Name] = i
+	fails := make([]*providerError, len(answers))
+	for i, a := range answers {
+		fails[i] = asProviderError(a)
 	}
-	sort.SliceStable(fails, func(i, j int) bool { return order[fails[i].name] < order[fails[j].name] })
 	return repos, fails, nil
 }
 
 // listEach asks every provider in ps for q concurrently and calls done
-// with each provider's filtered answer as soon as it has it (from the
-// provider's goroutine; a provider that cannot be built is answered
-// before listEach returns). It returns once every provider has answered;
-// its error is only for a provider configuration mgit cannot use (a usage
-// error). The dashboard streams the answers; listAll collects them.
+// with each provider's filtered answer as soon as it has it
+// (provider.FanOut.Each). Its error is only for a provider configuration
+// mgit cannot use (a usage error), before any provider is asked. The
+// dashboard streams the answers; listAll collects them.
 func (c *cli) listEach(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions, done func(listed)) error {
+	ts, err := c.targets(ps, opt)
+	if err != nil {
+		return err
+	}
+	c.fanOut(q, opt, fo).Each(ctx, ts, func(a provider.Answer) {
+		if a.Err != nil {
+			done(listed{name: a.Name, err: asProviderError(a)})
+			return
+		}
+		done(listed{name: a.Name, repos: a.Repos})
+	})
+	return nil
+}
+
+// targets builds every provider of ps with its token and the discovery
+// cache. A provider without a token is that provider's failure; any other
+// error (a configuration mgit cannot use) is returned.
+func (c *cli) targets(ps []config.Provider, opt providerOptions) ([]provider.Target, error) {
 	cache := c.listingCache()
-	prs := make([]provider.Provider, len(ps))
+	ts := make([]provider.Target, len(ps))
 	for i, p := range ps {
 		pr, err := c.newProvider(p, opt, cache)
 		if err != nil {
 			var pe *providerError
 			if !errors.As(err, &pe) {
-				return err
+				return nil, err
 			}
-			done(listed{name: p.Name, err: pe})
+			ts[i] = provider.Target{Name: p.Name, Err: pe}
 			continue
 		}
-		prs[i] = pr
+		ts[i] = provider.Target{Name: p.Name, Provider: pr}
 	}
+	return ts, nil
+}
+
+// fanOut is the query's fan-out: filtered by fo, vetted by the input
+// rules, a "discover" span per provider when tracing is on.
+func (c *cli) fanOut(q provider.Query, opt providerOptions, fo provider.FilterOptions) provider.FanOut {
 	var tracing *telemetry.Tracing
 	if opt.obs != nil {
 		tracing = opt.obs.tracing
 	}
-	discover(ctx, prs, q, tracing, func(i int, repos []provider.Repo, err error) {
-		name := ps[i].Name
-		if err != nil {
-			done(listed{name: name, err: &providerError{name: name, err: err}})
-			return
-		}
-		done(listed{name: name, repos: c.vetRepos(name, provider.Filter(repos, fo))})
-	})
-	return nil
+	return provider.FanOut{Query: q, Filter: &fo, Vet: c.vetRepos, Span: discoverSpan(tracing)}
+}
+
+// asProviderError is a failed answer as providerError (a build failure
+// already is one).
+func asProviderError(a provider.Answer) *providerError {
+	var pe *providerError
+	if errors.As(a.Err, &pe) {
+		return pe
+	}
+	return &providerError{name: a.Name, err: a.Err}
+}
+
+// discoverSpan starts the "discover" span of one provider's listing, or
+// nil without tracing.
+func discoverSpan(tracing *telemetry.Tracing) func(context.Context, provider.Provider, provider.Query) (context.Context, func(error)) {
+	if tracing == nil {
+		return nil
+	}
+	return func(ctx context.Context, pr provider.Provider, q provider.Query) (context.Context, func(error)) {
+		return tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": pr.Name(), "mgit.query": q.String()})
+	}
 }
 
 // discover asks every provider of prs that is not nil for q concurrently,
 // each under a "discover" span when tracing is on, and calls done with
-// provider i's answer from its goroutine. It returns once all answered.
-// listEach and the sync's providerLister share it.
+// provider i's unfiltered answer from its goroutine. It returns once all
+// answered. The sync's providerLister uses it.
 func discover(ctx context.Context, prs []provider.Provider, q provider.Query, tracing *telemetry.Tracing, done func(i int, repos []provider.Repo, err error)) {
-	var wg sync.WaitGroup
+	ts := make([]provider.Target, len(prs))
 	for i, pr := range prs {
-		if pr == nil {
-			continue
+		if pr != nil {
+			ts[i] = provider.Target{Name: pr.Name(), Provider: pr}
 		}
-		wg.Go(func() {
-			lctx, end := ctx, func(error) {}
-			if tracing != nil {
-				lctx, end = tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": pr.Name(), "mgit.query": q.String()})
-			}
-			repos, err := pr.List(lctx, q)
-			end(err)
-			done(i, repos, err)
-		})
 	}
-	wg.Wait()
+	provider.FanOut{Query: q, Span: discoverSpan(tracing)}.Each(ctx, ts, func(a provider.Answer) {
+		done(a.Index, a.Repos, a.Err)
+	})
 }
 
 // reportProviderErrors prints each failure with its advice to stderr and

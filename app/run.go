@@ -11,6 +11,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -162,7 +163,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		Observer:           obs.engineObserver(),
 		NoProgress:         true, // nothing headless shows transfer progress
 		Logger:             c.log,
-		SecretEnv:          secure.SecretEnv, // no token reaches an exec'd command
+		SecretEnv:          secure.SecretEnv(provider.AllTokenEnv()), // no token reaches an exec'd command
 	})
 	runID := eng.Submit(ctx, plan)
 	log := c.log.With().Str("run_id", runID).Logger()

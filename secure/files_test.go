@@ -69,7 +69,7 @@ func TestStoreAudits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = s.Lookup(Ref{Name: "lab", Kind: "gitlab"})
+	_, _ = s.Lookup(Ref{Name: "lab", Kind: "gitlab", TokenEnv: []string{"GITLAB_TOKEN"}})
 	work := Ref{Name: "work", Kind: "github"}
 	_, _ = s.Set(work, "stored-token-value")
 	_, _ = s.Delete(work)

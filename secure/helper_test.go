@@ -125,7 +125,7 @@ func TestGHHelper(t *testing.T) {
 	if env, _ := os.ReadFile(envLog); !strings.Contains(string(env), "GH_PROMPT_DISABLED=1") || strings.Contains(string(env), "mgit-token-must-not-leak") {
 		t.Fatalf("gh environment:\n%s", env)
 	}
-	ghe := Ref{Name: "ghe", Kind: "github", URL: "https://ghe.example.com", SelfHosted: true, CredentialHelper: HelperGH, GitURL: "https://ghe.example.com"}
+	ghe := Ref{Name: "ghe", Kind: "github", URL: "https://ghe.example.com", CredentialHelper: HelperGH, GitURL: "https://ghe.example.com"}
 	if _, err := s.Lookup(ghe); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "no oauth token found for ghe.example.com") {
 		t.Fatalf("gh for another host: %v", err)
 	}

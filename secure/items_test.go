@@ -23,8 +23,8 @@ func scopeScenario(t *testing.T, mk func(config string) *Store) {
 	cfgA := filepath.Join(home1, ".config", "mgit", "config.yaml")
 	cfgB := filepath.Join(home1, "personal.yaml")
 	cfgC := filepath.Join(home2, ".config", "mgit", "config.yaml")
-	refA := Ref{Name: "work", Kind: "github", URL: "https://ghe-a.example.com", SelfHosted: true}
-	refB := Ref{Name: "work", Kind: "github", URL: "https://ghe-b.example.com", SelfHosted: true}
+	refA := Ref{Name: "work", Kind: "github", URL: "https://ghe-a.example.com"}
+	refB := Ref{Name: "work", Kind: "github", URL: "https://ghe-b.example.com"}
 	a, b, c := mk(cfgA), mk(cfgB), mk(cfgC)
 
 	if _, err := a.Set(refA, "token-of-config-a"); err != nil {
@@ -220,7 +220,7 @@ func TestLegacyFileNewerThanConfigNotUsed(t *testing.T) {
 	setMtime(t, cfg, now.Add(-2*time.Hour))
 	setMtime(t, legacy, now.Add(-time.Hour))
 	s := fileStores(t, dir, &testKDF)(cfg)
-	ref := Ref{Name: "work", Kind: "github", URL: "https://ghe.example.com", SelfHosted: true}
+	ref := Ref{Name: "work", Kind: "github", URL: "https://ghe.example.com"}
 	tok, err := s.Lookup(ref)
 	var le *LegacyItemError
 	if !errors.As(err, &le) || !errors.Is(err, ErrNotFound) || tok.Value != "" || !strings.Contains(err.Error(), "mgit login --name work") {

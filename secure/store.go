@@ -50,11 +50,12 @@ type Ref struct {
 	// Name is the configured provider name; Kind its type (github,
 	// azuredevops, bitbucket, gitlab, gitea).
 	Name, Kind string
-	// SelfHosted is true when the provider has its own URL. GitHub's
-	// conventional variables then are GH_ENTERPRISE_TOKEN and
-	// GITHUB_ENTERPRISE_TOKEN (as gh reads them), so a github.com token in
-	// GITHUB_TOKEN is never sent to another server.
-	SelfHosted bool
+	// TokenEnv are the variables other tools keep this provider's token
+	// in, read after MGIT_TOKEN_<NAME> in this order. The caller names
+	// them (they are facts of the provider's kind, which secure does not
+	// know), and for a self-hosted server names none that holds the
+	// public service's token.
+	TokenEnv []string
 	// URL is the provider's server (its configured URL, or the public
 	// service's). The keyring item is keyed by it and holds it, so a
 	// token is only read back for the server it was stored for.
@@ -123,7 +124,7 @@ type AuditEvent struct {
 }
 
 // Store resolves and keeps provider tokens: MGIT_TOKEN_<NAME>, then the
-// provider's conventional variable, then the first keyring backend that
+// provider's conventional variables (Ref.TokenEnv), then the first keyring backend that
 // passes its probe (secret-service, keyctl, file), or the one
 // MGIT_KEYRING_BACKEND names. The keyring is opened on first need, once.
 type Store struct {
@@ -202,27 +203,6 @@ func EnvName(name string) string {
 	return b.String()
 }
 
-// ConventionalEnv lists the variables other tools use for a provider's
-// token, in the order they are read.
-func ConventionalEnv(ref Ref) []string {
-	switch ref.Kind {
-	case "github":
-		if ref.SelfHosted {
-			return []string{"GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"}
-		}
-		return []string{"GITHUB_TOKEN", "GH_TOKEN"}
-	case "azuredevops":
-		return []string{"AZURE_DEVOPS_EXT_PAT"}
-	case "gitlab":
-		return []string{"GITLAB_TOKEN"}
-	case "bitbucket":
-		return []string{"BITBUCKET_TOKEN"}
-	case "gitea":
-		return []string{"GITEA_TOKEN"}
-	}
-	return nil
-}
-
 // Lookup finds the token of ref, registering it with the Redactor before
 // returning it. It wraps ErrNotFound when no source has one; when the
 // keyring could not be used either, the error says why.
@@ -233,7 +213,7 @@ func (s *Store) Lookup(ref Ref) (Token, error) {
 }
 
 func (s *Store) lookup(ref Ref) (Token, error) {
-	vars := append([]string{EnvName(ref.Name)}, ConventionalEnv(ref)...)
+	vars := append([]string{EnvName(ref.Name)}, ref.TokenEnv...)
 	for _, v := range vars {
 		if val := strings.TrimSpace(s.getenv(v)); val != "" {
 			s.redactor.Register(val)

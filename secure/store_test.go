@@ -43,7 +43,7 @@ func TestEnvName(t *testing.T) {
 }
 
 func TestLookupOrder(t *testing.T) {
-	ref := Ref{Name: "work", Kind: "github", URL: "https://github.com"}
+	ref := Ref{Name: "work", Kind: "github", URL: "https://github.com", TokenEnv: []string{"GITHUB_TOKEN", "GH_TOKEN"}}
 	m := map[string]string{EnvBackend: BackendFile, EnvPassword: testPassword}
 	s, red := newStore(t, m)
 	if _, err := s.Set(ref, "from-keyring-token"); err != nil {
@@ -71,9 +71,12 @@ func TestLookupOrder(t *testing.T) {
 	check("from-mgit-token", "env MGIT_TOKEN_WORK")
 }
 
-func TestConventionalEnvNotSentToEnterprise(t *testing.T) {
+// TestConventionalEnvOnlyThoseNamed: the store reads the conventional
+// variables its caller names for a provider and no other (the caller names
+// none of github.com's for GitHub Enterprise).
+func TestConventionalEnvOnlyThoseNamed(t *testing.T) {
 	s, _ := newStore(t, map[string]string{EnvBackend: BackendEnv, "GITHUB_TOKEN": "dotcom-token"})
-	_, err := s.Lookup(Ref{Name: "ghe", Kind: "github", SelfHosted: true})
+	_, err := s.Lookup(Ref{Name: "ghe", Kind: "github", TokenEnv: []string{"GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"}})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("GHE provider got github.com's GITHUB_TOKEN: err = %v", err)
 	}

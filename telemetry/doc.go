@@ -1,7 +1,8 @@
 // Package telemetry owns how mgit reports on itself: the zerolog logger
-// setup (log.go), the Prometheus metrics on a registry the caller passes in
-// (metrics.go), the HTTP listener serving /metrics, /healthz and /readyz
-// (server.go), and OpenTelemetry tracing, opt-in through
+// setup (log.go; humanlog.go for a person's terminal), the Prometheus
+// metrics on a registry the caller passes in (metrics.go), the HTTP
+// listener serving /metrics, /healthz and /readyz (server.go), and
+// OpenTelemetry tracing, opt-in through
 // OTEL_EXPORTER_OTLP_ENDPOINT (trace.go): spans recorded in-house (span.go),
 // batched (batch.go) and exported as OTLP/HTTP JSON (otlpjson.go), without
 // the OpenTelemetry SDK.

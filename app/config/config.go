@@ -73,28 +73,9 @@ type Provider struct {
 	Owners []string `yaml:"owners,omitempty"`
 }
 
-// Owns reports whether owner (the first segment of a remote's path) is
-// p's org or one of its owners; case-insensitive, as the services compare.
-func (p Provider) Owns(owner string) bool {
-	if owner == "" {
-		return false
-	}
-	if strings.EqualFold(p.Org, owner) {
-		return true
-	}
-	for _, o := range p.Owners {
-		if strings.EqualFold(o, owner) {
-			return true
-		}
-	}
-	return false
-}
-
-// Kinds are the provider types, in the order help text lists them.
-var kinds = []string{provider.KindGitHub, provider.KindAzureDevOps, provider.KindBitbucket, provider.KindGitLab, provider.KindGitea}
-
-// Kinds returns the provider types.
-func Kinds() []string { return append([]string(nil), kinds...) }
+// Kinds returns the provider types, in the order help text lists them
+// (engine/provider's table of kinds).
+func Kinds() []string { return provider.KindNames() }
 
 // Find returns the provider called name (names compare case-insensitively).
 func (c *Config) Find(name string) (Provider, bool) {
@@ -134,6 +115,23 @@ func (c *Config) Remove(name string) bool {
 
 // SelfHosted reports whether the provider has its own server URL.
 func (p Provider) SelfHosted() bool { return p.URL != "" }
+
+// Kind is the table row of p's type (zero when the type is unknown).
+func (p Provider) Kind() provider.KindInfo {
+	k, _ := provider.LookupKind(p.Type)
+	return k
+}
+
+// GitHost is where p's repositories are cloned from, as git.URLHost
+// writes hosts (lower case, default port dropped); "" when unknown.
+func (p Provider) GitHost() string { return p.Kind().GitHostOf(p.URL) }
+
+// GitUser is the basic-auth user git sends with p's token.
+func (p Provider) GitUser() string { return p.Kind().GitUserFor(p.User) }
+
+// TokenEnv are the conventional variables of p's token, in the order read
+// (none of the public service's for a self-hosted server).
+func (p Provider) TokenEnv() []string { return p.Kind().TokenVars(p.SelfHosted()) }
 
 // ProviderConfig is the engine's configuration of p, without a token.
 func (p Provider) ProviderConfig() provider.Config {
@@ -274,33 +272,26 @@ func validateProvider(p Provider, file, prefix string, at lines) error {
 	if !namePattern.MatchString(p.Name) {
 		return fe("name", fmt.Sprintf("%q is not a valid name", p.Name), "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters")
 	}
-	switch p.Type {
-	case "":
-		return fe("type", "missing", "use one of "+strings.Join(kinds, ", "))
-	case provider.KindGitHub, provider.KindAzureDevOps, provider.KindBitbucket, provider.KindGitLab, provider.KindGitea:
-	default:
-		return fe("type", fmt.Sprintf("unknown provider type %q", p.Type), "use one of "+strings.Join(kinds, ", "))
+	kind, known := provider.LookupKind(p.Type)
+	switch {
+	case p.Type == "":
+		return fe("type", "missing", "use one of "+strings.Join(Kinds(), ", "))
+	case !known:
+		return fe("type", fmt.Sprintf("unknown provider type %q", p.Type), "use one of "+strings.Join(Kinds(), ", "))
 	}
 	if p.URL != "" {
 		if err := checkURL(p.URL); err != nil {
 			return fe("url", err.Error(), "use the server's https:// URL without credentials, e.g. https://git.example.com")
 		}
 	}
-	if p.Type == provider.KindGitea && p.URL == "" {
-		return fe("url", "gitea needs the server URL", "add url: https://gitea.example.com")
+	if kind.API == "" && p.URL == "" {
+		return fe("url", p.Type+" needs the server URL", "add url: "+kind.URLExample)
 	}
-	if p.Type == provider.KindAzureDevOps && p.URL == "" && p.Org == "" {
-		return fe("org", "Azure DevOps Services needs the organisation", "add org: <your organisation> (dev.azure.com/<org>), or url: for Azure DevOps Server")
+	if kind.OrgRequired != "" && p.URL == "" && p.Org == "" {
+		return fe("org", kind.OrgRequired+" needs the organisation", kind.OrgFix)
 	}
-	switch p.CredentialHelper {
-	case "", "git":
-	case "gh", "glab":
-		if want := map[string]string{"gh": provider.KindGitHub, "glab": provider.KindGitLab}[p.CredentialHelper]; p.Type != want {
-			return fe("credential_helper", fmt.Sprintf("%s holds %s tokens, not %s", p.CredentialHelper, want, p.Type), "use git, or remove the key")
-		}
-	default:
-		return fe("credential_helper", fmt.Sprintf("unknown credential helper %q", p.CredentialHelper),
-			"use git (git credential fill), gh (GitHub) or glab (GitLab)")
+	if err := checkHelper(p, fe); err != nil {
+		return err
 	}
 	for f, v := range map[string]string{"user": p.User, "org": p.Org} {
 		if strings.ContainsAny(v, " \t\r\n") {
@@ -318,6 +309,34 @@ func validateProvider(p Provider, file, prefix string, at lines) error {
 	}
 	return nil
 }
+
+// checkHelper accepts git's credential helper for every kind, and a
+// kind's own helper (gh, glab: the table's CredentialHelper) for that
+// kind only.
+func checkHelper(p Provider, fe func(f, msg, fix string) error) error {
+	if p.CredentialHelper == "" || p.CredentialHelper == helperGit {
+		return nil
+	}
+	known := []string{helperGit + " (git credential fill)"}
+	for _, k := range provider.Kinds() {
+		if k.CredentialHelper == "" {
+			continue
+		}
+		known = append(known, k.CredentialHelper+" ("+k.Title+")")
+		if k.CredentialHelper == p.CredentialHelper && k.Kind != p.Type {
+			return fe("credential_helper", fmt.Sprintf("%s holds %s tokens, not %s", p.CredentialHelper, k.Kind, p.Type), "use git, or remove the key")
+		}
+		if k.CredentialHelper == p.CredentialHelper {
+			return nil
+		}
+	}
+	return fe("credential_helper", fmt.Sprintf("unknown credential helper %q", p.CredentialHelper),
+		"use "+strings.Join(known[:len(known)-1], ", ")+" or "+known[len(known)-1])
+}
+
+// helperGit is git's own credential helper (git credential fill), which
+// serves every kind.
+const helperGit = "git"
 
 // checkURL accepts https URLs, and http only for the loopback interface:
 // a token sent over plain http can be read on the way.

@@ -25,7 +25,7 @@ func TestLoadExample(t *testing.T) {
 	if cfg.DefaultProvider != "work" || len(cfg.Providers) != 7 || cfg.Concurrency != 8 || cfg.Query != "acme/*" {
 		t.Fatalf("example decoded as %+v", cfg)
 	}
-	if p, ok := cfg.Find("personal"); !ok || !p.Owns("Octo-Labs") || p.Owns("acme") {
+	if p, ok := cfg.Find("personal"); !ok || strings.Join(p.Owners, ",") != "octo,octo-labs" {
 		t.Fatalf("personal's owners: %+v", p)
 	}
 	if p, ok := cfg.Find("GHE"); !ok || p.URL != "https://ghe.example.com" {

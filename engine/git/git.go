@@ -2,7 +2,6 @@ package git
 
 import (
 	"context"
-	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -76,10 +75,7 @@ func (c Credentials) ForURL(rawURL string) bool {
 	if err != nil {
 		return false
 	}
-	host := strings.ToLower(u.Hostname())
-	if port := u.Port(); port != "" && !(port == "443" && u.Scheme == "https") && !(port == "80" && u.Scheme == "http") {
-		host = net.JoinHostPort(host, port)
-	}
+	host := URLHost(u)
 	return host != "" && strings.EqualFold(host, c.Host)
 }
 

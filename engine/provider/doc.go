@@ -8,4 +8,11 @@
 // transient failures with backoff and jitter, puts a timeout on every request
 // and, where the API supports it, makes conditional requests (ETag) against
 // a discovery cache so a repeated listing costs nothing.
+//
+// Kinds (kinds.go) is the one table of provider-kind facts — API base,
+// public git host, git user name, conventional token variables, credential
+// helper, what the configuration must give — that the configuration, the
+// credential store's wiring and the credential routing read. FanOut sends
+// one query to every configured provider at once (Narrow picks them by
+// --provider); one provider's failure leaves the others' answers.
 package provider

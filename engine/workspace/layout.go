@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/redact"
 )
 
@@ -28,22 +29,6 @@ type Remote struct {
 	// Path is the repository path without leading or trailing slashes and
 	// without a trailing ".git" ("org/repo").
 	Path string
-}
-
-// defaultPort is dropped from Remote.Host so that https://h:443/x and
-// https://h/x land in the same directory and share the per-host limit.
-func defaultPort(scheme string) string {
-	switch scheme {
-	case "http":
-		return "80"
-	case "https":
-		return "443"
-	case "ssh":
-		return "22"
-	case "git":
-		return "9418"
-	}
-	return ""
 }
 
 // ParseRemote parses a clone URL: scheme://[user@]host[:port]/path for the
@@ -84,7 +69,10 @@ func ParseRemote(raw string) (Remote, error) {
 		if host == "" {
 			return Remote{}, fmt.Errorf("url %q: no host", redact.URL(raw))
 		}
-		if port := u.Port(); port != "" && port != defaultPort(scheme) {
+		// The scheme's default port is dropped (git.DefaultPort), so
+		// https://h:443/x and https://h/x land in one directory and share
+		// the per-host limit.
+		if port := u.Port(); port != "" && port != git.DefaultPort(scheme) {
 			host = net.JoinHostPort(host, port)
 		}
 		return Remote{Scheme: scheme, Host: host, Path: trimRepoPath(u.Path)}, nil

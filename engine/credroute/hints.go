@@ -1,18 +1,13 @@
-package app
+package credroute
 
 import (
 	"fmt"
 	"strings"
-
-	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/secure"
 )
 
-// sharedHostHelp is the credential rule for a git host that several
-// configured providers serve, in the help of the commands that fetch.
-const sharedHostHelp = `
-
-Credentials: a provider's token goes to its own git host only; other HTTPS
+// Help is the credential rule for a git host that several configured
+// providers serve, for the help of the commands that fetch.
+const Help = `Credentials: a provider's token goes to its own git host only; other HTTPS
 hosts get MGIT_TOKEN. When several providers serve one host (two accounts
 on github.com), a repository a provider listed gets that provider's token,
 and one found on disk the token of the provider whose org or owners (in
@@ -27,52 +22,52 @@ refused names its provider, where it came from and the fix.`
 // from a provider's keyring item or from a variable that overrides it.
 // None holds a secret: sources are variable names and keyring backends.
 
-// providerTokenHint is for p's own token, from source (secure.Token.Source:
-// "env MGIT_TOKEN_WORK", "keyring file", "credential helper git").
-func providerTokenHint(p config.Provider, source, host string) string {
-	login := "mgit login --name " + p.Name
+// providerTokenHint is for a's own token, from source ("env
+// MGIT_TOKEN_WORK", "keyring file", "credential helper git").
+func providerTokenHint(a Account, source, host string) string {
+	login := "mgit login --name " + a.Name
 	switch {
 	case strings.HasPrefix(source, "env "):
 		v := strings.TrimPrefix(source, "env ")
 		return fmt.Sprintf("the token of provider %s (from $%s) was rejected by %s: put a valid token in %s, or unset it and run %s",
-			p.Name, v, host, v, login)
+			a.Name, v, host, v, login)
 	case strings.HasPrefix(source, "keyring "):
 		return fmt.Sprintf("the token of provider %s (from the %s keyring) was rejected by %s: run %s",
-			p.Name, strings.TrimPrefix(source, "keyring "), host, login)
+			a.Name, strings.TrimPrefix(source, "keyring "), host, login)
 	case strings.HasPrefix(source, "credential helper "):
 		return fmt.Sprintf("the token of provider %s (from %s) was rejected by %s: renew it there, or run %s",
-			p.Name, source, host, login)
+			a.Name, source, host, login)
 	}
-	return fmt.Sprintf("the token of provider %s was rejected by %s: run %s", p.Name, host, login)
+	return fmt.Sprintf("the token of provider %s was rejected by %s: run %s", a.Name, host, login)
 }
 
-// providerFallbackHint is for MGIT_TOKEN sent because p has no token.
-func providerFallbackHint(p config.Provider, host string) string {
+// providerFallbackHint is for MGIT_TOKEN sent because a has no token.
+func providerFallbackHint(a Account, host string) string {
 	return fmt.Sprintf("provider %s has no token, and $%s was rejected by %s: run mgit login --name %s (or set %s)",
-		p.Name, envToken, host, p.Name, secure.EnvName(p.Name))
+		a.Name, EnvToken, host, a.Name, a.EnvVar)
 }
 
-// providerNoTokenHint is for no credentials at all on p's host.
-func providerNoTokenHint(p config.Provider, host string) string {
+// providerNoTokenHint is for no credentials at all on a's host.
+func providerNoTokenHint(a Account, host string) string {
 	return fmt.Sprintf("provider %s has no token for %s: run mgit login --name %s (or set %s)",
-		p.Name, host, p.Name, secure.EnvName(p.Name))
+		a.Name, host, a.Name, a.EnvVar)
 }
 
 // envTokenHint is for MGIT_TOKEN on a host no provider serves.
 func envTokenHint(host string) string {
 	return fmt.Sprintf("$%s was rejected by %s: set it to a token that can read this repository, or configure a provider for %s with mgit login --provider KIND --name NAME --url https://%s",
-		envToken, host, host, host)
+		EnvToken, host, host, host)
 }
 
 // noCredentialsHint is for a host no provider serves, without MGIT_TOKEN.
 func noCredentialsHint(host string) string {
 	return fmt.Sprintf("no credentials for %s: run mgit login --provider KIND --name NAME --url https://%s, or set %s",
-		host, host, envToken)
+		host, host, EnvToken)
 }
 
-// foreignListingHint is for a repository p listed on another host than
+// foreignListingHint is for a repository a listed on another host than
 // its own, which gets no token at all.
-func foreignListingHint(p config.Provider, host string) string {
+func foreignListingHint(a Account, host string) string {
 	return fmt.Sprintf("provider %s listed this repository on %s, not on its own host, and mgit sends no token there: clone it from %s's host, or configure a provider for %s",
-		p.Name, host, p.Name, host)
+		a.Name, host, a.Name, host)
 }
