@@ -11,16 +11,24 @@ import (
 
 const execUsage = "mgit exec [DIR] [--query QUERY] [--shell] [--stream] -- COMMAND [ARG...]"
 
-// execFlags are `mgit exec`'s own flags.
-type execFlags struct {
-	query         string
-	shell, stream bool
+// ExecOptions are `mgit exec`.
+type ExecOptions struct {
+	f *Factory
+	// Dir is where to search: DIR, else the configured workspace when a
+	// query is given, else ".".
+	Dir   string
+	Query string
+	// Argv is the command after "--"; with Shell its one element is a
+	// script for sh -c.
+	Argv          []string
+	Shell, Stream bool
 }
 
-// execCommand is `mgit exec [DIR] -- COMMAND [ARG...]`: a command in every
-// repository, through the engine's exec operation.
-func (c *cli) execCommand() *cobra.Command {
-	f := &execFlags{}
+// NewCmdExec is `mgit exec [DIR] -- COMMAND [ARG...]`: a command in every
+// repository, through the engine's exec operation. runF, when not nil,
+// runs instead of execRun (tests).
+func NewCmdExec(f *Factory, runF func(context.Context, *ExecOptions) error) *cobra.Command {
+	opts := &ExecOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "exec [DIR] -- COMMAND [ARG...]",
 		Short: "Run a command in every repository under DIR",
@@ -55,18 +63,21 @@ itself that changes the repository would wait for it in turn.
   mgit exec --shell ~/src -- 'git branch --show-current | grep -qx main || pwd'
   mgit exec --query 'acme/*-api' -o json -- go vet ./... | jq -r 'select(.exit_code > 0) | .path'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dirArgs, argv, err := splitExecArgs(args, cmd.ArgsLenAtDash(), f.shell)
+			dirArgs, argv, err := splitExecArgs(args, cmd.ArgsLenAtDash(), opts.Shell)
 			if err != nil {
 				return err
 			}
-			opt := engine.Options{Exec: engine.ExecOptions{Argv: argv, Shell: f.shell, Stream: f.stream}}
-			return c.runExec(cmd.Context(), c.queryDir(dirArgs, f.query), f, opt)
+			opts.Dir, opts.Argv = f.queryDir(dirArgs, opts.Query), argv
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return execRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&f.query, "query", "", "only repositories matching org/project/repo globs")
-	cmd.Flags().BoolVar(&f.shell, "shell", false, "run the one argument after -- as a script with sh -c")
-	cmd.Flags().BoolVar(&f.stream, "stream", false, "print lines as they come, prefixed with the repository's path")
-	c.addDiscoveryFlags(cmd.Flags())
+	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
+	cmd.Flags().BoolVar(&opts.Shell, "shell", false, "run the one argument after -- as a script with sh -c")
+	cmd.Flags().BoolVar(&opts.Stream, "stream", false, "print lines as they come, prefixed with the repository's path")
+	f.disc.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -89,15 +100,17 @@ func splitExecArgs(args []string, dash int, shell bool) (dir, argv []string, err
 	return args[:dash], args[dash:], nil
 }
 
-// runExec runs the command in the repositories under dir matching the
-// query.
-func (c *cli) runExec(ctx context.Context, dir string, f *execFlags, opt engine.Options) error {
-	jobs, paths, err := c.workspacePlan(ctx, dir, engine.OpExec)
+// execRun runs the command in the repositories under opts.Dir matching
+// opts.Query.
+func execRun(ctx context.Context, opts *ExecOptions) error {
+	f := opts.f
+	jobs, paths, err := f.workspacePlan(ctx, opts.Dir, engine.OpExec)
 	if err != nil {
 		return err
 	}
-	if jobs, err = narrow(jobs, dir, f.query); err != nil {
+	if jobs, err = narrow(jobs, opts.Dir, opts.Query); err != nil {
 		return err
 	}
-	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{execStream: f.stream})
+	opt := engine.Options{Exec: engine.ExecOptions{Argv: opts.Argv, Shell: opts.Shell, Stream: opts.Stream}}
+	return f.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{execStream: opts.Stream})
 }

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -34,5 +36,31 @@ func TestSplitExecArgs(t *testing.T) {
 		if err != nil || strings.Join(argv, "|") != tc.argv || strings.Join(dir, "|") != strings.Join(tc.dir, "|") {
 			t.Errorf("%q at %d: dir %q argv %q err %v", tc.args, tc.dash, dir, argv, err)
 		}
+	}
+}
+
+// The exec constructor splits DIR from the command at "--" and hands the
+// flags to runF.
+func TestNewCmdExecOptions(t *testing.T) {
+	f := newFactory(io.Discard, io.Discard, func(string) string { return "" }, ChooseBackend)
+	var got *ExecOptions
+	cmd := NewCmdExec(f, func(_ context.Context, o *ExecOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--stream", "--query", "acme/*", "ws", "--", "git", "log", "--oneline", "-1"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Dir != "ws" || got.Query != "acme/*" || !got.Stream || got.Shell ||
+		len(got.Argv) != 4 || got.Argv[0] != "git" || got.Argv[2] != "--oneline" {
+		t.Fatalf("options %+v", got)
+	}
+
+	got = nil
+	cmd = NewCmdExec(f, func(_ context.Context, o *ExecOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--shell", "--", "make && make test"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Dir != "." || !got.Shell || len(got.Argv) != 1 || got.Argv[0] != "make && make test" {
+		t.Fatalf("options %+v", got)
 	}
 }

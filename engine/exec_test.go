@@ -49,7 +49,7 @@ func TestExecRunsInEachRepository(t *testing.T) {
 	gittest.WriteFile(t, rs[2].Path, "fail", "")
 	script := `pwd; echo to-stderr >&2; if [ -e fail ]; then exit 3; fi`
 	res := submit(t, execConfig(t), context.Background(), execPlan(rs, ExecOptions{Argv: []string{script}, Shell: true}))
-	if res.summary.OK != 2 || res.summary.Failed != 1 || res.summary.ExitCode() != ExitFailed {
+	if res.summary.OK != 2 || res.summary.Failed != 1 {
 		t.Fatalf("summary %+v", res.summary)
 	}
 	for i, r := range rs {
@@ -217,7 +217,7 @@ func TestExecCancelStopsTheWholeGroup(t *testing.T) {
 	cancel()
 	res := collect(t, e, id)
 	e.Close()
-	if !res.summary.Interrupted || res.summary.ExitCode() != ExitInterrupted {
+	if !res.summary.Interrupted {
 		t.Fatalf("summary %+v", res.summary)
 	}
 	if fin := res.finished[rs[0].ID][0]; !errors.Is(fin.Err, context.Canceled) {

@@ -38,6 +38,15 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		return m.shell()
 	case key.Matches(msg, k.Exec):
 		return m.execPrompt()
+	case key.Matches(msg, k.Edit):
+		return m.editor()
+	case key.Matches(msg, k.Lazygit):
+		return m.lazygit()
+	case key.Matches(msg, k.Log):
+		m.openLog()
+		return nil
+	case key.Matches(msg, k.Diff):
+		return m.openDiff()
 	default:
 		return nil
 	}

@@ -39,7 +39,7 @@ func execFixture() []engine.Event {
 
 func TestExecGroupedText(t *testing.T) {
 	var buf bytes.Buffer
-	res, err := Present(stream(execFixture()...), &buf, Options{Format: FormatText, RunID: "r1"})
+	res, err := Present(stream(execFixture()...), &buf, Options{Format: FormatText, RunID: "r1", ExitCode: summaryCode})
 	if err != nil || res.ExitCode != engine.ExitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
@@ -69,7 +69,7 @@ func TestExecStreamedText(t *testing.T) {
 		finished(engine.Summary{Failed: 1, Duration: time.Second}),
 	}
 	var buf bytes.Buffer
-	res, err := Present(stream(evs...), &buf, Options{Format: FormatText, RunID: "r1", ExecStream: true})
+	res, err := Present(stream(evs...), &buf, Options{Format: FormatText, RunID: "r1", ExecStream: true, ExitCode: summaryCode})
 	if err != nil || res.ExitCode != engine.ExitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
@@ -83,7 +83,7 @@ func TestExecJSON(t *testing.T) {
 	evs := execFixture()
 	evs = append(evs[:2:2], append([]engine.Event{execLineEv("a", "one", false)}, evs[2:]...)...)
 	var buf bytes.Buffer
-	res, err := Present(stream(evs...), &buf, Options{Format: FormatJSON, RunID: "r1"})
+	res, err := Present(stream(evs...), &buf, Options{Format: FormatJSON, RunID: "r1", ExitCode: summaryCode})
 	if err != nil || res.ExitCode != engine.ExitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}

@@ -26,6 +26,9 @@ type Map struct {
 	Open              key.Binding // open: the repository's web page
 	Shell             key.Binding // shell: a shell in the repository
 	Exec              key.Binding // exec: run a command in each target
+	Edit              key.Binding // edit: $VISUAL/$EDITOR in the repository
+	Lazygit           key.Binding // lazygit: lazygit in the repository
+	Log, Diff         key.Binding // log, diff: the repository's commits, changes
 	Detail            key.Binding // detail
 	Help              key.Binding // help
 	Back              key.Binding // back: close a pane, clear the filter
@@ -62,13 +65,18 @@ func Default() Map {
 		Open:       b("o", "open web page", "o"),
 		Shell:      b("!", "shell in repo", "!"),
 		Exec:       b("x", "run command", "x"),
-		Detail:     b("enter", "details", "enter"),
-		Help:       b("?", "help", "?"),
-		Back:       b("esc", "back", "esc"),
-		Quit:       b("q", "quit", "q"),
-		Interrupt:  b("ctrl+c", "cancel all and quit", "ctrl+c"),
-		Yes:        b("y", "yes", "y"),
-		No:         b("n/esc", "no", "n", "esc"),
+		Edit:       b("e", "edit repo", "e"),
+		// g is top; L is free and says lazygit.
+		Lazygit:   b("L", "lazygit", "L"),
+		Log:       b("l", "log", "l"),
+		Diff:      b("d", "diff", "d"),
+		Detail:    b("enter", "details", "enter"),
+		Help:      b("?", "help", "?"),
+		Back:      b("esc", "back", "esc"),
+		Quit:      b("q", "quit", "q"),
+		Interrupt: b("ctrl+c", "cancel all and quit", "ctrl+c"),
+		Yes:       b("y", "yes", "y"),
+		No:        b("n/esc", "no", "n", "esc"),
 	}
 }
 
@@ -82,6 +90,7 @@ func (m *Map) actions() map[string]*key.Binding {
 		"branch": &m.Branch, "retry": &m.Retry, "detail": &m.Detail, "help": &m.Help,
 		"refresh_all": &m.RefreshAll, "rescan": &m.Rescan, "open": &m.Open, "shell": &m.Shell,
 		"exec": &m.Exec,
+		"edit": &m.Edit, "lazygit": &m.Lazygit, "log": &m.Log, "diff": &m.Diff,
 		"back": &m.Back, "quit": &m.Quit, "interrupt": &m.Interrupt,
 		"yes": &m.Yes, "no": &m.No,
 	}
@@ -157,6 +166,7 @@ func (m Map) FullHelp() [][]key.Binding {
 		{m.Up, m.Down, m.Top, m.Bottom, m.PageUp, m.PageDown},
 		{m.Filter, m.Sort, m.Select, m.SelectAll, m.Detail, m.Back},
 		{m.Fetch, m.Pull, m.Clone, m.Refresh, m.RefreshAll, m.Branch, m.Retry},
-		{m.Rescan, m.Open, m.Shell, m.Exec, m.Help, m.Quit, m.Interrupt},
+		{m.Log, m.Diff, m.Open, m.Shell, m.Edit, m.Lazygit, m.Exec},
+		{m.Rescan, m.Help, m.Quit, m.Interrupt},
 	}
 }
