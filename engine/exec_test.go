@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -324,5 +328,35 @@ func TestExecRunsBesideExec(t *testing.T) {
 		case <-timeout:
 			t.Fatal("the two commands did not run side by side")
 		}
+	}
+}
+
+// TestExecNonZeroIsNotAWarning: a command's non-zero exit is its verdict,
+// shown in the output; the log line is info, not a warning on stderr.
+func TestExecNonZeroIsNotAWarning(t *testing.T) {
+	gittest.Isolate(t)
+	rs := execRepos(t, 1)
+	var logs bytes.Buffer
+	cfg := execConfig(t)
+	cfg.Logger = zerolog.New(&logs)
+	res := submit(t, cfg, context.Background(), execPlan(rs, ExecOptions{Argv: []string{"false"}}))
+	if res.summary.Failed != 1 {
+		t.Fatalf("summary %+v", res.summary)
+	}
+	found := false
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		if m["message"] == "op finished" {
+			found = true
+			if m["level"] != "info" || m["outcome"] != "failed" || m["error"] == nil {
+				t.Errorf("log line %v", m)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no op finished line:\n%s", logs.String())
 	}
 }
