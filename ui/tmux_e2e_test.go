@@ -82,27 +82,51 @@ func (s tmuxSession) screen() string {
 	return out
 }
 
-// waitFor polls the screen until every want appears, or fails at the
-// deadline showing the last screen.
-func (s tmuxSession) waitFor(want ...string) string {
+// tmuxWait bounds every wait of the tmux tests. They wait for a
+// condition, polling; the bound only turns a hang into a failure, so it is
+// generous enough for a loaded 2-core machine.
+const tmuxWait = 90 * time.Second
+
+// poll calls check until it reports done, or fails at the bound with what
+// it saw last (and the screen).
+func (s tmuxSession) poll(what string, check func() (string, bool)) string {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(tmuxWait)
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		scr := s.screen()
-		ok := true
-		for _, w := range want {
-			ok = ok && strings.Contains(scr, w)
-		}
-		if ok {
-			return scr
+		got, done := check()
+		if done {
+			return got
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("screen never showed %q:\n%s", want, scr)
+			s.t.Fatalf("%s never happened; last seen:\n%s\nscreen:\n%s", what, got, s.screen())
 		}
 		<-tick.C
 	}
+}
+
+// waitExit polls for the exit status the pane's shell records.
+func (s tmuxSession) waitExit(rcFile string) string {
+	s.t.Helper()
+	return s.poll("mgit's exit", func() (string, bool) {
+		rc, err := os.ReadFile(rcFile)
+		return strings.TrimSpace(string(rc)), err == nil && len(rc) > 0
+	})
+}
+
+// waitFor polls the screen until every want appears.
+func (s tmuxSession) waitFor(want ...string) string {
+	s.t.Helper()
+	return s.poll(fmt.Sprintf("a screen showing %q", want), func() (string, bool) {
+		scr := s.screen()
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				return scr, false
+			}
+		}
+		return scr, true
+	})
 }
 
 func TestDashboardInTmux(t *testing.T) {
@@ -201,19 +225,8 @@ func TestDashboardInTmux(t *testing.T) {
 	}
 
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		rc, err := os.ReadFile(rcFile)
-		if err == nil && len(rc) > 0 {
-			if got := strings.TrimSpace(string(rc)); got != "0" {
-				t.Fatalf("mgit exited %s after q\n%s", got, s.screen())
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mgit did not exit after q\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond) // polling a process's exit, not synchronising
+	if got := s.waitExit(rcFile); got != "0" {
+		t.Fatalf("mgit exited %s after q\n%s", got, s.screen())
 	}
 	// The state cache was written on exit.
 	if files, _ := filepath.Glob(filepath.Join(home, "cache", "mgit", "workspaces", "*.json")); len(files) != 1 {
