@@ -22,7 +22,11 @@ func TestBinaryDisablesCoreDumps(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "mgit")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	args := []string{"build", "-o", bin}
+	if os.Getenv("GOCOVERDIR") != "" { // the run writes coverage there (README)
+		args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -30,6 +34,9 @@ func TestBinaryDisablesCoreDumps(t *testing.T) {
 	home := t.TempDir()
 	cmd := exec.Command(bin, "login", "--provider", "github", "--name", "w", "--token-stdin")
 	cmd.Env = []string{"HOME=" + home, "MGIT_KEYRING_BACKEND=env", "PATH=" + os.Getenv("PATH")}
+	if dir := os.Getenv("GOCOVERDIR"); dir != "" {
+		cmd.Env = append(cmd.Env, "GOCOVERDIR="+dir)
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

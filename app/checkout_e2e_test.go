@@ -11,9 +11,13 @@ import (
 // TestCheckoutEndToEnd runs `mgit checkout` on a workspace of two clones:
 // "app" whose remote has branch feature, "lib" whose remote does not.
 func TestCheckoutEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"cli", "go-git"} {
-		t.Run(backend, func(t *testing.T) { checkoutEndToEnd(t, bin, backend) })
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			checkoutEndToEnd(t, bin, backend)
+		})
 	}
 }
 
@@ -91,9 +95,13 @@ func checkoutEndToEnd(t *testing.T, bin, backend string) {
 // with either backend — including the refusals: local changes in the way
 // (the files named), the branch checked out in another worktree, no commits.
 func TestCheckoutPreviewEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"cli", "go-git"} {
-		t.Run(backend, func(t *testing.T) { checkoutPreviewEndToEnd(t, bin, backend) })
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			checkoutPreviewEndToEnd(t, bin, backend)
+		})
 	}
 }
 

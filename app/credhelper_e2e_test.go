@@ -15,6 +15,7 @@ import (
 // HOME's gitconfig) holds for its host, stores nothing in the keyring,
 // and lists with it; a provider that does not opt in never asks.
 func TestCredentialHelperEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const token = "helper-held-T0KEN-4242"

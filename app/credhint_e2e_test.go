@@ -20,6 +20,7 @@ import (
 // where its token came from and `mgit login --name work`; without any
 // credentials it names the host and MGIT_TOKEN.
 func TestRejectedTokenHintNamesSource(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const good, stale = "good-git-token-7531", "stale-keyring-token-8642"
@@ -151,6 +152,7 @@ func (s *orgTokenServer) URL(name string) string { return s.front.URL + "/" + na
 // or owners name their remote's owner, never the other's; a repository of
 // an owner neither names gets the default provider's.
 func TestSharedHostLocalReposUseOwnersToken(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const workTok, personalTok = "work-org-token-1357", "personal-org-token-2468"

@@ -50,6 +50,7 @@ func sortedCopy(s []string) []string {
 // TestDiscoveryEndToEnd drives the binary over a workspace holding a clone
 // with a linked worktree and a submodule, and a clone 8 levels down.
 func TestDiscoveryEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	ws := filepath.Join(r.dir, "ws")

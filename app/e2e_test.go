@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,21 +23,55 @@ import (
 
 const e2eToken = "e2e-s3cret-T0KEN"
 
-// buildBinary builds mgit the way the justfile does. It runs before
-// gittest.Isolate so the Go build cache of the real HOME is used.
+// e2e is the package's one build of the binary, shared by every
+// end-to-end test (building it per test cost seconds each). TestMain sets
+// dir and buildEnv before any test runs.
+var e2e struct {
+	dir      string   // TestMain's scratch directory, removed at the end
+	buildEnv []string // the environment before gittest.IsolateProcess
+	once     sync.Once
+	bin      string
+	err      error
+}
+
+// buildBinary returns mgit built the way the justfile does, building it on
+// the first call. With GOCOVERDIR set it is built with -cover, so the runs
+// of the end-to-end tests write coverage data there (see README).
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test builds the binary; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "mgit")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin,
-		"-ldflags", "-X github.com/mgit-dev/mgit/app.buildVersion=v0.0.0-e2e", "github.com/mgit-dev/mgit")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	e2e.once.Do(func() {
+		bin := filepath.Join(e2e.dir, "mgit")
+		args := []string{"build", "-trimpath", "-o", bin,
+			"-ldflags", "-X github.com/mgit-dev/mgit/app.buildVersion=v0.0.0-e2e"}
+		if os.Getenv("GOCOVERDIR") != "" {
+			args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
+		}
+		cmd := exec.Command("go", append(args, "github.com/mgit-dev/mgit")...)
+		cmd.Env = append(append([]string{}, e2e.buildEnv...), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			e2e.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		e2e.bin = bin
+	})
+	if e2e.err != nil {
+		t.Fatal(e2e.err)
 	}
-	return bin
+	return e2e.bin
+}
+
+// envValue is the last value env ("K=V") gives key, "" when none.
+func envValue(env []string, key string) string {
+	v := ""
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			v = strings.TrimPrefix(kv, key+"=")
+		}
+	}
+	return v
 }
 
 // mgitRunner runs the binary in dir with a minimal environment.
@@ -52,14 +88,19 @@ type result struct {
 	stdout, stderr string
 }
 
+// newRunner gives the test a HOME of its own through the child's
+// environment only (gittest.Home), so end-to-end tests may run in parallel.
 func newRunner(t *testing.T, bin string) *mgitRunner {
-	home := gittest.Isolate(t)
+	home, gitEnv := gittest.Home(t)
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + home,
-		"GIT_CONFIG_GLOBAL=" + os.Getenv("GIT_CONFIG_GLOBAL"),
+		"GIT_CONFIG_GLOBAL=" + envValue(gitEnv, "GIT_CONFIG_GLOBAL"),
 		"GIT_CONFIG_NOSYSTEM=1",
 		"LANG=C",
+	}
+	if dir := os.Getenv("GOCOVERDIR"); dir != "" {
+		env = append(env, "GOCOVERDIR="+dir) // where a -cover binary writes
 	}
 	return &mgitRunner{t: t, bin: bin, dir: t.TempDir(), env: env}
 }
@@ -115,9 +156,13 @@ func hasKeys(t *testing.T, m map[string]any, keys ...string) {
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"cli", "go-git"} {
-		t.Run(backend, func(t *testing.T) { endToEnd(t, bin, backend) })
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			endToEnd(t, bin, backend)
+		})
 	}
 }
 
@@ -307,6 +352,7 @@ func endToEnd(t *testing.T, bin, backend string) {
 // TestEndToEndInterrupt sends SIGINT to a clone stuck mid-transfer: mgit must
 // exit 130 promptly and leave no half-clone behind.
 func TestEndToEndInterrupt(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: e2eToken})

@@ -15,9 +15,13 @@ import (
 // --discard-local-changes (the old clone recoverable from the trash the
 // output names), and the trash is emptied only by mgit clean --trash.
 func TestEndToEndForceKeepsLocalWork(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"cli", "go-git"} {
-		t.Run(backend, func(t *testing.T) { forceEndToEnd(t, bin, backend) })
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			forceEndToEnd(t, bin, backend)
+		})
 	}
 }
 
@@ -94,6 +98,7 @@ func forceEndToEnd(t *testing.T, bin, backend string) {
 // workspace at once: with the repository locks they queue per repository
 // and both end with 0 failures (without, git's ref locks failed 30-60%).
 func TestEndToEndTwoPullsOneWorkspace(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	srv := gittest.NewServer(t, gittest.ServerOptions{})

@@ -16,6 +16,7 @@ import (
 // environment. None of the values may appear, nor the token's base64
 // header: hooks are code the machine's or a repository's owner controls.
 func TestHooksInheritNoSecret(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	secrets := map[string]string{}
@@ -40,7 +41,9 @@ func TestHooksInheritNoSecret(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gittest.Git(t, "", "config", "--global", "core.hooksPath", hooks)
+	// The global configuration of this test's HOME (not the package's).
+	gittest.GitEnv(t, "", []string{"GIT_CONFIG_GLOBAL=" + envValue(r.env, "GIT_CONFIG_GLOBAL")},
+		"config", "--global", "core.hooksPath", hooks)
 	r.env = append(r.env, "MGIT_KEYRING_BACKEND=env", "XDG_CONFIG_HOME="+t.TempDir(), "XDG_CACHE_HOME="+t.TempDir(), "XDG_STATE_HOME="+t.TempDir())
 
 	g := []string{"--git-backend", "cli", "--no-tui"}

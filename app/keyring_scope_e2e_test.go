@@ -24,9 +24,13 @@ import (
 // keyring directory shared by two configurations, neither happens: each
 // server only ever sees its own token.
 func TestKeyringScopedPerConfigAndHome(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"keyctl", "file"} {
-		t.Run(backend, func(t *testing.T) { keyringScoped(t, bin, backend) })
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			keyringScoped(t, bin, backend)
+		})
 	}
 }
 
@@ -148,16 +152,6 @@ func keyringScoped(t *testing.T, bin, backend string) {
 		}
 		c.api.mu.Unlock()
 	}
-}
-
-func envValue(env []string, key string) string {
-	v := ""
-	for _, kv := range env {
-		if strings.HasPrefix(kv, key+"=") {
-			v = strings.TrimPrefix(kv, key+"=")
-		}
-	}
-	return v
 }
 
 // unlinkUserKeyring removes the test's named keyring from the user's

@@ -101,6 +101,7 @@ func (r *mgitRunner) runStdin(stdin string, extraEnv []string, args ...string) r
 // Enterprise, list, clone QUERY, fetch --query; afterwards the token is in
 // no output and no file mgit or git wrote (config, cache, state, clones).
 func TestLoginListCloneEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const token = "ghe-e2e-T0KEN-9f8e7d6c"

@@ -35,6 +35,7 @@ var redirectShapes = []struct {
 // with both backends and in every redirect shape, must never bring the
 // token to the second host.
 func TestSyncRedirectCarriesNoToken(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, sh := range redirectShapes {
 		for _, backend := range []string{"cli", "go-git"} {
@@ -43,7 +44,8 @@ func TestSyncRedirectCarriesNoToken(t *testing.T) {
 					name := sh.name + "/" + backend + "/" + map[bool]string{false: "sync", true: "mirror"}[mirror] +
 						map[bool]string{false: "-clone", true: "-update"}[existing]
 					t.Run(name, func(t *testing.T) {
-						rw := conformance.NewRedirectWorld(t, sh.originTLS, sh.targetTLS)
+						t.Parallel()
+						rw := conformance.StartRedirectWorld(t, sh.originTLS, sh.targetTLS)
 						root := t.TempDir()
 						if existing {
 							redirectedClone(t, rw, root, mirror)
@@ -53,7 +55,7 @@ func TestSyncRedirectCarriesNoToken(t *testing.T) {
 						if mirror {
 							args = append(args, "--mirror")
 						}
-						res := runTrusting(t, bin, env, args...)
+						res := runTrusting(t, bin, rw, env, args...)
 						t.Logf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 						rw.CheckNoLeak(t)
 					})
@@ -64,22 +66,18 @@ func TestSyncRedirectCarriesNoToken(t *testing.T) {
 }
 
 // runTrusting runs the binary with env and the certificate the redirect
-// world trusts (GIT_SSL_CAINFO for git, SSL_CERT_FILE for Go). A process
-// of its own: Go reads SSL_CERT_FILE once per process, and an in-process
-// run would depend on whether an earlier test loaded the roots first.
-func runTrusting(t *testing.T, bin string, env map[string]string, args ...string) result {
+// world trusts (rw.TrustEnv: GIT_SSL_CAINFO for git, SSL_CERT_FILE for
+// Go). A process of its own: Go reads SSL_CERT_FILE once per process, and
+// an in-process run would depend on whether an earlier test loaded the
+// roots first.
+func runTrusting(t *testing.T, bin string, rw *conformance.RedirectWorld, env map[string]string, args ...string) result {
 	t.Helper()
 	r := newRunner(t, bin)
 	extra := []string{}
 	for k, v := range env {
 		extra = append(extra, k+"="+v)
 	}
-	for _, k := range []string{"GIT_SSL_CAINFO", "SSL_CERT_FILE"} {
-		if v := os.Getenv(k); v != "" {
-			extra = append(extra, k+"="+v)
-		}
-	}
-	return r.run(extra, args...)
+	return r.run(append(extra, rw.TrustEnv...), args...)
 }
 
 // redirectSyncEnv configures a provider whose listing names rw's origin
@@ -128,7 +126,7 @@ func redirectedClone(t *testing.T, rw *conformance.RedirectWorld, root string, m
 	if mirror {
 		args = append(args, "--mirror")
 	}
-	gittest.Git(t, "", append(args, rw.TargetURL+"/team/app.git", dest)...)
+	gittest.GitEnv(t, "", rw.TrustEnv, append(args, rw.TargetURL+"/team/app.git", dest)...)
 	gittest.Git(t, dest, "remote", "set-url", "origin", rw.OriginURL)
 	pushUpstream(t, rw)
 }
@@ -140,9 +138,9 @@ func redirectedClone(t *testing.T, rw *conformance.RedirectWorld, root string, m
 func pushUpstream(t *testing.T, rw *conformance.RedirectWorld) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "upstream")
-	gittest.Git(t, "", "clone", "-q", rw.TargetURL+"/team/app.git", dir)
+	gittest.GitEnv(t, "", rw.TrustEnv, "clone", "-q", rw.TargetURL+"/team/app.git", dir)
 	gittest.Commit(t, dir, "up.txt", "up\n", "upstream change")
-	gittest.Push(t, dir)
+	gittest.GitEnv(t, dir, rw.TrustEnv, "push", "-q", "origin", "HEAD") // gittest.Push, trusting rw's certificate
 }
 
 // TestCommandsRedirectCarryNoToken: the one-shot commands through a remote
@@ -150,12 +148,14 @@ func pushUpstream(t *testing.T, rw *conformance.RedirectWorld) {
 // `fetch DIR` and `pull DIR` of a clone whose origin redirects, with
 // MGIT_TOKEN for the origin's host, both backends, every redirect shape.
 func TestCommandsRedirectCarryNoToken(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, sh := range redirectShapes {
 		for _, backend := range []string{"cli", "go-git"} {
 			for _, op := range []string{"clone", "fetch", "pull"} {
 				t.Run(sh.name+"/"+backend+"/"+op, func(t *testing.T) {
-					rw := conformance.NewRedirectWorld(t, sh.originTLS, sh.targetTLS)
+					t.Parallel()
+					rw := conformance.StartRedirectWorld(t, sh.originTLS, sh.targetTLS)
 					env := providerTestEnv(t)
 					env[secure.EnvBackend] = secure.BackendEnv
 					env[envToken] = conformance.RedirectToken
@@ -165,11 +165,11 @@ func TestCommandsRedirectCarryNoToken(t *testing.T) {
 						args = []string{op, rw.OriginURL, root, "--git-backend", backend}
 					} else {
 						dest := filepath.Join(root, "app")
-						gittest.Git(t, "", "clone", "-q", rw.TargetURL+"/team/app.git", dest)
+						gittest.GitEnv(t, "", rw.TrustEnv, "clone", "-q", rw.TargetURL+"/team/app.git", dest)
 						gittest.Git(t, dest, "remote", "set-url", "origin", rw.OriginURL)
 						pushUpstream(t, rw)
 					}
-					res := runTrusting(t, bin, env, args...)
+					res := runTrusting(t, bin, rw, env, args...)
 					t.Logf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 					rw.CheckNoLeak(t)
 				})

@@ -39,6 +39,7 @@ func gitArgvWrapper(t *testing.T) (path, argvLog string) {
 // stderr, the audit log, .git/config of every clone, the config, the
 // cache, the state and in the argv of every git process mgit started.
 func TestTokenLeaksNowhere(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const token = "ghp_LeakTest0123456789abcdefABCDEF012345"
@@ -180,6 +181,7 @@ func newHostileAPI(t *testing.T, token string, git *gittest.Server) *httptest.Se
 // URL and branch, and a symlink planted in the workspace: nothing is
 // written outside the workspace and no control sequence reaches output.
 func TestHostileProvider(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const token = "hostile-test-token-42"

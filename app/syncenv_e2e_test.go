@@ -14,6 +14,7 @@ import (
 // from the environment, against a fake GitHub Enterprise API on 127.0.0.1
 // whose clone URLs need the same token.
 func TestSyncFromEnvironmentEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	const token = "ghe-env-T0KEN-5a4b3c2d"

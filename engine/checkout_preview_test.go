@@ -110,6 +110,7 @@ func TestCheckoutPreviewMatchesCheckout(t *testing.T) {
 	for name, be := range backends(t) {
 		for _, c := range previewCases() {
 			t.Run(name+"/"+c.name, func(t *testing.T) {
+				t.Parallel() // a clone of its own; the parent's Isolate holds until all are done
 				work := filepath.Join(t.TempDir(), "work")
 				gittest.Clone(t, seed, work)
 				c.prepare(t, work)

@@ -152,12 +152,17 @@ func TestForceKeepsEveryKindOfLocalWork(t *testing.T) {
 	if len(kinds) != 17 {
 		t.Fatalf("%d kinds, want 17", len(kinds))
 	}
+	// The subtests run in parallel with each other: each has its own
+	// repository on the shared server, and gittest.Isolate above holds for
+	// them all (a parent's environment is restored after its subtests).
 	n := 0
 	for bname, b := range backends {
 		for _, k := range kinds {
+			n++
+			repo := "r" + strconv.Itoa(n)
 			t.Run(bname+"/"+k.name, func(t *testing.T) {
-				n++
-				w := newForceWorld(t, srv, "r"+strconv.Itoa(n), k)
+				t.Parallel()
+				w := newForceWorld(t, srv, repo, k)
 				job := Job{Op: OpClone, Repo: Repo{ID: "repo", Path: w.dest, URL: w.url}}
 				res := submit(t, Config{Backend: b, Retry: fastRetry}, context.Background(),
 					Plan{Jobs: []Job{job}, Options: Options{UpdateMode: UpdateForce}})

@@ -65,6 +65,7 @@ func TestTokenOfOriginHostNeverReachesAnotherRemote(t *testing.T) {
 	} {
 		for bname, be := range backends(t) {
 			t.Run(bname+"/"+tc.name, func(t *testing.T) {
+				t.Parallel() // servers of its own; the parent's Isolate holds until all are done
 				srv := gittest.NewServer(t, gittest.ServerOptions{Token: "s3cret"})
 				srv.CreateRepo(t, "r")
 				dir := filepath.Join(t.TempDir(), "r")

@@ -66,13 +66,7 @@ func TestDashboardInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	// Build before Isolate moves HOME, so the usual module and build
-	// caches serve the build.
-	bin := filepath.Join(t.TempDir(), "mgit")
-	build := exec.Command("go", "build", "-o", bin, "github.com/mgit-dev/mgit")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := tmuxBinary(t) // before Isolate moves HOME
 	home := gittest.Isolate(t)
 
 	// A workspace of three clones: clean, dirty, and one behind its

@@ -54,10 +54,7 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	bin := filepath.Join(t.TempDir(), "mgit")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/mgit-dev/mgit").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := tmuxBinary(t) // before Isolate moves HOME
 	home := gittest.Isolate(t)
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	ws := t.TempDir()

@@ -84,7 +84,10 @@ type RedirectWorld struct {
 	seed      string
 	OriginURL string // clone URL on the redirecting origin
 	TargetURL string // base URL of the recording target
-	auth      git.Credentials
+	// TrustEnv ("K=V") makes a child git (GIT_SSL_CAINFO) and Go
+	// (SSL_CERT_FILE) trust the servers' certificate; empty without TLS.
+	TrustEnv []string
+	auth     git.Credentials
 
 	mu          sync.Mutex
 	originAuth  int // origin requests that carried the credential
@@ -98,6 +101,20 @@ type RedirectWorld struct {
 func NewRedirectWorld(t *testing.T, originTLS, targetTLS bool) *RedirectWorld {
 	t.Helper()
 	gittest.Isolate(t)
+	rw := StartRedirectWorld(t, originTLS, targetTLS)
+	for _, kv := range rw.TrustEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	return rw
+}
+
+// StartRedirectWorld starts the servers like NewRedirectWorld but changes
+// nothing in this process, so a test that uses it may run in parallel: the
+// caller passes TrustEnv to the children it starts, and isolates git's
+// configuration for the whole test binary (gittest.IsolateProcess).
+func StartRedirectWorld(t *testing.T, originTLS, targetTLS bool) *RedirectWorld {
+	t.Helper()
 	rw := &RedirectWorld{
 		srv:  gittest.NewServer(t, gittest.ServerOptions{}),
 		auth: git.Credentials{Username: "x-access-token", Password: RedirectToken},
@@ -130,7 +147,7 @@ func NewRedirectWorld(t *testing.T, originTLS, targetTLS bool) *RedirectWorld {
 	}))
 	rw.OriginURL = origin.URL + "/" + repo + ".git"
 	if originTLS || targetTLS {
-		trust(t, origin)
+		rw.TrustEnv = trust(t, origin)
 	}
 	return rw
 }
@@ -148,18 +165,17 @@ func start(t *testing.T, tls bool, h http.Handler) *httptest.Server {
 	return s
 }
 
-// trust makes git (GIT_SSL_CAINFO) and Go's TLS (SSL_CERT_FILE, read once
-// per process: every TLS server of httptest shares one certificate) accept
-// the test servers' certificate.
-func trust(t *testing.T, s *httptest.Server) {
+// trust returns the environment that makes git (GIT_SSL_CAINFO) and Go's
+// TLS (SSL_CERT_FILE, read once per process: every TLS server of httptest
+// shares one certificate) accept the test servers' certificate.
+func trust(t *testing.T, s *httptest.Server) []string {
 	t.Helper()
 	pemFile := filepath.Join(t.TempDir(), "ca.pem")
 	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
 	if err := os.WriteFile(pemFile, block, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("GIT_SSL_CAINFO", pemFile)
-	t.Setenv("SSL_CERT_FILE", pemFile)
+	return []string{"GIT_SSL_CAINFO=" + pemFile, "SSL_CERT_FILE=" + pemFile}
 }
 
 // carriesCredential says where r holds RedirectToken: a header (any, in

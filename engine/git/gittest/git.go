@@ -16,28 +16,87 @@ import (
 // and init.defaultBranch=main, no system config, no terminal prompts and a
 // temporary HOME. It returns the temporary HOME.
 //
-// It uses t.Setenv, so the test must not call t.Parallel.
+// It uses t.Setenv, so the test must not call t.Parallel. A parallel test
+// uses Home for the children it starts, and relies on IsolateProcess (run
+// once by the package's TestMain) for the git helpers of this package.
 func Isolate(t testing.TB) string {
 	t.Helper()
-	home := t.TempDir()
+	home, env := Home(t)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	// Variables a developer's shell may carry that would change what git does.
+	for _, k := range leakyVars {
+		unsetenv(t, k)
+	}
+	return home
+}
+
+// leakyVars are variables a developer's shell may carry that would change
+// what git does.
+var leakyVars = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_ASKPASS", "SSH_ASKPASS",
+	"GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"}
+
+// Home creates a temporary HOME holding the git configuration Isolate
+// installs, and returns it with the environment ("K=V") that makes git use
+// it. Unlike Isolate it changes nothing in this process: the environment is
+// for the Env of a child the test starts, so tests using it may run in
+// parallel.
+func Home(t testing.TB) (home string, env []string) {
+	t.Helper()
+	home = t.TempDir()
+	env, err := writeHome(home)
+	if err != nil {
+		t.Fatalf("isolate: %v", err)
+	}
+	return home, env
+}
+
+// IsolateProcess is Isolate for a whole test binary: a package's TestMain
+// calls it once, before m.Run, with a directory of its own (removed after
+// m.Run), so that tests marked t.Parallel — which cannot call Isolate — run
+// git with a clean configuration too. Tests that call Isolate still get a
+// HOME of their own while they run.
+func IsolateProcess(home string) error {
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return err
+	}
+	env, err := writeHome(home)
+	if err != nil {
+		return err
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := os.Setenv(k, v); err != nil {
+			return err
+		}
+	}
+	for _, k := range leakyVars {
+		if err := os.Unsetenv(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeHome writes the isolated git configuration into home and returns
+// the environment that selects it.
+func writeHome(home string) ([]string, error) {
 	cfg := filepath.Join(home, "gitconfig")
 	const content = "[user]\n\tname = Test User\n\temail = test@example.com\n" +
 		"[init]\n\tdefaultBranch = main\n" +
 		"[advice]\n\tdetachedHead = false\n"
 	if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {
-		t.Fatalf("isolate: %v", err)
+		return nil, err
 	}
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_GLOBAL", cfg)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_TERMINAL_PROMPT", "0")
-	// Variables a developer's shell may carry that would change what git does.
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_ASKPASS", "SSH_ASKPASS",
-		"GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"} {
-		unsetenv(t, k)
-	}
-	return home
+	return []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"GIT_CONFIG_GLOBAL=" + cfg,
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_TERMINAL_PROMPT=0",
+	}, nil
 }
 
 // unsetenv removes k for the duration of the test (t.Setenv restores it).

@@ -60,3 +60,52 @@ func TestFixtures(t *testing.T) {
 		t.Fatal("clone HEAD differs from the pushed commit")
 	}
 }
+
+// TestHomeChangesNothingInTheProcess: Home's environment selects the same
+// isolated configuration for a child, and the test process keeps its own
+// HOME, so tests that use it may run in parallel.
+func TestHomeChangesNothingInTheProcess(t *testing.T) {
+	before := os.Getenv("HOME")
+	home, env := Home(t)
+	if got := os.Getenv("HOME"); got != before {
+		t.Fatalf("HOME changed to %q", got)
+	}
+	if !containsKV(env, "HOME="+home) || !containsKV(env, "GIT_CONFIG_NOSYSTEM=1") {
+		t.Fatalf("env %q lacks HOME=%s or GIT_CONFIG_NOSYSTEM=1", env, home)
+	}
+	origin := GitEnv(t, "", env, "config", "--show-origin", "--get", "user.name")
+	if !strings.Contains(origin, home) || !strings.HasSuffix(origin, "Test User") {
+		t.Errorf("user.name through Home's env: %q, want Test User from under %s", origin, home)
+	}
+}
+
+// TestIsolateProcess: what a TestMain calls once; restored by hand here,
+// since it sets the environment for the rest of the test binary.
+func TestIsolateProcess(t *testing.T) {
+	t.Setenv("GIT_DIR", "/nonexistent")
+	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_TERMINAL_PROMPT"} {
+		t.Setenv(k, os.Getenv(k)) // restored after the test
+	}
+	home := filepath.Join(t.TempDir(), "home")
+	if err := IsolateProcess(home); err != nil {
+		t.Fatal(err)
+	}
+	if got := os.Getenv("HOME"); got != home {
+		t.Fatalf("HOME = %q, want %q", got, home)
+	}
+	if _, ok := os.LookupEnv("GIT_DIR"); ok {
+		t.Fatal("GIT_DIR still set")
+	}
+	if got := Git(t, "", "config", "--get", "init.defaultBranch"); got != "main" {
+		t.Errorf("init.defaultBranch = %q, want main", got)
+	}
+}
+
+func containsKV(env []string, kv string) bool {
+	for _, e := range env {
+		if e == kv {
+			return true
+		}
+	}
+	return false
+}
