@@ -166,18 +166,9 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 	if creds == nil {
 		creds = credentialsFromEnv(c.getenv)
 	}
-	eng := engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		Credentials:        creds,
-		Observer:           obs.engineObserver(),
-		NoProgress:         true,  // nothing headless shows transfer progress
-		Logger:             c.log, // the engine adds the run_id itself
-	})
+	cfg := c.engineConfig(backend, creds, obs, c.log) // the engine adds the run_id itself
+	cfg.NoProgress = true                             // nothing headless shows transfer progress
+	eng := engine.New(cfg)
 	defer eng.Close()
 
 	loop := syncloop.New(syncloop.Config{
@@ -195,6 +186,7 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		StartCycle: obs.startCycle,
 		StateOf:    syncState(o.mirror),
 		OnCycle:    o.onCycle,
+		ExitCode:   summaryExitCode,
 	})
 	return loop.Run(ctx)
 }

@@ -36,6 +36,15 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openWeb()
 	case key.Matches(msg, k.Shell):
 		return m.shell()
+	case key.Matches(msg, k.Edit):
+		return m.editor()
+	case key.Matches(msg, k.Lazygit):
+		return m.lazygit()
+	case key.Matches(msg, k.Log):
+		m.openLog()
+		return nil
+	case key.Matches(msg, k.Diff):
+		return m.openDiff()
 	default:
 		return nil
 	}

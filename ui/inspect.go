@@ -45,6 +45,7 @@ func (m *model) openDetail() {
 
 // inspectEvent fills the pane from the result of the current request.
 func (m *model) inspectEvent(ev engine.Event) {
+	m.logEvent(ev)
 	f, ok := ev.(engine.OpFinished)
 	if !ok || f.RunID != m.inspect.runID || f.RepoID != m.inspect.repoID {
 		return

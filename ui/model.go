@@ -16,6 +16,7 @@ import (
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/filter"
 	"github.com/mgit-dev/mgit/ui/components/header"
+	"github.com/mgit-dev/mgit/ui/components/pager"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/components/statusbar"
@@ -30,6 +31,7 @@ const (
 	modeTable mode = iota
 	modeDetail
 	modeHelp
+	modePager // the log or diff of a repository
 )
 
 // startMsg starts the background refresh after the first paint.
@@ -64,6 +66,7 @@ type model struct {
 	filter  filter.Model
 	confirm confirm.Model
 	prompt  prompt.Model
+	pager   pager.Model
 	spinner spinner.Model
 
 	mode          mode
@@ -77,6 +80,7 @@ type model struct {
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
 	live          liveState
+	logRun        string // the run reading the log view's commits
 }
 
 // deps are the model's ties to the outside, replaceable in tests.
@@ -99,8 +103,8 @@ type deps struct {
 	saveEvery time.Duration
 	// Row actions: the shell to run in a repository, and the browser
 	// (nil: none, the URL is shown).
-	shell  string
-	browse func(url string) error
+	shell, editor string
+	browse        func(url string) error
 }
 
 func (m model) Init() tea.Cmd {
@@ -131,7 +135,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case refreshTickMsg, watchMsg, rescanMsg, persistMsg, signalMsg:
 		cmd := m.updateLive(msg)
 		return m, cmd
-	case openMsg, shellDoneMsg:
+	case openMsg, shellDoneMsg, toolDoneMsg, diffMsg:
 		cmd := m.updateRowAction(msg)
 		return m, cmd
 	case eventsClosedMsg:
@@ -148,15 +152,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
-	case tea.MouseWheelMsg:
-		if m.mode == modeTable {
-			switch msg.Button {
-			case tea.MouseWheelUp:
-				m.table.Move(-3)
-			case tea.MouseWheelDown:
-				m.table.Move(3)
-			}
-		}
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		m.mouse(msg)
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	}
@@ -204,6 +201,12 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setSize(m.width, m.height) // the filter line may come or go
 		return cmd
+	case m.mode == modePager:
+		var closed bool
+		if m.pager, closed = m.pager.Update(msg, k); closed {
+			m.mode, m.logRun = modeTable, ""
+		}
+		return nil
 	case m.mode != modeTable:
 		if key.Matches(msg, k.Back, k.Detail, k.Help, k.Quit) {
 			m.mode = modeTable
@@ -333,6 +336,7 @@ func (m *model) setSize(w, h int) {
 	// header, then the table, then filter (when shown), message and help.
 	m.table.SetSize(w, max(h-3-m.filterLines(), 2))
 	m.filter.SetWidth(w)
+	m.pager.SetSize(w, max(h-3-m.filterLines(), 2))
 }
 
 func (m *model) filterLines() int {
@@ -375,6 +379,8 @@ func (m model) render() string {
 		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.prompt.View(m.width, m.keys, m.styles))
 	case m.mode == modeHelp:
 		body = m.styles.Title.Render("keys") + "\n\n" + m.status.FullHelp(m.width, m.keys)
+	case m.mode == modePager:
+		body = m.pager.View(m.styles)
 	case m.mode == modeDetail && m.table.Cursor() != nil:
 		body = detail.View(m.table.Cursor(), m.inspectFor(m.table.Cursor()), m.width, bodyH, now, m.styles)
 	default:

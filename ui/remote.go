@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -114,6 +115,18 @@ func (m *model) remoteDone() {
 	}
 }
 
+// sharePath notes that provider lists the repository of row: the first
+// one to list it clones it; another is kept in row.Also, so the table
+// marks the row and the detail pane names both.
+func sharePath(row *repotable.Row, provider string) {
+	switch {
+	case row.Provider == "":
+		row.Provider = provider
+	case provider != "" && provider != row.Provider && !slices.Contains(row.Also, provider):
+		row.Also = append(row.Also, provider)
+	}
+}
+
 // remoteRows makes a row for every remote repository not cloned where dest
 // puts it; a repository that is cloned lends its row the provider's
 // archived and fork flags. byPath (cleaned paths of the existing rows) is
@@ -130,9 +143,7 @@ func remoteRows(repos []provider.Repo, dest func(provider.Repo) (string, error),
 		}
 		if row := byPath[filepath.Clean(d)]; row != nil {
 			row.Archived, row.Fork = pr.Archived, pr.Fork
-			if row.Provider == "" {
-				row.Provider = pr.Provider
-			}
+			sharePath(row, pr.Provider)
 			continue
 		}
 		id := filepath.ToSlash(d)

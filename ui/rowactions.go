@@ -43,6 +43,10 @@ func (m *model) updateRowAction(msg tea.Msg) tea.Cmd {
 		default:
 			m.status.Info("opened " + msg.url)
 		}
+	case toolDoneMsg:
+		return m.toolDone(msg)
+	case diffMsg:
+		m.diffDone(msg)
 	case shellDoneMsg:
 		if msg.err != nil {
 			m.status.Error("shell: " + msg.err.Error())
@@ -131,6 +135,7 @@ func actionDeps(d *deps, getenv func(string) string) {
 		d.shell = "sh"
 	}
 	d.browse = systemBrowser(getenv)
+	d.editor = editorOf(getenv)
 }
 
 // systemBrowser opens URLs with $BROWSER or the system's opener; nil when

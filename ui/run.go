@@ -19,6 +19,7 @@ import (
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/ui/components/filter"
 	"github.com/mgit-dev/mgit/ui/components/header"
+	"github.com/mgit-dev/mgit/ui/components/pager"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/components/statusbar"
 	"github.com/mgit-dev/mgit/ui/keys"
@@ -170,6 +171,7 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		header:  header.New(displayRoot(opt.Root, getenv("HOME"))),
 		status:  statusbar.New(st),
 		filter:  filter.New(st),
+		pager:   pager.New(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Table.Busy)),
 		runs:    map[string]runInfo{},
 		log:     opt.Logger,

@@ -38,13 +38,16 @@ import (
 //
 //	go test ./internal/difftest -run '^$' -fuzz FuzzDifferential -fuzztime=200x
 var (
-	flagN        = flag.Int("difftest.n", 0, "repositories to generate (default 2000, or $MGIT_DIFFTEST_N)")
+	flagN        = flag.Int("difftest.n", 0, "repositories to generate (default 2000, 200 under -race, or $MGIT_DIFFTEST_N)")
 	flagSeed     = flag.Uint64("difftest.seed", 1, "first seed")
 	flagFeatures = flag.String("difftest.features", "", "build every repository with these features (e.g. ignore+backdate) instead of drawing them from the seed")
 	flagKeep     = flag.Bool("difftest.keep", false, "keep every generated repository (under $TMPDIR/difftest-*) for a look")
 )
 
-const defaultN = 2000
+const (
+	defaultN     = 2000
+	defaultRaceN = 200
+)
 
 func caseCount(t *testing.T) int {
 	if *flagN > 0 {
@@ -56,6 +59,9 @@ func caseCount(t *testing.T) int {
 			t.Fatalf("MGIT_DIFFTEST_N=%q: want a positive number", v)
 		}
 		return n
+	}
+	if raceEnabled {
+		return defaultRaceN
 	}
 	return defaultN
 }

@@ -20,7 +20,7 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 actionlint_version=v1.7.12
 helm_version=v3.22.0
 
-step() { printf '\n== deploy-checks: %s\n' "$*"; }
+step() { printf '\n== deploy-checks: %s  [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 gobin="$(go env GOPATH)/bin"
 export PATH="$gobin:$PATH"

@@ -31,7 +31,7 @@ golangci_version=v2.15.0
 vulndb_version="${MGIT_VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}"
 gobin="$(go env GOPATH)/bin"
 export PATH="$gobin:$PATH"
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s  [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
 # built_here TOOL: TOOL is installed and was built by the Go in use; an
 # analyser compiled with an older Go cannot read a newer standard library.
 built_here() {

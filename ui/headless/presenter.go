@@ -44,9 +44,12 @@ type Options struct {
 	// All lists every repository in the status table, not only those that
 	// need attention.
 	All bool
-	// FailOnDirty makes a run that is otherwise successful exit 1 when any
-	// repository has local changes.
-	FailOnDirty bool
+	// ExitCode decides the run's exit status from its summary and the
+	// number of repositories with local changes. The command layer owns
+	// that mapping (exit codes are not the presenter's to decide); the
+	// presenter only reports it in Result and the JSON summary. nil
+	// reports 0.
+	ExitCode func(s engine.Summary, dirty int) int
 	// Decorate allows colour. Set it only when the output is a terminal and
 	// NO_COLOR is unset: nothing decorative goes to pipes and files.
 	Decorate bool
@@ -72,17 +75,6 @@ type Result struct {
 	Dirty int
 	// ExitCode is the process exit status for this run.
 	ExitCode int
-}
-
-// ExitCode decides a run's exit status: the engine's summary decides, and
-// --fail-on-dirty turns an otherwise successful run with local changes into
-// a failure. This is the only place a run's exit code is computed.
-func ExitCode(s engine.Summary, dirty int, failOnDirty bool) int {
-	code := s.ExitCode()
-	if code == engine.ExitOK && failOnDirty && dirty > 0 {
-		return engine.ExitFailed
-	}
-	return code
 }
 
 // ErrStreamClosed is returned when the event channel closes before the run
@@ -115,7 +107,7 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 		}
 		out = newTextSink(w, opt, now)
 	default:
-		return Result{ExitCode: engine.ExitUsage}, fmt.Errorf("output format %q: want text or json", opt.Format)
+		return Result{}, fmt.Errorf("output format %q: want text or json", opt.Format)
 	}
 
 	found := map[string]string{} // repo ID → engine path, from RepoFound
@@ -148,12 +140,13 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
 		case engine.RunFinished:
 			res.Summary = e.Summary
-			res.ExitCode = ExitCode(e.Summary, res.Dirty, opt.FailOnDirty)
+			if opt.ExitCode != nil {
+				res.ExitCode = opt.ExitCode(e.Summary, res.Dirty)
+			}
 			out.runFinished(res, e.RunID)
 			return res, out.err()
 		}
 	}
-	res.ExitCode = engine.ExitFailed
 	return res, ErrStreamClosed
 }
 

@@ -25,6 +25,9 @@ type Map struct {
 	Rescan            key.Binding // rescan: discover repositories again
 	Open              key.Binding // open: the repository's web page
 	Shell             key.Binding // shell: a shell in the repository
+	Edit              key.Binding // edit: $VISUAL/$EDITOR in the repository
+	Lazygit           key.Binding // lazygit: lazygit in the repository
+	Log, Diff         key.Binding // log, diff: the repository's commits, changes
 	Detail            key.Binding // detail
 	Help              key.Binding // help
 	Back              key.Binding // back: close a pane, clear the filter
@@ -60,13 +63,18 @@ func Default() Map {
 		Rescan:     b("D", "rescan disk", "D"),
 		Open:       b("o", "open web page", "o"),
 		Shell:      b("!", "shell in repo", "!"),
-		Detail:     b("enter", "details", "enter"),
-		Help:       b("?", "help", "?"),
-		Back:       b("esc", "back", "esc"),
-		Quit:       b("q", "quit", "q"),
-		Interrupt:  b("ctrl+c", "cancel all and quit", "ctrl+c"),
-		Yes:        b("y", "yes", "y"),
-		No:         b("n/esc", "no", "n", "esc"),
+		Edit:       b("e", "edit repo", "e"),
+		// g is top; L is free and says lazygit.
+		Lazygit:   b("L", "lazygit", "L"),
+		Log:       b("l", "log", "l"),
+		Diff:      b("d", "diff", "d"),
+		Detail:    b("enter", "details", "enter"),
+		Help:      b("?", "help", "?"),
+		Back:      b("esc", "back", "esc"),
+		Quit:      b("q", "quit", "q"),
+		Interrupt: b("ctrl+c", "cancel all and quit", "ctrl+c"),
+		Yes:       b("y", "yes", "y"),
+		No:        b("n/esc", "no", "n", "esc"),
 	}
 }
 
@@ -79,6 +87,7 @@ func (m *Map) actions() map[string]*key.Binding {
 		"fetch": &m.Fetch, "pull": &m.Pull, "clone": &m.Clone, "refresh": &m.Refresh,
 		"branch": &m.Branch, "retry": &m.Retry, "detail": &m.Detail, "help": &m.Help,
 		"refresh_all": &m.RefreshAll, "rescan": &m.Rescan, "open": &m.Open, "shell": &m.Shell,
+		"edit": &m.Edit, "lazygit": &m.Lazygit, "log": &m.Log, "diff": &m.Diff,
 		"back": &m.Back, "quit": &m.Quit, "interrupt": &m.Interrupt,
 		"yes": &m.Yes, "no": &m.No,
 	}
@@ -154,6 +163,7 @@ func (m Map) FullHelp() [][]key.Binding {
 		{m.Up, m.Down, m.Top, m.Bottom, m.PageUp, m.PageDown},
 		{m.Filter, m.Sort, m.Select, m.SelectAll, m.Detail, m.Back},
 		{m.Fetch, m.Pull, m.Clone, m.Refresh, m.RefreshAll, m.Branch, m.Retry},
-		{m.Rescan, m.Open, m.Shell, m.Help, m.Quit, m.Interrupt},
+		{m.Log, m.Diff, m.Open, m.Shell, m.Edit, m.Lazygit},
+		{m.Rescan, m.Help, m.Quit, m.Interrupt},
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
@@ -45,6 +46,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	lines = append(lines, s.Detail.Title.Render(r.Name), "")
 	field("path", safetext.Sanitize(r.Path))
 	field("clone url", safetext.Sanitize(r.URL))
+	field("provider", providerText(r))
 	var fl []string
 	if !r.Cloned {
 		fl = append(fl, "not cloned")
@@ -93,7 +95,13 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	}
 	field("flags", strings.Join(fl, ", "))
 	if l := r.Last; l != nil {
-		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, l.Duration.Round(time.Millisecond))
+		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, humanize.Duration(l.Duration))
+		switch l.Cause {
+		case string(engine.CancelStopped): // the user cancelled it
+			res = fmt.Sprintf("%s stopped after %s", l.Op, humanize.Duration(l.Duration))
+		case string(engine.CancelNotStarted):
+			res = l.Op + " not started (cancelled)"
+		}
 		if l.Attempts > 1 {
 			res += fmt.Sprintf(" (%d attempts)", l.Attempts)
 		}
@@ -185,4 +193,19 @@ func changeCode(fc git.FileChange) string {
 		code[1] = 'M'
 	}
 	return string(code)
+}
+
+// providerText names the provider that listed r and, when others list a
+// repository at the same path, those too: one directory, several
+// upstreams, and the clone uses the first one's credentials.
+func providerText(r *repotable.Row) string {
+	p := safetext.Sanitize(r.Provider)
+	if len(r.Also) == 0 {
+		return p
+	}
+	also := make([]string, len(r.Also))
+	for i, a := range r.Also {
+		also[i] = safetext.Sanitize(a)
+	}
+	return p + " (clones it); also listed at this path by " + strings.Join(also, ", ")
 }

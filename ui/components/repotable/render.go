@@ -3,7 +3,6 @@ package repotable
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/humanize"
@@ -68,7 +67,7 @@ func (m *Model) cells(l layout, r *Row, cursor bool) layoutCells {
 	case m.selected[r.ID]:
 		mark = " ●"
 	}
-	c := layoutCells{colMark: mark, colName: shortName(r.Name, l[colName]), colState: r.StateLabel(), colFlags: flags(r, l[colFlags] > 5)}
+	c := layoutCells{colMark: mark, colName: nameCell(r, l[colName]), colState: r.StateLabel(), colFlags: flags(r, l[colFlags] > 5)}
 	if !r.Cloned {
 		// STATE says "not cloned"; the branch is not known.
 	} else if st := r.Status; st != nil {
@@ -165,9 +164,27 @@ func (m *Model) lastCell(r *Row) string {
 	case string(engine.OutcomeFailed):
 		return "✗ " + r.Last.Op + " " + shortCause(r.Last.Cause)
 	case string(engine.OutcomeSkipped):
+		// A cancelled operation was stopped by the user, or never ran:
+		// neither is a skip the operation chose.
+		switch r.Last.Cause {
+		case string(engine.CancelStopped):
+			return "■ " + r.Last.Op + " stopped"
+		case string(engine.CancelNotStarted):
+			return "– " + r.Last.Op + " not run"
+		}
 		return "– " + r.Last.Op + " skipped"
 	}
-	return "✓ " + r.Last.Op + " " + duration(r.Last.Duration)
+	return "✓ " + r.Last.Op + " " + humanize.Duration(r.Last.Duration)
+}
+
+// nameCell is the short name, marked "×n" when n providers list a
+// repository at its path (the detail pane names them).
+func nameCell(r *Row, w int) string {
+	if len(r.Also) == 0 {
+		return shortName(r.Name, w)
+	}
+	mark := " ×" + strconv.Itoa(len(r.Also)+1)
+	return shortName(r.Name, max(w-len(mark), 1)) + mark
 }
 
 // shortName fits a repository name into w cells: whole when it fits, else
@@ -236,14 +253,4 @@ func flags(r *Row, long bool) string {
 		return strings.Join(f, ",")
 	}
 	return strings.Join(f, "")
-}
-
-func duration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return strconv.Itoa(int(d/time.Millisecond)) + "ms"
-	case d < time.Minute:
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-	}
-	return d.Round(time.Second).String()
 }

@@ -23,6 +23,10 @@ type Row struct {
 	// Provider is the configured provider that listed the repository, so
 	// its clone uses that account's token (two accounts may share a host).
 	Provider string
+	// Also are the other providers that list a repository at the same
+	// path: the clone would land in the same directory, so the row is
+	// marked rather than one of them silently winning.
+	Also []string
 
 	Cloned         bool
 	Archived, Fork bool // from the provider, when known
@@ -141,6 +145,10 @@ func (r *Row) finish(ev engine.OpFinished) {
 		res.Error = safetext.Sanitize(ev.Err.Error())
 		res.Cause = Cause(ev.Err)
 		res.Hint = git.Hint(ev.Err)
+	}
+	if c := ev.Result.Cancelled; c != "" {
+		// The cache keeps why: "stopped" or "not-started", shown as such.
+		res.Cause = string(c)
 	}
 	r.Last = res
 }

@@ -372,3 +372,14 @@ func (m *Model) Selected(id string) bool { return m.selected[id] }
 
 // Shown returns the rows passing the filter, in view order.
 func (m *Model) Shown() []*Row { return m.view }
+
+// ClickLine moves the cursor to the row shown on line i of the body (0 is
+// the first row under the heading); a line with no row changes nothing.
+func (m *Model) ClickLine(i int) bool {
+	if i < 0 || i >= m.bodyHeight() || m.offset+i >= len(m.view) {
+		return false
+	}
+	m.cursor = m.offset + i
+	m.clamp()
+	return true
+}
