@@ -9,6 +9,5 @@ import (
 // helpRoot is the command tree as Main builds it, for tests that read
 // help text and flags.
 func helpRoot() *cobra.Command {
-	c := &cli{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	return c.rootCommand()
+	return NewCmdRoot(newFactory(io.Discard, io.Discard, func(string) string { return "" }, nil))
 }
