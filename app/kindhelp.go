@@ -36,19 +36,18 @@ func kindNames(kinds []provider.KindInfo) []string {
 }
 
 // tokenEnvHelp names each kind's token variables: "GITHUB_TOKEN or
-// GH_TOKEN for GitHub (GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN for
-// GitHub Enterprise), AZURE_DEVOPS_EXT_PAT for Azure DevOps, …".
+// GH_TOKEN for GitHub, GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN for
+// GitHub Enterprise, AZURE_DEVOPS_EXT_PAT for Azure DevOps, …".
 func tokenEnvHelp(kinds []provider.KindInfo) string {
 	var parts []string
 	for _, k := range kinds {
 		if len(k.TokenEnv) == 0 {
 			continue
 		}
-		p := orList(k.TokenEnv) + " for " + k.Title
+		parts = append(parts, orList(k.TokenEnv)+" for "+k.Title)
 		if len(k.SelfHostedTokenEnv) > 0 {
-			p += " (" + orList(k.SelfHostedTokenEnv) + " for " + k.SelfHostedTitle + ")"
+			parts = append(parts, orList(k.SelfHostedTokenEnv)+" for "+k.SelfHostedTitle)
 		}
-		parts = append(parts, p)
 	}
 	return strings.Join(parts, ", ")
 }
