@@ -39,3 +39,22 @@ func TestKindHelpFromTable(t *testing.T) {
 		}
 	}
 }
+
+// TestKindHelpWired: the commands' help shows the text written from the
+// kind table, not a copy of it.
+func TestKindHelpWired(t *testing.T) {
+	env := map[string]string{}
+	kinds := provider.Kinds()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--help"}, rootCredentialsHelp(kinds)},
+		{[]string{"login", "--help"}, loginKindsHelp(kinds)},
+		{[]string{"sync", "--help"}, providerKindUsage(kinds)},
+	} {
+		if _, out, _ := run(t, env, tc.args...); !strings.Contains(out, tc.want) {
+			t.Errorf("mgit %s lacks\n%s", strings.Join(tc.args, " "), tc.want)
+		}
+	}
+}
