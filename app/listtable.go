@@ -41,3 +41,7 @@ func listTable(repos []provider.Repo, width int) []string {
 	}
 	return headless.Table{Columns: listColumns(), Rows: rows, Width: width}.Lines()
 }
+
+// termWidth is the width text tables fit in: COLUMNS, else stdout's
+// terminal, else no limit (see headless.TerminalWidth).
+func (c *Factory) termWidth() int { return headless.TerminalWidth(c.stdout, c.getenv) }

@@ -25,6 +25,9 @@ type Column struct {
 	// shortened, only dropped (counts, short codes: half a number is
 	// worse than none).
 	Min int
+	// KeepEnd shortens a cell by its start ("…/acme/api"): a path's last
+	// segments say which repository it is.
+	KeepEnd bool
 }
 
 // colGap is the space between two columns.
@@ -89,7 +92,7 @@ func (t Table) line(row int, cells []string, widths []int) string {
 		}
 		c := ""
 		if i < len(cells) {
-			c = humanize.Truncate(cells[i], w)
+			c = fit(cells[i], w, t.Columns[i].KeepEnd)
 		}
 		if t.Style != nil {
 			b.WriteString(t.Style(row, i, c))
@@ -101,6 +104,32 @@ func (t Table) line(row int, cells []string, widths []int) string {
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// fit shortens s to width columns: humanize.Truncate, or with keepEnd
+// its longest suffix of whole grapheme clusters after an ellipsis.
+func fit(s string, width int, keepEnd bool) string {
+	if !keepEnd || uniseg.StringWidth(s) <= width {
+		return humanize.Truncate(s, width)
+	}
+	if width < 1 {
+		return ""
+	}
+	var starts, widths []int
+	state, off := -1, 0
+	for rest := s; rest != ""; {
+		var cluster string
+		var w int
+		cluster, rest, w, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		starts, widths = append(starts, off), append(widths, w)
+		off += len(cluster)
+	}
+	used, from := 0, len(s)
+	for k := len(starts) - 1; k >= 0 && used+widths[k] <= width-1; k-- {
+		used += widths[k]
+		from = starts[k]
+	}
+	return humanize.Ellipsis + s[from:]
 }
 
 // fitColumns returns each column's width (dropped for a column left out)

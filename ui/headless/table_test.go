@@ -158,3 +158,16 @@ func TestTerminalWidthNotATerminal(t *testing.T) {
 		}
 	}
 }
+
+func TestTableKeepEnd(t *testing.T) {
+	tab := Table{
+		Columns: []Column{{Header: "PATH", Priority: 9, Keep: true, Min: 8, KeepEnd: true}, {Header: "STATE", Priority: 8, Keep: true}},
+		Rows:    [][]string{{"/home/jane/src/github.com/acme/日本語-repo", "clean"}},
+		Width:   24,
+	}
+	// 24 - "  clean": 17 columns for the path, its end kept whole.
+	want := []string{"PATH               STATE", "…acme/日本語-repo  clean"}
+	if got := tab.Lines(); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -274,7 +274,7 @@ func Changes(st git.Status) string {
 // terminal, the stash count and the last commit first.
 func statusColumns() []Column {
 	return []Column{
-		{Header: "PATH", Priority: 100, Keep: true, Min: 24},
+		{Header: "PATH", Priority: 100, Keep: true, Min: 24, KeepEnd: true},
 		{Header: "BRANCH", Priority: 60, Min: 12},
 		{Header: "STATE", Priority: 90, Keep: true},
 		{Header: "↑↓", Priority: 50},
