@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine"
@@ -34,6 +35,30 @@ func TestNarrowDirIsTheRepository(t *testing.T) {
 		}
 		if got, err := narrow(jobs, dir, "other"); err == nil {
 			t.Errorf("DIR %s: --query other matched %v", dir, got)
+		}
+	}
+}
+
+// TestStatusQueryFlatLayout drives `mgit status --query` over a real
+// flat-layout workspace (DIR/<repo>, origins under another org), from the
+// workspace and from inside a clone.
+func TestStatusQueryFlatLayout(t *testing.T) {
+	gittest.Isolate(t)
+	ws := t.TempDir()
+	for _, n := range []string{"repo-name", "other"} {
+		p := filepath.Join(ws, n)
+		gittest.InitRepo(t, p)
+		gittest.Commit(t, p, "f.txt", "x\n", "first")
+		gittest.Git(t, p, "remote", "add", "origin", "https://github.com/upstream-org/"+n+"-upstream.git")
+	}
+	// "." last: the test runs in the clone from then on.
+	for _, dir := range []string{ws, filepath.Join(ws, "repo-name"), "."} {
+		if dir == "." {
+			t.Chdir(filepath.Join(ws, "repo-name"))
+		}
+		code, out, stderr := run(t, map[string]string{}, "status", "--no-tui", "--all", "--query", "repo-name", dir)
+		if code != 0 || strings.Contains(out, "other") || !strings.Contains(out, "1 repository") {
+			t.Errorf("DIR %s: exit %d\n%s%s", dir, code, out, stderr)
 		}
 	}
 }
