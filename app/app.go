@@ -175,6 +175,7 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 		NewCmdHealth(c, nil),
 		NewCmdCheckout(c, nil),
 		NewCmdClean(c, nil),
+		NewCmdExec(c, nil),
 		c.manCommand(),
 	)
 	return root

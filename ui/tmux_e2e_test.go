@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,51 @@ type tmuxSession struct {
 func (s tmuxSession) run(args ...string) (string, error) {
 	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
 	return string(out), err
+}
+
+// close kills the tmux server and waits for every process of the pane to
+// exit: mgit saves its state cache on the SIGHUP, and t.TempDir's removal
+// must not race with those writes (it failed a loaded run with "directory
+// not empty"). The wait is for a condition; the bound only keeps a wedged
+// process from hanging the suite.
+func (s tmuxSession) close() {
+	var pids []int
+	if out, err := s.run("display-message", "-p", "-t", "mgit", "#{pane_pid}"); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(out)); err == nil {
+			pids = descendants(pid)
+		}
+	}
+	_, _ = s.run("kill-server")
+	for i := 0; i < 1200 && anyAlive(pids); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// descendants lists pid and every process below it, from /proc.
+func descendants(pid int) []int {
+	out := []int{pid}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, f := range strings.Fields(string(b)) {
+		if c, err := strconv.Atoi(f); err == nil {
+			out = append(out, descendants(c)...)
+		}
+	}
+	return out
+}
+
+// anyAlive: a zombie counts as gone (it writes nothing, and PID 1 in a
+// container may never reap it).
+func anyAlive(pids []int) bool {
+	for _, p := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
+		if err != nil {
+			continue
+		}
+		if i := strings.LastIndexByte(string(b), ')'); i > 0 && i+2 < len(b) && b[i+2] != 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func (s tmuxSession) keys(keys ...string) {
@@ -92,7 +138,7 @@ func TestDashboardInTmux(t *testing.T) {
 	// The pane's shell records mgit's exit status in a file: tmux 3.3
 	// sometimes reports a dead pane without its status or last output.
 	rcFile := filepath.Join(t.TempDir(), "rc")
-	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	t.Cleanup(s.close)
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
 	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {

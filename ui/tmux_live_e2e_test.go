@@ -66,7 +66,7 @@ func TestDashboardLiveInTmux(t *testing.T) {
 
 	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-live-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
 	rcFile := filepath.Join(t.TempDir(), "rc")
-	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	t.Cleanup(s.close)
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "SHELL=/bin/sh", "PS1='$ '",
 		"sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")

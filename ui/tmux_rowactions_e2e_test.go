@@ -63,7 +63,7 @@ func TestRowActionsInTmux(t *testing.T) {
 	script("lazygit", fmt.Sprintf("echo \"$PWD $*\" > %s/lazygit.tmp && mv %s/lazygit.tmp %s/lazygit\n", marks, marks, marks))
 
 	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-rowact-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
-	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	t.Cleanup(s.close)
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color",
 		"PATH=" + tools + ":" + os.Getenv("PATH"), "EDITOR=fake-editor", "VISUAL=",

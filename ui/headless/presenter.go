@@ -62,6 +62,9 @@ type Options struct {
 	Paths map[string]string
 	// Now is the clock for commit ages; nil means time.Now.
 	Now func() time.Time
+	// ExecStream says exec's lines are streamed (engine.ExecOptions.Stream)
+	// and printed as they come, not grouped per repository (see exec.go).
+	ExecStream bool
 	// ChangedOnly leaves out the repositories a fetch or pull changed
 	// nothing in (and skipped ones); failures are always shown and the
 	// summary still counts every repository.
@@ -89,6 +92,8 @@ type sink interface {
 	opFinished(ev engine.OpFinished, path, kind string)
 	runFinished(res Result, runID string)
 	err() error
+	// execLine presents one streamed line of an exec command.
+	execLine(ev engine.OpProgress, l engine.ExecLine, path string)
 }
 
 // Present consumes events until the run finishes and writes its output to
@@ -138,6 +143,10 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 				continue
 			}
 			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
+		case engine.OpProgress:
+			if e.Output != nil {
+				out.execLine(e, *e.Output, pathOf(e.RepoID))
+			}
 		case engine.RunFinished:
 			res.Summary = e.Summary
 			if opt.ExitCode != nil {

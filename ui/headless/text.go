@@ -70,6 +70,10 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 		// say so beside its path.
 		path += " (" + kind + ")"
 	}
+	if ev.Op == engine.OpExec {
+		s.execFinished(ev, safetext.Sanitize(path))
+		return
+	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
 		s.rows = append(s.rows, statusRow{path: safetext.Sanitize(path), ev: ev})
 		return
