@@ -111,6 +111,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 			return runExitCode(s, dirty, v.failOnDirty)
 		},
 		Decorate:    c.decorate(),
+		Width:       c.termWidth(),
 		Paths:       paths,
 		ChangedOnly: v.changedOnly,
 		ExecStream:  v.execStream,

@@ -53,6 +53,9 @@ type Options struct {
 	// Decorate allows colour. Set it only when the output is a terminal and
 	// NO_COLOR is unset: nothing decorative goes to pipes and files.
 	Decorate bool
+	// Width is the terminal's width the status table fits in (see
+	// TerminalWidth); 0 means no limit.
+	Width int
 	// Paths maps a repository ID to the path shown to the user (usable from
 	// their working directory). Repositories not in it are shown by the
 	// path the engine reported, else by ID.
