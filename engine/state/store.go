@@ -20,6 +20,12 @@ const Version = 1
 
 // Entry is what is known of one repository.
 type Entry struct {
+	// Path is the repository's work tree and Kind how discovery found it
+	// ("repo", "worktree", "submodule"): enough to paint its row before
+	// discovery has walked the workspace again. Empty in caches written
+	// before they were kept, and for repositories not cloned.
+	Path string `json:"path,omitempty"`
+	Kind string `json:"kind,omitempty"`
 	// Status is the last status read, nil when none was.
 	Status *git.Status `json:"status,omitempty"`
 	// Checked is when Status was read.

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/engine/workspace"
+)
+
+// hugeWorkspace is n repositories with cached statuses on disk, as the
+// last run saved them.
+func hugeWorkspace(b *testing.B, n int) Options {
+	root := "/ws"
+	var repos []workspace.Repo
+	entries := map[string]state.Entry{}
+	for i := range n {
+		id := fmt.Sprintf("github.com/org%02d/repo-%05d", i%20, i)
+		repos = append(repos, workspace.Repo{Path: filepath.Join(root, id), Rel: id, Kind: workspace.KindRepo})
+		entries[id] = state.Entry{Status: &git.Status{Branch: "main", Upstream: "origin/main", Behind: i % 3, Unstaged: i % 5,
+			Head: git.Commit{SHA: "0123456789abcdef0123456789abcdef01234567", Subject: fmt.Sprintf("commit %d", i), Author: "Ada",
+				Time: testNow.Add(-time.Duration(i) * time.Hour)}}, Checked: testNow}
+	}
+	store := state.Open(b.TempDir(), zerolog.Nop())
+	if err := store.Save(root, withPlaces(entries, repos)); err != nil {
+		b.Fatal(err)
+	}
+	opt := fixture(b)
+	opt.Root, opt.Repos, opt.State, opt.Remote = root, repos, store, nil
+	return opt
+}
+
+// BenchmarkFirstPaint10000 reads the cache file of 10,000 repositories,
+// builds the model and renders the first frame: what happens before the
+// first paint when discovery runs after it.
+func BenchmarkFirstPaint10000(b *testing.B) {
+	opt := hugeWorkspace(b, 10000)
+	opt = cacheFirst(opt)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, _ := newTestModel(b, opt, 200, 60)
+		if len(m.View().Content) == 0 || m.table.Stats().Total != 10000 {
+			b.Fatalf("rows = %d", m.table.Stats().Total)
+		}
+	}
+}
