@@ -1,7 +1,6 @@
 package state
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -49,8 +48,8 @@ type entryJSON struct {
 	Last    *OpResult   `json:"last,omitempty"`
 }
 
-// MarshalJSON writes the entry without the zero fields of its status.
-func (e Entry) MarshalJSON() ([]byte, error) {
+// compact is the entry as the cache writes it.
+func (e Entry) compact() entryJSON {
 	out := entryJSON{Path: e.Path, Kind: e.Kind, Checked: e.Checked, Last: e.Last}
 	if s := e.Status; s != nil {
 		out.Status = &statusJSON{
@@ -62,17 +61,15 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 			Head:  commitJSON{SHA: s.Head.SHA, Subject: s.Head.Subject, Author: s.Head.Author, Time: s.Head.Time},
 		}
 	}
-	return json.Marshal(out)
+	return out
 }
 
-// UnmarshalJSON reads the compact form and the full one older versions
-// wrote.
-func (e *Entry) UnmarshalJSON(data []byte) error {
-	var in entryJSON
-	if err := json.Unmarshal(data, &in); err != nil {
-		return err
-	}
-	*e = Entry{Path: in.Path, Kind: in.Kind, Checked: in.Checked, Last: in.Last}
+// entry is what the cache read, in the compact form or the full one
+// older versions wrote. (Decoding into entryJSON directly rather than
+// through an UnmarshalJSON method spares encoding/json a second pass over
+// each entry.)
+func (in entryJSON) entry() Entry {
+	e := Entry{Path: in.Path, Kind: in.Kind, Checked: in.Checked, Last: in.Last}
 	if s := in.Status; s != nil {
 		e.Status = &git.Status{
 			Branch: s.Branch, Detached: s.Detached, NoCommits: s.NoCommits,
@@ -83,5 +80,13 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 			Head:  git.Commit{SHA: s.Head.SHA, Subject: s.Head.Subject, Author: s.Head.Author, Time: s.Head.Time},
 		}
 	}
-	return nil
+	return e
+}
+
+// fileJSON is the on-disk form of one workspace's entries.
+type fileJSON struct {
+	Version int                  `json:"version"`
+	Root    string               `json:"root"`
+	Saved   time.Time            `json:"saved"`
+	Repos   map[string]entryJSON `json:"repos"`
 }

@@ -49,14 +49,6 @@ type OpResult struct {
 	Attempts int           `json:"attempts,omitempty"`
 }
 
-// file is the on-disk form of one workspace's entries.
-type file struct {
-	Version int              `json:"version"`
-	Root    string           `json:"root"`
-	Saved   time.Time        `json:"saved"`
-	Repos   map[string]Entry `json:"repos"`
-}
-
 // Store reads and writes the last known state of workspaces. It is safe
 // for concurrent use as far as the file system is: every Save replaces the
 // whole file atomically, so the last writer wins.
@@ -95,7 +87,7 @@ func (s *Store) Load(root string) map[string]Entry {
 		s.log.Warn().Err(err).Str("file", p).Msg("state cache unreadable, ignored")
 		return map[string]Entry{}
 	}
-	var f file
+	var f fileJSON
 	switch err := json.Unmarshal(data, &f); {
 	case err != nil:
 		s.log.Warn().Err(err).Str("file", p).Msg("state cache corrupt, discarded")
@@ -111,10 +103,11 @@ func (s *Store) Load(root string) map[string]Entry {
 			Msg("state cache of another workspace, ignored")
 		return map[string]Entry{}
 	}
-	if f.Repos == nil {
-		f.Repos = map[string]Entry{}
+	out := make(map[string]Entry, len(f.Repos))
+	for id, e := range f.Repos {
+		out[id] = e.entry()
 	}
-	return f.Repos
+	return out
 }
 
 func (s *Store) discard(p string) {
@@ -126,7 +119,11 @@ func (s *Store) discard(p string) {
 // Save replaces the entries of root.
 func (s *Store) Save(root string, repos map[string]Entry) error {
 	root, p := s.path(root)
-	data, err := json.Marshal(file{Version: Version, Root: root, Saved: time.Now().UTC(), Repos: repos})
+	compact := make(map[string]entryJSON, len(repos))
+	for id, e := range repos {
+		compact[id] = e.compact()
+	}
+	data, err := json.Marshal(fileJSON{Version: Version, Root: root, Saved: time.Now().UTC(), Repos: compact})
 	if err != nil {
 		return fmt.Errorf("save state of %s: %w", root, err)
 	}
