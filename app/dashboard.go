@@ -39,27 +39,50 @@ type dashboardInputs struct {
 	stop func()
 	// rediscover runs discovery again, as it ran at start (the rescan key).
 	rediscover func(context.Context) ([]workspace.Repo, error)
-	// store is the state cache (nil: none); cached delivers its entries
-	// for root, read while discovery walks the workspace.
+	// store is the state cache (nil: none); cached are its entries for
+	// root.
 	store  *state.Store
-	cached <-chan map[string]state.Entry
+	cached map[string]state.Entry
+	// discovery delivers discovery's result when it runs after the first
+	// paint (the cache knew the repositories); nil when repos is it.
+	discovery <-chan ui.Discovered
 }
 
-// loadState opens the state cache and starts reading root's entries in
-// the background: at 10,000 repositories decoding the cache and walking
-// the workspace each take a few hundred milliseconds before the first
-// paint, and they need not take them one after the other.
-func (c *cli) loadState(root string) (*state.Store, <-chan map[string]state.Entry) {
-	ch := make(chan map[string]state.Entry, 1)
+// loadState opens the state cache and reads root's entries: at 10,000
+// repositories that takes a fraction of the walk of the workspace, and
+// when the entries know where their repositories are the dashboard paints
+// them before it walks.
+func (c *cli) loadState(root string) (*state.Store, map[string]state.Entry) {
 	cache, err := state.DefaultDir(c.getenv)
 	if err != nil {
 		c.log.Warn().Err(err).Msg("no state cache")
-		ch <- nil
-		return nil, ch
+		return nil, nil
 	}
 	store := state.Open(cache, c.log)
-	go func() { ch <- store.Load(root) }()
-	return store, ch
+	return store, store.Load(root)
+}
+
+// discoverInBackground runs discovery while the dashboard paints from the
+// cache; the channel has room for the result, so discovery never waits
+// for the dashboard.
+func (c *cli) discoverInBackground(ctx context.Context, root string, dopt workspace.Options) <-chan ui.Discovered {
+	ch := make(chan ui.Discovered, 1)
+	go func() {
+		repos, err := workspace.Discover(ctx, root, dopt)
+		ch <- ui.Discovered{Repos: repos, Err: err}
+	}()
+	return ch
+}
+
+// knowsPlaces reports whether the cache knows where its repositories are
+// (caches of older versions do not).
+func knowsPlaces(cached map[string]state.Entry) bool {
+	for _, e := range cached {
+		if e.Path != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // DashboardOptions are `mgit [DIR]` on a terminal.
@@ -182,8 +205,11 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 		return dashboardInputs{}, err
 	}
 	store, cached := c.loadState(root)
-	repos, err := c.discoverRepos(ctx, root, dir, dopt)
-	if err != nil {
+	var repos []workspace.Repo
+	var discovery <-chan ui.Discovered
+	if knowsPlaces(cached) {
+		discovery = c.discoverInBackground(ctx, root, dopt)
+	} else if repos, err = c.discoverRepos(ctx, root, dir, dopt); err != nil {
 		return dashboardInputs{}, err
 	}
 	layout := workspace.LayoutHost
@@ -192,7 +218,8 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	}
 	in := dashboardInputs{
 		root: root, repos: repos, creds: c.credentials(), stop: func() {}, store: store, cached: cached,
-		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
+		discovery: discovery,
+		dest:      func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
 		rediscover: func(ctx context.Context) ([]workspace.Repo, error) {
 			return workspace.Discover(ctx, root, dopt)
 		},
@@ -277,7 +304,8 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 		Dest:         in.dest,
 		Rediscover:   in.rediscover,
 		State:        in.store,
-		Cached:       <-in.cached,
+		Cached:       in.cached,
+		Discovery:    in.discovery,
 		Logger:       log,
 		Getenv:       c.getenv,
 		KeyOverrides: c.conf.keys(),

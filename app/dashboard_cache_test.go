@@ -37,7 +37,7 @@ func TestDashboardInputsCarryCachedState(t *testing.T) {
 	if in.store == nil {
 		t.Fatal("no state store")
 	}
-	got := <-in.cached
+	got := in.cached
 	if e, ok := got["a"]; !ok || e.Status == nil || e.Status.Branch != "cached-branch" {
 		t.Fatalf("cached entries = %+v, want a on cached-branch", got)
 	}

@@ -49,3 +49,23 @@ func BenchmarkFirstPaint10000(b *testing.B) {
 		}
 	}
 }
+
+// withPlaces adds to entries the place of each repository, as a
+// dashboard saves them.
+func withPlaces(entries map[string]state.Entry, repos []workspace.Repo) map[string]state.Entry {
+	for _, r := range repos {
+		e := entries[r.Rel]
+		e.Path, e.Kind = r.Path, string(r.Kind)
+		entries[r.Rel] = e
+	}
+	return entries
+}
+
+// cacheFirst makes opt paint from the cache while discovery runs: its
+// rows come from the cache, and the returned channel delivers what
+// discovery found.
+func cacheFirst(opt Options) Options {
+	opt.Repos = nil
+	opt.Discovery = make(chan Discovered, 1)
+	return opt
+}

@@ -29,6 +29,9 @@ type (
 	rescanMsg struct {
 		repos []workspace.Repo
 		err   error
+		// initial marks the discovery that started with the dashboard,
+		// painted from the cache until it came.
+		initial bool
 	}
 	// signalMsg is SIGHUP or SIGTERM: save and leave.
 	signalMsg struct{ sig os.Signal }
@@ -44,6 +47,9 @@ type liveState struct {
 	refreshEnded time.Time
 	rescanning   bool
 	persist      persistState
+	// initial delivers the discovery that runs while the dashboard paints
+	// from the cache (see Options.Discovery); nil when none runs.
+	initial <-chan Discovered
 }
 
 // updateLive handles the messages of the live dashboard: the periodic
@@ -83,7 +89,24 @@ func (m *model) updateLive(msg tea.Msg) tea.Cmd {
 
 // liveCmds are the commands Init starts for the live dashboard.
 func (m model) liveCmds() []tea.Cmd {
-	return []tea.Cmd{m.tickCmd(), m.deps.watch.waitCmd(m.deps.stop)}
+	return []tea.Cmd{m.tickCmd(), m.deps.watch.waitCmd(m.deps.stop), m.initialCmd()}
+}
+
+// initialCmd waits for the discovery that started with the dashboard;
+// nil when none runs.
+func (m model) initialCmd() tea.Cmd {
+	ch, stop := m.live.initial, m.deps.stop
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case d := <-ch:
+			return rescanMsg{repos: d.Repos, err: d.Err, initial: true}
+		case <-stop:
+			return nil
+		}
+	}
 }
 
 // tickCmd arms the next periodic refresh; nil when it is off.
@@ -165,6 +188,12 @@ func (m *model) rescan() tea.Cmd {
 // discovered one vanishes, a listed one is "not cloned" again.
 func (m *model) rescanned(msg rescanMsg) {
 	m.live.rescanning = false
+	if msg.initial {
+		// The cached rows were painted; their status is read now that
+		// the workspace is known, as it is at start without a cache.
+		m.live.initial = nil
+		defer m.refreshAll()
+	}
 	if msg.err != nil {
 		m.log.Warn().Err(msg.err).Msg("rescan")
 		if len(msg.repos) == 0 {
@@ -205,8 +234,13 @@ func (m *model) rescanned(msg rescanMsg) {
 		}
 	}
 	m.table.Remove(gone...)
-	m.refreshQuietly(added)
 	m.syncWatch()
+	if msg.initial {
+		m.status.Info(fmt.Sprintf("%d repositories (%d new, %d gone); reading their status…",
+			m.table.Stats().Total, len(added), len(gone)))
+		return
+	}
+	m.refreshQuietly(added)
 	m.status.Info(fmt.Sprintf("rescan: %d new, %d gone", len(added), len(gone)))
 }
 

@@ -69,10 +69,16 @@ func (s *saver) save(gen uint64, entries map[string]state.Entry) {
 func (m *model) entries() map[string]state.Entry {
 	out := make(map[string]state.Entry, len(m.table.Rows()))
 	for _, r := range m.table.Rows() {
-		if r.Status == nil && r.Last == nil {
+		// A discovered repository is kept with its place, status or
+		// not, so that the next start paints its row before discovery.
+		placed := r.Cloned && r.Kind != ""
+		if r.Status == nil && r.Last == nil && !placed {
 			continue
 		}
 		e := r.Entry()
+		if placed {
+			e.Path, e.Kind = r.Path, r.Kind
+		}
 		if e.Status != nil {
 			st := *e.Status
 			e.Status = &st

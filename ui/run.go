@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,8 +56,14 @@ type Options struct {
 	// saves nothing.
 	State *state.Store
 	// Cached are State's entries for Root when the caller has read them
-	// already (while it discovered Repos); nil: Run reads them.
+	// already; nil: Run reads them.
 	Cached map[string]state.Entry
+	// Discovery, when set, delivers the discovery of Root that runs while
+	// the first frame is painted: the rows come from the cached entries
+	// that know their repository's place (Repos is then ignored), and the
+	// result reconciles them as the rescan key does before the status of
+	// every row is read. Nil: Repos is what discovery found.
+	Discovery <-chan Discovered
 	// KeyOverrides replaces the keys of actions (see keys.Actions).
 	KeyOverrides map[string][]string
 	// Logger receives the dashboard's logs; point it at a file, never at
@@ -85,6 +92,12 @@ type Options struct {
 	Rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
+// Discovered is the result of discovering the workspace.
+type Discovered struct {
+	Repos []workspace.Repo
+	Err   error
+}
+
 // Run shows the dashboard until the user quits. Invalid options (key
 // overrides) are reported before the terminal is touched. When the user
 // quits while operations run, they are cancelled, Run waits for the
@@ -111,7 +124,7 @@ func Run(ctx context.Context, opt Options) error {
 
 	d := deps{
 		ctx: runCtx, cancel: cancel, submit: opt.Engine.Submit,
-		pump: p, stop: stop, refresh: true,
+		pump: p, stop: stop, refresh: opt.Discovery == nil,
 	}
 	liveDeps(&d, opt)
 	actionDeps(&d, environ(opt))
@@ -180,6 +193,10 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		log:     opt.Logger,
 	}
 	m.table.Add(buildRows(opt)...)
+	if opt.Discovery != nil {
+		// The rescan key waits for this discovery rather than start another.
+		m.live.initial, m.live.rescanning = opt.Discovery, true
+	}
 	m.remote = newRemoteFeed(opt, d.stop)
 	if n := m.table.Stats().Total; n == 0 {
 		m.status.Info("no repositories under " + opt.Root)
@@ -196,9 +213,13 @@ func buildRows(opt Options) []*repotable.Row {
 	if cached == nil && opt.State != nil {
 		cached = opt.State.Load(opt.Root)
 	}
-	rows := make([]*repotable.Row, 0, len(opt.Repos)+len(opt.Remote))
-	byPath := make(map[string]*repotable.Row, len(opt.Repos))
-	for _, r := range opt.Repos {
+	repos := opt.Repos
+	if opt.Discovery != nil {
+		repos = cachedRepos(cached)
+	}
+	rows := make([]*repotable.Row, 0, len(repos)+len(opt.Remote))
+	byPath := make(map[string]*repotable.Row, len(repos))
+	for _, r := range repos {
 		row := repotable.NewRow(r.Rel, r.Path, "")
 		row.Cloned, row.Kind = true, string(r.Kind)
 		row.FromEntry(cached[r.Rel])
@@ -209,6 +230,19 @@ func buildRows(opt Options) []*repotable.Row {
 		rows = append(rows, remoteRows(opt.Remote, opt.Dest, opt.Root, byPath, cached, opt.Logger)...)
 	}
 	return rows
+}
+
+// cachedRepos are the repositories the cache knows the place of, as the
+// last discovery found them, sorted by Rel as discovery sorts them.
+func cachedRepos(cached map[string]state.Entry) []workspace.Repo {
+	repos := make([]workspace.Repo, 0, len(cached))
+	for rel, e := range cached {
+		if e.Path != "" {
+			repos = append(repos, workspace.Repo{Path: e.Path, Rel: rel, Kind: workspace.Kind(e.Kind)})
+		}
+	}
+	slices.SortFunc(repos, func(a, b workspace.Repo) int { return strings.Compare(a.Rel, b.Rel) })
+	return repos
 }
 
 // displayRoot shortens the home directory to ~.
