@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/mgit-dev/mgit/engine/workspace"
+)
+
+// cachedFixture is the fixture whose cache knows where its repositories
+// are, as the dashboard saves it, painting from the cache while discovery
+// runs; send discovery's result on the channel.
+func cachedFixture(t *testing.T) (Options, chan Discovered) {
+	opt := fixture(t)
+	if err := opt.State.Save(opt.Root, withPlaces(opt.State.Load(opt.Root), opt.Repos)); err != nil {
+		t.Fatal(err)
+	}
+	opt = cacheFirst(opt)
+	ch := make(chan Discovered, 1)
+	opt.Discovery = ch
+	return opt, ch
+}
+
+// The first frame shows the cached rows before discovery has found
+// anything, and no status is read until it has.
+func TestFirstPaintBeforeDiscovery(t *testing.T) {
+	opt, _ := cachedFixture(t)
+	m, rec := newTestModel(t, opt, 160, 40)
+	scr := screen(m)
+	mustContain(t, scr, "github.com/acme/dirty", "feature/login", "local/failed")
+	if m.table.Stats().Total != 7 { // and the listed acme/new
+		t.Fatalf("rows = %d, want 7", m.table.Stats().Total)
+	}
+	if r := m.table.Row("github.com/acme/dirty"); r == nil || !r.Cloned || r.Kind != "repo" || r.Path != "/ws/github.com/acme/dirty" {
+		t.Fatalf("cached row = %+v", r)
+	}
+	if len(rec.plans) != 0 {
+		t.Fatalf("status read before discovery: %+v", rec.plans)
+	}
+	m = update(t, m, press("D"))
+	mustContain(t, screen(m), "rescan: already looking")
+}
+
+// Discovery's result takes away the repository deleted since the last
+// run, adds the new one, and then the status of every row is read; the
+// cache then keeps the new repository's place.
+func TestFirstPaintReconciledByDiscovery(t *testing.T) {
+	opt, ch := cachedFixture(t)
+	var repos []workspace.Repo
+	for _, r := range fixture(t).Repos {
+		if r.Rel != "local/failed" {
+			repos = append(repos, r)
+		}
+	}
+	repos = append(repos, workspace.Repo{Path: "/ws/new/clone", Rel: "new/clone", Kind: workspace.KindWorktree})
+	m, rec := newTestModel(t, opt, 160, 40)
+	mustNotContain(t, screen(m), "new/clone")
+	ch <- Discovered{Repos: repos}
+	m = update(t, m, m.initialCmd()())
+	scr := screen(m)
+	mustContain(t, scr, "new/clone", "1 new, 1 gone")
+	mustNotContain(t, scr, "local/failed")
+	if len(rec.plans) != 1 {
+		t.Fatalf("plans %+v, want one status of every row", rec.plans)
+	}
+	got := jobIDs(rec.plans[0])
+	slices.Sort(got)
+	want := []string{"github.com/acme/behind", "github.com/acme/clean", "github.com/acme/conflict",
+		"github.com/acme/dirty", "gitlab.example.com/team/sub/very-long-repository-name", "new/clone"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("status of %v, want %v", got, want)
+	}
+	e := m.entries()["new/clone"]
+	if e.Path != "/ws/new/clone" || e.Kind != "worktree" {
+		t.Fatalf("cache entry of the new repository = %+v", e)
+	}
+	if _, ok := m.entries()["local/failed"]; ok {
+		t.Fatal("the cache keeps the deleted repository")
+	}
+	if m.live.rescanning || m.live.initial != nil {
+		t.Fatal("the rescan key still waits for the first discovery")
+	}
+}
