@@ -42,3 +42,45 @@ func TestDashboardInputsCarryCachedState(t *testing.T) {
 		t.Fatalf("cached entries = %+v, want a on cached-branch", got)
 	}
 }
+
+// A cache that knows where its repositories are lets the dashboard paint
+// before discovery: inputs leaves the walk running and delivers it after;
+// a cache of an older version (no places) discovers first, as before.
+func TestDashboardInputsDiscoverAfterPaint(t *testing.T) {
+	env := providerTestEnv(t)
+	dir := t.TempDir()
+	gittest.InitRepo(t, filepath.Join(dir, "a"))
+	gittest.InitRepo(t, filepath.Join(dir, "b"))
+	cacheDir, err := state.DefaultDir(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]state.Entry{"a": {Status: &git.Status{Branch: "main"}}}
+	if err := state.Open(cacheDir, zerolog.Nop()).Save(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := configured(t, env, &config.Config{})
+	in, err := (&DashboardOptions{f: c, Args: []string{dir}}).inputs(context.Background(), observeFor(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.stop()
+	if in.discovery != nil || len(in.repos) != 2 {
+		t.Fatalf("cache without places: discovery %v, repos %d; want discovery first", in.discovery != nil, len(in.repos))
+	}
+	placed := map[string]state.Entry{"a": {Path: filepath.Join(dir, "a"), Kind: "repo"}}
+	if err := state.Open(cacheDir, zerolog.Nop()).Save(dir, placed); err != nil {
+		t.Fatal(err)
+	}
+	in, err = (&DashboardOptions{f: c, Args: []string{dir}}).inputs(context.Background(), observeFor(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.stop()
+	if in.discovery == nil || len(in.repos) != 0 {
+		t.Fatalf("cache with places: discovery %v, repos %d; want discovery after the paint", in.discovery != nil, len(in.repos))
+	}
+	if d := <-in.discovery; d.Err != nil || len(d.Repos) != 2 {
+		t.Fatalf("discovery after paint = %+v", d)
+	}
+}
