@@ -163,7 +163,7 @@ func TestCredentialsOnlyInEnvironment(t *testing.T) {
 		}
 		networked++
 		want := map[string]string{
-			"GIT_CONFIG_COUNT":   "8",
+			"GIT_CONFIG_COUNT":   "11",
 			"GIT_CONFIG_KEY_1":   "http.https://git.example.com:8443/.extraHeader",
 			"GIT_CONFIG_VALUE_1": "",
 			"GIT_CONFIG_KEY_2":   "http.https://git.example.com:8443/.extraHeader",
