@@ -24,18 +24,30 @@ const (
 	EnvProviderURL  = "MGIT_PROVIDER_URL"
 )
 
-// envCredentials hands the token from MGIT_TOKEN to the engine, for the
-// git host of the environment's provider only (hosts); a Router also
-// gives it to its accounts' hosts (anyHost). No provider naming a host
-// means no host gets it: a repository URL on a foreign host must not
-// receive the token. The token goes nowhere but the engine (never argv,
-// URL, config or output).
+// envCredentials hands the token from MGIT_TOKEN to the engine. Where it
+// may go: the git host of the environment's provider (hosts, from
+// MGIT_PROVIDER), and as a Router's fallback its accounts' hosts
+// (anyHost). With a provider named anywhere no other host gets it: a
+// repository URL on a foreign host must not receive the token. With none
+// named at all (no configuration, no MGIT_PROVIDER) it goes to any host,
+// as before: the user set one token and said nothing about where it is
+// for (scoped answers that case strictly). The token goes nowhere but the
+// engine (never argv, URL, config or output).
 type envCredentials struct {
 	cred  git.Credentials
 	hosts []string // git hosts (git.URLHost form, lower case)
 }
 
 func (e envCredentials) Credentials(host string) (git.Credentials, bool) {
+	if len(e.hosts) == 0 {
+		return e.anyHost(host)
+	}
+	return e.scoped(host)
+}
+
+// scoped is the credential for host only if the environment's provider
+// serves it.
+func (e envCredentials) scoped(host string) (git.Credentials, bool) {
 	for _, h := range e.hosts {
 		if strings.EqualFold(h, host) {
 			return e.anyHost(host)
@@ -54,9 +66,9 @@ func (e envCredentials) anyHost(host string) (git.Credentials, bool) {
 
 // FromEnv returns the MGIT_TOKEN credential source, or nil when MGIT_TOKEN
 // is unset. (A nil interface, not a typed nil, so the engine's nil check
-// works.) On its own it answers only the git host of MGIT_PROVIDER (the
-// kind's public host, or MGIT_PROVIDER_URL's); as a Router's fallback,
-// also the configured providers' hosts.
+// works.) With MGIT_PROVIDER set it answers only that provider's git host
+// (the kind's public host, or MGIT_PROVIDER_URL's); as the fallback of a
+// Router with accounts, also their hosts and no other.
 func FromEnv(getenv func(string) string) engine.CredentialSource {
 	token := getenv(EnvToken)
 	if token == "" {

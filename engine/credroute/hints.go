@@ -9,12 +9,13 @@ import (
 // providers serve, for the help of the commands that fetch.
 const Help = `Credentials: a provider's token goes to its own git host only, and
 MGIT_TOKEN to a configured provider's host (when that provider has no
-token) or to MGIT_PROVIDER's; other hosts get no token. When several
-providers serve one host (two accounts on github.com), a repository a provider listed gets that provider's token,
-and one found on disk the token of the provider whose org or owners (in
-the configuration) name the first segment of its remote's path
-(github.com/ACME/repo), else the default provider's. A token that is
-refused names its provider, where it came from and the fix.`
+token) or to MGIT_PROVIDER's; other hosts get no token (with no provider
+configured or named at all, MGIT_TOKEN goes to every HTTPS host). When
+several providers serve one host (two accounts on github.com), a repository
+a provider listed gets that provider's token, and one found on disk the
+token of the provider whose org or owners (in the configuration) name the
+first segment of its remote's path (github.com/ACME/repo), else the
+default provider's. A token that is refused names its provider, where it came from and the fix.`
 
 // The hints below travel with a credential (git.Credentials.Hint) and are
 // what the engine shows when the remote refuses it: they name where the

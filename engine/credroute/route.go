@@ -74,9 +74,9 @@ type Config struct {
 // lookup is by host: a host belongs to the account whose git host it is
 // (github.com, dev.azure.com, the self-hosted URL's host…, or a host
 // learned from its listing), and gets its token, or MGIT_TOKEN when it has
-// none. Other hosts get only what Config.Fallback vouches for itself
-// (MGIT_TOKEN: MGIT_PROVIDER's host, no other). Tokens are looked up on
-// first use, once per account.
+// none. Other hosts get MGIT_TOKEN only when it is MGIT_PROVIDER's host,
+// or when no account is configured at all (see envCredentials). Tokens
+// are looked up on first use, once per account.
 type Router struct {
 	token    TokenFunc
 	fallback engine.CredentialSource // may be nil
@@ -320,11 +320,15 @@ func (r *Router) fromFallback(host string) (git.Credentials, bool) {
 	return r.fallback.Credentials(host)
 }
 
-// foreign answers a host no account serves: only what the fallback itself
-// vouches for (MGIT_TOKEN goes to MGIT_PROVIDER's host, nowhere else).
+// foreign answers a host no account serves. With accounts configured,
+// MGIT_TOKEN goes to their hosts and MGIT_PROVIDER's, not to this one;
+// without any, the fallback decides alone (envCredentials.Credentials).
 func (r *Router) foreign(host string) (git.Credentials, bool) {
 	if r.fallback == nil {
 		return git.Credentials{Hint: noCredentialsHint(host)}, false
+	}
+	if e, ok := r.fallback.(envCredentials); ok && len(r.ordered) > 0 {
+		return e.scoped(host)
 	}
 	return r.fallback.Credentials(host)
 }

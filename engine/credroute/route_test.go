@@ -53,8 +53,8 @@ func TestRouteByHost(t *testing.T) {
 			t.Errorf("Credentials(%q) = %v %q %q, %v; want %s:%s", tc.host, cred, cred.Password, cred.Hint, ok, tc.user, tc.pass)
 		}
 	}
-	// A host no provider names gets no token, MGIT_TOKEN included, and
-	// a hint saying so.
+	// With providers configured, a host none of them names gets no token,
+	// MGIT_TOKEN included, and a hint saying so.
 	if cred, ok := r.Credentials("elsewhere.example"); ok || cred.Password != "" || !strings.Contains(cred.Hint, "$MGIT_TOKEN is sent only to the git host of a configured provider") {
 		t.Errorf("a foreign host got %q, %v (hint %q)", cred.Password, ok, cred.Hint)
 	}
@@ -139,8 +139,8 @@ func TestFromEnv(t *testing.T) {
 		t.Fatal("a source without MGIT_TOKEN")
 	}
 	env := map[string]string{EnvToken: "t", EnvUsername: "me"}
-	// No provider names a host: no host gets the token.
-	if cred, ok := FromEnv(func(k string) string { return env[k] }).Credentials("h"); ok || cred.Password != "" || !strings.Contains(cred.Hint, "MGIT_PROVIDER") {
+	// No provider named anywhere: any host gets it, as before.
+	if cred, ok := FromEnv(func(k string) string { return env[k] }).Credentials("h"); !ok || cred.Password != "t" {
 		t.Fatalf("without a provider: %v %v %q", cred, ok, cred.Hint)
 	}
 	env[EnvProviderKind] = "github"
