@@ -8,13 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
-	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -25,63 +24,18 @@ const (
 	envNoColor  = "NO_COLOR"
 )
 
-// globals are the flags every command accepts.
-type globals struct {
-	noTUI       bool
-	output      string
-	concurrency int
-	backend     string
-	logLevel    string
-	logFormat   string
-	timeout     time.Duration
-	configFile  string
-	metricsAddr string
-	// allowInsecureHTTP accepts http:// and git:// URLs to hosts other
-	// than loopback; auditLog is --audit-log (see security.go).
-	allowInsecureHTTP bool
-	auditLog          string
-	// stallTimeout and lockWait bound waiting on a stalled server and on
-	// another mgit working on the same repository (0: the defaults).
-	stallTimeout time.Duration
-	lockWait     time.Duration
-}
-
-// cli is one invocation of mgit: its streams, environment, flags and the
-// exit code a run decided. Nothing here outlives Main.
-type cli struct {
-	stdout, stderr io.Writer
-	getenv         func(string) string
-	g              globals
-
-	format headless.Format
-	log    zerolog.Logger
-	// code is set by a command that ran to the end; errors override it.
-	code int
-	// conf is the configuration file and credential store (providers.go).
-	conf configState
-	// auditFile and auditLog are --audit-log, when given (security.go).
-	auditFile *secure.Writer
-	auditLog  zerolog.Logger
-	// limiter spaces provider API requests per host (security.go).
-	limiter *provider.RateLimiter
-	// disc are the discovery flags (discovery.go).
-	disc discovery
-	// changedOnly is --changed-only of fetch and pull (changedonly.go).
-	changedOnly bool
-}
-
 // Main runs mgit with args (without the program name) and returns the exit
 // code: 0 success, 1 an operation failed, 2 usage or configuration error, 3
 // authentication failure, 130 interrupted. Cancelling ctx (SIGINT, SIGTERM)
 // interrupts the run; Main returns once the engine has stopped it.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	c := &cli{stdout: stdout, stderr: stderr, getenv: getenv}
+	c := newFactory(stdout, stderr, getenv, ChooseBackend)
 	c.secureStreams()
 	// Deferred first so that it runs last: whatever is still held reaches
 	// stdout and stderr on every way out (errors and interruption too).
 	defer c.flushStreams()
 	defer c.closeAudit()
-	root := c.rootCommand()
+	root := NewCmdRoot(c)
 	root.SetArgs(args)
 	root.SetOut(c.stdout)
 	root.SetErr(c.stderr)
@@ -99,7 +53,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	return c.code
 }
 
-const rootLong = `mgit runs git across many repositories at once: status, fetch, pull and
+// rootLong is the root command's help; the paragraph on credentials names
+// every provider kind's token variables from the kind table.
+func rootLong() string {
+	return rootLongHead + "\n\n" + rootCredentialsHelp(provider.Kinds()) + "\n\n" + rootLongTail
+}
+
+const rootLongHead = `mgit runs git across many repositories at once: status, fetch, pull and
 clone, concurrently, with one line or one JSON object per repository.
 
 Run without a command on a terminal, mgit opens the dashboard over the
@@ -118,20 +78,9 @@ then opens the configured workspace. A provider's failure shows in the
 status line.
 
 Output goes to stdout: text for people, or NDJSON with --output json (one
-object per line, each with a "type"). Logs go to stderr only.
+object per line, each with a "type"). Logs go to stderr only.`
 
-Providers and credentials: 'mgit login' stores a provider's token in the
-keyring and its settings in the configuration file (never the token). A
-provider's token is found in MGIT_TOKEN_<NAME>, then the provider's usual
-variable (GITHUB_TOKEN, GH_TOKEN, AZURE_DEVOPS_EXT_PAT, GITLAB_TOKEN,
-BITBUCKET_TOKEN, GITEA_TOKEN), then the keyring: secret-service, kernel
-keyctl, or an encrypted file (MGIT_KEYRING_PASSWORD), then a credential
-helper where the provider opts in (credential_helper). HTTPS remotes of no
-configured provider use MGIT_TOKEN (username MGIT_USERNAME, default
-x-access-token). Tokens reach git through its environment only: never a
-command line, a remote URL or .git/config.
-
-Configuration: --config, else $MGIT_CONFIG, else
+const rootLongTail = `Configuration: --config, else $MGIT_CONFIG, else
 $XDG_CONFIG_HOME/mgit/config.yaml (~/.config/mgit/config.yaml); see
 'mgit config path'. Flags beat the file.
 
@@ -154,14 +103,17 @@ Exit codes:
   3    authentication failure (every failure was an authentication failure)
   130  interrupted (Ctrl-C or SIGTERM)`
 
-func (c *cli) rootCommand() *cobra.Command {
-	st := &statusFlags{}
+// NewCmdRoot is `mgit [DIR]` with every command under it: the dashboard
+// on a terminal, else the status of DIR.
+func NewCmdRoot(c *Factory) *cobra.Command {
+	st := &StatusOptions{f: c}
 	var showVersion bool
 	root := &cobra.Command{
 		Use:   "mgit [DIR]",
 		Short: "Run git across many repositories at once",
-		Long:  rootLong,
-		Example: `  mgit                          # status of the repositories under .
+		Long:  rootLong(),
+		Example: `  mgit                          # the dashboard on a terminal, else the status of .
+  mgit --no-tui ~/src           # the status table, even on a terminal
   mgit status --all ~/src       # every repository, not only those needing attention
   mgit pull ~/src               # fast-forward every repository
   mgit clone https://github.com/org/repo ~/src
@@ -190,13 +142,14 @@ func (c *cli) rootCommand() *cobra.Command {
 				return err
 			}
 			if c.wantDashboard() {
-				return c.runDashboard(cmd.Context(), args, st.query)
+				return dashboardRun(cmd.Context(), &DashboardOptions{f: c, Args: args, Query: st.Query})
 			}
-			return c.runStatus(cmd.Context(), c.queryDir(args, st.query), st)
+			st.Dir = c.queryDir(args, st.Query)
+			return statusRun(cmd.Context(), st)
 		},
 	}
-	c.addDiscoveryFlags(root.Flags())
-	root.Flags().StringVar(&st.query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
+	c.disc.addFlags(root.Flags())
+	root.Flags().StringVar(&st.Query, "query", "", "dashboard: also show the upstream repositories matching org/project/repo globs that are not cloned (default: the configuration's query); without a terminal: only repositories matching it")
 	// --version is mgit's own flag, not cobra's: cobra prints "mgit version
 	// X" unless given a template, and a template links text/template, whose
 	// MethodByName keeps every exported method of every type in the binary
@@ -206,38 +159,43 @@ func (c *cli) rootCommand() *cobra.Command {
 		return usagef(fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath()), "%s", err)
 	})
 
-	f := root.PersistentFlags()
-	f.BoolVar(&c.g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
-	f.StringVarP(&c.g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
-	f.IntVarP(&c.g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
-	f.StringVar(&c.g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
-	f.StringVar(&c.g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
-	f.StringVar(&c.g.logFormat, "log-format", "", "log format on stderr: json or console (default: console on a terminal, else json)")
-	f.StringVar(&c.g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
-	f.StringVar(&c.g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
-	f.BoolVar(&c.g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
-	f.StringVar(&c.g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
-	f.DurationVar(&c.g.timeout, "timeout", 0, "time limit for one attempt of one operation, 1s to 24h, e.g. 90s (0: 10m network, 1m status)")
-	f.DurationVar(&c.g.stallTimeout, "stall-timeout", 0, "fail a transfer that moves less than 1 kB/s for this long, 1s to 24h (0: 60s)")
-	f.DurationVar(&c.g.lockWait, "lock-wait", 0, "how long to wait for another mgit working on the same repository, 1s to 24h (0: 10m)")
+	c.g.register(root.PersistentFlags())
 
 	root.AddCommand(
-		c.statusCommand(),
-		c.fetchCommand(),
-		c.pullCommand(),
-		c.cloneCommand(),
-		c.versionCommand(),
-		c.loginCommand(),
-		c.logoutCommand(),
-		c.configCommand(),
-		c.listCommand(),
+		NewCmdStatus(c, nil),
+		NewCmdFetch(c, nil),
+		NewCmdPull(c, nil),
+		NewCmdClone(c, nil),
+		NewCmdVersion(c, nil),
+		NewCmdLogin(c, nil),
+		NewCmdLogout(c, nil),
+		NewCmdConfig(c, nil),
+		NewCmdList(c, nil),
 		c.syncCommand(),
-		c.healthCommand(),
-		c.checkoutCommand(),
-		c.cleanCommand(),
+		NewCmdHealth(c, nil),
+		NewCmdCheckout(c, nil),
+		NewCmdClean(c, nil),
+		NewCmdExec(c, nil),
 		c.manCommand(),
 	)
 	return root
+}
+
+// register adds the global flags to fs (the root's persistent flags).
+func (g *globals) register(f *pflag.FlagSet) {
+	f.BoolVar(&g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
+	f.StringVarP(&g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
+	f.IntVarP(&g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
+	f.StringVar(&g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, else go-git), cli or go-git")
+	f.StringVar(&g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
+	f.StringVar(&g.logFormat, "log-format", "", "log format on stderr: json or console (default: console on a terminal, else json)")
+	f.StringVar(&g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
+	f.StringVar(&g.configFile, "config", "", "configuration file (default $MGIT_CONFIG, else $XDG_CONFIG_HOME/mgit/config.yaml)")
+	f.BoolVar(&g.allowInsecureHTTP, "allow-insecure-http", false, "accept http:// and git:// URLs to hosts other than loopback (tokens would cross the network unencrypted)")
+	f.StringVar(&g.auditLog, "audit-log", "", "also write audit events (login, logout, credential access, auth failures, rate-limit blocks, rejected inputs) to FILE (0600)")
+	f.DurationVar(&g.timeout, "timeout", 0, "time limit for one attempt of one operation, 1s to 24h, e.g. 90s (0: 10m network, 1m status)")
+	f.DurationVar(&g.stallTimeout, "stall-timeout", 0, "fail a transfer that moves less than 1 kB/s for this long, 1s to 24h (0: 60s)")
+	f.DurationVar(&g.lockWait, "lock-wait", 0, "how long to wait for another mgit working on the same repository, 1s to 24h (0: 10m)")
 }
 
 // setup validates the global flags and builds the logger, before any
@@ -269,7 +227,7 @@ func (c *cli) setup() error {
 			}
 		}
 	}
-	if err := c.checkMetricsAddr(); err != nil {
+	if err := checkMetricsAddr(c.g.metricsAddr, c.getenv); err != nil {
 		return err
 	}
 	switch c.g.backend {
@@ -282,7 +240,7 @@ func (c *cli) setup() error {
 	if level == "" {
 		level, source = c.getenv(envLogLevel), envLogLevel
 	}
-	if err := c.checkLogLevel(source, level); err != nil {
+	if err := checkLogLevel(source, level, c.redact); err != nil {
 		return err
 	}
 	log, err := c.newLogger(level, level != "")
@@ -290,21 +248,7 @@ func (c *cli) setup() error {
 		return usagef("Check "+source+" and --log-format.", "%s", err)
 	}
 	c.log = log
-	return c.openAudit()
-}
-
-// decorate reports whether output may use colour: only on a terminal, and
-// never with NO_COLOR set or TERM=dumb.
-func (c *cli) decorate() bool {
-	if c.getenv(envNoColor) != "" || c.getenv("TERM") == "dumb" {
-		return false
-	}
-	f, ok := fileOf(c.stdout)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return c.openAudit(c.g.auditLog)
 }
 
 // maxArgs is cobra.MaximumNArgs with a message that says how to fix it.

@@ -2,6 +2,49 @@ package app
 
 import "runtime/debug"
 
+// buildVersion is stamped at link time:
+//
+//	go build -ldflags "-X github.com/mgit-dev/mgit/app.buildVersion=v1.2.3"
+//
+// It is a variable only because -X can set nothing else; nothing writes it
+// at run time.
+var buildVersion string
+
+// version is the stamped version, else what the Go toolchain recorded
+// (module version, or the VCS revision of a source build).
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	v := info.Main.Version
+	if v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "dev-" + rev
+}
+
 // buildCommit is the commit the binary was built from, stamped at link time
 // next to buildVersion (the Dockerfile, the release and CI workflows):
 //

@@ -1,19 +1,27 @@
 package app
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// checkoutCommand is `mgit checkout BRANCH [DIR]`: the dashboard's branch
-// action, headless, through the same engine operation.
-func (c *cli) checkoutCommand() *cobra.Command {
-	var (
-		query          string
-		create, dryRun bool
-	)
+// CheckoutOptions are `mgit checkout`.
+type CheckoutOptions struct {
+	f              *Factory
+	Branch, Dir    string
+	Query          string
+	Create, DryRun bool
+}
+
+// NewCmdCheckout is `mgit checkout BRANCH [DIR]`: the dashboard's branch
+// action, headless, through the same engine operation. runF, when not
+// nil, runs instead of checkoutRun (tests).
+func NewCmdCheckout(f *Factory, runF func(context.Context, *CheckoutOptions) error) *cobra.Command {
+	opts := &CheckoutOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "checkout BRANCH [DIR]",
 		Short: "Switch every repository under DIR to BRANCH",
@@ -39,13 +47,22 @@ no commits to branch from; no such branch) the dry run fails the same way.
 			if err := git.ValidateBranch(args[0]); err != nil {
 				return usagef("Use a name git accepts (see git check-ref-format --branch).", "checkout: %s", err)
 			}
-			opt := engine.Options{Branch: args[0], CreateBranch: create, DryRun: dryRun}
-			return c.runWorkspace(cmd.Context(), c.queryDir(args[1:], query), query, engine.OpCheckout, opt)
+			opts.Branch, opts.Dir = args[0], f.queryDir(args[1:], opts.Query)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return checkoutRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVarP(&create, "create", "c", false, "create BRANCH from HEAD where it exists neither locally nor on the remote")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what each repository would do, change nothing")
-	cmd.Flags().StringVar(&query, "query", "", "only repositories matching org/project/repo globs")
-	c.addDiscoveryFlags(cmd.Flags())
+	cmd.Flags().BoolVarP(&opts.Create, "create", "c", false, "create BRANCH from HEAD where it exists neither locally nor on the remote")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "report what each repository would do, change nothing")
+	cmd.Flags().StringVar(&opts.Query, "query", "", "only repositories matching org/project/repo globs")
+	f.disc.addFlags(cmd.Flags())
 	return cmd
+}
+
+// checkoutRun switches the repositories under opts.Dir to opts.Branch.
+func checkoutRun(ctx context.Context, opts *CheckoutOptions) error {
+	opt := engine.Options{Branch: opts.Branch, CreateBranch: opts.Create, DryRun: opts.DryRun}
+	return opts.f.runWorkspace(ctx, opts.Dir, opts.Query, engine.OpCheckout, opt, view{})
 }

@@ -15,14 +15,19 @@ import (
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
-type cleanFlags struct {
+// CleanOptions are `mgit clean`.
+type CleanOptions struct {
+	f         *Factory
+	args      []string
 	trash     bool
 	olderThan string
 	dryRun    bool
 }
 
-func (c *cli) cleanCommand() *cobra.Command {
-	f := &cleanFlags{}
+// NewCmdClean is `mgit clean --trash [DIR]`. runF, when not nil, runs
+// instead of cleanRun (tests).
+func NewCmdClean(f *Factory, runF func(context.Context, *CleanOptions) error) *cobra.Command {
+	opts := &CleanOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "clean --trash [--older-than AGE] [DIR]",
 		Short: "Empty the trash of replaced clones",
@@ -38,13 +43,17 @@ go. DIR is the workspace (default: the configured workspace, else ".").`,
   mgit clean --trash --older-than 30d ~/src`,
 		Args: maxArgs(1, "mgit clean --trash [--older-than AGE] [DIR]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runClean(cmd.Context(), args, f)
+			opts.args = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return cleanRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.trash, "trash", false, "remove replaced clones from DIR/.mgit/trash")
-	fl.StringVar(&f.olderThan, "older-than", "", "only those trashed more than AGE ago: a number with d, h or m, or a Go duration")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be removed, remove nothing")
+	fl.BoolVar(&opts.trash, "trash", false, "remove replaced clones from DIR/.mgit/trash")
+	fl.StringVar(&opts.olderThan, "older-than", "", "only those trashed more than AGE ago: a number with d, h or m, or a Go duration")
+	fl.BoolVar(&opts.dryRun, "dry-run", false, "list what would be removed, remove nothing")
 	return cmd
 }
 
@@ -64,7 +73,9 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func (c *cli) runClean(_ context.Context, args []string, f *cleanFlags) error {
+// cleanRun empties (or with --dry-run lists) the trash of replaced clones.
+func cleanRun(_ context.Context, opts *CleanOptions) error {
+	c, f, args := opts.f, opts, opts.args
 	if !f.trash {
 		return usagef("Run 'mgit clean --trash [--older-than AGE] [DIR]'.", "clean: say what to clean (--trash)")
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -14,7 +15,29 @@ import (
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
-func (c *cli) configCommand() *cobra.Command {
+// ConfigOptions are `mgit config ACTION [NAME]`.
+type ConfigOptions struct {
+	f *Factory
+	// Action is the subcommand: list, show, set-default, remove or path.
+	Action string
+	// Name is the provider NAME of show, set-default and remove.
+	Name string
+}
+
+// NewCmdConfig is `mgit config` and its subcommands. runF, when not nil,
+// runs instead of configRun (tests).
+func NewCmdConfig(f *Factory, runF func(context.Context, *ConfigOptions) error) *cobra.Command {
+	opts := &ConfigOptions{f: f}
+	run := func(cmd *cobra.Command, args []string) error {
+		opts.Action = cmd.Name()
+		if len(args) > 0 {
+			opts.Name = args[0]
+		}
+		if runF != nil {
+			return runF(cmd.Context(), opts)
+		}
+		return configRun(cmd.Context(), opts)
+	}
 	cmd := &cobra.Command{
 		Use:   "config list|show NAME|set-default NAME|remove NAME|path",
 		Short: "Show and change the configured providers",
@@ -53,33 +76,51 @@ providers (name, type, url, user, org); see docs/config.example.yaml.`,
 		&cobra.Command{
 			Use: "list", Short: "List the configured providers and where their tokens come from",
 			Args: maxArgs(0, "mgit config list"),
-			RunE: func(*cobra.Command, []string) error { return c.configList() },
+			RunE: run,
 		},
 		&cobra.Command{
 			Use: "show NAME", Short: "Show one provider's settings", Args: one("show NAME"),
-			RunE: func(_ *cobra.Command, args []string) error { return c.configShow(args[0]) },
+			RunE: run,
 		},
 		&cobra.Command{
 			Use: "set-default NAME", Short: "Make NAME the default provider", Args: one("set-default NAME"),
-			RunE: func(_ *cobra.Command, args []string) error { return c.configSetDefault(args[0]) },
+			RunE: run,
 		},
 		&cobra.Command{
 			Use: "remove NAME", Short: "Remove a provider and delete its token from the keyring", Args: one("remove NAME"),
-			RunE: func(_ *cobra.Command, args []string) error { return c.configRemove(args[0]) },
+			RunE: run,
 		},
 		&cobra.Command{
 			Use: "path", Short: "Print the configuration file's path (works even when the file is broken)",
 			Args:        maxArgs(0, "mgit config path"),
 			Annotations: map[string]string{annotationConfig: "optional"},
-			RunE:        func(*cobra.Command, []string) error { return c.configPath() },
+			RunE:        run,
 		},
 	)
 	return cmd
 }
 
+// configRun does opts.Action.
+func configRun(_ context.Context, opts *ConfigOptions) error {
+	switch opts.Action {
+	case "list":
+		return opts.list()
+	case "show":
+		return opts.show(opts.Name)
+	case "set-default":
+		return opts.setDefault(opts.Name)
+	case "remove":
+		return opts.remove(opts.Name)
+	case "path":
+		return opts.path()
+	}
+	return fmt.Errorf("config: unknown action %q", opts.Action)
+}
+
 // tokenSource says where a provider's token would come from, without
 // showing it ("none: <why>" when nowhere).
-func (c *cli) tokenSource(p config.Provider) string {
+func (opts *ConfigOptions) tokenSource(p config.Provider) string {
+	c := opts.f
 	tok, err := c.conf.store.Lookup(ref(p))
 	if err != nil {
 		if errors.Is(err, secure.ErrNotFound) && !errors.Is(err, secure.ErrNoKeyring) {
@@ -90,11 +131,12 @@ func (c *cli) tokenSource(p config.Provider) string {
 	return tok.Source
 }
 
-func (c *cli) configList() error {
+func (opts *ConfigOptions) list() error {
+	c := opts.f
 	cfg := c.conf.cfg
 	if c.format == headless.FormatJSON {
 		for _, p := range cfg.Providers {
-			if err := c.writeJSON(providerJSON(cfg, p, c.tokenSource(p))); err != nil {
+			if err := writeJSON(c.stdout, providerJSON(cfg, p, opts.tokenSource(p))); err != nil {
 				return err
 			}
 		}
@@ -111,7 +153,7 @@ func (c *cli) configList() error {
 		if strings.EqualFold(p.Name, cfg.DefaultProvider) {
 			name += " (default)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, p.Type, dash(p.URL), dash(p.User), dash(p.Org), c.tokenSource(p))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, p.Type, dash(p.URL), dash(p.User), dash(p.Org), opts.tokenSource(p))
 	}
 	return outputErr(tw.Flush())
 }
@@ -132,7 +174,8 @@ func dash(s string) string {
 	return s
 }
 
-func (c *cli) findProvider(name string) (config.Provider, error) {
+func (opts *ConfigOptions) findProvider(name string) (config.Provider, error) {
+	c := opts.f
 	p, ok := c.conf.cfg.Find(name)
 	if !ok {
 		known := "none configured"
@@ -144,14 +187,15 @@ func (c *cli) findProvider(name string) (config.Provider, error) {
 	return p, nil
 }
 
-func (c *cli) configShow(name string) error {
-	p, err := c.findProvider(name)
+func (opts *ConfigOptions) show(name string) error {
+	c := opts.f
+	p, err := opts.findProvider(name)
 	if err != nil {
 		return err
 	}
-	src := c.tokenSource(p)
+	src := opts.tokenSource(p)
 	if c.format == headless.FormatJSON {
-		return c.writeJSON(providerJSON(c.conf.cfg, p, src))
+		return writeJSON(c.stdout, providerJSON(c.conf.cfg, p, src))
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
 	for _, kv := range [][2]string{
@@ -168,8 +212,9 @@ func (c *cli) configShow(name string) error {
 	return outputErr(tw.Flush())
 }
 
-func (c *cli) configSetDefault(name string) error {
-	p, err := c.findProvider(name)
+func (opts *ConfigOptions) setDefault(name string) error {
+	c := opts.f
+	p, err := opts.findProvider(name)
 	if err != nil {
 		return err
 	}
@@ -181,8 +226,9 @@ func (c *cli) configSetDefault(name string) error {
 	return outputErr(err)
 }
 
-func (c *cli) configRemove(name string) error {
-	p, err := c.findProvider(name)
+func (opts *ConfigOptions) remove(name string) error {
+	c := opts.f
+	p, err := opts.findProvider(name)
 	if err != nil {
 		return err
 	}
@@ -207,7 +253,8 @@ func (c *cli) configRemove(name string) error {
 	return outputErr(err)
 }
 
-func (c *cli) configPath() error {
+func (opts *ConfigOptions) path() error {
+	c := opts.f
 	if c.conf.path == "" {
 		return usagef("Set HOME or XDG_CONFIG_HOME, or give --config FILE.", "config path: no configuration file can be named")
 	}
@@ -217,7 +264,7 @@ func (c *cli) configPath() error {
 		if c.conf.loadErr != nil {
 			m["error"] = c.conf.loadErr.Error()
 		}
-		return c.writeJSON(m)
+		return writeJSON(c.stdout, m)
 	}
 	if _, err := fmt.Fprintln(c.stdout, c.conf.path); err != nil {
 		return outputErr(err)

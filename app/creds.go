@@ -1,13 +1,9 @@
 package app
 
 import (
-	"context"
-
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/credroute"
-	"github.com/mgit-dev/mgit/engine/git"
-	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 )
@@ -22,19 +18,6 @@ const (
 	// that fetch.
 	sharedHostHelp = "\n\n" + credroute.Help
 )
-
-// selectBackend is engine.SelectBackend for --git-backend, with the git
-// CLI told which environment variables hold secrets (secure.SecretEnv over
-// every provider kind's token variables): no git process, and so no hook
-// or filter, inherits a token or the keyring password. Tokens reach git
-// only scoped to their origin.
-func (c *cli) selectBackend(ctx context.Context) (git.Backend, error) {
-	b, err := engine.SelectBackend(ctx, c.g.backend)
-	if cb, ok := b.(*gitcli.Backend); ok {
-		cb.SecretEnv = secure.SecretEnv(provider.AllTokenEnv())
-	}
-	return b, err
-}
 
 // credentialsFromEnv returns the MGIT_TOKEN credential source, or nil when
 // MGIT_TOKEN is unset.

@@ -41,6 +41,15 @@ type dashboardInputs struct {
 	rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
+// DashboardOptions are `mgit [DIR]` on a terminal.
+type DashboardOptions struct {
+	f *Factory
+	// Args are DIR, when given.
+	Args []string
+	// Query is --query; "" falls back to the configuration's query.
+	Query string
+}
+
 // wantDashboard reports whether `mgit [DIR]` opens the dashboard: only
 // when both stdin and stdout are terminals and --no-tui is not set.
 func (c *cli) wantDashboard() bool {
@@ -55,10 +64,11 @@ func (c *cli) wantDashboard() bool {
 	return ok && isTTY(out) && isTTY(os.Stdin)
 }
 
-// dashboardLog opens the log file under $XDG_STATE_HOME/mgit (default
+// logFile opens the log file under $XDG_STATE_HOME/mgit (default
 // ~/.local/state/mgit): the dashboard owns the terminal, so logs never go
 // there.
-func (c *cli) dashboardLog() (*os.File, error) {
+func (opts *DashboardOptions) logFile() (*os.File, error) {
+	c := opts.f
 	dir := c.getenv("XDG_STATE_HOME")
 	if dir == "" || !filepath.IsAbs(dir) {
 		home := c.getenv("HOME")
@@ -78,11 +88,12 @@ func (c *cli) dashboardLog() (*os.File, error) {
 	return f, nil
 }
 
-// runDashboard opens the dashboard over DIR (args), or over the
+// dashboardRun opens the dashboard over DIR (args), or over the
 // configured workspace when a query is set and DIR is not given. query is
 // --query; "" falls back to the configuration's query.
-func (c *cli) runDashboard(ctx context.Context, args []string, query string) error {
-	logf, err := c.dashboardLog()
+func dashboardRun(ctx context.Context, opts *DashboardOptions) error {
+	c := opts.f
+	logf, err := opts.logFile()
 	if err != nil {
 		return usagef("Set XDG_STATE_HOME or HOME to a writable directory.", "%s", err)
 	}
@@ -106,21 +117,22 @@ func (c *cli) runDashboard(ctx context.Context, args []string, query string) err
 		return err
 	}
 	defer obs.close()
-	in, err := c.dashboardInputs(ctx, args, query, obs)
+	in, err := opts.inputs(ctx, obs)
 	if err != nil {
 		return err
 	}
 	defer in.stop()
-	return c.dashboard(ctx, in, obs)
+	return opts.run(ctx, in, obs)
 }
 
-// dashboardInputs discovers the repositories on disk and, when a query is
+// inputs discovers the repositories on disk and, when a query is
 // set (--query, else the configuration's query) and providers are
 // configured, starts listing it in the background: the same listing as
 // `mgit list` (archived repositories and forks left out), one batch per
 // provider. A provider's failure arrives as a batch with Err, for the
 // status line. Call in.stop when done.
-func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery string, obs *observability) (dashboardInputs, error) {
+func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (dashboardInputs, error) {
+	c, args, flagQuery := opts.f, opts.Args, opts.Query
 	raw := flagQuery
 	if raw == "" {
 		raw = c.conf.cfg.Query
@@ -144,19 +156,13 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 	if err != nil {
 		return dashboardInputs{}, usagef("", "%s: %v", dir, err)
 	}
-	dopt, err := c.discoverOptions()
+	dopt, err := c.disc.options(c.getenv)
 	if err != nil {
 		return dashboardInputs{}, err
 	}
-	repos, err := workspace.Discover(ctx, root, dopt)
-	if ctx.Err() != nil {
-		return dashboardInputs{}, interrupted(nil)
-	}
+	repos, err := c.discoverRepos(ctx, root, dir, dopt)
 	if err != nil {
-		if len(repos) == 0 {
-			return dashboardInputs{}, usagef("Check that DIR exists and is readable.", "%s", err)
-		}
-		c.log.Warn().Err(err).Str("dir", dir).Msg("some directories could not be searched")
+		return dashboardInputs{}, err
 	}
 	layout := workspace.LayoutHost
 	if c.conf.cfg.Layout != "" {
@@ -181,14 +187,15 @@ func (c *cli) dashboardInputs(ctx context.Context, args []string, flagQuery stri
 		return in, nil
 	}
 	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: obs}
-	in.updates, in.stop = c.discover(ctx, q, fo, opt, in.creds)
+	in.updates, in.stop = opts.listInBackground(ctx, q, fo, opt, in.creds)
 	return in, nil
 }
 
-// discover lists q on every configured provider in the background. The
+// listInBackground lists q on every configured provider in the background. The
 // channel has room for every answer, so the listing never waits for the
 // dashboard (which may have quit); stop cancels it and waits for it.
-func (c *cli) discover(ctx context.Context, q provider.Query, fo provider.FilterOptions, opt providerOptions, creds *providerCredentials) (<-chan ui.RemoteBatch, func()) {
+func (opts *DashboardOptions) listInBackground(ctx context.Context, q provider.Query, fo provider.FilterOptions, opt providerOptions, creds *providerCredentials) (<-chan ui.RemoteBatch, func()) {
+	c := opts.f
 	ps, obs := c.conf.cfg.Providers, opt.obs
 	ch := make(chan ui.RemoteBatch, len(ps)+1)
 	lctx, cancel := context.WithCancel(ctx)
@@ -221,26 +228,16 @@ func (c *cli) discover(ctx context.Context, q provider.Query, fo provider.Filter
 	return ch, func() { cancel(); <-finished }
 }
 
-// dashboard runs the dashboard on a new engine until the user quits.
-func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observability) error {
+// run runs the dashboard on a new engine until the user quits.
+func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *observability) error {
+	c := opts.f
 	log := obs.base
 	backend, err := c.selectBackend(ctx)
 	if err != nil {
 		return usagef("Install git, or use --git-backend go-git (or auto).", "%s", err)
 	}
 	obs.ready.Set(true, "")
-	eng := engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		DiskConcurrency:    c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		Credentials:        in.creds,
-		Observer:           obs.engineObserver(),
-		Logger:             log,
-	})
+	eng := engine.New(c.engineConfig(backend, in.creds, obs, log))
 	defer eng.Close()
 	var store *state.Store
 	if cache, err := state.DefaultDir(c.getenv); err == nil {
@@ -267,6 +264,10 @@ func (c *cli) dashboard(ctx context.Context, in dashboardInputs, obs *observabil
 		Logger:       log,
 		Getenv:       c.getenv,
 		KeyOverrides: c.conf.keys(),
+		// The watcher follows each repository's .git; the interval
+		// refresh catches what it cannot see (a remote-tracking ref
+		// another tool fetched into a packed file, a changed file).
+		RefreshInterval: c.conf.refresh(),
 	})
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):

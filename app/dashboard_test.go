@@ -120,7 +120,7 @@ func TestDashboardInputsFromConfigQuery(t *testing.T) {
 	}
 	ready := make(chan result, 1)
 	go func() {
-		in, err := c.dashboardInputs(context.Background(), nil, "", obs)
+		in, err := (&DashboardOptions{f: c, Args: nil, Query: ""}).inputs(context.Background(), obs)
 		ready <- result{in, err}
 	}()
 	var res result
@@ -196,7 +196,7 @@ func TestDashboardQueryFlag(t *testing.T) {
 		Providers: []config.Provider{{Name: "ghe", Type: "github", URL: gh.URL}},
 	})
 	obs := observeFor(t, c)
-	in, err := c.dashboardInputs(context.Background(), []string{dir}, "acme/w*", obs)
+	in, err := (&DashboardOptions{f: c, Args: []string{dir}, Query: "acme/w*"}).inputs(context.Background(), obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,17 +211,17 @@ func TestDashboardQueryFlag(t *testing.T) {
 
 	// No query: no listing at all.
 	c.conf.cfg.Query = ""
-	if in, err = c.dashboardInputs(context.Background(), []string{dir}, "", obs); err != nil || in.updates != nil {
+	if in, err = (&DashboardOptions{f: c, Args: []string{dir}, Query: ""}).inputs(context.Background(), obs); err != nil || in.updates != nil {
 		t.Fatalf("without a query: updates %v, err %v", in.updates, err)
 	}
 
 	// --query with nothing to ask: the usage error that says how to add one.
 	c.conf.cfg = &config.Config{}
-	_, err = c.dashboardInputs(context.Background(), []string{dir}, "acme/*", obs)
+	_, err = (&DashboardOptions{f: c, Args: []string{dir}, Query: "acme/*"}).inputs(context.Background(), obs)
 	if code, _, hint := exitCodeOf(err); code != engine.ExitUsage || !strings.Contains(hint, "mgit login") {
 		t.Fatalf("--query without providers: %v (exit %d, hint %q)", err, code, hint)
 	}
-	if _, err := c.dashboardInputs(context.Background(), []string{dir}, "a//b", obs); err == nil {
+	if _, err := (&DashboardOptions{f: c, Args: []string{dir}, Query: "a//b"}).inputs(context.Background(), obs); err == nil {
 		t.Fatal("bad --query accepted")
 	}
 }
@@ -321,7 +321,7 @@ func TestDashboardRemoteRowClones(t *testing.T) {
 	dir := t.TempDir()
 	c, _ := configured(t, env, &config.Config{Providers: []config.Provider{{Name: "gh", Type: "github", URL: w.api.URL}}})
 	obs := observeFor(t, c)
-	in, err := c.dashboardInputs(context.Background(), []string{dir}, "org", obs)
+	in, err := (&DashboardOptions{f: c, Args: []string{dir}, Query: "org"}).inputs(context.Background(), obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestDashboardRemoteRowClones(t *testing.T) {
 		}
 		plan.Jobs = append(plan.Jobs, engine.Job{Repo: engine.Repo{ID: r.FullName, Path: d, URL: r.CloneURL}, Op: engine.OpClone})
 	}
-	backend, err := engine.SelectBackend(context.Background(), engine.BackendAuto)
+	backend, err := ChooseBackend(context.Background(), engine.BackendAuto)
 	if err != nil {
 		t.Fatal(err)
 	}

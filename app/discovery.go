@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/spf13/pflag"
 
 	"github.com/mgit-dev/mgit/engine/workspace"
@@ -26,30 +28,59 @@ as what it is. When nothing is found under DIR and DIR is inside a
 repository's work tree, that repository is the answer, found as git finds
 it (upward, stopping at GIT_CEILING_DIRECTORIES).`
 
-// addDiscoveryFlags registers --max-depth and --submodules on fs.
-func (c *cli) addDiscoveryFlags(fs *pflag.FlagSet) {
-	c.disc.flagged = true
-	fs.IntVar(&c.disc.maxDepth, "max-depth", workspace.DefaultMaxDepth, "search this many directory levels below DIR for repositories (0: DIR itself only)")
-	fs.BoolVar(&c.disc.submodules, "submodules", false, "also list the checked-out submodules of the repositories found")
+// queryLocalHelp documents how --query matches local repositories.
+const queryLocalHelp = `
+
+A local repository matches QUERY when its origin URL's path does
+(org/repo, org/project/repo; Azure DevOps' "_git" is skipped) or its path
+under DIR does, with or without the leading host directory of the
+<DIR>/<host>/<org>/<repo> layout.`
+
+// addFlags registers --max-depth and --submodules on fs.
+func (d *discovery) addFlags(fs *pflag.FlagSet) {
+	d.flagged = true
+	fs.IntVar(&d.maxDepth, "max-depth", workspace.DefaultMaxDepth, "search this many directory levels below DIR for repositories (0: DIR itself only)")
+	fs.BoolVar(&d.submodules, "submodules", false, "also list the checked-out submodules of the repositories found")
 }
 
-// discoverOptions turns the flags into discovery options.
-func (c *cli) discoverOptions() (workspace.Options, error) {
+// options turns the flags into discovery options; getenv supplies
+// GIT_CEILING_DIRECTORIES.
+func (d *discovery) options(getenv func(string) string) (workspace.Options, error) {
 	opt := workspace.Options{
 		IncludeWorktrees:  true,
-		IncludeSubmodules: c.disc.submodules,
+		IncludeSubmodules: d.submodules,
 		FindEnclosing:     true,
-		Ceilings:          workspace.Ceilings(c.getenv("GIT_CEILING_DIRECTORIES")),
+		Ceilings:          workspace.Ceilings(getenv("GIT_CEILING_DIRECTORIES")),
 	}
-	if c.disc.flagged {
-		switch d := c.disc.maxDepth; {
-		case d < 0:
-			return opt, usagef("Use --max-depth 0 for DIR itself, or a positive number of levels.", "--max-depth %d: must not be negative", d)
-		case d == 0:
+	if d.flagged {
+		switch n := d.maxDepth; {
+		case n < 0:
+			return opt, usagef("Use --max-depth 0 for DIR itself, or a positive number of levels.", "--max-depth %d: must not be negative", n)
+		case n == 0:
 			opt.MaxDepth = workspace.DepthRootOnly
 		default:
-			opt.MaxDepth = d
+			opt.MaxDepth = n
 		}
 	}
 	return opt, nil
+}
+
+// discoverRepos finds the repositories under dir with dopt (the discovery
+// flags' options); shown is dir as the user gave it, for the log.
+// Unreadable subdirectories are logged and the repositories found are
+// returned; finding nothing because of them is a usage error, and a
+// cancelled ctx an interruption.
+func (c *cli) discoverRepos(ctx context.Context, dir, shown string, dopt workspace.Options) ([]workspace.Repo, error) {
+	repos, err := workspace.Discover(ctx, dir, dopt)
+	if ctx.Err() != nil {
+		return nil, interrupted(nil)
+	}
+	if err != nil {
+		if len(repos) == 0 {
+			return nil, usagef("Check that DIR exists and is readable.", "%s", err)
+		}
+		// Unreadable subdirectories: report them, work on what was found.
+		c.log.Warn().Err(err).Str("dir", shown).Msg("some directories could not be searched")
+	}
+	return repos, nil
 }

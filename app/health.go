@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -15,9 +16,17 @@ import (
 // than one that fails.
 const healthTimeout = 3 * time.Second
 
-func (c *cli) healthCommand() *cobra.Command {
-	var addr string
-	var ready bool
+// HealthOptions are `mgit health`.
+type HealthOptions struct {
+	f     *Factory
+	Addr  string
+	Ready bool
+}
+
+// NewCmdHealth is `mgit health`. runF, when not nil, runs instead of
+// healthRun (tests).
+func NewCmdHealth(f *Factory, runF func(context.Context, *HealthOptions) error) *cobra.Command {
+	opts := &HealthOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "health",
 		Short: "Exit 0 when a running mgit's /healthz (or /readyz) answers 200",
@@ -38,29 +47,38 @@ once providers and tokens are resolved, and not while the last cycle failed.`,
 		Annotations: map[string]string{annotationConfig: "optional"},
 		Args:        maxArgs(0, "mgit health [--addr ADDR] [--ready]"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if addr != "" {
-				if err := secure.ValidateAddr("--addr", addr, true); err != nil {
-					return rejectInput("Use PORT, :PORT or HOST:PORT, e.g. 9090.", err)
-				}
-			} else {
-				addr = c.metricsAddr() // checked by setup
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if addr == "" {
-				return usagef("Give --addr, or set --metrics-addr / "+envMetricsAddr+".", "health: no address to probe")
-			}
-			path := "/healthz"
-			if ready {
-				path = "/readyz"
-			}
-			if err := telemetry.Probe(cmd.Context(), addr, path, healthTimeout); err != nil {
-				return &exitError{code: engine.ExitFailed, err: fmt.Errorf("health: %w", err)}
-			}
-			fmt.Fprintln(c.stdout, "ok")
-			c.code = engine.ExitOK
-			return nil
+			return healthRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "", "listener to probe: PORT, :PORT or HOST:PORT")
-	cmd.Flags().BoolVar(&ready, "ready", false, "probe /readyz instead of /healthz")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "", "listener to probe: PORT, :PORT or HOST:PORT")
+	cmd.Flags().BoolVar(&opts.Ready, "ready", false, "probe /readyz instead of /healthz")
 	return cmd
+}
+
+// healthRun probes the listener's /healthz (or /readyz).
+func healthRun(ctx context.Context, opts *HealthOptions) error {
+	c, addr, ready := opts.f, opts.Addr, opts.Ready
+	if addr != "" {
+		if err := secure.ValidateAddr("--addr", addr, true); err != nil {
+			return rejectInput("Use PORT, :PORT or HOST:PORT, e.g. 9090.", err)
+		}
+	} else {
+		addr = c.metricsAddr() // checked by setup
+	}
+	if addr == "" {
+		return usagef("Give --addr, or set --metrics-addr / "+envMetricsAddr+".", "health: no address to probe")
+	}
+	path := "/healthz"
+	if ready {
+		path = "/readyz"
+	}
+	if err := telemetry.Probe(ctx, addr, path, healthTimeout); err != nil {
+		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("health: %w", err)}
+	}
+	fmt.Fprintln(c.stdout, "ok")
+	c.code = engine.ExitOK
+	return nil
 }

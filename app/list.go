@@ -3,25 +3,30 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/ui/headless"
-	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
-type listFlags struct {
+// ListOptions are `mgit list`.
+type ListOptions struct {
+	f     *Factory
+	Query string
 	queryFlags
 	limit int
 }
 
-func (c *cli) listCommand() *cobra.Command {
-	f := &listFlags{}
+// NewCmdList is `mgit list QUERY`. runF, when not nil, runs instead of
+// listRun (tests).
+func NewCmdList(f *Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "list QUERY [--provider NAME] [--limit N]",
 		Short: "List the upstream repositories matching a query",
@@ -55,15 +60,21 @@ A rejected token exits 3; run 'mgit login --name NAME' again.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runList(cmd.Context(), args[0], f)
+			opts.Query = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), opts)
 		},
 	}
-	f.register(cmd)
-	cmd.Flags().IntVar(&f.limit, "limit", 0, "show at most N repositories (0: all)")
+	opts.register(cmd)
+	cmd.Flags().IntVar(&opts.limit, "limit", 0, "show at most N repositories (0: all)")
 	return cmd
 }
 
-func (c *cli) runList(ctx context.Context, raw string, f *listFlags) error {
+// listRun lists opts.Query on the configured providers.
+func listRun(ctx context.Context, opts *ListOptions) error {
+	c, f, raw := opts.f, opts, opts.Query
 	q, fo, err := f.parse(raw)
 	if err != nil {
 		return err
@@ -71,30 +82,54 @@ func (c *cli) runList(ctx context.Context, raw string, f *listFlags) error {
 	if f.limit < 0 {
 		return usagef("Use --limit 1 or more, or 0 for all.", "--limit %d: must not be negative", f.limit)
 	}
-	ps, err := c.selectProviders(f.provider)
+	l, done, err := c.listQuery(ctx, &f.queryFlags, q, fo, "mgit list")
 	if err != nil {
 		return err
 	}
-	obs, err := c.observe(ctx, c.log)
-	if err != nil {
-		return err
-	}
-	defer obs.close()
-	ctx, endRun := obs.startQuery(ctx, "mgit list")
-	defer endRun()
-	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, maxRepos: f.maxRepos, obs: obs}, fo)
-	if err != nil {
-		return err
-	}
-	total := len(repos)
+	defer done()
+	repos, total := l.repos, len(l.repos)
 	if f.limit > 0 && len(repos) > f.limit {
 		repos = repos[:f.limit]
 	}
-	if err := c.printRepos(repos, total, len(ps), fails); err != nil {
+	if err := opts.print(repos, total, len(l.providers), l.fails); err != nil {
 		return err
 	}
-	c.code = c.reportProviderErrors(fails)
+	c.code = c.reportProviderErrors(l.fails)
 	return nil
+}
+
+// listing is a query's answer from the configured providers.
+type listing struct {
+	providers []config.Provider
+	repos     []provider.Repo
+	fails     []*providerError
+	// obs is the telemetry the listing ran under; a clone runs under it too.
+	obs *observability
+}
+
+// listQuery is the listing `mgit list` and `mgit clone QUERY` share: the
+// providers qf.provider selects, asked under one telemetry (with a query
+// span named span, unless ""). done ends the span and the telemetry; call
+// it when finished with the listing and anything run under l.obs.
+func (c *cli) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, fo provider.FilterOptions, span string) (l listing, done func(), err error) {
+	if l.providers, err = c.selectProviders(qf.provider); err != nil {
+		return l, nil, err
+	}
+	if l.obs, err = c.observe(ctx, c.log); err != nil {
+		return l, nil, err
+	}
+	done = l.obs.close
+	if span != "" {
+		var endRun func()
+		ctx, endRun = l.obs.startQuery(ctx, span)
+		done = func() { endRun(); l.obs.close() }
+	}
+	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: l.obs}
+	if l.repos, l.fails, err = c.listAll(ctx, l.providers, q, opt, fo); err != nil {
+		done()
+		return l, nil, err
+	}
+	return l, done, nil
 }
 
 // repoLine is the NDJSON form of a listed repository ("type" first, as
@@ -132,10 +167,11 @@ func repoJSON(r provider.Repo) repoLine {
 	return l
 }
 
-func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*providerError) error {
+func (opts *ListOptions) print(repos []provider.Repo, total, providers int, fails []*providerError) error {
+	c := opts.f
 	if c.format == headless.FormatJSON {
 		for _, r := range repos {
-			if err := c.writeJSON(repoJSON(r)); err != nil {
+			if err := writeJSON(c.stdout, repoJSON(r)); err != nil {
 				return err
 			}
 		}
@@ -143,7 +179,7 @@ func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*p
 		for _, f := range fails {
 			failed = append(failed, f.name)
 		}
-		return c.writeJSON(struct {
+		return writeJSON(c.stdout, struct {
 			Type      string   `json:"type"`
 			Repos     int      `json:"repos"`
 			Matched   int      `json:"matched"`
@@ -158,22 +194,12 @@ func (c *cli) printRepos(repos []provider.Repo, total, providers int, fails []*p
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tREPOSITORY\tBRANCH\tFLAGS")
-	for _, r := range repos {
-		var flags []string
-		for _, fl := range []struct {
-			on   bool
-			name string
-		}{{r.Private, "private"}, {r.Archived, "archived"}, {r.Fork, "fork"}, {r.Disabled, "disabled"}} {
-			if fl.on {
-				flags = append(flags, fl.name)
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Sanitize(r.Provider), safetext.Sanitize(r.FullName),
-			dash(safetext.Sanitize(r.DefaultBranch)), dash(strings.Join(flags, ",")))
+	var b strings.Builder
+	for _, l := range listTable(repos, c.termWidth()) {
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
-	if err := tw.Flush(); err != nil {
+	if _, err := io.WriteString(c.stdout, b.String()); err != nil {
 		return outputErr(err)
 	}
 	summary := fmt.Sprintf("%d repositories", len(repos))

@@ -30,7 +30,9 @@ const maxTokenLen = 16 << 10
 // validateTimeout bounds the token check against the provider.
 const validateTimeout = time.Minute
 
-type loginFlags struct {
+// LoginOptions are `mgit login`.
+type LoginOptions struct {
+	f                          *Factory
 	kind, name, url, user, org string
 	tokenStdin                 bool
 	// helper is --credential-helper: take the token from it (and keep
@@ -38,8 +40,10 @@ type loginFlags struct {
 	helper string
 }
 
-func (c *cli) loginCommand() *cobra.Command {
-	f := &loginFlags{}
+// NewCmdLogin is `mgit login`. runF, when not nil, runs instead of
+// loginRun (tests).
+func NewCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
+	opts := &LoginOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "login --provider KIND --name NAME [--url URL] [--user USER] [--org ORG] [--token-stdin]",
 		Short: "Check a provider token and keep it in the keyring",
@@ -49,12 +53,7 @@ the keyring and write the provider's settings — never the token — to the
 configuration file. Run it again to replace the token; for a provider
 already configured, --name alone is enough.
 
-KIND is github, azuredevops, bitbucket, gitlab or gitea. --url is the server
-of a self-hosted service (GitHub Enterprise, Azure DevOps Server, Bitbucket
-Data Center, GitLab self-managed, Gitea/Forgejo); --user the account name
-where the service needs one (Bitbucket app passwords and API tokens); --org
-the default organisation, workspace or group (required for Azure DevOps
-Services).
+` + loginKindsHelp(provider.Kinds()) + `
 
 The keyring is the first of secret-service, kernel keyctl and the encrypted
 file (password from MGIT_KEYRING_PASSWORD, at least 12 characters) that
@@ -76,23 +75,27 @@ whenever the environment and the keyring have no token.` + sharedHostHelp,
 		// Creates the file --config or MGIT_CONFIG names.
 		Annotations: map[string]string{annotationNewConfig: "ok"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.runLogin(cmd.Context(), f)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return loginRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.kind, "provider", "", "provider type: "+strings.Join(config.Kinds(), ", "))
-	fl.StringVar(&f.name, "name", "", "name of this provider in the configuration (default: the type)")
-	fl.StringVar(&f.url, "url", "", "server URL of a self-hosted service")
-	fl.StringVar(&f.user, "user", "", "account name, where the service needs one (Bitbucket)")
-	fl.StringVar(&f.org, "org", "", "default organisation, workspace or group")
-	fl.BoolVar(&f.tokenStdin, "token-stdin", false, "read the token from stdin instead of prompting")
-	fl.StringVar(&f.helper, "credential-helper", "", "take the token from git (git credential fill), gh or glab, now and whenever the environment and keyring have none; nothing is stored in the keyring")
+	fl.StringVar(&opts.kind, "provider", "", "provider type: "+strings.Join(config.Kinds(), ", "))
+	fl.StringVar(&opts.name, "name", "", "name of this provider in the configuration (default: the type)")
+	fl.StringVar(&opts.url, "url", "", "server URL of a self-hosted service")
+	fl.StringVar(&opts.user, "user", "", "account name, where the service needs one (Bitbucket)")
+	fl.StringVar(&opts.org, "org", "", "default organisation, workspace or group")
+	fl.BoolVar(&opts.tokenStdin, "token-stdin", false, "read the token from stdin instead of prompting")
+	fl.StringVar(&opts.helper, "credential-helper", "", "take the token from git (git credential fill), gh or glab, now and whenever the environment and keyring have none; nothing is stored in the keyring")
 	return cmd
 }
 
-// loginEntry is the provider entry login will write: an existing entry of
+// entry is the provider entry login will write: an existing entry of
 // the same name, updated with the flags given.
-func (c *cli) loginEntry(f *loginFlags) (config.Provider, error) {
+func (opts *LoginOptions) entry() (config.Provider, error) {
+	c, f := opts.f, opts
 	name := f.name
 	if name == "" {
 		name = f.kind
@@ -129,18 +132,20 @@ func (c *cli) loginEntry(f *loginFlags) (config.Provider, error) {
 	return p, nil
 }
 
-func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
+// loginRun checks a token against the provider and keeps it.
+func loginRun(ctx context.Context, opts *LoginOptions) error {
+	c, f := opts.f, opts
 	if c.conf.path == "" {
 		return usagef("Set HOME or XDG_CONFIG_HOME, or give --config FILE.", "login: nowhere to write the configuration")
 	}
-	p, err := c.loginEntry(f)
+	p, err := f.entry()
 	if err != nil {
 		return err
 	}
 	if f.helper != "" && f.tokenStdin {
 		return usagef("Give one of them.", "login: --credential-helper and --token-stdin both name where the token comes from")
 	}
-	token, err := c.loginToken(p, f)
+	token, err := f.token(p)
 	if err != nil {
 		return err
 	}
@@ -197,7 +202,7 @@ func (c *cli) runLogin(ctx context.Context, f *loginFlags) error {
 		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
 	}
 	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
-	return c.printLogin(p, id, backend)
+	return f.print(p, id, backend)
 }
 
 // credentialURL is the server a provider's keyring item is bound to: its
@@ -226,11 +231,12 @@ func credentialGitURL(p config.Provider) string {
 	return scheme + "://" + h
 }
 
-// loginToken is the token login checks: the credential helper's with
+// token is the token login checks: the credential helper's with
 // --credential-helper, else what readToken reads.
-func (c *cli) loginToken(p config.Provider, f *loginFlags) (string, error) {
+func (opts *LoginOptions) token(p config.Provider) (string, error) {
+	c, f := opts.f, opts
 	if f.helper == "" {
-		return c.readToken(p, f.tokenStdin)
+		return f.readToken(p, f.tokenStdin)
 	}
 	tok, err := c.conf.store.HelperToken(ref(p))
 	if err != nil {
@@ -243,7 +249,8 @@ func (c *cli) loginToken(p config.Provider, f *loginFlags) (string, error) {
 // readToken reads the token from stdin with --token-stdin, else prompts
 // with hidden input on a terminal; without a terminal it refuses rather
 // than hang.
-func (c *cli) readToken(p config.Provider, fromStdin bool) (string, error) {
+func (opts *LoginOptions) readToken(p config.Provider, fromStdin bool) (string, error) {
+	c := opts.f
 	var raw []byte
 	var err error
 	fd := int(os.Stdin.Fd())
@@ -290,7 +297,8 @@ func loginCommandFor(p config.Provider) string {
 	return strings.Join(args, " ")
 }
 
-func (c *cli) printLogin(p config.Provider, id provider.Identity, backend string) error {
+func (opts *LoginOptions) print(p config.Provider, id provider.Identity, backend string) error {
+	c := opts.f
 	override := c.getenv(secure.EnvName(p.Name)) != ""
 	var err error
 	if c.format == headless.FormatJSON {
@@ -333,74 +341,9 @@ func orNone(s string) string {
 	return s
 }
 
-func (c *cli) logoutCommand() *cobra.Command {
-	var remove bool
-	cmd := &cobra.Command{
-		Use:   "logout NAME [--remove]",
-		Short: "Delete a provider's token from the keyring",
-		Long: `Delete the token of the provider NAME from the keyring. The provider stays in
-the configuration file unless --remove is given. A token in MGIT_TOKEN_<NAME>
-or the provider's usual variable is not affected.`,
-		Example: `  mgit logout work
-  mgit logout old-gitlab --remove`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("Usage: mgit logout NAME [--remove]", "logout: give exactly one provider NAME")
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.runLogout(args[0], remove)
-		},
-	}
-	cmd.Flags().BoolVar(&remove, "remove", false, "also remove the provider from the configuration file")
-	return cmd
-}
-
-func (c *cli) runLogout(name string, remove bool) error {
-	p, configured := c.conf.cfg.Find(name)
-	if configured {
-		name = p.Name
-	} else {
-		// Not configured: only the unscoped item an older mgit kept under
-		// the name can be found (and deleted).
-		p = config.Provider{Name: name}
-	}
-	backend, err := c.conf.store.Delete(ref(p))
-	deleted := err == nil
-	if err != nil && !errors.Is(err, secure.ErrNotFound) {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
-	}
-	if !configured && !deleted {
-		return usagef("See 'mgit config list'.", "logout: no provider called %s and no token stored for it", name)
-	}
-	c.audit(auditLogout, nil, "provider", name, "deleted", fmt.Sprint(deleted), "backend", backend)
-	var lines []string
-	if deleted {
-		lines = append(lines, fmt.Sprintf("Deleted the token of %s from the %s keyring.", name, backend))
-	} else {
-		lines = append(lines, fmt.Sprintf("No token of %s was stored in the keyring.", name))
-	}
-	if remove && configured {
-		c.conf.cfg.Remove(name)
-		if err := config.Save(c.conf.path, c.conf.cfg); err != nil {
-			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
-		}
-		lines = append(lines, fmt.Sprintf("Removed %s from %s.", name, c.conf.path))
-	}
-	if v := secure.EnvName(name); c.getenv(v) != "" {
-		lines = append(lines, fmt.Sprintf("Note: %s is still set and still used.", v))
-	}
-	if c.format == headless.FormatJSON {
-		return c.writeJSON(map[string]any{"type": "logout", "provider": name, "deleted": deleted, "backend": backend, "removed": remove && configured})
-	}
-	_, err = fmt.Fprintln(c.stdout, strings.Join(lines, "\n"))
-	return outputErr(err)
-}
-
-// writeJSON writes one NDJSON line.
-func (c *cli) writeJSON(v any) error {
-	return outputErr(json.NewEncoder(c.stdout).Encode(v))
+// writeJSON writes one NDJSON line to w.
+func writeJSON(w io.Writer, v any) error {
+	return outputErr(json.NewEncoder(w).Encode(v))
 }
 
 func outputErr(err error) error {

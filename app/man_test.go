@@ -68,6 +68,6 @@ func TestManPages(t *testing.T) {
 			}
 		}
 	}
-	walk((&cli{getenv: os.Getenv}).rootCommand())
+	walk(NewCmdRoot(&cli{getenv: os.Getenv}))
 	manpagetest.RequireCleanRender(t, files)
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -26,20 +25,13 @@ func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
-	dopt, err := c.discoverOptions()
+	dopt, err := c.disc.options(c.getenv)
 	if err != nil {
 		return nil, nil, err
 	}
-	repos, err := workspace.Discover(ctx, dir, dopt)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return nil, nil, interrupted(nil)
-	}
+	repos, err := c.discoverRepos(ctx, dir, dir, dopt)
 	if err != nil {
-		if len(repos) == 0 {
-			return nil, nil, usagef("Check that DIR exists and is readable.", "%s", err)
-		}
-		// Unreadable subdirectories: report them, work on what was found.
-		c.log.Warn().Err(err).Str("dir", dir).Msg("some directories could not be searched")
+		return nil, nil, err
 	}
 	paths = make(map[string]string, len(repos))
 	for _, r := range repos {
@@ -60,6 +52,14 @@ func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs
 		}
 	}
 	return jobs, paths, nil
+}
+
+// dirArg is DIR, the first argument, else ".".
+func dirArg(args []string) string {
+	if len(args) == 0 {
+		return "."
+	}
+	return args[0]
 }
 
 // checkDir fails with a usage error unless dir is a directory.
@@ -249,8 +249,15 @@ func narrow(jobs []engine.Job, dir, query string) ([]engine.Job, error) {
 			}
 		}
 		var local []provider.Repo
-		if j.Repo.ID != "." {
-			rel := strings.Split(j.Repo.ID, "/")
+		id := j.Repo.ID
+		if id == "." {
+			// DIR is the repository itself (a work tree DIR is inside):
+			// its path is its own directory's name, as in the flat
+			// layout's <DIR>/<repo>.
+			id = filepath.Base(j.Repo.Path)
+		}
+		if id != "." && id != string(filepath.Separator) {
+			rel := strings.Split(id, "/")
 			candidates = append(candidates, rel)
 			if len(rel) > 2 {
 				candidates = append(candidates, rel[1:])
@@ -301,66 +308,6 @@ func repoFromSegments(segs []string) provider.Repo {
 		return provider.Repo{Name: segs[0]}
 	}
 	return provider.Repo{Org: segs[0], Project: strings.Join(segs[1:len(segs)-1], "/"), Name: segs[len(segs)-1]}
-}
-
-// runCloneQuery clones every repository a query lists. Provider failures
-// are reported; the repositories the others listed are still cloned.
-func (c *cli) runCloneQuery(ctx context.Context, args []string, f *cloneFlags, layout workspace.Layout, mode engine.UpdateMode) error {
-	q, fo, err := f.parse(args[0])
-	if err != nil {
-		return err
-	}
-	dir := "."
-	if len(args) > 1 {
-		dir = args[1]
-	} else if w := c.conf.cfg.WorkspaceDir(c.getenv); w != "" {
-		dir = w
-	}
-	if len(c.conf.cfg.Providers) == 0 {
-		return usagef("Give an https://, ssh:// or user@host:path URL, or configure a provider with 'mgit login' to clone by query.",
-			"clone %s: not a URL, and no provider is configured to answer it as a query", args[0])
-	}
-	ps, err := c.selectProviders(f.provider)
-	if err != nil {
-		return err
-	}
-	// One telemetry for the listing and the clones: the provider requests
-	// and the operations share the registry, the listener and the run ID.
-	obs, err := c.observe(ctx, c.log)
-	if err != nil {
-		return err
-	}
-	defer obs.close()
-	repos, fails, err := c.listAll(ctx, ps, q, providerOptions{maxWait: f.maxWait, maxRepos: f.maxRepos, obs: obs}, fo)
-	if err != nil {
-		return err
-	}
-	pcode := c.reportProviderErrors(fails)
-	if len(repos) == 0 {
-		if len(fails) > 0 {
-			c.code = pcode
-			return nil
-		}
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones, forks and disabled ones need --include-archived / --include-forks / --include-disabled)", q)}
-	}
-	if err := cloneRoot(dir, f.dryRun); err != nil {
-		return err
-	}
-	creds := c.credentials()
-	for _, r := range repos {
-		creds.learn(c.conf.cfg, r)
-	}
-	jobs, paths, err := queryClonePlan(dir, repos, layout)
-	if err != nil {
-		return err
-	}
-	plan := engine.Plan{Jobs: jobs, Options: engine.Options{
-		Depth:               f.depth,
-		UpdateMode:          mode,
-		DiscardLocalChanges: f.discardLocalChanges,
-		DryRun:              f.dryRun,
-	}}
-	return c.execute(ctx, plan, paths, view{creds: creds, providerCode: pcode, obs: obs, maxWait: engineMaxWait(f.maxWait)})
 }
 
 // queryClonePlan lays listed repositories out under root by their

@@ -19,6 +19,9 @@ type view struct {
 	statusTable bool
 	all         bool
 	failOnDirty bool
+	// changedOnly is --changed-only (fetch, pull): leave out the
+	// repositories the operation changed nothing in.
+	changedOnly bool
 	// creds is the credential source (nil: c.credentials()); a clone from
 	// a query passes the one that learned the listed hosts.
 	creds engine.CredentialSource
@@ -32,21 +35,13 @@ type view struct {
 	// (clone QUERY), so the listing and the run share one registry,
 	// listener and run ID; nil: execute sets up its own.
 	obs *observability
+	// execStream prints exec's lines as they come (exec --stream).
+	execStream bool
 }
 
-func (c *cli) runStatus(ctx context.Context, dir string, f *statusFlags) error {
-	jobs, paths, err := c.workspacePlan(ctx, dir, engine.OpStatus)
-	if err != nil {
-		return err
-	}
-	if jobs, err = narrow(jobs, dir, f.query); err != nil {
-		return err
-	}
-	plan := engine.Plan{Jobs: jobs, Options: engine.Options{FetchBeforeStatus: f.fetch}}
-	return c.execute(ctx, plan, paths, view{statusTable: true, all: f.all, failOnDirty: f.failOnDirty})
-}
-
-func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options) error {
+// runWorkspace runs op over the repositories under dir (those matching
+// query, when given), presented as v says.
+func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options, v view) error {
 	jobs, paths, err := c.workspacePlan(ctx, dir, op)
 	if err != nil {
 		return err
@@ -54,57 +49,7 @@ func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op,
 	if jobs, err = narrow(jobs, dir, query); err != nil {
 		return err
 	}
-	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, view{})
-}
-
-func (c *cli) runClone(ctx context.Context, args []string, f *cloneFlags) error {
-	mode, err := parseUpdateMode(f.updateMode)
-	if err != nil {
-		return err
-	}
-	layout, err := parseLayout(f.layout)
-	if err != nil {
-		return err
-	}
-	if f.depth < 0 {
-		return usagef("Use --depth 1 or more for a shallow clone, 0 for full history.", "--depth %d: must not be negative", f.depth)
-	}
-	if f.discardLocalChanges && mode != engine.UpdateForce {
-		return usagef("Add --update-mode force, or drop --discard-local-changes.", "--discard-local-changes only applies with --update-mode force")
-	}
-	var urls []string
-	dir := "."
-	if f.from == "" && !isURL(args[0]) {
-		return c.runCloneQuery(ctx, args, f, layout, mode)
-	}
-	if f.from != "" {
-		if urls, err = readURLFile(f.from); err != nil {
-			return err
-		}
-		dir = dirArg(args)
-	} else {
-		urls = args[:1]
-		if len(args) > 1 {
-			dir = args[1]
-		}
-	}
-	if err := c.checkSourceURLs(f.from, urls); err != nil {
-		return err
-	}
-	if err := cloneRoot(dir, f.dryRun); err != nil {
-		return err
-	}
-	jobs, paths, err := clonePlan(dir, urls, layout)
-	if err != nil {
-		return err
-	}
-	plan := engine.Plan{Jobs: jobs, Options: engine.Options{
-		Depth:               f.depth,
-		UpdateMode:          mode,
-		DiscardLocalChanges: f.discardLocalChanges,
-		DryRun:              f.dryRun,
-	}}
-	return c.execute(ctx, plan, paths, view{maxWait: engineMaxWait(f.maxWait)})
+	return c.execute(ctx, engine.Plan{Jobs: jobs, Options: opt}, paths, v)
 }
 
 // engineMaxWait maps --max-wait onto engine.Config.MaxWait, where 0 means
@@ -146,20 +91,10 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	}
 	ctx, endRun := obs.startRun(ctx, &plan)
 	defer endRun()
-	eng := engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		DiskConcurrency:    c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		MaxWait:            v.maxWait,
-		Credentials:        creds,
-		Observer:           obs.engineObserver(),
-		NoProgress:         true, // nothing headless shows transfer progress
-		Logger:             c.log,
-	})
+	cfg := c.engineConfig(backend, creds, obs, c.log)
+	cfg.MaxWait = v.maxWait
+	cfg.NoProgress = true // nothing headless shows transfer progress
+	eng := engine.New(cfg)
 	runID := eng.Submit(ctx, plan)
 	log := c.log.With().Str("run_id", runID).Logger()
 	log.Info().Str("backend", backend.Name()).Int("jobs", len(plan.Jobs)).
@@ -172,10 +107,14 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 		RunID:       runID,
 		StatusTable: v.statusTable,
 		All:         v.all,
-		FailOnDirty: v.failOnDirty,
+		ExitCode: func(s engine.Summary, dirty int) int {
+			return runExitCode(s, dirty, v.failOnDirty)
+		},
 		Decorate:    c.decorate(),
+		Width:       c.termWidth(),
 		Paths:       paths,
-		ChangedOnly: c.changedOnly,
+		ChangedOnly: v.changedOnly,
+		ExecStream:  v.execStream,
 	})
 	close(presented)
 	// The run has finished (or the stream broke): Close returns once the

@@ -11,22 +11,10 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/mgit-dev/mgit/engine"
-	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
-)
-
-// Audit actions logged by the app (the store adds secure.AuditCredential*).
-const (
-	auditLogin         = "login"
-	auditLoginFailed   = "login.failed"
-	auditLogout        = "logout"
-	auditAuthFailure   = "auth.failure"
-	auditRateLimited   = "ratelimit.blocked"
-	auditInputRejected = "input.rejected"
 )
 
 // secureStreams makes every byte mgit writes to stdout and stderr pass the
@@ -36,6 +24,7 @@ func (c *cli) secureStreams() {
 	if c.conf.red == nil {
 		c.conf.red = secure.NewRedactor(redact.Text)
 	}
+	c.logs.red = c.conf.red
 	c.stdout = secure.NewWriter(c.stdout, c.conf.red)
 	c.stderr = secure.NewWriter(c.stderr, c.conf.red)
 }
@@ -64,66 +53,6 @@ func fileOf(w io.Writer) (*os.File, bool) {
 			return nil, false
 		}
 	}
-}
-
-// openAudit opens --audit-log (0600, appended to): audit events go there
-// as JSON lines, besides the main log.
-func (c *cli) openAudit() error {
-	if c.g.auditLog == "" {
-		return nil
-	}
-	f, err := secure.OpenPrivateAppend(c.g.auditLog)
-	if err != nil {
-		return usagef("Give --audit-log a file you can write.", "--audit-log: %s", err)
-	}
-	c.auditFile = secure.NewWriter(f, c.conf.red)
-	c.auditLog = zerolog.New(c.auditFile).With().Timestamp().Logger()
-	return nil
-}
-
-// closeAudit flushes and closes the audit log, if one is open.
-func (c *cli) closeAudit() {
-	if c.auditFile != nil {
-		_ = c.auditFile.Close()
-		c.auditFile = nil
-	}
-}
-
-// audit records one security event with audit=true in the main log (at
-// info) and in --audit-log. fields are strings (never a secret: values are
-// redacted anyway); err is the failure, if any.
-func (c *cli) audit(action string, err error, fields ...string) {
-	c.auditTo(c.log, action, err, fields...)
-}
-
-// auditTo is audit into log instead of c.log (a sync cycle's logger, which
-// carries the cycle's run_id).
-func (c *cli) auditTo(log zerolog.Logger, action string, err error, fields ...string) {
-	emit := func(ev *zerolog.Event) {
-		ev = ev.Bool("audit", true).Str("action", action)
-		for i := 0; i+1 < len(fields); i += 2 {
-			ev = ev.Str(fields[i], c.redact(fields[i+1]))
-		}
-		if err != nil {
-			ev = ev.Str("error", c.redact(err.Error()))
-		}
-		ev.Msg("audit " + action)
-	}
-	emit(log.Info())
-	if c.auditFile != nil {
-		emit(c.auditLog.Log())
-	}
-}
-
-// auditCredential is the store's audit hook.
-func (c *cli) auditCredential(ev secure.AuditEvent) {
-	c.audit(ev.Action, ev.Err, "provider", ev.Provider, "source", ev.Source)
-}
-
-// rejected records a refused input and returns the usage error for it.
-func (c *cli) rejected(hint string, err error) error {
-	c.audit(auditInputRejected, err)
-	return usagef(hint, "%s", err)
 }
 
 // Bounds of the duration and count flags. Each keeps a typo (a timeout
@@ -166,9 +95,9 @@ func checkCount(input string, n, lo, hi int, hint string) error {
 
 // checkLogLevel checks a log level name (from --log-level or
 // MGIT_LOG_LEVEL, named by input); "" is the default.
-func (c *cli) checkLogLevel(input, level string) error {
+func checkLogLevel(input, level string, redact func(string) string) error {
 	if _, err := telemetry.ParseLevel(level); err != nil {
-		v := c.redact(secure.Sanitize(level))
+		v := redact(secure.Sanitize(level))
 		if len(v) > 64 {
 			v = v[:64] + "…"
 		}
@@ -178,14 +107,14 @@ func (c *cli) checkLogLevel(input, level string) error {
 	return nil
 }
 
-// checkMetricsAddr checks --metrics-addr, else MGIT_METRICS_ADDR, when
+// checkMetricsAddr checks --metrics-addr (flag), else MGIT_METRICS_ADDR, when
 // set: HOST:PORT, :PORT or PORT. A host is allowed to be public (a
 // container listens on 0.0.0.0 for its scraper); PORT and :PORT bind to
 // loopback.
-func (c *cli) checkMetricsAddr() error {
-	input, addr := "--metrics-addr", c.g.metricsAddr
+func checkMetricsAddr(flag string, getenv func(string) string) error {
+	input, addr := "--metrics-addr", flag
 	if addr == "" {
-		input, addr = envMetricsAddr, c.getenv(envMetricsAddr)
+		input, addr = envMetricsAddr, getenv(envMetricsAddr)
 	}
 	if addr == "" {
 		return nil
@@ -196,40 +125,32 @@ func (c *cli) checkMetricsAddr() error {
 	return nil
 }
 
-// auditRejected audits a refused input that ended the command (Main's
-// error path); inputs refused through c.rejected were audited already.
-func (c *cli) auditRejected(err error) {
-	var ue *usageError
-	if errors.As(err, &ue) && ue.cause != nil && errors.Is(ue.cause, secure.ErrRejected) {
-		c.audit(auditInputRejected, ue.cause)
-	}
-}
-
 // checkConfigFile refuses a configuration file other users can read or
 // change (see secure.CheckPrivateFile).
-func (c *cli) checkConfigFile(path string) error {
+func (l *logs) checkConfigFile(path string) error {
 	if err := secure.CheckPrivateFile(path); err != nil {
 		hint := "mgit's configuration decides where tokens are sent; keep it private."
-		return c.rejected(hint, err)
+		return l.rejected(hint, err)
 	}
 	return nil
 }
 
-// urlOptions are the URL rules of this invocation.
-func (c *cli) urlOptions(local bool) secure.URLOptions {
-	return secure.URLOptions{AllowInsecureHTTP: c.g.allowInsecureHTTP, AllowFile: local}
+// urlOptions are the URL rules of this invocation: local sources only
+// where the user gave them.
+func (g globals) urlOptions(local bool) secure.URLOptions {
+	return secure.URLOptions{AllowInsecureHTTP: g.allowInsecureHTTP, AllowFile: local}
 }
 
 // checkSourceURLs validates clone URLs the user gave (arguments or --from
-// lines): local sources are allowed there.
-func (c *cli) checkSourceURLs(from string, urls []string) error {
+// lines) under the URL rules opt (local sources are allowed there).
+func (l *logs) checkSourceURLs(from string, urls []string, opt secure.URLOptions) error {
 	for i, u := range urls {
 		input := "clone SOURCE"
 		if from != "" {
 			input = fmt.Sprintf("--from %s entry %d", from, i+1)
 		}
-		if err := secure.ValidateURL(input, u, c.urlOptions(true)); err != nil {
-			return c.rejected("Give an https://, ssh:// or user@host:path URL (http:// only to loopback, or add --allow-insecure-http).", err)
+		if err := secure.ValidateURL(input, u, opt); err != nil {
+			return l.rejected("Give an https://, ssh:// or user@host:path URL (http:// only to loopback, or add --allow-insecure-http).", err)
 		}
 	}
 	return nil
@@ -241,7 +162,7 @@ func (c *cli) checkProviderURLs() error {
 		if p.URL == "" {
 			continue
 		}
-		if err := secure.ValidateURL("provider "+p.Name+" url", p.URL, c.urlOptions(false)); err != nil {
+		if err := secure.ValidateURL("provider "+p.Name+" url", p.URL, c.g.urlOptions(false)); err != nil {
 			return c.rejected("Use an https:// URL in "+c.configPathForHumans()+" (http:// only to loopback, or add --allow-insecure-http).", err)
 		}
 	}
@@ -266,7 +187,7 @@ func (c *cli) vetRepos(prov string, repos []provider.Repo) []provider.Repo {
 // refused one is audited and logged to log, and vetListed returns false.
 // list, clone QUERY, the dashboard and sync all vet through it.
 func (c *cli) vetListed(log zerolog.Logger, prov string, r provider.Repo) bool {
-	err := c.vetRepo(prov, r)
+	err := vetRepo(prov, r, c.g.urlOptions(false))
 	if err == nil {
 		return true
 	}
@@ -275,7 +196,9 @@ func (c *cli) vetListed(log zerolog.Logger, prov string, r provider.Repo) bool {
 	return false
 }
 
-func (c *cli) vetRepo(prov string, r provider.Repo) error {
+// vetRepo checks one listed repository's names, default branch and clone
+// URL (under the URL rules opt) against the input rules.
+func vetRepo(prov string, r provider.Repo, opt secure.URLOptions) error {
 	in := "provider " + prov + ": "
 	if err := secure.ValidateName(in+"repository name", r.Name); err != nil {
 		return err
@@ -296,7 +219,7 @@ func (c *cli) vetRepo(prov string, r provider.Repo) error {
 		}
 	}
 	if r.CloneURL != "" {
-		if err := secure.ValidateURL(in+"clone URL of "+r.Name, r.CloneURL, c.urlOptions(false)); err != nil {
+		if err := secure.ValidateURL(in+"clone URL of "+r.Name, r.CloneURL, opt); err != nil {
 			return err
 		}
 	}
@@ -306,50 +229,9 @@ func (c *cli) vetRepo(prov string, r provider.Repo) error {
 	return nil
 }
 
-// gitAuthAuditor returns the event hook that audits every operation git
-// refused for its credentials (an OpFinished failing with git.ErrAuth):
-// auth.failure with the provider, the host and the repository ID, and the
-// redacted error — never a token. Provider 401/403 are audited by
-// auditRequests; this is the git side. jobs are the run's (for the host);
-// log gives the logger of the moment (a sync cycle's carries its run_id).
-func (c *cli) gitAuthAuditor(log func() zerolog.Logger, jobs []engine.Job) func(engine.Event) {
-	var repos map[string]engine.Repo // built at the first failure: most runs have none
-	return func(ev engine.Event) {
-		fin, ok := ev.(engine.OpFinished)
-		if !ok || fin.Result.Outcome != engine.OutcomeFailed || !errors.Is(fin.Err, git.ErrAuth) {
-			return
-		}
-		if repos == nil {
-			repos = make(map[string]engine.Repo, len(jobs))
-			for _, j := range jobs {
-				repos[j.Repo.ID] = j.Repo
-			}
-		}
-		r := repos[fin.RepoID]
-		c.auditTo(log(), auditAuthFailure, fin.Err, "provider", r.Provider, "host", r.Host,
-			"repo", fin.RepoID, "op", string(fin.Op))
-	}
-}
-
 // isAuthFailure reports whether err is a provider's refusal of the token.
 func isAuthFailure(err error) bool {
 	return errors.Is(err, provider.ErrUnauthorized) || errors.Is(err, provider.ErrForbidden)
-}
-
-// auditRequests wraps a provider Observe func: a refused token and a
-// rate-limit block become audit events.
-func (c *cli) auditRequests(next func(provider.RequestInfo)) func(provider.RequestInfo) {
-	return func(ri provider.RequestInfo) {
-		switch {
-		case ri.RateLimited:
-			c.audit(auditRateLimited, ri.Err, "provider", ri.Provider, "host", ri.Host, "wait", ri.Wait.String())
-		case ri.Status == 401 || ri.Status == 403 || isAuthFailure(ri.Err):
-			c.audit(auditAuthFailure, ri.Err, "provider", ri.Provider, "host", ri.Host, "status", fmt.Sprint(ri.Status))
-		}
-		if next != nil {
-			next(ri)
-		}
-	}
 }
 
 // Client-side API request budget per host: well under every provider's

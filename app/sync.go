@@ -95,6 +95,9 @@ func (c *cli) syncCommand() *cobra.Command {
 				return err
 			}
 			if !cmd.Flags().Changed("dir") {
+				// The default is resolved here, not in the flag, so --help
+				// states it once.
+				o.dir = "."
 				if ws := c.conf.cfg.WorkspaceDir(c.getenv); ws != "" {
 					o.dir = ws
 				}
@@ -139,7 +142,7 @@ func (c *cli) syncCommand() *cobra.Command {
 	qf.register(cmd)
 	pf.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.dir, "dir", ".", "directory the repositories are kept in (default: the configuration's workspace, else .)")
+	f.StringVar(&o.dir, "dir", "", "directory the repositories are kept in (default: the configuration's workspace, else .)")
 	f.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next (10s to 24h)")
 	f.BoolVar(&o.once, "once", false, "run one cycle and exit with its exit code")
 	f.StringVar(&shardFlag, "shard", "", "I/N: keep only shard I (0-based) of N, by a stable hash of the repository name")
@@ -166,18 +169,9 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 	if creds == nil {
 		creds = credentialsFromEnv(c.getenv)
 	}
-	eng := engine.New(engine.Config{
-		Backend:            backend,
-		NetworkConcurrency: c.g.concurrency,
-		Timeout:            c.g.timeout,
-		StatusTimeout:      c.g.timeout,
-		StallTimeout:       c.g.stallTimeout,
-		LockWait:           c.g.lockWait,
-		Credentials:        creds,
-		Observer:           obs.engineObserver(),
-		NoProgress:         true,  // nothing headless shows transfer progress
-		Logger:             c.log, // the engine adds the run_id itself
-	})
+	cfg := c.engineConfig(backend, creds, obs, c.log) // the engine adds the run_id itself
+	cfg.NoProgress = true                             // nothing headless shows transfer progress
+	eng := engine.New(cfg)
 	defer eng.Close()
 
 	loop := syncloop.New(syncloop.Config{
@@ -195,6 +189,7 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		StartCycle: obs.startCycle,
 		StateOf:    syncState(o.mirror),
 		OnCycle:    o.onCycle,
+		ExitCode:   summaryExitCode,
 	})
 	return loop.Run(ctx)
 }

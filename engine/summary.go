@@ -2,7 +2,8 @@ package engine
 
 import "time"
 
-// Exit codes of mgit, decided in one place from a run's Summary.
+// Exit codes of mgit. Which one a run earns is decided by the command
+// layer (app) from the Summary's facts; the engine only counts.
 const (
 	ExitOK          = 0
 	ExitFailed      = 1
@@ -25,20 +26,4 @@ type Summary struct {
 	// operation finished.
 	Interrupted bool
 	Duration    time.Duration
-}
-
-// ExitCode maps the summary to mgit's exit status: 130 when interrupted, 3
-// when every failure was an authentication failure, 1 when anything failed,
-// else 0.
-func (s Summary) ExitCode() int {
-	switch {
-	case s.Interrupted:
-		return ExitInterrupted
-	case s.Failed > 0 && s.AuthFailed == s.Failed:
-		return ExitAuth
-	case s.Failed > 0:
-		return ExitFailed
-	default:
-		return ExitOK
-	}
 }

@@ -156,8 +156,8 @@ func (l *Loop) submit(ctx context.Context, plan engine.Plan, cc *counts) engine.
 }
 
 // result classifies a finished cycle and gives its exit code.
-func result(ctx context.Context, cc counts, lerr error, sum engine.Summary) (Result, int) {
-	code := sum.ExitCode()
+func result(ctx context.Context, cc counts, lerr error, sum engine.Summary, exitCode func(engine.Summary) int) (Result, int) {
+	code := exitCode(sum)
 	switch {
 	case sum.Interrupted || (lerr != nil && ctx.Err() != nil):
 		return ResultInterrupted, engine.ExitInterrupted
@@ -178,7 +178,7 @@ func result(ctx context.Context, cc counts, lerr error, sum engine.Summary) (Res
 func (l *Loop) finish(ctx context.Context, log zerolog.Logger, end func(error), start time.Time,
 	cc counts, lerr error, sum engine.Summary) int {
 	d := time.Since(start)
-	res, code := result(ctx, cc, lerr, sum)
+	res, code := result(ctx, cc, lerr, sum, l.cfg.ExitCode)
 	l.cfg.Metrics.CycleFinished(res, time.Now(), d)
 	if res != ResultInterrupted {
 		l.cfg.Metrics.FirstCycleDone()

@@ -15,7 +15,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/git"
+	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
+	"github.com/mgit-dev/mgit/engine/git/gogit"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
@@ -43,9 +46,10 @@ func newWorld(t *testing.T, names ...string) *world {
 // operations each cycle ran, by repository name.
 func (w *world) rig(t *testing.T) (*rig, *opLog) {
 	t.Helper()
-	backend, err := engine.SelectBackend(context.Background(), engine.BackendAuto)
-	if err != nil {
-		t.Fatal(err)
+	// The auto choice (app.ChooseBackend): git when usable, else go-git.
+	var backend git.Backend = gogit.New()
+	if gitcli.Available(context.Background()) == nil {
+		backend = gitcli.New()
 	}
 	eng := engine.New(engine.Config{Backend: backend, NoProgress: true, Logger: zerolog.Nop()})
 	t.Cleanup(eng.Close)

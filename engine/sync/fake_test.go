@@ -200,7 +200,7 @@ func newRig(t *testing.T, l Lister, eng Runner) *rig {
 	r := &rig{health: &fakeHealth{}, metrics: &fakeMetrics{}}
 	r.cfg = Config{Root: root, Interval: time.Hour, Grace: 5 * time.Second, Once: true, RunID: "test",
 		FailingStreak: 3, Lister: l, Engine: eng, Health: r.health, Metrics: r.metrics,
-		Log: zerolog.New(&r.logs), Dest: hostDest(root)}
+		Log: zerolog.New(&r.logs), Dest: hostDest(root), ExitCode: summaryCode}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("log:\n%s", r.logs.String())
@@ -230,3 +230,17 @@ func (b *logBuffer) String() string {
 func urlOf(name string) string { return fmt.Sprintf("https://example.test/org/%s.git", name) }
 
 func pathOf(root, name string) string { return filepath.Join(root, "example.test", "org", name) }
+
+// summaryCode stands in for the command layer's exit code mapping (app
+// owns the real one).
+func summaryCode(s engine.Summary) int {
+	switch {
+	case s.Interrupted:
+		return engine.ExitInterrupted
+	case s.Failed > 0 && s.AuthFailed == s.Failed:
+		return engine.ExitAuth
+	case s.Failed > 0:
+		return engine.ExitFailed
+	}
+	return engine.ExitOK
+}

@@ -114,6 +114,9 @@ type Config struct {
 	// OnCycle, when set, is told each cycle's number and exit code after
 	// the cycle is recorded (a test seam: tests wait on it, not on time).
 	OnCycle func(n, code int)
+	// ExitCode maps a cycle's engine.Summary to an exit code: the command
+	// layer owns that mapping (the engine only counts). Required.
+	ExitCode func(engine.Summary) int
 }
 
 // Loop runs the cycles of one sync.

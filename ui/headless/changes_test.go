@@ -109,7 +109,7 @@ func TestInterruptedRunIsOneLine(t *testing.T) {
 	}
 	evs = append(evs, finished(engine.Summary{OK: 1, Stopped: 1, NotStarted: 900, Interrupted: true, Duration: 1249 * time.Millisecond}))
 	var out bytes.Buffer
-	res, err := Present(stream(evs...), &out, Options{})
+	res, err := Present(stream(evs...), &out, Options{ExitCode: summaryCode})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,18 +44,27 @@ type Options struct {
 	// All lists every repository in the status table, not only those that
 	// need attention.
 	All bool
-	// FailOnDirty makes a run that is otherwise successful exit 1 when any
-	// repository has local changes.
-	FailOnDirty bool
+	// ExitCode decides the run's exit status from its summary and the
+	// number of repositories with local changes. The command layer owns
+	// that mapping (exit codes are not the presenter's to decide); the
+	// presenter only reports it in Result and the JSON summary. nil
+	// reports 0.
+	ExitCode func(s engine.Summary, dirty int) int
 	// Decorate allows colour. Set it only when the output is a terminal and
 	// NO_COLOR is unset: nothing decorative goes to pipes and files.
 	Decorate bool
+	// Width is the terminal's width the status table fits in (see
+	// TerminalWidth); 0 means no limit.
+	Width int
 	// Paths maps a repository ID to the path shown to the user (usable from
 	// their working directory). Repositories not in it are shown by the
 	// path the engine reported, else by ID.
 	Paths map[string]string
 	// Now is the clock for commit ages; nil means time.Now.
 	Now func() time.Time
+	// ExecStream says exec's lines are streamed (engine.ExecOptions.Stream)
+	// and printed as they come, not grouped per repository (see exec.go).
+	ExecStream bool
 	// ChangedOnly leaves out the repositories a fetch or pull changed
 	// nothing in (and skipped ones); failures are always shown and the
 	// summary still counts every repository.
@@ -71,17 +80,6 @@ type Result struct {
 	ExitCode int
 }
 
-// ExitCode decides a run's exit status: the engine's summary decides, and
-// --fail-on-dirty turns an otherwise successful run with local changes into
-// a failure. This is the only place a run's exit code is computed.
-func ExitCode(s engine.Summary, dirty int, failOnDirty bool) int {
-	code := s.ExitCode()
-	if code == engine.ExitOK && failOnDirty && dirty > 0 {
-		return engine.ExitFailed
-	}
-	return code
-}
-
 // ErrStreamClosed is returned when the event channel closes before the run
 // finished.
 var ErrStreamClosed = errors.New("event stream closed before the run finished")
@@ -94,6 +92,8 @@ type sink interface {
 	opFinished(ev engine.OpFinished, path, kind string)
 	runFinished(res Result, runID string)
 	err() error
+	// execLine presents one streamed line of an exec command.
+	execLine(ev engine.OpProgress, l engine.ExecLine, path string)
 }
 
 // Present consumes events until the run finishes and writes its output to
@@ -112,7 +112,7 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 		}
 		out = newTextSink(w, opt, now)
 	default:
-		return Result{ExitCode: engine.ExitUsage}, fmt.Errorf("output format %q: want text or json", opt.Format)
+		return Result{}, fmt.Errorf("output format %q: want text or json", opt.Format)
 	}
 
 	found := map[string]string{} // repo ID → engine path, from RepoFound
@@ -143,14 +143,19 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 				continue
 			}
 			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
+		case engine.OpProgress:
+			if e.Output != nil {
+				out.execLine(e, *e.Output, pathOf(e.RepoID))
+			}
 		case engine.RunFinished:
 			res.Summary = e.Summary
-			res.ExitCode = ExitCode(e.Summary, res.Dirty, opt.FailOnDirty)
+			if opt.ExitCode != nil {
+				res.ExitCode = opt.ExitCode(e.Summary, res.Dirty)
+			}
 			out.runFinished(res, e.RunID)
 			return res, out.err()
 		}
 	}
-	res.ExitCode = engine.ExitFailed
 	return res, ErrStreamClosed
 }
 

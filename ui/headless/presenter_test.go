@@ -82,13 +82,13 @@ func fixtureStream() <-chan engine.Event {
 func TestJSONStatusShapes(t *testing.T) {
 	var out bytes.Buffer
 	res, err := Present(fixtureStream(), &out, Options{
-		Format: FormatJSON, RunID: "r1", FailOnDirty: true,
+		Format: FormatJSON, RunID: "r1", ExitCode: func(_ engine.Summary, dirty int) int { return 40 + dirty },
 		Paths: map[string]string{"a": "ws/a", "b": "ws/b", "c": "ws/c", "d": "ws/d"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Dirty != 1 || res.ExitCode != engine.ExitFailed {
+	if res.Dirty != 1 || res.ExitCode != 41 {
 		t.Fatalf("result %+v", res)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -129,7 +129,7 @@ func TestJSONStatusShapes(t *testing.T) {
 		}
 	}
 	if got := objs[len(objs)-1]; got["type"] != "summary" || got["ok"] != 3.0 || got["failed"] != 1.0 ||
-		got["skipped"] != 0.0 || got["duration_ms"] != 1500.0 || got["exit_code"] != 1.0 {
+		got["skipped"] != 0.0 || got["duration_ms"] != 1500.0 || got["exit_code"] != 41.0 {
 		t.Errorf("summary %v", got)
 	}
 	b := byPath["ws/b"]
@@ -166,7 +166,7 @@ func requireKeys(t *testing.T, m map[string]any, keys []string) {
 func TestTextStatusTable(t *testing.T) {
 	var out bytes.Buffer
 	res, err := Present(fixtureStream(), &out, Options{
-		Format: FormatText, RunID: "r1", StatusTable: true, Now: func() time.Time { return t0 },
+		Format: FormatText, RunID: "r1", StatusTable: true, Now: func() time.Time { return t0 }, ExitCode: summaryCode,
 		Paths: map[string]string{"a": "ws/a", "b": "ws/b", "c": "ws/c", "d": "ws/d"},
 	})
 	if err != nil {
@@ -210,7 +210,7 @@ func TestTextOpsLines(t *testing.T) {
 		finished(engine.Summary{OK: 1, Failed: 1, Skipped: 1, AuthFailed: 1, Duration: 250 * time.Millisecond}),
 	)
 	var out bytes.Buffer
-	res, err := Present(evs, &out, Options{Format: FormatText, Paths: map[string]string{"h/o/a": "src/h/o/a"}})
+	res, err := Present(evs, &out, Options{Format: FormatText, Paths: map[string]string{"h/o/a": "src/h/o/a"}, ExitCode: summaryCode})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestJSONOpErrorAndInterrupt(t *testing.T) {
 		finished(engine.Summary{Failed: 1, Interrupted: true, Duration: 2 * time.Second}),
 	)
 	var out bytes.Buffer
-	res, err := Present(evs, &out, Options{Format: FormatJSON})
+	res, err := Present(evs, &out, Options{Format: FormatJSON, ExitCode: summaryCode})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestJSONOpErrorAndInterrupt(t *testing.T) {
 
 func TestStreamClosedEarly(t *testing.T) {
 	res, err := Present(stream(statusDone("a", &git.Status{}, nil)), &bytes.Buffer{}, Options{Format: FormatJSON})
-	if !errors.Is(err, ErrStreamClosed) || res.ExitCode != engine.ExitFailed {
+	if !errors.Is(err, ErrStreamClosed) || res.Summary != (engine.Summary{}) {
 		t.Fatalf("got %+v, %v", res, err)
 	}
 }
@@ -331,4 +331,18 @@ func TestNoRepositories(t *testing.T) {
 			t.Errorf("table=%v: %q, %+v, %v", table, out.String(), res, err)
 		}
 	}
+}
+
+// summaryCode stands in for the command layer's exit code mapping (app
+// owns the real one): the presenter must report whatever it decides.
+func summaryCode(s engine.Summary, _ int) int {
+	switch {
+	case s.Interrupted:
+		return engine.ExitInterrupted
+	case s.Failed > 0 && s.AuthFailed == s.Failed:
+		return engine.ExitAuth
+	case s.Failed > 0:
+		return engine.ExitFailed
+	}
+	return engine.ExitOK
 }

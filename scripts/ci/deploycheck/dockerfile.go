@@ -206,9 +206,11 @@ func Lint(df *Dockerfile) []string {
 			add(in, "looks like a secret baked into the image: pass it at run time")
 		}
 		if in.Cmd == "ARG" {
-			name, _, hasDefault := strings.Cut(in.Args, "=")
-			if name = strings.TrimSpace(name); hasDefault && platformArgs[name] {
-				add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+			// One ARG may declare several: ARG VERSION=dev TARGETARCH=amd64.
+			for _, decl := range strings.Fields(in.Args) {
+				if name, _, hasDefault := strings.Cut(decl, "="); hasDefault && platformArgs[name] {
+					add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+				}
 			}
 		}
 	}
@@ -226,6 +228,17 @@ func Lint(df *Dockerfile) []string {
 		if in.Cmd == "RUN" {
 			add(in, "RUN in the runtime stage: distroless has no shell; do the work in the build stage")
 		}
+	}
+	p = append(p, lintRuntime(final)...)
+	return append(p, lintBuild(df)...)
+}
+
+// lintRuntime checks the runtime stage's user, health check, entry point,
+// command, volume and labels.
+func lintRuntime(final []Instruction) []string {
+	var p []string
+	add := func(in Instruction, format string, a ...any) {
+		p = append(p, fmt.Sprintf("line %d: %s: %s", in.Line, in.Cmd, fmt.Sprintf(format, a...)))
 	}
 	users := Find(final, "USER")
 	if len(users) == 0 {
@@ -263,10 +276,27 @@ func Lint(df *Dockerfile) []string {
 			p = append(p, "missing OCI label org.opencontainers.image."+l)
 		}
 	}
-	build := strings.Join(args(Find(df.Instructions, "RUN")), " ")
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "go build", "$TARGETOS", "$TARGETARCH", "-ldflags"} {
-		if !strings.Contains(build, want) {
-			p = append(p, fmt.Sprintf("the build does not use %s", want))
+	return p
+}
+
+// lintBuild checks the RUN that builds the shipped binary, not any other
+// Go command (the man pages are written by a `go run` with its own flags).
+func lintBuild(df *Dockerfile) []string {
+	var p []string
+	var builds []Instruction
+	for _, in := range Find(df.Instructions, "RUN") {
+		if strings.Contains(in.Args, "go build") {
+			builds = append(builds, in)
+		}
+	}
+	if len(builds) == 0 {
+		p = append(p, "the build does not use go build")
+	}
+	for _, in := range builds {
+		for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "$TARGETOS", "$TARGETARCH", "-ldflags"} {
+			if !strings.Contains(in.Args, want) {
+				p = append(p, fmt.Sprintf("line %d: %s: the build does not use %s", in.Line, in.Cmd, want))
+			}
 		}
 	}
 	return p
