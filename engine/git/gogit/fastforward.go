@@ -15,6 +15,7 @@ import (
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
 
@@ -206,6 +207,18 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 			lc.paths = append(lc.paths, p)
 		}
 	}
+	if err := blockedCreates(root, plan, deleted, st, idx, lc); err != nil {
+		return err
+	}
+	if len(lc.paths) > 0 || len(lc.ignored) > 0 {
+		return lc
+	}
+	return nil
+}
+
+// blockedCreates adds to lc what stands on the paths the plan creates: an
+// ignored file by its own name (lc.ignored), anything else by the path.
+func blockedCreates(root string, plan ffPlan, deleted map[string]bool, st gogit.Status, idx *index.Index, lc *localChangesError) error {
 	for p := range plan.creates {
 		in, err := occupants(root, p, deleted)
 		if err != nil {
@@ -220,9 +233,6 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 				lc.paths = append(lc.paths, p)
 			}
 		}
-	}
-	if len(lc.paths) > 0 || len(lc.ignored) > 0 {
-		return lc
 	}
 	return nil
 }
