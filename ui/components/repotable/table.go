@@ -53,11 +53,15 @@ type Model struct {
 	styles        *styles.Styles
 	spin          string
 	now           func() time.Time
+	// rendered counts the rows drawn by View since New, so a test can
+	// prove a frame costs the visible rows, not all rows. A pointer: the
+	// root model renders from a copy of itself.
+	rendered *int
 }
 
 // New returns an empty table; now is the clock for commit ages.
 func New(st *styles.Styles, now func() time.Time) Model {
-	return Model{index: map[string]*Row{}, selected: map[string]bool{}, styles: st, now: now}
+	return Model{index: map[string]*Row{}, selected: map[string]bool{}, styles: st, now: now, rendered: new(int)}
 }
 
 // Add adds rows (a row whose ID exists is ignored) and refreshes the view.
@@ -166,7 +170,11 @@ func (m *Model) Refresh() {
 	st.Shown = len(m.view)
 	st.Selected = len(m.selected)
 	m.stats = st
-	slices.SortStableFunc(m.view, m.less())
+	// Every order ends in the unique ID, so an unstable sort gives the
+	// same result; pdqsort is linear on the view already in order, which
+	// it is after a batch of events in all but a few places (the stable
+	// merge sort was most of an event batch's cost at 10,000 rows).
+	slices.SortFunc(m.view, m.less())
 	m.cursor = 0
 	for i, r := range m.view {
 		if r.ID == keep {
@@ -204,6 +212,14 @@ func (m *Model) count(st *Stats, r *Row) {
 			st.Running++
 		}
 	}
+}
+
+// RowsRendered is the number of rows View has drawn since New.
+func (m *Model) RowsRendered() int {
+	if m.rendered == nil {
+		return 0
+	}
+	return *m.rendered
 }
 
 // Stats returns the counts as of the last Refresh.
