@@ -41,6 +41,11 @@ type Model struct {
 	rows  []*Row
 	index map[string]*Row
 
+	// order is every row in the current sort order, kept between
+	// refreshes: by name it only changes when rows come or go, and by
+	// state a batch of events moves few rows, so a refresh mostly finds
+	// it in order and does not sort 10,000 rows again. nil: rebuild.
+	order    []*Row
 	view     []*Row // rows passing the filter, in sort order
 	cursor   int    // index into view
 	offset   int    // first visible index into view
@@ -72,6 +77,7 @@ func (m *Model) Add(rows ...*Row) {
 		}
 		m.rows = append(m.rows, r)
 		m.index[r.ID] = r
+		m.order = nil
 	}
 	m.Refresh()
 }
@@ -89,6 +95,7 @@ func (m *Model) Remove(ids ...string) {
 		delete(m.selected, id)
 	}
 	m.rows = slices.DeleteFunc(m.rows, func(r *Row) bool { return gone[r.ID] })
+	m.order = nil
 	m.Refresh()
 }
 
@@ -116,6 +123,7 @@ func (m *Model) Apply(ev engine.Event) {
 		r.Cloned = f.Repo.URL == ""
 		m.rows = append(m.rows, r)
 		m.index[r.ID] = r
+		m.order = nil
 	}
 	r.apply(ev)
 }
@@ -159,9 +167,17 @@ func (m *Model) Refresh() {
 		keep = c.ID
 	}
 	words := strings.Fields(strings.ToLower(m.filter))
+	if m.order == nil {
+		m.order = slices.Clone(m.rows)
+	}
+	// Every order ends in the unique ID: an unstable sort gives the same
+	// result as a stable one, and a check in order costs n comparisons.
+	if less := m.less(); !slices.IsSortedFunc(m.order, less) {
+		slices.SortFunc(m.order, less)
+	}
 	m.view = m.view[:0]
 	st := Stats{Total: len(m.rows)}
-	for _, r := range m.rows {
+	for _, r := range m.order {
 		m.count(&st, r)
 		if matches(r, words) {
 			m.view = append(m.view, r)
@@ -170,11 +186,6 @@ func (m *Model) Refresh() {
 	st.Shown = len(m.view)
 	st.Selected = len(m.selected)
 	m.stats = st
-	// Every order ends in the unique ID, so an unstable sort gives the
-	// same result; pdqsort is linear on the view already in order, which
-	// it is after a batch of events in all but a few places (the stable
-	// merge sort was most of an event batch's cost at 10,000 rows).
-	slices.SortFunc(m.view, m.less())
 	m.cursor = 0
 	for i, r := range m.view {
 		if r.ID == keep {
