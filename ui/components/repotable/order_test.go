@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/ui/styles"
 )
 
@@ -40,5 +41,28 @@ func TestRefreshKeepsOrderCurrent(t *testing.T) {
 	m.Remove("a")
 	if got := shownIDs(&m); len(got) != 3 || got[0] != "c" || got[1] != "0" || got[2] != "b" {
 		t.Fatalf("after add and remove: %v", got)
+	}
+}
+
+// The filter text kept per row follows a new status and a new result.
+func TestFilterFollowsRowChanges(t *testing.T) {
+	m := New(styles.New(true, true), time.Now)
+	r := NewRow("a", "/ws/a", "")
+	r.Cloned, r.Status = true, &git.Status{Branch: "main", Upstream: "origin/main"}
+	m.Add(r, NewRow("b", "/ws/b", ""))
+	m.SetFilter("dirty")
+	if got := shownIDs(&m); len(got) != 0 {
+		t.Fatalf("clean rows match dirty: %v", got)
+	}
+	r.Status = &git.Status{Branch: "main", Upstream: "origin/main", Unstaged: 2}
+	m.Refresh()
+	if got := shownIDs(&m); len(got) != 1 || got[0] != "a" {
+		t.Fatalf("a dirty row is not shown: %v", got)
+	}
+	m.SetFilter("failed")
+	r.Last = &state.OpResult{Op: "pull", Outcome: "failed"}
+	m.Refresh()
+	if got := shownIDs(&m); len(got) != 1 || got[0] != "a" {
+		t.Fatalf("a failed row is not shown: %v", got)
 	}
 }

@@ -240,13 +240,7 @@ func matches(r *Row, words []string) bool {
 	if len(words) == 0 {
 		return true
 	}
-	hay := strings.ToLower(r.Name + " " + r.State() + " " + r.StateLabel() + " " + flags(r, true))
-	if r.Status != nil {
-		hay += " " + strings.ToLower(r.Status.Branch)
-	}
-	if r.Failed() {
-		hay += " failed"
-	}
+	hay := r.filterText()
 	for _, w := range words {
 		if !strings.Contains(hay, w) {
 			return false
