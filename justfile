@@ -74,3 +74,4 @@ bench-dashboard:
     printf '  key frame CPU time       median %s ms (wall time includes waiting for a core)\n' "${cpu:-n/a}"
     printf '  event batch (200 rows)   median %s ms\n' "$batch"
     printf '  memory                   peak RSS %s MiB  heap %s MiB   target RSS < 150 MiB: %s\n' "${rss:-n/a}" "$heap" "$(verdict "${rss:-$heap}" 150)"
+    [ "$(verdict "$p50" 50)" = ok ] && [ "$(verdict "${rss:-$heap}" 150)" = ok ]
