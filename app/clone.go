@@ -191,7 +191,7 @@ func cloneQueryRun(ctx context.Context, opts *CloneOptions, eopt engine.Options,
 		return err
 	}
 	defer done()
-	pcode := f.reportProviderErrors(l.fails)
+	pcode := reportProviderErrors(f.stderr, &f.logs, l.fails)
 	if len(l.repos) == 0 {
 		if len(l.fails) > 0 {
 			f.code = pcode
@@ -204,7 +204,7 @@ func cloneQueryRun(ctx context.Context, opts *CloneOptions, eopt engine.Options,
 	}
 	creds := f.credentials()
 	for _, r := range l.repos {
-		creds.learn(f.conf.cfg, r)
+		creds.Learn(r)
 	}
 	jobs, paths, err := queryClonePlan(dir, l.repos, layout)
 	if err != nil {

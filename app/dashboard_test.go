@@ -61,7 +61,7 @@ func fakeGitHub(t *testing.T, onPage2 func()) *httptest.Server {
 
 // configured writes cfg where the environment's configuration lives and
 // returns a cli that loaded it, as PersistentPreRunE does.
-func configured(t *testing.T, env map[string]string, cfg *config.Config) (*cli, *syncBuffer) {
+func configured(t *testing.T, env map[string]string, cfg *config.Config) (*Factory, *syncBuffer) {
 	t.Helper()
 	if err := config.Save(filepath.Join(env["XDG_CONFIG_HOME"], "mgit", "config.yaml"), cfg); err != nil {
 		t.Fatal(err)

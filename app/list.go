@@ -95,7 +95,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err := opts.print(repos, total, len(l.providers), l.fails); err != nil {
 		return err
 	}
-	c.code = c.reportProviderErrors(l.fails)
+	c.code = reportProviderErrors(c.stderr, &c.logs, l.fails)
 	return nil
 }
 
@@ -112,8 +112,8 @@ type listing struct {
 // providers qf.provider selects, asked under one telemetry (with a query
 // span named span, unless ""). done ends the span and the telemetry; call
 // it when finished with the listing and anything run under l.obs.
-func (c *cli) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, fo provider.FilterOptions, span string) (l listing, done func(), err error) {
-	if l.providers, err = c.selectProviders(qf.provider); err != nil {
+func (c *Factory) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, fo provider.FilterOptions, span string) (l listing, done func(), err error) {
+	if l.providers, err = c.conf.selectProviders(qf.provider); err != nil {
 		return l, nil, err
 	}
 	if l.obs, err = c.observe(ctx, c.log); err != nil {
@@ -125,8 +125,8 @@ func (c *cli) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, f
 		ctx, endRun = l.obs.startQuery(ctx, span)
 		done = func() { endRun(); l.obs.close() }
 	}
-	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: l.obs}
-	if l.repos, l.fails, err = c.listAll(ctx, l.providers, q, opt, fo); err != nil {
+	set := c.providerSet(providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: l.obs})
+	if l.repos, l.fails, err = set.listAll(ctx, l.providers, q, fo); err != nil {
 		done()
 		return l, nil, err
 	}

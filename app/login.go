@@ -17,6 +17,7 @@ import (
 
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
@@ -69,7 +70,7 @@ another --config, or in another HOME, never replaces it.
 With --credential-helper git|gh|glab the token is taken from your credential
 helper (git credential fill, gh auth token, glab) without a prompt, checked,
 and not stored: the configuration records the helper, which is asked again
-whenever the environment and the keyring have no token.` + sharedHostHelp,
+whenever the environment and the keyring have no token.` + "\n\n" + credroute.Help,
 		Example: `  mgit login --provider github --name work
   echo "$TOKEN" | mgit login --provider github --name ghe --url https://ghe.example.com --token-stdin
   mgit login --provider azuredevops --name ado --org contoso
@@ -159,7 +160,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	pc := p.ProviderConfig()
 	pc.Token = token
 	pc.UserAgent = "mgit/" + version()
-	pc.Observe = c.observeProvider
+	pc.Observe = c.providerSet(providerOptions{}).observeProvider
 	pr, err := provider.New(pc)
 	if err != nil {
 		return usagef("Check --url.", "login: %s", err)
@@ -216,7 +217,7 @@ func credentialURL(p config.Provider) string {
 	if p.URL != "" {
 		return p.URL
 	}
-	if h := gitHost(p); h != "" {
+	if h := p.GitHost(); h != "" {
 		return "https://" + h
 	}
 	return ""
@@ -225,7 +226,7 @@ func credentialURL(p config.Provider) string {
 // credentialGitURL is scheme://host[:port] where git serves p's
 // repositories: what a credential helper is asked about.
 func credentialGitURL(p config.Provider) string {
-	h := gitHost(p)
+	h := p.GitHost()
 	if h == "" {
 		return ""
 	}

@@ -35,7 +35,7 @@ func TestIsURL(t *testing.T) {
 }
 
 // credsTestCLI is a cli with a loaded configuration and an environment store.
-func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *cli {
+func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *Factory {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
 	red := secure.NewRedactor(redact.Text)
@@ -43,7 +43,7 @@ func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *cli 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &cli{getenv: getenv, conf: configState{cfg: cfg, red: red, store: store}}
+	return &Factory{getenv: getenv, conf: configState{cfg: cfg, red: red, store: store}}
 }
 
 func TestProviderCredentials(t *testing.T) {
@@ -81,7 +81,7 @@ func TestProviderCredentials(t *testing.T) {
 		}
 	}
 	// A listing cannot point the token at another machine.
-	pc.learn(cfg, provider.Repo{Provider: "work", Host: "evil.example"})
+	pc.Learn(provider.Repo{Provider: "work", Host: "evil.example"})
 	if cred, _ := pc.Credentials("evil.example"); cred.Password == "work-token-1" {
 		t.Fatal("learned a foreign host")
 	}
