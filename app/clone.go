@@ -197,7 +197,7 @@ func cloneQueryRun(ctx context.Context, opts *CloneOptions, eopt engine.Options,
 			f.code = pcode
 			return nil
 		}
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones, forks and disabled ones need --include-archived / --include-forks / --include-disabled)", q)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones, forks and disabled ones need --include-archived / --include-forks / --include-disabled)", q)}
 	}
 	if err := cloneRoot(dir, opts.DryRun); err != nil {
 		return err

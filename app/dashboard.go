@@ -270,7 +270,7 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 	case errors.Is(err, ui.ErrInterrupted):
 		return interrupted(nil)
 	case err != nil:
-		return &exitError{code: engine.ExitFailed, err: err}
+		return &exitError{code: exitFailed, err: err}
 	}
 	return nil
 }

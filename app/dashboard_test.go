@@ -218,7 +218,7 @@ func TestDashboardQueryFlag(t *testing.T) {
 	// --query with nothing to ask: the usage error that says how to add one.
 	c.conf.cfg = &config.Config{}
 	_, err = (&DashboardOptions{f: c, Args: []string{dir}, Query: "acme/*"}).inputs(context.Background(), obs)
-	if code, _, hint := exitCodeOf(err); code != engine.ExitUsage || !strings.Contains(hint, "mgit login") {
+	if code, _, hint := exitCodeOf(err); code != exitUsage || !strings.Contains(hint, "mgit login") {
 		t.Fatalf("--query without providers: %v (exit %d, hint %q)", err, code, hint)
 	}
 	if _, err := (&DashboardOptions{f: c, Args: []string{dir}, Query: "a//b"}).inputs(context.Background(), obs); err == nil {

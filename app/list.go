@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/ui/headless"
 	"github.com/mgit-dev/mgit/ui/safetext"
@@ -224,7 +223,7 @@ func (opts *ListOptions) print(repos []provider.Repo, total, providers int, fail
 // exitAfterProviders combines the exit code of a run with the one its
 // provider failures call for: the run's failure wins, then the providers'.
 func exitAfterProviders(run, providers int) int {
-	if run != engine.ExitOK || providers == engine.ExitOK {
+	if run != exitOK || providers == exitOK {
 		return run
 	}
 	return providers

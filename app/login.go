@@ -16,7 +16,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
@@ -175,7 +174,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		c.audit(auditLoginFailed, err, "provider", p.Name, "kind", p.Type)
 		pe := &providerError{name: p.Name, err: err}
 		msg := fmt.Errorf("login %s: token not accepted: %w", p.Name, err)
-		if pe.code() != engine.ExitAuth {
+		if pe.code() != exitAuth {
 			msg = fmt.Errorf("login %s: could not check the token: %w", p.Name, err)
 		}
 		if errors.Is(err, provider.ErrUnauthorized) {
@@ -188,7 +187,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if f.helper == "" {
 		backend, err = c.conf.store.Set(ref(p), token)
 		if err != nil {
-			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
+			return &exitError{code: exitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
 				"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
 		}
 	}
@@ -205,7 +204,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		cfg.DefaultProvider = p.Name
 	}
 	if err := config.Save(c.conf.path, cfg); err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
 	}
 	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
 	return f.print(p, id, backend)
@@ -246,7 +245,7 @@ func (opts *LoginOptions) token(p config.Provider) (string, error) {
 	}
 	tok, err := c.conf.store.HelperToken(ref(p))
 	if err != nil {
-		return "", &exitError{code: engine.ExitAuth, err: fmt.Errorf("login %s: %s has no token for it: %w "+
+		return "", &exitError{code: exitAuth, err: fmt.Errorf("login %s: %s has no token for it: %w "+
 			"(log in with that tool first, or leave out --credential-helper)", p.Name, f.helper, err)}
 	}
 	return tok.Value, nil
@@ -335,7 +334,7 @@ func (opts *LoginOptions) print(p config.Provider, id provider.Identity, backend
 		_, err = io.WriteString(c.stdout, b.String())
 	}
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 	}
 	return nil
 }
@@ -354,7 +353,7 @@ func writeJSON(w io.Writer, v any) error {
 
 func outputErr(err error) error {
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/manpage"
-	"github.com/mgit-dev/mgit/engine"
 )
 
 const manLong = `Write a roff man page for mgit and for each of its commands (mgit.1,
@@ -65,11 +64,11 @@ func manRun(opts *ManOptions) error {
 	}
 	files, err := manpage.WriteTree(opts.Root, dir, manpage.Header{Source: "mgit " + version(), Manual: "mgit manual"})
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("man: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("man: %w", err)}
 	}
 	for _, f := range files {
 		if _, err := fmt.Fprintln(opts.f.stdout, f); err != nil {
-			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+			return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 		}
 	}
 	return nil

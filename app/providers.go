@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/redact"
 	"github.com/mgit-dev/mgit/secure"
@@ -198,9 +197,9 @@ func (e *noTokenError) Is(target error) bool { return target == provider.ErrUnau
 // code is the exit code this failure alone calls for.
 func (e *providerError) code() int {
 	if errors.Is(e.err, provider.ErrUnauthorized) || errors.Is(e.err, provider.ErrForbidden) {
-		return engine.ExitAuth
+		return exitAuth
 	}
-	return engine.ExitFailed
+	return exitFailed
 }
 
 // hint says what to do about it.

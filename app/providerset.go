@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/secure"
@@ -241,7 +240,7 @@ func discover(ctx context.Context, prs []provider.Provider, q provider.Query, tr
 // returns the exit code they call for: 3 when every failure is an
 // authentication failure, else 1; 0 when there are none.
 func reportProviderErrors(stderr io.Writer, l *logs, fails []*providerError) int {
-	code := engine.ExitOK
+	code := exitOK
 	for _, f := range fails {
 		msg := l.redact(f.Error())
 		l.log.Error().Str("provider", f.name).Str("error", msg).Msg("provider failed")
@@ -250,10 +249,10 @@ func reportProviderErrors(stderr io.Writer, l *logs, fails []*providerError) int
 			fmt.Fprintf(stderr, "  %s\n", h)
 		}
 		switch {
-		case code == engine.ExitOK:
+		case code == exitOK:
 			code = f.code()
 		case code != f.code():
-			code = engine.ExitFailed
+			code = exitFailed
 		}
 	}
 	return code

@@ -120,8 +120,8 @@ func (c *Factory) execute(ctx context.Context, plan engine.Plan, paths map[strin
 	c.code = exitAfterProviders(res.ExitCode, v.providerCode)
 	if perr != nil {
 		log.Error().Err(perr).Msg("writing output failed")
-		if errors.Is(perr, headless.ErrStreamClosed) || c.code == engine.ExitOK {
-			c.code = engine.ExitFailed
+		if errors.Is(perr, headless.ErrStreamClosed) || c.code == exitOK {
+			c.code = exitFailed
 		}
 		return &exitError{code: c.code, err: fmt.Errorf("output: %w", perr)}
 	}

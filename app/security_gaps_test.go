@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
@@ -141,7 +140,7 @@ func TestSyncDropsHostileRepos(t *testing.T) {
 	c, logs := testCLI(t, map[string]string{credroute.EnvToken: token})
 	obs := observeFor(t, c)
 	o := SyncOptions{query: "acme", dir: dir, once: true}
-	if code := syncLoop(context.Background(), c, o, hostileLister(t, c, obs, api.URL, token), obs); code != engine.ExitOK {
+	if code := syncLoop(context.Background(), c, o, hostileLister(t, c, obs, api.URL, token), obs); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, logs)
 	}
 	host := strings.ReplaceAll(hostOf(git.URL("acme/good")), ":", "_")
@@ -201,8 +200,8 @@ func TestGitAuthFailureAudited(t *testing.T) {
 		audit := filepath.Join(t.TempDir(), "audit.log")
 		env := map[string]string{credroute.EnvToken: wrong}
 		code, stdout, stderr := run(t, env, "--audit-log", audit, "--git-backend", "cli", "clone", url, t.TempDir())
-		if code != engine.ExitAuth {
-			t.Fatalf("exit %d, want %d\n%s%s", code, engine.ExitAuth, stdout, stderr)
+		if code != exitAuth {
+			t.Fatalf("exit %d, want %d\n%s%s", code, exitAuth, stdout, stderr)
 		}
 		data, err := os.ReadFile(audit)
 		if err != nil {
@@ -223,8 +222,8 @@ func TestGitAuthFailureAudited(t *testing.T) {
 		c, logs := testCLI(t, map[string]string{credroute.EnvToken: wrong})
 		obs := observeFor(t, c)
 		o := SyncOptions{query: "org", dir: t.TempDir(), once: true}
-		if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != engine.ExitAuth {
-			t.Fatalf("exit %d, want %d\n%s", code, engine.ExitAuth, logs)
+		if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != exitAuth {
+			t.Fatalf("exit %d, want %d\n%s", code, exitAuth, logs)
 		}
 		got := auditLines(t, logs.String(), auditAuthFailure)
 		if len(got) != 1 || got[0]["host"] != host || got[0]["run_id"] == nil || got[0]["repo"] == nil {
@@ -295,7 +294,7 @@ func TestSyncRefusesSymlinkOutOfDir(t *testing.T) {
 	c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})
 	obs := observeFor(t, c)
 	o := SyncOptions{query: "org", dir: dir, once: true}
-	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != engine.ExitFailed {
+	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s", code, logs)
 	}
 	if ents, err := os.ReadDir(outside); err != nil || len(ents) > 0 {

@@ -33,9 +33,9 @@ type SyncOptions struct {
 	once     bool
 	shard    syncloop.Shard
 	mirror   bool
-	// onCycle, when set, is told each cycle's number and exit code after
-	// the cycle is recorded (a test seam: tests wait on it, not on time).
-	onCycle func(n, code int)
+	// onCycle, when set, is told each cycle's number and facts after the
+	// cycle is recorded (a test seam: tests wait on it, not on time).
+	onCycle func(n int, c syncloop.CycleOutcome)
 	// creds are the engine's credentials (nil: MGIT_TOKEN only); learn,
 	// when set, is told every listed repository so that its git host gets
 	// its provider's token.
@@ -149,7 +149,7 @@ func syncRun(ctx context.Context, cmd *cobra.Command, o *SyncOptions) error {
 	o.learn = creds.Learn
 	code := syncLoop(ctx, c, *o, lister, obs)
 	c.code = code
-	if code != engine.ExitOK {
+	if code != exitOK {
 		return &exitError{code: code}
 	}
 	return nil
@@ -178,12 +178,12 @@ func syncLoop(ctx context.Context, c *Factory, o SyncOptions, lister repoLister,
 	root, err := filepath.Abs(o.dir)
 	if err != nil {
 		c.log.Error().Err(err).Msg("sync: bad --dir")
-		return engine.ExitUsage
+		return exitUsage
 	}
 	backend, err := c.selectBackend(ctx)
 	if err != nil {
 		c.log.Error().Err(err).Msg("sync: no git backend")
-		return engine.ExitUsage
+		return exitUsage
 	}
 	creds := o.creds
 	if creds == nil {
@@ -211,9 +211,9 @@ func syncLoop(ctx context.Context, c *Factory, o SyncOptions, lister repoLister,
 		StartCycle: obs.startCycle,
 		StateOf:    syncState(o.mirror),
 		OnCycle:    o.onCycle,
-		ExitCode:   summaryExitCode,
+		ExitCode:   syncCycleExitCode,
 	})
-	return loop.Run(ctx)
+	return syncExitCode(loop.Run(ctx))
 }
 
 // syncLister builds the lister over the configured providers (all, or

@@ -323,7 +323,7 @@ func TestSyncReadinessAndHealth(t *testing.T) {
 	cycles := make(chan int, 4)
 	ctx, cancel := context.WithCancel(context.Background())
 	o := SyncOptions{query: "org", dir: t.TempDir(), interval: time.Hour, grace: 5 * time.Second,
-		onCycle: func(_, code int) { cycles <- code }}
+		onCycle: func(_ int, c syncloop.CycleOutcome) { cycles <- syncCycleExitCode(c) }}
 	done := make(chan int, 1)
 	entered := make(chan struct{}, 4)
 	go func() {
@@ -373,7 +373,7 @@ func TestSyncFailedCycleIsNotReady(t *testing.T) {
 	c, logs := testCLI(t, map[string]string{})
 	obs := observeFor(t, c)
 	o := SyncOptions{query: "org", dir: t.TempDir(), once: true}
-	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != engine.ExitFailed {
+	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s", code, logs)
 	}
 	if ok, reason := obs.ready.Get(); ok || !strings.Contains(reason, "failed") {

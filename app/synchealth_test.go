@@ -28,7 +28,7 @@ func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
 	alive := map[int]bool{}
 	var alivePastLimit bool
 	o := SyncOptions{query: "org", dir: t.TempDir(), interval: 0, grace: 5 * time.Second,
-		onCycle: func(n, _ int) {
+		onCycle: func(n int, _ syncloop.CycleOutcome) {
 			streak[n] = scrape(t, obs)["mgit_repositories_failing_streak"]
 			alive[n], _ = obs.ready.Alive(time.Now())
 			alivePastLimit, _ = obs.ready.Alive(time.Now().Add(syncloop.ProgressLimit(0, c.g.timeout) + time.Minute))
