@@ -135,20 +135,7 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 	// git cleans files with the work tree's attributes, same with the
 	// index's: when they differ, trust go-git's stricter byte compare.
 	gitStyle := same != nil && !attributesChanged(st, same)
-	touched := map[string]bool{} // touched paths
-	parents := map[string]bool{} // their ancestor directories
-	deleted := map[string]bool{}
-	for _, p := range plan.deletes {
-		touched[p], deleted[p] = true, true
-	}
-	for p := range plan.writes {
-		touched[p] = true
-	}
-	for p := range touched {
-		for d := path.Dir(p); d != "." && !parents[d]; d = path.Dir(d) {
-			parents[d] = true
-		}
-	}
+	touched, parents, deleted := plan.paths()
 	lc := &localChangesError{}
 	for p, fst := range st {
 		if fst.Staging == gogit.Unmodified && fst.Worktree == gogit.Unmodified {
@@ -196,6 +183,24 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 		return lc
 	}
 	return nil
+}
+
+// paths are the paths the plan touches (writes and deletes), their
+// ancestor directories, and the paths it deletes.
+func (plan ffPlan) paths() (touched, parents, deleted map[string]bool) {
+	touched, parents, deleted = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, p := range plan.deletes {
+		touched[p], deleted[p] = true, true
+	}
+	for p := range plan.writes {
+		touched[p] = true
+	}
+	for p := range touched {
+		for d := path.Dir(p); d != "." && !parents[d]; d = path.Dir(d) {
+			parents[d] = true
+		}
+	}
+	return touched, parents, deleted
 }
 
 // occupied reports whether creating the new path p would overwrite
