@@ -13,6 +13,7 @@ import (
 
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/telemetry"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -52,7 +53,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	return c.code
 }
 
-const rootLong = `mgit runs git across many repositories at once: status, fetch, pull and
+// rootLong is the root command's help; the paragraph on credentials names
+// every provider kind's token variables from the kind table.
+func rootLong() string {
+	return rootLongHead + "\n\n" + rootCredentialsHelp(provider.Kinds()) + "\n\n" + rootLongTail
+}
+
+const rootLongHead = `mgit runs git across many repositories at once: status, fetch, pull and
 clone, concurrently, with one line or one JSON object per repository.
 
 Run without a command on a terminal, mgit opens the dashboard over the
@@ -71,20 +78,9 @@ then opens the configured workspace. A provider's failure shows in the
 status line.
 
 Output goes to stdout: text for people, or NDJSON with --output json (one
-object per line, each with a "type"). Logs go to stderr only.
+object per line, each with a "type"). Logs go to stderr only.`
 
-Providers and credentials: 'mgit login' stores a provider's token in the
-keyring and its settings in the configuration file (never the token). A
-provider's token is found in MGIT_TOKEN_<NAME>, then the provider's usual
-variable (GITHUB_TOKEN, GH_TOKEN, AZURE_DEVOPS_EXT_PAT, GITLAB_TOKEN,
-BITBUCKET_TOKEN, GITEA_TOKEN), then the keyring: secret-service, kernel
-keyctl, or an encrypted file (MGIT_KEYRING_PASSWORD), then a credential
-helper where the provider opts in (credential_helper). HTTPS remotes of no
-configured provider use MGIT_TOKEN (username MGIT_USERNAME, default
-x-access-token). Tokens reach git through its environment only: never a
-command line, a remote URL or .git/config.
-
-Configuration: --config, else $MGIT_CONFIG, else
+const rootLongTail = `Configuration: --config, else $MGIT_CONFIG, else
 $XDG_CONFIG_HOME/mgit/config.yaml (~/.config/mgit/config.yaml); see
 'mgit config path'. Flags beat the file.
 
@@ -115,8 +111,9 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "mgit [DIR]",
 		Short: "Run git across many repositories at once",
-		Long:  rootLong,
-		Example: `  mgit                          # status of the repositories under .
+		Long:  rootLong(),
+		Example: `  mgit                          # the dashboard on a terminal, else the status of .
+  mgit --no-tui ~/src           # the status table, even on a terminal
   mgit status --all ~/src       # every repository, not only those needing attention
   mgit pull ~/src               # fast-forward every repository
   mgit clone https://github.com/org/repo ~/src
@@ -178,6 +175,7 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 		NewCmdHealth(c, nil),
 		NewCmdCheckout(c, nil),
 		NewCmdClean(c, nil),
+		NewCmdExec(c, nil),
 		NewCmdMan(c, nil),
 	)
 	return root

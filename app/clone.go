@@ -82,8 +82,13 @@ Private HTTPS repositories of a configured provider use its token (see
 			return maxArgs(2, "mgit clone SOURCE [DIR]")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("layout") && f.conf.cfg.Layout != "" {
+			if !cmd.Flags().Changed("layout") {
+				// The default is resolved here, not in the flag, so --help
+				// states it once.
 				opts.Layout = f.conf.cfg.Layout
+				if opts.Layout == "" {
+					opts.Layout = string(workspace.LayoutHost)
+				}
 			}
 			opts.Args = args
 			if runF != nil {
@@ -98,7 +103,7 @@ Private HTTPS repositories of a configured provider use its token (see
 	fl.StringVar(&opts.UpdateMode, "update-mode", string(engine.UpdateSkip), "when the destination exists: skip, pull or force")
 	fl.BoolVar(&opts.DiscardLocalChanges, "discard-local-changes", false, "with --update-mode force, replace clones even if they hold local work")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would be cloned, change nothing")
-	fl.StringVar(&opts.Layout, "layout", string(workspace.LayoutHost), "destination layout: host (<DIR>/<host>/<path>) or flat (<DIR>/<name>) (default: the configured layout, else host)")
+	fl.StringVar(&opts.Layout, "layout", "", "destination layout: host (<DIR>/<host>/<path>) or flat (<DIR>/<name>) (default: the configured layout, else host)")
 	opts.queryFlags.register(cmd)
 	return cmd
 }

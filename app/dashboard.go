@@ -265,6 +265,10 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 		Logger:       log,
 		Getenv:       c.getenv,
 		KeyOverrides: c.conf.keys(),
+		// The watcher follows each repository's .git; the interval
+		// refresh catches what it cannot see (a remote-tracking ref
+		// another tool fetched into a packed file, a changed file).
+		RefreshInterval: c.conf.refresh(),
 	})
 	switch {
 	case errors.Is(err, ui.ErrInterrupted):

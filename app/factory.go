@@ -11,6 +11,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
@@ -92,6 +93,8 @@ func (c *Factory) engineConfig(backend git.Backend, creds engine.CredentialSourc
 		Credentials:        creds,
 		Observer:           obs.engineObserver(),
 		Logger:             log,
+		// No token reaches a command run by exec (or the dashboard's x).
+		SecretEnv: secure.SecretEnv(provider.AllTokenEnv()),
 	}
 }
 

@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +12,6 @@ import (
 	"github.com/mgit-dev/mgit/app/config"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/ui/headless"
-	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
 // ListOptions are `mgit list`.
@@ -194,22 +193,12 @@ func (opts *ListOptions) print(repos []provider.Repo, total, providers int, fail
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tREPOSITORY\tBRANCH\tFLAGS")
-	for _, r := range repos {
-		var flags []string
-		for _, fl := range []struct {
-			on   bool
-			name string
-		}{{r.Private, "private"}, {r.Archived, "archived"}, {r.Fork, "fork"}, {r.Disabled, "disabled"}} {
-			if fl.on {
-				flags = append(flags, fl.name)
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Sanitize(r.Provider), safetext.Sanitize(r.FullName),
-			dash(safetext.Sanitize(r.DefaultBranch)), dash(strings.Join(flags, ",")))
+	var b strings.Builder
+	for _, l := range listTable(repos, c.termWidth()) {
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
-	if err := tw.Flush(); err != nil {
+	if _, err := io.WriteString(c.stdout, b.String()); err != nil {
 		return outputErr(err)
 	}
 	summary := fmt.Sprintf("%d repositories", len(repos))

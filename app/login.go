@@ -53,12 +53,7 @@ the keyring and write the provider's settings — never the token — to the
 configuration file. Run it again to replace the token; for a provider
 already configured, --name alone is enough.
 
-KIND is github, azuredevops, bitbucket, gitlab or gitea. --url is the server
-of a self-hosted service (GitHub Enterprise, Azure DevOps Server, Bitbucket
-Data Center, GitLab self-managed, Gitea/Forgejo); --user the account name
-where the service needs one (Bitbucket app passwords and API tokens); --org
-the default organisation, workspace or group (required for Azure DevOps
-Services).
+` + loginKindsHelp(provider.Kinds()) + `
 
 The keyring is the first of secret-service, kernel keyctl and the encrypted
 file (password from MGIT_KEYRING_PASSWORD, at least 12 characters) that

@@ -249,8 +249,15 @@ func narrow(jobs []engine.Job, dir, query string) ([]engine.Job, error) {
 			}
 		}
 		var local []provider.Repo
-		if j.Repo.ID != "." {
-			rel := strings.Split(j.Repo.ID, "/")
+		id := j.Repo.ID
+		if id == "." {
+			// DIR is the repository itself (a work tree DIR is inside):
+			// its path is its own directory's name, as in the flat
+			// layout's <DIR>/<repo>.
+			id = filepath.Base(j.Repo.Path)
+		}
+		if id != "." && id != string(filepath.Separator) {
+			rel := strings.Split(id, "/")
 			candidates = append(candidates, rel)
 			if len(rel) > 2 {
 				candidates = append(candidates, rel[1:])

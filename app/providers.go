@@ -278,6 +278,14 @@ func isURL(s string) bool {
 	return colon > 0 && !strings.Contains(s[:colon], "/")
 }
 
+// refresh is the dashboard's periodic refresh (0: the default, negative: off).
+func (s configState) refresh() time.Duration {
+	if s.cfg == nil {
+		return 0
+	}
+	return s.cfg.Refresh()
+}
+
 // keys is the configuration's dashboard key bindings (nil when none).
 func (s configState) keys() map[string][]string {
 	if s.cfg == nil {

@@ -36,6 +36,8 @@ type view struct {
 	// (clone QUERY), so the listing and the run share one registry,
 	// listener and run ID; nil: execute sets up its own.
 	obs *observability
+	// execStream prints exec's lines as they come (exec --stream).
+	execStream bool
 }
 
 // runWorkspace runs op over the repositories under dir (those matching
@@ -110,8 +112,10 @@ func (c *Factory) execute(ctx context.Context, plan engine.Plan, paths map[strin
 			return runExitCode(s, dirty, v.failOnDirty)
 		},
 		Decorate:    c.decorate(),
+		Width:       c.termWidth(),
 		Paths:       paths,
 		ChangedOnly: v.changedOnly,
+		ExecStream:  v.execStream,
 	})
 	close(presented)
 	// The run has finished (or the stream broke): Close returns once the

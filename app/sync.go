@@ -103,7 +103,7 @@ func NewCmdSync(f *Factory, runF func(context.Context, *cobra.Command, *SyncOpti
 	o.qf.register(cmd)
 	o.pf.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&o.dir, "dir", ".", "directory the repositories are kept in (default: the configuration's workspace, else .)")
+	fl.StringVar(&o.dir, "dir", "", "directory the repositories are kept in (default: the configuration's workspace, else .)")
 	fl.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next (10s to 24h)")
 	fl.BoolVar(&o.once, "once", false, "run one cycle and exit with its exit code")
 	fl.StringVar(&o.shardFlag, "shard", "", "I/N: keep only shard I (0-based) of N, by a stable hash of the repository name")
@@ -125,6 +125,9 @@ func syncRun(ctx context.Context, cmd *cobra.Command, o *SyncOptions) error {
 		return err
 	}
 	if !cmd.Flags().Changed("dir") {
+		// The default is resolved here, not in the flag, so --help
+		// states it once.
+		o.dir = "."
 		if ws := c.conf.cfg.WorkspaceDir(c.getenv); ws != "" {
 			o.dir = ws
 		}

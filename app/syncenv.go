@@ -6,12 +6,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
+	"github.com/mgit-dev/mgit/engine/provider"
 )
 
 // The provider of a sync given without a config file: a container has
 // only its environment (a read-only root cannot run `mgit login`).
 const (
-	envProviderKind = "MGIT_PROVIDER"     // github, gitlab, gitea, bitbucket, azuredevops
+	envProviderKind = "MGIT_PROVIDER"     // a kind of provider.Kinds()
 	envProviderURL  = "MGIT_PROVIDER_URL" // the server of a self-hosted provider
 )
 
@@ -22,7 +23,7 @@ type providerFlags struct {
 
 func (f *providerFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.kind, "provider-kind", "", "sync from one provider of this kind (github, gitlab, gitea, bitbucket, azuredevops) instead of the configured ones; default $"+envProviderKind)
+	fl.StringVar(&f.kind, "provider-kind", "", providerKindUsage(provider.Kinds()))
 	fl.StringVar(&f.url, "provider-url", "", "server URL of that provider when self-hosted; default $"+envProviderURL)
 }
 

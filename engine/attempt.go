@@ -94,6 +94,8 @@ func (x *opExec) run() (Result, error) {
 		return x.checkout()
 	case OpInspect:
 		return x.inspect()
+	case OpExec:
+		return x.exec()
 	}
 	return Result{}, fmt.Errorf("%s %s: unknown operation %q", x.jb.Op, repo.ID, x.jb.Op)
 }

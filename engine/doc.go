@@ -9,7 +9,7 @@
 // implementations in.
 //
 // Concurrency: network operations (clone, fetch, pull) and disk operations
-// (status, checkout, inspect) run in separate pools, network work additionally
+// (status, checkout, inspect, exec) run in separate pools, network work additionally
 // limited per host: by default adaptively (limit.go: from 4, growing while
 // throughput grows, falling on 429s, failures and rising latency, within
 // 1..32), or fixed by Config.NetworkConcurrency. Every value chosen is a
@@ -35,4 +35,11 @@
 // clone is moved to <root>/.mgit/trash, never deleted. Operations that
 // change a repository take its advisory lock (lock.go), so two mgit
 // processes on one workspace queue instead of failing on git's locks.
+//
+// exec (exec.go) runs a user's command in each work tree: in a process
+// group of its own that cancellation kills whole (as git's), with the
+// user's environment minus every MGIT_* variable and Config.SecretEnv's,
+// its output capped per repository, and the repository lock held shared,
+// so commands run side by side but never beside an operation that changes
+// the repository.
 package engine

@@ -80,4 +80,8 @@ type Config struct {
 	// count as down: its remaining operations in the run then fail at
 	// once with git.ErrHostDown (default 5; negative disables).
 	HostFailures int
+	// SecretEnv reports environment variables holding secrets (the
+	// providers' token variables; secure.SecretEnv): OpExec's commands
+	// run without them, and without any MGIT_* variable.
+	SecretEnv func(name string) bool
 }

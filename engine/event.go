@@ -53,6 +53,9 @@ type OpProgress struct {
 	Op       Op
 	OpID     string
 	Progress git.Progress
+	// Output is a line an OpExec command wrote (ExecOptions.Stream);
+	// Progress is then empty.
+	Output *ExecLine
 }
 
 // Result is what a finished operation produced.
@@ -76,6 +79,8 @@ type Result struct {
 	Commits []git.Commit
 	// Changes are the changed paths of the work tree (OpInspect).
 	Changes []git.FileChange
+	// Exec is what OpExec's command left: exit code and output.
+	Exec *ExecResult
 	// Refs says what a fetch or pull moved (Detail is its String); nil
 	// when it was not computed (other operations, a failure, a repository
 	// whose refs cannot be read in-process).

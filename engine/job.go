@@ -232,7 +232,12 @@ func (r *run) finish(jb job, log zerolog.Logger, res Result, err error, d time.D
 		obs.OpFinished(jb.Op, res.Outcome, d)
 	}
 	ev := log.Info()
-	if res.Outcome == OutcomeFailed {
+	switch {
+	case res.Outcome == OutcomeFailed && errors.Is(err, ErrExitStatus):
+		// A command's own verdict (exec), which its output shows: not
+		// a failure of mgit's to warn about on stderr.
+		ev = log.Info().Err(err)
+	case res.Outcome == OutcomeFailed:
 		ev = log.Warn().Err(err)
 		if h := git.Hint(err); h != "" {
 			ev = ev.Str("hint", h)

@@ -44,7 +44,15 @@ func writes(op Op) bool { return op.Network() || op == OpCheckout }
 // repository instead of failing on git's index.lock, ref locks or
 // FETCH_HEAD. It waits up to Config.LockWait, telling the user once whom it
 // waits for, then fails with git.ErrLocked. release gives the lock back.
-func (x *opExec) lockRepo() (release func(), err error) {
+func (x *opExec) lockRepo() (release func(), err error) { return x.takeRepoLock(false) }
+
+// lockRepoShared takes the repository lock shared (OpExec): it waits, as
+// lockRepo does, while an operation that changes the repository holds it,
+// and holds off such operations while it is held, but any number of shared
+// holders run together.
+func (x *opExec) lockRepoShared() (release func(), err error) { return x.takeRepoLock(true) }
+
+func (x *opExec) takeRepoLock(shared bool) (release func(), err error) {
 	path := lockPath(x.r.e.cfg.LockDir, x.jb.Repo)
 	f, err := openLock(path)
 	if err != nil {
@@ -57,7 +65,7 @@ func (x *opExec) lockRepo() (release func(), err error) {
 	deadline := time.Now().Add(x.r.e.cfg.LockWait)
 	pause, told := 20*time.Millisecond, false
 	for {
-		busy, err := tryLock(f)
+		busy, err := tryLockMode(f, shared)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("%s %s: lock %s: %w", x.jb.Op, x.jb.Repo.ID, path, err)
@@ -90,7 +98,8 @@ func (x *opExec) lockRepo() (release func(), err error) {
 		}
 		pause = min(2*pause, 500*time.Millisecond)
 	}
-	// Say who holds it, for the message of whoever waits next.
+	// Say who holds it, for the message of whoever waits next (of shared
+	// holders, the last to arrive).
 	if err := f.Truncate(0); err == nil {
 		_, _ = f.WriteAt([]byte("pid "+strconv.Itoa(os.Getpid())+"\n"), 0)
 	}

@@ -34,6 +34,8 @@ type Options struct {
 	CreateBranch bool
 	// LogLimit is how many commits OpInspect reads (default 10).
 	LogLimit int
+	// Exec is the command OpExec runs.
+	Exec ExecOptions
 }
 
 // Plan is the unit of work submitted to the engine.

@@ -12,6 +12,9 @@ func processAlive(pid int) bool { return true }
 // queued against each other here.
 func tryLock(*os.File) (busy bool, err error) { return false, nil }
 
+// tryLockMode has no advisory lock to take either (see tryLock).
+func tryLockMode(*os.File, bool) (busy bool, err error) { return false, nil }
+
 // isNoSpace cannot tell ENOSPC apart on this platform.
 func isNoSpace(error) bool { return false }
 

@@ -30,6 +30,19 @@ func tryLock(f *os.File) (busy bool, err error) {
 	return false, err
 }
 
+// tryLockMode is tryLock, or with shared a shared lock that only an
+// exclusive holder makes busy.
+func tryLockMode(f *os.File, shared bool) (busy bool, err error) {
+	if !shared {
+		return tryLock(f)
+	}
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return true, nil
+	}
+	return false, err
+}
+
 // lockFileFlag keeps openLock from following a symlink planted where a
 // lock file goes (the fallback lock directory is in /tmp).
 const lockFileFlag = syscall.O_NOFOLLOW

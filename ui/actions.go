@@ -36,6 +36,8 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openWeb()
 	case key.Matches(msg, k.Shell):
 		return m.shell()
+	case key.Matches(msg, k.Exec):
+		return m.execPrompt()
 	case key.Matches(msg, k.Edit):
 		return m.editor()
 	case key.Matches(msg, k.Lazygit):
@@ -154,7 +156,9 @@ func (m *model) retry() {
 	perOp := map[engine.Op][]engine.Job{}
 	var order []engine.Op
 	for _, r := range rows {
-		if !r.Failed() || r.Busy() {
+		// A command (x) is not retried: the row does not keep it, and
+		// running it again is the user's decision.
+		if !r.Failed() || r.Busy() || r.Last.Op == string(engine.OpExec) {
 			continue
 		}
 		op := engine.Op(r.Last.Op)

@@ -189,8 +189,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		var intent any
 		var cmd tea.Cmd
 		m.prompt, done, answer, intent, cmd = m.prompt.Update(msg, k)
-		if in, ok := intent.(branchIntent); done && ok {
-			m.previewBranch(answer, in.ids)
+		if done {
+			return tea.Batch(cmd, m.answered(answer, intent))
 		}
 		return cmd
 	case m.filter.Editing():

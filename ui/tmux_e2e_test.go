@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,51 @@ func (s tmuxSession) run(args ...string) (string, error) {
 	return string(out), err
 }
 
+// close kills the tmux server and waits for every process of the pane to
+// exit: mgit saves its state cache on the SIGHUP, and t.TempDir's removal
+// must not race with those writes (it failed a loaded run with "directory
+// not empty"). The wait is for a condition; the bound only keeps a wedged
+// process from hanging the suite.
+func (s tmuxSession) close() {
+	var pids []int
+	if out, err := s.run("display-message", "-p", "-t", "mgit", "#{pane_pid}"); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(out)); err == nil {
+			pids = descendants(pid)
+		}
+	}
+	_, _ = s.run("kill-server")
+	for i := 0; i < 1200 && anyAlive(pids); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// descendants lists pid and every process below it, from /proc.
+func descendants(pid int) []int {
+	out := []int{pid}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, f := range strings.Fields(string(b)) {
+		if c, err := strconv.Atoi(f); err == nil {
+			out = append(out, descendants(c)...)
+		}
+	}
+	return out
+}
+
+// anyAlive: a zombie counts as gone (it writes nothing, and PID 1 in a
+// container may never reap it).
+func anyAlive(pids []int) bool {
+	for _, p := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
+		if err != nil {
+			continue
+		}
+		if i := strings.LastIndexByte(string(b), ')'); i > 0 && i+2 < len(b) && b[i+2] != 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
 func (s tmuxSession) keys(keys ...string) {
 	s.t.Helper()
 	if out, err := s.run(append([]string{"send-keys", "-t", "mgit"}, keys...)...); err != nil {
@@ -36,27 +82,51 @@ func (s tmuxSession) screen() string {
 	return out
 }
 
-// waitFor polls the screen until every want appears, or fails at the
-// deadline showing the last screen.
-func (s tmuxSession) waitFor(want ...string) string {
+// tmuxWait bounds every wait of the tmux tests. They wait for a
+// condition, polling; the bound only turns a hang into a failure, so it is
+// generous enough for a loaded 2-core machine.
+const tmuxWait = 90 * time.Second
+
+// poll calls check until it reports done, or fails at the bound with what
+// it saw last (and the screen).
+func (s tmuxSession) poll(what string, check func() (string, bool)) string {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(tmuxWait)
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		scr := s.screen()
-		ok := true
-		for _, w := range want {
-			ok = ok && strings.Contains(scr, w)
-		}
-		if ok {
-			return scr
+		got, done := check()
+		if done {
+			return got
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("screen never showed %q:\n%s", want, scr)
+			s.t.Fatalf("%s never happened; last seen:\n%s\nscreen:\n%s", what, got, s.screen())
 		}
 		<-tick.C
 	}
+}
+
+// waitExit polls for the exit status the pane's shell records.
+func (s tmuxSession) waitExit(rcFile string) string {
+	s.t.Helper()
+	return s.poll("mgit's exit", func() (string, bool) {
+		rc, err := os.ReadFile(rcFile)
+		return strings.TrimSpace(string(rc)), err == nil && len(rc) > 0
+	})
+}
+
+// waitFor polls the screen until every want appears.
+func (s tmuxSession) waitFor(want ...string) string {
+	s.t.Helper()
+	return s.poll(fmt.Sprintf("a screen showing %q", want), func() (string, bool) {
+		scr := s.screen()
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				return scr, false
+			}
+		}
+		return scr, true
+	})
 }
 
 func TestDashboardInTmux(t *testing.T) {
@@ -92,7 +162,7 @@ func TestDashboardInTmux(t *testing.T) {
 	// The pane's shell records mgit's exit status in a file: tmux 3.3
 	// sometimes reports a dead pane without its status or last output.
 	rcFile := filepath.Join(t.TempDir(), "rc")
-	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	t.Cleanup(s.close)
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
 	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {
@@ -155,19 +225,8 @@ func TestDashboardInTmux(t *testing.T) {
 	}
 
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		rc, err := os.ReadFile(rcFile)
-		if err == nil && len(rc) > 0 {
-			if got := strings.TrimSpace(string(rc)); got != "0" {
-				t.Fatalf("mgit exited %s after q\n%s", got, s.screen())
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mgit did not exit after q\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond) // polling a process's exit, not synchronising
+	if got := s.waitExit(rcFile); got != "0" {
+		t.Fatalf("mgit exited %s after q\n%s", got, s.screen())
 	}
 	// The state cache was written on exit.
 	if files, _ := filepath.Glob(filepath.Join(home, "cache", "mgit", "workspaces", "*.json")); len(files) != 1 {

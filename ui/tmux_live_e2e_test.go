@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -17,15 +16,10 @@ import (
 	"github.com/mgit-dev/mgit/engine/state"
 )
 
-// waitLine polls the screen until a line holds every want, or fails at
-// the deadline showing the last screen. The deadline is shorter than the
-// periodic refresh (30 s), so a change must come through the watcher.
+// waitLine polls the screen until one line holds every want.
 func (s tmuxSession) waitLine(want ...string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
+	return s.poll(fmt.Sprintf("a line showing %q", want), func() (string, bool) {
 		scr := s.screen()
 		for _, l := range strings.Split(scr, "\n") {
 			ok := true
@@ -33,14 +27,11 @@ func (s tmuxSession) waitLine(want ...string) string {
 				ok = ok && strings.Contains(l, w)
 			}
 			if ok {
-				return l
+				return l, true
 			}
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("no line showed %q:\n%s", want, scr)
-		}
-		<-tick.C
-	}
+		return scr, false
+	})
 }
 
 // TestDashboardLiveInTmux: the real binary, in a real terminal, follows
@@ -64,9 +55,16 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	one := filepath.Join(ws, "acme/one")
 	srv.Clone(t, "acme/one", one)
 
+	// The periodic refresh is off, so every change below can only come
+	// through the watcher of .git (and the waits need no race with a
+	// 30 s timer).
+	gittest.WriteFile(t, home, ".config/mgit/config.yaml", "refresh_interval: \"off\"\n")
+	if err := os.Chmod(filepath.Join(home, ".config/mgit/config.yaml"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-live-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
 	rcFile := filepath.Join(t.TempDir(), "rc")
-	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	t.Cleanup(s.close)
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "SHELL=/bin/sh", "PS1='$ '",
 		"sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
@@ -117,20 +115,8 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if rc, err := os.ReadFile(rcFile); err == nil && len(rc) > 0 {
-			if got := strings.TrimSpace(string(rc)); got != "130" {
-				t.Fatalf("mgit exited %s after SIGHUP, want 130\n%s", got, s.screen())
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mgit did not exit after SIGHUP\n%s", s.screen())
-		}
-		<-tick.C // polling a process's exit, not synchronising
+	if got := s.waitExit(rcFile); got != "130" {
+		t.Fatalf("mgit exited %s after SIGHUP, want 130\n%s", got, s.screen())
 	}
 	entries := state.Open(filepath.Join(home, "cache", "mgit"), zerolog.Nop()).Load(ws)
 	if e := entries["acme/one"]; e.Status == nil || e.Status.Branch != "topic-live" || e.Status.Staged != 1 {

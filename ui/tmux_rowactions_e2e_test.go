@@ -7,27 +7,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
-// waitFile polls for a file the fake tools write, or fails at the
-// deadline showing the screen.
+// waitFile polls for a file the fake tools write.
 func (s tmuxSession) waitFile(path string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
-			return string(b)
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%s never written:\n%s", path, s.screen())
-		}
-		<-tick.C
-	}
+	return s.poll(path+" written", func() (string, bool) {
+		b, err := os.ReadFile(path)
+		return string(b), err == nil && len(b) > 0
+	})
 }
 
 // TestRowActionsInTmux: the real binary in a real terminal hands the
@@ -63,7 +53,7 @@ func TestRowActionsInTmux(t *testing.T) {
 	script("lazygit", fmt.Sprintf("echo \"$PWD $*\" > %s/lazygit.tmp && mv %s/lazygit.tmp %s/lazygit\n", marks, marks, marks))
 
 	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-rowact-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
-	t.Cleanup(func() { _, _ = s.run("kill-server") })
+	t.Cleanup(s.close)
 	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color",
 		"PATH=" + tools + ":" + os.Getenv("PATH"), "EDITOR=fake-editor", "VISUAL=",

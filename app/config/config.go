@@ -1,6 +1,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/mgit-dev/mgit/ui/keys"
 
 	"errors"
@@ -48,6 +50,26 @@ type Config struct {
 	// Keys rebinds dashboard actions: action name → keys, e.g.
 	// pull: [P, ctrl+p]. Checked against the keymap when the file loads.
 	Keys map[string][]string `yaml:"keys,omitempty"`
+	// RefreshInterval is how often the dashboard reads every row's status
+	// again, as a duration ("30s", "5m"), or "off"; empty: 30s.
+	RefreshInterval string `yaml:"refresh_interval,omitempty"`
+}
+
+// MinRefreshInterval keeps a periodic refresh of thousands of
+// repositories from holding the disk busy all the time.
+const MinRefreshInterval = time.Second
+
+// Refresh is the dashboard's periodic refresh: 0 for the default,
+// negative when turned off. The value was checked when the file loaded.
+func (c *Config) Refresh() time.Duration {
+	switch c.RefreshInterval {
+	case "":
+		return 0
+	case "off":
+		return -1
+	}
+	d, _ := time.ParseDuration(c.RefreshInterval)
+	return d
 }
 
 // Provider is one named account on one service.
@@ -190,6 +212,12 @@ func (c *Config) validate(file string, at lines) error {
 	if len(c.Keys) > 0 {
 		if _, err := keys.WithOverrides(c.Keys); err != nil {
 			return fe("keys", err.Error(), "name actions from: "+strings.Join(keys.Actions(), ", ")+"; give each a list of keys, e.g. pull: [P]")
+		}
+	}
+	if v := c.RefreshInterval; v != "" && v != "off" {
+		if d, err := time.ParseDuration(v); err != nil || d < MinRefreshInterval {
+			return fe("refresh_interval", fmt.Sprintf("%q is not a duration of at least %s", v, MinRefreshInterval),
+				`use a duration such as "30s" or "5m", or "off" to refresh only on a key or a change on disk`)
 		}
 	}
 	if c.Concurrency < 0 || c.Concurrency > MaxConcurrency {

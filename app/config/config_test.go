@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func write(t *testing.T, content string) string {
@@ -178,6 +179,32 @@ func TestKeyBindings(t *testing.T) {
 	var fe *FieldError
 	if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(err.Error(), "unknown action") {
 		t.Fatalf("err = %v, want an unknown-action error at line 3", err)
+	}
+}
+
+// TestRefreshInterval: the dashboard's periodic refresh is a duration of
+// at least a second or "off"; anything else is refused at load, with the
+// line and the fix.
+func TestRefreshInterval(t *testing.T) {
+	for content, want := range map[string]time.Duration{
+		"":                        0,
+		"refresh_interval: 45s\n": 45 * time.Second,
+		"refresh_interval: off\n": -1,
+	} {
+		cfg, err := Parse("c.yaml", []byte(content))
+		if err != nil {
+			t.Fatalf("%q: %v", content, err)
+		}
+		if got := cfg.Refresh(); got != want {
+			t.Errorf("%q: Refresh() = %v, want %v", content, got, want)
+		}
+	}
+	for _, content := range []string{"refresh_interval: 10ms\n", "refresh_interval: soon\n", "refresh_interval: -5s\n"} {
+		_, err := Parse("c.yaml", []byte(content))
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != "refresh_interval" || !strings.Contains(err.Error(), "off") {
+			t.Errorf("%q: err = %v, want a refresh_interval error naming the fix", content, err)
+		}
 	}
 }
 

@@ -39,7 +39,7 @@ func Path(flag string, getenv func(string) string) (string, error) {
 
 // Keys a mapping may hold, for the unknown-key check.
 var (
-	topKeys      = []string{"default_provider", "workspace", "query", "concurrency", "layout", "providers", "keys"}
+	topKeys      = []string{"default_provider", "workspace", "query", "concurrency", "layout", "providers", "keys", "refresh_interval"}
 	providerKeys = []string{"name", "type", "url", "user", "org", "credential_helper", "owners"}
 )
 

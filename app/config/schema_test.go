@@ -85,6 +85,7 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 		"providers:\n  - name: w\n    type: gitlab\n    credential_helper: gh\n",
 		"providers:\n  - name: w\n    type: github\n    credential_helper: glab\n",
 		"providers:\n  - name: w\n    type: github\n    credential_helper: wincred\n",
+		"refresh_interval: fast\n",
 	}
 	for _, content := range bad {
 		if _, err := Parse("c.yaml", []byte(content)); err == nil {
@@ -99,6 +100,8 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 		"providers:\n  - name: w\n    type: github\n    credential_helper: gh\n",
 		"providers:\n  - name: w\n    type: gitlab\n    credential_helper: glab\n",
 		"providers:\n  - name: w\n    type: gitea\n    url: https://g.example\n    credential_helper: git\n",
+		"refresh_interval: off\n",
+		"refresh_interval: 1m30s\n",
 	} {
 		if _, err := Parse("c.yaml", []byte(good)); err != nil {
 			t.Errorf("Load refused %q: %v", good, err)

@@ -24,6 +24,9 @@ type KindInfo struct {
 	Kind string
 	// Title is the service's name for people.
 	Title string
+	// SelfHostedTitle is the name of its self-hosted edition, for help
+	// text ("GitHub Enterprise", "Gitea/Forgejo").
+	SelfHostedTitle string
 	// API is the public service's API base; "" when the kind has no
 	// public service (the configuration must name a server).
 	API string
@@ -65,22 +68,22 @@ type KindInfo struct {
 // them. It is built on every call: callers may keep or change the copy.
 func Kinds() []KindInfo {
 	return []KindInfo{
-		{Kind: KindGitHub, Title: "GitHub", API: gitHubAPI, GitHost: "github.com", APIHostPrefix: "api.",
+		{Kind: KindGitHub, Title: "GitHub", SelfHostedTitle: "GitHub Enterprise", API: gitHubAPI, GitHost: "github.com", APIHostPrefix: "api.",
 			GitUser: DefaultGitUser, TokenEnv: []string{"GITHUB_TOKEN", "GH_TOKEN"},
 			SelfHostedTokenEnv: []string{"GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"},
 			CredentialHelper:   "gh", build: newGitHub},
-		{Kind: KindAzureDevOps, Title: "Azure DevOps", API: adoServicesRoot, GitHost: adoServicesHost,
+		{Kind: KindAzureDevOps, Title: "Azure DevOps", SelfHostedTitle: "Azure DevOps Server", API: adoServicesRoot, GitHost: adoServicesHost,
 			// Azure DevOps ignores the user name with a PAT.
 			GitUser: "pat", GitUserFromConfig: true, TokenEnv: []string{"AZURE_DEVOPS_EXT_PAT"},
 			OrgRequired: "Azure DevOps Services",
 			OrgFix:      "add org: <your organisation> (dev.azure.com/<org>), or url: for Azure DevOps Server",
 			build:       newAzureDevOps},
-		{Kind: KindBitbucket, Title: "Bitbucket", API: bbCloudAPI, GitHost: bbCloudHost,
+		{Kind: KindBitbucket, Title: "Bitbucket", SelfHostedTitle: "Bitbucket Data Center", API: bbCloudAPI, GitHost: bbCloudHost,
 			GitUser: "x-bitbucket-api-token-auth", GitUserFromConfig: true, TokenEnv: []string{"BITBUCKET_TOKEN"},
 			build: newBitbucket},
-		{Kind: KindGitLab, Title: "GitLab", API: glDefaultURL + "/api/v4", GitHost: "gitlab.com",
+		{Kind: KindGitLab, Title: "GitLab", SelfHostedTitle: "GitLab self-managed", API: glDefaultURL + "/api/v4", GitHost: "gitlab.com",
 			GitUser: "oauth2", TokenEnv: []string{"GITLAB_TOKEN"}, CredentialHelper: "glab", build: newGitLab},
-		{Kind: KindGitea, Title: "Gitea", GitUser: DefaultGitUser, GitUserFromConfig: true,
+		{Kind: KindGitea, Title: "Gitea", SelfHostedTitle: "Gitea/Forgejo", GitUser: DefaultGitUser, GitUserFromConfig: true,
 			TokenEnv: []string{"GITEA_TOKEN"}, URLExample: "https://gitea.example.com", build: newGitea},
 	}
 }

@@ -63,6 +63,12 @@ type jsonOp struct {
 	Error      *string `json:"error"`
 	ErrorKind  string  `json:"error_kind,omitempty"`
 	Hint       string  `json:"hint,omitempty"`
+	// exec only: the command's exit status (-1: it did not exit on its
+	// own), its output (capped; Truncated says when cut).
+	ExitCode  *int    `json:"exit_code,omitempty"`
+	Stdout    *string `json:"stdout,omitempty"`
+	Stderr    *string `json:"stderr,omitempty"`
+	Truncated bool    `json:"truncated,omitempty"`
 	// Changes is what a fetch or pull moved (absent when not computed).
 	Changes *jsonChanges `json:"changes,omitempty"`
 	// Cancelled is "stopped" or "not-started" when an interruption kept
@@ -170,6 +176,7 @@ func (s *jsonSink) opFinished(ev engine.OpFinished, path, kind string) {
 		o.ErrorKind = ErrorKind(ev.Err)
 		o.Hint = git.Hint(ev.Err)
 	}
+	o.execFields(ev.Result.Exec)
 	s.write(o)
 }
 
@@ -231,7 +238,7 @@ func (s *jsonSink) runFinished(res Result, runID string) {
 // "local-changes", "not-a-repository", "destination-exists", "branch-in-use",
 // "no-commits", "no-such-branch", "interrupted",
 // "local-changes", "not-a-repository", "destination-exists", "lock",
-// "disk-full", "stalled", "host-down", "interrupted",
+// "disk-full", "stalled", "host-down", "exit-status" (exec), "interrupted",
 // "timeout", or "" when unclassified.
 func ErrorKind(err error) string {
 	switch {
@@ -267,6 +274,8 @@ func ErrorKind(err error) string {
 		return "stalled"
 	case errors.Is(err, git.ErrHostDown):
 		return "host-down"
+	case errors.Is(err, engine.ErrExitStatus):
+		return "exit-status"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
 	case errors.Is(err, context.DeadlineExceeded):

@@ -53,12 +53,18 @@ type Options struct {
 	// Decorate allows colour. Set it only when the output is a terminal and
 	// NO_COLOR is unset: nothing decorative goes to pipes and files.
 	Decorate bool
+	// Width is the terminal's width the status table fits in (see
+	// TerminalWidth); 0 means no limit.
+	Width int
 	// Paths maps a repository ID to the path shown to the user (usable from
 	// their working directory). Repositories not in it are shown by the
 	// path the engine reported, else by ID.
 	Paths map[string]string
 	// Now is the clock for commit ages; nil means time.Now.
 	Now func() time.Time
+	// ExecStream says exec's lines are streamed (engine.ExecOptions.Stream)
+	// and printed as they come, not grouped per repository (see exec.go).
+	ExecStream bool
 	// ChangedOnly leaves out the repositories a fetch or pull changed
 	// nothing in (and skipped ones); failures are always shown and the
 	// summary still counts every repository.
@@ -86,6 +92,8 @@ type sink interface {
 	opFinished(ev engine.OpFinished, path, kind string)
 	runFinished(res Result, runID string)
 	err() error
+	// execLine presents one streamed line of an exec command.
+	execLine(ev engine.OpProgress, l engine.ExecLine, path string)
 }
 
 // Present consumes events until the run finishes and writes its output to
@@ -135,6 +143,10 @@ func Present(events <-chan engine.Event, w io.Writer, opt Options) (Result, erro
 				continue
 			}
 			out.opFinished(e, pathOf(e.RepoID), kinds[e.RepoID])
+		case engine.OpProgress:
+			if e.Output != nil {
+				out.execLine(e, *e.Output, pathOf(e.RepoID))
+			}
 		case engine.RunFinished:
 			res.Summary = e.Summary
 			if opt.ExitCode != nil {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
@@ -24,10 +23,6 @@ const (
 	styleGreen  = "\x1b[32m"
 	styleYellow = "\x1b[33m"
 )
-
-// maxSubject bounds the commit subject in the status table so rows stay on
-// one line in an ordinary terminal.
-const maxSubject = 60
 
 type statusRow struct {
 	path string
@@ -74,6 +69,10 @@ func (s *textSink) opFinished(ev engine.OpFinished, path, kind string) {
 		// A linked worktree or a submodule is not a clone of its own:
 		// say so beside its path.
 		path += " (" + kind + ")"
+	}
+	if ev.Op == engine.OpExec {
+		s.execFinished(ev, safetext.Sanitize(path))
+		return
 	}
 	if s.opt.StatusTable && ev.Op == engine.OpStatus {
 		s.rows = append(s.rows, statusRow{path: safetext.Sanitize(path), ev: ev})
@@ -189,7 +188,7 @@ func (s *textSink) statusTable(res Result) {
 		states = append(states, st.State())
 	}
 	if len(table) > 0 {
-		s.printTable([]string{"PATH", "BRANCH", "STATE", "↑↓", "CHANGES", "STASH", "LAST COMMIT"}, table, states)
+		s.printTable(table, states)
 	}
 	for _, r := range failed {
 		s.opLine(r.ev, r.path)
@@ -251,7 +250,7 @@ func (s *textSink) statusCells(path string, st *git.Status) []string {
 	}
 	last := "-"
 	if !st.NoCommits && st.Head.SHA != "" {
-		last = humanize.Age(s.now().Sub(st.Head.Time)) + "  " + humanize.Truncate(safetext.Sanitize(st.Head.Subject), maxSubject)
+		last = humanize.Age(s.now().Sub(st.Head.Time)) + "  " + safetext.Sanitize(st.Head.Subject)
 	}
 	return []string{path, branch, st.State(), sync, Changes(*st), stash, last}
 }
@@ -274,35 +273,39 @@ func Changes(st git.Status) string {
 	return strings.Join(parts, " ")
 }
 
-// printTable pads columns to their widest cell (in runes) and colours the
-// STATE column when decorating. The last column is not padded.
-func (s *textSink) printTable(header []string, rows [][]string, states []string) {
-	widths := make([]int, len(header))
-	for _, r := range append([][]string{header}, rows...) {
-		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
+// statusColumns are the status table's columns. The path and the state
+// are what a row is about and are kept; the rest give way on a narrow
+// terminal, the stash count and the last commit first.
+func statusColumns() []Column {
+	return []Column{
+		{Header: "PATH", Priority: 100, Keep: true, Min: 24, KeepEnd: true},
+		{Header: "BRANCH", Priority: 60, Min: 12},
+		{Header: "STATE", Priority: 90, Keep: true},
+		{Header: "↑↓", Priority: 50},
+		{Header: "CHANGES", Priority: 40},
+		{Header: "STASH", Priority: 20},
+		{Header: "LAST COMMIT", Priority: 30, Min: 24},
 	}
-	line := func(cells []string, colour func(i int, c string) string) string {
-		var b strings.Builder
-		for i, c := range cells {
-			pad := ""
-			if i < len(cells)-1 {
-				pad = strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2)
+}
+
+// stateCol is the index of STATE in statusColumns.
+const stateCol = 2
+
+// printTable prints the status table fitted to the terminal's width and
+// colours the header and the STATE column when decorating.
+func (s *textSink) printTable(rows [][]string, states []string) {
+	t := Table{Columns: statusColumns(), Rows: rows, Width: s.opt.Width,
+		Style: func(row, col int, c string) string {
+			switch {
+			case row < 0:
+				return s.style(styleBold, c)
+			case col == stateCol:
+				return s.style(stateStyle(states[row]), c)
 			}
-			b.WriteString(colour(i, c))
-			b.WriteString(pad)
-		}
-		return strings.TrimRight(b.String(), " ")
-	}
-	s.printf("%s\n", line(header, func(_ int, c string) string { return s.style(styleBold, c) }))
-	for k, r := range rows {
-		s.printf("%s\n", line(r, func(i int, c string) string {
-			if i != 2 {
-				return c
-			}
-			return s.style(stateStyle(states[k]), c)
-		}))
+			return c
+		}}
+	for _, l := range t.Lines() {
+		s.printf("%s\n", l)
 	}
 }
 

@@ -25,6 +25,7 @@ type Map struct {
 	Rescan            key.Binding // rescan: discover repositories again
 	Open              key.Binding // open: the repository's web page
 	Shell             key.Binding // shell: a shell in the repository
+	Exec              key.Binding // exec: run a command in each target
 	Edit              key.Binding // edit: $VISUAL/$EDITOR in the repository
 	Lazygit           key.Binding // lazygit: lazygit in the repository
 	Log, Diff         key.Binding // log, diff: the repository's commits, changes
@@ -63,6 +64,7 @@ func Default() Map {
 		Rescan:     b("D", "rescan disk", "D"),
 		Open:       b("o", "open web page", "o"),
 		Shell:      b("!", "shell in repo", "!"),
+		Exec:       b("x", "run command", "x"),
 		Edit:       b("e", "edit repo", "e"),
 		// g is top; L is free and says lazygit.
 		Lazygit:   b("L", "lazygit", "L"),
@@ -87,6 +89,7 @@ func (m *Map) actions() map[string]*key.Binding {
 		"fetch": &m.Fetch, "pull": &m.Pull, "clone": &m.Clone, "refresh": &m.Refresh,
 		"branch": &m.Branch, "retry": &m.Retry, "detail": &m.Detail, "help": &m.Help,
 		"refresh_all": &m.RefreshAll, "rescan": &m.Rescan, "open": &m.Open, "shell": &m.Shell,
+		"exec": &m.Exec,
 		"edit": &m.Edit, "lazygit": &m.Lazygit, "log": &m.Log, "diff": &m.Diff,
 		"back": &m.Back, "quit": &m.Quit, "interrupt": &m.Interrupt,
 		"yes": &m.Yes, "no": &m.No,
@@ -163,7 +166,7 @@ func (m Map) FullHelp() [][]key.Binding {
 		{m.Up, m.Down, m.Top, m.Bottom, m.PageUp, m.PageDown},
 		{m.Filter, m.Sort, m.Select, m.SelectAll, m.Detail, m.Back},
 		{m.Fetch, m.Pull, m.Clone, m.Refresh, m.RefreshAll, m.Branch, m.Retry},
-		{m.Log, m.Diff, m.Open, m.Shell, m.Edit, m.Lazygit},
+		{m.Log, m.Diff, m.Open, m.Shell, m.Edit, m.Lazygit, m.Exec},
 		{m.Rescan, m.Help, m.Quit, m.Interrupt},
 	}
 }

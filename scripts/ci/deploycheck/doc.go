@@ -15,6 +15,11 @@
 //   - build the stripped release binary and hold it to its budget: 18 MiB,
 //     300 non-standard packages, no reflect call that disables the linker's
 //     dead-method elimination (binsize_test.go).
+//   - on a real Docker engine, TestDockerImage runs the image
+//     scripts/ci/docker-e2e.sh built (MGIT_E2E_IMAGE): user, version, man
+//     pages, HEALTHCHECK, `sync --once` from the environment alone, and
+//     `docker compose up --wait`. It skips without MGIT_E2E_IMAGE; .ci/run
+//     never sets it, so CI needs no engine.
 //
 // The tests that need tools or root skip unless MGIT_DEPLOY_CHECKS=1, which
 // deploy-checks.sh sets, so `go test ./...` stays fast and runs them once.

@@ -206,9 +206,11 @@ func Lint(df *Dockerfile) []string {
 			add(in, "looks like a secret baked into the image: pass it at run time")
 		}
 		if in.Cmd == "ARG" {
-			name, _, hasDefault := strings.Cut(in.Args, "=")
-			if name = strings.TrimSpace(name); hasDefault && platformArgs[name] {
-				add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+			// One ARG may declare several: ARG VERSION=dev TARGETARCH=amd64.
+			for _, decl := range strings.Fields(in.Args) {
+				if name, _, hasDefault := strings.Cut(decl, "="); hasDefault && platformArgs[name] {
+					add(in, "%s has a default: BuildKit keeps a declared default over the --platform value (an amd64 binary in the arm64 image); declare it as ARG %s", name, name)
+				}
 			}
 		}
 	}
@@ -227,7 +229,44 @@ func Lint(df *Dockerfile) []string {
 			add(in, "RUN in the runtime stage: distroless has no shell; do the work in the build stage")
 		}
 	}
-	lintRuntimeCommands(final, add, func(msg string) { p = append(p, msg) })
+	p = append(p, lintRuntime(final)...)
+	return append(p, lintBuild(df)...)
+}
+
+// lintRuntime checks the runtime stage's user, health check, entry point,
+// command, volume and labels.
+func lintRuntime(final []Instruction) []string {
+	var p []string
+	add := func(in Instruction, format string, a ...any) {
+		p = append(p, fmt.Sprintf("line %d: %s: %s", in.Line, in.Cmd, fmt.Sprintf(format, a...)))
+	}
+	users := Find(final, "USER")
+	if len(users) == 0 {
+		p = append(p, "runtime stage has no USER: run as the nonroot user, USER 65532:65532")
+	} else if u := users[len(users)-1]; rootUser.MatchString(u.Args) {
+		add(u, "runs as root: use USER 65532:65532")
+	} else if !strings.HasPrefix(u.Args, "65532") && !strings.HasPrefix(u.Args, "nonroot") {
+		add(u, "want the distroless nonroot user (65532) so volume ownership matches")
+	}
+	hc := Find(final, "HEALTHCHECK")
+	switch {
+	case len(hc) == 0:
+		p = append(p, "runtime stage has no HEALTHCHECK: add HEALTHCHECK CMD [\"/mgit\", \"health\", …]")
+	case !strings.Contains(hc[len(hc)-1].Args, `CMD ["/mgit", "health"`):
+		add(hc[len(hc)-1], "want the exec form CMD [\"/mgit\", \"health\", …]: the image has no shell")
+	case strings.Contains(hc[len(hc)-1].Args, "--addr"):
+		add(hc[len(hc)-1], "a fixed --addr makes a container started with another MGIT_METRICS_ADDR unhealthy: let `mgit health` read MGIT_METRICS_ADDR")
+	}
+	if ep := Find(final, "ENTRYPOINT"); len(ep) == 0 {
+		p = append(p, `runtime stage has no ENTRYPOINT ["/mgit"]`)
+	} else if argv, ok := ep[len(ep)-1].ExecForm(); !ok || len(argv) != 1 || argv[0] != "/mgit" {
+		add(ep[len(ep)-1], `want the exec form ENTRYPOINT ["/mgit"] (a shell form needs /bin/sh, which distroless lacks)`)
+	}
+	if cmd := Find(final, "CMD"); len(cmd) == 0 {
+		p = append(p, "runtime stage has no CMD: the default should run `sync` headless")
+	} else if argv, ok := cmd[len(cmd)-1].ExecForm(); !ok || len(argv) == 0 || argv[0] != "sync" {
+		add(cmd[len(cmd)-1], `want an exec-form CMD running sync, e.g. ["sync", "--no-tui", …]`)
+	}
 	if len(Find(final, "VOLUME")) == 0 {
 		p = append(p, "runtime stage has no VOLUME: state and repositories need one writable volume")
 	}
@@ -237,50 +276,30 @@ func Lint(df *Dockerfile) []string {
 			p = append(p, "missing OCI label org.opencontainers.image."+l)
 		}
 	}
-	build := strings.Join(args(Find(df.Instructions, "RUN")), " ")
-	if strings.Contains(build, "CGO_ENABLED=1") {
-		// Another go step (the man pages) may keep the 0 in the text.
-		p = append(p, "a build step sets CGO_ENABLED=1: want CGO_ENABLED=0 in every go step (a static binary for distroless)")
-	}
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "go build", "$TARGETOS", "$TARGETARCH", "-ldflags"} {
-		if !strings.Contains(build, want) {
-			p = append(p, fmt.Sprintf("the build does not use %s", want))
-		}
-	}
 	return p
 }
 
-// lintRuntimeCommands checks the runtime stage's USER, HEALTHCHECK,
-// ENTRYPOINT and CMD: add reports a problem with an instruction, note one
-// without (a missing instruction).
-func lintRuntimeCommands(final []Instruction, add func(Instruction, string, ...any), note func(string)) {
-	users := Find(final, "USER")
-	if len(users) == 0 {
-		note("runtime stage has no USER: run as the nonroot user, USER 65532:65532")
-	} else if u := users[len(users)-1]; rootUser.MatchString(u.Args) {
-		add(u, "runs as root: use USER 65532:65532")
-	} else if !strings.HasPrefix(u.Args, "65532") && !strings.HasPrefix(u.Args, "nonroot") {
-		add(u, "want the distroless nonroot user (65532) so volume ownership matches")
+// lintBuild checks the RUN that builds the shipped binary, not any other
+// Go command (the man pages are written by a `go run` with its own flags).
+func lintBuild(df *Dockerfile) []string {
+	var p []string
+	var builds []Instruction
+	for _, in := range Find(df.Instructions, "RUN") {
+		if strings.Contains(in.Args, "go build") {
+			builds = append(builds, in)
+		}
 	}
-	hc := Find(final, "HEALTHCHECK")
-	switch {
-	case len(hc) == 0:
-		note("runtime stage has no HEALTHCHECK: add HEALTHCHECK CMD [\"/mgit\", \"health\", …]")
-	case !strings.Contains(hc[len(hc)-1].Args, `CMD ["/mgit", "health"`):
-		add(hc[len(hc)-1], "want the exec form CMD [\"/mgit\", \"health\", …]: the image has no shell")
-	case strings.Contains(hc[len(hc)-1].Args, "--addr"):
-		add(hc[len(hc)-1], "a fixed --addr makes a container started with another MGIT_METRICS_ADDR unhealthy: let `mgit health` read MGIT_METRICS_ADDR")
+	if len(builds) == 0 {
+		p = append(p, "the build does not use go build")
 	}
-	if ep := Find(final, "ENTRYPOINT"); len(ep) == 0 {
-		note(`runtime stage has no ENTRYPOINT ["/mgit"]`)
-	} else if argv, ok := ep[len(ep)-1].ExecForm(); !ok || len(argv) != 1 || argv[0] != "/mgit" {
-		add(ep[len(ep)-1], `want the exec form ENTRYPOINT ["/mgit"] (a shell form needs /bin/sh, which distroless lacks)`)
+	for _, in := range builds {
+		for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "$TARGETOS", "$TARGETARCH", "-ldflags"} {
+			if !strings.Contains(in.Args, want) {
+				p = append(p, fmt.Sprintf("line %d: %s: the build does not use %s", in.Line, in.Cmd, want))
+			}
+		}
 	}
-	if cmd := Find(final, "CMD"); len(cmd) == 0 {
-		note("runtime stage has no CMD: the default should run `sync` headless")
-	} else if argv, ok := cmd[len(cmd)-1].ExecForm(); !ok || len(argv) == 0 || argv[0] != "sync" {
-		add(cmd[len(cmd)-1], `want an exec-form CMD running sync, e.g. ["sync", "--no-tui", …]`)
-	}
+	return p
 }
 
 func isStageName(df *Dockerfile, image string) bool {

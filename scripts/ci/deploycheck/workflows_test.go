@@ -166,6 +166,8 @@ func TestWorkflowsDoTheirJob(t *testing.T) {
 			"scripts/ci/deploy-checks.sh", "goos: [linux, darwin, windows]", "goarch: [amd64, arm64]",
 			// Compose as the docker guide runs it, in a real engine.
 			"docker compose up --wait",
+			// The image's end-to-end test, as the checklist runs it.
+			"bash scripts/ci/docker-e2e.sh",
 			// Runs on main are never cancelled by a newer push.
 			"cancel-in-progress: ${{ github.ref != 'refs/heads/main' }}",
 			// helm as a pinned release binary, not built from source.

@@ -121,6 +121,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	}
 	// Flatten multi-line fields so the height budget counts real lines.
 	lines = strings.Split(strings.Join(lines, "\n"), "\n")
+	lines = append(lines, outputLines(r.Output, width, height-len(lines), s)...)
 	lines = append(lines, inspectLines(in, width, height-len(lines), now, s)...)
 	if len(lines) > height {
 		lines = lines[:height] // cut rather than let the frame scroll

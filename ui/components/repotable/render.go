@@ -162,6 +162,9 @@ func (m *Model) lastCell(r *Row) string {
 	}
 	switch r.Last.Outcome {
 	case string(engine.OutcomeFailed):
+		if o := r.Output; r.Last.Op == string(engine.OpExec) && o != nil && o.ExitCode > 0 {
+			return "✗ exec exit " + strconv.Itoa(o.ExitCode)
+		}
 		return "✗ " + r.Last.Op + " " + shortCause(r.Last.Cause)
 	case string(engine.OutcomeSkipped):
 		// A cancelled operation was stopped by the user, or never ran:

@@ -44,6 +44,17 @@ type Row struct {
 	Op       engine.Op
 	Attempt  int
 	Progress git.Progress
+	// Output is what the last command run here (mgit exec, the x key)
+	// printed, sanitized, with its exit code; nil when none ran. Not
+	// kept in the state cache.
+	Output *Output
+}
+
+// Output is a command's output as the detail pane shows it.
+type Output struct {
+	ExitCode  int    // -1: it did not exit on its own
+	Text      string // stdout and stderr, sanitized line by line
+	Truncated bool
 }
 
 // NewRow returns a row for the repository id with its display name set.
@@ -125,6 +136,10 @@ func (r *Row) finish(ev engine.OpFinished) {
 	}
 	if ev.Op == engine.OpClone && ev.Result.Outcome == engine.OutcomeOK {
 		r.Cloned = true
+	}
+	if ev.Op == engine.OpExec && ev.Result.Exec != nil {
+		x := ev.Result.Exec
+		r.Output = &Output{ExitCode: x.ExitCode, Text: safetext.Block(x.Combined()), Truncated: x.Truncated}
 	}
 	// Inspecting (the detail pane) is reading, not an operation to report.
 	if ev.Op == engine.OpInspect {
