@@ -20,7 +20,7 @@ type checkoutChecks struct{ *Backend }
 // checkoutCheck runs, changing nothing, every check of a checkout: it is
 // Checkout with DryRun, and the real Checkout runs it before git switch,
 // so the two cannot disagree. It finds every refusal git switch would
-// give, and one git does not give (see lossyCheck). The verdict on local work comes
+// give, and two git does not give (see ignoredInTheWay and lossyCheck). The verdict on local work comes
 // from git itself — `git read-tree -n -m -u OLD TARGET` runs the two-tree
 // merge git switch runs (unpack_trees' twoway_merge, ignored files
 // expendable) — on a copy of the index, so not even index.lock is taken in
@@ -51,6 +51,9 @@ func (b checkoutChecks) checkoutCheck(ctx context.Context, dir string, opt git.C
 	}
 	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from, to)
 	if err == nil {
+		if err := b.ignoredInTheWay(ctx, "checkout", dir, from, to); err != nil {
+			return err
+		}
 		return b.lossyCheck(ctx, dir, from, to)
 	}
 	var ge *git.Error
