@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"testing"
+	"time"
 )
 
 // seedTemplates holds, per repository name, the files of the bare repository
@@ -31,11 +33,12 @@ type seedTemplate struct {
 	seed     []savedFile
 }
 
-// savedFile is one file or directory of a saved tree.
+// savedFile is one file, directory or symlink of a saved tree.
 type savedFile struct {
-	rel  string
-	mode fs.FileMode
-	data []byte
+	rel   string
+	mode  fs.FileMode
+	data  []byte // content, or a symlink's target
+	mtime time.Time
 }
 
 // templateFor returns the saved pair for name, building it on first use in
@@ -147,12 +150,19 @@ func saveTree(root string) ([]savedFile, error) {
 		if err != nil {
 			return err
 		}
-		f := savedFile{rel: rel, mode: info.Mode()}
-		if info.Mode().IsRegular() {
+		f := savedFile{rel: rel, mode: info.Mode(), mtime: info.ModTime()}
+		switch {
+		case info.Mode().IsRegular():
 			if f.data, err = os.ReadFile(p); err != nil {
 				return err
 			}
-		} else if !info.IsDir() {
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			f.data = []byte(target)
+		case !info.IsDir():
 			return &fs.PathError{Op: "save", Path: p, Err: fs.ErrInvalid}
 		}
 		out = append(out, f)
@@ -162,12 +172,22 @@ func saveTree(root string) ([]savedFile, error) {
 }
 
 // writeTree writes files under root (created if missing), passing each
-// file's bytes through fix when fix is not nil.
+// file's bytes through fix when fix is not nil. Files keep their saved
+// modification times, so that an index's stat data still matches what it
+// describes as closely as a copy allows.
 func writeTree(root string, files []savedFile, fix func(rel string, data []byte) []byte) error {
+	var dirs []savedFile
 	for _, f := range files {
 		p := filepath.Join(root, f.rel)
-		if f.mode.IsDir() {
-			if err := os.MkdirAll(p, f.mode.Perm()|0o700); err != nil {
+		switch {
+		case f.mode.IsDir():
+			if err := os.MkdirAll(p, 0o700); err != nil {
+				return err
+			}
+			dirs = append(dirs, f)
+			continue
+		case f.mode&fs.ModeSymlink != 0:
+			if err := os.Symlink(string(f.data), p); err != nil {
 				return err
 			}
 			continue
@@ -179,6 +199,72 @@ func writeTree(root string, files []savedFile, fix func(rel string, data []byte)
 		if err := os.WriteFile(p, data, f.mode.Perm()); err != nil {
 			return err
 		}
+		if err := os.Chtimes(p, f.mtime, f.mtime); err != nil {
+			return err
+		}
+	}
+	// Directories last and deepest first: writing into a directory changes
+	// its time, and a read-only one could not be written into.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		p := filepath.Join(root, dirs[i].rel)
+		if err := os.Chmod(p, dirs[i].mode.Perm()); err != nil {
+			return err
+		}
+		if err := os.Chtimes(p, dirs[i].mtime, dirs[i].mtime); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// trees holds the saved trees of CachedTree, per key.
+var trees sync.Map // key -> *cachedTree
+
+// cachedTree is one saved tree of CachedTree.
+type cachedTree struct {
+	once  sync.Once
+	built bool
+	dir   string // where it was built
+	files []savedFile
+}
+
+// CachedTree returns a new directory (under t.TempDir) holding what build
+// made in an empty directory. build runs once per test binary and key, in
+// the first caller's test and environment; later calls copy the saved files
+// (content, modes, symlinks, modification times) instead of running it
+// again. Occurrences of the build directory's path in files named config or
+// FETCH_HEAD (remote URLs) are replaced by the new directory's path.
+//
+// Use it for fixtures that many tests build the same way with many git
+// processes; build must make the same tree whichever test runs it first.
+func CachedTree(t testing.TB, key string, build func(t testing.TB, dir string)) string {
+	t.Helper()
+	v, _ := trees.LoadOrStore(key, &cachedTree{})
+	ct := v.(*cachedTree)
+	ct.once.Do(func() {
+		dir, err := os.MkdirTemp("", "gittest-tree-")
+		if err != nil {
+			t.Fatalf("cached tree %s: %v", key, err)
+		}
+		defer os.RemoveAll(dir)
+		build(t, dir)
+		if ct.files, err = saveTree(dir); err != nil {
+			t.Fatalf("cached tree %s: %v", key, err)
+		}
+		ct.dir, ct.built = dir, true
+	})
+	if !ct.built {
+		t.Fatalf("cached tree %s: its build failed in another test", key)
+	}
+	dst := t.TempDir()
+	fix := func(rel string, data []byte) []byte {
+		if base := filepath.Base(rel); base != "config" && base != "FETCH_HEAD" {
+			return data
+		}
+		return bytes.ReplaceAll(data, []byte(ct.dir), []byte(dst))
+	}
+	if err := writeTree(dst, ct.files, fix); err != nil {
+		t.Fatalf("cached tree %s: %v", key, err)
+	}
+	return dst
 }
