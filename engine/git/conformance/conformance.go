@@ -64,7 +64,7 @@ func (s *suite) newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := s.newRemote(t)
 	f.work = filepath.Join(t.TempDir(), "app")
-	f.srv.Clone(t, repo, f.work)
+	f.srv.CloneCreated(t, repo, f.work)
 	return f
 }
 

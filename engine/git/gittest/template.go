@@ -268,3 +268,51 @@ func CachedTree(t testing.TB, key string, build func(t testing.TB, dir string)) 
 	}
 	return dst
 }
+
+// createdClones holds, per repository name, the files of a clone of what
+// CreateRepo makes (see CloneCreated).
+var createdClones sync.Map // name -> *cachedClone
+
+// cachedClone is one saved clone and the origin URL it was made from.
+type cachedClone struct {
+	once  sync.Once
+	built bool
+	url   string
+	files []savedFile
+}
+
+// CloneCreated is Clone for a repository that CreateRepo made on this
+// server and that nothing has changed since. The first call of a test binary
+// for a name clones over HTTP; later calls copy that clone (whose content is
+// the same, as CreateRepo copies one build too) and point its origin at this
+// server. It saves a git process, an HTTP round trip and a pack per fixture.
+func (s *Server) CloneCreated(t testing.TB, name, dest string) {
+	t.Helper()
+	v, _ := createdClones.LoadOrStore(name, &cachedClone{})
+	cc := v.(*cachedClone)
+	cc.once.Do(func() {
+		dir, err := os.MkdirTemp("", "gittest-clone-")
+		if err != nil {
+			t.Fatalf("clone %s: %v", name, err)
+		}
+		defer os.RemoveAll(dir)
+		work := filepath.Join(dir, "work")
+		s.Clone(t, name, work)
+		if cc.files, err = saveTree(work); err != nil {
+			t.Fatalf("clone %s: %v", name, err)
+		}
+		cc.url, cc.built = s.URL(name), true
+	})
+	if !cc.built {
+		t.Fatalf("clone %s: the first clone failed in another test", name)
+	}
+	fix := func(rel string, data []byte) []byte {
+		if rel != filepath.Join(".git", "config") {
+			return data
+		}
+		return bytes.ReplaceAll(data, []byte(cc.url), []byte(s.URL(name)))
+	}
+	if err := writeTree(dest, cc.files, fix); err != nil {
+		t.Fatalf("clone %s: %v", name, err)
+	}
+}
