@@ -39,6 +39,27 @@ type dashboardInputs struct {
 	stop func()
 	// rediscover runs discovery again, as it ran at start (the rescan key).
 	rediscover func(context.Context) ([]workspace.Repo, error)
+	// store is the state cache (nil: none); cached delivers its entries
+	// for root, read while discovery walks the workspace.
+	store  *state.Store
+	cached <-chan map[string]state.Entry
+}
+
+// loadState opens the state cache and starts reading root's entries in
+// the background: at 10,000 repositories decoding the cache and walking
+// the workspace each take a few hundred milliseconds before the first
+// paint, and they need not take them one after the other.
+func (c *cli) loadState(root string) (*state.Store, <-chan map[string]state.Entry) {
+	ch := make(chan map[string]state.Entry, 1)
+	cache, err := state.DefaultDir(c.getenv)
+	if err != nil {
+		c.log.Warn().Err(err).Msg("no state cache")
+		ch <- nil
+		return nil, ch
+	}
+	store := state.Open(cache, c.log)
+	go func() { ch <- store.Load(root) }()
+	return store, ch
 }
 
 // DashboardOptions are `mgit [DIR]` on a terminal.
@@ -160,6 +181,7 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	if err != nil {
 		return dashboardInputs{}, err
 	}
+	store, cached := c.loadState(root)
 	repos, err := c.discoverRepos(ctx, root, dir, dopt)
 	if err != nil {
 		return dashboardInputs{}, err
@@ -169,7 +191,7 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 		layout = workspace.Layout(c.conf.cfg.Layout)
 	}
 	in := dashboardInputs{
-		root: root, repos: repos, creds: c.credentials(), stop: func() {},
+		root: root, repos: repos, creds: c.credentials(), stop: func() {}, store: store, cached: cached,
 		dest: func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
 		rediscover: func(ctx context.Context) ([]workspace.Repo, error) {
 			return workspace.Discover(ctx, root, dopt)
@@ -239,12 +261,6 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 	obs.ready.Set(true, "")
 	eng := engine.New(c.engineConfig(backend, in.creds, obs, log))
 	defer eng.Close()
-	var store *state.Store
-	if cache, err := state.DefaultDir(c.getenv); err == nil {
-		store = state.Open(cache, log)
-	} else {
-		log.Warn().Err(err).Msg("no state cache")
-	}
 	// With the listener on, the dashboard reads a tap of the engine's
 	// events that keeps mgit_repositories{state} current; closed before
 	// the engine, so the tap drains what the engine still sends.
@@ -260,7 +276,8 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
 		Dest:         in.dest,
 		Rediscover:   in.rediscover,
-		State:        store,
+		State:        in.store,
+		Cached:       <-in.cached,
 		Logger:       log,
 		Getenv:       c.getenv,
 		KeyOverrides: c.conf.keys(),

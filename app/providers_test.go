@@ -65,7 +65,6 @@ func TestProviderCredentials(t *testing.T) {
 		{"GitHub.com", "x-access-token", "work-token-1"},
 		{"gitlab.example.com:8443", "oauth2", "lab-token-2"},
 		{"gitlab.example.com", "oauth2", "lab-token-2"}, // same machine, git on another port
-		{"elsewhere.example", "x-access-token", "fallback-token-3"},
 		// ado has no token: falls back to MGIT_TOKEN.
 		{"dev.azure.com", "x-access-token", "fallback-token-3"},
 	}
@@ -74,6 +73,11 @@ func TestProviderCredentials(t *testing.T) {
 		if !ok || cred.Username != tc.user || cred.Password != tc.pass {
 			t.Errorf("Credentials(%q) = %v %q, %v; want %s:%s", tc.host, cred, cred.Password, ok, tc.user, tc.pass)
 		}
+	}
+	// A host no configured provider names gets no token, MGIT_TOKEN
+	// included (engine/credroute).
+	if cred, ok := pc.Credentials("elsewhere.example"); ok || cred.Password != "" {
+		t.Errorf("Credentials(elsewhere.example) = %q, %v; want none", cred.Password, ok)
 	}
 	for _, tok := range []string{"work-token-1", "lab-token-2", "fallback-token-3"} {
 		if got := c.redact("x " + tok); strings.Contains(got, tok) {

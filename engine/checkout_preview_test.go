@@ -80,10 +80,9 @@ func previewCases() []previewCase {
 			gittest.Git(t, w, "checkout", "-q", "--orphan", "empty")
 			gittest.Git(t, w, "rm", "-rq", "--cached", ".")
 		}},
-		// git treats ignored files as expendable; the go-git backend keeps
-		// them (they may be someone's work). Each preview agrees with its
-		// own checkout.
-		{name: "ignored file in the way", opt: create, want: map[string]error{"cli": nil, "go-git": git.ErrLocalChanges}, prepare: func(t *testing.T, w string) {
+		// git treats ignored files as expendable; mgit keeps them (they
+		// are local work), with both backends, and each preview agrees.
+		{name: "ignored file in the way", opt: create, want: map[string]error{"cli": git.ErrLocalChanges, "go-git": git.ErrLocalChanges}, prepare: func(t *testing.T, w string) {
 			gittest.WriteFile(t, w, ".git/info/exclude", "new.txt\n")
 			gittest.WriteFile(t, w, "new.txt", "ignored\n")
 		}},

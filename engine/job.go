@@ -78,25 +78,7 @@ func (r *run) execute() {
 		r.announceHosts(perRepo[id])
 	}
 
-	var wg sync.WaitGroup
-	for _, id := range order {
-		jobs := perRepo[id]
-		// The first ticket is taken here, in plan order, so the pools serve
-		// repositories in the order the plan lists them.
-		p := r.poolFor(jobs[0].Op)
-		first := p.enqueue(jobs[0].Repo.Host)
-		wg.Go(func() {
-			for i, jb := range jobs {
-				t := first
-				if i > 0 {
-					p = r.poolFor(jb.Op)
-					t = p.enqueue(jb.Repo.Host)
-				}
-				r.runJob(p, t, jb)
-			}
-		})
-	}
-	wg.Wait()
+	r.runAll(order, perRepo)
 
 	r.mu.Lock()
 	sum := r.sum
@@ -106,6 +88,54 @@ func (r *run) execute() {
 	r.log.Info().Int("ok", sum.OK).Int("failed", sum.Failed).Int("skipped", sum.Skipped).
 		Int("stopped", sum.Stopped).Int("not_started", sum.NotStarted).Bool("interrupted", sum.Interrupted).Dur("duration", sum.Duration).Msg("run finished")
 	r.e.emit(r.id, "", func(m Meta) Event { return RunFinished{Meta: m, Summary: sum} })
+}
+
+// runAll runs every repository's jobs, one after another per repository.
+// The first ticket of each is taken here, in plan order, so the pools
+// serve repositories in the order the plan lists them; a repository's
+// goroutine starts only when that ticket is granted (or the run is
+// cancelled, so that it finishes its jobs as skipped).
+func (r *run) runAll(order []string, perRepo map[string][]job) {
+	var wg sync.WaitGroup
+	firsts := make([]*ticket, 0, len(order))
+	pools := make([]*pool, 0, len(order))
+	for _, id := range order {
+		jobs := perRepo[id]
+		delete(perRepo, id) // the closure below holds them until they have run
+		p := r.poolFor(jobs[0].Op)
+		wg.Add(1)
+		// ready is closed once first is set, which start may need before
+		// enqueueStart has returned.
+		ready := make(chan struct{})
+		var first *ticket
+		first = p.enqueueStart(jobs[0].Repo.Host, func() {
+			defer wg.Done()
+			<-ready
+			r.runRepo(p, first, jobs)
+		})
+		close(ready)
+		firsts = append(firsts, first)
+		pools = append(pools, p)
+	}
+	stop := context.AfterFunc(r.ctx, func() {
+		for i, t := range firsts {
+			pools[i].wake([]*ticket{t})
+		}
+	})
+	wg.Wait()
+	stop()
+}
+
+// runRepo runs one repository's jobs in order, the first on ticket first.
+func (r *run) runRepo(p *pool, first *ticket, jobs []job) {
+	for i, jb := range jobs {
+		t := first
+		if i > 0 {
+			p = r.poolFor(jb.Op)
+			t = p.enqueue(jb.Repo.Host)
+		}
+		r.runJob(p, t, jb)
+	}
 }
 
 // hostOf finds the remote host of an existing clone for the per-host limit

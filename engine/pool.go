@@ -34,6 +34,12 @@ type ticket struct {
 	host    string
 	ready   chan struct{} // closed when the slot is granted
 	granted bool          // guarded by pool.mu
+	// start, when set, is run in a new goroutine once: when the slot is
+	// granted, or earlier by wake. A run of 10,000 repositories thus holds
+	// goroutines (and their stacks) only for the jobs that can run, not
+	// one parked per waiting repository.
+	start    func()
+	launched bool // guarded by pool.mu
 }
 
 func newPool(limit, perHost int) *pool {
@@ -97,12 +103,37 @@ func (p *pool) grant(t *ticket) {
 	}
 	t.granted = true
 	close(t.ready)
+	p.launch(t)
+}
+
+// launch starts t's goroutine unless it has one. Called with mu held.
+func (p *pool) launch(t *ticket) {
+	if t.start != nil && !t.launched {
+		t.launched = true
+		go t.start()
+	}
+}
+
+// wake starts the goroutine of every ticket that has none yet, granted or
+// not, so that each can see its context is done (wait withdraws it).
+func (p *pool) wake(ts []*ticket) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, t := range ts {
+		p.launch(t)
+	}
 }
 
 // enqueue takes a place in line for a slot. Calling it in job order, from one
 // goroutine, is what makes the pool serve jobs in plan order.
 func (p *pool) enqueue(host string) *ticket {
-	t := &ticket{host: host, ready: make(chan struct{})}
+	return p.enqueueStart(host, nil)
+}
+
+// enqueueStart is enqueue with a goroutine to start once the slot is
+// granted (see ticket.start); it may start before enqueueStart returns.
+func (p *pool) enqueueStart(host string, start func()) *ticket {
+	t := &ticket{host: host, ready: make(chan struct{}), start: start}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// Every release admits all waiters it can, so when nobody is grantable

@@ -54,6 +54,9 @@ type Options struct {
 	// State is the last-known-state cache; nil paints from nothing and
 	// saves nothing.
 	State *state.Store
+	// Cached are State's entries for Root when the caller has read them
+	// already (while it discovered Repos); nil: Run reads them.
+	Cached map[string]state.Entry
 	// KeyOverrides replaces the keys of actions (see keys.Actions).
 	KeyOverrides map[string][]string
 	// Logger receives the dashboard's logs; point it at a file, never at
@@ -189,8 +192,8 @@ func newModel(opt Options, km keys.Map, d deps) model {
 // buildRows makes one row per discovered repository and one per remote
 // repository not cloned where the layout puts it, filled from the cache.
 func buildRows(opt Options) []*repotable.Row {
-	var cached map[string]state.Entry
-	if opt.State != nil {
+	cached := opt.Cached
+	if cached == nil && opt.State != nil {
 		cached = opt.State.Load(opt.Root)
 	}
 	rows := make([]*repotable.Row, 0, len(opt.Repos)+len(opt.Remote))

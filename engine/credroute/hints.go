@@ -7,13 +7,15 @@ import (
 
 // Help is the credential rule for a git host that several configured
 // providers serve, for the help of the commands that fetch.
-const Help = `Credentials: a provider's token goes to its own git host only; other HTTPS
-hosts get MGIT_TOKEN. When several providers serve one host (two accounts
-on github.com), a repository a provider listed gets that provider's token,
-and one found on disk the token of the provider whose org or owners (in
-the configuration) name the first segment of its remote's path
-(github.com/ACME/repo), else the default provider's. A token that is
-refused names its provider, where it came from and the fix.`
+const Help = `Credentials: a provider's token goes to its own git host only, and
+MGIT_TOKEN to a configured provider's host (when that provider has no
+token) or to MGIT_PROVIDER's; other hosts get no token (with no provider
+configured or named at all, MGIT_TOKEN goes to every HTTPS host). When
+several providers serve one host (two accounts on github.com), a repository
+a provider listed gets that provider's token, and one found on disk the
+token of the provider whose org or owners (in the configuration) name the
+first segment of its remote's path (github.com/ACME/repo), else the
+default provider's. A token that is refused names its provider, where it came from and the fix.`
 
 // The hints below travel with a credential (git.Credentials.Hint) and are
 // what the engine shows when the remote refuses it: they name where the
@@ -57,6 +59,13 @@ func providerNoTokenHint(a Account, host string) string {
 func envTokenHint(host string) string {
 	return fmt.Sprintf("$%s was rejected by %s: set it to a token that can read this repository, or configure a provider for %s with mgit login --provider KIND --name NAME --url https://%s",
 		EnvToken, host, host, host)
+}
+
+// envTokenNotForHostHint is for a host no provider names while MGIT_TOKEN
+// is set: the token is not sent there.
+func envTokenNotForHostHint(host string) string {
+	return fmt.Sprintf("$%s is sent only to the git host of a configured provider (or of $%s), and %s is none: configure a provider for it with mgit login --provider KIND --name NAME --url https://%s, or set %s to its kind (and %s to https://%s if self-hosted)",
+		EnvToken, EnvProviderKind, host, host, EnvProviderKind, EnvProviderURL, host)
 }
 
 // noCredentialsHint is for a host no provider serves, without MGIT_TOKEN.

@@ -73,8 +73,10 @@ type Config struct {
 // and "personal" on github.com) each clone with their own. Otherwise the
 // lookup is by host: a host belongs to the account whose git host it is
 // (github.com, dev.azure.com, the self-hosted URL's host…, or a host
-// learned from its listing), and gets its token. Other hosts fall back to
-// Config.Fallback. Tokens are looked up on first use, once per account.
+// learned from its listing), and gets its token, or MGIT_TOKEN when it has
+// none. Other hosts get MGIT_TOKEN only when it is MGIT_PROVIDER's host,
+// or when no account is configured at all (see envCredentials). Tokens
+// are looked up on first use, once per account.
 type Router struct {
 	token    TokenFunc
 	fallback engine.CredentialSource // may be nil
@@ -157,7 +159,7 @@ func (r *Router) Credentials(host string) (git.Credentials, bool) {
 	a, ok := r.accountFor(strings.ToLower(host))
 	r.mu.Unlock()
 	if !ok {
-		return r.fromFallback(host)
+		return r.foreign(host)
 	}
 	return r.accountCred(a, host)
 }
@@ -306,9 +308,27 @@ func (r *Router) accountFor(host string) (Account, bool) {
 	return Account{}, false
 }
 
+// fromFallback is the fallback's credential for host, a configured
+// account's: MGIT_TOKEN goes to the hosts a provider names.
 func (r *Router) fromFallback(host string) (git.Credentials, bool) {
 	if r.fallback == nil {
 		return git.Credentials{Hint: noCredentialsHint(host)}, false
+	}
+	if e, ok := r.fallback.(envCredentials); ok {
+		return e.anyHost(host)
+	}
+	return r.fallback.Credentials(host)
+}
+
+// foreign answers a host no account serves. With accounts configured,
+// MGIT_TOKEN goes to their hosts and MGIT_PROVIDER's, not to this one;
+// without any, the fallback decides alone (envCredentials.Credentials).
+func (r *Router) foreign(host string) (git.Credentials, bool) {
+	if r.fallback == nil {
+		return git.Credentials{Hint: noCredentialsHint(host)}, false
+	}
+	if e, ok := r.fallback.(envCredentials); ok && len(r.ordered) > 0 {
+		return e.scoped(host)
 	}
 	return r.fallback.Credentials(host)
 }

@@ -46,13 +46,17 @@ func TestRouteByHost(t *testing.T) {
 		{"GitHub.com", "x-access-token", "work-1", ""},
 		{"gitlab.example.com:8443", "oauth2", "lab-2", ""},
 		{"gitlab.example.com", "oauth2", "lab-2", ""}, // one machine, git on another port
-		{"elsewhere.example", "x-access-token", "fallback-3", "$MGIT_TOKEN was rejected by elsewhere.example"},
 		{"dev.azure.com", "x-access-token", "fallback-3", "provider ado has no token, and $MGIT_TOKEN was rejected by dev.azure.com: run mgit login --name ado (or set MGIT_TOKEN_ADO)"},
 	} {
 		cred, ok := r.Credentials(tc.host)
 		if !ok || cred.Username != tc.user || cred.Password != tc.pass || !strings.Contains(cred.Hint, tc.hint) {
 			t.Errorf("Credentials(%q) = %v %q %q, %v; want %s:%s", tc.host, cred, cred.Password, cred.Hint, ok, tc.user, tc.pass)
 		}
+	}
+	// With providers configured, a host none of them names gets no token,
+	// MGIT_TOKEN included, and a hint saying so.
+	if cred, ok := r.Credentials("elsewhere.example"); ok || cred.Password != "" || !strings.Contains(cred.Hint, "$MGIT_TOKEN is sent only to the git host of a configured provider") {
+		t.Errorf("a foreign host got %q, %v (hint %q)", cred.Password, ok, cred.Hint)
 	}
 	if tk.asked["work"] != 1 || tk.asked["ado"] != 1 {
 		t.Errorf("tokens looked up %v times; want once per account", tk.asked)
@@ -135,12 +139,27 @@ func TestFromEnv(t *testing.T) {
 		t.Fatal("a source without MGIT_TOKEN")
 	}
 	env := map[string]string{EnvToken: "t", EnvUsername: "me"}
-	cred, ok := FromEnv(func(k string) string { return env[k] }).Credentials("h")
+	// No provider named anywhere: any host gets it, as before.
+	if cred, ok := FromEnv(func(k string) string { return env[k] }).Credentials("h"); !ok || cred.Password != "t" {
+		t.Fatalf("without a provider: %v %v %q", cred, ok, cred.Hint)
+	}
+	env[EnvProviderKind] = "github"
+	cred, ok := FromEnv(func(k string) string { return env[k] }).Credentials("github.com")
 	if !ok || cred.Username != "me" || cred.Password != "t" {
 		t.Fatalf("%v %v", cred, ok)
 	}
+	if _, ok := FromEnv(func(k string) string { return env[k] }).Credentials("h"); ok {
+		t.Fatal("MGIT_PROVIDER=github sent the token to h")
+	}
+	env[EnvProviderURL] = "https://ghe.example:8443/api/v3"
+	if _, ok := FromEnv(func(k string) string { return env[k] }).Credentials("ghe.example:8443"); !ok {
+		t.Fatal("MGIT_PROVIDER_URL's host got no token")
+	}
+	if _, ok := FromEnv(func(k string) string { return env[k] }).Credentials("github.com"); ok {
+		t.Fatal("a self-hosted MGIT_PROVIDER_URL still sent the token to github.com")
+	}
 	delete(env, EnvUsername)
-	if cred, _ := FromEnv(func(k string) string { return env[k] }).Credentials("h"); cred.Username != provider.DefaultGitUser {
+	if cred, _ := FromEnv(func(k string) string { return env[k] }).Credentials("ghe.example:8443"); cred.Username != provider.DefaultGitUser {
 		t.Fatalf("default user %q", cred.Username)
 	}
 }

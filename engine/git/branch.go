@@ -40,6 +40,14 @@ func BlockedDetail(paths []string) string {
 	return "local changes would be overwritten by checkout: " + PathList(paths)
 }
 
+// IgnoredBlockedDetail is the refusal of a checkout or pull that would
+// overwrite ignored (or excluded) files: git counts them as expendable,
+// mgit as local work nothing could restore.
+func IgnoredBlockedDetail(paths []string) string {
+	return "ignored files would be overwritten: " + PathList(paths) +
+		"; they are local work that git cannot restore: move them aside (or commit them) and try again"
+}
+
 // PathList names paths for a message: sorted, the first few, each quoted
 // when it holds a control character, "and N more" for the rest.
 func PathList(paths []string) string {

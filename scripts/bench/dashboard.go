@@ -160,9 +160,15 @@ func waitPID(file string) (int, error) {
 	return 0, errors.New("the dashboard's script never wrote its pid")
 }
 
+// alive: a zombie counts as gone (its exit is done; tmux, its parent,
+// may not reap it before the bench looks).
 func alive(pid int) bool {
-	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
-	return err == nil
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z'
 }
 
 // vmHWM is the process's peak resident set so far.

@@ -45,6 +45,23 @@ import (
 //   - core.fsmonitor = false: git fetch reads the index (looking for
 //     submodules) and so runs the fsmonitor command, usually a hook
 //     (.git/hooks/fsmonitor-watchman), with the header in its environment.
+//   - core.alternateRefsCommand = alternateRefs: in a repository with
+//     objects/info/alternates, fetch runs this shell command from the
+//     repository's config to list the alternate's refs. Ours is git's own
+//     default listing (an empty value would not restore the default: git
+//     would try to run "" and negotiate without the alternate's objects).
+//     core.alternateRefsPrefixes only narrows that listing, runs nothing,
+//     and is ignored once a command is set.
+//   - protocol.ext.allow = never: a url.<base>.insteadOf in the
+//     repository's config can rewrite the https URL we scoped the header to
+//     into ext::<command>, which git runs with the header in its environment
+//     if protocol.ext.allow=always is configured too — mgit asks git for
+//     a rewritten URL, so this happens only in a submodule (below).
+//   - fetch.recurseSubmodules = false: git fetch recurses into submodules
+//     with this configuration in their environment, and a submodule's own
+//     config can name a transport that runs a command: ext::, a local URL
+//     with remote.<name>.uploadpack, ssh with its ProxyCommand. Submodule
+//     objects are fetched later by git submodule update, without a token.
 //
 // Why a preemptive header with redirects off, and not a credential helper
 // bound to scheme+host+port (which git would ask again, with the new host,
@@ -75,9 +92,17 @@ func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secret
 			{"http." + remoteURL + ".followRedirects", "false"},
 			{"core.hooksPath", os.DevNull},
 			{"core.fsmonitor", "false"},
+			{"core.alternateRefsCommand", alternateRefs},
+			{"protocol.ext.allow", "never"},
+			{"fetch.recurseSubmodules", "false"},
 		},
 		[]string{c.Password, token}
 }
+
+// alternateRefs is git's default alternate-refs listing as a shell
+// command: git runs it as `<value> "$@"` with the alternate's path as $1,
+// so the function keeps that path out of for-each-ref's patterns.
+const alternateRefs = `f() { git --git-dir="$1" for-each-ref --format="%(objectname)"; }; f`
 
 // redirected matches git's message for an HTTP redirect it did not follow.
 var redirected = regexp.MustCompile(`returned error: 30[1278]\b`)

@@ -15,9 +15,10 @@ import (
 // treats ignored files as expendable and overwrites it; "nothing is lost"
 // says an ignored file is local work, so mgit must refuse (or keep it).
 // mgit's checkout (and its dry run, built on read-tree's twoway_merge with
-// ignored files expendable) goes ahead and notes.log becomes topic's.
+// ignored files expendable) went ahead and notes.log became topic's; now
+// ignoredInTheWay refuses (the conformance suite's "ignored work" cases
+// hold both backends to the same refusal and message).
 func TestReviewCheckoutOverwritesIgnoredFile(t *testing.T) {
-	t.Skip("review: cli checkout overwrites an ignored file the target tracks (git switch does too; DESIGN counts ignored files as local work)")
 	gittest.Isolate(t)
 	w := filepath.Join(t.TempDir(), "w")
 	gittest.InitRepo(t, w)
@@ -38,9 +39,9 @@ func TestReviewCheckoutOverwritesIgnoredFile(t *testing.T) {
 // TestReviewPullOverwritesIgnoredFile: the same for a fast-forward pull:
 // upstream starts tracking a path where the user has an ignored file.
 // The go-git backend refuses (TestPullRefusesLocalChangesOnTouchedPaths,
-// "ignored"); the CLI backend's git pull --ff-only overwrites it.
+// "ignored"); the CLI backend's git merge --ff-only overwrote it, and now
+// ignoredInTheWay refuses first.
 func TestReviewPullOverwritesIgnoredFile(t *testing.T) {
-	t.Skip("review: cli pull --ff-only overwrites an ignored file upstream starts tracking; the go-git backend refuses: backends disagree, and the promise says refuse")
 	gittest.Isolate(t)
 	base := t.TempDir()
 	bare, seed, w := filepath.Join(base, "o.git"), filepath.Join(base, "seed"), filepath.Join(base, "w")

@@ -16,7 +16,7 @@ import (
 // checkoutCheck runs, changing nothing, every check of a checkout: it is
 // Checkout with DryRun, and the real Checkout runs it before git switch,
 // so the two cannot disagree. It finds every refusal git switch would
-// give, and one git does not give (see lossyCheck). The verdict on local work comes
+// give, and two git does not give (see ignoredInTheWay and lossyCheck). The verdict on local work comes
 // from git itself — `git read-tree -n -m -u OLD TARGET` runs the two-tree
 // merge git switch runs (unpack_trees' twoway_merge, ignored files
 // expendable) — on a copy of the index, so not even index.lock is taken in
@@ -47,6 +47,9 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 	}
 	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from, to)
 	if err == nil {
+		if err := b.ignoredInTheWay(ctx, "checkout", dir, from, to); err != nil {
+			return err
+		}
 		return b.lossyCheck(ctx, dir, from, to)
 	}
 	var ge *git.Error

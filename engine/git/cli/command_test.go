@@ -109,7 +109,7 @@ func TestOptionalLocksOnlyOnReadOnlyCalls(t *testing.T) {
 	_ = b.Clone(ctx, "https://h/o/r.git", "/w/new", git.CloneOptions{})
 	for _, c := range f.calls {
 		_, set := envValue(c.env, "GIT_OPTIONAL_LOCKS")
-		readOnly := c.args[0] == "rev-parse" || c.args[0] == "ls-remote"
+		readOnly := c.args[0] == "rev-parse" || c.args[0] == "ls-remote" || c.args[0] == "diff-tree" || c.args[0] == "ls-files"
 		if set != readOnly {
 			t.Errorf("%q: GIT_OPTIONAL_LOCKS set = %v, want %v", c.args, set, readOnly)
 		}
@@ -163,7 +163,7 @@ func TestCredentialsOnlyInEnvironment(t *testing.T) {
 		}
 		networked++
 		want := map[string]string{
-			"GIT_CONFIG_COUNT":   "8",
+			"GIT_CONFIG_COUNT":   "11",
 			"GIT_CONFIG_KEY_1":   "http.https://git.example.com:8443/.extraHeader",
 			"GIT_CONFIG_VALUE_1": "",
 			"GIT_CONFIG_KEY_2":   "http.https://git.example.com:8443/.extraHeader",
@@ -252,6 +252,7 @@ func TestPullArgv(t *testing.T) {
 		"rev-parse HEAD @{upstream}",
 		"fetch",
 		"rev-parse --verify --end-of-options @{upstream}^{commit}",
+		"diff-tree -r -z --name-status --no-renames aaaa cccc", // ignoredInTheWay
 		"merge --ff-only --no-stat --no-autostash cccc",
 		"rev-parse HEAD",
 	}

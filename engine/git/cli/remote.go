@@ -154,6 +154,10 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	if upstream == from {
 		return res, nil
 	}
+	// git merge and rebase overwrite ignored files; mgit refuses.
+	if err := b.ignoredInTheWay(ctx, op, dir, from, upstream); err != nil {
+		return res, err
+	}
 	if opt.Rebase {
 		err = b.rebase(ctx, dir, upstream)
 	} else {

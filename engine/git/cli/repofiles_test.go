@@ -234,8 +234,9 @@ func TestRefNamesStayInside(t *testing.T) {
 	}
 }
 
-// TestPullInProcess: an ordinary pull starts fetch and merge and nothing
-// else, and gives the same result as before.
+// TestPullInProcess: an ordinary pull starts fetch, the two processes of
+// ignoredInTheWay (diff-tree; ls-files only when upstream adds files) and
+// merge, and gives the same result as before.
 func TestPullInProcess(t *testing.T) {
 	seed, work := seedAndClone(t)
 	b, rec := recordingBackend(t)
@@ -249,8 +250,8 @@ func TestPullInProcess(t *testing.T) {
 	if res != (git.PullResult{Updated: true, From: from, To: to}) {
 		t.Errorf("pull = %+v, want %s..%s", res, from, to)
 	}
-	if got := rec.subcommands(); !slices.Equal(got, []string{"fetch", "merge"}) {
-		t.Errorf("processes: %q, want fetch, merge", got)
+	if got := rec.subcommands(); !slices.Equal(got, []string{"fetch", "diff-tree", "ls-files", "merge"}) {
+		t.Errorf("processes: %q, want fetch, diff-tree, ls-files, merge", got)
 	}
 	// Nothing new: one process.
 	res, err = b.Pull(ctx, work, git.PullOptions{})
@@ -267,8 +268,8 @@ func TestPullInProcess(t *testing.T) {
 	if err != nil || res != (git.PullResult{From: ahead, To: ahead}) {
 		t.Errorf("pull while ahead = %+v, %v", res, err)
 	}
-	if got := rec.subcommands(); !slices.Equal(got, []string{"fetch", "merge"}) {
-		t.Errorf("processes: %q, want fetch, merge", got)
+	if got := rec.subcommands(); !slices.Equal(got, []string{"fetch", "diff-tree", "merge"}) {
+		t.Errorf("processes: %q, want fetch, diff-tree, merge", got)
 	}
 }
 
@@ -287,7 +288,7 @@ func TestPullFallsBackToGit(t *testing.T) {
 	if res != (git.PullResult{Updated: true, From: from, To: to}) {
 		t.Errorf("pull = %+v, want %s..%s", res, from, to)
 	}
-	want := []string{"rev-parse", "fetch", "rev-parse", "merge", "rev-parse"}
+	want := []string{"rev-parse", "fetch", "rev-parse", "diff-tree", "ls-files", "merge", "rev-parse"}
 	if got := rec.subcommands(); !slices.Equal(got, want) {
 		t.Errorf("processes: %q, want %q", got, want)
 	}
@@ -329,8 +330,10 @@ func TestPullWorktreeInProcess(t *testing.T) {
 	if res != (git.PullResult{Updated: true, From: from, To: to}) {
 		t.Errorf("pull = %+v, want %s..%s", res, from, to)
 	}
-	if got := rec.subcommands(); !slices.Equal(got, []string{"fetch", "merge"}) {
-		t.Errorf("processes: %q, want fetch, merge", got)
+	// diff-tree and ls-files: upstream adds a file, so ignoredInTheWay
+	// asks whether an ignored file stands there.
+	if got := rec.subcommands(); !slices.Equal(got, []string{"fetch", "diff-tree", "ls-files", "merge"}) {
+		t.Errorf("processes: %q, want fetch, diff-tree, ls-files, merge", got)
 	}
 	if got := gittest.Git(t, work, "rev-parse", "HEAD"); got != from {
 		t.Errorf("the main work tree's HEAD moved to %s", got)

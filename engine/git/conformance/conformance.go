@@ -42,6 +42,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) git.Backend, caps Capabilit
 	t.Run("fetch", s.fetch)
 	t.Run("pull", s.pull)
 	t.Run("branch", s.branch)
+	t.Run("ignored work", s.ignored)
 	t.Run("inspect", s.inspect)
 	t.Run("changes", s.changes)
 }

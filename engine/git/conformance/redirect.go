@@ -71,7 +71,11 @@ func RunRedirects(t *testing.T, newBackend func(t *testing.T) git.Backend, want 
 			t.Run(sh.name+"/"+op.name, func(t *testing.T) {
 				rw := NewRedirectWorld(t, sh.originTLS, sh.targetTLS)
 				err := op.run(t, newBackend(t), rw)
-				rw.check(t, err, want)
+				w := want
+				// Every backend refuses to drop TLS: the refusal must be
+				// final (no retry) and say what to do.
+				w.Refuses = w.Refuses || (sh.originTLS && !sh.targetTLS)
+				rw.check(t, err, w)
 			})
 		}
 	}
@@ -237,6 +241,9 @@ func (rw *RedirectWorld) check(t *testing.T, err error, want RedirectExpect) {
 	rw.CheckNoLeak(t)
 	if err != nil && strings.Contains(err.Error(), RedirectToken) {
 		t.Errorf("error message holds the token: %v", err)
+	}
+	if err != nil && git.Transient(err) {
+		t.Errorf("a refused redirect is classified as a transient network error (it would be retried): %v", err)
 	}
 	if !want.Refuses {
 		return

@@ -177,7 +177,7 @@ func checkoutTarget(r *gogit.Repository, head headInfo, br git.Branches, opt git
 func checkoutFailure(ctx context.Context, dir string, err error) error {
 	var lc *localChangesError
 	if errors.As(err, &lc) {
-		return kindError("checkout", dir, git.ErrLocalChanges, git.BlockedDetail(lc.paths))
+		return kindError("checkout", dir, git.ErrLocalChanges, lc.detail(git.BlockedDetail))
 	}
 	return updateError(ctx, "checkout", dir, err)
 }

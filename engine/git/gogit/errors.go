@@ -38,6 +38,9 @@ func opError(ctx context.Context, op, dir string, err error, secret string) erro
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 		err = errors.Join(cerr, err)
 	}
+	if detail, ok := refusedRedirect(err, op); ok {
+		return &git.Error{Op: op, Dir: dir, Detail: redact(detail, secret), Err: err}
+	}
 	kind := classify(err)
 	if kind == git.ErrUnsupported {
 		return unsupportedError(op, dir, err)
@@ -129,6 +132,42 @@ func classify(err error) error {
 		return git.ErrNetwork
 	}
 	return nil
+}
+
+// redirectRefusal matches go-git's refusal of a redirect (CheckRedirect),
+// which reaches us inside a *url.Error and would otherwise look like a
+// network failure worth retrying; the target, when named, is group 2.
+var redirectRefusal = regexp.MustCompile(`http redirect: (changes scheme from "https" to "http": |redirects disabled to |redirect on non-initial request to )?(\S*)`)
+
+// refusedRedirect words a redirect go-git refused: no retry can change
+// the answer (the remote moved), so it is no network error; the detail
+// names where to and what to do.
+func refusedRedirect(err error, op string) (string, bool) {
+	m := redirectRefusal.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	to := m[2]
+	if strings.HasPrefix(to, "http://") || strings.HasPrefix(to, "https://") {
+		to, _, _ = strings.Cut(to, "?")
+		to = strings.TrimSuffix(to, "/info/refs")
+	} else {
+		to = ""
+	}
+	why := "the remote answered with a redirect that go-git does not follow"
+	fix := "if the repository moved, update its URL"
+	if strings.Contains(m[1], "scheme") {
+		why = "the https remote redirected to plain http; mgit follows no redirect that drops TLS"
+		fix = "check the server; if the repository really moved there, update its URL"
+	}
+	if to != "" {
+		why += " (to " + to + ")"
+		fix += " to " + to
+		if op != "clone" {
+			fix += " (git remote set-url origin " + to + ")"
+		}
+	}
+	return why + ": " + fix, true
 }
 
 // unsupportedRepo reports a repository that go-git cannot read at all.

@@ -15,18 +15,40 @@ import (
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
+
+	"github.com/mgit-dev/mgit/engine/git"
 )
 
 // localChangesError lists the paths that block a fast-forward.
-type localChangesError struct{ paths []string }
+type localChangesError struct {
+	paths   []string
+	ignored []string // ignored files in the way (no other local change)
+}
+
+// detail is the message of the refusal: git.IgnoredBlockedDetail when
+// only ignored files are in the way, else blocked (the op's wording) of
+// every path.
+func (e *localChangesError) detail(blocked func([]string) string) string {
+	if len(e.paths) == 0 {
+		return git.IgnoredBlockedDetail(e.ignored)
+	}
+	return blocked(append(e.paths[:len(e.paths):len(e.paths)], e.ignored...))
+}
 
 func (e *localChangesError) Error() string {
-	sort.Strings(e.paths)
-	e.paths = slices.Compact(e.paths) // a path can block for two reasons
+	return e.detail(ffBlocked)
+}
+
+// ffBlocked names the paths that block a fast-forward.
+func ffBlocked(paths []string) string {
+	paths = slices.Clone(paths)
+	sort.Strings(paths)
+	paths = slices.Compact(paths) // a path can block for two reasons
 	const show = 3
-	p := e.paths
+	p := paths
 	more := ""
 	if len(p) > show {
 		more = fmt.Sprintf(" and %d more", len(p)-show)
@@ -185,34 +207,51 @@ func checkLocalChanges(r *gogit.Repository, wt *gogit.Worktree, root string, pla
 			lc.paths = append(lc.paths, p)
 		}
 	}
-	for p := range plan.creates {
-		if blocked, err := occupied(root, p, deleted); err != nil {
-			return err
-		} else if blocked {
-			lc.paths = append(lc.paths, p)
-		}
+	if err := blockedCreates(root, plan, deleted, st, idx, lc); err != nil {
+		return err
 	}
-	if len(lc.paths) > 0 {
+	if len(lc.paths) > 0 || len(lc.ignored) > 0 {
 		return lc
 	}
 	return nil
 }
 
-// occupied reports whether creating the new path p would overwrite
-// something that is not a tracked file the plan deletes: a file (ignored
-// files count: they may be someone's work), a directory holding such files,
-// or a non-directory (or symlink) where p needs a directory.
-func occupied(root, p string, deleted map[string]bool) (bool, error) {
+// blockedCreates adds to lc what stands on the paths the plan creates: an
+// ignored file by its own name (lc.ignored), anything else by the path.
+func blockedCreates(root string, plan ffPlan, deleted map[string]bool, st gogit.Status, idx *index.Index, lc *localChangesError) error {
+	for p := range plan.creates {
+		in, err := occupants(root, p, deleted)
+		if err != nil {
+			return err
+		}
+		for _, o := range in {
+			// Neither tracked nor untracked in go-git's status: ignored.
+			fst, listed := st[o]
+			if _, err := idx.Entry(o); err != nil && (!listed || fst.Staging != gogit.Untracked) {
+				lc.ignored = append(lc.ignored, o)
+			} else {
+				lc.paths = append(lc.paths, p)
+			}
+		}
+	}
+	return nil
+}
+
+// occupants lists what creating the new path p would overwrite that is
+// not a tracked file the plan deletes: a file at p (ignored files count:
+// they may be someone's work), the files of a directory at p, or a
+// non-directory (or symlink) where p needs a directory. Empty: p is free.
+func occupants(root, p string, deleted map[string]bool) ([]string, error) {
 	for d := path.Dir(p); d != "."; d = path.Dir(d) {
 		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(d)))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if !fi.IsDir() && !deleted[d] {
-			return true, nil
+			return []string{d}, nil
 		}
 	}
 	full := filepath.Join(root, filepath.FromSlash(p))
@@ -220,17 +259,17 @@ func occupied(root, p string, deleted map[string]bool) (bool, error) {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		// ENOTDIR: a parent is a tracked file the plan deletes (checked
 		// above), so nothing is at p.
-		return false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if !fi.IsDir() {
-		return true, nil
+		return []string{p}, nil
 	}
 	// A tracked directory that becomes a file: fine only if every file in
 	// it is tracked and deleted by the plan.
-	blocked := false
+	var in []string
 	err = filepath.WalkDir(full, func(q string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -242,13 +281,12 @@ func occupied(root, p string, deleted map[string]bool) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if !deleted[filepath.ToSlash(rel)] {
-			blocked = true
-			return filepath.SkipAll
+		if rel = filepath.ToSlash(rel); !deleted[rel] {
+			in = append(in, rel)
 		}
 		return nil
 	})
-	return blocked, err
+	return in, err
 }
 
 // attributesChanged reports a tracked .gitattributes whose work-tree
