@@ -174,44 +174,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Interrupt) {
 		return m.quit(true)
 	}
-	switch {
-	case m.confirm.Active():
-		var done bool
-		var intent any
-		m.confirm, done, intent = m.confirm.Update(msg, k)
-		if done {
-			return m.act(intent)
-		}
-		return nil
-	case m.prompt.Active():
-		var done bool
-		var answer string
-		var intent any
-		var cmd tea.Cmd
-		m.prompt, done, answer, intent, cmd = m.prompt.Update(msg, k)
-		if done {
-			return tea.Batch(cmd, m.answered(answer, intent))
-		}
+	if cmd, handled := m.overlayKey(msg); handled {
 		return cmd
-	case m.filter.Editing():
-		f, changed, cmd := m.filter.Update(msg, k)
-		m.filter = f
-		if changed {
-			m.table.SetFilter(f.Value())
-		}
-		m.setSize(m.width, m.height) // the filter line may come or go
-		return cmd
-	case m.mode == modePager:
-		var closed bool
-		if m.pager, closed = m.pager.Update(msg, k); closed {
-			m.mode, m.logRun = modeTable, ""
-		}
-		return nil
-	case m.mode != modeTable:
-		if key.Matches(msg, k.Back, k.Detail, k.Help, k.Quit) {
-			m.mode = modeTable
-		}
-		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Up):
@@ -256,6 +220,53 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.action(msg)
 	}
 	return nil
+}
+
+// overlayKey gives a key to whatever sits over the table — a
+// confirmation, a prompt, the filter being edited, the pager, the detail
+// or help view; handled is false when the table has the keys.
+func (m *model) overlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.keys
+	switch {
+	case m.confirm.Active():
+		var done bool
+		var intent any
+		m.confirm, done, intent = m.confirm.Update(msg, k)
+		if done {
+			return m.act(intent), true
+		}
+		return nil, true
+	case m.prompt.Active():
+		var done bool
+		var answer string
+		var intent any
+		var cmd tea.Cmd
+		m.prompt, done, answer, intent, cmd = m.prompt.Update(msg, k)
+		if done {
+			return tea.Batch(cmd, m.answered(answer, intent)), true
+		}
+		return cmd, true
+	case m.filter.Editing():
+		f, changed, cmd := m.filter.Update(msg, k)
+		m.filter = f
+		if changed {
+			m.table.SetFilter(f.Value())
+		}
+		m.setSize(m.width, m.height) // the filter line may come or go
+		return cmd, true
+	case m.mode == modePager:
+		var closed bool
+		if m.pager, closed = m.pager.Update(msg, k); closed {
+			m.mode, m.logRun = modeTable, ""
+		}
+		return nil, true
+	case m.mode != modeTable:
+		if key.Matches(msg, k.Back, k.Detail, k.Help, k.Quit) {
+			m.mode = modeTable
+		}
+		return nil, true
+	}
+	return nil, false
 }
 
 // quit leaves at once when no row is busy or when interrupted (Ctrl-C

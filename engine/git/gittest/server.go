@@ -288,11 +288,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case st == nil:
 		h.ServeHTTP(w, r)
 	case st.rate > 0:
-		s.serveTrickle(w, r, h, st)
+		serveTrickle(w, r, h, st)
 	case st.packOnly:
-		s.servePartial(w, r, h, st)
+		servePartial(w, r, h, st)
 	default:
-		s.serveStalled(w, r, h, st)
+		serveStalled(w, r, h, st)
 	}
 }
 
@@ -362,7 +362,7 @@ func (s *Server) backend(user string) *cgi.Handler {
 
 // serveStalled waits before serving. The body is read first so that the
 // server notices (through its background read) when the client goes away.
-func (s *Server) serveStalled(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+func serveStalled(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return
@@ -379,7 +379,7 @@ func (s *Server) serveStalled(w http.ResponseWriter, r *http.Request, h http.Han
 
 // serveTrickle produces the whole answer and sends it st.rate bytes a
 // second until it is sent, released or the client goes away.
-func (s *Server) serveTrickle(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+func serveTrickle(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	for k, v := range rec.Header() {
@@ -413,7 +413,7 @@ func (s *Server) serveTrickle(w http.ResponseWriter, r *http.Request, h http.Han
 }
 
 // servePartial produces the whole answer, sends its first half, then waits.
-func (s *Server) servePartial(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+func servePartial(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	for k, v := range rec.Header() {
