@@ -105,20 +105,20 @@ func (s *Server) Token() string { return s.token }
 // holding one commit (README.md), pushed from a seed work tree whose origin is
 // the bare repository's path. It returns the seed work tree: commit there and
 // call Push to add upstream commits.
+//
+// The pair is built by git once per test binary and name (with the
+// configuration Isolate installs) and copied on every later call, so every
+// call of a binary yields the same initial commit.
 func (s *Server) CreateRepo(t testing.TB, name string) string {
 	t.Helper()
-	bare := s.BareDir(name)
-	if err := os.MkdirAll(filepath.Dir(bare), 0o755); err != nil {
+	tpl, err := templateFor(name)
+	if err != nil {
 		t.Fatalf("create repo %s: %v", name, err)
 	}
-	Git(t, "", "init", "-q", "--bare", "-b", "main", bare)
-	// Allow pushes over HTTP even without REMOTE_USER (anonymous servers).
-	Git(t, bare, "config", "http.receivepack", "true")
 	seed := filepath.Join(t.TempDir(), name)
-	InitRepo(t, seed)
-	Commit(t, seed, "README.md", "# "+name+"\n", "initial commit")
-	Git(t, seed, "remote", "add", "origin", bare)
-	Git(t, seed, "push", "-q", "-u", "origin", "main")
+	if err := tpl.restore(s.BareDir(name), seed); err != nil {
+		t.Fatalf("create repo %s: %v", name, err)
+	}
 	return seed
 }
 
