@@ -54,3 +54,24 @@ screenshot: build
 # Compare mgit with a plain `xargs -P8 git` loop (see scripts/bench.sh).
 bench *args:
     scripts/bench.sh {{args}}
+
+# Issue 11's figures: the dashboard at 10,000 repositories with every row
+# refreshing — a key's frame (median, 95th percentile; target median
+# < 50 ms) and the process's peak RSS (target < 150 MiB). Two runs: the
+# RSS run is alone in its process, so its peak is the dashboard's.
+bench-dashboard:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    keys="$(go test ./ui/ -run '^$' -bench 'KeyDuringRefresh10000$' -benchtime 200x -count 1)"
+    mem="$(go test ./ui/ -run '^$' -bench 'Memory10000$' -benchtime 1x -count 1)"
+    metric() { awk -v unit="$2" '/^Benchmark/ { for (i = 3; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"$1"; }
+    p50="$(metric "$keys" ms/key-p50)"; p95="$(metric "$keys" ms/key-p95)"; cpu="$(metric "$keys" cpu-ms/key-p50)"
+    batch="$(metric "$keys" ms/batch-p50)"
+    rss="$(metric "$mem" MiB-peakRSS)"; heap="$(metric "$mem" MiB-heap)"
+    verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { print (v != "" && v + 0 < lim) ? "ok" : "OVER" }'; }
+    printf 'dashboard, 10,000 repositories, every row refreshing\n'
+    printf '  key frame (Update+View)  median %s ms  p95 %s ms   target median < 50 ms: %s\n' "$p50" "$p95" "$(verdict "$p50" 50)"
+    printf '  key frame CPU time       median %s ms (wall time includes waiting for a core)\n' "${cpu:-n/a}"
+    printf '  event batch (200 rows)   median %s ms\n' "$batch"
+    printf '  memory                   peak RSS %s MiB  heap %s MiB   target RSS < 150 MiB: %s\n' "${rss:-n/a}" "$heap" "$(verdict "${rss:-$heap}" 150)"
+    [ "$(verdict "$p50" 50)" = ok ] && [ "$(verdict "${rss:-$heap}" 150)" = ok ]

@@ -171,12 +171,12 @@ func NewCmdRoot(c *Factory) *cobra.Command {
 		NewCmdLogout(c, nil),
 		NewCmdConfig(c, nil),
 		NewCmdList(c, nil),
-		c.syncCommand(),
+		NewCmdSync(c, nil),
 		NewCmdHealth(c, nil),
 		NewCmdCheckout(c, nil),
 		NewCmdClean(c, nil),
 		NewCmdExec(c, nil),
-		c.manCommand(),
+		NewCmdMan(c, nil),
 	)
 	return root
 }
@@ -200,7 +200,7 @@ func (g *globals) register(f *pflag.FlagSet) {
 
 // setup validates the global flags and builds the logger, before any
 // command does work: a bad value fails fast with exit 2.
-func (c *cli) setup() error {
+func (c *Factory) setup() error {
 	format, err := headless.ParseFormat(c.g.output)
 	if err != nil {
 		return usagef("Use --output text or --output json.", "%s", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
@@ -218,16 +219,16 @@ func TestCloneDryRunCreatesNothing(t *testing.T) {
 }
 
 func TestCredentialsFromEnv(t *testing.T) {
-	if src := credentialsFromEnv(func(string) string { return "" }); src != nil {
+	if src := credroute.FromEnv(func(string) string { return "" }); src != nil {
 		t.Fatalf("no token must give a nil source, got %#v", src)
 	}
 	env := map[string]string{"MGIT_TOKEN": "t0k"}
-	c, ok := credentialsFromEnv(func(k string) string { return env[k] }).Credentials("any.host")
+	c, ok := credroute.FromEnv(func(k string) string { return env[k] }).Credentials("any.host")
 	if !ok || c.Username != "x-access-token" || c.Password != "t0k" || !strings.Contains(c.Hint, "$MGIT_TOKEN was rejected by any.host") {
 		t.Fatalf("got %v %v %q", c, ok, c.Hint)
 	}
 	env["MGIT_USERNAME"] = "me"
-	c, _ = credentialsFromEnv(func(k string) string { return env[k] }).Credentials("any.host")
+	c, _ = credroute.FromEnv(func(k string) string { return env[k] }).Credentials("any.host")
 	if c.Username != "me" {
 		t.Fatalf("username %q", c.Username)
 	}

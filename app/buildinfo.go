@@ -20,19 +20,10 @@ func version() string {
 	if !ok {
 		return "dev"
 	}
-	v := info.Main.Version
-	if v != "" && v != "(devel)" {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
 		return v
 	}
-	rev, dirty := "", false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
+	rev, dirty := vcsRevision(info)
 	if rev == "" {
 		return "dev"
 	}
@@ -43,6 +34,20 @@ func version() string {
 		rev += "-dirty"
 	}
 	return "dev-" + rev
+}
+
+// vcsRevision is the commit the Go toolchain recorded for a build from a
+// checkout, and whether the checkout had local changes.
+func vcsRevision(info *debug.BuildInfo) (rev string, dirty bool) {
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	return rev, dirty
 }
 
 // buildCommit is the commit the binary was built from, stamped at link time
@@ -64,15 +69,7 @@ func commit() string {
 	if !ok {
 		return ""
 	}
-	rev, dirty := "", false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
+	rev, dirty := vcsRevision(info)
 	if rev != "" && dirty {
 		rev += "-dirty"
 	}

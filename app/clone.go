@@ -196,20 +196,20 @@ func cloneQueryRun(ctx context.Context, opts *CloneOptions, eopt engine.Options,
 		return err
 	}
 	defer done()
-	pcode := f.reportProviderErrors(l.fails)
+	pcode := reportProviderErrors(f.stderr, &f.logs, l.fails)
 	if len(l.repos) == 0 {
 		if len(l.fails) > 0 {
 			f.code = pcode
 			return nil
 		}
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones, forks and disabled ones need --include-archived / --include-forks / --include-disabled)", q)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("clone %s: no repository matches (archived ones, forks and disabled ones need --include-archived / --include-forks / --include-disabled)", q)}
 	}
 	if err := cloneRoot(dir, opts.DryRun); err != nil {
 		return err
 	}
 	creds := f.credentials()
 	for _, r := range l.repos {
-		creds.learn(f.conf.cfg, r)
+		creds.Learn(r)
 	}
 	jobs, paths, err := queryClonePlan(dir, l.repos, layout)
 	if err != nil {

@@ -143,7 +143,7 @@ func (opts *ConfigOptions) list() error {
 		return nil
 	}
 	if len(cfg.Providers) == 0 {
-		_, err := fmt.Fprintf(c.stdout, "No provider configured in %s.\nAdd one with: mgit login --provider github --name work\n", c.configPathForHumans())
+		_, err := fmt.Fprintf(c.stdout, "No provider configured in %s.\nAdd one with: mgit login --provider github --name work\n", c.conf.pathForHumans())
 		return outputErr(err)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
@@ -162,7 +162,7 @@ func providerJSON(cfg *config.Config, p config.Provider, source string) map[stri
 	return map[string]any{
 		"type": "provider", "name": p.Name, "kind": p.Type, "url": p.URL, "user": p.User, "org": p.Org,
 		"default": strings.EqualFold(p.Name, cfg.DefaultProvider), "token_source": source,
-		"token_env": secure.EnvName(p.Name), "git_host": gitHost(p), "credential_helper": p.CredentialHelper,
+		"token_env": secure.EnvName(p.Name), "git_host": p.GitHost(), "credential_helper": p.CredentialHelper,
 		"owners": append([]string{}, p.Owners...),
 	}
 }
@@ -202,7 +202,7 @@ func (opts *ConfigOptions) show(name string) error {
 		{"name", p.Name}, {"type", p.Type}, {"url", dash(p.URL)}, {"user", dash(p.User)}, {"org", dash(p.Org)},
 		{"default", fmt.Sprint(strings.EqualFold(p.Name, c.conf.cfg.DefaultProvider))},
 		{"owners", dash(strings.Join(p.Owners, ", "))},
-		{"git host", dash(gitHost(p))},
+		{"git host", dash(p.GitHost())},
 		{"token", src},
 		{"credential helper", dash(p.CredentialHelper)},
 		{"token variables", strings.Join(append([]string{secure.EnvName(p.Name)}, ref(p).TokenEnv...), ", ")},

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/engine/workspace"
@@ -34,7 +35,7 @@ type dashboardInputs struct {
 	// uses, so the dashboard and `mgit clone QUERY DIR` agree.
 	dest func(provider.Repo) (string, error)
 	// creds serve the engine; they learn the git hosts of the listing.
-	creds *providerCredentials
+	creds *credroute.Router
 	// stop cancels the listing and waits for it; always safe to call.
 	stop func()
 	// rediscover runs discovery again, as it ran at start (the rescan key).
@@ -52,7 +53,7 @@ type dashboardInputs struct {
 // repositories that takes a fraction of the walk of the workspace, and
 // when the entries know where their repositories are the dashboard paints
 // them before it walks.
-func (c *cli) loadState(root string) (*state.Store, map[string]state.Entry) {
+func (c *Factory) loadState(root string) (*state.Store, map[string]state.Entry) {
 	cache, err := state.DefaultDir(c.getenv)
 	if err != nil {
 		c.log.Warn().Err(err).Msg("no state cache")
@@ -65,7 +66,7 @@ func (c *cli) loadState(root string) (*state.Store, map[string]state.Entry) {
 // discoverInBackground runs discovery while the dashboard paints from the
 // cache; the channel has room for the result, so discovery never waits
 // for the dashboard.
-func (c *cli) discoverInBackground(ctx context.Context, root string, dopt workspace.Options) <-chan ui.Discovered {
+func (c *Factory) discoverInBackground(ctx context.Context, root string, dopt workspace.Options) <-chan ui.Discovered {
 	ch := make(chan ui.Discovered, 1)
 	go func() {
 		repos, err := workspace.Discover(ctx, root, dopt)
@@ -96,7 +97,7 @@ type DashboardOptions struct {
 
 // wantDashboard reports whether `mgit [DIR]` opens the dashboard: only
 // when both stdin and stdout are terminals and --no-tui is not set.
-func (c *cli) wantDashboard() bool {
+func (c *Factory) wantDashboard() bool {
 	if c.g.noTUI {
 		return false
 	}
@@ -229,7 +230,7 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	}
 	if len(c.conf.cfg.Providers) == 0 {
 		if flagQuery != "" {
-			_, err := c.selectProviders("") // the usage error that says how to add one
+			_, err := c.conf.selectProviders("") // the usage error that says how to add one
 			return dashboardInputs{}, err
 		}
 		c.log.Info().Str("query", raw).Msg("configured query ignored: no provider configured")
@@ -243,7 +244,7 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 // listInBackground lists q on every configured provider in the background. The
 // channel has room for every answer, so the listing never waits for the
 // dashboard (which may have quit); stop cancels it and waits for it.
-func (opts *DashboardOptions) listInBackground(ctx context.Context, q provider.Query, fo provider.FilterOptions, opt providerOptions, creds *providerCredentials) (<-chan ui.RemoteBatch, func()) {
+func (opts *DashboardOptions) listInBackground(ctx context.Context, q provider.Query, fo provider.FilterOptions, opt providerOptions, creds *credroute.Router) (<-chan ui.RemoteBatch, func()) {
 	c := opts.f
 	ps, obs := c.conf.cfg.Providers, opt.obs
 	ch := make(chan ui.RemoteBatch, len(ps)+1)
@@ -252,7 +253,7 @@ func (opts *DashboardOptions) listInBackground(ctx context.Context, q provider.Q
 	go func() {
 		defer close(finished)
 		defer close(ch)
-		err := c.listEach(lctx, ps, q, opt, fo, func(l listed) {
+		err := c.providerSet(opt).listEach(lctx, ps, q, fo, func(l listed) {
 			if l.err != nil {
 				// The advice first: the status line is one terminal row,
 				// and the cause (often a long URL) is also in the log.
@@ -265,7 +266,7 @@ func (opts *DashboardOptions) listInBackground(ctx context.Context, q provider.Q
 				return
 			}
 			for _, r := range l.repos {
-				creds.learn(c.conf.cfg, r)
+				creds.Learn(r)
 			}
 			obs.log.Info().Str("provider", l.name).Int("repos", len(l.repos)).Msg("provider listed")
 			ch <- ui.RemoteBatch{Source: l.name, Repos: l.repos}
@@ -318,7 +319,7 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 	case errors.Is(err, ui.ErrInterrupted):
 		return interrupted(nil)
 	case err != nil:
-		return &exitError{code: engine.ExitFailed, err: err}
+		return &exitError{code: exitFailed, err: err}
 	}
 	return nil
 }

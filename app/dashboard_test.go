@@ -61,7 +61,7 @@ func fakeGitHub(t *testing.T, onPage2 func()) *httptest.Server {
 
 // configured writes cfg where the environment's configuration lives and
 // returns a cli that loaded it, as PersistentPreRunE does.
-func configured(t *testing.T, env map[string]string, cfg *config.Config) (*cli, *syncBuffer) {
+func configured(t *testing.T, env map[string]string, cfg *config.Config) (*Factory, *syncBuffer) {
 	t.Helper()
 	if err := config.Save(filepath.Join(env["XDG_CONFIG_HOME"], "mgit", "config.yaml"), cfg); err != nil {
 		t.Fatal(err)
@@ -218,7 +218,7 @@ func TestDashboardQueryFlag(t *testing.T) {
 	// --query with nothing to ask: the usage error that says how to add one.
 	c.conf.cfg = &config.Config{}
 	_, err = (&DashboardOptions{f: c, Args: []string{dir}, Query: "acme/*"}).inputs(context.Background(), obs)
-	if code, _, hint := exitCodeOf(err); code != engine.ExitUsage || !strings.Contains(hint, "mgit login") {
+	if code, _, hint := exitCodeOf(err); code != exitUsage || !strings.Contains(hint, "mgit login") {
 		t.Fatalf("--query without providers: %v (exit %d, hint %q)", err, code, hint)
 	}
 	if _, err := (&DashboardOptions{f: c, Args: []string{dir}, Query: "a//b"}).inputs(context.Background(), obs); err == nil {

@@ -70,7 +70,7 @@ func (d *discovery) options(getenv func(string) string) (workspace.Options, erro
 // Unreadable subdirectories are logged and the repositories found are
 // returned; finding nothing because of them is a usage error, and a
 // cancelled ctx an interruption.
-func (c *cli) discoverRepos(ctx context.Context, dir, shown string, dopt workspace.Options) ([]workspace.Repo, error) {
+func (c *Factory) discoverRepos(ctx context.Context, dir, shown string, dopt workspace.Options) ([]workspace.Repo, error) {
 	repos, err := workspace.Discover(ctx, dir, dopt)
 	if ctx.Err() != nil {
 		return nil, interrupted(nil)

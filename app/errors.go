@@ -3,8 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-
-	"github.com/mgit-dev/mgit/engine"
 )
 
 // usageError is a mistake in how mgit was invoked or configured: a bad flag
@@ -45,7 +43,7 @@ func (e *exitError) Unwrap() error { return e.err }
 // interrupted is returned when the context was cancelled before a run
 // started (e.g. Ctrl-C during discovery).
 func interrupted(err error) error {
-	return &exitError{code: engine.ExitInterrupted, err: err}
+	return &exitError{code: exitInterrupted, err: err}
 }
 
 // exitCodeOf maps what a command returned to the process exit code and the
@@ -62,7 +60,7 @@ func exitCodeOf(err error) (code int, msg, hint string) {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		return engine.ExitUsage, ue.msg, ue.hint
+		return exitUsage, ue.msg, ue.hint
 	}
-	return engine.ExitUsage, err.Error(), "Run 'mgit --help' for usage."
+	return exitUsage, err.Error(), "Run 'mgit --help' for usage."
 }

@@ -64,10 +64,6 @@ type Factory struct {
 	chooseBackend BackendChooser
 }
 
-// cli is the Factory under the name the receivers of the command files
-// still use while they move to NewCmdX constructors over a *Factory.
-type cli = Factory
-
 // newFactory returns the Factory of one invocation.
 func newFactory(stdout, stderr io.Writer, getenv func(string) string, choose BackendChooser) *Factory {
 	return &Factory{stdout: stdout, stderr: stderr, getenv: getenv, chooseBackend: choose}

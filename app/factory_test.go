@@ -18,13 +18,13 @@ func TestRunExitCode(t *testing.T) {
 		failOnDirty bool
 		want        int
 	}{
-		{engine.Summary{OK: 3}, 0, false, engine.ExitOK},
-		{engine.Summary{OK: 3}, 2, false, engine.ExitOK},
-		{engine.Summary{OK: 3}, 2, true, engine.ExitFailed},
-		{engine.Summary{Failed: 2, AuthFailed: 1}, 0, false, engine.ExitFailed},
-		{engine.Summary{Failed: 2, AuthFailed: 2}, 0, true, engine.ExitAuth},
-		{engine.Summary{Failed: 2, AuthFailed: 2, Interrupted: true}, 0, false, engine.ExitInterrupted},
-		{engine.Summary{Interrupted: true}, 1, true, engine.ExitInterrupted},
+		{engine.Summary{OK: 3}, 0, false, exitOK},
+		{engine.Summary{OK: 3}, 2, false, exitOK},
+		{engine.Summary{OK: 3}, 2, true, exitFailed},
+		{engine.Summary{Failed: 2, AuthFailed: 1}, 0, false, exitFailed},
+		{engine.Summary{Failed: 2, AuthFailed: 2}, 0, true, exitAuth},
+		{engine.Summary{Failed: 2, AuthFailed: 2, Interrupted: true}, 0, false, exitInterrupted},
+		{engine.Summary{Interrupted: true}, 1, true, exitInterrupted},
 	} {
 		if got := runExitCode(tc.s, tc.dirty, tc.failOnDirty); got != tc.want {
 			t.Errorf("runExitCode(%+v, %d, %v) = %d, want %d", tc.s, tc.dirty, tc.failOnDirty, got, tc.want)

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 )
 
 // FetchOptions are `mgit fetch`.
@@ -28,7 +29,7 @@ func NewCmdFetch(f *Factory, runF func(context.Context, *FetchOptions) error) *c
 		Long: `Fetch the upstream of every git repository under DIR (default: the current
 directory), concurrently, pruning remote-tracking branches deleted upstream.
 Work trees are not touched. --query QUERY fetches only the repositories
-matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
+matching it.` + queryLocalHelp + discoveryHelp + "\n\n" + credroute.Help,
 		Example: `  mgit fetch ~/src
   mgit fetch --concurrency 16 -o json ~/src
   mgit fetch --query 'acme/*-api' ~/src`,

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/telemetry"
 )
@@ -76,9 +75,9 @@ func healthRun(ctx context.Context, opts *HealthOptions) error {
 		path = "/readyz"
 	}
 	if err := telemetry.Probe(ctx, addr, path, healthTimeout); err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("health: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("health: %w", err)}
 	}
 	fmt.Fprintln(c.stdout, "ok")
-	c.code = engine.ExitOK
+	c.code = exitOK
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
+	"github.com/mgit-dev/mgit/engine/provider"
 )
 
 // TestHooksInheritNoSecret: the binary, with every secret variable mgit
@@ -71,7 +72,7 @@ func TestHooksInheritNoSecret(t *testing.T) {
 			t.Errorf("a hook saw the value of %s", k)
 		}
 	}
-	basic := base64.StdEncoding.EncodeToString([]byte(defaultUsername + ":" + secrets["MGIT_TOKEN"]))
+	basic := base64.StdEncoding.EncodeToString([]byte(provider.DefaultGitUser + ":" + secrets["MGIT_TOKEN"]))
 	if strings.Contains(dump, basic) {
 		t.Error("a hook saw the Authorization header")
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -94,7 +93,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err := opts.print(repos, total, len(l.providers), l.fails); err != nil {
 		return err
 	}
-	c.code = c.reportProviderErrors(l.fails)
+	c.code = reportProviderErrors(c.stderr, &c.logs, l.fails)
 	return nil
 }
 
@@ -111,8 +110,8 @@ type listing struct {
 // providers qf.provider selects, asked under one telemetry (with a query
 // span named span, unless ""). done ends the span and the telemetry; call
 // it when finished with the listing and anything run under l.obs.
-func (c *cli) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, fo provider.FilterOptions, span string) (l listing, done func(), err error) {
-	if l.providers, err = c.selectProviders(qf.provider); err != nil {
+func (c *Factory) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, fo provider.FilterOptions, span string) (l listing, done func(), err error) {
+	if l.providers, err = c.conf.selectProviders(qf.provider); err != nil {
 		return l, nil, err
 	}
 	if l.obs, err = c.observe(ctx, c.log); err != nil {
@@ -124,8 +123,8 @@ func (c *cli) listQuery(ctx context.Context, qf *queryFlags, q provider.Query, f
 		ctx, endRun = l.obs.startQuery(ctx, span)
 		done = func() { endRun(); l.obs.close() }
 	}
-	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: l.obs}
-	if l.repos, l.fails, err = c.listAll(ctx, l.providers, q, opt, fo); err != nil {
+	set := c.providerSet(providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: l.obs})
+	if l.repos, l.fails, err = set.listAll(ctx, l.providers, q, fo); err != nil {
 		done()
 		return l, nil, err
 	}
@@ -213,7 +212,7 @@ func (opts *ListOptions) print(repos []provider.Repo, total, providers int, fail
 // exitAfterProviders combines the exit code of a run with the one its
 // provider failures call for: the run's failure wins, then the providers'.
 func exitAfterProviders(run, providers int) int {
-	if run != engine.ExitOK || providers == engine.ExitOK {
+	if run != exitOK || providers == exitOK {
 		return run
 	}
 	return providers

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/secure"
 )
@@ -67,7 +68,7 @@ func TestListingChoosesNoTokenHost(t *testing.T) {
 	env := providerTestEnv(t)
 	env[secure.EnvBackend] = secure.BackendEnv
 	env["MGIT_TOKEN_EVIL"] = apiToken
-	env[envToken] = fallback
+	env[credroute.EnvToken] = fallback
 	dir := filepath.Join(env["XDG_CONFIG_HOME"], "mgit")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
@@ -64,7 +64,7 @@ another --config, or in another HOME, never replaces it.
 With --credential-helper git|gh|glab the token is taken from your credential
 helper (git credential fill, gh auth token, glab) without a prompt, checked,
 and not stored: the configuration records the helper, which is asked again
-whenever the environment and the keyring have no token.` + sharedHostHelp,
+whenever the environment and the keyring have no token.` + "\n\n" + credroute.Help,
 		Example: `  mgit login --provider github --name work
   echo "$TOKEN" | mgit login --provider github --name ghe --url https://ghe.example.com --token-stdin
   mgit login --provider azuredevops --name ado --org contoso
@@ -154,7 +154,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	pc := p.ProviderConfig()
 	pc.Token = token
 	pc.UserAgent = "mgit/" + version()
-	pc.Observe = c.observeProvider
+	pc.Observe = c.providerSet(providerOptions{}).observeProvider
 	pr, err := provider.New(pc)
 	if err != nil {
 		return usagef("Check --url.", "login: %s", err)
@@ -169,7 +169,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		c.audit(auditLoginFailed, err, "provider", p.Name, "kind", p.Type)
 		pe := &providerError{name: p.Name, err: err}
 		msg := fmt.Errorf("login %s: token not accepted: %w", p.Name, err)
-		if pe.code() != engine.ExitAuth {
+		if pe.code() != exitAuth {
 			msg = fmt.Errorf("login %s: could not check the token: %w", p.Name, err)
 		}
 		if errors.Is(err, provider.ErrUnauthorized) {
@@ -182,7 +182,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if f.helper == "" {
 		backend, err = c.conf.store.Set(ref(p), token)
 		if err != nil {
-			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
+			return &exitError{code: exitFailed, err: fmt.Errorf("login %s: the token is valid but could not be stored: %w "+
 				"(set %s=file and %s, or use %s instead of logging in)", p.Name, err, secure.EnvBackend, secure.EnvPassword, secure.EnvName(p.Name))}
 		}
 	}
@@ -199,7 +199,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		cfg.DefaultProvider = p.Name
 	}
 	if err := config.Save(c.conf.path, cfg); err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
 	}
 	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
 	return f.print(p, id, backend)
@@ -211,7 +211,7 @@ func credentialURL(p config.Provider) string {
 	if p.URL != "" {
 		return p.URL
 	}
-	if h := gitHost(p); h != "" {
+	if h := p.GitHost(); h != "" {
 		return "https://" + h
 	}
 	return ""
@@ -220,7 +220,7 @@ func credentialURL(p config.Provider) string {
 // credentialGitURL is scheme://host[:port] where git serves p's
 // repositories: what a credential helper is asked about.
 func credentialGitURL(p config.Provider) string {
-	h := gitHost(p)
+	h := p.GitHost()
 	if h == "" {
 		return ""
 	}
@@ -240,7 +240,7 @@ func (opts *LoginOptions) token(p config.Provider) (string, error) {
 	}
 	tok, err := c.conf.store.HelperToken(ref(p))
 	if err != nil {
-		return "", &exitError{code: engine.ExitAuth, err: fmt.Errorf("login %s: %s has no token for it: %w "+
+		return "", &exitError{code: exitAuth, err: fmt.Errorf("login %s: %s has no token for it: %w "+
 			"(log in with that tool first, or leave out --credential-helper)", p.Name, f.helper, err)}
 	}
 	return tok.Value, nil
@@ -329,7 +329,7 @@ func (opts *LoginOptions) print(p config.Provider, id provider.Identity, backend
 		_, err = io.WriteString(c.stdout, b.String())
 	}
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 	}
 	return nil
 }
@@ -348,7 +348,7 @@ func writeJSON(w io.Writer, v any) error {
 
 func outputErr(err error) error {
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 	}
 	return nil
 }

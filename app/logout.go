@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/secure"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -66,7 +65,7 @@ func logoutRun(_ context.Context, opts *LogoutOptions) error {
 	backend, err := c.conf.store.Delete(ref(p))
 	deleted := err == nil
 	if err != nil && !errors.Is(err, secure.ErrNotFound) {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
 	}
 	if !configured && !deleted {
 		return usagef("See 'mgit config list'.", "logout: no provider called %s and no token stored for it", name)
@@ -81,7 +80,7 @@ func logoutRun(_ context.Context, opts *LogoutOptions) error {
 	if remove && configured {
 		c.conf.cfg.Remove(name)
 		if err := config.Save(c.conf.path, c.conf.cfg); err != nil {
-			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
+			return &exitError{code: exitFailed, err: fmt.Errorf("logout %s: %w", name, err)}
 		}
 		lines = append(lines, fmt.Sprintf("Removed %s from %s.", name, c.conf.path))
 	}

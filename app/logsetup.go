@@ -23,7 +23,7 @@ const (
 // console form, without colour under NO_COLOR or TERM=dumb, and, unless
 // a level was asked for (levelGiven), without the lines that repeat what
 // the command prints itself, so a failure is said once.
-func (c *cli) newLogger(level string, levelGiven bool) (zerolog.Logger, error) {
+func (c *Factory) newLogger(level string, levelGiven bool) (zerolog.Logger, error) {
 	if c.g.logFormat != "" || !telemetry.IsTerminal(c.stderr) {
 		return telemetry.NewLogger(c.stderr, level, c.g.logFormat)
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/manpage"
-	"github.com/mgit-dev/mgit/engine"
 )
 
 const manLong = `Write a roff man page for mgit and for each of its commands (mgit.1,
@@ -26,8 +25,17 @@ host:
 
   docker run --rm --user "$(id -u)" -v "$PWD/man:/man" IMAGE man /man`
 
-// manCommand is 'mgit man [DIR]'.
-func (c *cli) manCommand() *cobra.Command {
+// ManOptions are `mgit man [DIR]`.
+type ManOptions struct {
+	f *Factory
+	// Root is the command tree whose pages are written; Dir is where.
+	Root *cobra.Command
+	Dir  string
+}
+
+// NewCmdMan is 'mgit man [DIR]'. runF, when not nil, runs instead of
+// manRun (tests).
+func NewCmdMan(f *Factory, runF func(*ManOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "man [DIR]",
 		Short: "Write the man pages of mgit and its commands into DIR",
@@ -36,27 +44,31 @@ func (c *cli) manCommand() *cobra.Command {
 		Annotations: map[string]string{annotationConfig: "optional"},
 		Args:        maxArgs(1, "mgit man [DIR]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
+			opts := &ManOptions{f: f, Root: cmd.Root(), Dir: "."}
 			if len(args) == 1 {
-				dir = args[0]
+				opts.Dir = args[0]
 			}
-			return c.runMan(cmd.Root(), dir)
+			if runF != nil {
+				return runF(opts)
+			}
+			return manRun(opts)
 		},
 	}
 }
 
-// runMan writes the pages of root's tree into dir.
-func (c *cli) runMan(root *cobra.Command, dir string) error {
+// manRun writes the pages of opts.Root's tree into opts.Dir.
+func manRun(opts *ManOptions) error {
+	dir := opts.Dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usagef("Give a directory mgit may write to.", "man: %s", err)
 	}
-	files, err := manpage.WriteTree(root, dir, manpage.Header{Source: "mgit " + version(), Manual: "mgit manual"})
+	files, err := manpage.WriteTree(opts.Root, dir, manpage.Header{Source: "mgit " + version(), Manual: "mgit manual"})
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("man: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("man: %w", err)}
 	}
 	for _, f := range files {
-		if _, err := fmt.Fprintln(c.stdout, f); err != nil {
-			return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+		if _, err := fmt.Fprintln(opts.f.stdout, f); err != nil {
+			return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 		}
 	}
 	return nil

@@ -68,6 +68,6 @@ func TestManPages(t *testing.T) {
 			}
 		}
 	}
-	walk(NewCmdRoot(&cli{getenv: os.Getenv}))
+	walk(NewCmdRoot(&Factory{getenv: os.Getenv}))
 	manpagetest.RequireCleanRender(t, files)
 }

@@ -21,7 +21,7 @@ import (
 // op per repository. paths maps each repository ID to the path shown to the
 // user: dir as given joined with the relative path, so it works from the
 // user's working directory.
-func (c *cli) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs []engine.Job, paths map[string]string, err error) {
+func (c *Factory) workspacePlan(ctx context.Context, dir string, op engine.Op) (jobs []engine.Job, paths map[string]string, err error) {
 	if err := checkDir(dir); err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +216,7 @@ func parseLayout(s string) (workspace.Layout, error) {
 
 // queryDir is the DIR of status, fetch and pull: the argument, else the
 // configured workspace when a query is given, else ".".
-func (c *cli) queryDir(args []string, query string) string {
+func (c *Factory) queryDir(args []string, query string) string {
 	if len(args) > 0 {
 		return args[0]
 	}

@@ -1,11 +1,9 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -13,12 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/app/config"
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/redact"
-	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/secure"
-	"github.com/mgit-dev/mgit/telemetry"
 )
 
 // annotationConfig marks commands that must run even when the
@@ -58,7 +53,7 @@ type configState struct {
 // choice; a bad file or MGIT_KEYRING_BACKEND fails with exit 2 before the
 // command starts. Flags beat the file: concurrency from the file applies
 // only when --concurrency was not given.
-func (c *cli) loadConfig(cmd *cobra.Command) error {
+func (c *Factory) loadConfig(cmd *cobra.Command) error {
 	if c.conf.red == nil {
 		c.conf.red = secure.NewRedactor(redact.Text)
 	}
@@ -94,7 +89,7 @@ func (c *cli) loadConfig(cmd *cobra.Command) error {
 		}
 	}
 	if !tolerant {
-		if err := c.checkProviderURLs(); err != nil {
+		if err := checkProviderURLs(&c.logs, c.conf, c.g.urlOptions(false)); err != nil {
 			return err
 		}
 	}
@@ -112,7 +107,7 @@ func (c *cli) loadConfig(cmd *cobra.Command) error {
 }
 
 // redact masks every token resolved so far; safe before setup.
-func (c *cli) redact(s string) string {
+func (c *Factory) redact(s string) string {
 	if c.conf.red == nil {
 		return s
 	}
@@ -127,14 +122,14 @@ func ref(p config.Provider) secure.Ref {
 
 // selectProviders returns the configured providers a query fans out to:
 // all, or the one --provider names (provider.Narrow).
-func (c *cli) selectProviders(only string) ([]config.Provider, error) {
-	cfg := c.conf.cfg
+func (s configState) selectProviders(only string) ([]config.Provider, error) {
+	cfg := s.cfg
 	idx, err := provider.Narrow(providerNames(cfg), only)
 	var unknown *provider.UnknownProviderError
 	switch {
 	case errors.Is(err, provider.ErrNoProviders):
 		return nil, usagef("Add one with: mgit login --provider github --name work (see 'mgit login --help').",
-			"no provider configured in %s", c.configPathForHumans())
+			"no provider configured in %s", s.pathForHumans())
 	case errors.As(err, &unknown):
 		return nil, usagef("Configured: "+strings.Join(unknown.Known, ", ")+". See 'mgit config list'.", "%s", err)
 	case err != nil:
@@ -155,11 +150,12 @@ func providerNames(cfg *config.Config) []string {
 	return out
 }
 
-func (c *cli) configPathForHumans() string {
-	if c.conf.path == "" {
+// pathForHumans names the configuration file in messages.
+func (s configState) pathForHumans() string {
+	if s.path == "" {
 		return "the configuration (no config file: set HOME or use --config)"
 	}
-	return c.conf.path
+	return s.path
 }
 
 // providerOptions are the per-command knobs of the HTTP layer.
@@ -170,72 +166,6 @@ type providerOptions struct {
 	// run_id, a span per request when tracing) and every listing (a span
 	// per provider); nil only logs requests at debug level.
 	obs *observability
-}
-
-// newProvider builds p with its token (registered with the redactor by
-// the store) and the discovery cache. A missing token is an auth error:
-// the providers mgit talks to need one for anything private.
-func (c *cli) newProvider(p config.Provider, opt providerOptions, cache provider.Cache) (provider.Provider, error) {
-	tok, err := c.conf.store.Lookup(ref(p))
-	if err != nil {
-		return nil, &providerError{name: p.Name, err: &noTokenError{err: err}}
-	}
-	pc := p.ProviderConfig()
-	pc.Token = tok.Value
-	pc.Cache = cache
-	pc.MaxWait = opt.maxWait
-	pc.UserAgent = "mgit/" + version()
-	pc.Observe = c.observeProvider
-	if o := opt.obs; o != nil {
-		pc.Observe = o.observeRequests()
-		if o.tracing.Enabled() {
-			pc.Client = &http.Client{Transport: o.tracing.Transport(nil, p.Name)}
-		}
-	}
-	pc.Observe = c.auditRequests(pc.Observe)
-	pc.MaxRepos = opt.maxRepos
-	pc.RateLimit = c.rateLimiter()
-	pr, err := provider.New(pc)
-	if err != nil {
-		return nil, usagef("Fix the provider with 'mgit login' or in "+c.configPathForHumans()+".", "%s", err)
-	}
-	c.log.Debug().Str("provider", p.Name).Str("token_source", tok.Source).Msg("provider ready")
-	return pr, nil
-}
-
-// listingCache is the discovery cache under $XDG_CACHE_HOME/mgit, or nil
-// (no conditional requests) when no cache directory can be named. It takes
-// the provider client's keys ("<provider> <url>") as they are, so two
-// accounts on one host keep separate listings.
-func (c *cli) listingCache() provider.Cache {
-	dir, err := state.DefaultDir(c.getenv)
-	if err != nil {
-		c.log.Warn().Err(err).Msg("no discovery cache")
-		return nil
-	}
-	return state.OpenListings(dir, c.log)
-}
-
-// observeProvider logs every provider HTTP exchange at debug level and
-// rate-limit waits at warn, so a long wait is never silent.
-func (c *cli) observeProvider(ri provider.RequestInfo) {
-	ev := c.log.Debug()
-	if ri.RateLimited && ri.Wait > 0 {
-		ev = c.log.Warn()
-	}
-	ev = ev.Str("provider", ri.Provider).Str("method", ri.Method).Str("host", ri.Host).Str("path", ri.Path).
-		Int("status", ri.Status).Dur("duration", ri.Duration).Int("attempt", ri.Attempt).Bool("from_cache", ri.FromCache)
-	if ri.Wait > 0 {
-		ev = ev.Dur("wait", ri.Wait).Bool("rate_limited", ri.RateLimited)
-	}
-	if ri.Err != nil {
-		ev = ev.Str("error", c.redact(ri.Err.Error()))
-	}
-	msg := "provider request"
-	if ri.RateLimited && ri.Wait > 0 {
-		msg = "provider rate limited; waiting"
-	}
-	ev.Msg(msg)
 }
 
 // providerError is a failure of one provider, with the advice that fits
@@ -267,9 +197,9 @@ func (e *noTokenError) Is(target error) bool { return target == provider.ErrUnau
 // code is the exit code this failure alone calls for.
 func (e *providerError) code() int {
 	if errors.Is(e.err, provider.ErrUnauthorized) || errors.Is(e.err, provider.ErrForbidden) {
-		return engine.ExitAuth
+		return exitAuth
 	}
-	return engine.ExitFailed
+	return exitFailed
 }
 
 // hint says what to do about it.
@@ -288,142 +218,6 @@ func (e *providerError) hint() string {
 		return "check the org in the query, and that the token can see it"
 	}
 	return ""
-}
-
-// listed is one provider's answer to a query.
-type listed struct {
-	name  string
-	repos []provider.Repo
-	err   *providerError
-}
-
-// listAll asks every provider in ps for q concurrently, applies the
-// filters, and returns the repositories sorted by provider and full name
-// with every provider's failure (provider.FanOut.All).
-func (c *cli) listAll(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions) ([]provider.Repo, []*providerError, error) {
-	ts, err := c.targets(ps, opt)
-	if err != nil {
-		return nil, nil, err
-	}
-	repos, answers := c.fanOut(q, opt, fo).All(ctx, ts)
-	if ctx.Err() != nil {
-		return nil, nil, interrupted(nil)
-	}
-	fails := make([]*providerError, len(answers))
-	for i, a := range answers {
-		fails[i] = asProviderError(a)
-	}
-	return repos, fails, nil
-}
-
-// listEach asks every provider in ps for q concurrently and calls done
-// with each provider's filtered answer as soon as it has it
-// (provider.FanOut.Each). Its error is only for a provider configuration
-// mgit cannot use (a usage error), before any provider is asked. The
-// dashboard streams the answers; listAll collects them.
-func (c *cli) listEach(ctx context.Context, ps []config.Provider, q provider.Query, opt providerOptions, fo provider.FilterOptions, done func(listed)) error {
-	ts, err := c.targets(ps, opt)
-	if err != nil {
-		return err
-	}
-	c.fanOut(q, opt, fo).Each(ctx, ts, func(a provider.Answer) {
-		if a.Err != nil {
-			done(listed{name: a.Name, err: asProviderError(a)})
-			return
-		}
-		done(listed{name: a.Name, repos: a.Repos})
-	})
-	return nil
-}
-
-// targets builds every provider of ps with its token and the discovery
-// cache. A provider without a token is that provider's failure; any other
-// error (a configuration mgit cannot use) is returned.
-func (c *cli) targets(ps []config.Provider, opt providerOptions) ([]provider.Target, error) {
-	cache := c.listingCache()
-	ts := make([]provider.Target, len(ps))
-	for i, p := range ps {
-		pr, err := c.newProvider(p, opt, cache)
-		if err != nil {
-			var pe *providerError
-			if !errors.As(err, &pe) {
-				return nil, err
-			}
-			ts[i] = provider.Target{Name: p.Name, Err: pe}
-			continue
-		}
-		ts[i] = provider.Target{Name: p.Name, Provider: pr}
-	}
-	return ts, nil
-}
-
-// fanOut is the query's fan-out: filtered by fo, vetted by the input
-// rules, a "discover" span per provider when tracing is on.
-func (c *cli) fanOut(q provider.Query, opt providerOptions, fo provider.FilterOptions) provider.FanOut {
-	var tracing *telemetry.Tracing
-	if opt.obs != nil {
-		tracing = opt.obs.tracing
-	}
-	return provider.FanOut{Query: q, Filter: &fo, Vet: c.vetRepos, Span: discoverSpan(tracing)}
-}
-
-// asProviderError is a failed answer as providerError (a build failure
-// already is one).
-func asProviderError(a provider.Answer) *providerError {
-	var pe *providerError
-	if errors.As(a.Err, &pe) {
-		return pe
-	}
-	return &providerError{name: a.Name, err: a.Err}
-}
-
-// discoverSpan starts the "discover" span of one provider's listing, or
-// nil without tracing.
-func discoverSpan(tracing *telemetry.Tracing) func(context.Context, provider.Provider, provider.Query) (context.Context, func(error)) {
-	if tracing == nil {
-		return nil
-	}
-	return func(ctx context.Context, pr provider.Provider, q provider.Query) (context.Context, func(error)) {
-		return tracing.StartSpan(ctx, "discover", map[string]string{"mgit.provider": pr.Name(), "mgit.query": q.String()})
-	}
-}
-
-// discover asks every provider of prs that is not nil for q concurrently,
-// each under a "discover" span when tracing is on, and calls done with
-// provider i's unfiltered answer from its goroutine. It returns once all
-// answered. The sync's providerLister uses it.
-func discover(ctx context.Context, prs []provider.Provider, q provider.Query, tracing *telemetry.Tracing, done func(i int, repos []provider.Repo, err error)) {
-	ts := make([]provider.Target, len(prs))
-	for i, pr := range prs {
-		if pr != nil {
-			ts[i] = provider.Target{Name: pr.Name(), Provider: pr}
-		}
-	}
-	provider.FanOut{Query: q, Span: discoverSpan(tracing)}.Each(ctx, ts, func(a provider.Answer) {
-		done(a.Index, a.Repos, a.Err)
-	})
-}
-
-// reportProviderErrors prints each failure with its advice to stderr and
-// returns the exit code they call for: 3 when every failure is an
-// authentication failure, else 1; 0 when there are none.
-func (c *cli) reportProviderErrors(fails []*providerError) int {
-	code := engine.ExitOK
-	for _, f := range fails {
-		msg := c.redact(f.Error())
-		c.log.Error().Str("provider", f.name).Str("error", msg).Msg("provider failed")
-		fmt.Fprintf(c.stderr, "mgit: %s\n", msg)
-		if h := f.hint(); h != "" {
-			fmt.Fprintf(c.stderr, "  %s\n", h)
-		}
-		switch {
-		case code == engine.ExitOK:
-			code = f.code()
-		case code != f.code():
-			code = engine.ExitFailed
-		}
-	}
-	return code
 }
 
 // queryFlags are the flags of every command that takes a provider query.

@@ -35,7 +35,7 @@ func TestIsURL(t *testing.T) {
 }
 
 // credsTestCLI is a cli with a loaded configuration and an environment store.
-func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *cli {
+func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *Factory {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
 	red := secure.NewRedactor(redact.Text)
@@ -43,7 +43,7 @@ func credsTestCLI(t *testing.T, cfg *config.Config, env map[string]string) *cli 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &cli{getenv: getenv, conf: configState{cfg: cfg, red: red, store: store}}
+	return &Factory{getenv: getenv, conf: configState{cfg: cfg, red: red, store: store}}
 }
 
 func TestProviderCredentials(t *testing.T) {
@@ -85,7 +85,7 @@ func TestProviderCredentials(t *testing.T) {
 		}
 	}
 	// A listing cannot point the token at another machine.
-	pc.learn(cfg, provider.Repo{Provider: "work", Host: "evil.example"})
+	pc.Learn(provider.Repo{Provider: "work", Host: "evil.example"})
 	if cred, _ := pc.Credentials("evil.example"); cred.Password == "work-token-1" {
 		t.Fatal("learned a foreign host")
 	}
@@ -196,7 +196,7 @@ func TestBrokenConfigFailsEveryCommandButPath(t *testing.T) {
 	}
 	writeFile(t, p, "concurrency: 2\nprovider:\n  - name: x\n")
 	code, _, stderr := run(t, env, "status", t.TempDir())
-	if code != engine.ExitUsage || !strings.Contains(stderr, p+":2: ") || !strings.Contains(stderr, "did you mean providers?") {
+	if code != exitUsage || !strings.Contains(stderr, p+":2: ") || !strings.Contains(stderr, "did you mean providers?") {
 		t.Fatalf("status with a broken config: exit %d\n%s", code, stderr)
 	}
 	code, stdout, stderr := run(t, env, "config", "path")
@@ -208,7 +208,7 @@ func TestBrokenConfigFailsEveryCommandButPath(t *testing.T) {
 	}
 	writeFile(t, p, "providers:\n  - name: w\n    type: github\n    token: ghp_abcdef\n")
 	code, _, stderr = run(t, env, "list", "acme/*")
-	if code != engine.ExitUsage || !strings.Contains(stderr, p+":4: ") || !strings.Contains(stderr, "mgit login --name w") || strings.Contains(stderr, "ghp_abcdef") {
+	if code != exitUsage || !strings.Contains(stderr, p+":4: ") || !strings.Contains(stderr, "mgit login --name w") || strings.Contains(stderr, "ghp_abcdef") {
 		t.Fatalf("token in config: exit %d\n%s", code, stderr)
 	}
 }
@@ -227,7 +227,7 @@ func TestConfigFlagBeatsEnv(t *testing.T) {
 
 func TestListWithoutProviders(t *testing.T) {
 	code, _, stderr := run(t, providerTestEnv(t), "list", "acme/*")
-	if code != engine.ExitUsage || !strings.Contains(stderr, "mgit login --provider") {
+	if code != exitUsage || !strings.Contains(stderr, "mgit login --provider") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 }
@@ -238,14 +238,14 @@ func TestLoginNeedsTokenStdinWithoutTerminal(t *testing.T) {
 	// --name alone fails for a provider not configured yet: the suggested
 	// command repeats the flags that configure it.
 	want := "mgit login --provider github --name work --url https://ghe.example.com --token-stdin"
-	if code != engine.ExitUsage || !strings.Contains(stderr, want) {
+	if code != exitUsage || !strings.Contains(stderr, want) {
 		t.Fatalf("exit %d, want 2 and %q\n%s", code, want, stderr)
 	}
 }
 
 func TestLoginUnknownProviderType(t *testing.T) {
 	code, _, stderr := run(t, providerTestEnv(t), "login", "--provider", "nope", "--name", "x")
-	if code != engine.ExitUsage || !strings.Contains(stderr, `login: unknown --provider "nope"`) ||
+	if code != exitUsage || !strings.Contains(stderr, `login: unknown --provider "nope"`) ||
 		!strings.Contains(stderr, "Use --provider github|azuredevops|bitbucket|gitlab|gitea.") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -263,7 +263,7 @@ func TestMissingNamedConfig(t *testing.T) {
 		{"--config", missing, "status", t.TempDir()},
 	} {
 		code, _, stderr := run(t, env, args...)
-		if code != engine.ExitUsage || !strings.Contains(stderr, missing+": no such file") ||
+		if code != exitUsage || !strings.Contains(stderr, missing+": no such file") ||
 			!strings.Contains(stderr, "mgit login --config "+missing) {
 			t.Errorf("%v: exit %d, want 2\n%s", args, code, stderr)
 		}
@@ -272,7 +272,7 @@ func TestMissingNamedConfig(t *testing.T) {
 	for k, v := range env {
 		envCfg[k] = v
 	}
-	if code, _, stderr := run(t, envCfg, "list", "acme/*"); code != engine.ExitUsage || !strings.Contains(stderr, missing+": no such file") {
+	if code, _, stderr := run(t, envCfg, "list", "acme/*"); code != exitUsage || !strings.Contains(stderr, missing+": no such file") {
 		t.Errorf("MGIT_CONFIG: exit %d, want 2\n%s", code, stderr)
 	}
 	if code, out, stderr := run(t, envCfg, "config", "path"); code != 0 || strings.TrimSpace(out) != missing {
@@ -296,7 +296,7 @@ func TestMissingTokenSaysSo(t *testing.T) {
 	}
 	for _, args := range [][]string{{"list", "acme/*"}, {"sync", "acme", "--once", "--dir", t.TempDir()}} {
 		code, _, stderr := run(t, env, append(args, "--log-level", "disabled")...)
-		if code != engine.ExitAuth || !strings.Contains(stderr, "no token for provider work: ") ||
+		if code != exitAuth || !strings.Contains(stderr, "no token for provider work: ") ||
 			strings.Contains(stderr, "credential rejected") || !strings.Contains(stderr, "run mgit login --name work") {
 			t.Errorf("%v: exit %d, want 3\n%s", args, code, stderr)
 		}
@@ -322,7 +322,7 @@ func TestListRateLimited(t *testing.T) {
 	}
 	start := time.Now()
 	code, _, stderr := run(t, env, "list", "acme/*", "--max-wait", "1s", "--log-level", "disabled")
-	if code != engine.ExitFailed || !strings.Contains(stderr, "rate limited until") {
+	if code != exitFailed || !strings.Contains(stderr, "rate limited until") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	if time.Since(start) > 30*time.Second {
@@ -341,7 +341,7 @@ func TestLoginMissingScope(t *testing.T) {
 	env := providerTestEnv(t)
 	withStdin(t, "scope-less-token\n")
 	code, _, stderr := run(t, env, "login", "--provider", "github", "--name", "ghe", "--url", srv.URL, "--token-stdin")
-	if code != engine.ExitAuth || !strings.Contains(stderr, "repo scope") || strings.Contains(stderr, "scope-less-token") {
+	if code != exitAuth || !strings.Contains(stderr, "repo scope") || strings.Contains(stderr, "scope-less-token") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(env["XDG_CONFIG_HOME"], "mgit", "config.yaml")); !os.IsNotExist(err) {

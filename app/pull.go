@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 )
 
 // PullOptions are `mgit pull`.
@@ -32,7 +33,7 @@ func NewCmdPull(f *Factory, runF func(context.Context, *PullOptions) error) *cob
 directory). A pull is fast-forward only: a branch that has diverged is
 refused and left untouched. --rebase replays local commits onto the
 upstream instead (git CLI backend only). Nothing is ever reset or discarded.
---query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp + sharedHostHelp,
+--query QUERY pulls only the repositories matching it.` + queryLocalHelp + discoveryHelp + "\n\n" + credroute.Help,
 		Example: `  mgit pull ~/src
   mgit pull --rebase ~/src`,
 		Args: maxArgs(1, "mgit pull [DIR] [--rebase] [--query QUERY]"),

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
@@ -40,8 +39,8 @@ func TestReadmeConfigMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, map[string]string{"HOME": dir}, "--config", cfg, "status", "--no-tui", dir)
-	if code != engine.ExitUsage {
-		t.Errorf("exit %d, want %d", code, engine.ExitUsage)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
 	if want := strings.ReplaceAll(quoted, "/home/you/.config/mgit/config.yaml", cfg); stderr != want {
 		t.Errorf("mgit says\n%s\nthe README quotes\n%s", stderr, want)

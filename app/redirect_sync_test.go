@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/conformance"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
@@ -158,7 +159,7 @@ func TestCommandsRedirectCarryNoToken(t *testing.T) {
 					rw := conformance.StartRedirectWorld(t, sh.originTLS, sh.targetTLS)
 					env := providerTestEnv(t)
 					env[secure.EnvBackend] = secure.BackendEnv
-					env[envToken] = conformance.RedirectToken
+					env[credroute.EnvToken] = conformance.RedirectToken
 					root := t.TempDir()
 					args := []string{op, root, "--git-backend", backend}
 					if op == "clone" {

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
@@ -41,7 +42,7 @@ type view struct {
 
 // runWorkspace runs op over the repositories under dir (those matching
 // query, when given), presented as v says.
-func (c *cli) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options, v view) error {
+func (c *Factory) runWorkspace(ctx context.Context, dir, query string, op engine.Op, opt engine.Options, v view) error {
 	jobs, paths, err := c.workspacePlan(ctx, dir, op)
 	if err != nil {
 		return err
@@ -63,7 +64,7 @@ func engineMaxWait(d time.Duration) time.Duration {
 
 // execute runs plan on a new engine and presents its events; the
 // presenter's result decides the exit code.
-func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]string, v view) error {
+func (c *Factory) execute(ctx context.Context, plan engine.Plan, paths map[string]string, v view) error {
 	if ctx.Err() != nil {
 		return interrupted(nil)
 	}
@@ -98,7 +99,7 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	runID := eng.Submit(ctx, plan)
 	log := c.log.With().Str("run_id", runID).Logger()
 	log.Info().Str("backend", backend.Name()).Int("jobs", len(plan.Jobs)).
-		Bool("credentials", c.getenv(envToken) != "").Msg("run started")
+		Bool("credentials", c.getenv(credroute.EnvToken) != "").Msg("run started")
 
 	presented := make(chan struct{})
 	events := obs.tapEvents(eng.Events(), presented, c.gitAuthAuditor(func() zerolog.Logger { return log }, plan.Jobs))
@@ -123,8 +124,8 @@ func (c *cli) execute(ctx context.Context, plan engine.Plan, paths map[string]st
 	c.code = exitAfterProviders(res.ExitCode, v.providerCode)
 	if perr != nil {
 		log.Error().Err(perr).Msg("writing output failed")
-		if errors.Is(perr, headless.ErrStreamClosed) || c.code == engine.ExitOK {
-			c.code = engine.ExitFailed
+		if errors.Is(perr, headless.ErrStreamClosed) || c.code == exitOK {
+			c.code = exitFailed
 		}
 		return &exitError{code: c.code, err: fmt.Errorf("output: %w", perr)}
 	}

@@ -20,7 +20,7 @@ import (
 // secureStreams makes every byte mgit writes to stdout and stderr pass the
 // redactor (logs, NDJSON, text, errors), keeping the raw writers for the
 // terminal checks.
-func (c *cli) secureStreams() {
+func (c *Factory) secureStreams() {
 	if c.conf.red == nil {
 		c.conf.red = secure.NewRedactor(redact.Text)
 	}
@@ -32,7 +32,7 @@ func (c *cli) secureStreams() {
 // flushStreams writes what the redacting writers still hold (an
 // unfinished last line: they are line-buffered off a terminal, see
 // secure.Writer). Main calls it on every way out, interrupted included.
-func (c *cli) flushStreams() {
+func (c *Factory) flushStreams() {
 	for _, w := range []io.Writer{c.stdout, c.stderr} {
 		if f, ok := w.(interface{ Flush() error }); ok {
 			_ = f.Flush() // nowhere left to report a broken stream
@@ -156,43 +156,30 @@ func (l *logs) checkSourceURLs(from string, urls []string, opt secure.URLOptions
 	return nil
 }
 
-// checkProviderURLs validates the API URL of every configured provider.
-func (c *cli) checkProviderURLs() error {
-	for _, p := range c.conf.cfg.Providers {
+// checkProviderURLs validates the API URL of every configured provider
+// under the URL rules opt, auditing a refusal to l.
+func checkProviderURLs(l *logs, conf configState, opt secure.URLOptions) error {
+	for _, p := range conf.cfg.Providers {
 		if p.URL == "" {
 			continue
 		}
-		if err := secure.ValidateURL("provider "+p.Name+" url", p.URL, c.g.urlOptions(false)); err != nil {
-			return c.rejected("Use an https:// URL in "+c.configPathForHumans()+" (http:// only to loopback, or add --allow-insecure-http).", err)
+		if err := secure.ValidateURL("provider "+p.Name+" url", p.URL, opt); err != nil {
+			return l.rejected("Use an https:// URL in "+conf.pathForHumans()+" (http:// only to loopback, or add --allow-insecure-http).", err)
 		}
 	}
 	return nil
 }
 
-// vetRepos drops listed repositories whose names, clone URL or default
-// branch break the input rules, before they become paths, URLs or
-// terminal text; each is logged as a rejected input. A hostile or broken
-// server then costs its bad entries, not the whole listing.
-func (c *cli) vetRepos(prov string, repos []provider.Repo) []provider.Repo {
-	out := repos[:0:0]
-	for _, r := range repos {
-		if c.vetListed(c.log, prov, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // vetListed checks one listed repository of provider prov (vetRepo): a
 // refused one is audited and logged to log, and vetListed returns false.
 // list, clone QUERY, the dashboard and sync all vet through it.
-func (c *cli) vetListed(log zerolog.Logger, prov string, r provider.Repo) bool {
-	err := vetRepo(prov, r, c.g.urlOptions(false))
+func vetListed(l *logs, redact func(string) string, opt secure.URLOptions, log zerolog.Logger, prov string, r provider.Repo) bool {
+	err := vetRepo(prov, r, opt)
 	if err == nil {
 		return true
 	}
-	c.auditTo(log, auditInputRejected, err, "provider", prov)
-	log.Warn().Str("provider", prov).Str("error", c.redact(err.Error())).Msg("listed repository refused")
+	l.auditTo(log, auditInputRejected, err, "provider", prov)
+	log.Warn().Str("provider", prov).Str("error", redact(err.Error())).Msg("listed repository refused")
 	return false
 }
 
@@ -243,12 +230,3 @@ const (
 	apiRequestsPerSecond = 10
 	apiBurst             = 20
 )
-
-// rateLimiter is the one per-host limiter of this invocation, shared by
-// every provider.
-func (c *cli) rateLimiter() *provider.RateLimiter {
-	if c.limiter == nil {
-		c.limiter = provider.NewRateLimiter(apiRequestsPerSecond, apiBurst)
-	}
-	return c.limiter
-}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/secure"
@@ -110,7 +110,7 @@ func TestFlagBoundsExit2(t *testing.T) {
 
 // hostileLister lists newHostileAPI's repositories through the real
 // GitHub provider, as the sync command builds it.
-func hostileLister(t *testing.T, c *cli, obs *observability, apiURL, token string) repoLister {
+func hostileLister(t *testing.T, c *Factory, obs *observability, apiURL, token string) repoLister {
 	t.Helper()
 	p, err := provider.New(provider.Config{Name: "evil", Kind: provider.KindGitHub, URL: apiURL, Token: token,
 		Observe: c.auditRequests(obs.observeRequests())})
@@ -137,10 +137,10 @@ func TestSyncDropsHostileRepos(t *testing.T) {
 	api := newHostileAPI(t, token, git)
 	base := t.TempDir()
 	dir := filepath.Join(base, "ws")
-	c, logs := testCLI(t, map[string]string{envToken: token})
+	c, logs := testCLI(t, map[string]string{credroute.EnvToken: token})
 	obs := observeFor(t, c)
-	o := syncOptions{query: "acme", dir: dir, once: true}
-	if code := c.runSync(context.Background(), o, hostileLister(t, c, obs, api.URL, token), obs); code != engine.ExitOK {
+	o := SyncOptions{query: "acme", dir: dir, once: true}
+	if code := syncLoop(context.Background(), c, o, hostileLister(t, c, obs, api.URL, token), obs); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, logs)
 	}
 	host := strings.ReplaceAll(hostOf(git.URL("acme/good")), ":", "_")
@@ -198,10 +198,10 @@ func TestGitAuthFailureAudited(t *testing.T) {
 
 	t.Run("run", func(t *testing.T) {
 		audit := filepath.Join(t.TempDir(), "audit.log")
-		env := map[string]string{envToken: wrong}
+		env := map[string]string{credroute.EnvToken: wrong}
 		code, stdout, stderr := run(t, env, "--audit-log", audit, "--git-backend", "cli", "clone", url, t.TempDir())
-		if code != engine.ExitAuth {
-			t.Fatalf("exit %d, want %d\n%s%s", code, engine.ExitAuth, stdout, stderr)
+		if code != exitAuth {
+			t.Fatalf("exit %d, want %d\n%s%s", code, exitAuth, stdout, stderr)
 		}
 		data, err := os.ReadFile(audit)
 		if err != nil {
@@ -219,11 +219,11 @@ func TestGitAuthFailureAudited(t *testing.T) {
 	t.Run("sync", func(t *testing.T) {
 		w := &syncWorld{git: git, names: []string{"org/app"}}
 		w.api = newListAPI(t, w)
-		c, logs := testCLI(t, map[string]string{envToken: wrong})
+		c, logs := testCLI(t, map[string]string{credroute.EnvToken: wrong})
 		obs := observeFor(t, c)
-		o := syncOptions{query: "org", dir: t.TempDir(), once: true}
-		if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != engine.ExitAuth {
-			t.Fatalf("exit %d, want %d\n%s", code, engine.ExitAuth, logs)
+		o := SyncOptions{query: "org", dir: t.TempDir(), once: true}
+		if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != exitAuth {
+			t.Fatalf("exit %d, want %d\n%s", code, exitAuth, logs)
 		}
 		got := auditLines(t, logs.String(), auditAuthFailure)
 		if len(got) != 1 || got[0]["host"] != host || got[0]["run_id"] == nil || got[0]["repo"] == nil {
@@ -260,7 +260,7 @@ func newListAPI(t *testing.T, w *syncWorld) *httptest.Server {
 // token written in two pieces is masked whole) until flushStreams.
 func TestStreamsFlushHeldLine(t *testing.T) {
 	var out bytes.Buffer
-	c := &cli{stdout: &out, stderr: &out}
+	c := &Factory{stdout: &out, stderr: &out}
 	c.secureStreams()
 	c.conf.red.Register("split-secret-value")
 	for _, p := range []string{"token split-se", "cret-value at the end"} {
@@ -291,10 +291,10 @@ func TestSyncRefusesSymlinkOutOfDir(t *testing.T) {
 	if err := os.Symlink(outside, org); err != nil {
 		t.Fatal(err)
 	}
-	c, logs := testCLI(t, map[string]string{envToken: w.git.Token()})
+	c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})
 	obs := observeFor(t, c)
-	o := syncOptions{query: "org", dir: dir, once: true}
-	if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != engine.ExitFailed {
+	o := SyncOptions{query: "org", dir: dir, once: true}
+	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s", code, logs)
 	}
 	if ents, err := os.ReadDir(outside); err != nil || len(ents) > 0 {

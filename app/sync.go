@@ -10,14 +10,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/provider"
 	syncloop "github.com/mgit-dev/mgit/engine/sync"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/telemetry"
 )
 
-// syncOptions are the flags of `mgit sync`.
-type syncOptions struct {
+// SyncOptions are `mgit sync`.
+type SyncOptions struct {
+	f *Factory
+	// qf, pf and shardFlag are the query, provider and --shard flags as
+	// given; syncRun parses them.
+	qf        queryFlags
+	pf        providerFlags
+	shardFlag string
+
 	query    string
 	dir      string
 	interval time.Duration
@@ -25,9 +33,9 @@ type syncOptions struct {
 	once     bool
 	shard    syncloop.Shard
 	mirror   bool
-	// onCycle, when set, is told each cycle's number and exit code after
-	// the cycle is recorded (a test seam: tests wait on it, not on time).
-	onCycle func(n, code int)
+	// onCycle, when set, is told each cycle's number and facts after the
+	// cycle is recorded (a test seam: tests wait on it, not on time).
+	onCycle func(n int, c syncloop.CycleOutcome)
 	// creds are the engine's credentials (nil: MGIT_TOKEN only); learn,
 	// when set, is told every listed repository so that its git host gets
 	// its provider's token.
@@ -67,11 +75,10 @@ the last cycle failed entirely (discovery failed, or every operation
 failed); /healthz answers 503 when the loop made no progress for 3
 intervals plus 3 operation time limits (--timeout).`
 
-func (c *cli) syncCommand() *cobra.Command {
-	var o syncOptions
-	var qf queryFlags
-	var pf providerFlags
-	var shardFlag string
+// NewCmdSync is `mgit sync QUERY`. runF, when not nil, runs instead of
+// syncRun (tests).
+func NewCmdSync(f *Factory, runF func(context.Context, *cobra.Command, *SyncOptions) error) *cobra.Command {
+	o := &SyncOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "sync QUERY",
 		Short: "Clone and update every repository a query selects, again every --interval",
@@ -87,87 +94,103 @@ func (c *cli) syncCommand() *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.query = args[0]
-			q, fo, err := qf.parse(o.query)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), cmd, o)
 			}
-			if err := c.useEnvProvider(cmd, pf, qf.provider); err != nil {
-				return err
-			}
-			if !cmd.Flags().Changed("dir") {
-				// The default is resolved here, not in the flag, so --help
-				// states it once.
-				o.dir = "."
-				if ws := c.conf.cfg.WorkspaceDir(c.getenv); ws != "" {
-					o.dir = ws
-				}
-			}
-			sh, err := parseShard(shardFlag)
-			if err != nil {
-				return err
-			}
-			o.shard = sh
-			if !o.once {
-				if err := checkDuration("--interval", o.interval, minInterval, maxInterval,
-					"Use an --interval such as 15m, or --once (from a scheduler, for longer periods)."); err != nil {
-					return err
-				}
-			}
-			if err := checkDuration("--grace", o.grace, 0, maxGrace, "Use a duration such as 30s (0: cancel at once)."); err != nil {
-				return err
-			}
-			obs, err := c.observe(cmd.Context(), c.log)
-			if err != nil {
-				return err
-			}
-			defer obs.close()
-			lister, err := c.syncLister(&qf, q, fo, obs)
-			if err != nil {
-				return err
-			}
-			if err := cloneRoot(o.dir, false); err != nil {
-				return err
-			}
-			creds := c.credentials()
-			o.creds = creds
-			o.learn = func(r provider.Repo) { creds.learn(c.conf.cfg, r) }
-			code := c.runSync(cmd.Context(), o, lister, obs)
-			c.code = code
-			if code != engine.ExitOK {
-				return &exitError{code: code}
-			}
-			return nil
+			return syncRun(cmd.Context(), cmd, o)
 		},
 	}
-	qf.register(cmd)
-	pf.register(cmd)
-	f := cmd.Flags()
-	f.StringVar(&o.dir, "dir", "", "directory the repositories are kept in (default: the configuration's workspace, else .)")
-	f.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next (10s to 24h)")
-	f.BoolVar(&o.once, "once", false, "run one cycle and exit with its exit code")
-	f.StringVar(&shardFlag, "shard", "", "I/N: keep only shard I (0-based) of N, by a stable hash of the repository name")
-	f.BoolVar(&o.mirror, "mirror", false, "keep bare mirrors (every ref, no work tree) for backups")
-	f.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGTERM, how long the cycle in progress may run before it is cancelled (0 to 1h)")
+	o.qf.register(cmd)
+	o.pf.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&o.dir, "dir", "", "directory the repositories are kept in (default: the configuration's workspace, else .)")
+	fl.DurationVar(&o.interval, "interval", 15*time.Minute, "time from the start of one cycle to the start of the next (10s to 24h)")
+	fl.BoolVar(&o.once, "once", false, "run one cycle and exit with its exit code")
+	fl.StringVar(&o.shardFlag, "shard", "", "I/N: keep only shard I (0-based) of N, by a stable hash of the repository name")
+	fl.BoolVar(&o.mirror, "mirror", false, "keep bare mirrors (every ref, no work tree) for backups")
+	fl.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGTERM, how long the cycle in progress may run before it is cancelled (0 to 1h)")
 	return cmd
 }
 
-// runSync runs cycles until ctx is cancelled (or once) and returns the exit
+// syncRun checks the flags, resolves the providers and runs the loop;
+// cmd tells which flags were given (--dir, and --provider-kind's
+// environment fallbacks).
+func syncRun(ctx context.Context, cmd *cobra.Command, o *SyncOptions) error {
+	c := o.f
+	q, fo, err := o.qf.parse(o.query)
+	if err != nil {
+		return err
+	}
+	if err := c.useEnvProvider(cmd, o.pf, o.qf.provider); err != nil {
+		return err
+	}
+	if !cmd.Flags().Changed("dir") {
+		// The default is resolved here, not in the flag, so --help
+		// states it once.
+		o.dir = "."
+		if ws := c.conf.cfg.WorkspaceDir(c.getenv); ws != "" {
+			o.dir = ws
+		}
+	}
+	if err := checkSyncFlags(o); err != nil {
+		return err
+	}
+	obs, err := c.observe(ctx, c.log)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	lister, err := syncLister(c, &o.qf, q, fo, obs)
+	if err != nil {
+		return err
+	}
+	if err := cloneRoot(o.dir, false); err != nil {
+		return err
+	}
+	creds := c.credentials()
+	o.creds = creds
+	o.learn = creds.Learn
+	code := syncLoop(ctx, c, *o, lister, obs)
+	c.code = code
+	if code != exitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// checkSyncFlags parses --shard and bounds --interval and --grace.
+func checkSyncFlags(o *SyncOptions) error {
+	sh, err := parseShard(o.shardFlag)
+	if err != nil {
+		return err
+	}
+	o.shard = sh
+	if !o.once {
+		if err := checkDuration("--interval", o.interval, minInterval, maxInterval,
+			"Use an --interval such as 15m, or --once (from a scheduler, for longer periods)."); err != nil {
+			return err
+		}
+	}
+	return checkDuration("--grace", o.grace, 0, maxGrace, "Use a duration such as 30s (0: cancel at once).")
+}
+
+// syncLoop runs cycles until ctx is cancelled (or once) and returns the exit
 // code (see syncloop.Loop.Run): it wires the lister, the engine and
 // telemetry to the loop.
-func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs *observability) int {
+func syncLoop(ctx context.Context, c *Factory, o SyncOptions, lister repoLister, obs *observability) int {
 	root, err := filepath.Abs(o.dir)
 	if err != nil {
 		c.log.Error().Err(err).Msg("sync: bad --dir")
-		return engine.ExitUsage
+		return exitUsage
 	}
 	backend, err := c.selectBackend(ctx)
 	if err != nil {
 		c.log.Error().Err(err).Msg("sync: no git backend")
-		return engine.ExitUsage
+		return exitUsage
 	}
 	creds := o.creds
 	if creds == nil {
-		creds = credentialsFromEnv(c.getenv)
+		creds = credroute.FromEnv(c.getenv)
 	}
 	cfg := c.engineConfig(backend, creds, obs, c.log) // the engine adds the run_id itself
 	cfg.NoProgress = true                             // nothing headless shows transfer progress
@@ -182,16 +205,18 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 		Describe: func(ev *zerolog.Event) *zerolog.Event {
 			return ev.Str("query", o.query).Str("backend", backend.Name())
 		},
-		Dest:       func(r provider.Repo) (string, error) { return providerDest(root, r, workspace.LayoutHost) },
-		Vet:        func(log zerolog.Logger, r provider.Repo) bool { return c.vetListed(log, r.Provider, r) },
+		Dest: func(r provider.Repo) (string, error) { return providerDest(root, r, workspace.LayoutHost) },
+		Vet: func(log zerolog.Logger, r provider.Repo) bool {
+			return vetListed(&c.logs, c.redact, c.g.urlOptions(false), log, r.Provider, r)
+		},
 		Learn:      o.learn,
 		Watch:      c.gitAuthAuditor,
 		StartCycle: obs.startCycle,
 		StateOf:    syncState(o.mirror),
 		OnCycle:    o.onCycle,
-		ExitCode:   summaryExitCode,
+		ExitCode:   syncCycleExitCode,
 	})
-	return loop.Run(ctx)
+	return syncExitCode(loop.Run(ctx))
 }
 
 // syncLister builds the lister over the configured providers (all, or
@@ -199,17 +224,17 @@ func (c *cli) runSync(ctx context.Context, o syncOptions, lister repoLister, obs
 // hook (metrics, logs with the cycle's run_id) and tracing transport. A
 // provider whose token is missing is left out with a warning; when that
 // leaves none, sync fails at once (exit 3).
-func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOptions, obs *observability) (repoLister, error) {
-	ps, err := c.selectProviders(qf.provider)
+func syncLister(c *Factory, qf *queryFlags, q provider.Query, fo provider.FilterOptions, obs *observability) (repoLister, error) {
+	ps, err := c.conf.selectProviders(qf.provider)
 	if err != nil {
 		return nil, err
 	}
-	cache := c.listingCache()
-	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: obs}
+	set := c.providerSet(providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: obs})
+	cache := set.listingCache()
 	l := providerLister{query: q, filter: fo, tracing: obs.tracing}
 	var fails []*providerError
 	for _, p := range ps {
-		pr, err := c.newProvider(p, opt, cache)
+		pr, err := set.newProvider(p, cache)
 		if err != nil {
 			var pe *providerError
 			if !errors.As(err, &pe) {
@@ -221,7 +246,7 @@ func (c *cli) syncLister(qf *queryFlags, q provider.Query, fo provider.FilterOpt
 		l.providers = append(l.providers, pr)
 	}
 	if len(l.providers) == 0 {
-		return nil, &exitError{code: c.reportProviderErrors(fails)} // logs and prints each
+		return nil, &exitError{code: reportProviderErrors(c.stderr, &c.logs, fails)} // logs and prints each
 	}
 	for _, pe := range fails {
 		obs.log.Warn().Str("provider", pe.name).Str("error", c.redact(pe.Error())).Str("hint", pe.hint()).Msg("provider left out")

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine"
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
 	syncloop "github.com/mgit-dev/mgit/engine/sync"
@@ -72,10 +73,10 @@ func newSyncWorld(t *testing.T, n int) *syncWorld {
 }
 
 // testCLI is a cli as Main builds it, logging JSON into a buffer.
-func testCLI(t *testing.T, env map[string]string) (*cli, *syncBuffer) {
+func testCLI(t *testing.T, env map[string]string) (*Factory, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
-	c := &cli{stdout: io.Discard, stderr: logs, getenv: func(k string) string { return env[k] }}
+	c := &Factory{stdout: io.Discard, stderr: logs, getenv: func(k string) string { return env[k] }}
 	c.log = zerolog.New(logs).Level(zerolog.InfoLevel)
 	c.g.backend = engine.BackendAuto
 	return c, logs
@@ -118,7 +119,7 @@ func (w *syncWorld) listerFor(t *testing.T, obs *observability) repoLister {
 	return providerLister{providers: []provider.Provider{p}, query: q, tracing: obs.tracing}
 }
 
-func observeFor(t *testing.T, c *cli) *observability {
+func observeFor(t *testing.T, c *Factory) *observability {
 	t.Helper()
 	c.g.metricsAddr = "127.0.0.1:0"
 	obs, err := c.observe(context.Background(), c.log)
@@ -200,14 +201,14 @@ func hostOf(u string) string {
 func TestSyncTwoShardsThenIncremental(t *testing.T) {
 	gittest.Isolate(t)
 	w := newSyncWorld(t, 6)
-	env := map[string]string{envToken: w.git.Token()}
+	env := map[string]string{credroute.EnvToken: w.git.Token()}
 	dirs := []string{t.TempDir(), t.TempDir()}
 	var shardOf = map[string]int{}
 	for i, dir := range dirs {
 		c, logs := testCLI(t, env)
 		obs := observeFor(t, c)
-		o := syncOptions{query: "org", dir: dir, once: true, shard: syncloop.Shard{I: uint64(i), N: 2}}
-		if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
+		o := SyncOptions{query: "org", dir: dir, once: true, shard: syncloop.Shard{I: uint64(i), N: 2}}
+		if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != 0 {
 			t.Fatalf("shard %d: exit %d\n%s", i, code, logs)
 		}
 		got := cloned(t, w, dir, false)
@@ -263,8 +264,8 @@ func TestSyncTwoShardsThenIncremental(t *testing.T) {
 	gittest.Push(t, w.seeds[pushed])
 	c, logs := testCLI(t, env)
 	obs := observeFor(t, c)
-	o := syncOptions{query: "org", dir: dirs[0], once: true, shard: syncloop.Shard{I: 0, N: 2}}
-	if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
+	o := SyncOptions{query: "org", dir: dirs[0], once: true, shard: syncloop.Shard{I: 0, N: 2}}
+	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != 0 {
 		t.Fatalf("second cycle: exit %d\n%s", code, logs)
 	}
 	// Every job is a clone; the engine's update mode turns it into a
@@ -309,7 +310,7 @@ func TestSyncReadinessAndHealth(t *testing.T) {
 	gittest.Isolate(t)
 	w := newSyncWorld(t, 1)
 	home := t.TempDir()
-	env := map[string]string{envToken: w.git.Token(), "HOME": home}
+	env := map[string]string{credroute.EnvToken: w.git.Token(), "HOME": home}
 	c, logs := testCLI(t, env)
 	obs := observeFor(t, c)
 	addr := obs.server.Addr()
@@ -321,12 +322,12 @@ func TestSyncReadinessAndHealth(t *testing.T) {
 	gate := make(chan struct{})
 	cycles := make(chan int, 4)
 	ctx, cancel := context.WithCancel(context.Background())
-	o := syncOptions{query: "org", dir: t.TempDir(), interval: time.Hour, grace: 5 * time.Second,
-		onCycle: func(_, code int) { cycles <- code }}
+	o := SyncOptions{query: "org", dir: t.TempDir(), interval: time.Hour, grace: 5 * time.Second,
+		onCycle: func(_ int, c syncloop.CycleOutcome) { cycles <- syncCycleExitCode(c) }}
 	done := make(chan int, 1)
 	entered := make(chan struct{}, 4)
 	go func() {
-		done <- c.runSync(ctx, o, gatedLister{gate: gate, entered: entered, next: w.listerFor(t, obs)}, obs)
+		done <- syncLoop(ctx, c, o, gatedLister{gate: gate, entered: entered, next: w.listerFor(t, obs)}, obs)
 	}()
 	<-entered // the first cycle is listing, and will not finish before the gate opens
 
@@ -371,8 +372,8 @@ func TestSyncFailedCycleIsNotReady(t *testing.T) {
 	w.failList = true
 	c, logs := testCLI(t, map[string]string{})
 	obs := observeFor(t, c)
-	o := syncOptions{query: "org", dir: t.TempDir(), once: true}
-	if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != engine.ExitFailed {
+	o := SyncOptions{query: "org", dir: t.TempDir(), once: true}
+	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s", code, logs)
 	}
 	if ok, reason := obs.ready.Get(); ok || !strings.Contains(reason, "failed") {
@@ -388,10 +389,10 @@ func TestSyncMirror(t *testing.T) {
 	w := newSyncWorld(t, 2)
 	dir := t.TempDir()
 	for cycle := 1; cycle <= 2; cycle++ {
-		c, logs := testCLI(t, map[string]string{envToken: w.git.Token()})
+		c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})
 		obs := observeFor(t, c)
-		o := syncOptions{query: "org", dir: dir, once: true, mirror: true}
-		if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
+		o := SyncOptions{query: "org", dir: dir, once: true, mirror: true}
+		if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != 0 {
 			t.Fatalf("cycle %d: exit %d\n%s", cycle, code, logs)
 		}
 		m := scrape(t, obs)
@@ -411,12 +412,12 @@ func TestSyncMirror(t *testing.T) {
 func TestSyncTraceTree(t *testing.T) {
 	gittest.Isolate(t)
 	w := newSyncWorld(t, 2)
-	c, logs := testCLI(t, map[string]string{envToken: w.git.Token()})
+	c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})
 	obs := observeFor(t, c)
 	var rec *telemetry.SpanRecorder
 	obs.tracing, rec = telemetry.NewTracingRecorded()
-	o := syncOptions{query: "org", dir: t.TempDir(), once: true}
-	if code := c.runSync(context.Background(), o, w.listerFor(t, obs), obs); code != 0 {
+	o := SyncOptions{query: "org", dir: t.TempDir(), once: true}
+	if code := syncLoop(context.Background(), c, o, w.listerFor(t, obs), obs); code != 0 {
 		t.Fatalf("exit %d\n%s", code, logs)
 	}
 	spans := rec.Spans()

@@ -35,7 +35,7 @@ func (f *providerFlags) register(cmd *cobra.Command) {
 // server). Everything that resolves providers — listing, the git hosts'
 // tokens, the input rules — then sees that one provider. Without a kind
 // it does nothing; a URL without a kind is an error, not silently ignored.
-func (c *cli) useEnvProvider(cmd *cobra.Command, f providerFlags, only string) error {
+func (c *Factory) useEnvProvider(cmd *cobra.Command, f providerFlags, only string) error {
 	kind, url := f.kind, f.url
 	if !cmd.Flags().Changed("provider-kind") {
 		kind = strings.TrimSpace(c.getenv(envProviderKind))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	syncloop "github.com/mgit-dev/mgit/engine/sync"
 )
@@ -18,7 +19,7 @@ func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
 	gittest.Isolate(t)
 	w := newSyncWorld(t, 1)
 	w.names = append(w.names, "org/gone") // listed, never created: every clone fails
-	c, logs := testCLI(t, map[string]string{envToken: w.git.Token()})
+	c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})
 	obs := observeFor(t, c)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -26,8 +27,8 @@ func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
 	streak := map[int]string{}
 	alive := map[int]bool{}
 	var alivePastLimit bool
-	o := syncOptions{query: "org", dir: t.TempDir(), interval: 0, grace: 5 * time.Second,
-		onCycle: func(n, _ int) {
+	o := SyncOptions{query: "org", dir: t.TempDir(), interval: 0, grace: 5 * time.Second,
+		onCycle: func(n int, _ syncloop.CycleOutcome) {
 			streak[n] = scrape(t, obs)["mgit_repositories_failing_streak"]
 			alive[n], _ = obs.ready.Alive(time.Now())
 			alivePastLimit, _ = obs.ready.Alive(time.Now().Add(syncloop.ProgressLimit(0, c.g.timeout) + time.Minute))
@@ -35,7 +36,7 @@ func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
 				cancel()
 			}
 		}}
-	if code := c.runSync(ctx, o, w.listerFor(t, obs), obs); code != 0 {
+	if code := syncLoop(ctx, c, o, w.listerFor(t, obs), obs); code != 0 {
 		t.Fatalf("exit %d\n%s", code, logs)
 	}
 	want := map[int]string{1: "0", 2: "0", 3: "1", 4: "1"}

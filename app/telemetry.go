@@ -45,7 +45,7 @@ type observability struct {
 }
 
 // metricsAddr is --metrics-addr, else $MGIT_METRICS_ADDR, else "" (off).
-func (c *cli) metricsAddr() string {
+func (c *Factory) metricsAddr() string {
 	if c.g.metricsAddr != "" {
 		return c.g.metricsAddr
 	}
@@ -57,7 +57,7 @@ func (c *cli) metricsAddr() string {
 // address is configured. A listener that cannot bind is a usage error (exit
 // 2): a sync container without its metrics is misconfigured. log is where
 // telemetry itself logs (the dashboard's log file, never its terminal).
-func (c *cli) observe(ctx context.Context, log zerolog.Logger) (*observability, error) {
+func (c *Factory) observe(ctx context.Context, log zerolog.Logger) (*observability, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// A sync cycle's run_id is "<id>-<cycle number>", so one prefix finds

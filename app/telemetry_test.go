@@ -94,7 +94,7 @@ func TestStatusRecordsRepositoryStates(t *testing.T) {
 	if err := c.execute(context.Background(), engine.Plan{Jobs: jobs}, paths, view{obs: obs}); err != nil {
 		t.Fatal(err)
 	}
-	if c.code != engine.ExitOK {
+	if c.code != exitOK {
 		t.Fatalf("exit %d", c.code)
 	}
 	m := scrape(t, obs)
@@ -124,7 +124,7 @@ func TestHealthIgnoresConfig(t *testing.T) {
 	if err := os.Chmod(open, 0o644); err != nil { // past the umask
 		t.Fatal(err)
 	}
-	if code, _, stderr := run(t, env, "--config", open, "list", "acme/*"); code != engine.ExitUsage {
+	if code, _, stderr := run(t, env, "--config", open, "list", "acme/*"); code != exitUsage {
 		t.Fatalf("list with a 0644 config: exit %d, want 2 (the case health must ignore)\n%s", code, stderr)
 	}
 	for _, args := range [][]string{

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/ui/headless"
 )
 
@@ -52,7 +51,7 @@ func versionRun(opts *VersionOptions) error {
 		_, err = fmt.Fprintf(opts.f.stdout, "mgit %s (%s%s, %s/%s)\n", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	}
 	if err != nil {
-		return &exitError{code: engine.ExitFailed, err: fmt.Errorf("output: %w", err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("output: %w", err)}
 	}
 	return nil
 }

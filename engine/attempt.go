@@ -89,7 +89,7 @@ func (x *opExec) run() (Result, error) {
 		}
 		return x.pull(opt.Rebase, "")
 	case OpClone:
-		return x.clone()
+		return cloneExec{x}.clone()
 	case OpCheckout:
 		return x.checkout()
 	case OpInspect:

@@ -21,6 +21,11 @@ import (
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
+// cloneExec is an operation's execution seen as a clone: the steps of
+// OpClone (a new clone, or the replacement of an existing one under
+// UpdateForce) over the operation's run, backend and logger.
+type cloneExec struct{ *opExec }
+
 // destState is what a clone finds at its destination.
 type destState int
 
@@ -65,7 +70,7 @@ func inspectDest(dest string, bare bool) (destState, error) {
 
 // clone runs a clone job: a fresh atomic clone, or what Options.UpdateMode
 // says for a destination that already holds a clone.
-func (x *opExec) clone() (Result, error) {
+func (x cloneExec) clone() (Result, error) {
 	repo, opt := x.jb.Repo, x.r.plan.Options
 	if repo.URL == "" || !filepath.IsAbs(repo.Path) {
 		return Result{}, fmt.Errorf("clone %s: need a URL and an absolute destination (got %q)", repo.ID, repo.Path)
@@ -138,7 +143,7 @@ func (x *opExec) clone() (Result, error) {
 // cloneNew clones into a temporary sibling and renames it into place, so
 // dest never holds a partial clone. replaceEmpty allows an empty directory
 // at dest.
-func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
+func (x cloneExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 	parent := filepath.Dir(dest)
 	created, err := mkdirAllTracked(parent)
 	if err != nil {
@@ -168,7 +173,7 @@ func (x *opExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 // replace clones afresh and swaps the new clone in for the old one, which
 // is moved to the trash (see moveToTrash), never deleted. dest is never
 // missing after a failure: the old clone is moved back.
-func (x *opExec) replace(dest string) (Result, error) {
+func (x cloneExec) replace(dest string) (Result, error) {
 	tmp, cleanup, err := x.cloneToTemp(dest)
 	defer cleanup()
 	if err != nil {
@@ -205,7 +210,7 @@ func (x *opExec) replace(dest string) (Result, error) {
 // cloneToTemp clones the job's URL into a fresh hidden sibling of dest and
 // returns its path. cleanup removes it unless it has been renamed away; it
 // does not depend on any context, so it also runs after cancellation.
-func (x *opExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
+func (x cloneExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
 	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
 	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+NewRunID())
@@ -355,7 +360,7 @@ func removeCreated(dirs []string) {
 // branch, upstream and HEAD only. A fresh checkout is otherwise the most
 // expensive status there is (every file racily clean); measured, it was 42%
 // of mgit's own CPU time in a 200-repository clone.
-func (x *opExec) statusAfterClone(res Result) Result {
+func (x cloneExec) statusAfterClone(res Result) Result {
 	if !x.r.plan.Options.Mirror {
 		if st, err := quickstatus.ReadFresh(x.jb.Repo.Path); err == nil {
 			res.Status = &st

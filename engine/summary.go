@@ -2,17 +2,8 @@ package engine
 
 import "time"
 
-// Exit codes of mgit. Which one a run earns is decided by the command
-// layer (app) from the Summary's facts; the engine only counts.
-const (
-	ExitOK          = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
-	ExitAuth        = 3
-	ExitInterrupted = 130
-)
-
-// Summary counts the outcomes of a run.
+// Summary counts the outcomes of a run. These are facts; which process
+// exit status a run earns is decided by the command layer (app) alone.
 type Summary struct {
 	OK, Failed, Skipped int
 	// Stopped counts operations that were running when the run was

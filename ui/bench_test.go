@@ -15,11 +15,14 @@ import (
 )
 
 // bigWorkspace is 1,000 repositories with cached statuses on disk.
-func bigWorkspace(b *testing.B) Options {
+func bigWorkspace(b testing.TB) Options { return workspaceOf(b, 1000) }
+
+// workspaceOf is n repositories with cached statuses on disk.
+func workspaceOf(b testing.TB, n int) Options {
 	root := "/ws"
 	var repos []workspace.Repo
 	entries := map[string]state.Entry{}
-	for i := range 1000 {
+	for i := range n {
 		id := fmt.Sprintf("github.com/org%02d/repo-%04d", i%20, i)
 		repos = append(repos, workspace.Repo{Path: filepath.Join(root, id), Rel: id, Kind: workspace.KindRepo})
 		entries[id] = state.Entry{Status: &git.Status{Branch: "main", Upstream: "origin/main", Behind: i % 3, Unstaged: i % 5,

@@ -174,44 +174,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Interrupt) {
 		return m.quit(true)
 	}
-	switch {
-	case m.confirm.Active():
-		var done bool
-		var intent any
-		m.confirm, done, intent = m.confirm.Update(msg, k)
-		if done {
-			return m.act(intent)
-		}
-		return nil
-	case m.prompt.Active():
-		var done bool
-		var answer string
-		var intent any
-		var cmd tea.Cmd
-		m.prompt, done, answer, intent, cmd = m.prompt.Update(msg, k)
-		if done {
-			return tea.Batch(cmd, m.answered(answer, intent))
-		}
+	if cmd, handled := m.overlayKey(msg); handled {
 		return cmd
-	case m.filter.Editing():
-		f, changed, cmd := m.filter.Update(msg, k)
-		m.filter = f
-		if changed {
-			m.table.SetFilter(f.Value())
-		}
-		m.setSize(m.width, m.height) // the filter line may come or go
-		return cmd
-	case m.mode == modePager:
-		var closed bool
-		if m.pager, closed = m.pager.Update(msg, k); closed {
-			m.mode, m.logRun = modeTable, ""
-		}
-		return nil
-	case m.mode != modeTable:
-		if key.Matches(msg, k.Back, k.Detail, k.Help, k.Quit) {
-			m.mode = modeTable
-		}
-		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Up):
@@ -258,44 +222,51 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// quit leaves at once when no row is busy or when interrupted (Ctrl-C
-// cancels what runs); q asks first while operations other than status
-// reads run.
-func (m *model) quit(interrupt bool) tea.Cmd {
-	// Status reads (the periodic refresh) change nothing: nothing to ask.
-	if m.table.Stats().Busy == 0 || (!interrupt && !m.busyWriting()) {
-		// What may still run busies no row (a branch preview's dry run,
-		// the detail pane's read): nothing to ask about, nor to report
-		// as interrupted; cancel it so the wait on exit is short.
-		if len(m.runs) > 0 {
-			m.deps.cancel()
+// overlayKey gives a key to whatever sits over the table — a
+// confirmation, a prompt, the filter being edited, the pager, the detail
+// or help view; handled is false when the table has the keys.
+func (m *model) overlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.keys
+	switch {
+	case m.confirm.Active():
+		var done bool
+		var intent any
+		m.confirm, done, intent = m.confirm.Update(msg, k)
+		if done {
+			return m.act(intent), true
 		}
-		return tea.Quit
+		return nil, true
+	case m.prompt.Active():
+		var done bool
+		var answer string
+		var intent any
+		var cmd tea.Cmd
+		m.prompt, done, answer, intent, cmd = m.prompt.Update(msg, k)
+		if done {
+			return tea.Batch(cmd, m.answered(answer, intent)), true
+		}
+		return cmd, true
+	case m.filter.Editing():
+		f, changed, cmd := m.filter.Update(msg, k)
+		m.filter = f
+		if changed {
+			m.table.SetFilter(f.Value())
+		}
+		m.setSize(m.width, m.height) // the filter line may come or go
+		return cmd, true
+	case m.mode == modePager:
+		var closed bool
+		if m.pager, closed = m.pager.Update(msg, k); closed {
+			m.mode, m.logRun = modeTable, ""
+		}
+		return nil, true
+	case m.mode != modeTable:
+		if key.Matches(msg, k.Back, k.Detail, k.Help, k.Quit) {
+			m.mode = modeTable
+		}
+		return nil, true
 	}
-	if interrupt {
-		m.interrupted = true
-		m.deps.cancel()
-		return tea.Quit
-	}
-	m.confirm = confirm.Open(busyText(m.table.Stats())+"\nCancel them and quit?", quitIntent{})
-	return nil
-}
-
-// act carries out a confirmed intent.
-func (m *model) act(intent any) tea.Cmd {
-	switch in := intent.(type) {
-	case quitIntent:
-		m.interrupted = true
-		m.deps.cancel()
-		return tea.Quit
-	case cloneIntent:
-		m.cloneIDs(in.ids)
-		return m.spin()
-	case checkoutIntent:
-		m.checkout(in)
-		return m.spin()
-	}
-	return nil
+	return nil, false
 }
 
 // applyEvents changes the rows for a batch of events; the command arms the

@@ -251,6 +251,31 @@ func decodeJSON(resp *response, v any) error {
 	return nil
 }
 
+// cached is the cache's answer for key (the request URL u), with its
+// ETag; none without a cache or entry. An unreadable entry just makes the
+// request unconditional.
+func (c *client) cached(key string, u *url.URL) (string, *response) {
+	if c.cache == nil {
+		return "", nil
+	}
+	if etag, body, ok := c.cache.Get(key); ok && etag != "" {
+		if r, err := cachedResponse(u, body); err == nil {
+			return etag, r
+		}
+	}
+	return "", nil
+}
+
+// remember caches a successful response that carries an ETag and is
+// small enough.
+func (c *client) remember(key string, resp *response) {
+	if c.cache != nil && len(resp.Body) <= maxCachedBody {
+		if etag := resp.Header.Get("ETag"); etag != "" {
+			c.cache.Put(key, etag, encodeCached(resp))
+		}
+	}
+}
+
 // get performs a GET with retries, rate-limit waits and the ETag cache. A
 // non-2xx final status is an *HTTPError (or *RateLimitError).
 func (c *client) get(ctx context.Context, ref string) (*response, error) {
@@ -259,16 +284,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 		return nil, err
 	}
 	key := c.provider + " " + u.String()
-	var cachedETag string
-	var cached *response
-	if c.cache != nil {
-		if etag, body, ok := c.cache.Get(key); ok && etag != "" {
-			// An unreadable entry just makes the request unconditional.
-			if r, err := cachedResponse(u, body); err == nil {
-				cachedETag, cached = etag, r
-			}
-		}
-	}
+	cachedETag, cached := c.cached(key, u)
 	var waited time.Duration
 	rateWaits := 0
 	for attempt := 1; ; attempt++ {
@@ -309,11 +325,7 @@ func (c *client) get(ctx context.Context, ref string) (*response, error) {
 			return cached, nil
 		case resp.Status >= 200 && resp.Status < 300:
 			c.emit(info)
-			if c.cache != nil && len(resp.Body) <= maxCachedBody {
-				if etag := resp.Header.Get("ETag"); etag != "" {
-					c.cache.Put(key, etag, encodeCached(resp))
-				}
-			}
+			c.remember(key, resp)
 			return resp, nil
 		}
 

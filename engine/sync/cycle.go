@@ -22,8 +22,8 @@ type counts struct {
 	refused int
 }
 
-// cycle runs one list → clone/update pass and returns its exit code.
-func (l *Loop) cycle(ctx context.Context, n int) int {
+// cycle runs one list → clone/update pass and returns its facts.
+func (l *Loop) cycle(ctx context.Context, n int) CycleOutcome {
 	id := l.cfg.RunID + "-" + strconv.Itoa(n)
 	log := l.cfg.Log.With().Str("run_id", id).Int("cycle", n).Logger()
 	l.setLog(log)
@@ -155,30 +155,27 @@ func (l *Loop) submit(ctx context.Context, plan engine.Plan, cc *counts) engine.
 	return engine.Summary{Interrupted: true}
 }
 
-// result classifies a finished cycle and gives its exit code.
-func result(ctx context.Context, cc counts, lerr error, sum engine.Summary, exitCode func(engine.Summary) int) (Result, int) {
-	code := exitCode(sum)
+// result classifies a finished cycle.
+func result(ctx context.Context, cc counts, lerr error, sum engine.Summary) Result {
 	switch {
 	case sum.Interrupted || (lerr != nil && ctx.Err() != nil):
-		return ResultInterrupted, engine.ExitInterrupted
+		return ResultInterrupted
 	case lerr != nil && cc.discovered == 0:
-		if errors.Is(lerr, provider.ErrUnauthorized) {
-			return ResultFailed, engine.ExitAuth
-		}
-		return ResultFailed, engine.ExitFailed
+		return ResultFailed
 	case cc.failed > 0 && cc.cloned+cc.updated == 0:
-		return ResultFailed, max(code, engine.ExitFailed)
+		return ResultFailed
 	case cc.failed > 0 || lerr != nil:
-		return ResultPartial, max(code, engine.ExitFailed)
+		return ResultPartial
 	}
-	return ResultOK, code
+	return ResultOK
 }
 
 // finish decides the cycle's result, records it and logs the summary.
 func (l *Loop) finish(ctx context.Context, log zerolog.Logger, end func(error), start time.Time,
-	cc counts, lerr error, sum engine.Summary) int {
+	cc counts, lerr error, sum engine.Summary) CycleOutcome {
 	d := time.Since(start)
-	res, code := result(ctx, cc, lerr, sum, l.cfg.ExitCode)
+	res := result(ctx, cc, lerr, sum)
+	out := CycleOutcome{Result: res, Summary: sum, ListErr: lerr, Discovered: cc.discovered}
 	l.cfg.Metrics.CycleFinished(res, time.Now(), d)
 	if res != ResultInterrupted {
 		l.cfg.Metrics.FirstCycleDone()
@@ -204,6 +201,10 @@ func (l *Loop) finish(ctx context.Context, log zerolog.Logger, end func(error), 
 	}
 	ev.Str("result", string(res)).Int("discovered", cc.discovered).Int("in_shard", cc.kept).
 		Int("cloned", cc.cloned).Int("updated", cc.updated).Int("failed", cc.failed).Int("skipped", cc.skipped).Int("refused", cc.refused).
-		Int64("duration_ms", d.Milliseconds()).Int("exit_code", code).Msg("sync cycle finished")
-	return code
+		Int64("duration_ms", d.Milliseconds())
+	if l.cfg.ExitCode != nil {
+		ev = ev.Int("exit_code", l.cfg.ExitCode(out))
+	}
+	ev.Msg("sync cycle finished")
+	return out
 }

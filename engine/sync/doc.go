@@ -5,8 +5,8 @@
 //
 // The loop owns the cycle schedule (cycles never overlap; the next starts
 // an interval after the previous one started), the grace period a stop
-// gives the cycle in progress, sharding (Shard), the result and exit code
-// of a cycle, readiness after it (Health), the heartbeat that /healthz
+// gives the cycle in progress, sharding (Shard), the result of a cycle
+// (CycleOutcome: facts; app maps them to an exit status), readiness after it (Health), the heartbeat that /healthz
 // watches, and the per-repository state and failing-streak numbers
 // (Metrics). It declares the small interfaces it consumes; the command in
 // app wires the providers, the engine and telemetry to them, so nothing

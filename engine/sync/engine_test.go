@@ -100,7 +100,7 @@ func (o *opLog) take() string {
 func TestClonesThenUpdates(t *testing.T) {
 	w := newWorld(t, "a", "b")
 	r, ops := w.rig(t)
-	if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
+	if code := exitOf(New(r.cfg).Run(context.Background())); code != exitOK {
 		t.Fatalf("first cycle: exit %d", code)
 	}
 	if got := ops.take(); got != "clone a ok, clone b ok" {
@@ -108,7 +108,7 @@ func TestClonesThenUpdates(t *testing.T) {
 	}
 	sha := gittest.Commit(t, w.seeds["a"], "new.txt", "new", "upstream change")
 	gittest.Push(t, w.seeds["a"])
-	if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
+	if code := exitOf(New(r.cfg).Run(context.Background())); code != exitOK {
 		t.Fatalf("second cycle: exit %d", code)
 	}
 	if got := ops.take(); got != "update a ok (main ↓1), update b ok (unchanged)" {
@@ -129,7 +129,7 @@ func TestMirrorClonesThenFetches(t *testing.T) {
 	r, ops := w.rig(t)
 	r.cfg.Mirror = true
 	for cycle, want := range []string{"clone a.git ok, clone b.git ok", "update a.git ok (fetched), update b.git ok (fetched)"} {
-		if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
+		if code := exitOf(New(r.cfg).Run(context.Background())); code != exitOK {
 			t.Fatalf("cycle %d: exit %d", cycle+1, code)
 		}
 		if got := ops.take(); got != want {
@@ -160,7 +160,7 @@ func TestLeavesForeignClonesAlone(t *testing.T) {
 	foreign := pathOf(r.cfg.Root, "a")
 	w.git.Clone(t, "org/b", foreign)
 	before := gittest.Head(t, foreign)
-	if code := New(r.cfg).Run(context.Background()); code != engine.ExitFailed {
+	if code := exitOf(New(r.cfg).Run(context.Background())); code != exitFailed {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	if got := ops.take(); got != "clone a failed, clone b ok" {
@@ -182,8 +182,8 @@ func TestGrace(t *testing.T) {
 		release  bool // the stalled clone resumes within the grace period
 		wantCode int
 	}{
-		{"cancelled after grace", false, engine.ExitInterrupted},
-		{"finishes within grace", true, engine.ExitOK},
+		{"cancelled after grace", false, exitInterrupted},
+		{"finishes within grace", true, exitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, "a")
@@ -196,7 +196,7 @@ func TestGrace(t *testing.T) {
 			defer release()
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan int, 1)
-			go func() { done <- New(r.cfg).Run(ctx) }()
+			go func() { done <- exitOf(New(r.cfg).Run(ctx)) }()
 			<-entered
 			cancel() // SIGTERM
 			if tc.release {

@@ -200,7 +200,7 @@ func newRig(t *testing.T, l Lister, eng Runner) *rig {
 	r := &rig{health: &fakeHealth{}, metrics: &fakeMetrics{}}
 	r.cfg = Config{Root: root, Interval: time.Hour, Grace: 5 * time.Second, Once: true, RunID: "test",
 		FailingStreak: 3, Lister: l, Engine: eng, Health: r.health, Metrics: r.metrics,
-		Log: zerolog.New(&r.logs), Dest: hostDest(root), ExitCode: summaryCode}
+		Log: zerolog.New(&r.logs), Dest: hostDest(root)}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("log:\n%s", r.logs.String())
@@ -231,16 +231,33 @@ func urlOf(name string) string { return fmt.Sprintf("https://example.test/org/%s
 
 func pathOf(root, name string) string { return filepath.Join(root, "example.test", "org", name) }
 
-// summaryCode stands in for the command layer's exit code mapping (app
-// owns the real one).
-func summaryCode(s engine.Summary) int {
-	switch {
-	case s.Interrupted:
-		return engine.ExitInterrupted
-	case s.Failed > 0 && s.AuthFailed == s.Failed:
-		return engine.ExitAuth
-	case s.Failed > 0:
-		return engine.ExitFailed
+// Exit statuses the tests below state their expectations in; app owns
+// the real mapping (app/exitcode.go), the loop only reports facts.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitAuth        = 3
+	exitInterrupted = 130
+)
+
+// exitOf stands in for the command layer's mapping of a Run's outcome to
+// an exit status (app's syncExitCode), so that a test can say "a listing
+// refused for its token ends in 3" in one line.
+func exitOf(o Outcome) int {
+	if o.Stopped {
+		return exitOK
 	}
-	return engine.ExitOK
+	c := o.Last
+	switch {
+	case c.Result == ResultInterrupted:
+		return exitInterrupted
+	case c.ListErr != nil && c.Discovered == 0 && c.Result == ResultFailed:
+		if errors.Is(c.ListErr, provider.ErrUnauthorized) {
+			return exitAuth
+		}
+		return exitFailed
+	case c.Result == ResultFailed, c.Result == ResultPartial, c.Summary.Failed > 0:
+		return exitFailed
+	}
+	return exitOK
 }

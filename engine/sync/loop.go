@@ -111,12 +111,38 @@ type Config struct {
 	// StateOf names the state an operation left its repository in (for
 	// Metrics.SetRepositories); nil: the operation's outcome.
 	StateOf func(engine.OpFinished) string
-	// OnCycle, when set, is told each cycle's number and exit code after
-	// the cycle is recorded (a test seam: tests wait on it, not on time).
-	OnCycle func(n, code int)
-	// ExitCode maps a cycle's engine.Summary to an exit code: the command
-	// layer owns that mapping (the engine only counts). Required.
-	ExitCode func(engine.Summary) int
+	// OnCycle, when set, is told each cycle's number and facts after the
+	// cycle is recorded (a test seam: tests wait on it, not on time).
+	OnCycle func(n int, c CycleOutcome)
+	// ExitCode, when set, is the command layer's exit status for a cycle,
+	// logged with the cycle's summary line as exit_code. The loop never
+	// decides an exit status: the command layer owns that mapping.
+	ExitCode func(CycleOutcome) int
+}
+
+// CycleOutcome are the facts of one finished cycle, which the command
+// layer maps to an exit status.
+type CycleOutcome struct {
+	Result Result
+	// Summary is the engine's count of the cycle's operations (zero when
+	// none ran).
+	Summary engine.Summary
+	// ListErr is the listing's failure, if any (some or all providers);
+	// Discovered is how many repositories were listed all the same.
+	ListErr    error
+	Discovered int
+}
+
+// Outcome is how Run ended.
+type Outcome struct {
+	// Cycles is how many cycles ran; Last holds the facts of the last
+	// (zero when none ran).
+	Cycles int
+	Last   CycleOutcome
+	// Stopped is true when ctx was cancelled between cycles (a clean
+	// stop), false when Run returned after a cycle: the one cycle of
+	// Once, or a cycle the stop interrupted.
+	Stopped bool
 }
 
 // Loop runs the cycles of one sync.
@@ -139,11 +165,11 @@ func New(cfg Config) *Loop {
 }
 
 // Run runs cycles until ctx is cancelled (or one, with Once) and returns
-// the exit code: with Once the cycle's (0 ok, 1 failures, 3
-// authentication, 130 cancelled); otherwise 0 after a stop between
-// cycles, 130 when a cycle was cancelled. A cancelled ctx gives the cycle
-// in progress Grace to finish before its operations are cancelled.
-func (l *Loop) Run(ctx context.Context) int {
+// how it ended: stopped between cycles, or after the one cycle of Once, or
+// after a cycle the stop interrupted (Last.Result ResultInterrupted). A
+// cancelled ctx gives the cycle in progress Grace to finish before its
+// operations are cancelled.
+func (l *Loop) Run(ctx context.Context) Outcome {
 	// Operations run under runCtx, which outlives ctx by the grace period:
 	// SIGTERM first lets the cycle finish, then cancels it.
 	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
@@ -168,17 +194,19 @@ func (l *Loop) Run(ctx context.Context) int {
 
 	l.startLiveness()
 	l.logStart()
+	var out Outcome
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
-			return engine.ExitOK
+			out.Stopped = true
+			return out
 		}
 		start := time.Now()
-		code := l.cycle(runCtx, n)
+		out.Cycles, out.Last = n, l.cycle(runCtx, n)
 		if l.cfg.OnCycle != nil {
-			l.cfg.OnCycle(n, code)
+			l.cfg.OnCycle(n, out.Last)
 		}
-		if l.cfg.Once || code == engine.ExitInterrupted {
-			return code
+		if l.cfg.Once || out.Last.Result == ResultInterrupted {
+			return out
 		}
 		wait := time.NewTimer(time.Until(start.Add(l.cfg.Interval)))
 		select {
@@ -186,7 +214,8 @@ func (l *Loop) Run(ctx context.Context) int {
 			wait.Stop()
 			log := l.currentLog()
 			log.Info().Msg("sync stopped")
-			return engine.ExitOK
+			out.Stopped = true
+			return out
 		case <-wait.C:
 		}
 	}

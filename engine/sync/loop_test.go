@@ -27,7 +27,7 @@ func TestShardsPartitionTheListing(t *testing.T) {
 		eng := newFakeRunner(nil)
 		r := newRig(t, listing(repos...), eng)
 		r.cfg.Shard = Shard{i, 3}
-		if code := New(r.cfg).Run(context.Background()); code != engine.ExitOK {
+		if code := exitOf(New(r.cfg).Run(context.Background())); code != exitOK {
 			t.Fatalf("shard %d: exit %d", i, code)
 		}
 		jobs := eng.lastPlan(t).Jobs
@@ -64,7 +64,7 @@ func TestFailingStreakAndHeartbeat(t *testing.T) {
 	alive := map[int]bool{}
 	var alivePastLimit bool
 	r.cfg.Once, r.cfg.Interval, r.cfg.OpTimeout = false, 0, time.Minute
-	r.cfg.OnCycle = func(n, _ int) {
+	r.cfg.OnCycle = func(n int, _ CycleOutcome) {
 		_, _, _, streak[n] = r.metrics.snapshot()
 		alive[n] = r.health.alive(time.Now())
 		alivePastLimit = r.health.alive(time.Now().Add(ProgressLimit(0, time.Minute) + time.Minute))
@@ -72,8 +72,8 @@ func TestFailingStreakAndHeartbeat(t *testing.T) {
 			cancel()
 		}
 	}
-	if code := New(r.cfg).Run(ctx); code != engine.ExitOK {
-		t.Fatalf("exit %d", code)
+	if out := New(r.cfg).Run(ctx); !out.Stopped || out.Cycles != 4 {
+		t.Fatalf("Run = %+v, want stopped between cycles after cycle 4", out)
 	}
 	want := map[int]int{1: 0, 2: 0, 3: 1, 4: 1}
 	for n, v := range want {
@@ -111,7 +111,7 @@ func TestStreakForgetsUnlisted(t *testing.T) {
 	defer cancel()
 	streaks := map[int]int{}
 	r.cfg.Once, r.cfg.Interval = false, 0
-	r.cfg.OnCycle = func(n, _ int) {
+	r.cfg.OnCycle = func(n int, _ CycleOutcome) {
 		_, _, repos, s := r.metrics.snapshot()
 		streaks[n] = s + 10*len(repos)
 		if n == 4 {
@@ -136,14 +136,14 @@ func TestListingFailure(t *testing.T) {
 		result    Result
 		wantReady bool
 	}{
-		{"failed", nil, errors.New("list gh: 503"), engine.ExitFailed, ResultFailed, false},
-		{"unauthorized", nil, fmt.Errorf("list gh: %w", provider.ErrUnauthorized), engine.ExitAuth, ResultFailed, false},
-		{"partial", []provider.Repo{repo("a", urlOf("a"))}, errors.New("list gl: 503"), engine.ExitFailed, ResultPartial, true},
+		{"failed", nil, errors.New("list gh: 503"), exitFailed, ResultFailed, false},
+		{"unauthorized", nil, fmt.Errorf("list gh: %w", provider.ErrUnauthorized), exitAuth, ResultFailed, false},
+		{"partial", []provider.Repo{repo("a", urlOf("a"))}, errors.New("list gl: 503"), exitFailed, ResultPartial, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &fakeLister{repos: func(int) ([]provider.Repo, error) { return tc.repos, tc.err }}
 			r := newRig(t, l, newFakeRunner(nil))
-			if code := New(r.cfg).Run(context.Background()); code != tc.code {
+			if code := exitOf(New(r.cfg).Run(context.Background())); code != tc.code {
 				t.Fatalf("exit %d, want %d", code, tc.code)
 			}
 			ready, reason := r.health.get()
@@ -182,11 +182,11 @@ func TestReadyBeforeFirstCycle(t *testing.T) {
 	r := newRig(t, gatedLister{gate: gate, entered: entered, next: listing(repo("a", urlOf("a")))}, newFakeRunner(nil))
 	r.cfg.Once = false
 	cycles := make(chan int, 1)
-	r.cfg.OnCycle = func(_, code int) { cycles <- code }
+	r.cfg.OnCycle = func(n int, c CycleOutcome) { cycles <- exitOf(Outcome{Cycles: n, Last: c}) }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
-	go func() { done <- New(r.cfg).Run(ctx) }()
+	go func() { done <- exitOf(New(r.cfg).Run(ctx)) }()
 	<-entered
 	if ready, _ := r.health.get(); !ready || !r.health.alive(time.Now()) {
 		t.Error("not ready and alive while the first cycle lists")
@@ -195,14 +195,14 @@ func TestReadyBeforeFirstCycle(t *testing.T) {
 		t.Error("first cycle marked done before it finished")
 	}
 	close(gate)
-	if code := <-cycles; code != engine.ExitOK {
+	if code := <-cycles; code != exitOK {
 		t.Fatalf("cycle exit %d", code)
 	}
 	if _, first, _, _ := r.metrics.snapshot(); first != 1 {
 		t.Errorf("first cycle marked done %d times, want 1", first)
 	}
 	cancel()
-	if code := <-done; code != engine.ExitOK {
+	if code := <-done; code != exitOK {
 		t.Errorf("stopped between cycles: exit %d, want 0", code)
 	}
 }
@@ -220,7 +220,7 @@ func TestPlanVetsLearnsAndDedups(t *testing.T) {
 	var learned []string
 	r.cfg.Vet = func(_ zerolog.Logger, p provider.Repo) bool { return p.Name != "evil" }
 	r.cfg.Learn = func(p provider.Repo) { learned = append(learned, p.Provider+":"+p.Name) }
-	if code := New(r.cfg).Run(context.Background()); code != engine.ExitFailed {
+	if code := exitOf(New(r.cfg).Run(context.Background())); code != exitFailed {
 		t.Fatalf("exit %d, want 1 (a repository without a clone URL)", code)
 	}
 	jobs := eng.lastPlan(t).Jobs

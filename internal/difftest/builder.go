@@ -56,6 +56,7 @@ func (b *builder) build() error {
 			return err
 		}
 	}
+	e := editor{b}
 	steps := []struct {
 		on Features
 		do func() error
@@ -63,11 +64,11 @@ func (b *builder) build() error {
 		{0, b.history},
 		{Worktree, b.worktree},
 		{Sparse, b.sparse},
-		{Submodule, b.submodule},
-		{Stash, b.stash},
-		{Conflict, b.merge},
-		{0, b.edits},
-		{0, b.index},
+		{Submodule, e.submodule},
+		{Stash, e.stash},
+		{Conflict, e.merge},
+		{0, e.edits},
+		{0, e.index},
 	}
 	for _, s := range steps {
 		if s.on != 0 && !b.f.Has(s.on) {

@@ -10,6 +10,11 @@ import (
 	"time"
 )
 
+// editor makes the builder's changes after the history: submodules,
+// stashes, merges, work-tree edits and the index. Each step is one of the
+// build's steps (builder.build).
+type editor struct{ *builder }
+
 // write puts a regular file (or, with mode modeLink, a symlink) at p in
 // the work tree under test and records it.
 func (b *builder) write(p string, e entry) error {
@@ -36,7 +41,7 @@ func (b *builder) write(p string, e entry) error {
 }
 
 // untracked writes a file nobody adds.
-func (b *builder) untracked(p string, e entry) error {
+func (b editor) untracked(p string, e entry) error {
 	b.repo.Untracked = append(b.repo.Untracked, p)
 	return b.write(p, e)
 }
@@ -45,7 +50,7 @@ func (b *builder) untracked(p string, e entry) error {
 // take the name of a directory whose files were renamed or deleted (git
 // has rules for that, worth comparing), but a symlink (forLink) may not:
 // git refuses to stage the removal of a path beyond a symlink.
-func (b *builder) freePath(forLink bool) string {
+func (b editor) freePath(forLink bool) string {
 	for range 8 {
 		p := join(randDir(b.rng), randFile(b.rng))
 		if b.disk.fits(p) && (!forLink || b.seen.fits(p)) && !strings.HasPrefix(p, "mod/") {
@@ -56,7 +61,7 @@ func (b *builder) freePath(forLink bool) string {
 }
 
 // pick draws one of ps, or "" when there is none.
-func (b *builder) pick(ps []string) string {
+func (b editor) pick(ps []string) string {
 	if len(ps) == 0 {
 		return ""
 	}
@@ -64,11 +69,11 @@ func (b *builder) pick(ps []string) string {
 }
 
 // later runs fn after the index is written: an unstaged change.
-func (b *builder) later(fn func() error) { b.post = append(b.post, fn) }
+func (b editor) later(fn func() error) { b.post = append(b.post, fn) }
 
 // submodule initialises the submodule half of the time, and then
 // sometimes leaves it dirty or on another commit.
-func (b *builder) submodule() error {
+func (b editor) submodule() error {
 	if b.rng.IntN(2) == 0 {
 		return nil // registered but not initialised: an empty directory
 	}
@@ -92,7 +97,7 @@ func (b *builder) submodule() error {
 }
 
 // stash makes one or two stash entries, sometimes with untracked files.
-func (b *builder) stash() error {
+func (b editor) stash() error {
 	for i := range 1 + b.rng.IntN(2) {
 		args := []string{"stash", "push", "-q"}
 		p := b.pick(b.head.regular())
@@ -117,7 +122,7 @@ func (b *builder) stash() error {
 
 // merge merges "other", which stops with conflicts (or, when HEAD is
 // where the history forked, fast-forwards).
-func (b *builder) merge() error {
+func (b editor) merge() error {
 	err := b.git(b.dir, "merge", "-q", "--no-edit", "other")
 	if err != nil && !strings.Contains(err.Error(), "CONFLICT") && !strings.Contains(err.Error(), "exit status 1") {
 		return err
@@ -127,7 +132,7 @@ func (b *builder) merge() error {
 
 // edits changes the work tree: ignore files and untracked files (Ignore),
 // and staged or unstaged edits (Changes, Renames, Modes, Symlinks).
-func (b *builder) edits() error {
+func (b editor) edits() error {
 	type family struct {
 		on Features
 		do func() error
@@ -145,7 +150,7 @@ func (b *builder) edits() error {
 
 // ignores writes ignore files in several directories and info/exclude,
 // then untracked files and directories for them to match or miss.
-func (b *builder) ignores() error {
+func (b editor) ignores() error {
 	for range b.rng.IntN(3) {
 		g := join(randDir(b.rng), ".gitignore")
 		if _, tracked := b.head[g]; !tracked && !b.disk.fits(g) {
@@ -187,7 +192,7 @@ func (b *builder) ignores() error {
 }
 
 // changes edits, deletes and adds files, staged or not.
-func (b *builder) changes() error {
+func (b editor) changes() error {
 	for i := range 1 + b.rng.IntN(4) {
 		tag := fmt.Sprintf("change%d\n", i)
 		switch b.rng.IntN(4) {
@@ -227,7 +232,7 @@ func (b *builder) changes() error {
 
 // maybeStaged writes e at p as an unstaged change, a staged one, or a
 // staged one changed again afterwards.
-func (b *builder) maybeStaged(p string, e entry) error {
+func (b editor) maybeStaged(p string, e entry) error {
 	switch b.rng.IntN(3) {
 	case 0:
 		b.later(func() error { return b.write(p, e) })
@@ -243,7 +248,7 @@ func (b *builder) maybeStaged(p string, e entry) error {
 }
 
 // removal deletes p, staged or not.
-func (b *builder) removal(p string) {
+func (b editor) removal(p string) {
 	full := filepath.Join(b.dir, filepath.FromSlash(p))
 	delete(b.disk, p)
 	if b.rng.IntN(2) == 0 {
@@ -262,7 +267,7 @@ func (b *builder) removal(p string) {
 }
 
 // renames moves tracked files, exactly or with an edit, staged or not.
-func (b *builder) renames() error {
+func (b editor) renames() error {
 	for range 1 + b.rng.IntN(2) {
 		from, to := b.pick(b.head.regular()), b.freePath(false)
 		if from == "" || to == "" {
@@ -294,7 +299,7 @@ func (b *builder) renames() error {
 }
 
 // modes flips the executable bit of a tracked file, staged or not.
-func (b *builder) modes() error {
+func (b editor) modes() error {
 	p := b.pick(b.head.regular())
 	if p == "" {
 		return nil
@@ -306,7 +311,7 @@ func (b *builder) modes() error {
 
 // symlinks adds untracked links (to a file, a directory, nowhere),
 // retargets tracked links and replaces a file by a link.
-func (b *builder) symlinks() error {
+func (b editor) symlinks() error {
 	targets := []string{"README", "a", "nowhere", "../outside", "."}
 	if p := b.freePath(true); p != "" {
 		if err := b.untracked(p, entry{modeLink, targets[b.rng.IntN(len(targets))]}); err != nil {
@@ -327,7 +332,7 @@ func (b *builder) symlinks() error {
 // index writes the index once: staged paths, the index format, and with
 // Backdate a refresh after making every file older than the index, so
 // that no entry is racily clean.
-func (b *builder) index() error {
+func (b editor) index() error {
 	args := []string{"update-index", "-q", "--unmerged"}
 	if b.f.Has(Backdate) {
 		if err := backdate(b.dir); err != nil {

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/vt"
@@ -104,7 +103,7 @@ func record(bin string, args, env []string, cols, rows int) (*vt.Emulator, error
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = term, term, term
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	cmd.SysProcAttr = controllingTerminal()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -36,4 +37,10 @@ func openPTY(cols, rows int) (ctl, term *os.File, err error) {
 		return nil, nil, fmt.Errorf("window size: %w", err)
 	}
 	return ctl, term, nil
+}
+
+// controllingTerminal makes the pty the child's controlling terminal, in
+// a session of its own, as a terminal emulator does.
+func controllingTerminal() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setsid: true, Setctty: true}
 }

@@ -114,7 +114,7 @@ func TestInterruptedRunIsOneLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "ok   done  cloned\ninterrupted: 1 cloned, 1 stopped, 900 not started in 1.2s\n"
-	if out.String() != want || res.ExitCode != engine.ExitInterrupted {
+	if out.String() != want || res.ExitCode != exitInterrupted {
 		t.Errorf("exit %d, got:\n%s\nwant:\n%s", res.ExitCode, out.String(), want)
 	}
 }

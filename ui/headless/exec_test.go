@@ -40,7 +40,7 @@ func execFixture() []engine.Event {
 func TestExecGroupedText(t *testing.T) {
 	var buf bytes.Buffer
 	res, err := Present(stream(execFixture()...), &buf, Options{Format: FormatText, RunID: "r1", ExitCode: summaryCode})
-	if err != nil || res.ExitCode != engine.ExitFailed {
+	if err != nil || res.ExitCode != exitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
 	want := "==> /w/a\n" +
@@ -70,7 +70,7 @@ func TestExecStreamedText(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	res, err := Present(stream(evs...), &buf, Options{Format: FormatText, RunID: "r1", ExecStream: true, ExitCode: summaryCode})
-	if err != nil || res.ExitCode != engine.ExitFailed {
+	if err != nil || res.ExitCode != exitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
 	want := "/w/a: one\n/w/a: bad\nFAIL /w/a  exec a: command failed: exit status 2\nexec: 0 ok, 1 failed, 0 skipped in 1.0s\n"
@@ -84,7 +84,7 @@ func TestExecJSON(t *testing.T) {
 	evs = append(evs[:2:2], append([]engine.Event{execLineEv("a", "one", false)}, evs[2:]...)...)
 	var buf bytes.Buffer
 	res, err := Present(stream(evs...), &buf, Options{Format: FormatJSON, RunID: "r1", ExitCode: summaryCode})
-	if err != nil || res.ExitCode != engine.ExitFailed {
+	if err != nil || res.ExitCode != exitFailed {
 		t.Fatalf("exit %d, err %v", res.ExitCode, err)
 	}
 	var lines []map[string]any

@@ -172,7 +172,7 @@ func TestTextStatusTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.ExitCode != engine.ExitFailed {
+	if res.ExitCode != exitFailed {
 		t.Errorf("exit code %d", res.ExitCode)
 	}
 	want := "" +
@@ -221,8 +221,8 @@ func TestTextOpsLines(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
-	if res.ExitCode != engine.ExitAuth {
-		t.Errorf("exit code %d, want %d", res.ExitCode, engine.ExitAuth)
+	if res.ExitCode != exitAuth {
+		t.Errorf("exit code %d, want %d", res.ExitCode, exitAuth)
 	}
 }
 
@@ -238,7 +238,7 @@ func TestJSONOpErrorAndInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.ExitCode != engine.ExitInterrupted {
+	if res.ExitCode != exitInterrupted {
 		t.Errorf("exit %d", res.ExitCode)
 	}
 	var op, sum map[string]any
@@ -333,16 +333,25 @@ func TestNoRepositories(t *testing.T) {
 	}
 }
 
+// Exit statuses of the stand-in below; app owns the real ones
+// (app/exitcode.go), the presenter only reports what it is given.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitAuth        = 3
+	exitInterrupted = 130
+)
+
 // summaryCode stands in for the command layer's exit code mapping (app
 // owns the real one): the presenter must report whatever it decides.
 func summaryCode(s engine.Summary, _ int) int {
 	switch {
 	case s.Interrupted:
-		return engine.ExitInterrupted
+		return exitInterrupted
 	case s.Failed > 0 && s.AuthFailed == s.Failed:
-		return engine.ExitAuth
+		return exitAuth
 	case s.Failed > 0:
-		return engine.ExitFailed
+		return exitFailed
 	}
-	return engine.ExitOK
+	return exitOK
 }

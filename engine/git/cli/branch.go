@@ -50,7 +50,7 @@ func (b *Backend) Checkout(ctx context.Context, dir string, opt git.CheckoutOpti
 	if err != nil {
 		return err
 	}
-	if err := b.checkoutCheck(ctx, dir, opt, target); err != nil || opt.DryRun {
+	if err := (checkoutChecks{b}).checkoutCheck(ctx, dir, opt, target); err != nil || opt.DryRun {
 		return err
 	}
 	out, err := b.run(ctx, dir, args, cmdOpts{ceiling: true,

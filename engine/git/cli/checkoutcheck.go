@@ -13,6 +13,10 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
+// checkoutChecks are the checks Checkout makes before it runs git
+// checkout (checkoutCheck and its helpers), over the Backend's runner.
+type checkoutChecks struct{ *Backend }
+
 // checkoutCheck runs, changing nothing, every check of a checkout: it is
 // Checkout with DryRun, and the real Checkout runs it before git switch,
 // so the two cannot disagree. It finds every refusal git switch would
@@ -22,7 +26,7 @@ import (
 // expendable) — on a copy of the index, so not even index.lock is taken in
 // the repository. read-tree stops at the first path in the way; the full
 // list git switch would name is found by blockedPaths.
-func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.CheckoutOptions, target string) error {
+func (b checkoutChecks) checkoutCheck(ctx context.Context, dir string, opt git.CheckoutOptions, target string) error {
 	info, from, to, err := b.checkoutFacts(ctx, dir, target)
 	if err != nil {
 		return err
@@ -70,7 +74,7 @@ func (b *Backend) checkoutCheck(ctx context.Context, dir string, opt git.Checkou
 // staged change to a path inside a directory the target replaces with a
 // file (git switch drops the staged version without a word). mgit never
 // loses local work, so both the dry run and the checkout refuse it.
-func (b *Backend) lossyCheck(ctx context.Context, dir, from, to string) error {
+func (b checkoutChecks) lossyCheck(ctx context.Context, dir, from, to string) error {
 	ro := cmdOpts{readOnly: true, ceiling: true}
 	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
 	if err != nil {
@@ -119,7 +123,7 @@ var gitPaths = []string{"--show-toplevel", "--git-path", "index", "--git-path", 
 // checkoutFacts asks git, in one rev-parse when HEAD has a commit, for the
 // work tree, the git-dir paths of gitPaths and the commits of HEAD and
 // target (HEAD unborn: the empty tree, which git switch merges from).
-func (b *Backend) checkoutFacts(ctx context.Context, dir, target string) (info []string, from, to string, err error) {
+func (b checkoutChecks) checkoutFacts(ctx context.Context, dir, target string) (info []string, from, to string, err error) {
 	n := len(gitPaths) / 2
 	args := append(append([]string(nil), gitPaths...), "HEAD^{commit}", target+"^{commit}", "--")
 	if out, err := b.revParse(ctx, dir, args...); err == nil && len(out) >= n+3 {
@@ -145,7 +149,7 @@ func (b *Backend) checkoutFacts(ctx context.Context, dir, target string) (info [
 }
 
 // revParse runs git rev-parse with args and returns its output lines.
-func (b *Backend) revParse(ctx context.Context, dir string, args ...string) ([]string, error) {
+func (b checkoutChecks) revParse(ctx context.Context, dir string, args ...string) ([]string, error) {
 	out, err := b.git(ctx, "checkout", dir, append([]string{"rev-parse"}, args...), cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return nil, err
@@ -154,7 +158,7 @@ func (b *Backend) revParse(ctx context.Context, dir string, args ...string) ([]s
 }
 
 // emptyTree is the id of the empty tree in this repository's hash.
-func (b *Backend) emptyTree(ctx context.Context, dir string) ([]string, error) {
+func (b checkoutChecks) emptyTree(ctx context.Context, dir string) ([]string, error) {
 	out, err := b.git(ctx, "checkout", dir, []string{"hash-object", "-t", "tree", os.DevNull}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return nil, err
@@ -178,7 +182,7 @@ func operationInProgress(dir string, paths []string) string {
 
 // branchInUse refuses, as git switch does, a branch checked out in another
 // worktree of the repository.
-func (b *Backend) branchInUse(ctx context.Context, dir, top, branch string) error {
+func (b checkoutChecks) branchInUse(ctx context.Context, dir, top, branch string) error {
 	out, err := b.git(ctx, "checkout", dir, []string{"worktree", "list", "--porcelain"}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return err
@@ -199,7 +203,7 @@ func (b *Backend) branchInUse(ctx context.Context, dir, top, branch string) erro
 
 // readTreeDryRun runs git read-tree -n -m -u from to on a temporary copy
 // of the index at index.
-func (b *Backend) readTreeDryRun(ctx context.Context, dir, index, from, to string) (output, error) {
+func (b checkoutChecks) readTreeDryRun(ctx context.Context, dir, index, from, to string) (output, error) {
 	tmp, err := os.MkdirTemp("", "mgit-checkout-")
 	if err != nil {
 		return output{}, &git.Error{Op: "checkout", Dir: dir, Detail: "temporary index: " + err.Error(), Err: err}
@@ -248,7 +252,7 @@ func readTreePath(stderr string) string {
 // whose index entry is not already the target's (diff-index --cached), and
 // that hold local work (status: staged, unstaged, conflicted, or untracked
 // and not ignored) — or sit below or above such a path.
-func (b *Backend) blockedPaths(ctx context.Context, dir, from, to string) ([]string, error) {
+func (b checkoutChecks) blockedPaths(ctx context.Context, dir, from, to string) ([]string, error) {
 	ro := cmdOpts{readOnly: true, ceiling: true}
 	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
 	if err != nil {

@@ -11,5 +11,5 @@ import (
 // TestConformance runs the suite both backends must pass; the git CLI can
 // rebase, so the rebase cases expect a linear history.
 func TestConformance(t *testing.T) {
-	conformance.Run(t, func(*testing.T) git.Backend { return cli.New() }, conformance.Capabilities{Rebase: true})
+	conformance.Run(t, func(*testing.T) git.Backend { return cli.New() }, conformance.Capabilities{Rebase: true, Parallel: true})
 }

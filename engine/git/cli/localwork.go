@@ -8,6 +8,10 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
+// localWorkRefs compares a clone's refs with a fresh clone's for
+// LocalWork, over the Backend's runner.
+type localWorkRefs struct{ *Backend }
+
 var _ git.LocalWorkFinder = (*Backend)(nil)
 
 // LocalWork asks git for the local work of the clone at dir: changed,
@@ -40,7 +44,7 @@ func (b *Backend) LocalWork(ctx context.Context, dir, fresh string) (git.LocalWo
 	if fresh == "" {
 		return w, nil
 	}
-	return w, b.localRefs(ctx, dir, fresh, &w)
+	return w, (localWorkRefs{b}).localRefs(ctx, dir, fresh, &w)
 }
 
 // parseStatusZ reads `git status --porcelain=v1 -z` into w. A rename or
@@ -71,7 +75,7 @@ func parseStatusZ(out []byte, w *git.LocalWork) {
 // Tags and notes must exist in fresh under the same name with the same
 // value (a tag moved locally is local work too); the stash is always local;
 // every other ref, HEAD included, must point at an object fresh has.
-func (b *Backend) localRefs(ctx context.Context, dir, fresh string, w *git.LocalWork) error {
+func (b localWorkRefs) localRefs(ctx context.Context, dir, fresh string, w *git.LocalWork) error {
 	ro := cmdOpts{readOnly: true, ceiling: true}
 	old, err := b.refs(ctx, dir)
 	if err != nil {
@@ -124,7 +128,7 @@ func (b *Backend) localRefs(ctx context.Context, dir, fresh string, w *git.Local
 
 // refs lists every ref of the repository at dir with the object it holds
 // (symbolic refs such as origin/HEAD resolved, which is harmless).
-func (b *Backend) refs(ctx context.Context, dir string) (map[string]string, error) {
+func (b localWorkRefs) refs(ctx context.Context, dir string) (map[string]string, error) {
 	out, err := b.git(ctx, "local work", dir, []string{"for-each-ref", "--format=%(objectname) %(refname)"}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return nil, err

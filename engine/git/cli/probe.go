@@ -82,6 +82,12 @@ func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Cred
 	if err != nil {
 		return false
 	}
+	return matchesAdvertised(refs, local, tracking)
+}
+
+// matchesAdvertised reports whether the local refs (remote-tracking under
+// tracking, and tags) are exactly what the server advertised in refs.
+func matchesAdvertised(refs []*plumbing.Reference, local map[string]string, tracking string) bool {
 	seen := map[string]bool{}
 	for _, ref := range refs {
 		if ref.Type() != plumbing.HashReference {

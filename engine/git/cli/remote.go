@@ -112,6 +112,10 @@ func fetchArgs(prune, progress bool) []string {
 	return args
 }
 
+// pullSteps are the steps of Pull (where it starts, the upstream, the
+// rebase, the new HEAD), over the Backend's runner.
+type pullSteps struct{ *Backend }
+
 // Pull fetches, then fast-forwards to the upstream (or rebases onto it with
 // opt.Rebase). Refusals leave the repository as it was.
 //
@@ -122,12 +126,13 @@ func fetchArgs(prune, progress bool) []string {
 // `git rev-parse`, which also words the errors.
 func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (git.PullResult, error) {
 	const op = "pull"
+	steps := pullSteps{b}
 	// Where we are, before any network: HEAD and whether there is an
 	// upstream at all.
-	repo, upstreamRef, from, inProcess := b.pullStart(dir)
+	repo, upstreamRef, from, inProcess := steps.pullStart(dir)
 	if !inProcess {
 		var err error
-		if from, err = b.gitPullStart(ctx, dir); err != nil {
+		if from, err = steps.gitPullStart(ctx, dir); err != nil {
 			return git.PullResult{}, err
 		}
 	}
@@ -147,7 +152,7 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 		}
 	}
 
-	upstream, err := b.pullUpstream(ctx, dir, repo, upstreamRef, inProcess)
+	upstream, err := steps.pullUpstream(ctx, dir, repo, upstreamRef, inProcess)
 	if err != nil {
 		return res, err
 	}
@@ -159,7 +164,7 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 		return res, err
 	}
 	if opt.Rebase {
-		err = b.rebase(ctx, dir, upstream)
+		err = steps.rebase(ctx, dir, upstream)
 	} else {
 		mo := cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --ff-only"}}
 		_, err = b.git(ctx, op, dir, []string{"merge", "--ff-only", "--no-stat", "--no-autostash", upstream},
@@ -168,7 +173,7 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	if err != nil {
 		return res, err
 	}
-	if res.To, err = b.head(ctx, dir, repo, inProcess); err != nil {
+	if res.To, err = steps.head(ctx, dir, repo, inProcess); err != nil {
 		return res, err
 	}
 	res.Updated = res.To != res.From
@@ -178,7 +183,7 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 // pullStart reads HEAD and the remote-tracking ref of its upstream
 // in-process; ok is false when git must be asked instead. from is "" on an
 // unborn branch, as with git.
-func (b *Backend) pullStart(dir string) (repo repoDirs, upstreamRef, from string, ok bool) {
+func (b pullSteps) pullStart(dir string) (repo repoDirs, upstreamRef, from string, ok bool) {
 	repo, err := findRepo(dir)
 	if err != nil {
 		return repoDirs{}, "", "", false
@@ -200,7 +205,7 @@ func (b *Backend) pullStart(dir string) (repo repoDirs, upstreamRef, from string
 
 // gitPullStart is pullStart through git: `rev-parse HEAD @{upstream}`
 // prints HEAD even when @{upstream} fails.
-func (b *Backend) gitPullStart(ctx context.Context, dir string) (string, error) {
+func (b pullSteps) gitPullStart(ctx context.Context, dir string) (string, error) {
 	out, err := b.run(ctx, dir, []string{"rev-parse", "HEAD", "@{upstream}"}, cmdOpts{readOnly: true, ceiling: true})
 	from, _, _ := strings.Cut(string(out.stdout), "\n")
 	if err != nil {
@@ -221,7 +226,7 @@ func (b *Backend) gitPullStart(ctx context.Context, dir string) (string, error) 
 const upstreamGone = "the upstream branch is gone from the remote"
 
 // pullUpstream returns the commit of the upstream after the fetch.
-func (b *Backend) pullUpstream(ctx context.Context, dir string, repo repoDirs, ref string, inProcess bool) (string, error) {
+func (b pullSteps) pullUpstream(ctx context.Context, dir string, repo repoDirs, ref string, inProcess bool) (string, error) {
 	const op = "pull"
 	if inProcess {
 		sha, found, err := readRef(repo, ref)
@@ -244,7 +249,7 @@ func (b *Backend) pullUpstream(ctx context.Context, dir string, repo repoDirs, r
 }
 
 // head returns the commit HEAD names after a merge or rebase.
-func (b *Backend) head(ctx context.Context, dir string, repo repoDirs, inProcess bool) (string, error) {
+func (b pullSteps) head(ctx context.Context, dir string, repo repoDirs, inProcess bool) (string, error) {
 	if inProcess {
 		if _, sha, err := readHead(repo); err == nil && sha != "" {
 			return sha, nil
@@ -263,7 +268,7 @@ const abortTimeout = 30 * time.Second
 
 // rebase replays local commits onto upstream. Any failure — a conflict, or
 // cancellation half-way — is undone with `git rebase --abort`.
-func (b *Backend) rebase(ctx context.Context, dir, upstream string) error {
+func (b pullSteps) rebase(ctx context.Context, dir, upstream string) error {
 	const op = "pull"
 	o := cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --rebase"}}
 	out, err := b.run(ctx, dir, []string{"rebase", "--no-autostash", upstream}, o)

@@ -22,11 +22,8 @@ func statusArgs() []string {
 // the caller can read the commit itself.
 func parseStatus(out []byte) (git.Status, string, error) {
 	var (
-		st       git.Status
-		oid      string
-		sawAB    bool
-		sawOID   bool
-		upstream string
+		st git.Status
+		h  statusHeader
 	)
 	recs := bytes.Split(out, []byte{0})
 	for i := 0; i < len(recs); i++ {
@@ -36,35 +33,8 @@ func parseStatus(out []byte) (git.Status, string, error) {
 		}
 		switch rec[0] {
 		case '#':
-			key, val, _ := strings.Cut(strings.TrimPrefix(rec, "# "), " ")
-			switch key {
-			case "branch.oid":
-				sawOID = true
-				if val == "(initial)" {
-					st.NoCommits = true
-				} else {
-					oid = val
-				}
-			case "branch.head":
-				if val == "(detached)" {
-					st.Detached = true
-				} else {
-					st.Branch = val
-				}
-			case "branch.upstream":
-				upstream = val
-			case "branch.ab":
-				a, b, err := parseAB(val)
-				if err != nil {
-					return git.Status{}, "", err
-				}
-				st.Ahead, st.Behind, sawAB = a, b, true
-			case "stash":
-				n, err := strconv.Atoi(val)
-				if err != nil || n < 0 {
-					return git.Status{}, "", fmt.Errorf("parse status: bad stash count %q", val)
-				}
-				st.Stash = n
+			if err := h.read(&st, rec); err != nil {
+				return git.Status{}, "", err
 			}
 		case '1', '2':
 			xy, err := field(rec, 1)
@@ -90,16 +60,58 @@ func parseStatus(out []byte) (git.Status, string, error) {
 			return git.Status{}, "", fmt.Errorf("parse status: unexpected record %q", humanize.Truncate(rec, 40))
 		}
 	}
-	if !sawOID {
+	if !h.sawOID {
 		return git.Status{}, "", fmt.Errorf("parse status: no branch header in git's output")
 	}
-	if upstream != "" {
-		st.Upstream = upstream
+	if h.upstream != "" {
+		st.Upstream = h.upstream
 		// git omits branch.ab when the configured upstream ref does not
 		// exist: the branch was deleted upstream and pruned locally.
-		st.UpstreamGone = !sawAB
+		st.UpstreamGone = !h.sawAB
 	}
-	return st, oid, nil
+	return st, h.oid, nil
+}
+
+// statusHeader is what the "# " header records of porcelain v2 said
+// besides the fields they set on the status.
+type statusHeader struct {
+	oid, upstream string
+	sawAB, sawOID bool
+}
+
+// read applies one header record to st.
+func (h *statusHeader) read(st *git.Status, rec string) error {
+	key, val, _ := strings.Cut(strings.TrimPrefix(rec, "# "), " ")
+	switch key {
+	case "branch.oid":
+		h.sawOID = true
+		if val == "(initial)" {
+			st.NoCommits = true
+		} else {
+			h.oid = val
+		}
+	case "branch.head":
+		if val == "(detached)" {
+			st.Detached = true
+		} else {
+			st.Branch = val
+		}
+	case "branch.upstream":
+		h.upstream = val
+	case "branch.ab":
+		a, b, err := parseAB(val)
+		if err != nil {
+			return err
+		}
+		st.Ahead, st.Behind, h.sawAB = a, b, true
+	case "stash":
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 0 {
+			return fmt.Errorf("parse status: bad stash count %q", val)
+		}
+		st.Stash = n
+	}
+	return nil
 }
 
 // field returns the XY field (index 1) of a changed-entry record, checking

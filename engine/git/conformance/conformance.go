@@ -18,6 +18,12 @@ import (
 type Capabilities struct {
 	// Rebase: Pull with PullOptions.Rebase works.
 	Rebase bool
+	// Parallel: the test binary isolated git's configuration once for every
+	// test (gittest.IsolateProcess in its TestMain), so each case runs in
+	// parallel with the others of its group instead of isolating its own
+	// (gittest.Isolate sets environment variables, which a parallel test
+	// may not). Without it the suite must not run in a parallel test.
+	Parallel bool
 }
 
 // token is the server's password. It is distinctive so that finding it in a
@@ -60,19 +66,19 @@ type fixture struct {
 
 const repo = "team/app"
 
-// newFixture isolates git config and builds the fixture.
+// newFixture isolates git config (see begin) and builds the fixture.
 func (s *suite) newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := s.newRemote(t)
 	f.work = filepath.Join(t.TempDir(), "app")
-	f.srv.Clone(t, repo, f.work)
+	f.srv.CloneCreated(t, repo, f.work)
 	return f
 }
 
 // newRemote is newFixture without the clone (work is "").
 func (s *suite) newRemote(t *testing.T) *fixture {
 	t.Helper()
-	gittest.Isolate(t)
+	s.begin(t)
 	f := &fixture{
 		t:    t,
 		b:    s.newBackend(t),
@@ -83,12 +89,24 @@ func (s *suite) newRemote(t *testing.T) *fixture {
 	return f
 }
 
-// backendOnly isolates git config and returns a backend, for cases that need
-// no server.
+// backendOnly isolates git config (see begin) and returns a backend, for
+// cases that need no server.
 func (s *suite) backendOnly(t *testing.T) git.Backend {
 	t.Helper()
-	gittest.Isolate(t)
+	s.begin(t)
 	return s.newBackend(t)
+}
+
+// begin starts a case: in parallel when the process is isolated already
+// (Capabilities.Parallel), else with a configuration of its own. Every case
+// calls it once, first, through newRemote, newFixture or backendOnly.
+func (s *suite) begin(t *testing.T) {
+	t.Helper()
+	if s.caps.Parallel {
+		t.Parallel()
+		return
+	}
+	gittest.Isolate(t)
 }
 
 // ctx is the context for one backend call.

@@ -12,5 +12,7 @@
 //
 // Cases assert exact field values (Status, PullResult) and classified errors
 // (errors.Is with the git sentinels), not merely the absence of an error.
-// The suite uses gittest.Isolate, so it must not run in parallel tests.
+// The suite uses gittest.Isolate, so it must not run in parallel tests;
+// with Capabilities.Parallel (the package's TestMain calls
+// gittest.IsolateProcess) its cases run in parallel instead.
 package conformance

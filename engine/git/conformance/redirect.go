@@ -213,7 +213,7 @@ func carriesCredential(r *http.Request) string {
 func (rw *RedirectWorld) work(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "app")
-	rw.srv.Clone(t, repo, dir)
+	rw.srv.CloneCreated(t, repo, dir)
 	gittest.Git(t, dir, "remote", "set-url", "origin", rw.OriginURL)
 	gittest.Commit(t, rw.seed, "up.txt", "up\n", "upstream")
 	gittest.Push(t, rw.seed)

@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -85,80 +87,97 @@ func TestIgnoreMatchesGit(t *testing.T) {
 		rounds = 10
 	}
 	checked, ignoredByGit := 0, 0
-	for r := range rounds {
-		rng := rand.New(rand.NewPCG(uint64(r), 11))
-		dir := t.TempDir()
-		gittest.InitRepo(t, dir)
-		// A tree of files and directories.
-		var paths []string
-		isDir := map[string]bool{}
-		var grow func(prefix string, depth int)
-		grow = func(prefix string, depth int) {
-			for _, n := range ignoreNames {
-				if rng.IntN(3) != 0 {
-					continue
+	var mu sync.Mutex
+	// The rounds are independent: they run in parallel (the parent's
+	// Isolate holds until all are done), each from its own seed.
+	t.Run("rounds", func(t *testing.T) {
+		for r := range rounds {
+			t.Run(strconv.Itoa(r), func(t *testing.T) {
+				t.Parallel()
+				checkedHere := 0
+				ignoredByGitHere := 0
+				defer func() {
+					mu.Lock()
+					defer mu.Unlock()
+					checked += checkedHere
+					ignoredByGit += ignoredByGitHere
+				}()
+				rng := rand.New(rand.NewPCG(uint64(r), 11))
+				dir := t.TempDir()
+				gittest.InitRepo(t, dir)
+				// A tree of files and directories.
+				var paths []string
+				isDir := map[string]bool{}
+				var grow func(prefix string, depth int)
+				grow = func(prefix string, depth int) {
+					for _, n := range ignoreNames {
+						if rng.IntN(3) != 0 {
+							continue
+						}
+						p := prefix + n
+						if depth < 2 && rng.IntN(3) == 0 {
+							if err := os.MkdirAll(filepath.Join(dir, p), 0o755); err != nil {
+								t.Fatal(err)
+							}
+							isDir[p] = true
+							paths = append(paths, p)
+							grow(p+"/", depth+1)
+							continue
+						}
+						if err := os.WriteFile(filepath.Join(dir, p), nil, 0o644); err != nil {
+							t.Fatal(err)
+						}
+						paths = append(paths, p)
+					}
 				}
-				p := prefix + n
-				if depth < 2 && rng.IntN(3) == 0 {
-					if err := os.MkdirAll(filepath.Join(dir, p), 0o755); err != nil {
+				grow("", 0)
+				lists := map[string]IgnoreList{}
+				write := func(file, base string, key string) {
+					var b strings.Builder
+					for range 1 + rng.IntN(6) {
+						b.WriteString(genPattern(rng) + "\n")
+					}
+					if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
 						t.Fatal(err)
 					}
-					isDir[p] = true
-					paths = append(paths, p)
-					grow(p+"/", depth+1)
-					continue
+					l, err := ParseIgnore([]byte(b.String()), base)
+					if err != nil {
+						t.Fatal(err)
+					}
+					lists[key] = l
 				}
-				if err := os.WriteFile(filepath.Join(dir, p), nil, 0o644); err != nil {
-					t.Fatal(err)
+				write(".gitignore", "", "")
+				for p := range isDir {
+					if rng.IntN(2) == 0 {
+						write(p+"/.gitignore", p+"/", p+"/")
+					}
 				}
-				paths = append(paths, p)
-			}
+				write(".git/info/exclude", "", "exclude")
+				ig := NewIgnore(lists["exclude"])
+				sort.Strings(paths)
+				cmd := exec.Command("git", "check-ignore", "--no-index", "--stdin", "-z")
+				cmd.Dir = dir
+				cmd.Stdin = strings.NewReader(strings.Join(paths, "\x00") + "\x00")
+				out, err := cmd.Output()
+				if err != nil && len(out) > 0 {
+					t.Fatalf("check-ignore: %v", err)
+				}
+				gitSays := map[string]bool{}
+				for p := range bytes.SplitSeq(bytes.TrimSuffix(out, []byte{0}), []byte{0}) {
+					gitSays[string(p)] = true
+					ignoredByGitHere++
+				}
+				for _, p := range paths {
+					checkedHere++
+					if got := isExcluded(ig, lists, p, isDir[p]); got != gitSays[p] {
+						gi, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
+						t.Errorf("round %d: %q (dir %v) excluded=%v, git says %v\n.gitignore:\n%s", r, p, isDir[p], got, gitSays[p], gi)
+					}
+				}
+			})
 		}
-		grow("", 0)
-		lists := map[string]IgnoreList{}
-		write := func(file, base string, key string) {
-			var b strings.Builder
-			for range 1 + rng.IntN(6) {
-				b.WriteString(genPattern(rng) + "\n")
-			}
-			if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			l, err := ParseIgnore([]byte(b.String()), base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lists[key] = l
-		}
-		write(".gitignore", "", "")
-		for p := range isDir {
-			if rng.IntN(2) == 0 {
-				write(p+"/.gitignore", p+"/", p+"/")
-			}
-		}
-		write(".git/info/exclude", "", "exclude")
-		ig := NewIgnore(lists["exclude"])
-		sort.Strings(paths)
-		cmd := exec.Command("git", "check-ignore", "--no-index", "--stdin", "-z")
-		cmd.Dir = dir
-		cmd.Stdin = strings.NewReader(strings.Join(paths, "\x00") + "\x00")
-		out, err := cmd.Output()
-		if err != nil && len(out) > 0 {
-			t.Fatalf("check-ignore: %v", err)
-		}
-		gitSays := map[string]bool{}
-		for p := range bytes.SplitSeq(bytes.TrimSuffix(out, []byte{0}), []byte{0}) {
-			gitSays[string(p)] = true
-			ignoredByGit++
-		}
-		for _, p := range paths {
-			checked++
-			if got := isExcluded(ig, lists, p, isDir[p]); got != gitSays[p] {
-				gi, _ := os.ReadFile(filepath.Join(dir, ".gitignore"))
-				t.Errorf("round %d: %q (dir %v) excluded=%v, git says %v\n.gitignore:\n%s", r, p, isDir[p], got, gitSays[p], gi)
-			}
-		}
-	}
+	})
+
 	t.Logf("%d paths compared, %d ignored by git", checked, ignoredByGit)
 }
 

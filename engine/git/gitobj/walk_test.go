@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
@@ -123,66 +124,21 @@ func TestAheadBehindMatchesGit(t *testing.T) {
 	if testing.Short() {
 		repos = 6
 	}
+	var mu sync.Mutex
 	disagree, notMath := 0, 0
-	for r := range repos {
-		rng := rand.New(rand.NewPCG(uint64(r), 7))
-		skew := []float64{0, 0.05, 0.15, 0.3}[r%4]
-		h := genHistory(rng, 40+rng.IntN(150), skew)
-		dir := t.TempDir()
-		ids := build(t, dir, h)
-		load := diskLoader(t, dir)
-		var pairList [][2]int
-		for range pairs {
-			pairList = append(pairList, [2]int{rng.IntN(len(ids)), rng.IntN(len(ids))})
+	// The repositories are independent: they run in parallel (the parent's
+	// Isolate holds until all are done), each from its own seed.
+	t.Run("repos", func(t *testing.T) {
+		for r := range repos {
+			t.Run(strconv.Itoa(r), func(t *testing.T) {
+				t.Parallel()
+				d, n := compareAheadBehind(t, r, pairs)
+				mu.Lock()
+				defer mu.Unlock()
+				disagree, notMath = disagree+d, notMath+n
+			})
 		}
-		// Without a commit-graph, then with one of each kind git writes:
-		// generation data (corrected dates), topological levels only, a
-		// split chain.
-		for _, graph := range []string{"", "v2", "v1", "split"} {
-			switch graph {
-			case "v2":
-				gittest.Git(t, dir, "commit-graph", "write", "--reachable")
-			case "v1":
-				gittest.Git(t, dir, "-c", "commitGraph.generationVersion=1", "commit-graph", "write", "--reachable")
-			case "split":
-				if err := os.Remove(filepath.Join(dir, ".git", "objects", "info", "commit-graph")); err != nil {
-					t.Fatal(err)
-				}
-				// A base layer with the history of one commit, then a
-				// layer with the rest.
-				cmd := exec.Command("git", "commit-graph", "write", "--split", "--stdin-commits")
-				cmd.Dir = dir
-				cmd.Stdin = strings.NewReader(ids[len(ids)/2] + "\n")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("commit-graph: %v\n%s", err, out)
-				}
-				gittest.Git(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
-				if chain := gittest.ReadFile(t, dir, ".git/objects/info/commit-graphs/commit-graph-chain"); len(strings.Fields(chain)) != 2 {
-					t.Fatalf("chain of %d layers", len(strings.Fields(chain)))
-				}
-			}
-			cg, err := gitobj.OpenCommitGraph(filepath.Join(dir, ".git", "objects"))
-			if err != nil || (graph != "") != (cg != nil) {
-				t.Fatalf("repo %d graph %q: %v, %v", r, graph, cg, err)
-			}
-			for _, pr := range pairList {
-				ai, bi := pr[0], pr[1]
-				a, b := ids[ai], ids[bi]
-				want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", a+"..."+b)
-				if x, y := h.symmetricDifference(ai, bi); fmt.Sprintf("%d\t%d", x, y) != want {
-					notMath++
-				}
-				got, err := gitobj.CountAheadBehind(load, cg, a, b, 100000)
-				if err != nil {
-					t.Fatalf("repo %d: %v", r, err)
-				}
-				if s := fmt.Sprintf("%d\t%d", got.Ahead, got.Behind); s != want || got.Capped {
-					disagree++
-					t.Errorf("repo %d (skew %.2f, graph %q) %s...%s: got %s (capped %v), git says %s", r, skew, graph, a[:7], b[:7], s, got.Capped, want)
-				}
-			}
-		}
-	}
+	})
 	if disagree > 0 {
 		t.Logf("%d disagreements", disagree)
 	}
@@ -193,6 +149,78 @@ func TestAheadBehindMatchesGit(t *testing.T) {
 		t.Error("no generated case where git's count differs from the true symmetric difference")
 	}
 	t.Logf("%d cases where git's count is not the true symmetric difference", notMath)
+}
+
+// compareAheadBehind checks repository r of TestAheadBehindMatchesGit and
+// returns how many counts disagreed with git's and how many of git's
+// counts are not the true symmetric difference.
+func compareAheadBehind(t *testing.T, r, pairs int) (disagree, notMath int) {
+	rng := rand.New(rand.NewPCG(uint64(r), 7))
+	skew := []float64{0, 0.05, 0.15, 0.3}[r%4]
+	h := genHistory(rng, 40+rng.IntN(150), skew)
+	dir := t.TempDir()
+	ids := build(t, dir, h)
+	load := diskLoader(t, dir)
+	var pairList [][2]int
+	for range pairs {
+		pairList = append(pairList, [2]int{rng.IntN(len(ids)), rng.IntN(len(ids))})
+	}
+	// Without a commit-graph, then with one of each kind git writes:
+	// generation data (corrected dates), topological levels only, a
+	// split chain.
+	for _, graph := range []string{"", "v2", "v1", "split"} {
+		writeGraph(t, dir, graph, ids)
+		cg, err := gitobj.OpenCommitGraph(filepath.Join(dir, ".git", "objects"))
+		if err != nil || (graph != "") != (cg != nil) {
+			t.Fatalf("repo %d graph %q: %v, %v", r, graph, cg, err)
+		}
+		for _, pr := range pairList {
+			ai, bi := pr[0], pr[1]
+			a, b := ids[ai], ids[bi]
+			want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", a+"..."+b)
+			if x, y := h.symmetricDifference(ai, bi); fmt.Sprintf("%d\t%d", x, y) != want {
+				notMath++
+			}
+			got, err := gitobj.CountAheadBehind(load, cg, a, b, 100000)
+			if err != nil {
+				t.Fatalf("repo %d: %v", r, err)
+			}
+			if s := fmt.Sprintf("%d\t%d", got.Ahead, got.Behind); s != want || got.Capped {
+				disagree++
+				t.Errorf("repo %d (skew %.2f, graph %q) %s...%s: got %s (capped %v), git says %s", r, skew, graph, a[:7], b[:7], s, got.Capped, want)
+			}
+		}
+	}
+	return disagree, notMath
+}
+
+// writeGraph gives dir the commit-graph of kind graph ("" writes none):
+// "v2" generation data (corrected dates), "v1" topological levels only,
+// "split" a chain of two layers. Each kind replaces the one before.
+func writeGraph(t *testing.T, dir, graph string, ids []string) {
+	t.Helper()
+	switch graph {
+	case "v2":
+		gittest.Git(t, dir, "commit-graph", "write", "--reachable")
+	case "v1":
+		gittest.Git(t, dir, "-c", "commitGraph.generationVersion=1", "commit-graph", "write", "--reachable")
+	case "split":
+		if err := os.Remove(filepath.Join(dir, ".git", "objects", "info", "commit-graph")); err != nil {
+			t.Fatal(err)
+		}
+		// A base layer with the history of one commit, then a
+		// layer with the rest.
+		cmd := exec.Command("git", "commit-graph", "write", "--split", "--stdin-commits")
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(ids[len(ids)/2] + "\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("commit-graph: %v\n%s", err, out)
+		}
+		gittest.Git(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
+		if chain := gittest.ReadFile(t, dir, ".git/objects/info/commit-graphs/commit-graph-chain"); len(strings.Fields(chain)) != 2 {
+			t.Fatalf("chain of %d layers", len(strings.Fields(chain)))
+		}
+	}
 }
 
 // symmetricDifference is the true answer: commits reachable from i and not

@@ -202,32 +202,14 @@ func matchClass(pat string, p int, tCh byte, pathname bool) (int, bool) {
 			}
 			pCh = 0 // prev becomes 0
 		case pCh == '[' && at(pat, p+1) == ':':
-			p += 2
-			s := p
-			for at(pat, p) != 0 && at(pat, p) != ']' {
-				p++
-			}
-			if at(pat, p) == 0 {
-				return -1, false
-			}
-			i := p - s - 1
-			if i < 0 || pat[p-1] != ':' {
-				// No ":]": a plain '['.
-				p = s - 2
-				pCh = '['
-				if tCh == pCh {
-					matched = true
-				}
-				break
-			}
-			in, known := charClass(pat[s:s+i], tCh)
-			if !known {
+			var in, ok bool
+			p, pCh, in, ok = matchNamedClass(pat, p, tCh)
+			if !ok {
 				return -1, false
 			}
 			if in {
 				matched = true
 			}
-			pCh = 0
 		default:
 			if tCh == pCh {
 				matched = true
@@ -244,6 +226,32 @@ func matchClass(pat string, p int, tCh byte, pathname bool) (int, bool) {
 		return p, false
 	}
 	return p, true
+}
+
+// matchNamedClass reads "[:name:]" at pat[p] ('[' then ':') inside a
+// bracket expression. It returns the index of the last byte read, the
+// byte that becomes the previous one for a following range (0 after a
+// class), whether tCh is in it, and ok false when the expression is
+// malformed. Without a closing ":]" the '[' is a plain character.
+func matchNamedClass(pat string, p int, tCh byte) (end int, prev byte, in, ok bool) {
+	p += 2
+	s := p
+	for at(pat, p) != 0 && at(pat, p) != ']' {
+		p++
+	}
+	if at(pat, p) == 0 {
+		return p, 0, false, false
+	}
+	i := p - s - 1
+	if i < 0 || pat[p-1] != ':' {
+		// No ":]": a plain '['.
+		return s - 2, '[', tCh == '[', true
+	}
+	in, known := charClass(pat[s:s+i], tCh)
+	if !known {
+		return p, 0, false, false
+	}
+	return p, 0, in, true
 }
 
 // charClass is wildmatch's "[:name:]" test with git's ASCII-only ctype.

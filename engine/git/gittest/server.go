@@ -105,20 +105,20 @@ func (s *Server) Token() string { return s.token }
 // holding one commit (README.md), pushed from a seed work tree whose origin is
 // the bare repository's path. It returns the seed work tree: commit there and
 // call Push to add upstream commits.
+//
+// The pair is built by git once per test binary and name (with the
+// configuration Isolate installs) and copied on every later call, so every
+// call of a binary yields the same initial commit.
 func (s *Server) CreateRepo(t testing.TB, name string) string {
 	t.Helper()
-	bare := s.BareDir(name)
-	if err := os.MkdirAll(filepath.Dir(bare), 0o755); err != nil {
+	tpl, err := templateFor(name)
+	if err != nil {
 		t.Fatalf("create repo %s: %v", name, err)
 	}
-	Git(t, "", "init", "-q", "--bare", "-b", "main", bare)
-	// Allow pushes over HTTP even without REMOTE_USER (anonymous servers).
-	Git(t, bare, "config", "http.receivepack", "true")
 	seed := filepath.Join(t.TempDir(), name)
-	InitRepo(t, seed)
-	Commit(t, seed, "README.md", "# "+name+"\n", "initial commit")
-	Git(t, seed, "remote", "add", "origin", bare)
-	Git(t, seed, "push", "-q", "-u", "origin", "main")
+	if err := tpl.restore(s.BareDir(name), seed); err != nil {
+		t.Fatalf("create repo %s: %v", name, err)
+	}
 	return seed
 }
 
@@ -288,11 +288,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case st == nil:
 		h.ServeHTTP(w, r)
 	case st.rate > 0:
-		s.serveTrickle(w, r, h, st)
+		serveTrickle(w, r, h, st)
 	case st.packOnly:
-		s.servePartial(w, r, h, st)
+		servePartial(w, r, h, st)
 	default:
-		s.serveStalled(w, r, h, st)
+		serveStalled(w, r, h, st)
 	}
 }
 
@@ -362,7 +362,7 @@ func (s *Server) backend(user string) *cgi.Handler {
 
 // serveStalled waits before serving. The body is read first so that the
 // server notices (through its background read) when the client goes away.
-func (s *Server) serveStalled(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+func serveStalled(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return
@@ -379,7 +379,7 @@ func (s *Server) serveStalled(w http.ResponseWriter, r *http.Request, h http.Han
 
 // serveTrickle produces the whole answer and sends it st.rate bytes a
 // second until it is sent, released or the client goes away.
-func (s *Server) serveTrickle(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+func serveTrickle(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	for k, v := range rec.Header() {
@@ -413,7 +413,7 @@ func (s *Server) serveTrickle(w http.ResponseWriter, r *http.Request, h http.Han
 }
 
 // servePartial produces the whole answer, sends its first half, then waits.
-func (s *Server) servePartial(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
+func servePartial(w http.ResponseWriter, r *http.Request, h http.Handler, st *stall) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	for k, v := range rec.Header() {

@@ -81,7 +81,16 @@ func diffSnapshots(a, b map[string]string) string {
 // symlink, an executable bit. The clone holds local work on other paths.
 func reshaped(t *testing.T) (seed, work string) {
 	t.Helper()
-	seed, work = cloned(t)
+	gittest.Isolate(t)
+	root := gittest.CachedTree(t, "gogit reshaped", func(t testing.TB, root string) { buildReshaped(t, root) })
+	return filepath.Join(root, "seed"), filepath.Join(root, "work")
+}
+
+// buildReshaped makes reshaped's repositories under root. Tests get copies
+// of one build (see gittest.CachedTree).
+func buildReshaped(t testing.TB, root string) {
+	t.Helper()
+	seed, work := buildCloned(t, root)
 	gittest.Commit(t, seed, "gone/only.txt", "only\n", "dir to empty")
 	gittest.Commit(t, seed, "a/b.txt", "b\n", "dir to file")
 	gittest.Commit(t, seed, "f", "file\n", "file to dir")
@@ -110,7 +119,6 @@ func reshaped(t *testing.T) (seed, work string) {
 	gittest.WriteFile(t, work, "mine.txt", "untracked\n")
 	gittest.WriteFile(t, work, ".git/info/exclude", "*.log\n")
 	gittest.WriteFile(t, work, "build.log", "ignored\n")
-	return seed, work
 }
 
 // TestPullFailureLeavesEverythingAsItWas makes the update fail at each of

@@ -11,5 +11,5 @@ import (
 // TestConformance runs the suite both backends must pass. go-git cannot
 // rebase, so the rebase cases expect ErrUnsupported.
 func TestConformance(t *testing.T) {
-	conformance.Run(t, func(*testing.T) git.Backend { return gogit.New() }, conformance.Capabilities{Rebase: false})
+	conformance.Run(t, func(*testing.T) git.Backend { return gogit.New() }, conformance.Capabilities{Rebase: false, Parallel: true})
 }

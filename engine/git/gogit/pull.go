@@ -85,23 +85,8 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	to := upRef.Hash()
 	if !head.unborn {
 		res.From, res.To = head.hash.String(), head.hash.String()
-		if to == head.hash {
-			return res, nil
-		}
-		ff, err := isAncestor(ctx, r.Storer, head.hash, to)
-		if err != nil {
-			return res, opError(ctx, "pull", dir, err, "")
-		}
-		if !ff {
-			ahead, err := isAncestor(ctx, r.Storer, to, head.hash)
-			if err != nil {
-				return res, opError(ctx, "pull", dir, err, "")
-			}
-			if ahead {
-				return res, nil // only local commits: nothing to pull
-			}
-			return res, kindError("pull", dir, git.ErrNotFastForward,
-				fmt.Sprintf("%s has diverged from %s; not a fast-forward", head.branch, u.name))
+		if move, err := needsFastForward(ctx, r, dir, head, to, u.name); err != nil || !move {
+			return res, err
 		}
 	}
 	if err := b.updateTo(ctx, r, head, to, false, func() error { return updateBranch(r, head, to) }); err != nil {
@@ -114,6 +99,31 @@ func (b *Backend) Pull(ctx context.Context, dir string, opt git.PullOptions) (gi
 	res.To = to.String()
 	res.Updated = true
 	return res, nil
+}
+
+// needsFastForward reports whether pulling upstream's commit to moves
+// head: not when head is there already or only ahead (local commits), and
+// a not-fast-forward error when the two have diverged.
+func needsFastForward(ctx context.Context, r *gogit.Repository, dir string, head headInfo, to plumbing.Hash, upstream string) (bool, error) {
+	if to == head.hash {
+		return false, nil
+	}
+	ff, err := isAncestor(ctx, r.Storer, head.hash, to)
+	if err != nil {
+		return false, opError(ctx, "pull", dir, err, "")
+	}
+	if ff {
+		return true, nil
+	}
+	ahead, err := isAncestor(ctx, r.Storer, to, head.hash)
+	if err != nil {
+		return false, opError(ctx, "pull", dir, err, "")
+	}
+	if ahead {
+		return false, nil // only local commits: nothing to pull
+	}
+	return false, kindError("pull", dir, git.ErrNotFastForward,
+		fmt.Sprintf("%s has diverged from %s; not a fast-forward", head.branch, upstream))
 }
 
 // updateBranch moves the checked-out branch to hash, refusing if someone

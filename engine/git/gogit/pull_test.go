@@ -108,11 +108,7 @@ func TestPullRefusesLocalChangesOnTouchedPaths(t *testing.T) {
 	}
 	for name, dirty := range cases {
 		t.Run(name, func(t *testing.T) {
-			seed, work := cloned(t)
-			gittest.Commit(t, seed, "README.md", "upstream\n", "change")
-			gittest.Commit(t, seed, "added.txt", "upstream\n", "add")
-			gittest.Commit(t, seed, "sub/file.txt", "upstream\n", "add sub")
-			gittest.Push(t, seed)
+			_, work := touchedUpstream(t)
 			dirty(t, work)
 			head := gittest.Head(t, work)
 			before := porcelain(t, work)
@@ -128,6 +124,22 @@ func TestPullRefusesLocalChangesOnTouchedPaths(t *testing.T) {
 			}
 		})
 	}
+}
+
+// touchedUpstream is cloned with three upstream commits pushed (not yet
+// fetched) that change README.md and add added.txt and sub/file.txt. Tests
+// get copies of one build (see gittest.CachedTree).
+func touchedUpstream(t *testing.T) (seed, work string) {
+	t.Helper()
+	gittest.Isolate(t)
+	root := gittest.CachedTree(t, "gogit touched upstream", func(t testing.TB, root string) {
+		seed, _ := buildCloned(t, root)
+		gittest.Commit(t, seed, "README.md", "upstream\n", "change")
+		gittest.Commit(t, seed, "added.txt", "upstream\n", "add")
+		gittest.Commit(t, seed, "sub/file.txt", "upstream\n", "add sub")
+		gittest.Push(t, seed)
+	})
+	return filepath.Join(root, "seed"), filepath.Join(root, "work")
 }
 
 func TestPullRefusesConflicts(t *testing.T) {

@@ -18,7 +18,14 @@ import (
 func cloned(t *testing.T) (seed, work string) {
 	t.Helper()
 	gittest.Isolate(t)
-	root := t.TempDir()
+	root := gittest.CachedTree(t, "gogit cloned", func(t testing.TB, root string) { buildCloned(t, root) })
+	return filepath.Join(root, "seed"), filepath.Join(root, "work")
+}
+
+// buildCloned makes cloned's repositories under root: origin.git, seed and
+// work. Tests get copies of one build (see gittest.CachedTree).
+func buildCloned(t testing.TB, root string) (seed, work string) {
+	t.Helper()
 	bare := filepath.Join(root, "origin.git")
 	gittest.Git(t, "", "init", "-q", "--bare", "-b", "main", bare)
 	seed = filepath.Join(root, "seed")

@@ -10,6 +10,7 @@ import (
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/styles"
@@ -47,22 +48,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	field("path", safetext.Sanitize(r.Path))
 	field("clone url", safetext.Sanitize(r.URL))
 	field("provider", providerText(r))
-	var fl []string
-	if !r.Cloned {
-		fl = append(fl, "not cloned")
-	}
-	switch r.Kind {
-	case "worktree":
-		fl = append(fl, "linked worktree")
-	case "submodule":
-		fl = append(fl, "submodule")
-	}
-	if r.Archived {
-		fl = append(fl, "archived")
-	}
-	if r.Fork {
-		fl = append(fl, "fork")
-	}
+	fl := rowFlags(r)
 	haveLog := in != nil && len(in.Commits) > 0
 	if st := r.Status; st != nil {
 		br := st.Branch
@@ -95,17 +81,7 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 	}
 	field("flags", strings.Join(fl, ", "))
 	if l := r.Last; l != nil {
-		res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, humanize.Duration(l.Duration))
-		switch l.Cause {
-		case string(engine.CancelStopped): // the user cancelled it
-			res = fmt.Sprintf("%s stopped after %s", l.Op, humanize.Duration(l.Duration))
-		case string(engine.CancelNotStarted):
-			res = l.Op + " not started (cancelled)"
-		}
-		if l.Attempts > 1 {
-			res += fmt.Sprintf(" (%d attempts)", l.Attempts)
-		}
-		field("last op", res+", "+humanize.Ago(now.Sub(l.Finished)))
+		field("last op", lastOpText(l)+", "+humanize.Ago(now.Sub(l.Finished)))
 		field("detail", l.Detail)
 		if l.Error != "" {
 			lines = append(lines, lipgloss.JoinHorizontal(lipgloss.Top, s.Detail.Label.Render("error"), " ",
@@ -127,6 +103,44 @@ func View(r *repotable.Row, in *Inspect, width, height int, now time.Time, s *st
 		lines = lines[:height] // cut rather than let the frame scroll
 	}
 	return strings.Join(lines, "\n")
+}
+
+// rowFlags are the row's facts shown as flags, before the status adds
+// its own.
+func rowFlags(r *repotable.Row) []string {
+	var fl []string
+	if !r.Cloned {
+		fl = append(fl, "not cloned")
+	}
+	switch r.Kind {
+	case "worktree":
+		fl = append(fl, "linked worktree")
+	case "submodule":
+		fl = append(fl, "submodule")
+	}
+	if r.Archived {
+		fl = append(fl, "archived")
+	}
+	if r.Fork {
+		fl = append(fl, "fork")
+	}
+	return fl
+}
+
+// lastOpText says how the last operation ended: its outcome and time, or
+// that it was stopped or never started, and its attempts.
+func lastOpText(l *state.OpResult) string {
+	res := fmt.Sprintf("%s %s in %s", l.Op, l.Outcome, humanize.Duration(l.Duration))
+	switch l.Cause {
+	case string(engine.CancelStopped): // the user cancelled it
+		res = fmt.Sprintf("%s stopped after %s", l.Op, humanize.Duration(l.Duration))
+	case string(engine.CancelNotStarted):
+		res = l.Op + " not started (cancelled)"
+	}
+	if l.Attempts > 1 {
+		res += fmt.Sprintf(" (%d attempts)", l.Attempts)
+	}
+	return res
 }
 
 // inspectLines renders the commits and changed files in at most room lines:

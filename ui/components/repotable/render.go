@@ -30,6 +30,9 @@ func (m *Model) View() string {
 		return b.String()
 	}
 	end := min(m.offset+m.bodyHeight(), len(m.view))
+	if m.rendered != nil {
+		*m.rendered += end - m.offset
+	}
 	for i := m.offset; i < end; i++ {
 		b.WriteString("\n")
 		b.WriteString(m.renderRow(l, m.view[i], i == m.cursor))

@@ -48,6 +48,39 @@ type Row struct {
 	// printed, sanitized, with its exit code; nil when none ran. Not
 	// kept in the state cache.
 	Output *Output
+
+	// hay is the lower-case text the filter searches, kept with the row
+	// state it was made from: with the filter on, every batch of events
+	// filters every row again, and most have not changed.
+	hay    string
+	hayFor hayKey
+}
+
+// hayKey is what the filter text depends on. Statuses and results are
+// replaced, never changed in place, so their pointers tell a change.
+type hayKey struct {
+	name                   string
+	status                 *git.Status
+	last                   *state.OpResult
+	cloned, archived, fork bool
+}
+
+// filterText is the lower-case text the filter matches words against:
+// name, state, flags, branch and "failed".
+func (r *Row) filterText() string {
+	k := hayKey{r.Name, r.Status, r.Last, r.Cloned, r.Archived, r.Fork}
+	if r.hay != "" && k == r.hayFor {
+		return r.hay
+	}
+	hay := strings.ToLower(r.Name + " " + r.State() + " " + r.StateLabel() + " " + flags(r, true))
+	if r.Status != nil {
+		hay += " " + strings.ToLower(r.Status.Branch)
+	}
+	if r.Failed() {
+		hay += " failed"
+	}
+	r.hay, r.hayFor = hay, k
+	return hay
 }
 
 // Output is a command's output as the detail pane shows it.
