@@ -283,7 +283,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			user = "git"
 		}
 	}
-	h := s.backend(user)
+	h := httpBackendFor(s.root, user)
 	switch {
 	case st == nil:
 		h.ServeHTTP(w, r)
@@ -343,11 +343,12 @@ func failRequest(w http.ResponseWriter, mode FailMode) {
 	}
 }
 
-// backend is git http-backend for one request; REMOTE_USER is set when the
-// client authenticated (git requires it for receive-pack by default).
-func (s *Server) backend(user string) *cgi.Handler {
+// httpBackendFor is git http-backend serving the repositories under root
+// for one request; REMOTE_USER is set when the client authenticated (git
+// requires it for receive-pack by default).
+func httpBackendFor(root, user string) *cgi.Handler {
 	env := []string{
-		"GIT_PROJECT_ROOT=" + s.root,
+		"GIT_PROJECT_ROOT=" + root,
 		"GIT_HTTP_EXPORT_ALL=1",
 		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_CONFIG_GLOBAL=/dev/null",
