@@ -234,3 +234,24 @@ func Push(t testing.TB, dir string) {
 	t.Helper()
 	Git(t, dir, "push", "-q", "origin", "HEAD")
 }
+
+// RunIsolated is a test binary's TestMain body: it makes a scratch
+// directory (removed at the end), calls before with it (nil: nothing),
+// isolates git's configuration for the whole process under it
+// (IsolateProcess), and runs the tests. It returns the exit status.
+func RunIsolated(m *testing.M, name string, before func(dir string)) int {
+	dir, err := os.MkdirTemp("", "mgit-"+name+"-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if before != nil {
+		before(dir)
+	}
+	if err := IsolateProcess(filepath.Join(dir, "home")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
