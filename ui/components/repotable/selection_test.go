@@ -21,9 +21,11 @@ func ids(rows []*Row) []string {
 // The selection survives filtering and loses removed rows.
 func TestSelectionTargets(t *testing.T) {
 	m := New(styles.New(true, true), time.Now)
+	var rows []*Row
 	for _, id := range []string{"z", "x", "w", "y"} {
-		m.Add(NewRow(id, "/ws/"+id, ""))
+		rows = append(rows, NewRow(id, "/ws/"+id, ""))
 	}
+	m.Add(rows...)
 	m.SetSize(80, 10)
 	if got := ids(m.Targets()); !slices.Equal(got, []string{"w"}) {
 		t.Fatalf("no selection: targets %v, want the cursor's row", got)
