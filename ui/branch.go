@@ -64,7 +64,7 @@ func (m *model) previewBranch(name string, ids []string) {
 		m.status.Error("checkout: " + err.Error())
 		return
 	}
-	jobs := m.jobsFor(engine.OpCheckout, ids)
+	jobs := m.runner().jobsFor(engine.OpCheckout, ids)
 	if len(jobs) == 0 {
 		return
 	}
@@ -211,7 +211,7 @@ func previewText(branch string, v verdicts) string {
 
 // checkout submits the confirmed checkout.
 func (m *model) checkout(in checkoutIntent) {
-	jobs := m.jobsFor(engine.OpCheckout, in.ids)
+	jobs := m.runner().jobsFor(engine.OpCheckout, in.ids)
 	if len(jobs) == 0 {
 		m.status.Error("checkout: nothing to do (not cloned or busy)")
 		return
@@ -225,15 +225,4 @@ func (m *model) checkout(in checkoutIntent) {
 	m.runs[id] = runInfo{op: engine.OpCheckout, repos: len(jobs)}
 	m.submitted = append(m.submitted, id)
 	m.status.Info(fmt.Sprintf("checkout %s: %d %s…", in.branch, len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
-}
-
-// jobsFor makes jobs of op for the rows with ids that are cloned and idle.
-func (m *model) jobsFor(op engine.Op, ids []string) []engine.Job {
-	var jobs []engine.Job
-	for _, id := range ids {
-		if r := m.table.Row(id); r != nil && r.Cloned && !r.Busy() {
-			jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
-		}
-	}
-	return jobs
 }

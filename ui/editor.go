@@ -87,8 +87,7 @@ func (m *model) toolDone(msg toolDoneMsg) tea.Cmd {
 	default:
 		m.status.Info("back from " + msg.what)
 	}
-	if r := m.table.Row(msg.id); r != nil && r.Cloned && !r.Busy() {
-		m.refreshQuietly([]*repotable.Row{r})
+	if m.runner().refreshRow(msg.id) {
 		return m.spin()
 	}
 	return nil

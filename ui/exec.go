@@ -56,7 +56,7 @@ func (m *model) runExec(line string, ids []string) tea.Cmd {
 	if line == "" {
 		return nil
 	}
-	jobs := m.jobsFor(engine.OpExec, ids)
+	jobs := m.runner().jobsFor(engine.OpExec, ids)
 	if len(jobs) == 0 {
 		m.status.Error("exec: nothing to do (not cloned or busy)")
 		return nil

@@ -13,7 +13,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
-	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
@@ -60,7 +59,8 @@ func (m *model) updateLive(msg tea.Msg) tea.Cmd {
 		_, running := m.runs[m.live.refreshRun]
 		rested := m.deps.now().Sub(m.live.refreshEnded) >= m.live.refreshTook
 		if !running && rested {
-			m.live.refreshRun = m.refreshQuietly(m.clonedIdle())
+			r := m.runner()
+			m.live.refreshRun = r.refreshQuietly(r.clonedIdle())
 		}
 		return tea.Batch(m.tickCmd(), m.spin())
 	case watchMsg:
@@ -70,7 +70,7 @@ func (m *model) updateLive(msg tea.Msg) tea.Cmd {
 				rows = append(rows, r)
 			}
 		}
-		m.refreshQuietly(rows)
+		m.runner().refreshQuietly(rows)
 		return tea.Batch(m.deps.watch.waitCmd(m.deps.stop), m.spin())
 	case rescanMsg:
 		m.rescanned(msg)
@@ -117,50 +117,11 @@ func (m *model) tickCmd() tea.Cmd {
 	return tea.Tick(m.deps.every, func(time.Time) tea.Msg { return refreshTickMsg{} })
 }
 
-// clonedIdle are the cloned rows no operation is queued or running on.
-func (m *model) clonedIdle() []*repotable.Row {
-	var rows []*repotable.Row
-	for _, r := range m.table.Rows() {
-		if r.Cloned && !r.Busy() {
-			rows = append(rows, r)
-		}
-	}
-	return rows
-}
-
-// refreshQuietly reads the status of rows in a run that reports nothing
-// in the status line: the dashboard started it, not the user. It returns
-// the run ID, "" when there was nothing to read.
-func (m *model) refreshQuietly(rows []*repotable.Row) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	id := m.submit(engine.OpStatus, rows)
-	if id != "" {
-		info := m.runs[id]
-		info.quiet = true
-		m.runs[id] = info
-	}
-	return id
-}
-
 // refreshFinished remembers how long the periodic refresh took.
 func (m *model) refreshFinished(ev engine.RunFinished) {
 	if ev.RunID != "" && ev.RunID == m.live.refreshRun {
 		m.live.refreshTook, m.live.refreshEnded = ev.Summary.Duration, m.deps.now()
 	}
-}
-
-// refreshAllKey reads the status of every cloned row, on the user's word.
-func (m *model) refreshAllKey() tea.Cmd {
-	rows := m.clonedIdle()
-	if len(rows) == 0 {
-		m.status.Error("refresh: nothing to do (not cloned or busy)")
-		return nil
-	}
-	m.submit(engine.OpStatus, rows)
-	m.status.Info(fmt.Sprintf("status: %d %s…", len(rows), humanize.Plural(len(rows), "repository", "repositories")))
-	return m.spin()
 }
 
 // rescan runs discovery again in the background.
@@ -192,7 +153,7 @@ func (m *model) rescanned(msg rescanMsg) {
 		// The cached rows were painted; their status is read now that
 		// the workspace is known, as it is at start without a cache.
 		m.live.initial = nil
-		defer m.refreshAll()
+		defer m.runner().refreshAll()
 	}
 	if msg.err != nil {
 		m.log.Warn().Err(msg.err).Msg("rescan")
@@ -240,7 +201,7 @@ func (m *model) rescanned(msg rescanMsg) {
 			m.table.Stats().Total, len(added), len(gone)))
 		return
 	}
-	m.refreshQuietly(added)
+	m.runner().refreshQuietly(added)
 	m.status.Info(fmt.Sprintf("rescan: %d new, %d gone", len(added), len(gone)))
 }
 

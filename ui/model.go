@@ -127,7 +127,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(styles.New(msg.IsDark(), m.noColor))
 	case startMsg:
-		m.refreshAll()
+		m.runner().refreshAll()
 		return m, m.spin()
 	case eventsMsg:
 		cmd := m.applyEvents(msg)
@@ -286,7 +286,8 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 		m.header.Observe(ev)
 		switch ev := ev.(type) {
 		case engine.RunFinished:
-			m.runFinished(ev)
+			m.refreshFinished(ev)
+			m.runner().finished(ev)
 		case engine.OpFinished:
 			finished = true
 			cloned = cloned || ev.Op == engine.OpClone

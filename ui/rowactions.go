@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine/workspace"
-	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
 
 type (
@@ -54,8 +53,7 @@ func (m *model) updateRowAction(msg tea.Msg) tea.Cmd {
 			m.status.Info("back from the shell")
 		}
 		// What the user did there shows at once.
-		if r := m.table.Row(msg.id); r != nil && r.Cloned && !r.Busy() {
-			m.refreshQuietly([]*repotable.Row{r})
+		if m.runner().refreshRow(msg.id) {
 			return m.spin()
 		}
 	}
