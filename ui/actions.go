@@ -27,7 +27,7 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Retry):
 		r.retry()
 	case key.Matches(msg, k.Branch):
-		return m.branch()
+		return m.ask(branchQuestion())
 	case key.Matches(msg, k.RefreshAll):
 		if !r.refreshAllKey() {
 			return nil
@@ -39,7 +39,7 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Shell):
 		return m.shell()
 	case key.Matches(msg, k.Exec):
-		return m.execPrompt()
+		return m.ask(execQuestion())
 	case key.Matches(msg, k.Edit):
 		return m.editor()
 	case key.Matches(msg, k.Lazygit):

@@ -40,7 +40,7 @@ func (m *model) act(intent any) tea.Cmd {
 		m.runner().cloneIDs(in.ids)
 		return m.spin()
 	case checkoutIntent:
-		m.checkout(in)
+		checkout(m.runner(), in)
 		return m.spin()
 	}
 	return nil

@@ -73,9 +73,9 @@ type model struct {
 	width, height int
 	spinning      bool
 	runs          map[string]runInfo
-	preview       *previewState // the branch preview being computed
-	inspect       inspectState  // the detail pane's data
-	submitted     []string      // every run ID, for the wait on exit
+	branch        branchFlow   // the branch action between its steps
+	inspect       inspectState // the detail pane's data
+	submitted     []string     // every run ID, for the wait on exit
 	interrupted   bool
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
@@ -275,7 +275,7 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 	var finished, cloned bool
 	for _, ev := range batch {
 		if info := m.runs[ev.EventMeta().RunID]; info.probe {
-			m.probeEvent(ev)
+			m.branch.probe(ev, &m.status, &m.confirm)
 			if _, done := ev.(engine.RunFinished); done {
 				delete(m.runs, ev.EventMeta().RunID)
 			}
