@@ -33,7 +33,7 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	case key.Matches(msg, k.Rescan):
-		return m.rescan()
+		return m.live.rescan(&m.status, &m.deps)
 	case key.Matches(msg, k.Open):
 		return m.openWeb()
 	case key.Matches(msg, k.Shell):

@@ -116,7 +116,7 @@ func (m model) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
 	cmds = append(cmds, m.remote.wait())
-	cmds = append(cmds, m.liveCmds()...)
+	cmds = append(cmds, tickCmd(m.deps.every), m.deps.watch.waitCmd(m.deps.stop), m.live.initialCmd(m.deps.stop))
 	return tea.Batch(cmds...)
 }
 
@@ -132,9 +132,19 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventsMsg:
 		cmd := m.applyEvents(msg)
 		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin(), cmd)
-	case refreshTickMsg, watchMsg, rescanMsg, persistMsg, signalMsg:
-		cmd := m.updateLive(msg)
-		return m, cmd
+	case refreshTickMsg, watchMsg:
+		return m, tea.Batch(m.live.update(msg, m.runner(), &m.deps), m.spin())
+	case rescanMsg:
+		m.live.rescanned(m.runner(), msg, m.deps.watch)
+		// The cache forgets the repositories that are gone.
+		return m, tea.Batch(m.spin(), m.changed())
+	case persistMsg:
+		return m, m.live.persist.update(msg, m.deps.saver, m.deps.saveEvery, m.table.Rows())
+	case signalMsg:
+		m.log.Info().Str("signal", msg.sig.String()).Msg("dashboard: signal, saving and leaving")
+		m.interrupted = true
+		m.deps.cancel()
+		return m, tea.Quit
 	case openMsg, shellDoneMsg, toolDoneMsg, diffMsg:
 		cmd := m.updateRowAction(msg)
 		return m, cmd
@@ -286,7 +296,7 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 		m.header.Observe(ev)
 		switch ev := ev.(type) {
 		case engine.RunFinished:
-			m.refreshFinished(ev)
+			m.live.refreshFinished(ev, m.deps.now())
 			m.runner().finished(ev)
 		case engine.OpFinished:
 			finished = true
@@ -295,12 +305,17 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 	}
 	m.table.Refresh()
 	if cloned {
-		m.syncWatch()
+		m.deps.watch.follow(m.table.Rows())
 	}
 	if finished {
 		return m.changed()
 	}
 	return nil
+}
+
+// changed marks the rows changed for the debounced save.
+func (m *model) changed() tea.Cmd {
+	return m.live.persist.changed(m.deps.saver, m.deps.saveEvery)
 }
 
 func (m *model) setSize(w, h int) {

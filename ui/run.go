@@ -130,7 +130,7 @@ func Run(ctx context.Context, opt Options) error {
 	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
 	if d.watch != nil {
-		m.syncWatch()
+		d.watch.follow(m.table.Rows())
 		go d.watch.run(stop)
 	}
 	var popts []tea.ProgramOption
@@ -160,7 +160,7 @@ func Run(ctx context.Context, opt Options) error {
 		opt.Logger.Warn().Msg("dashboard: runs did not finish within 30s of cancellation")
 	}
 	if d.saver != nil {
-		d.saver.save(finalGen, fm.entries())
+		d.saver.save(finalGen, snapshot(fm.table.Rows()))
 	}
 	switch {
 	case errors.Is(runErr, tea.ErrInterrupted) || interrupted:
