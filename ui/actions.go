@@ -44,11 +44,17 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 		return m.editor()
 	case key.Matches(msg, k.Lazygit):
 		return m.lazygit()
-	case key.Matches(msg, k.Log):
-		m.openLog()
+	case key.Matches(msg, k.Log, k.Diff):
+		r := m.table.Cursor()
+		if r == nil {
+			return nil
+		}
+		m.mode = modePager
+		if key.Matches(msg, k.Diff) {
+			return m.git.openDiff(m.deps.ctx, r)
+		}
+		m.git.openLog(m.runner(), r)
 		return nil
-	case key.Matches(msg, k.Diff):
-		return m.openDiff()
 	default:
 		return nil
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/filter"
 	"github.com/mgit-dev/mgit/ui/components/header"
-	"github.com/mgit-dev/mgit/ui/components/pager"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/components/statusbar"
@@ -66,7 +65,7 @@ type model struct {
 	filter  filter.Model
 	confirm confirm.Model
 	prompt  prompt.Model
-	pager   pager.Model
+	git     gitView // the pager: log or diff
 	spinner spinner.Model
 
 	mode          mode
@@ -80,7 +79,6 @@ type model struct {
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
 	live          liveState
-	logRun        string // the run reading the log view's commits
 }
 
 // deps are the model's ties to the outside, replaceable in tests.
@@ -221,7 +219,10 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.SelectAll):
 		m.table.SelectAllShown()
 	case key.Matches(msg, k.Detail):
-		m.openDetail()
+		if r := m.table.Cursor(); r != nil {
+			m.mode = modeDetail
+			m.inspect.open(m.runner(), r)
+		}
 	case key.Matches(msg, k.Help):
 		m.mode = modeHelp
 	case key.Matches(msg, k.Quit):
@@ -266,8 +267,8 @@ func (m *model) overlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return cmd, true
 	case m.mode == modePager:
 		var closed bool
-		if m.pager, closed = m.pager.Update(msg, k); closed {
-			m.mode, m.logRun = modeTable, ""
+		if m.git.pager, closed = m.git.pager.Update(msg, k); closed {
+			m.mode, m.git.logRun = modeTable, ""
 		}
 		return nil, true
 	case m.mode != modeTable:
@@ -291,7 +292,8 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 			}
 			continue
 		}
-		m.inspectEvent(ev)
+		m.git.logEvent(ev, m.deps.now)
+		m.inspect.event(ev)
 		m.table.Apply(ev)
 		m.header.Observe(ev)
 		switch ev := ev.(type) {
@@ -323,7 +325,7 @@ func (m *model) setSize(w, h int) {
 	// header, then the table, then filter (when shown), message and help.
 	m.table.SetSize(w, max(h-3-m.filterLines(), 2))
 	m.filter.SetWidth(w)
-	m.pager.SetSize(w, max(h-3-m.filterLines(), 2))
+	m.git.pager.SetSize(w, max(h-3-m.filterLines(), 2))
 }
 
 func (m *model) filterLines() int {
@@ -367,9 +369,9 @@ func (m model) render() string {
 	case m.mode == modeHelp:
 		body = m.styles.Title.Render("keys") + "\n\n" + m.status.FullHelp(m.width, m.keys)
 	case m.mode == modePager:
-		body = m.pager.View(m.styles)
+		body = m.git.pager.View(m.styles)
 	case m.mode == modeDetail && m.table.Cursor() != nil:
-		body = detail.View(m.table.Cursor(), m.inspectFor(m.table.Cursor()), m.width, bodyH, now, m.styles)
+		body = detail.View(m.table.Cursor(), m.inspect.forRow(m.table.Cursor()), m.width, bodyH, now, m.styles)
 	default:
 		m.table.SetSpinner(m.spinner.View())
 		body = m.table.View()

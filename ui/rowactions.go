@@ -45,7 +45,7 @@ func (m *model) updateRowAction(msg tea.Msg) tea.Cmd {
 	case toolDoneMsg:
 		return m.toolDone(msg)
 	case diffMsg:
-		m.diffDone(msg)
+		m.git.diffDone(msg)
 	case shellDoneMsg:
 		if msg.err != nil {
 			m.status.Error("shell: " + msg.err.Error())

@@ -187,7 +187,7 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		header:  header.New(displayRoot(opt.Root, getenv("HOME"))),
 		status:  statusbar.New(st),
 		filter:  filter.New(st),
-		pager:   pager.New(),
+		git:     gitView{pager: pager.New()},
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Table.Busy)),
 		runs:    map[string]runInfo{},
 		log:     opt.Logger,
