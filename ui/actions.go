@@ -35,15 +35,15 @@ func (m *model) action(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Rescan):
 		return m.live.rescan(&m.status, &m.deps)
 	case key.Matches(msg, k.Open):
-		return m.openWeb()
+		return openWeb(m.table.Cursor(), m.deps.browse)
 	case key.Matches(msg, k.Shell):
-		return m.shell()
+		return m.tool("shell", func(r *repotable.Row) (tea.Cmd, error) { return shellCmd(r, m.deps.shell), nil })
 	case key.Matches(msg, k.Exec):
 		return m.ask(execQuestion())
 	case key.Matches(msg, k.Edit):
-		return m.editor()
+		return m.tool("edit", func(r *repotable.Row) (tea.Cmd, error) { return editorCmd(r, m.deps.editor) })
 	case key.Matches(msg, k.Lazygit):
-		return m.lazygit()
+		return m.tool("lazygit", lazygitCmd)
 	case key.Matches(msg, k.Log, k.Diff):
 		r := m.table.Cursor()
 		if r == nil {
