@@ -149,9 +149,9 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventsClosedMsg:
 		m.status.Error("the engine stopped")
 	case remoteMsg:
-		return m, m.applyRemote(RemoteBatch(msg))
+		return m, m.remote.apply(RemoteBatch(msg), &m.table, &m.header, &m.status)
 	case remoteDoneMsg:
-		m.remoteDone()
+		m.remote.done(&m.status)
 	case spinner.TickMsg:
 		if m.table.Stats().Busy == 0 {
 			m.spinning = false
