@@ -26,10 +26,10 @@ func TestNothingToPullIsSkipped(t *testing.T) {
 			gittest.InitRepo(t, local)
 			gittest.Commit(t, local, "a.txt", "a\n", "local")
 			detached := filepath.Join(root, "detached")
-			srv.Clone(t, "org/app", detached)
+			srv.CloneCreated(t, "org/app", detached)
 			gittest.Git(t, detached, "checkout", "-q", "--detach")
 			topic := filepath.Join(root, "topic")
-			srv.Clone(t, "org/app", topic)
+			srv.CloneCreated(t, "org/app", topic)
 			gittest.Git(t, topic, "checkout", "-q", "-b", "topic")
 			unborn := filepath.Join(root, "unborn")
 			gittest.InitRepo(t, unborn)
@@ -96,7 +96,7 @@ func TestFailedFetchSaysFetchOnce(t *testing.T) {
 	for name, be := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			work := filepath.Join(t.TempDir(), "app")
-			srv.Clone(t, "org/app", work)
+			srv.CloneCreated(t, "org/app", work)
 			srv.FailNext(1000, gittest.Fail500)
 			res := submit(t, Config{Backend: be, Retry: fastRetry}, context.Background(),
 				Plan{Jobs: []Job{{Repo: Repo{ID: "app", Path: work}, Op: OpFetch}}})

@@ -275,12 +275,15 @@ func TestCloneDryRunTouchesNothing(t *testing.T) {
 func existingClone(t *testing.T) (src, dest string) {
 	t.Helper()
 	gittest.Isolate(t)
-	src = filepath.Join(t.TempDir(), "src")
-	gittest.InitRepo(t, src)
-	gittest.Commit(t, src, "a.txt", "a", "first")
-	dest = filepath.Join(t.TempDir(), "ws", "repo")
-	gittest.Clone(t, src, dest)
-	return src, dest
+	// Built by git once per test binary, copied for every later caller
+	// (CachedTree points the clone's origin at the copied source).
+	dir := gittest.CachedTree(t, "existing-clone", func(t testing.TB, dir string) {
+		src := filepath.Join(dir, "src")
+		gittest.InitRepo(t, src)
+		gittest.Commit(t, src, "a.txt", "a", "first")
+		gittest.Clone(t, src, filepath.Join(dir, "ws", "repo"))
+	})
+	return filepath.Join(dir, "src"), filepath.Join(dir, "ws", "repo")
 }
 
 // realClone is a fake backend clone that runs git clone from a local path.

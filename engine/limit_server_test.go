@@ -62,7 +62,7 @@ func checkLimits(t *testing.T, nls []NetworkLimit) {
 // below it. Real backends, real smart-HTTP server; the assertions are on
 // the engine's recorded decisions, never on timings.
 func TestAdaptiveConcurrencyFallsWhenServerLimits(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	const n = 8
 	for i := range n {
@@ -114,7 +114,7 @@ func TestAdaptiveConcurrencyFallsWhenServerLimits(t *testing.T) {
 // A far server (every request delayed) that does not limit: throughput
 // grows with concurrency, so the engine raises it from its initial 4.
 func TestAdaptiveConcurrencyGrowsWithLatency(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	const n = 12
 	for i := range n {

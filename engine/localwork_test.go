@@ -126,13 +126,15 @@ type forceWorld struct {
 
 func newForceWorld(t *testing.T, srv *gittest.Server, name string, k localKind) forceWorld {
 	t.Helper()
-	seed := srv.CreateRepo(t, name)
-	gittest.Commit(t, seed, "a.txt", "a", "a")
-	gittest.Commit(t, seed, ".gitignore", ".env\n", "ignore .env")
-	gittest.Push(t, seed)
 	ws := t.TempDir()
 	w := forceWorld{ws: ws, dest: filepath.Join(ws, "repo"), url: srv.URL(name)}
-	srv.Clone(t, name, w.dest)
+	// Every world starts as the same served repository and clone: built by
+	// git once, copied for the other 33.
+	gittest.ServedClone(t, srv, "force-world", name, w.dest, func(t testing.TB, _, work string) {
+		gittest.Commit(t, work, "a.txt", "a", "a")
+		gittest.Commit(t, work, ".gitignore", ".env\n", "ignore .env")
+		gittest.Git(t, work, "push", "-q", "-u", "origin", "main")
+	})
 	k.make(t, w.dest, srv.BareDir(name))
 	if !k.intact(w.dest, ws) {
 		t.Fatalf("%s: setup did not create the work", k.name)

@@ -102,13 +102,10 @@ func TestTwoRunsPullOneWorkspace(t *testing.T) {
 	var jobs []Job
 	for i := range 6 {
 		name := "p" + strconv.Itoa(i)
-		seed := srv.CreateRepo(t, name)
 		dest := filepath.Join(ws, name)
-		srv.Clone(t, name, dest)
-		for j := range 3 {
-			gittest.Commit(t, seed, "f.txt", strconv.Itoa(j), "upstream "+strconv.Itoa(j))
-		}
-		gittest.Push(t, seed)
+		// Each repository is a copy of one git-built pair: a clone three
+		// commits behind its server.
+		gittest.ServedClone(t, srv, "two-runs", name, dest, behindBy3)
 		jobs = append(jobs, Job{Op: OpPull, Repo: Repo{ID: name, Path: dest}}, Job{Op: OpFetch, Repo: Repo{ID: name, Path: dest}})
 	}
 	var wg sync.WaitGroup
@@ -134,6 +131,20 @@ func TestTwoRunsPullOneWorkspace(t *testing.T) {
 			t.Errorf("run %d: %+v", i, s)
 		}
 	}
+}
+
+// behindBy3 builds, for gittest.ServedClone, a clone three commits behind
+// its origin: the commits are pushed, then the clone and its origin/main are
+// put back on the first one.
+func behindBy3(t testing.TB, _, work string) {
+	gittest.Commit(t, work, "f.txt", "initial", "initial commit")
+	gittest.Git(t, work, "push", "-q", "-u", "origin", "main")
+	for j := range 3 {
+		gittest.Commit(t, work, "f.txt", strconv.Itoa(j), "upstream "+strconv.Itoa(j))
+	}
+	gittest.Git(t, work, "push", "-q", "origin", "main")
+	gittest.Git(t, work, "reset", "-q", "--hard", "HEAD~3")
+	gittest.Git(t, work, "update-ref", "refs/remotes/origin/main", "HEAD")
 }
 
 // TestUnusableLockDirDoesNotStopWork: where no lock file can be made (a

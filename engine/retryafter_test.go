@@ -18,7 +18,7 @@ import (
 // learns the header from a second, in-process request (git hides it), so
 // the server answers 429 twice there.
 func TestRetryAfterOnGitTransport(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	srv.CreateRepo(t, "busy")
 	for name, be := range backends(t) {

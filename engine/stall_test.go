@@ -19,7 +19,7 @@ import (
 // ErrStalled, with both backends. The collect guard (30 s) is what fails
 // the test without a low-speed limit.
 func TestStalledTransferFailsFast(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	seed := srv.CreateRepo(t, "slow")
 	for name, be := range backends(t) {
@@ -55,7 +55,7 @@ func TestStalledTransferFailsFast(t *testing.T) {
 // nothing. The pack is made a few kilobytes so that it cannot arrive within
 // the stall timeout at that rate.
 func TestTricklingTransferFailsFast(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	seed := srv.CreateRepo(t, "trickle")
 	var big strings.Builder
