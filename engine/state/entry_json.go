@@ -6,14 +6,14 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// The cache writes a status without its zero fields: at 10,000
-// repositories the full form was ~5 MB, most of it zeros and false, and
-// decoding it stood between mgit and its first frame. The field names are
-// those encoding/json gave git.Status before (the Go names), so a file
-// written by an older mgit, zeros and all, decodes the same way and the
-// format Version did not change.
+// Version 1 of the cache was JSON, which mgit still reads (see decode):
+// first with every field of a status, zeros included, later without its
+// zero fields. The field names are those encoding/json gave git.Status
+// (the Go names), so both shapes decode the same way. Version 2 replaced
+// it with lines (entry_lines.go) because decoding it through reflection
+// stood between mgit and its first frame.
 
-// statusJSON is git.Status as the cache writes it.
+// statusJSON is git.Status as version 1 wrote it.
 type statusJSON struct {
 	Branch            string     `json:"Branch,omitempty"`
 	Detached          bool       `json:"Detached,omitempty"`
@@ -31,7 +31,7 @@ type statusJSON struct {
 	Head              commitJSON `json:"Head,omitzero"`
 }
 
-// commitJSON is git.Commit as the cache writes it.
+// commitJSON is git.Commit as version 1 wrote it.
 type commitJSON struct {
 	SHA     string    `json:"SHA,omitempty"`
 	Subject string    `json:"Subject,omitempty"`
@@ -39,29 +39,13 @@ type commitJSON struct {
 	Time    time.Time `json:"Time,omitzero"`
 }
 
-// entryJSON is Entry as the cache writes it.
+// entryJSON is Entry as version 1 wrote it.
 type entryJSON struct {
 	Path    string      `json:"path,omitempty"`
 	Kind    string      `json:"kind,omitempty"`
 	Status  *statusJSON `json:"status,omitempty"`
 	Checked time.Time   `json:"checked,omitzero"`
 	Last    *OpResult   `json:"last,omitempty"`
-}
-
-// compact is the entry as the cache writes it.
-func (e Entry) compact() entryJSON {
-	out := entryJSON{Path: e.Path, Kind: e.Kind, Checked: e.Checked, Last: e.Last}
-	if s := e.Status; s != nil {
-		out.Status = &statusJSON{
-			Branch: s.Branch, Detached: s.Detached, NoCommits: s.NoCommits,
-			Upstream: s.Upstream, UpstreamGone: s.UpstreamGone,
-			Ahead: s.Ahead, Behind: s.Behind, AheadBehindCapped: s.AheadBehindCapped,
-			Staged: s.Staged, Unstaged: s.Unstaged, Untracked: s.Untracked, Conflicts: s.Conflicts,
-			Stash: s.Stash,
-			Head:  commitJSON{SHA: s.Head.SHA, Subject: s.Head.Subject, Author: s.Head.Author, Time: s.Head.Time},
-		}
-	}
-	return out
 }
 
 // entry is what the cache read, in the compact form or the full one

@@ -126,7 +126,7 @@ func BenchmarkLoad10000Old(b *testing.B) {
 					Author: "Ada", Time: time.Now()}}}
 	}
 	_, p := s.path(root)
-	data, err := json.Marshal(map[string]any{"version": Version, "root": root, "saved": time.Now(), "repos": in})
+	data, err := json.Marshal(map[string]any{"version": versionJSON, "root": root, "saved": time.Now(), "repos": in})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -59,6 +59,10 @@ func OpenListings(dir string, log zerolog.Logger) *Listings {
 	return &Listings{dir: filepath.Join(dir, "listings"), log: log, maxBytes: MaxListingBytes, maxFiles: MaxListingFiles}
 }
 
+// listingVersion is the format of a listing file; the store's Version
+// moved on without it.
+const listingVersion = 1
+
 type listing struct {
 	Version int       `json:"version"`
 	Key     string    `json:"key"`
@@ -81,7 +85,7 @@ func (l *Listings) Get(key string) (etag string, body []byte, ok bool) {
 		return "", nil, false
 	}
 	var e listing
-	if err := json.Unmarshal(data, &e); err != nil || e.Version != Version || e.Key != key {
+	if err := json.Unmarshal(data, &e); err != nil || e.Version != listingVersion || e.Key != key {
 		l.log.Warn().Str("file", p).Msg("listing cache entry corrupt or of another version, discarded")
 		_ = os.Remove(p)
 		return "", nil, false
@@ -98,7 +102,7 @@ func (l *Listings) Put(key, etag string, body []byte) {
 		l.log.Warn().Str("reason", err.Error()).Msg("listing cache: key refused, not stored")
 		return
 	}
-	data, err := json.Marshal(listing{Version: Version, Key: key, ETag: etag, Body: body, Saved: time.Now().UTC()})
+	data, err := json.Marshal(listing{Version: listingVersion, Key: key, ETag: etag, Body: body, Saved: time.Now().UTC()})
 	if err != nil {
 		l.log.Warn().Err(err).Msg("listing cache: encode")
 		return

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,9 +15,14 @@ import (
 	"github.com/mgit-dev/mgit/engine/git"
 )
 
-// Version is the format of the files Store writes. A file of another
-// version is discarded, not migrated: it is only a cache.
-const Version = 1
+// Version is the format of the files Store writes (see entry_lines.go). A
+// file of another version is discarded, not migrated: it is only a cache;
+// the one exception is version 1, the JSON form, which still loads so that
+// an upgrade does not cost the first paint.
+const Version = 2
+
+// versionJSON is the last version written as JSON.
+const versionJSON = 1
 
 // Entry is what is known of one repository.
 type Entry struct {
@@ -87,27 +93,43 @@ func (s *Store) Load(root string) map[string]Entry {
 		s.log.Warn().Err(err).Str("file", p).Msg("state cache unreadable, ignored")
 		return map[string]Entry{}
 	}
-	var f fileJSON
-	switch err := json.Unmarshal(data, &f); {
+	saved, version, entries, err := decode(data)
+	switch {
 	case err != nil:
 		s.log.Warn().Err(err).Str("file", p).Msg("state cache corrupt, discarded")
 		s.discard(p)
 		return map[string]Entry{}
-	case f.Version != Version:
-		s.log.Warn().Int("version", f.Version).Int("want", Version).Str("file", p).
+	case entries == nil:
+		s.log.Warn().Int("version", version).Int("want", Version).Str("file", p).
 			Msg("state cache of another version, discarded")
 		s.discard(p)
 		return map[string]Entry{}
-	case f.Root != root:
-		s.log.Warn().Str("root", f.Root).Str("want", root).Str("file", p).
+	case saved != root:
+		s.log.Warn().Str("root", saved).Str("want", root).Str("file", p).
 			Msg("state cache of another workspace, ignored")
 		return map[string]Entry{}
+	}
+	return entries
+}
+
+// decode reads either form: the root the file was saved for, its version,
+// and its entries, nil when the version is not one this mgit reads.
+func decode(data []byte) (string, int, map[string]Entry, error) {
+	if !bytes.HasPrefix(data, []byte("{")) {
+		return decodeLines(data)
+	}
+	var f fileJSON
+	if err := json.Unmarshal(data, &f); err != nil {
+		return "", 0, nil, err
+	}
+	if f.Version != versionJSON {
+		return f.Root, f.Version, nil, nil
 	}
 	out := make(map[string]Entry, len(f.Repos))
 	for id, e := range f.Repos {
 		out[id] = e.entry()
 	}
-	return out
+	return f.Root, f.Version, out, nil
 }
 
 func (s *Store) discard(p string) {
@@ -119,14 +141,7 @@ func (s *Store) discard(p string) {
 // Save replaces the entries of root.
 func (s *Store) Save(root string, repos map[string]Entry) error {
 	root, p := s.path(root)
-	compact := make(map[string]entryJSON, len(repos))
-	for id, e := range repos {
-		compact[id] = e.compact()
-	}
-	data, err := json.Marshal(fileJSON{Version: Version, Root: root, Saved: time.Now().UTC(), Repos: compact})
-	if err != nil {
-		return fmt.Errorf("save state of %s: %w", root, err)
-	}
+	data := encodeLines(root, time.Now().UTC(), repos)
 	if err := writeAtomic(p, data); err != nil {
 		return fmt.Errorf("save state of %s: %w", root, err)
 	}
