@@ -102,7 +102,7 @@ func busyWriting(t *repotable.Model) bool {
 	if t.Stats().Busy == 0 {
 		return false
 	}
-	for _, r := range t.Rows() {
+	for _, r := range t.Index().Rows() {
 		if r.Busy() && (r.Active > 1 || r.Op != engine.OpStatus) {
 			return true
 		}

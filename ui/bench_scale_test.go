@@ -36,7 +36,7 @@ type refreshFeed struct {
 
 func newRefreshFeed(m model, run string, chunk int) *refreshFeed {
 	f := &refreshFeed{run: run, chunk: chunk, status: map[string]*git.Status{}}
-	for _, r := range m.table.Rows() {
+	for _, r := range m.table.Index().Rows() {
 		f.ids = append(f.ids, r.ID)
 		st := *r.Status
 		f.status[r.ID] = &st
@@ -207,13 +207,13 @@ func TestKeyFrameDrawsVisibleRowsOnly(t *testing.T) {
 	screenRows := m.height // more than the table's body can hold
 	for i, k := range keyScript {
 		m = update(t, m, feed.batch())
-		before := m.table.RowsRendered()
+		before := m.table.Painter().RowsRendered()
 		m = step(m, press(k))
-		if drawn := m.table.RowsRendered() - before; drawn > screenRows {
+		if drawn := m.table.Painter().RowsRendered() - before; drawn > screenRows {
 			t.Fatalf("key %d (%s) drew %d rows; a screen holds %d", i, k, drawn, screenRows)
 		}
 	}
-	if got := m.table.RowsRendered(); got == 0 {
+	if got := m.table.Painter().RowsRendered(); got == 0 {
 		t.Fatal("no row was drawn: the counter is not wired")
 	}
 	if st := m.table.Stats(); st.Total != n || st.Busy == 0 {

@@ -54,7 +54,7 @@ func busyModel(b *testing.B) model {
 	m, _ := newTestModel(b, bigWorkspace(b), 200, 60)
 	m.runs["r1"] = runInfo{op: engine.OpStatus, repos: 1000}
 	batch := eventsMsg{}
-	for i, r := range m.table.Rows() {
+	for i, r := range m.table.Index().Rows() {
 		batch = append(batch, engine.OpQueued{Meta: meta("r1", r.ID, uint64(i)), Op: engine.OpStatus})
 		if i%2 == 0 {
 			batch = append(batch, engine.OpStarted{Meta: meta("r1", r.ID, uint64(i)), Op: engine.OpStatus, Attempt: 1})
@@ -89,7 +89,7 @@ func BenchmarkUpdateKeyWhileBusy(b *testing.B) {
 // renders, as the re-armed command delivers them.
 func BenchmarkEventBatch(b *testing.B) {
 	m := busyModel(b)
-	rows := m.table.Rows()
+	rows := m.table.Index().Rows()
 	batch := make(eventsMsg, 0, 256)
 	for i := range 256 {
 		r := rows[i*3%len(rows)]

@@ -88,7 +88,7 @@ func TestBranchPreviewConfirmCheckout(t *testing.T) {
 		t.Fatal("a path from git reached the screen unsanitized")
 	}
 	// A dry run is not a result: the rows do not show it.
-	if r := m.table.Row("github.com/acme/clean"); r.Last != nil || r.Busy() {
+	if r := m.table.Index().Row("github.com/acme/clean"); r.Last != nil || r.Busy() {
 		t.Fatalf("preview reached the table: %+v", r.Last)
 	}
 	if len(m.runs) != 0 {
@@ -118,7 +118,7 @@ func TestBranchPreviewConfirmCheckout(t *testing.T) {
 	})
 	s = screen(m)
 	mustContain(t, s, "✓ checkout", "feature/x")
-	if r := m.table.Row(id); r.Status.Branch != "feature/x" || r.Last.Op != "checkout" {
+	if r := m.table.Index().Row(id); r.Status.Branch != "feature/x" || r.Last.Op != "checkout" {
 		t.Fatalf("row after checkout: %+v %+v", r.Status, r.Last)
 	}
 }
@@ -185,7 +185,7 @@ func TestSupersededPreviewIsDropped(t *testing.T) {
 	if m.confirm.Active() {
 		t.Fatal("the superseded preview opened the dialog")
 	}
-	if r := m.table.Row("github.com/acme/clean"); r.Last != nil {
+	if r := m.table.Index().Row("github.com/acme/clean"); r.Last != nil {
 		t.Fatal("the superseded preview reached the table")
 	}
 	m = update(t, m, previewResults("run2", "two"))
@@ -209,7 +209,7 @@ func TestDetailInspect(t *testing.T) {
 		"changed files (3)", "M  form.go", "MM login.go", "?? notes.txt")
 	mustNotContain(t, m.View().Content, "pwned", "\x1b[2J")
 	// Reading is not an operation: the row's last result stays.
-	if r := m.table.Row("github.com/acme/dirty"); r.Last != nil {
+	if r := m.table.Index().Row("github.com/acme/dirty"); r.Last != nil {
 		t.Fatalf("inspect became the last op: %+v", r.Last)
 	}
 	// Another repository's pane drops the late answer of the first.

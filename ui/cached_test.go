@@ -20,7 +20,7 @@ func TestFirstPaintFromCachedEntries(t *testing.T) {
 	opt.Cached = cached
 	m, _ := newTestModel(t, opt, 200, 40)
 	painted := 0
-	for _, r := range m.table.Rows() {
+	for _, r := range m.table.Index().Rows() {
 		if r.Status != nil {
 			painted++
 		}

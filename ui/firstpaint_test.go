@@ -31,7 +31,7 @@ func TestFirstPaintBeforeDiscovery(t *testing.T) {
 	if m.table.Stats().Total != 7 { // and the listed acme/new
 		t.Fatalf("rows = %d, want 7", m.table.Stats().Total)
 	}
-	if r := m.table.Row("github.com/acme/dirty"); r == nil || !r.Cloned || r.Kind != "repo" || r.Path != "/ws/github.com/acme/dirty" {
+	if r := m.table.Index().Row("github.com/acme/dirty"); r == nil || !r.Cloned || r.Kind != "repo" || r.Path != "/ws/github.com/acme/dirty" {
 		t.Fatalf("cached row = %+v", r)
 	}
 	if len(rec.plans) != 0 {
@@ -70,11 +70,11 @@ func TestFirstPaintReconciledByDiscovery(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("status of %v, want %v", got, want)
 	}
-	e := snapshot(m.table.Rows())["new/clone"]
+	e := snapshot(m.table.Index().Rows())["new/clone"]
 	if e.Path != "/ws/new/clone" || e.Kind != "worktree" {
 		t.Fatalf("cache entry of the new repository = %+v", e)
 	}
-	if _, ok := snapshot(m.table.Rows())["local/failed"]; ok {
+	if _, ok := snapshot(m.table.Index().Rows())["local/failed"]; ok {
 		t.Fatal("the cache keeps the deleted repository")
 	}
 	if m.live.rescanning || m.live.initial != nil {

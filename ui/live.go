@@ -66,7 +66,7 @@ func (l *liveState) update(msg tea.Msg, r runner, d *deps) tea.Cmd {
 	case watchMsg:
 		var rows []*repotable.Row
 		for _, id := range msg {
-			if row := r.table.Row(id); row != nil && row.Cloned && !row.Busy() {
+			if row := r.table.Index().Row(id); row != nil && row.Cloned && !row.Busy() {
 				rows = append(rows, row)
 			}
 		}
@@ -147,7 +147,7 @@ func (l *liveState) rescanned(r runner, msg rescanMsg, w *watcher) {
 		}
 	}
 	added, gone := reconcile(r.table, msg.repos)
-	w.follow(r.table.Rows())
+	w.follow(r.table.Index().Rows())
 	if msg.initial {
 		r.status.Info(fmt.Sprintf("%d repositories (%d new, %d gone); reading their status…",
 			r.table.Stats().Total, len(added), len(gone)))
@@ -162,8 +162,8 @@ func (l *liveState) rescanned(r runner, msg rescanMsg, w *watcher) {
 // dashboard), and the IDs of the discovered rows it removed.
 func reconcile(t *repotable.Model, repos []workspace.Repo) (added []*repotable.Row, gone []string) {
 	found := make(map[string]bool, len(repos))
-	byPath := make(map[string]*repotable.Row, len(t.Rows()))
-	for _, r := range t.Rows() {
+	byPath := make(map[string]*repotable.Row, len(t.Index().Rows()))
+	for _, r := range t.Index().Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
 	for _, repo := range repos {
@@ -181,7 +181,7 @@ func reconcile(t *repotable.Model, repos []workspace.Repo) (added []*repotable.R
 		added = append(added, row)
 		t.Add(row)
 	}
-	for _, r := range t.Rows() {
+	for _, r := range t.Index().Rows() {
 		if !r.Cloned || r.Busy() || found[filepath.Clean(r.Path)] {
 			continue
 		}

@@ -161,7 +161,7 @@ func TestRescan(t *testing.T) {
 	scr := screen(m)
 	mustContain(t, scr, "new/clone", "rescan: 2 new, 1 gone")
 	mustNotContain(t, scr, "local/failed")
-	if r := m.table.Row("github.com/acme/new"); r == nil || !r.Cloned {
+	if r := m.table.Index().Row("github.com/acme/new"); r == nil || !r.Cloned {
 		t.Fatal("the listed repository cloned outside is not cloned")
 	}
 	if len(rec.plans) != 1 || strings.Join(jobIDs(rec.plans[0]), ",") != "new/clone,github.com/acme/new" {
@@ -212,7 +212,7 @@ func TestStateSavedWhileRunning(t *testing.T) {
 		t.Fatalf("cache entry %+v", e)
 	}
 	// The final save on exit wins over a debounced one still going.
-	m.deps.saver.save(finalGen, snapshot(m.table.Rows()))
+	m.deps.saver.save(finalGen, snapshot(m.table.Index().Rows()))
 	m.deps.saver.save(5, map[string]state.Entry{})
 	if got := opt.State.Load(opt.Root); len(got) == 0 {
 		t.Fatal("an older snapshot replaced the final one")
@@ -288,7 +288,7 @@ func TestWidths(t *testing.T) {
 func TestQuitCountsRunning(t *testing.T) {
 	m, _ := newTestModel(t, fixture(t), 120, 40)
 	var evs eventsMsg
-	for i, r := range m.table.Rows() {
+	for i, r := range m.table.Index().Rows() {
 		evs = append(evs, engine.OpQueued{Meta: meta("run1", r.ID, 1), Op: engine.OpFetch})
 		if i < 2 {
 			evs = append(evs, engine.OpStarted{Meta: meta("run1", r.ID, 2), Op: engine.OpFetch, Attempt: 1})
@@ -296,7 +296,7 @@ func TestQuitCountsRunning(t *testing.T) {
 	}
 	m = update(t, m, evs, press("q"))
 	mustContain(t, screen(m), "2 operations are running, 5 queued.")
-	m = update(t, m, press("n"), eventsMsg{engine.OpFinished{Meta: meta("run1", m.table.Rows()[0].ID, 3), Op: engine.OpFetch}}, press("q"))
+	m = update(t, m, press("n"), eventsMsg{engine.OpFinished{Meta: meta("run1", m.table.Index().Rows()[0].ID, 3), Op: engine.OpFetch}}, press("q"))
 	mustContain(t, screen(m), "1 operation is running, 5 queued.")
 }
 
@@ -316,7 +316,7 @@ func newWatchedModel(t *testing.T, opt Options) model {
 func TestWatcherFollowsRows(t *testing.T) {
 	opt := fixture(t)
 	m := newWatchedModel(t, opt)
-	m.deps.watch.follow(m.table.Rows())
+	m.deps.watch.follow(m.table.Index().Rows())
 	if n := len(m.deps.watch.repos); n != 6 {
 		t.Fatalf("watching %d repositories, want the 6 cloned", n)
 	}
@@ -336,7 +336,7 @@ func TestQuitDuringRefresh(t *testing.T) {
 	m, _ := newTestModel(t, fixture(t), 120, 40)
 	m = update(t, m, refreshTickMsg{})
 	var evs eventsMsg
-	for _, r := range m.table.Rows() {
+	for _, r := range m.table.Index().Rows() {
 		if r.Cloned {
 			evs = append(evs, engine.OpQueued{Meta: meta("run1", r.ID, 1), Op: engine.OpStatus})
 		}

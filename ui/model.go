@@ -137,7 +137,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The cache forgets the repositories that are gone.
 		return m, tea.Batch(m.spin(), m.changed())
 	case persistMsg:
-		return m, m.live.persist.update(msg, m.deps.saver, m.deps.saveEvery, m.table.Rows())
+		return m, m.live.persist.update(msg, m.deps.saver, m.deps.saveEvery, m.table.Index().Rows())
 	case signalMsg:
 		m.log.Info().Str("signal", msg.sig.String()).Msg("dashboard: signal, saving and leaving")
 		m.interrupted = true
@@ -203,7 +203,7 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setSize(m.width, m.height)
 		return cmd
 	case key.Matches(msg, k.Back):
-		if m.table.Filter() != "" {
+		if m.table.Index().Filter() != "" {
 			m.filter.Clear()
 			m.table.SetFilter("")
 			m.setSize(m.width, m.height)
@@ -212,7 +212,7 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Sort):
 		m.table.CycleSort()
-		m.status.Info("sorted by " + m.table.SortOrder().String())
+		m.status.Info("sorted by " + m.table.Index().SortOrder().String())
 	case key.Matches(msg, k.Select):
 		m.table.ToggleSelect()
 		m.table.Move(1)
@@ -307,7 +307,7 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 	}
 	m.table.Refresh()
 	if cloned {
-		m.deps.watch.follow(m.table.Rows())
+		m.deps.watch.follow(m.table.Index().Rows())
 	}
 	if finished {
 		return m.changed()
@@ -329,7 +329,7 @@ func (m *model) setSize(w, h int) {
 }
 
 func (m *model) filterLines() int {
-	if m.filter.Editing() || m.table.Filter() != "" {
+	if m.filter.Editing() || m.table.Index().Filter() != "" {
 		return 1
 	}
 	return 0
@@ -337,7 +337,7 @@ func (m *model) filterLines() int {
 
 func (m *model) setStyles(s *styles.Styles) {
 	m.styles = s
-	m.table.SetStyles(s)
+	m.table.Painter().SetStyles(s)
 	m.status.SetStyles(s)
 	m.filter.SetStyles(s)
 	m.spinner.Style = s.Table.Busy
@@ -373,7 +373,7 @@ func (m model) render() string {
 	case m.mode == modeDetail && m.table.Cursor() != nil:
 		body = detail.View(m.table.Cursor(), m.inspect.forRow(m.table.Cursor()), m.width, bodyH, now, m.styles)
 	default:
-		m.table.SetSpinner(m.spinner.View())
+		m.table.Painter().SetSpinner(m.spinner.View())
 		body = m.table.View()
 	}
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).Render(body)

@@ -103,11 +103,11 @@ func TestSortCycle(t *testing.T) {
 		// the cursor stays on its row across a re-sort
 		t.Fatalf("cursor moved to %s", got)
 	}
-	if got := m.table.Shown()[0].ID; got != "github.com/acme/conflict" {
+	if got := m.table.Index().Shown()[0].ID; got != "github.com/acme/conflict" {
 		t.Fatalf("attention sort starts with %s", got)
 	}
 	m = update(t, m, keysOf("s", "s")...) // recent, then result: failed first
-	if got := m.table.Shown()[0].ID; got != "local/failed" {
+	if got := m.table.Index().Shown()[0].ID; got != "local/failed" {
 		t.Fatalf("result sort starts with %s", got)
 	}
 	mustContain(t, screen(m), "sorted by result")
@@ -139,7 +139,7 @@ func TestEventsUpdateRows(t *testing.T) {
 		engine.OpFinished{Meta: meta("r2", id, 7), Op: engine.OpFetch, OpID: "r2.1", Err: errAuth,
 			Result: engine.Result{Outcome: engine.OutcomeFailed}},
 	})
-	r := m.table.Row(id)
+	r := m.table.Index().Row(id)
 	if r.Last.Cause != "authentication required" || r.Last.Hint == "" || r.Busy() {
 		t.Fatalf("row after failure: %+v", r.Last)
 	}
@@ -147,7 +147,7 @@ func TestEventsUpdateRows(t *testing.T) {
 	m = update(t, m, eventsMsg{
 		engine.OpFinished{Meta: meta("r3", id, 8), Op: engine.OpStatus, Result: engine.Result{Outcome: engine.OutcomeOK, Status: &git.Status{Branch: "main"}}},
 	})
-	if !m.table.Row(id).Failed() {
+	if !m.table.Index().Row(id).Failed() {
 		t.Fatal("status hid the fetch failure")
 	}
 }

@@ -83,8 +83,8 @@ func (f *remoteFeed) apply(b RemoteBatch, t *repotable.Model, h *header.Model, s
 	if f == nil {
 		return nil
 	}
-	byPath := make(map[string]*repotable.Row, len(t.Rows()))
-	for _, r := range t.Rows() {
+	byPath := make(map[string]*repotable.Row, len(t.Index().Rows()))
+	for _, r := range t.Index().Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
 	if b.Err == nil {

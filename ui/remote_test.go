@@ -39,10 +39,10 @@ func TestRemoteRowsArriveAfterPaint(t *testing.T) {
 	}
 	next, cmd := m.Update(msg)
 	m = next.(model)
-	if m.table.Stats().NotCloned != 1 || m.table.Row("github.com/acme/new") == nil {
+	if m.table.Stats().NotCloned != 1 || m.table.Index().Row("github.com/acme/new") == nil {
 		t.Fatalf("rows after the listing: %+v", m.table.Stats())
 	}
-	if !m.table.Row("github.com/acme/dirty").Archived {
+	if !m.table.Index().Row("github.com/acme/dirty").Archived {
 		t.Fatal("the cloned repository did not take the provider's flags")
 	}
 	mustContain(t, screen(m), "work: 2 repositories, 1 not cloned", "new")
@@ -64,13 +64,13 @@ func TestRemoteRowsArriveAfterPaint(t *testing.T) {
 	if s, isErr := m.status.Message(); !isErr {
 		t.Fatalf("the provider error was replaced by %q", s)
 	}
-	if m.table.Row("gitlab.com/g/x") == nil {
+	if m.table.Index().Row("gitlab.com/g/x") == nil {
 		t.Fatal("rows after a failure were dropped")
 	}
 
 	// The new row clones where Dest put it.
 	m.table.Top()
-	for i, r := range m.table.Shown() {
+	for i, r := range m.table.Index().Shown() {
 		if r.ID == "github.com/acme/new" {
 			m.table.Move(i)
 		}

@@ -130,7 +130,7 @@ func Run(ctx context.Context, opt Options) error {
 	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
 	if d.watch != nil {
-		d.watch.follow(m.table.Rows())
+		d.watch.follow(m.table.Index().Rows())
 		go d.watch.run(stop)
 	}
 	var popts []tea.ProgramOption
@@ -160,7 +160,7 @@ func Run(ctx context.Context, opt Options) error {
 		opt.Logger.Warn().Msg("dashboard: runs did not finish within 30s of cancellation")
 	}
 	if d.saver != nil {
-		d.saver.save(finalGen, snapshot(fm.table.Rows()))
+		d.saver.save(finalGen, snapshot(fm.table.Index().Rows()))
 	}
 	switch {
 	case errors.Is(runErr, tea.ErrInterrupted) || interrupted:

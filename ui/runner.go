@@ -107,7 +107,7 @@ func (r runner) idleTargets() []string {
 func (r runner) jobsFor(op engine.Op, ids []string) []engine.Job {
 	var jobs []engine.Job
 	for _, id := range ids {
-		if row := r.table.Row(id); row != nil && row.Cloned && !row.Busy() {
+		if row := r.table.Index().Row(id); row != nil && row.Cloned && !row.Busy() {
 			jobs = append(jobs, jobOf(row, op))
 		}
 	}
@@ -117,7 +117,7 @@ func (r runner) jobsFor(op engine.Op, ids []string) []engine.Job {
 // clonedIdle are the cloned rows no operation is queued or running on.
 func (r runner) clonedIdle() []*repotable.Row {
 	var rows []*repotable.Row
-	for _, row := range r.table.Rows() {
+	for _, row := range r.table.Index().Rows() {
 		if row.Cloned && !row.Busy() {
 			rows = append(rows, row)
 		}
@@ -129,7 +129,7 @@ func (r runner) clonedIdle() []*repotable.Row {
 // refresh after the first paint.
 func (r runner) refreshAll() {
 	var rows []*repotable.Row
-	for _, row := range r.table.Rows() {
+	for _, row := range r.table.Index().Rows() {
 		if row.Cloned {
 			rows = append(rows, row)
 		}
@@ -172,7 +172,7 @@ func (r runner) refreshQuietly(rows []*repotable.Row) string {
 // idle (the user is back from a shell or a tool there: what they did
 // shows at once); false when it is not.
 func (r runner) refreshRow(id string) bool {
-	if row := r.table.Row(id); row != nil && row.Cloned && !row.Busy() {
+	if row := r.table.Index().Row(id); row != nil && row.Cloned && !row.Busy() {
 		r.refreshQuietly([]*repotable.Row{row})
 		return true
 	}
@@ -184,7 +184,7 @@ func (r runner) cloneIDs(ids []string) {
 	// was built (Options.Dest).
 	jobs := make([]engine.Job, 0, len(ids))
 	for _, id := range ids {
-		if row := r.table.Row(id); row != nil {
+		if row := r.table.Index().Row(id); row != nil {
 			jobs = append(jobs, jobOf(row, engine.OpClone))
 		}
 	}
@@ -199,7 +199,7 @@ func (r runner) retry() {
 	if r.table.Stats().Selected > 0 {
 		rows = r.table.Targets()
 	} else {
-		rows = r.table.Shown()
+		rows = r.table.Index().Shown()
 	}
 	perOp := map[engine.Op][]engine.Job{}
 	var order []engine.Op

@@ -36,7 +36,7 @@ func TestHostileNamesRenderSanitized(t *testing.T) {
 
 	remoteID := "example.com/org/bad" + esc + bidi + "repo"
 	for _, c := range []struct{ id, filter string }{{localID, "evildir"}, {remoteID, "badrepo"}} {
-		r := m.table.Row(c.id)
+		r := m.table.Index().Row(c.id)
 		if r == nil {
 			t.Fatalf("no row keyed by the raw ID %q", c.id)
 		}
@@ -50,7 +50,7 @@ func TestHostileNamesRenderSanitized(t *testing.T) {
 		clean("detail of "+c.filter, d.View().Content)
 		mustContain(t, screen(d), c.filter)
 	}
-	r := m.table.Row(remoteID)
+	r := m.table.Index().Row(remoteID)
 	if r.URL != remoteURL || r.Path != filepath.Join(opt.Root, remoteID) {
 		t.Fatalf("the row lost its raw URL or path: %+v", r)
 	}

@@ -63,7 +63,7 @@ func BenchmarkRefresh10000(b *testing.B) {
 	m := benchTable(b)
 	m.CycleSort() // attention
 	m.SetFilter("main")
-	rows := m.Rows()
+	rows := m.Index().Rows()
 	j := 0
 	b.ReportAllocs()
 	for b.Loop() {

@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// rowIndex holds the rows and what the filter and the sort make of them:
+// Index holds the rows and what the filter and the sort make of them:
 // the shown rows in order and the counts. It knows nothing of the cursor,
 // the selection or the screen, so its work is only done on Refresh and
 // never on a key that moves the cursor.
-type rowIndex struct {
+type Index struct {
 	rows []*Row
 	byID map[string]*Row
 
@@ -27,22 +27,22 @@ type rowIndex struct {
 }
 
 // Row returns the row with id, or nil.
-func (x *rowIndex) Row(id string) *Row { return x.byID[id] }
+func (x *Index) Row(id string) *Row { return x.byID[id] }
 
 // Rows returns every row (not a copy: callers must not modify the slice).
-func (x *rowIndex) Rows() []*Row { return x.rows }
+func (x *Index) Rows() []*Row { return x.rows }
 
 // Shown returns the rows passing the filter, in view order.
-func (x *rowIndex) Shown() []*Row { return x.view }
+func (x *Index) Shown() []*Row { return x.view }
 
 // Filter returns the filter text.
-func (x *rowIndex) Filter() string { return x.filter }
+func (x *Index) Filter() string { return x.filter }
 
 // SortOrder returns the current order.
-func (x *rowIndex) SortOrder() Sort { return x.sort }
+func (x *Index) SortOrder() Sort { return x.sort }
 
 // add adds r unless a row with its ID exists, and reports whether it did.
-func (x *rowIndex) add(r *Row) bool {
+func (x *Index) add(r *Row) bool {
 	if _, dup := x.byID[r.ID]; dup {
 		return false
 	}
@@ -53,7 +53,7 @@ func (x *rowIndex) add(r *Row) bool {
 }
 
 // remove takes away the rows whose IDs gone holds.
-func (x *rowIndex) remove(gone map[string]bool) {
+func (x *Index) remove(gone map[string]bool) {
 	for id := range gone {
 		delete(x.byID, id)
 	}
@@ -63,7 +63,7 @@ func (x *rowIndex) remove(gone map[string]bool) {
 
 // refresh recomputes the order, the shown rows and the counts after
 // rows, filter or sort changed.
-func (x *rowIndex) refresh() {
+func (x *Index) refresh() {
 	words := strings.Fields(strings.ToLower(x.filter))
 	if x.order == nil {
 		x.order = slices.Clone(x.rows)
@@ -86,7 +86,7 @@ func (x *rowIndex) refresh() {
 }
 
 // position is the index of the row with id among the shown rows, or -1.
-func (x *rowIndex) position(id string) int {
+func (x *Index) position(id string) int {
 	return slices.IndexFunc(x.view, func(r *Row) bool { return r.ID == id })
 }
 

@@ -11,7 +11,7 @@ import (
 
 func shownIDs(m *Model) []string {
 	var ids []string
-	for _, r := range m.Shown() {
+	for _, r := range m.Index().Shown() {
 		ids = append(ids, r.ID)
 	}
 	return ids
@@ -32,7 +32,7 @@ func TestRefreshKeepsOrderCurrent(t *testing.T) {
 	if got := shownIDs(&m); got[0] != "a" || got[1] != "b" || got[2] != "c" {
 		t.Fatalf("all clean: %v", got)
 	}
-	m.Row("c").Status = &git.Status{Branch: "main", Upstream: "origin/main", Conflicts: 1}
+	m.Index().Row("c").Status = &git.Status{Branch: "main", Upstream: "origin/main", Conflicts: 1}
 	m.Refresh()
 	if got := shownIDs(&m); got[0] != "c" {
 		t.Fatalf("a conflict is not first: %v", got)

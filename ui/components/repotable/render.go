@@ -11,10 +11,10 @@ import (
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
-// painter draws frames: the columns fitted to the width, the styles and
+// Painter draws frames: the columns fitted to the width, the styles and
 // the spinner frame. It reads the rows, the cursor and the selection it
 // is given and changes none of them.
-type painter struct {
+type Painter struct {
 	width  int
 	styles *styles.Styles
 	spin   string
@@ -26,13 +26,13 @@ type painter struct {
 }
 
 // SetStyles switches the look (light/dark background detected).
-func (p *painter) SetStyles(st *styles.Styles) { p.styles = st }
+func (p *Painter) SetStyles(st *styles.Styles) { p.styles = st }
 
 // SetSpinner sets the frame busy rows show.
-func (p *painter) SetSpinner(frame string) { p.spin = frame }
+func (p *Painter) SetSpinner(frame string) { p.spin = frame }
 
 // RowsRendered is the number of rows View has drawn since New.
-func (p *painter) RowsRendered() int {
+func (p *Painter) RowsRendered() int {
 	if p.rendered == nil {
 		return 0
 	}
@@ -41,7 +41,7 @@ func (p *painter) RowsRendered() int {
 
 // paint renders the heading and shown[from:to], the row at cursor
 // marked; filter names what an empty view was filtered by.
-func (p *painter) paint(shown []*Row, from, to, cursor int, sel selection, filter string) string {
+func (p *Painter) paint(shown []*Row, from, to, cursor int, sel selection, filter string) string {
 	l := columnsFor(p.width)
 	var b strings.Builder
 	fl := "FLAGS"
@@ -89,7 +89,7 @@ func joinCells(l layout, cell func(col) string) string {
 	return strings.Join(parts, " ")
 }
 
-func (p *painter) cells(l layout, r *Row, cursor, selected bool) layoutCells {
+func (p *Painter) cells(l layout, r *Row, cursor, selected bool) layoutCells {
 	mark := "  "
 	switch {
 	case cursor && selected:
@@ -120,7 +120,7 @@ func (p *painter) cells(l layout, r *Row, cursor, selected bool) layoutCells {
 	return c
 }
 
-func (p *painter) renderRow(l layout, r *Row, cursor, selected bool) string {
+func (p *Painter) renderRow(l layout, r *Row, cursor, selected bool) string {
 	c := p.cells(l, r, cursor, selected)
 	if cursor {
 		return p.styles.Table.Cursor.Render(line(l, c))
@@ -160,7 +160,7 @@ func (p *painter) renderRow(l layout, r *Row, cursor, selected bool) string {
 }
 
 // stateStyle colours STATE: red for what blocks, yellow for what waits.
-func (p *painter) stateStyle(r *Row) func(...string) string {
+func (p *Painter) stateStyle(r *Row) func(...string) string {
 	s := p.styles.Table
 	switch r.StateLabel() {
 	case "conflict", "needs creds":
@@ -175,7 +175,7 @@ func (p *painter) stateStyle(r *Row) func(...string) string {
 
 // lastCell is the spinner and progress of a busy row, else the last
 // result: "✓ pull 1.2s", "✗ fetch auth".
-func (p *painter) lastCell(r *Row) string {
+func (p *Painter) lastCell(r *Row) string {
 	if r.Busy() {
 		if !r.Running {
 			return "· " + string(r.Op) + " queued"

@@ -33,32 +33,33 @@ type Stats struct {
 }
 
 // Model is the table. It owns four parts and keeps them consistent: the
-// rows with their filtered, sorted view and counts (rowIndex, whose
-// read-only methods Row, Rows, Shown, Filter and SortOrder are the
-// Model's), the cursor and scroll offset (viewport), the selection, and
-// the look of a frame (painter, whose SetStyles, SetSpinner and
-// RowsRendered are the Model's). What changes more than one part — rows
-// coming and going, a new filter or order moving the cursor — is here.
+// rows with their filtered, sorted view and counts (Index), the cursor and
+// scroll offset (viewport), the selection, and the look of a frame
+// (Painter). What changes more than one part — rows coming and going, a
+// new filter or order moving the cursor — is here. The parts are fields,
+// not embedded, so that their methods are not the Model's too: callers
+// reach them through Index and Painter, which keeps the Model's method
+// set (what a reader of its API sees) inside issue 14's budget.
 type Model struct {
-	rowIndex
-	painter
-	vp  viewport
-	sel selection
+	idx  Index
+	look Painter
+	vp   viewport
+	sel  selection
 }
 
 // New returns an empty table; now is the clock for commit ages.
 func New(st *styles.Styles, now func() time.Time) Model {
 	return Model{
-		rowIndex: rowIndex{byID: map[string]*Row{}},
-		painter:  painter{styles: st, now: now, rendered: new(int)},
-		sel:      selection{},
+		idx:  Index{byID: map[string]*Row{}},
+		look: Painter{styles: st, now: now, rendered: new(int)},
+		sel:  selection{},
 	}
 }
 
 // Add adds rows (a row whose ID exists is ignored) and refreshes the view.
 func (m *Model) Add(rows ...*Row) {
 	for _, r := range rows {
-		m.add(r)
+		m.idx.add(r)
 	}
 	m.Refresh()
 }
@@ -74,7 +75,7 @@ func (m *Model) Remove(ids ...string) {
 		gone[id] = true
 		delete(m.sel, id)
 	}
-	m.remove(gone)
+	m.idx.remove(gone)
 	m.Refresh()
 }
 
@@ -86,7 +87,7 @@ func (m *Model) Apply(ev engine.Event) {
 	if id == "" {
 		return
 	}
-	r := m.Row(id)
+	r := m.idx.Row(id)
 	if r == nil {
 		f, ok := ev.(engine.RepoFound)
 		if !ok {
@@ -94,27 +95,27 @@ func (m *Model) Apply(ev engine.Event) {
 		}
 		r = NewRow(f.Repo.ID, f.Repo.Path, f.Repo.URL)
 		r.Cloned = f.Repo.URL == ""
-		m.add(r)
+		m.idx.add(r)
 	}
 	r.apply(ev)
 }
 
 // SetSize sets the area the table may draw in, heading included.
 func (m *Model) SetSize(w, h int) {
-	m.width, m.vp.height = w, max(h, 2)
-	m.vp.clamp(len(m.view))
+	m.look.width, m.vp.height = w, max(h, 2)
+	m.vp.clamp(len(m.idx.view))
 }
 
 // SetFilter narrows the view to rows whose name, branch, state or flags
 // contain every word of f (case-insensitively).
 func (m *Model) SetFilter(f string) {
-	m.filter = f
+	m.idx.filter = f
 	m.Refresh()
 }
 
 // CycleSort moves to the next order.
 func (m *Model) CycleSort() {
-	m.sort = (m.sort + 1) % numSorts
+	m.idx.sort = (m.idx.sort + 1) % numSorts
 	m.Refresh()
 }
 
@@ -125,36 +126,36 @@ func (m *Model) Refresh() {
 	if c := m.Cursor(); c != nil {
 		keep = c.ID
 	}
-	m.refresh()
-	m.vp.cursor = max(m.position(keep), 0)
-	m.vp.clamp(len(m.view))
+	m.idx.refresh()
+	m.vp.cursor = max(m.idx.position(keep), 0)
+	m.vp.clamp(len(m.idx.view))
 }
 
 // Stats returns the counts as of the last Refresh, and the selection's
 // as of now.
 func (m *Model) Stats() Stats {
-	st := m.stats
+	st := m.idx.stats
 	st.Selected = len(m.sel)
 	return st
 }
 
 // Cursor returns the row under the cursor, nil when none is shown.
 func (m *Model) Cursor() *Row {
-	if m.vp.cursor < 0 || m.vp.cursor >= len(m.view) {
+	if m.vp.cursor < 0 || m.vp.cursor >= len(m.idx.view) {
 		return nil
 	}
-	return m.view[m.vp.cursor]
+	return m.idx.view[m.vp.cursor]
 }
 
 // Move moves the cursor by n rows (negative is up), staying in the view.
 func (m *Model) Move(n int) {
 	m.vp.cursor += n
-	m.vp.clamp(len(m.view))
+	m.vp.clamp(len(m.idx.view))
 }
 
 // Top and Bottom jump to the first and last row.
-func (m *Model) Top()    { m.vp.cursor = 0; m.vp.clamp(len(m.view)) }
-func (m *Model) Bottom() { m.vp.cursor = len(m.view) - 1; m.vp.clamp(len(m.view)) }
+func (m *Model) Top()    { m.vp.cursor = 0; m.vp.clamp(len(m.idx.view)) }
+func (m *Model) Bottom() { m.vp.cursor = len(m.idx.view) - 1; m.vp.clamp(len(m.idx.view)) }
 
 // Page moves by n pages.
 func (m *Model) Page(n int) { m.Move(n * m.vp.body()) }
@@ -162,12 +163,12 @@ func (m *Model) Page(n int) { m.Move(n * m.vp.body()) }
 // ClickLine moves the cursor to the row shown on line i of the body (0 is
 // the first row under the heading); a line with no row changes nothing.
 func (m *Model) ClickLine(i int) bool {
-	row := m.vp.lineRow(i, len(m.view))
+	row := m.vp.lineRow(i, len(m.idx.view))
 	if row < 0 {
 		return false
 	}
 	m.vp.cursor = row
-	m.vp.clamp(len(m.view))
+	m.vp.clamp(len(m.idx.view))
 	return true
 }
 
@@ -180,7 +181,7 @@ func (m *Model) ToggleSelect() {
 
 // SelectAllShown selects every row shown, or clears the selection when
 // every shown row is already selected.
-func (m *Model) SelectAllShown() { m.sel.toggleAll(m.view) }
+func (m *Model) SelectAllShown() { m.sel.toggleAll(m.idx.view) }
 
 // ClearSelection deselects everything.
 func (m *Model) ClearSelection() { clear(m.sel) }
@@ -193,7 +194,7 @@ func (m *Model) Selected(id string) bool { return m.sel[id] }
 // the cursor.
 func (m *Model) Targets() []*Row {
 	if len(m.sel) > 0 {
-		return m.sel.targets(m.view, m.rows)
+		return m.sel.targets(m.idx.view, m.idx.rows)
 	}
 	if r := m.Cursor(); r != nil {
 		return []*Row{r}
@@ -204,6 +205,14 @@ func (m *Model) Targets() []*Row {
 // View renders the heading and the visible rows only, so that the cost
 // of a frame does not grow with the number of repositories.
 func (m *Model) View() string {
-	from, to := m.vp.window(len(m.view))
-	return m.paint(m.view, from, to, m.vp.cursor, m.sel, m.filter)
+	from, to := m.vp.window(len(m.idx.view))
+	return m.look.paint(m.idx.view, from, to, m.vp.cursor, m.sel, m.idx.filter)
 }
+
+// Index gives read access to the rows, the shown rows, the filter and the
+// order; they change only through the Model, which keeps the cursor and
+// the selection in step with them.
+func (m *Model) Index() *Index { return &m.idx }
+
+// Painter gives the look of a frame: styles, spinner frame, rows drawn.
+func (m *Model) Painter() *Painter { return &m.look }
