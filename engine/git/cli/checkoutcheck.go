@@ -15,7 +15,7 @@ import (
 
 // checkoutChecks are the checks Checkout makes before it runs git
 // checkout (checkoutCheck and its helpers), over the Backend's runner.
-type checkoutChecks struct{ *Backend }
+type checkoutChecks struct{ b *Backend }
 
 // checkoutCheck runs, changing nothing, every check of a checkout: it is
 // Checkout with DryRun, and the real Checkout runs it before git switch,
@@ -41,7 +41,7 @@ func (b checkoutChecks) checkoutCheck(ctx context.Context, dir string, opt git.C
 	}
 	// git refuses any switch, even to the same commit, while the index
 	// holds a conflict; it names the paths ("<path>: needs merge").
-	if un, err := b.git(ctx, "checkout", dir, []string{"ls-files", "-u", "-z"}, cmdOpts{readOnly: true, ceiling: true}); err != nil {
+	if un, err := b.b.git(ctx, "checkout", dir, []string{"ls-files", "-u", "-z"}, cmdOpts{readOnly: true, ceiling: true}); err != nil {
 		return err
 	} else if paths := unmergedFiles(un.stdout); len(paths) > 0 {
 		return &git.Error{Op: "checkout", Dir: dir, Kind: git.ErrLocalChanges, Detail: git.BlockedDetail(paths)}
@@ -51,7 +51,7 @@ func (b checkoutChecks) checkoutCheck(ctx context.Context, dir string, opt git.C
 	}
 	out, err := b.readTreeDryRun(ctx, dir, abs(dir, info[1]), from, to)
 	if err == nil {
-		if err := b.ignoredInTheWay(ctx, "checkout", dir, from, to); err != nil {
+		if err := b.b.ignoredInTheWay(ctx, "checkout", dir, from, to); err != nil {
 			return err
 		}
 		return b.lossyCheck(ctx, dir, from, to)
@@ -76,7 +76,7 @@ func (b checkoutChecks) checkoutCheck(ctx context.Context, dir string, opt git.C
 // loses local work, so both the dry run and the checkout refuse it.
 func (b checkoutChecks) lossyCheck(ctx context.Context, dir, from, to string) error {
 	ro := cmdOpts{readOnly: true, ceiling: true}
-	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
+	trees, err := b.b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (b checkoutChecks) lossyCheck(ctx context.Context, dir, from, to string) er
 	if !dirBecameFile {
 		return nil // the common case: no second git process
 	}
-	staged, err := b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", from}, ro)
+	staged, err := b.b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", from}, ro)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (b checkoutChecks) checkoutFacts(ctx context.Context, dir, target string) (
 
 // revParse runs git rev-parse with args and returns its output lines.
 func (b checkoutChecks) revParse(ctx context.Context, dir string, args ...string) ([]string, error) {
-	out, err := b.git(ctx, "checkout", dir, append([]string{"rev-parse"}, args...), cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.git(ctx, "checkout", dir, append([]string{"rev-parse"}, args...), cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (b checkoutChecks) revParse(ctx context.Context, dir string, args ...string
 
 // emptyTree is the id of the empty tree in this repository's hash.
 func (b checkoutChecks) emptyTree(ctx context.Context, dir string) ([]string, error) {
-	out, err := b.git(ctx, "checkout", dir, []string{"hash-object", "-t", "tree", os.DevNull}, cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.git(ctx, "checkout", dir, []string{"hash-object", "-t", "tree", os.DevNull}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func operationInProgress(dir string, paths []string) string {
 // branchInUse refuses, as git switch does, a branch checked out in another
 // worktree of the repository.
 func (b checkoutChecks) branchInUse(ctx context.Context, dir, top, branch string) error {
-	out, err := b.git(ctx, "checkout", dir, []string{"worktree", "list", "--porcelain"}, cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.git(ctx, "checkout", dir, []string{"worktree", "list", "--porcelain"}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (b checkoutChecks) readTreeDryRun(ctx context.Context, dir, index, from, to
 		return output{}, &git.Error{Op: "checkout", Dir: dir, Detail: "read index: " + err.Error(), Err: err}
 	}
 	args := []string{"read-tree", "-n", "-m", "-u", from, to}
-	out, err := b.run(ctx, dir, args, cmdOpts{readOnly: true, ceiling: true, extraEnv: []string{"GIT_INDEX_FILE=" + copyIdx}})
+	out, err := b.b.run(ctx, dir, args, cmdOpts{readOnly: true, ceiling: true, extraEnv: []string{"GIT_INDEX_FILE=" + copyIdx}})
 	if err != nil {
 		return out, failure(ctx, "checkout", dir, out, err)
 	}
@@ -254,15 +254,15 @@ func readTreePath(stderr string) string {
 // and not ignored) — or sit below or above such a path.
 func (b checkoutChecks) blockedPaths(ctx context.Context, dir, from, to string) ([]string, error) {
 	ro := cmdOpts{readOnly: true, ceiling: true}
-	trees, err := b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
+	trees, err := b.b.git(ctx, "checkout", dir, []string{"diff-tree", "-r", "-z", "--name-status", "--no-renames", from, to}, ro)
 	if err != nil {
 		return nil, err
 	}
-	index, err := b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", to}, ro)
+	index, err := b.b.git(ctx, "checkout", dir, []string{"diff-index", "--cached", "-z", "--name-only", "--no-renames", to}, ro)
 	if err != nil {
 		return nil, err
 	}
-	st, err := b.git(ctx, "checkout", dir, []string{"status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, ro)
+	st, err := b.b.git(ctx, "checkout", dir, []string{"status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, ro)
 	if err != nil {
 		return nil, err
 	}
