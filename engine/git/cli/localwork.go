@@ -10,7 +10,7 @@ import (
 
 // localWorkRefs compares a clone's refs with a fresh clone's for
 // LocalWork, over the Backend's runner.
-type localWorkRefs struct{ *Backend }
+type localWorkRefs struct{ b *Backend }
 
 var _ git.LocalWorkFinder = (*Backend)(nil)
 
@@ -82,8 +82,8 @@ func (b localWorkRefs) localRefs(ctx context.Context, dir, fresh string, w *git.
 		return err
 	}
 	// HEAD, when detached, holds a commit no ref may name.
-	if _, err := b.run(ctx, dir, []string{"symbolic-ref", "-q", "HEAD"}, ro); err != nil {
-		if out, err := b.run(ctx, dir, []string{"rev-parse", "-q", "--verify", "HEAD"}, ro); err == nil {
+	if _, err := b.b.run(ctx, dir, []string{"symbolic-ref", "-q", "HEAD"}, ro); err != nil {
+		if out, err := b.b.run(ctx, dir, []string{"rev-parse", "-q", "--verify", "HEAD"}, ro); err == nil {
 			old["HEAD"] = strings.TrimSpace(string(out.stdout))
 		}
 	}
@@ -110,7 +110,7 @@ func (b localWorkRefs) localRefs(ctx context.Context, dir, fresh string, w *git.
 		return nil
 	}
 	// --ignore-missing prints only the objects fresh has.
-	out, err := b.git(ctx, "local work", fresh, append([]string{"rev-list", "--no-walk=unsorted", "--ignore-missing"}, probe...), ro)
+	out, err := b.b.git(ctx, "local work", fresh, append([]string{"rev-list", "--no-walk=unsorted", "--ignore-missing"}, probe...), ro)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (b localWorkRefs) localRefs(ctx context.Context, dir, fresh string, w *git.
 // refs lists every ref of the repository at dir with the object it holds
 // (symbolic refs such as origin/HEAD resolved, which is harmless).
 func (b localWorkRefs) refs(ctx context.Context, dir string) (map[string]string, error) {
-	out, err := b.git(ctx, "local work", dir, []string{"for-each-ref", "--format=%(objectname) %(refname)"}, cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.git(ctx, "local work", dir, []string{"for-each-ref", "--format=%(objectname) %(refname)"}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return nil, err
 	}
