@@ -114,7 +114,7 @@ func fetchArgs(prune, progress bool) []string {
 
 // pullSteps are the steps of Pull (where it starts, the upstream, the
 // rebase, the new HEAD), over the Backend's runner.
-type pullSteps struct{ *Backend }
+type pullSteps struct{ b *Backend }
 
 // Pull fetches, then fast-forwards to the upstream (or rebases onto it with
 // opt.Rebase). Refusals leave the repository as it was.
@@ -188,7 +188,7 @@ func (b pullSteps) pullStart(dir string) (repo repoDirs, upstreamRef, from strin
 	if err != nil {
 		return repoDirs{}, "", "", false
 	}
-	cfg, err := loadConfig(repo, b.inherited())
+	cfg, err := loadConfig(repo, b.b.inherited())
 	if err != nil {
 		return repoDirs{}, "", "", false
 	}
@@ -206,7 +206,7 @@ func (b pullSteps) pullStart(dir string) (repo repoDirs, upstreamRef, from strin
 // gitPullStart is pullStart through git: `rev-parse HEAD @{upstream}`
 // prints HEAD even when @{upstream} fails.
 func (b pullSteps) gitPullStart(ctx context.Context, dir string) (string, error) {
-	out, err := b.run(ctx, dir, []string{"rev-parse", "HEAD", "@{upstream}"}, cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.run(ctx, dir, []string{"rev-parse", "HEAD", "@{upstream}"}, cmdOpts{readOnly: true, ceiling: true})
 	from, _, _ := strings.Cut(string(out.stdout), "\n")
 	if err != nil {
 		if !strings.Contains(out.stderr, "ambiguous argument") {
@@ -238,7 +238,7 @@ func (b pullSteps) pullUpstream(ctx context.Context, dir string, repo repoDirs, 
 			return sha, nil
 		}
 	}
-	out, err := b.run(ctx, dir, []string{"rev-parse", "--verify", "--end-of-options", "@{upstream}^{commit}"}, cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.run(ctx, dir, []string{"rev-parse", "--verify", "--end-of-options", "@{upstream}^{commit}"}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		if ctx.Err() != nil || errors.Is(git.Classify(out.stderr), git.ErrNoUpstream) {
 			return "", failure(ctx, op, dir, out, err)
@@ -255,7 +255,7 @@ func (b pullSteps) head(ctx context.Context, dir string, repo repoDirs, inProces
 			return sha, nil
 		}
 	}
-	out, err := b.git(ctx, "pull", dir, []string{"rev-parse", "HEAD"}, cmdOpts{readOnly: true, ceiling: true})
+	out, err := b.b.git(ctx, "pull", dir, []string{"rev-parse", "HEAD"}, cmdOpts{readOnly: true, ceiling: true})
 	if err != nil {
 		return "", err
 	}
@@ -271,7 +271,7 @@ const abortTimeout = 30 * time.Second
 func (b pullSteps) rebase(ctx context.Context, dir, upstream string) error {
 	const op = "pull"
 	o := cmdOpts{ceiling: true, extraEnv: []string{"GIT_REFLOG_ACTION=pull --rebase"}}
-	out, err := b.run(ctx, dir, []string{"rebase", "--no-autostash", upstream}, o)
+	out, err := b.b.run(ctx, dir, []string{"rebase", "--no-autostash", upstream}, o)
 	if err == nil {
 		return nil
 	}
@@ -282,7 +282,7 @@ func (b pullSteps) rebase(ctx context.Context, dir, upstream string) error {
 	}
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
 	defer cancel()
-	aout, aerr := b.run(actx, dir, []string{"rebase", "--abort"}, cmdOpts{ceiling: true})
+	aout, aerr := b.b.run(actx, dir, []string{"rebase", "--abort"}, cmdOpts{ceiling: true})
 	if ctx.Err() != nil {
 		return failure(ctx, op, dir, out, err)
 	}
