@@ -24,7 +24,7 @@ import (
 // cloneExec is an operation's execution seen as a clone: the steps of
 // OpClone (a new clone, or the replacement of an existing one under
 // UpdateForce) over the operation's run, backend and logger.
-type cloneExec struct{ *opExec }
+type cloneExec struct{ ex *opExec }
 
 // destState is what a clone finds at its destination.
 type destState int
@@ -71,7 +71,7 @@ func inspectDest(dest string, bare bool) (destState, error) {
 // clone runs a clone job: a fresh atomic clone, or what Options.UpdateMode
 // says for a destination that already holds a clone.
 func (x cloneExec) clone() (Result, error) {
-	repo, opt := x.jb.Repo, x.r.plan.Options
+	repo, opt := x.ex.jb.Repo, x.ex.r.plan.Options
 	if repo.URL == "" || !filepath.IsAbs(repo.Path) {
 		return Result{}, fmt.Errorf("clone %s: need a URL and an absolute destination (got %q)", repo.ID, repo.Path)
 	}
@@ -79,7 +79,7 @@ func (x cloneExec) clone() (Result, error) {
 	if !opt.DryRun {
 		// Whatever the mode: a rerun that only skips existing clones
 		// still clears what a killed run left beside them.
-		x.r.sweepStaleTemps(filepath.Dir(dest), workspaceRoot(repo))
+		x.ex.r.sweepStaleTemps(filepath.Dir(dest), workspaceRoot(repo))
 	}
 	state, err := inspectDest(dest, opt.Mirror)
 	if err != nil {
@@ -114,17 +114,17 @@ func (x cloneExec) clone() (Result, error) {
 		// where the user chose the repositories.
 		var res Result
 		if opt.Mirror {
-			if res, err = x.fetchThenStatus("clone"); err == nil {
+			if res, err = x.ex.fetchThenStatus("clone"); err == nil {
 				res.Detail = "exists; " + res.Detail
 			}
 		} else {
-			res, err = x.pull(false, "exists; ")
+			res, err = x.ex.pull(false, "exists; ")
 		}
 		res.Existed = true
 		return res, err
 	case UpdateForce:
 		if !opt.DiscardLocalChanges {
-			if err := x.checkNoLocalWork(dest, ""); err != nil {
+			if err := x.ex.checkNoLocalWork(dest, ""); err != nil {
 				if opt.DryRun {
 					return Result{Outcome: OutcomeSkipped, Detail: "dry run: would refuse: " + err.Error()}, nil
 				}
@@ -147,7 +147,7 @@ func (x cloneExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 	parent := filepath.Dir(dest)
 	created, err := mkdirAllTracked(parent)
 	if err != nil {
-		return Result{}, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, classifyOS(err))
+		return Result{}, fmt.Errorf("clone %s: %w", x.ex.jb.Repo.ID, classifyOS(err))
 	}
 	landed := false
 	defer func() {
@@ -164,7 +164,7 @@ func (x cloneExec) cloneNew(dest string, replaceEmpty bool) (Result, error) {
 		_ = os.Remove(dest) // fails, harmlessly, if something appeared in it
 	}
 	if err := os.Rename(tmp, dest); err != nil {
-		return Result{}, fmt.Errorf("clone %s: move into place: %w", x.jb.Repo.ID, err)
+		return Result{}, fmt.Errorf("clone %s: move into place: %w", x.ex.jb.Repo.ID, err)
 	}
 	landed = true
 	return x.statusAfterClone(Result{Detail: "cloned"}), nil
@@ -179,30 +179,30 @@ func (x cloneExec) replace(dest string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if !x.r.plan.Options.DiscardLocalChanges {
+	if !x.ex.r.plan.Options.DiscardLocalChanges {
 		// The check in clone ran before a clone that may have taken
 		// minutes, and could not compare refs with the remote; this one
 		// compares with the fresh clone. On refusal cleanup removes it.
-		if err := x.checkNoLocalWork(dest, tmp); err != nil {
+		if err := x.ex.checkNoLocalWork(dest, tmp); err != nil {
 			return Result{}, err
 		}
 	}
 	worktrees := linkedWorktrees(dest)
-	old, err := moveToTrash(trashDirFor(x.jb.Repo), x.jb.Repo.ID, dest)
+	old, err := moveToTrash(trashDirFor(x.ex.jb.Repo), x.ex.jb.Repo.ID, dest)
 	if err != nil {
-		return Result{}, fmt.Errorf("clone %s: move old clone aside, not replacing it: %w", x.jb.Repo.ID, err)
+		return Result{}, fmt.Errorf("clone %s: move old clone aside, not replacing it: %w", x.ex.jb.Repo.ID, err)
 	}
 	if err := os.Rename(tmp, dest); err != nil {
 		if rerr := os.Rename(old, dest); rerr != nil {
 			return Result{}, fmt.Errorf("clone %s: move new clone into place: %w; old clone kept at %s: %w",
-				x.jb.Repo.ID, err, old, rerr)
+				x.ex.jb.Repo.ID, err, old, rerr)
 		}
-		return Result{}, fmt.Errorf("clone %s: move new clone into place: %w", x.jb.Repo.ID, err)
+		return Result{}, fmt.Errorf("clone %s: move new clone into place: %w", x.ex.jb.Repo.ID, err)
 	}
 	// Linked worktrees of the old clone now belong to the trashed one:
 	// point them there so they stay usable git work trees.
-	repairWorktrees(worktrees, dest, old, x.log)
-	x.log.Info().Str("path", old).Msg("old clone moved to the trash")
+	repairWorktrees(worktrees, dest, old, x.ex.log)
+	x.ex.log.Info().Str("path", old).Msg("old clone moved to the trash")
 	res := Result{Detail: "replaced with a fresh clone; old clone kept at " + old + " (mgit clean --trash removes it)"}
 	return x.statusAfterClone(res), nil
 }
@@ -212,28 +212,28 @@ func (x cloneExec) replace(dest string) (Result, error) {
 // does not depend on any context, so it also runs after cancellation.
 func (x cloneExec) cloneToTemp(dest string) (tmp string, cleanup func(), err error) {
 	parent, name := filepath.Dir(dest), filepath.Base(dest)
-	x.r.sweepStaleTemps(parent, workspaceRoot(x.jb.Repo))
+	x.ex.r.sweepStaleTemps(parent, workspaceRoot(x.ex.jb.Repo))
 	dir := filepath.Join(parent, "."+name+workspace.TempCloneMarker+strconv.Itoa(os.Getpid())+"-"+NewRunID())
 	cleanup = func() {
 		if _, err := os.Lstat(dir); err == nil {
 			if err := os.RemoveAll(dir); err != nil {
-				x.log.Warn().Err(err).Str("path", dir).Msg("could not remove temporary clone")
+				x.ex.log.Warn().Err(err).Str("path", dir).Msg("could not remove temporary clone")
 			}
 		}
 	}
-	opts := git.CloneOptions{Auth: x.credentials(), Progress: x.progressFunc(), Depth: x.r.plan.Options.Depth, Mirror: x.r.plan.Options.Mirror, StallTimeout: x.r.e.cfg.StallTimeout}
-	err = x.attempt(x.r.e.cfg.Timeout, func(ctx context.Context) error {
+	opts := git.CloneOptions{Auth: x.ex.credentials(), Progress: x.ex.progressFunc(), Depth: x.ex.r.plan.Options.Depth, Mirror: x.ex.r.plan.Options.Mirror, StallTimeout: x.ex.r.e.cfg.StallTimeout}
+	err = x.ex.attempt(x.ex.r.e.cfg.Timeout, func(ctx context.Context) error {
 		// A failed attempt may leave a partial clone; each try starts clean.
 		if err := os.RemoveAll(dir); err != nil {
 			return err
 		}
-		if err := x.backend().Clone(ctx, x.jb.Repo.URL, dir, opts); err != nil {
+		if err := x.ex.backend().Clone(ctx, x.ex.jb.Repo.URL, dir, opts); err != nil {
 			return classifyOS(err)
 		}
 		return nil
 	})
 	if err != nil {
-		return "", cleanup, fmt.Errorf("clone %s: %w", x.jb.Repo.ID, err)
+		return "", cleanup, fmt.Errorf("clone %s: %w", x.ex.jb.Repo.ID, err)
 	}
 	return dir, cleanup, nil
 }
@@ -361,11 +361,11 @@ func removeCreated(dirs []string) {
 // expensive status there is (every file racily clean); measured, it was 42%
 // of mgit's own CPU time in a 200-repository clone.
 func (x cloneExec) statusAfterClone(res Result) Result {
-	if !x.r.plan.Options.Mirror {
-		if st, err := quickstatus.ReadFresh(x.jb.Repo.Path); err == nil {
+	if !x.ex.r.plan.Options.Mirror {
+		if st, err := quickstatus.ReadFresh(x.ex.jb.Repo.Path); err == nil {
 			res.Status = &st
 			return res
 		}
 	}
-	return x.statusAfter(res)
+	return x.ex.statusAfter(res)
 }
