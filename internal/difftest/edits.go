@@ -13,7 +13,7 @@ import (
 // editor makes the builder's changes after the history: submodules,
 // stashes, merges, work-tree edits and the index. Each step is one of the
 // build's steps (builder.build).
-type editor struct{ *builder }
+type editor struct{ b *builder }
 
 // write puts a regular file (or, with mode modeLink, a symlink) at p in
 // the work tree under test and records it.
@@ -42,8 +42,8 @@ func (b *builder) write(p string, e entry) error {
 
 // untracked writes a file nobody adds.
 func (b editor) untracked(p string, e entry) error {
-	b.repo.Untracked = append(b.repo.Untracked, p)
-	return b.write(p, e)
+	b.b.repo.Untracked = append(b.b.repo.Untracked, p)
+	return b.b.write(p, e)
 }
 
 // freePath draws a path that fits among those on disk, or "". A file may
@@ -52,8 +52,8 @@ func (b editor) untracked(p string, e entry) error {
 // git refuses to stage the removal of a path beyond a symlink.
 func (b editor) freePath(forLink bool) string {
 	for range 8 {
-		p := join(randDir(b.rng), randFile(b.rng))
-		if b.disk.fits(p) && (!forLink || b.seen.fits(p)) && !strings.HasPrefix(p, "mod/") {
+		p := join(randDir(b.b.rng), randFile(b.b.rng))
+		if b.b.disk.fits(p) && (!forLink || b.b.seen.fits(p)) && !strings.HasPrefix(p, "mod/") {
 			return p
 		}
 	}
@@ -65,55 +65,55 @@ func (b editor) pick(ps []string) string {
 	if len(ps) == 0 {
 		return ""
 	}
-	return ps[b.rng.IntN(len(ps))]
+	return ps[b.b.rng.IntN(len(ps))]
 }
 
 // later runs fn after the index is written: an unstaged change.
-func (b editor) later(fn func() error) { b.post = append(b.post, fn) }
+func (b editor) later(fn func() error) { b.b.post = append(b.b.post, fn) }
 
 // submodule initialises the submodule half of the time, and then
 // sometimes leaves it dirty or on another commit.
 func (b editor) submodule() error {
-	if b.rng.IntN(2) == 0 {
+	if b.b.rng.IntN(2) == 0 {
 		return nil // registered but not initialised: an empty directory
 	}
-	cfg := fmt.Sprintf("[submodule \"mod\"]\n\tactive = true\n\turl = %s\n", b.up.Dir)
-	if err := appendConfig(filepath.Join(b.main, ".git"), cfg); err != nil {
+	cfg := fmt.Sprintf("[submodule \"mod\"]\n\tactive = true\n\turl = %s\n", b.b.up.Dir)
+	if err := appendConfig(filepath.Join(b.b.main, ".git"), cfg); err != nil {
 		return err
 	}
-	if err := b.git(b.dir, "-c", "protocol.file.allow=always", "submodule", "update", "-q"); err != nil {
+	if err := b.b.git(b.b.dir, "-c", "protocol.file.allow=always", "submodule", "update", "-q"); err != nil {
 		return err
 	}
-	mod := filepath.Join(b.dir, "mod")
-	switch b.rng.IntN(4) {
+	mod := filepath.Join(b.b.dir, "mod")
+	switch b.b.rng.IntN(4) {
 	case 0:
 		return os.WriteFile(filepath.Join(mod, "untracked-in-mod"), []byte("x\n"), 0o644)
 	case 1:
 		return os.WriteFile(filepath.Join(mod, "README"), []byte("changed in submodule\n"), 0o644)
 	case 2:
-		return b.git(mod, "checkout", "-q", "HEAD~1")
+		return b.b.git(mod, "checkout", "-q", "HEAD~1")
 	}
 	return nil
 }
 
 // stash makes one or two stash entries, sometimes with untracked files.
 func (b editor) stash() error {
-	for i := range 1 + b.rng.IntN(2) {
+	for i := range 1 + b.b.rng.IntN(2) {
 		args := []string{"stash", "push", "-q"}
-		p := b.pick(b.head.regular())
-		if p != "" && b.rng.IntN(3) > 0 {
-			if err := b.write(p, entry{b.head[p].mode, b.head[p].data + "stashed\n"}); err != nil {
+		p := b.pick(b.b.head.regular())
+		if p != "" && b.b.rng.IntN(3) > 0 {
+			if err := b.b.write(p, entry{b.b.head[p].mode, b.b.head[p].data + "stashed\n"}); err != nil {
 				return err
 			}
 		} else {
 			args = append(args, "-u")
 			q := fmt.Sprintf("stash-only-%d", i)
-			if err := b.write(q, entry{modeFile, "stash me\n"}); err != nil {
+			if err := b.b.write(q, entry{modeFile, "stash me\n"}); err != nil {
 				return err
 			}
-			delete(b.disk, q)
+			delete(b.b.disk, q)
 		}
-		if err := b.git(b.dir, args...); err != nil {
+		if err := b.b.git(b.b.dir, args...); err != nil {
 			return err
 		}
 	}
@@ -123,7 +123,7 @@ func (b editor) stash() error {
 // merge merges "other", which stops with conflicts (or, when HEAD is
 // where the history forked, fast-forwards).
 func (b editor) merge() error {
-	err := b.git(b.dir, "merge", "-q", "--no-edit", "other")
+	err := b.b.git(b.b.dir, "merge", "-q", "--no-edit", "other")
 	if err != nil && !strings.Contains(err.Error(), "CONFLICT") && !strings.Contains(err.Error(), "exit status 1") {
 		return err
 	}
@@ -138,7 +138,7 @@ func (b editor) edits() error {
 		do func() error
 	}
 	for _, fam := range []family{{Ignore, b.ignores}, {Changes, b.changes}, {Renames, b.renames}, {Modes, b.modes}, {Symlinks, b.symlinks}} {
-		if !b.f.Has(fam.on) {
+		if !b.b.f.Has(fam.on) {
 			continue
 		}
 		if err := fam.do(); err != nil {
@@ -151,75 +151,75 @@ func (b editor) edits() error {
 // ignores writes ignore files in several directories and info/exclude,
 // then untracked files and directories for them to match or miss.
 func (b editor) ignores() error {
-	for range b.rng.IntN(3) {
-		g := join(randDir(b.rng), ".gitignore")
-		if _, tracked := b.head[g]; !tracked && !b.disk.fits(g) {
+	for range b.b.rng.IntN(3) {
+		g := join(randDir(b.b.rng), ".gitignore")
+		if _, tracked := b.b.head[g]; !tracked && !b.b.disk.fits(g) {
 			continue
 		}
-		if err := b.write(g, entry{modeFile, patternLines(b.rng)}); err != nil {
+		if err := b.b.write(g, entry{modeFile, patternLines(b.b.rng)}); err != nil {
 			return err
 		}
-		if _, tracked := b.head[g]; !tracked {
-			b.repo.Untracked = append(b.repo.Untracked, g)
+		if _, tracked := b.b.head[g]; !tracked {
+			b.b.repo.Untracked = append(b.b.repo.Untracked, g)
 		}
 	}
-	if b.rng.IntN(2) == 0 {
-		exclude := filepath.Join(b.main, ".git", "info", "exclude")
-		if err := os.WriteFile(exclude, []byte(patternLines(b.rng)), 0o644); err != nil {
+	if b.b.rng.IntN(2) == 0 {
+		exclude := filepath.Join(b.b.main, ".git", "info", "exclude")
+		if err := os.WriteFile(exclude, []byte(patternLines(b.b.rng)), 0o644); err != nil {
 			return err
 		}
 	}
-	if b.bait != "" && b.disk.fits(b.bait) {
-		if err := b.untracked(b.bait, entry{modeFile, "bait\n"}); err != nil {
+	if b.b.bait != "" && b.b.disk.fits(b.b.bait) {
+		if err := b.untracked(b.b.bait, entry{modeFile, "bait\n"}); err != nil {
 			return err
 		}
-		if b.rng.IntN(2) == 0 {
+		if b.b.rng.IntN(2) == 0 {
 			return nil // the bait alone decides whether the tree is clean
 		}
 	}
-	for range 1 + b.rng.IntN(6) {
+	for range 1 + b.b.rng.IntN(6) {
 		if p := b.freePath(false); p != "" {
 			if err := b.untracked(p, entry{modeFile, "untracked\n"}); err != nil {
 				return err
 			}
 		}
 	}
-	if b.rng.IntN(4) == 0 {
+	if b.b.rng.IntN(4) == 0 {
 		// An empty directory: git shows nothing for it.
-		return os.MkdirAll(filepath.Join(b.dir, "empty dir", "inner"), 0o755)
+		return os.MkdirAll(filepath.Join(b.b.dir, "empty dir", "inner"), 0o755)
 	}
 	return nil
 }
 
 // changes edits, deletes and adds files, staged or not.
 func (b editor) changes() error {
-	for i := range 1 + b.rng.IntN(4) {
+	for i := range 1 + b.b.rng.IntN(4) {
 		tag := fmt.Sprintf("change%d\n", i)
-		switch b.rng.IntN(4) {
+		switch b.b.rng.IntN(4) {
 		case 0, 1:
-			p := b.pick(b.head.regular())
+			p := b.pick(b.b.head.regular())
 			if p == "" {
 				continue
 			}
-			e := entry{b.disk[p].mode, b.disk[p].data + tag}
+			e := entry{b.b.disk[p].mode, b.b.disk[p].data + tag}
 			if err := b.maybeStaged(p, e); err != nil {
 				return err
 			}
 		case 2:
-			p := b.pick(b.head.regular())
+			p := b.pick(b.b.head.regular())
 			if p == "" {
 				continue
 			}
-			delete(b.head, p)
+			delete(b.b.head, p)
 			b.removal(p)
 		default:
 			p := b.freePath(false)
 			if p == "" {
 				continue
 			}
-			if b.rng.IntN(2) == 0 {
-				b.stage = append(b.stage, p)
-				if err := b.write(p, entry{modeFile, tag}); err != nil {
+			if b.b.rng.IntN(2) == 0 {
+				b.b.stage = append(b.b.stage, p)
+				if err := b.b.write(p, entry{modeFile, tag}); err != nil {
 					return err
 				}
 			} else if err := b.untracked(p, entry{modeFile, tag}); err != nil {
@@ -233,26 +233,26 @@ func (b editor) changes() error {
 // maybeStaged writes e at p as an unstaged change, a staged one, or a
 // staged one changed again afterwards.
 func (b editor) maybeStaged(p string, e entry) error {
-	switch b.rng.IntN(3) {
+	switch b.b.rng.IntN(3) {
 	case 0:
-		b.later(func() error { return b.write(p, e) })
+		b.later(func() error { return b.b.write(p, e) })
 		return nil
 	case 1:
-		b.stage = append(b.stage, p)
-		return b.write(p, e)
+		b.b.stage = append(b.b.stage, p)
+		return b.b.write(p, e)
 	}
-	b.stage = append(b.stage, p)
+	b.b.stage = append(b.b.stage, p)
 	again := entry{e.mode, e.data + "and again\n"}
-	b.later(func() error { return b.write(p, again) })
-	return b.write(p, e)
+	b.later(func() error { return b.b.write(p, again) })
+	return b.b.write(p, e)
 }
 
 // removal deletes p, staged or not.
 func (b editor) removal(p string) {
-	full := filepath.Join(b.dir, filepath.FromSlash(p))
-	delete(b.disk, p)
-	if b.rng.IntN(2) == 0 {
-		b.stage = append(b.stage, p)
+	full := filepath.Join(b.b.dir, filepath.FromSlash(p))
+	delete(b.b.disk, p)
+	if b.b.rng.IntN(2) == 0 {
+		b.b.stage = append(b.b.stage, p)
 		_ = os.Remove(full)
 		return
 	}
@@ -268,31 +268,31 @@ func (b editor) removal(p string) {
 
 // renames moves tracked files, exactly or with an edit, staged or not.
 func (b editor) renames() error {
-	for range 1 + b.rng.IntN(2) {
-		from, to := b.pick(b.head.regular()), b.freePath(false)
+	for range 1 + b.b.rng.IntN(2) {
+		from, to := b.pick(b.b.head.regular()), b.freePath(false)
 		if from == "" || to == "" {
 			continue
 		}
-		e := b.disk[from]
-		if b.rng.IntN(3) == 0 {
+		e := b.b.disk[from]
+		if b.b.rng.IntN(3) == 0 {
 			e.data += "edited while renamed\n"
 		}
-		delete(b.head, from)
-		delete(b.disk, from)
-		src := filepath.Join(b.dir, filepath.FromSlash(from))
-		if b.rng.IntN(2) == 0 {
-			b.stage = append(b.stage, from, to)
+		delete(b.b.head, from)
+		delete(b.b.disk, from)
+		src := filepath.Join(b.b.dir, filepath.FromSlash(from))
+		if b.b.rng.IntN(2) == 0 {
+			b.b.stage = append(b.b.stage, from, to)
 			_ = os.Remove(src)
-			if err := b.write(to, e); err != nil {
+			if err := b.b.write(to, e); err != nil {
 				return err
 			}
 			continue
 		}
-		b.repo.Untracked = append(b.repo.Untracked, to)
-		b.disk[to], b.seen[to] = e, e
+		b.b.repo.Untracked = append(b.b.repo.Untracked, to)
+		b.b.disk[to], b.b.seen[to] = e, e
 		b.later(func() error {
 			_ = os.Remove(src)
-			return b.write(to, e)
+			return b.b.write(to, e)
 		})
 	}
 	return nil
@@ -300,11 +300,11 @@ func (b editor) renames() error {
 
 // modes flips the executable bit of a tracked file, staged or not.
 func (b editor) modes() error {
-	p := b.pick(b.head.regular())
+	p := b.pick(b.b.head.regular())
 	if p == "" {
 		return nil
 	}
-	e := b.disk[p]
+	e := b.b.disk[p]
 	e.mode = map[string]string{modeFile: modeExec, modeExec: modeFile}[e.mode]
 	return b.maybeStaged(p, e)
 }
@@ -314,16 +314,16 @@ func (b editor) modes() error {
 func (b editor) symlinks() error {
 	targets := []string{"README", "a", "nowhere", "../outside", "."}
 	if p := b.freePath(true); p != "" {
-		if err := b.untracked(p, entry{modeLink, targets[b.rng.IntN(len(targets))]}); err != nil {
+		if err := b.untracked(p, entry{modeLink, targets[b.b.rng.IntN(len(targets))]}); err != nil {
 			return err
 		}
 	}
-	if p := b.pick(b.head.ofMode(modeLink)); p != "" {
-		if err := b.maybeStaged(p, entry{modeLink, b.disk[p].data + "-moved"}); err != nil {
+	if p := b.pick(b.b.head.ofMode(modeLink)); p != "" {
+		if err := b.maybeStaged(p, entry{modeLink, b.b.disk[p].data + "-moved"}); err != nil {
 			return err
 		}
 	}
-	if p := b.pick(b.head.regular()); p != "" && b.rng.IntN(2) == 0 {
+	if p := b.pick(b.b.head.regular()); p != "" && b.b.rng.IntN(2) == 0 {
 		return b.maybeStaged(p, entry{modeLink, "README"})
 	}
 	return nil
@@ -334,29 +334,29 @@ func (b editor) symlinks() error {
 // that no entry is racily clean.
 func (b editor) index() error {
 	args := []string{"update-index", "-q", "--unmerged"}
-	if b.f.Has(Backdate) {
-		if err := backdate(b.dir); err != nil {
+	if b.b.f.Has(Backdate) {
+		if err := backdate(b.b.dir); err != nil {
 			return err
 		}
 		args = append(args, "--refresh")
 	}
-	if b.f.Has(IndexV4) {
+	if b.b.f.Has(IndexV4) {
 		args = append(args, "--index-version", "4")
 	}
-	if b.f.Has(SplitIndex) {
-		if err := appendConfig(filepath.Join(b.main, ".git"), "[core]\n\tsplitIndex = true\n"); err != nil {
+	if b.b.f.Has(SplitIndex) {
+		if err := appendConfig(filepath.Join(b.b.main, ".git"), "[core]\n\tsplitIndex = true\n"); err != nil {
 			return err
 		}
 		args = append(args, "--split-index")
 	}
-	if len(b.stage) > 0 {
+	if len(b.b.stage) > 0 {
 		args = append(args, "--add", "--remove", "--")
-		args = append(args, b.stage...)
+		args = append(args, b.b.stage...)
 	}
 	if len(args) == 3 {
 		return nil
 	}
-	return b.git(b.dir, args...)
+	return b.b.git(b.b.dir, args...)
 }
 
 // backdate makes every file and directory under dir (not .git, not
