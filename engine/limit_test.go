@@ -370,3 +370,24 @@ func TestLimiterCongestedStepIsTakenBack(t *testing.T) {
 	}
 	t.Fatalf("never left 32: %+v", tr.changes)
 }
+
+// A far host that is not busy (every clone one second, whatever the
+// concurrency) is where slow start matters: a run of 200 such clones is
+// over in about ten seconds at 32, so a ramp that takes most of that is
+// most of the run. Doubling on half a window reaches 32 after 5 s here
+// (attempts started at the instant of a change do not count, so each
+// window after the first waits two latencies); growing by half on full
+// windows took 9 s.
+func TestLimiterSlowStartReachesMaxInFewLatencies(t *testing.T) {
+	l := newLimiter(AdaptiveLimit{})
+	tr := simulate(t, l, hostModel{latency: constant(time.Second)}, 20*time.Second)
+	for i, c := range tr.changes {
+		if c.To == 32 {
+			if tr.at[i] > 6*time.Second {
+				t.Errorf("reached 32 after %v, want within 6 latencies: %+v", tr.at[i], tr.changes)
+			}
+			return
+		}
+	}
+	t.Fatalf("never reached 32: %+v", tr.changes)
+}
