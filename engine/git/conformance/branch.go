@@ -14,6 +14,12 @@ import (
 
 // branch covers Checkout and Branches.
 func (s *suite) branch(t *testing.T) {
+	branchSwitch(t, s)
+	branchRefused(t, s)
+}
+
+// branchSwitch covers checkouts that succeed, and Branches.
+func branchSwitch(t *testing.T, s *suite) {
 	t.Run("checkout existing branch", func(t *testing.T) {
 		f := s.newFixture(t)
 		topic := topicBranch(t, f.work)
@@ -76,7 +82,10 @@ func (s *suite) branch(t *testing.T) {
 		}
 		wantStatus(t, f.work, status(t, f.b, f.work), git.Status{Branch: "feature", Upstream: "origin/feature"})
 	})
+}
 
+// branchRefused covers checkouts that must change nothing or carry local work over.
+func branchRefused(t *testing.T, s *suite) {
 	t.Run("local changes in the way change nothing", func(t *testing.T) {
 		f := s.newFixture(t)
 		topicBranch(t, f.work)
@@ -152,6 +161,12 @@ func wantOn(t *testing.T, dir, name, sha string) {
 
 // inspect covers Log and Changes.
 func (s *suite) inspect(t *testing.T) {
+	inspectLog(t, s)
+	inspectChanges(t, s)
+}
+
+// inspectLog covers Log on a history and on an empty repository.
+func inspectLog(t *testing.T, s *suite) {
 	t.Run("log newest first", func(t *testing.T) {
 		b := s.backendOnly(t)
 		dir := filepath.Join(t.TempDir(), "r")
@@ -186,7 +201,10 @@ func (s *suite) inspect(t *testing.T) {
 			t.Fatalf("Log on an empty repository = %v, %v; want none", got, err)
 		}
 	})
+}
 
+// inspectChanges covers Changes against git status, conflicts included.
+func inspectChanges(t *testing.T, s *suite) {
 	t.Run("changes match git status", func(t *testing.T) {
 		b := s.backendOnly(t)
 		dir := filepath.Join(t.TempDir(), "r")
