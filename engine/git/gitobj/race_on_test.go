@@ -1,0 +1,5 @@
+//go:build race
+
+package gitobj
+
+const raceEnabled = true
