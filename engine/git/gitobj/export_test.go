@@ -6,9 +6,6 @@ type ConfigEntry struct {
 	Bare        bool
 }
 
-// Sample is sample, for the external tests.
-var Sample = sample
-
 // Entries lists c's entries in order, for tests.
 func Entries(c *Config) []ConfigEntry {
 	var out []ConfigEntry

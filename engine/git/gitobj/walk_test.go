@@ -121,7 +121,7 @@ func diskLoader(t *testing.T, dir string) gitobj.CommitLoader {
 func TestAheadBehindMatchesGit(t *testing.T) {
 	gittest.Isolate(t)
 	// Under the race detector the first 10, which hold skewed cases (5).
-	repos, pairs := gitobj.Sample(30, 10, 6), 12
+	repos, pairs := gittest.Sample(30, 10, 6), 12
 	var mu sync.Mutex
 	disagree, notMath := 0, 0
 	// The repositories are independent: they run in parallel (the parent's

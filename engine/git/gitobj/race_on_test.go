@@ -1,5 +1,0 @@
-//go:build race
-
-package gitobj
-
-const raceEnabled = true
