@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/ui/components/confirm"
-	"github.com/mgit-dev/mgit/ui/components/prompt"
+	"github.com/mgit-dev/mgit/ui/components/statusbar"
 	"github.com/mgit-dev/mgit/ui/safetext"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
@@ -32,6 +30,12 @@ type checkoutIntent struct {
 	ids    []string
 }
 
+// branchFlow is the branch action's state between its steps: the dry
+// run whose results the confirm dialog will show.
+type branchFlow struct {
+	pending *previewState // nil: none is being computed
+}
+
 // previewState is the dry run whose results the confirm dialog will show.
 type previewState struct {
 	runID, branch string
@@ -39,53 +43,26 @@ type previewState struct {
 	results       []engine.OpFinished
 }
 
-// branch opens the prompt for the cloned, idle targets.
-func (m *model) branch() tea.Cmd {
-	var ids []string
-	for _, r := range m.table.Targets() {
-		if r.Cloned && !r.Busy() {
-			ids = append(ids, r.ID)
-		}
-	}
-	if len(ids) == 0 {
-		m.status.Error("checkout: nothing to do (not cloned or busy)")
-		return nil
-	}
-	q := fmt.Sprintf("Check out which branch in %d %s?\nIt is created where missing: from the remote branch of that name, else from HEAD.",
-		len(ids), humanize.Plural(len(ids), "repository", "repositories"))
-	var cmd tea.Cmd
-	m.prompt, cmd = prompt.Open(q, "branch name", branchIntent{ids: ids}, m.styles)
-	return cmd
-}
-
-// previewBranch submits the dry run of checking out name in ids.
-func (m *model) previewBranch(name string, ids []string) {
+// preview submits the dry run of checking out name in ids.
+func (b *branchFlow) preview(r runner, name string, ids []string) {
 	if err := git.ValidateBranch(name); err != nil {
-		m.status.Error("checkout: " + err.Error())
+		r.status.Error("checkout: " + err.Error())
 		return
 	}
-	jobs := m.jobsFor(engine.OpCheckout, ids)
-	if len(jobs) == 0 {
-		return
-	}
-	id := m.deps.submit(m.deps.ctx, engine.Plan{Jobs: jobs,
-		Options: engine.Options{Branch: name, CreateBranch: true, DryRun: true}})
+	id, n := r.planIdle(engine.OpCheckout, ids, engine.Options{Branch: name, CreateBranch: true, DryRun: true}, true)
 	if id == "" {
-		m.status.Error("the engine is closed")
 		return
 	}
-	m.runs[id] = runInfo{op: engine.OpCheckout, repos: len(jobs), probe: true}
-	m.submitted = append(m.submitted, id)
-	m.preview = &previewState{runID: id, branch: name, ids: ids}
-	m.status.Info(fmt.Sprintf("checkout %s: checking %d %s…", name, len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
+	b.pending = &previewState{runID: id, branch: name, ids: ids}
+	r.status.Info(fmt.Sprintf("checkout %s: checking %d %s…", name, n, humanize.Plural(n, "repository", "repositories")))
 }
 
 // probeEvent takes an event of a dry-run (preview) run: it never reaches
 // the table, whose rows show what happened, not what would. The last
 // event of the current preview opens the confirm dialog; a superseded
 // preview's are dropped.
-func (m *model) probeEvent(ev engine.Event) {
-	p := m.preview
+func (b *branchFlow) probe(ev engine.Event, status *statusbar.Model, dialog *confirm.Model) {
+	p := b.pending
 	if p == nil || ev.EventMeta().RunID != p.runID {
 		return
 	}
@@ -93,18 +70,18 @@ func (m *model) probeEvent(ev engine.Event) {
 	case engine.OpFinished:
 		p.results = append(p.results, ev)
 	case engine.RunFinished:
-		m.preview = nil
+		b.pending = nil
 		v := tally(p.results)
 		if len(v.ahead) == 0 {
-			m.status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", safetext.Sanitize(p.branch), v.summary()))
+			status.Error(fmt.Sprintf("checkout %s: nothing to do: %s", safetext.Sanitize(p.branch), v.summary()))
 			return
 		}
-		if m.confirm.Active() {
-			m.status.Error("checkout " + p.branch + ": preview ready, but another question is open; press b again")
+		if dialog.Active() {
+			status.Error("checkout " + p.branch + ": preview ready, but another question is open; press b again")
 			return
 		}
-		m.status.Info("checkout " + p.branch + ": confirm to go ahead")
-		m.confirm = confirm.Open(previewText(p.branch, v), checkoutIntent{branch: p.branch, ids: v.ahead})
+		status.Info("checkout " + p.branch + ": confirm to go ahead")
+		*dialog = confirm.Open(previewText(p.branch, v), checkoutIntent{branch: p.branch, ids: v.ahead})
 	}
 }
 
@@ -210,30 +187,13 @@ func previewText(branch string, v verdicts) string {
 }
 
 // checkout submits the confirmed checkout.
-func (m *model) checkout(in checkoutIntent) {
-	jobs := m.jobsFor(engine.OpCheckout, in.ids)
-	if len(jobs) == 0 {
-		m.status.Error("checkout: nothing to do (not cloned or busy)")
-		return
+func checkout(r runner, in checkoutIntent) {
+	id, n := r.planIdle(engine.OpCheckout, in.ids, engine.Options{Branch: in.branch, CreateBranch: true}, false)
+	if n == 0 {
+		r.status.Error("checkout: nothing to do (not cloned or busy)")
 	}
-	id := m.deps.submit(m.deps.ctx, engine.Plan{Jobs: jobs,
-		Options: engine.Options{Branch: in.branch, CreateBranch: true}})
 	if id == "" {
-		m.status.Error("the engine is closed")
 		return
 	}
-	m.runs[id] = runInfo{op: engine.OpCheckout, repos: len(jobs)}
-	m.submitted = append(m.submitted, id)
-	m.status.Info(fmt.Sprintf("checkout %s: %d %s…", in.branch, len(jobs), humanize.Plural(len(jobs), "repository", "repositories")))
-}
-
-// jobsFor makes jobs of op for the rows with ids that are cloned and idle.
-func (m *model) jobsFor(op engine.Op, ids []string) []engine.Job {
-	var jobs []engine.Job
-	for _, id := range ids {
-		if r := m.table.Row(id); r != nil && r.Cloned && !r.Busy() {
-			jobs = append(jobs, engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op})
-		}
-	}
-	return jobs
+	r.status.Info(fmt.Sprintf("checkout %s: %d %s…", in.branch, n, humanize.Plural(n, "repository", "repositories")))
 }

@@ -56,7 +56,7 @@ func TestFirstPaintReconciledByDiscovery(t *testing.T) {
 	m, rec := newTestModel(t, opt, 160, 40)
 	mustNotContain(t, screen(m), "new/clone")
 	ch <- Discovered{Repos: repos}
-	m = update(t, m, m.initialCmd()())
+	m = update(t, m, m.live.initialCmd(m.deps.stop)())
 	scr := screen(m)
 	mustContain(t, scr, "new/clone", "1 new, 1 gone")
 	mustNotContain(t, scr, "local/failed")
@@ -70,11 +70,11 @@ func TestFirstPaintReconciledByDiscovery(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("status of %v, want %v", got, want)
 	}
-	e := m.entries()["new/clone"]
+	e := snapshot(m.table.Rows())["new/clone"]
 	if e.Path != "/ws/new/clone" || e.Kind != "worktree" {
 		t.Fatalf("cache entry of the new repository = %+v", e)
 	}
-	if _, ok := m.entries()["local/failed"]; ok {
+	if _, ok := snapshot(m.table.Rows())["local/failed"]; ok {
 		t.Fatal("the cache keeps the deleted repository")
 	}
 	if m.live.rescanning || m.live.initial != nil {

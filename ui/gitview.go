@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/ui/components/pager"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/safetext"
 )
 
@@ -33,67 +36,59 @@ type diffMsg struct {
 	err   error
 }
 
-// openLog shows the log view of the row under the cursor and asks the
-// engine for its last commits (an inspect run, so that both git backends
-// answer); the result arrives as an event (logEvent).
-func (m *model) openLog() {
-	r := m.table.Cursor()
-	if r == nil {
+// gitView is the pager's content: the log or the diff of one
+// repository, and the inspect run reading the log's commits.
+type gitView struct {
+	pager  pager.Model
+	logRun string // "" when no log is being read
+}
+
+// openLog shows the log of row and asks the engine for its last commits
+// (an inspect run, so that both git backends answer); the result arrives
+// as an event (logEvent).
+func (g *gitView) openLog(r runner, row *repotable.Row) {
+	g.pager.Open("log", row.Name, "no commits")
+	if !row.Cloned {
+		g.pager.Fail("not cloned: nothing to show")
 		return
 	}
-	m.mode = modePager
-	m.pager.Open("log", r.Name, "no commits")
-	if !r.Cloned {
-		m.pager.Fail("not cloned: nothing to show")
-		return
-	}
-	id := m.deps.submit(m.deps.ctx, engine.Plan{
-		Jobs:    []engine.Job{{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL}, Op: engine.OpInspect}},
-		Options: engine.Options{LogLimit: logLimit},
-	})
+	id := r.book([]engine.Job{{Repo: engine.Repo{ID: row.ID, Path: row.Path, URL: row.URL}, Op: engine.OpInspect}},
+		engine.Options{LogLimit: logLimit}, runInfo{op: engine.OpInspect, repos: 1, quiet: true})
 	if id == "" {
-		m.pager.Fail("the engine is closed")
+		g.pager.Fail("the engine is closed")
 		return
 	}
-	m.runs[id] = runInfo{op: engine.OpInspect, repos: 1, quiet: true}
-	m.submitted = append(m.submitted, id)
-	m.logRun = id
+	g.logRun = id
 }
 
 // logEvent fills the log view from the result of its current request.
-func (m *model) logEvent(ev engine.Event) {
+func (g *gitView) logEvent(ev engine.Event, now func() time.Time) {
 	f, ok := ev.(engine.OpFinished)
-	if !ok || m.logRun == "" || f.RunID != m.logRun {
+	if !ok || g.logRun == "" || f.RunID != g.logRun {
 		return
 	}
-	m.logRun = ""
+	g.logRun = ""
 	if f.Err != nil {
-		m.pager.Fail(safetext.Sanitize(f.Err.Error()))
+		g.pager.Fail(safetext.Sanitize(f.Err.Error()))
 		return
 	}
-	now := m.deps.now()
+	t := now()
 	lines := make([]string, 0, len(f.Result.Commits))
 	for _, c := range f.Result.Commits {
 		lines = append(lines, fmt.Sprintf("%s  %-8s  %s  %s", safetext.Sanitize(humanize.SHA(c.SHA)),
-			humanize.Age(now.Sub(c.Time)), safetext.Sanitize(c.Author), safetext.Sanitize(c.Subject)))
+			humanize.Age(t.Sub(c.Time)), safetext.Sanitize(c.Author), safetext.Sanitize(c.Subject)))
 	}
-	m.pager.Fill(lines)
+	g.pager.Fill(lines)
 }
 
-// openDiff shows the diff view of the row under the cursor; git reads the
-// diff in a command.
-func (m *model) openDiff() tea.Cmd {
-	r := m.table.Cursor()
-	if r == nil {
+// openDiff shows the diff of row; git reads it in a command.
+func (g *gitView) openDiff(ctx context.Context, row *repotable.Row) tea.Cmd {
+	g.pager.Open("diff", row.Name, "no changes: the work tree and the index match HEAD")
+	if !row.Cloned {
+		g.pager.Fail("not cloned: nothing to show")
 		return nil
 	}
-	m.mode = modePager
-	m.pager.Open("diff", r.Name, "no changes: the work tree and the index match HEAD")
-	if !r.Cloned {
-		m.pager.Fail("not cloned: nothing to show")
-		return nil
-	}
-	ctx, dir, req := m.deps.ctx, r.Path, m.pager.Req
+	dir, req := row.Path, g.pager.Req
 	return func() tea.Msg {
 		lines, err := readDiff(ctx, dir)
 		return diffMsg{req: req, lines: lines, err: err}
@@ -101,15 +96,15 @@ func (m *model) openDiff() tea.Cmd {
 }
 
 // diffDone fills the diff view unless the request was superseded.
-func (m *model) diffDone(msg diffMsg) {
-	if m.pager.Req != msg.req || m.pager.Kind != "diff" {
+func (g *gitView) diffDone(msg diffMsg) {
+	if g.pager.Req != msg.req || g.pager.Kind != "diff" {
 		return
 	}
 	if msg.err != nil {
-		m.pager.Fail(safetext.Sanitize(msg.err.Error()))
+		g.pager.Fail(safetext.Sanitize(msg.err.Error()))
 		return
 	}
-	m.pager.Fill(msg.lines)
+	g.pager.Fill(msg.lines)
 }
 
 // errNoGit says why the diff view cannot work without the git binary

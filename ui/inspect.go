@@ -17,37 +17,27 @@ type inspectState struct {
 	data          detail.Inspect
 }
 
-// openDetail shows the pane for the row under the cursor and asks the
-// engine for its commits and changed files.
-func (m *model) openDetail() {
-	r := m.table.Cursor()
-	if r == nil {
+// open asks the engine for the commits and changed files of row, for
+// the pane.
+func (in *inspectState) open(r runner, row *repotable.Row) {
+	*in = inspectState{repoID: row.ID}
+	if !row.Cloned {
 		return
 	}
-	m.mode = modeDetail
-	m.inspect = inspectState{repoID: r.ID}
-	if !r.Cloned {
-		return
-	}
-	id := m.deps.submit(m.deps.ctx, engine.Plan{
-		Jobs:    []engine.Job{{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL}, Op: engine.OpInspect}},
-		Options: engine.Options{LogLimit: inspectLog},
-	})
+	id := r.book([]engine.Job{{Repo: engine.Repo{ID: row.ID, Path: row.Path, URL: row.URL}, Op: engine.OpInspect}},
+		engine.Options{LogLimit: inspectLog}, runInfo{op: engine.OpInspect, repos: 1, quiet: true})
 	if id == "" {
-		m.inspect.data.Err = "the engine is closed"
+		in.data.Err = "the engine is closed"
 		return
 	}
-	m.runs[id] = runInfo{op: engine.OpInspect, repos: 1, quiet: true}
-	m.submitted = append(m.submitted, id)
-	m.inspect.runID = id
-	m.inspect.data.Loading = true
+	in.runID = id
+	in.data.Loading = true
 }
 
-// inspectEvent fills the pane from the result of the current request.
-func (m *model) inspectEvent(ev engine.Event) {
-	m.logEvent(ev)
+// event fills the pane from the result of the current request.
+func (in *inspectState) event(ev engine.Event) {
 	f, ok := ev.(engine.OpFinished)
-	if !ok || f.RunID != m.inspect.runID || f.RepoID != m.inspect.repoID {
+	if !ok || f.RunID != in.runID || f.RepoID != in.repoID {
 		return
 	}
 	d := detail.Inspect{}
@@ -62,13 +52,13 @@ func (m *model) inspectEvent(ev engine.Event) {
 		fc.Path = safetext.Sanitize(fc.Path)
 		d.Changes = append(d.Changes, fc)
 	}
-	m.inspect.data = d
+	in.data = d
 }
 
-// inspectFor is what the pane shows for r: nil when nothing was asked.
-func (m *model) inspectFor(r *repotable.Row) *detail.Inspect {
-	if r == nil || m.inspect.repoID != r.ID || (m.inspect.runID == "" && m.inspect.data.Err == "") {
+// forRow is what the pane shows for r: nil when nothing was asked.
+func (in *inspectState) forRow(r *repotable.Row) *detail.Inspect {
+	if r == nil || in.repoID != r.ID || (in.runID == "" && in.data.Err == "") {
 		return nil
 	}
-	return &m.inspect.data
+	return &in.data
 }

@@ -11,7 +11,7 @@ import (
 // reads run.
 func (m *model) quit(interrupt bool) tea.Cmd {
 	// Status reads (the periodic refresh) change nothing: nothing to ask.
-	if m.table.Stats().Busy == 0 || (!interrupt && !m.busyWriting()) {
+	if m.table.Stats().Busy == 0 || (!interrupt && !busyWriting(&m.table)) {
 		// What may still run busies no row (a branch preview's dry run,
 		// the detail pane's read): nothing to ask about, nor to report
 		// as interrupted; cancel it so the wait on exit is short.
@@ -37,10 +37,10 @@ func (m *model) act(intent any) tea.Cmd {
 		m.deps.cancel()
 		return tea.Quit
 	case cloneIntent:
-		m.cloneIDs(in.ids)
+		m.runner().cloneIDs(in.ids)
 		return m.spin()
 	case checkoutIntent:
-		m.checkout(in)
+		checkout(m.runner(), in)
 		return m.spin()
 	}
 	return nil

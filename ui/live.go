@@ -13,9 +13,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine"
-	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/workspace"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/components/statusbar"
 )
 
 // DefaultRefreshInterval is how often every row's status is read again
@@ -52,50 +52,34 @@ type liveState struct {
 	initial <-chan Discovered
 }
 
-// updateLive handles the messages of the live dashboard: the periodic
-// refresh, the watcher's changes, rescans, saves and signals.
-func (m *model) updateLive(msg tea.Msg) tea.Cmd {
+// update handles the live dashboard's reasons to read status again: the
+// periodic refresh and the watcher's changes. The model adds the spinner.
+func (l *liveState) update(msg tea.Msg, r runner, d *deps) tea.Cmd {
 	switch msg := msg.(type) {
 	case refreshTickMsg:
-		_, running := m.runs[m.live.refreshRun]
-		rested := m.deps.now().Sub(m.live.refreshEnded) >= m.live.refreshTook
+		_, running := r.runs[l.refreshRun]
+		rested := d.now().Sub(l.refreshEnded) >= l.refreshTook
 		if !running && rested {
-			m.live.refreshRun = m.refreshQuietly(m.clonedIdle())
+			l.refreshRun = r.refreshQuietly(r.clonedIdle())
 		}
-		return tea.Batch(m.tickCmd(), m.spin())
+		return tickCmd(d.every)
 	case watchMsg:
 		var rows []*repotable.Row
 		for _, id := range msg {
-			if r := m.table.Row(id); r != nil && r.Cloned && !r.Busy() {
-				rows = append(rows, r)
+			if row := r.table.Row(id); row != nil && row.Cloned && !row.Busy() {
+				rows = append(rows, row)
 			}
 		}
-		m.refreshQuietly(rows)
-		return tea.Batch(m.deps.watch.waitCmd(m.deps.stop), m.spin())
-	case rescanMsg:
-		m.rescanned(msg)
-		// The cache forgets the repositories that are gone.
-		return tea.Batch(m.spin(), m.changed())
-	case persistMsg:
-		return m.persisted(msg)
-	case signalMsg:
-		m.log.Info().Str("signal", msg.sig.String()).Msg("dashboard: signal, saving and leaving")
-		m.interrupted = true
-		m.deps.cancel()
-		return tea.Quit
+		r.refreshQuietly(rows)
+		return d.watch.waitCmd(d.stop)
 	}
 	return nil
 }
 
-// liveCmds are the commands Init starts for the live dashboard.
-func (m model) liveCmds() []tea.Cmd {
-	return []tea.Cmd{m.tickCmd(), m.deps.watch.waitCmd(m.deps.stop), m.initialCmd()}
-}
-
 // initialCmd waits for the discovery that started with the dashboard;
 // nil when none runs.
-func (m model) initialCmd() tea.Cmd {
-	ch, stop := m.live.initial, m.deps.stop
+func (l *liveState) initialCmd(stop <-chan struct{}) tea.Cmd {
+	ch := l.initial
 	if ch == nil {
 		return nil
 	}
@@ -109,74 +93,35 @@ func (m model) initialCmd() tea.Cmd {
 	}
 }
 
-// tickCmd arms the next periodic refresh; nil when it is off.
-func (m *model) tickCmd() tea.Cmd {
-	if m.deps.every <= 0 {
+// tickCmd arms the next periodic refresh; nil when it is off (every <= 0).
+func tickCmd(every time.Duration) tea.Cmd {
+	if every <= 0 {
 		return nil
 	}
-	return tea.Tick(m.deps.every, func(time.Time) tea.Msg { return refreshTickMsg{} })
-}
-
-// clonedIdle are the cloned rows no operation is queued or running on.
-func (m *model) clonedIdle() []*repotable.Row {
-	var rows []*repotable.Row
-	for _, r := range m.table.Rows() {
-		if r.Cloned && !r.Busy() {
-			rows = append(rows, r)
-		}
-	}
-	return rows
-}
-
-// refreshQuietly reads the status of rows in a run that reports nothing
-// in the status line: the dashboard started it, not the user. It returns
-// the run ID, "" when there was nothing to read.
-func (m *model) refreshQuietly(rows []*repotable.Row) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	id := m.submit(engine.OpStatus, rows)
-	if id != "" {
-		info := m.runs[id]
-		info.quiet = true
-		m.runs[id] = info
-	}
-	return id
+	return tea.Tick(every, func(time.Time) tea.Msg { return refreshTickMsg{} })
 }
 
 // refreshFinished remembers how long the periodic refresh took.
-func (m *model) refreshFinished(ev engine.RunFinished) {
-	if ev.RunID != "" && ev.RunID == m.live.refreshRun {
-		m.live.refreshTook, m.live.refreshEnded = ev.Summary.Duration, m.deps.now()
+func (l *liveState) refreshFinished(ev engine.RunFinished, now time.Time) {
+	if ev.RunID != "" && ev.RunID == l.refreshRun {
+		l.refreshTook, l.refreshEnded = ev.Summary.Duration, now
 	}
-}
-
-// refreshAllKey reads the status of every cloned row, on the user's word.
-func (m *model) refreshAllKey() tea.Cmd {
-	rows := m.clonedIdle()
-	if len(rows) == 0 {
-		m.status.Error("refresh: nothing to do (not cloned or busy)")
-		return nil
-	}
-	m.submit(engine.OpStatus, rows)
-	m.status.Info(fmt.Sprintf("status: %d %s…", len(rows), humanize.Plural(len(rows), "repository", "repositories")))
-	return m.spin()
 }
 
 // rescan runs discovery again in the background.
-func (m *model) rescan() tea.Cmd {
-	if m.live.rescanning {
-		m.status.Info("rescan: already looking")
+func (l *liveState) rescan(status *statusbar.Model, d *deps) tea.Cmd {
+	if l.rescanning {
+		status.Info("rescan: already looking")
 		return nil
 	}
-	discover := m.deps.discover
+	discover := d.discover
 	if discover == nil {
-		m.status.Error("rescan: not available")
+		status.Error("rescan: not available")
 		return nil
 	}
-	m.live.rescanning = true
-	m.status.Info("rescan: looking for repositories…")
-	ctx := m.deps.ctx
+	l.rescanning = true
+	status.Info("rescan: looking for repositories…")
+	ctx := d.ctx
 	return func() tea.Msg {
 		repos, err := discover(ctx)
 		return rescanMsg{repos: repos, err: err}
@@ -186,28 +131,42 @@ func (m *model) rescan() tea.Cmd {
 // rescanned adds the repositories cloned since the last look, reads their
 // status, and takes away the rows of repositories that are gone: a
 // discovered one vanishes, a listed one is "not cloned" again.
-func (m *model) rescanned(msg rescanMsg) {
-	m.live.rescanning = false
+func (l *liveState) rescanned(r runner, msg rescanMsg, w *watcher) {
+	l.rescanning = false
 	if msg.initial {
 		// The cached rows were painted; their status is read now that
 		// the workspace is known, as it is at start without a cache.
-		m.live.initial = nil
-		defer m.refreshAll()
+		l.initial = nil
+		defer r.refreshAll()
 	}
 	if msg.err != nil {
-		m.log.Warn().Err(msg.err).Msg("rescan")
+		r.log.Warn().Err(msg.err).Msg("rescan")
 		if len(msg.repos) == 0 {
-			m.status.Error("rescan: " + msg.err.Error())
+			r.status.Error("rescan: " + msg.err.Error())
 			return
 		}
 	}
-	found := make(map[string]bool, len(msg.repos))
-	byPath := make(map[string]*repotable.Row, len(m.table.Rows()))
-	for _, r := range m.table.Rows() {
+	added, gone := reconcile(r.table, msg.repos)
+	w.follow(r.table.Rows())
+	if msg.initial {
+		r.status.Info(fmt.Sprintf("%d repositories (%d new, %d gone); reading their status…",
+			r.table.Stats().Total, len(added), len(gone)))
+		return
+	}
+	r.refreshQuietly(added)
+	r.status.Info(fmt.Sprintf("rescan: %d new, %d gone", len(added), len(gone)))
+}
+
+// reconcile makes the table's rows what discovery found: rows for the
+// repositories new to it (added, with those cloned outside the
+// dashboard), and the IDs of the discovered rows it removed.
+func reconcile(t *repotable.Model, repos []workspace.Repo) (added []*repotable.Row, gone []string) {
+	found := make(map[string]bool, len(repos))
+	byPath := make(map[string]*repotable.Row, len(t.Rows()))
+	for _, r := range t.Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
-	var added []*repotable.Row
-	for _, repo := range msg.repos {
+	for _, repo := range repos {
 		p := filepath.Clean(repo.Path)
 		found[p] = true
 		if r := byPath[p]; r != nil {
@@ -220,10 +179,9 @@ func (m *model) rescanned(msg rescanMsg) {
 		row := repotable.NewRow(repo.Rel, repo.Path, "")
 		row.Cloned, row.Kind = true, string(repo.Kind)
 		added = append(added, row)
-		m.table.Add(row)
+		t.Add(row)
 	}
-	var gone []string
-	for _, r := range m.table.Rows() {
+	for _, r := range t.Rows() {
 		if !r.Cloned || r.Busy() || found[filepath.Clean(r.Path)] {
 			continue
 		}
@@ -233,30 +191,8 @@ func (m *model) rescanned(msg rescanMsg) {
 			r.Cloned, r.Status = false, nil
 		}
 	}
-	m.table.Remove(gone...)
-	m.syncWatch()
-	if msg.initial {
-		m.status.Info(fmt.Sprintf("%d repositories (%d new, %d gone); reading their status…",
-			m.table.Stats().Total, len(added), len(gone)))
-		return
-	}
-	m.refreshQuietly(added)
-	m.status.Info(fmt.Sprintf("rescan: %d new, %d gone", len(added), len(gone)))
-}
-
-// syncWatch tells the watcher which repositories to watch: the cloned
-// rows.
-func (m *model) syncWatch() {
-	if m.deps.watch == nil {
-		return
-	}
-	repos := map[string]string{}
-	for _, r := range m.table.Rows() {
-		if r.Cloned {
-			repos[r.ID] = r.Path
-		}
-	}
-	m.deps.watch.set(repos)
+	t.Remove(gone...)
+	return added, gone
 }
 
 // defaultDiscover is the rescan of a dashboard whose caller gave none:

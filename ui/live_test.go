@@ -212,7 +212,7 @@ func TestStateSavedWhileRunning(t *testing.T) {
 		t.Fatalf("cache entry %+v", e)
 	}
 	// The final save on exit wins over a debounced one still going.
-	m.deps.saver.save(finalGen, m.entries())
+	m.deps.saver.save(finalGen, snapshot(m.table.Rows()))
 	m.deps.saver.save(5, map[string]state.Entry{})
 	if got := opt.State.Load(opt.Root); len(got) == 0 {
 		t.Fatal("an older snapshot replaced the final one")
@@ -316,7 +316,7 @@ func newWatchedModel(t *testing.T, opt Options) model {
 func TestWatcherFollowsRows(t *testing.T) {
 	opt := fixture(t)
 	m := newWatchedModel(t, opt)
-	m.syncWatch()
+	m.deps.watch.follow(m.table.Rows())
 	if n := len(m.deps.watch.repos); n != 6 {
 		t.Fatalf("watching %d repositories, want the 6 cloned", n)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/mgit-dev/mgit/ui/components/detail"
 	"github.com/mgit-dev/mgit/ui/components/filter"
 	"github.com/mgit-dev/mgit/ui/components/header"
-	"github.com/mgit-dev/mgit/ui/components/pager"
 	"github.com/mgit-dev/mgit/ui/components/prompt"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
 	"github.com/mgit-dev/mgit/ui/components/statusbar"
@@ -66,21 +65,20 @@ type model struct {
 	filter  filter.Model
 	confirm confirm.Model
 	prompt  prompt.Model
-	pager   pager.Model
+	git     gitView // the pager: log or diff
 	spinner spinner.Model
 
 	mode          mode
 	width, height int
 	spinning      bool
 	runs          map[string]runInfo
-	preview       *previewState // the branch preview being computed
-	inspect       inspectState  // the detail pane's data
-	submitted     []string      // every run ID, for the wait on exit
+	branch        branchFlow   // the branch action between its steps
+	inspect       inspectState // the detail pane's data
+	submitted     []string     // every run ID, for the wait on exit
 	interrupted   bool
 	log           zerolog.Logger
 	remote        *remoteFeed // upstream listings still to come; nil: none
 	live          liveState
-	logRun        string // the run reading the log view's commits
 }
 
 // deps are the model's ties to the outside, replaceable in tests.
@@ -116,7 +114,7 @@ func (m model) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
 	cmds = append(cmds, m.remote.wait())
-	cmds = append(cmds, m.liveCmds()...)
+	cmds = append(cmds, tickCmd(m.deps.every), m.deps.watch.waitCmd(m.deps.stop), m.live.initialCmd(m.deps.stop))
 	return tea.Batch(cmds...)
 }
 
@@ -127,23 +125,33 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(styles.New(msg.IsDark(), m.noColor))
 	case startMsg:
-		m.refreshAll()
+		m.runner().refreshAll()
 		return m, m.spin()
 	case eventsMsg:
 		cmd := m.applyEvents(msg)
 		return m, tea.Batch(m.deps.pump.waitCmd(m.deps.stop), m.spin(), cmd)
-	case refreshTickMsg, watchMsg, rescanMsg, persistMsg, signalMsg:
-		cmd := m.updateLive(msg)
-		return m, cmd
+	case refreshTickMsg, watchMsg:
+		return m, tea.Batch(m.live.update(msg, m.runner(), &m.deps), m.spin())
+	case rescanMsg:
+		m.live.rescanned(m.runner(), msg, m.deps.watch)
+		// The cache forgets the repositories that are gone.
+		return m, tea.Batch(m.spin(), m.changed())
+	case persistMsg:
+		return m, m.live.persist.update(msg, m.deps.saver, m.deps.saveEvery, m.table.Rows())
+	case signalMsg:
+		m.log.Info().Str("signal", msg.sig.String()).Msg("dashboard: signal, saving and leaving")
+		m.interrupted = true
+		m.deps.cancel()
+		return m, tea.Quit
 	case openMsg, shellDoneMsg, toolDoneMsg, diffMsg:
 		cmd := m.updateRowAction(msg)
 		return m, cmd
 	case eventsClosedMsg:
 		m.status.Error("the engine stopped")
 	case remoteMsg:
-		return m, m.applyRemote(RemoteBatch(msg))
+		return m, m.remote.apply(RemoteBatch(msg), &m.table, &m.header, &m.status)
 	case remoteDoneMsg:
-		m.remoteDone()
+		m.remote.done(&m.status)
 	case spinner.TickMsg:
 		if m.table.Stats().Busy == 0 {
 			m.spinning = false
@@ -211,7 +219,10 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.SelectAll):
 		m.table.SelectAllShown()
 	case key.Matches(msg, k.Detail):
-		m.openDetail()
+		if r := m.table.Cursor(); r != nil {
+			m.mode = modeDetail
+			m.inspect.open(m.runner(), r)
+		}
 	case key.Matches(msg, k.Help):
 		m.mode = modeHelp
 	case key.Matches(msg, k.Quit):
@@ -256,8 +267,8 @@ func (m *model) overlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return cmd, true
 	case m.mode == modePager:
 		var closed bool
-		if m.pager, closed = m.pager.Update(msg, k); closed {
-			m.mode, m.logRun = modeTable, ""
+		if m.git.pager, closed = m.git.pager.Update(msg, k); closed {
+			m.mode, m.git.logRun = modeTable, ""
 		}
 		return nil, true
 	case m.mode != modeTable:
@@ -275,18 +286,20 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 	var finished, cloned bool
 	for _, ev := range batch {
 		if info := m.runs[ev.EventMeta().RunID]; info.probe {
-			m.probeEvent(ev)
+			m.branch.probe(ev, &m.status, &m.confirm)
 			if _, done := ev.(engine.RunFinished); done {
 				delete(m.runs, ev.EventMeta().RunID)
 			}
 			continue
 		}
-		m.inspectEvent(ev)
+		m.git.logEvent(ev, m.deps.now)
+		m.inspect.event(ev)
 		m.table.Apply(ev)
 		m.header.Observe(ev)
 		switch ev := ev.(type) {
 		case engine.RunFinished:
-			m.runFinished(ev)
+			m.live.refreshFinished(ev, m.deps.now())
+			m.runner().finished(ev)
 		case engine.OpFinished:
 			finished = true
 			cloned = cloned || ev.Op == engine.OpClone
@@ -294,7 +307,7 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 	}
 	m.table.Refresh()
 	if cloned {
-		m.syncWatch()
+		m.deps.watch.follow(m.table.Rows())
 	}
 	if finished {
 		return m.changed()
@@ -302,12 +315,17 @@ func (m *model) applyEvents(batch eventsMsg) tea.Cmd {
 	return nil
 }
 
+// changed marks the rows changed for the debounced save.
+func (m *model) changed() tea.Cmd {
+	return m.live.persist.changed(m.deps.saver, m.deps.saveEvery)
+}
+
 func (m *model) setSize(w, h int) {
 	m.width, m.height = w, h
 	// header, then the table, then filter (when shown), message and help.
 	m.table.SetSize(w, max(h-3-m.filterLines(), 2))
 	m.filter.SetWidth(w)
-	m.pager.SetSize(w, max(h-3-m.filterLines(), 2))
+	m.git.pager.SetSize(w, max(h-3-m.filterLines(), 2))
 }
 
 func (m *model) filterLines() int {
@@ -351,9 +369,9 @@ func (m model) render() string {
 	case m.mode == modeHelp:
 		body = m.styles.Title.Render("keys") + "\n\n" + m.status.FullHelp(m.width, m.keys)
 	case m.mode == modePager:
-		body = m.pager.View(m.styles)
+		body = m.git.pager.View(m.styles)
 	case m.mode == modeDetail && m.table.Cursor() != nil:
-		body = detail.View(m.table.Cursor(), m.inspectFor(m.table.Cursor()), m.width, bodyH, now, m.styles)
+		body = detail.View(m.table.Cursor(), m.inspect.forRow(m.table.Cursor()), m.width, bodyH, now, m.styles)
 	default:
 		m.table.SetSpinner(m.spinner.View())
 		body = m.table.View()

@@ -31,7 +31,7 @@ func (m *model) mouse(msg tea.Msg) {
 		case modeTable:
 			m.table.Move(step)
 		case modePager:
-			m.pager.Scroll(step)
+			m.git.pager.Scroll(step)
 		}
 	case tea.MouseClickMsg:
 		if m.mode == modeTable && msg.Button == tea.MouseLeft {

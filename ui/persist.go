@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
 
 // DefaultSaveEvery is the most often the last-known-state cache is
@@ -64,11 +65,11 @@ func (s *saver) save(gen uint64, entries map[string]state.Entry) {
 	}
 }
 
-// entries is the snapshot of the rows the cache keeps, copied so that the
-// writer shares nothing with Update.
-func (m *model) entries() map[string]state.Entry {
-	out := make(map[string]state.Entry, len(m.table.Rows()))
-	for _, r := range m.table.Rows() {
+// snapshot is what the cache keeps of rows, copied so that the writer
+// shares nothing with Update.
+func snapshot(rows []*repotable.Row) map[string]state.Entry {
+	out := make(map[string]state.Entry, len(rows))
+	for _, r := range rows {
 		// A discovered repository is kept with its place, status or
 		// not, so that the next start paints its row before discovery.
 		placed := r.Cloned && r.Kind != ""
@@ -92,31 +93,30 @@ func (m *model) entries() map[string]state.Entry {
 	return out
 }
 
-// changed marks the rows changed and arms the debounce timer.
-func (m *model) changed() tea.Cmd {
-	m.live.persist.dirty = true
-	return m.persistTimer()
+// changed marks the rows changed and arms the debounce timer (every; no
+// timer without a saver sv).
+func (p *persistState) changed(sv *saver, every time.Duration) tea.Cmd {
+	p.dirty = true
+	return p.arm(sv, every)
 }
 
-// persistTimer arms the timer unless one or a write is out (the write
-// re-arms it when done) or there is nothing to write.
-func (m *model) persistTimer() tea.Cmd {
-	p := &m.live.persist
-	if m.deps.saver == nil || !p.dirty || p.timer || p.writing {
+// arm arms the timer unless one or a write is out (the write re-arms it
+// when done) or there is nothing to write.
+func (p *persistState) arm(sv *saver, every time.Duration) tea.Cmd {
+	if sv == nil || !p.dirty || p.timer || p.writing {
 		return nil
 	}
 	p.timer = true
-	return tea.Tick(m.deps.saveEvery, func(time.Time) tea.Msg { return persistMsg{} })
+	return tea.Tick(every, func(time.Time) tea.Msg { return persistMsg{} })
 }
 
-// persisted takes a snapshot when the timer fires and writes it in a
-// command; when a write finishes it re-arms the timer for what changed
+// update takes a snapshot of rows when the timer fires and writes it in
+// a command; when a write finishes it re-arms the timer for what changed
 // meanwhile.
-func (m *model) persisted(msg persistMsg) tea.Cmd {
-	p := &m.live.persist
+func (p *persistState) update(msg persistMsg, sv *saver, every time.Duration, rows []*repotable.Row) tea.Cmd {
 	if msg.written {
 		p.writing = false
-		return m.persistTimer()
+		return p.arm(sv, every)
 	}
 	p.timer = false
 	if !p.dirty {
@@ -124,7 +124,7 @@ func (m *model) persisted(msg persistMsg) tea.Cmd {
 	}
 	p.gen++
 	p.dirty, p.writing = false, true
-	gen, entries, sv := p.gen, m.entries(), m.deps.saver
+	gen, entries := p.gen, snapshot(rows)
 	return func() tea.Msg {
 		sv.save(gen, entries)
 		return persistMsg{written: true}

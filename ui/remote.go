@@ -12,7 +12,9 @@ import (
 	"github.com/mgit-dev/mgit/engine/humanize"
 	"github.com/mgit-dev/mgit/engine/provider"
 	"github.com/mgit-dev/mgit/engine/state"
+	"github.com/mgit-dev/mgit/ui/components/header"
 	"github.com/mgit-dev/mgit/ui/components/repotable"
+	"github.com/mgit-dev/mgit/ui/components/statusbar"
 )
 
 // RemoteBatch is one provider's answer to the dashboard's query. Listing
@@ -75,43 +77,42 @@ func (f *remoteFeed) wait() tea.Cmd {
 	}
 }
 
-// applyRemote adds the rows of one batch and says what happened in the
-// status line, then waits for the next batch.
-func (m *model) applyRemote(b RemoteBatch) tea.Cmd {
-	f := m.remote
+// apply adds the rows of one batch to the table and says what happened
+// in the status line and the header, then waits for the next batch.
+func (f *remoteFeed) apply(b RemoteBatch, t *repotable.Model, h *header.Model, status *statusbar.Model) tea.Cmd {
 	if f == nil {
 		return nil
 	}
-	byPath := make(map[string]*repotable.Row, len(m.table.Rows()))
-	for _, r := range m.table.Rows() {
+	byPath := make(map[string]*repotable.Row, len(t.Rows()))
+	for _, r := range t.Rows() {
 		byPath[filepath.Clean(r.Path)] = r
 	}
 	if b.Err == nil {
-		m.header.Resolve(b.Source)
+		h.Resolve(b.Source)
 	}
 	rows := remoteRows(b.Repos, f.dest, f.root, byPath, nil, f.log)
-	m.table.Add(rows...)
+	t.Add(rows...)
 	f.added += len(rows)
 	switch {
 	case b.Err != nil:
 		f.failed++
-		m.status.Error(b.Err.Error())
+		status.Error(b.Err.Error())
 		// The status line is overwritten by the next message; the header
 		// keeps the failure until the provider answers.
-		m.header.Fail(b.Source, b.Err.Error())
+		h.Fail(b.Source, b.Err.Error())
 	case f.failed == 0:
 		// A provider's failure stays in view until the user acts; the
 		// header counts the rows the others add.
-		m.status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
+		status.Info(fmt.Sprintf("%s: %d %s, %d not cloned", b.Source, len(b.Repos),
 			humanize.Plural(len(b.Repos), "repository", "repositories"), len(rows)))
 	}
 	return f.wait()
 }
 
-// remoteDone keeps an error in view; otherwise it sums up the discovery.
-func (m *model) remoteDone() {
-	if f := m.remote; f != nil && f.failed == 0 {
-		m.status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, humanize.Plural(f.added, "repository", "repositories")))
+// done keeps an error in view; otherwise it sums up the discovery.
+func (f *remoteFeed) done(status *statusbar.Model) {
+	if f != nil && f.failed == 0 {
+		status.Info(fmt.Sprintf("%d upstream %s not cloned", f.added, humanize.Plural(f.added, "repository", "repositories")))
 	}
 }
 

@@ -29,8 +29,11 @@ type (
 	}
 )
 
-// updateRowAction handles the messages of the row actions.
+// updateRowAction handles the messages of the row actions. Back from a
+// shell or a tool, the row's status is read again: what the user did
+// there shows at once.
 func (m *model) updateRowAction(msg tea.Msg) tea.Cmd {
+	var back string // the row the user comes back to
 	switch msg := msg.(type) {
 	case openMsg:
 		switch {
@@ -44,33 +47,32 @@ func (m *model) updateRowAction(msg tea.Msg) tea.Cmd {
 			m.status.Info("opened " + msg.url)
 		}
 	case toolDoneMsg:
-		return m.toolDone(msg)
+		toolDone(&m.status, msg)
+		back = msg.id
 	case diffMsg:
-		m.diffDone(msg)
+		m.git.diffDone(msg)
 	case shellDoneMsg:
 		if msg.err != nil {
 			m.status.Error("shell: " + msg.err.Error())
 		} else {
 			m.status.Info("back from the shell")
 		}
-		// What the user did there shows at once.
-		if r := m.table.Row(msg.id); r != nil && r.Cloned && !r.Busy() {
-			m.refreshQuietly([]*repotable.Row{r})
-			return m.spin()
-		}
+		back = msg.id
+	}
+	if back != "" && m.runner().refreshRow(back) {
+		return m.spin()
 	}
 	return nil
 }
 
-// openWeb opens the web page of the row under the cursor in a command:
-// the URL comes from the clone URL of a listed row, from origin for a
-// cloned one (read from its config), and starting a browser is a process.
-func (m *model) openWeb() tea.Cmd {
-	r := m.table.Cursor()
+// openWeb opens the web page of the row r in a command: the URL comes
+// from the clone URL of a listed row, from origin for a cloned one (read
+// from its config), and starting a browser is a process.
+func openWeb(r *repotable.Row, browse func(url string) error) tea.Cmd {
 	if r == nil {
 		return nil
 	}
-	raw, path, browse := r.URL, r.Path, m.deps.browse
+	raw, path := r.URL, r.Path
 	return func() tea.Msg {
 		if raw == "" {
 			var err error
@@ -114,15 +116,10 @@ func webURL(raw string) (string, error) {
 	return "https://" + host + "/" + path, nil
 }
 
-// shell suspends the dashboard for a shell in the repository under the
-// cursor ($SHELL, else sh); the dashboard comes back when it exits.
-func (m *model) shell() tea.Cmd {
-	r := m.table.Cursor()
-	if r == nil || !r.Cloned {
-		m.status.Error("shell: the repository is not cloned")
-		return nil
-	}
-	c := exec.Command(m.deps.shell)
+// shellCmd suspends the dashboard for shell ($SHELL, else sh) in the
+// repository r; the dashboard comes back when it exits.
+func shellCmd(r *repotable.Row, shell string) tea.Cmd {
+	c := exec.Command(shell)
 	c.Dir = r.Path
 	id := r.ID
 	return tea.ExecProcess(c, func(err error) tea.Msg { return shellDoneMsg{id: id, err: err} })

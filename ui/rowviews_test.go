@@ -160,7 +160,7 @@ func TestDiffViewCleanAndSuperseded(t *testing.T) {
 	_, cmd := m.Update(press("d"))
 	m = update(t, m, press("d"), cmd())
 	mustContain(t, screen(m), "no changes")
-	stale := diffMsg{req: m.pager.Req - 1, lines: []string{"stale line"}}
+	stale := diffMsg{req: m.git.pager.Req - 1, lines: []string{"stale line"}}
 	m = update(t, m, stale)
 	mustNotContain(t, screen(m), "stale line")
 }

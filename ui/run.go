@@ -130,7 +130,7 @@ func Run(ctx context.Context, opt Options) error {
 	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
 	if d.watch != nil {
-		m.syncWatch()
+		d.watch.follow(m.table.Rows())
 		go d.watch.run(stop)
 	}
 	var popts []tea.ProgramOption
@@ -160,7 +160,7 @@ func Run(ctx context.Context, opt Options) error {
 		opt.Logger.Warn().Msg("dashboard: runs did not finish within 30s of cancellation")
 	}
 	if d.saver != nil {
-		d.saver.save(finalGen, fm.entries())
+		d.saver.save(finalGen, snapshot(fm.table.Rows()))
 	}
 	switch {
 	case errors.Is(runErr, tea.ErrInterrupted) || interrupted:
@@ -187,7 +187,7 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		header:  header.New(displayRoot(opt.Root, getenv("HOME"))),
 		status:  statusbar.New(st),
 		filter:  filter.New(st),
-		pager:   pager.New(),
+		git:     gitView{pager: pager.New()},
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Table.Busy)),
 		runs:    map[string]runInfo{},
 		log:     opt.Logger,

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
+	"github.com/mgit-dev/mgit/ui/components/repotable"
 )
 
 // DefaultWatchInterval is how often the watcher looks at every
@@ -73,6 +74,21 @@ func (w *watcher) set(repos map[string]string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.repos = repos
+}
+
+// follow watches the cloned rows; a nil watcher (watching is off) does
+// nothing.
+func (w *watcher) follow(rows []*repotable.Row) {
+	if w == nil {
+		return
+	}
+	repos := map[string]string{}
+	for _, r := range rows {
+		if r.Cloned {
+			repos[r.ID] = r.Path
+		}
+	}
+	w.set(repos)
 }
 
 // dutyCycle bounds the watcher's share of one core: after a sweep it

@@ -85,3 +85,34 @@ func TestCheckArch(t *testing.T) {
 		}
 	}
 }
+
+// TestNoArchitectureSpecificSource: deploy-checks.sh cross-compiles for
+// darwin and windows but not linux/arm64, because linux/arm64 would compile
+// the same files as the linux/amd64 build every CI run makes. That holds
+// while no package of the module picks files by architecture (a
+// *_arm64.go file or a build tag naming one); this test fails when one
+// does, and then linux/arm64 belongs back in the cross-compile step.
+func TestNoArchitectureSpecificSource(t *testing.T) {
+	list := func(arch string) string {
+		cmd := exec.Command("go", "list", "-e", "-f",
+			"{{.ImportPath}} {{.GoFiles}} {{.CgoFiles}} {{.SFiles}} {{.TestGoFiles}} {{.XTestGoFiles}}", "./...")
+		cmd.Dir = repoRoot(t)
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+arch, "CGO_ENABLED=0")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list for linux/%s: %v", arch, err)
+		}
+		return string(out)
+	}
+	amd, arm := list("amd64"), list("arm64")
+	if amd == arm {
+		return
+	}
+	a, b := strings.Split(amd, "\n"), strings.Split(arm, "\n")
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			t.Fatalf("linux/amd64 and linux/arm64 compile different files; add linux/arm64 back to the cross-compile step of scripts/ci/deploy-checks.sh:\n amd64: %s\n arm64: %s", a[i], b[i])
+		}
+	}
+	t.Fatalf("linux/amd64 and linux/arm64 list different packages (%d and %d lines)", len(a), len(b))
+}
