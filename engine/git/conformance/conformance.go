@@ -81,7 +81,7 @@ func (s *suite) newPrepared(t *testing.T, key string, prepare func(t testing.TB,
 	t.Helper()
 	f := s.newRemote(t)
 	f.work = filepath.Join(t.TempDir(), "app")
-	f.srv.ClonePrepared(t, repo, key, f.work, prepare)
+	gittest.ClonePrepared(t, f.srv, repo, key, f.work, prepare)
 	// A copy's files have new inodes and change times, which the index's
 	// stat data does not match until something refreshes it (git itself
 	// does on status or switch; git read-tree, which the CLI backend's

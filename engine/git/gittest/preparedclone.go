@@ -12,7 +12,7 @@ import (
 // of what CreateRepo makes after prepare ran in it (see ClonePrepared).
 var preparedClones sync.Map // name + "\x00" + key -> *cachedClone
 
-// ClonePrepared is CloneCreated followed by prepare(dest), for fixtures
+// ClonePrepared is s.CloneCreated followed by prepare(dest), for fixtures
 // that several tests build the same way with many git processes (local
 // commits and branches on top of the created repository). The first call
 // of a test binary for a name and key clones and runs prepare; later calls
@@ -20,8 +20,9 @@ var preparedClones sync.Map // name + "\x00" + key -> *cachedClone
 // origin at this server. prepare must act on the clone only, never on the
 // server, and make the same repository whichever test runs it first; a
 // caller that needs a commit ID reads it from dest (the copies are of one
-// build, so IDs are the same in every copy, not fresh ones).
-func (s *Server) ClonePrepared(t testing.TB, name, key, dest string, prepare func(t testing.TB, dir string)) {
+// build, so IDs are the same in every copy, not fresh ones). It is a
+// function, not a method: Server is at the method budget.
+func ClonePrepared(t testing.TB, s *Server, name, key, dest string, prepare func(t testing.TB, dir string)) {
 	t.Helper()
 	v, _ := preparedClones.LoadOrStore(name+"\x00"+key, &cachedClone{})
 	cc := v.(*cachedClone)
