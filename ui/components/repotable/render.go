@@ -3,39 +3,68 @@ package repotable
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mgit-dev/mgit/engine"
 	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/ui/styles"
 	"github.com/mgit-dev/mgit/ui/termtext"
 )
 
-// View renders the heading and the visible rows only, so that the cost
-// of a frame does not grow with the number of repositories.
-func (m *Model) View() string {
-	l := columnsFor(m.width)
+// painter draws frames: the columns fitted to the width, the styles and
+// the spinner frame. It reads the rows, the cursor and the selection it
+// is given and changes none of them.
+type painter struct {
+	width  int
+	styles *styles.Styles
+	spin   string
+	now    func() time.Time
+	// rendered counts the rows drawn since New, so a test can prove a
+	// frame costs the visible rows, not all rows. A pointer: the root
+	// model renders from a copy of itself.
+	rendered *int
+}
+
+// SetStyles switches the look (light/dark background detected).
+func (p *painter) SetStyles(st *styles.Styles) { p.styles = st }
+
+// SetSpinner sets the frame busy rows show.
+func (p *painter) SetSpinner(frame string) { p.spin = frame }
+
+// RowsRendered is the number of rows View has drawn since New.
+func (p *painter) RowsRendered() int {
+	if p.rendered == nil {
+		return 0
+	}
+	return *p.rendered
+}
+
+// paint renders the heading and shown[from:to], the row at cursor
+// marked; filter names what an empty view was filtered by.
+func (p *painter) paint(shown []*Row, from, to, cursor int, sel selection, filter string) string {
+	l := columnsFor(p.width)
 	var b strings.Builder
 	fl := "FLAGS"
 	if l[colFlags] < len(fl) {
 		fl = "FL"
 	}
-	b.WriteString(m.styles.Table.Heading.Render(m.line(l, layoutCells{
+	b.WriteString(p.styles.Table.Heading.Render(line(l, layoutCells{
 		"  ", "REPOSITORY", "STATE", "BRANCH", "SYNC", "CHANGES", fl, "LAST OP", "AGE", "COMMIT"})))
-	if len(m.view) == 0 {
+	if len(shown) == 0 {
 		b.WriteString("\n")
 		msg := "no repositories"
-		if m.filter != "" {
-			msg = "no repository matches " + strconv.Quote(m.filter)
+		if filter != "" {
+			msg = "no repository matches " + strconv.Quote(filter)
 		}
-		b.WriteString(m.styles.Muted.Render("  " + msg))
+		b.WriteString(p.styles.Muted.Render("  " + msg))
 		return b.String()
 	}
-	end := min(m.offset+m.bodyHeight(), len(m.view))
-	if m.rendered != nil {
-		*m.rendered += end - m.offset
+	if p.rendered != nil {
+		*p.rendered += to - from
 	}
-	for i := m.offset; i < end; i++ {
+	for i := from; i < to; i++ {
 		b.WriteString("\n")
-		b.WriteString(m.renderRow(l, m.view[i], i == m.cursor))
+		b.WriteString(p.renderRow(l, shown[i], i == cursor, sel[shown[i].ID]))
 	}
 	return b.String()
 }
@@ -44,7 +73,7 @@ func (m *Model) View() string {
 type layoutCells [numCols]string
 
 // line joins the cells of the shown columns, each fitted to its width.
-func (m *Model) line(l layout, c layoutCells) string {
+func line(l layout, c layoutCells) string {
 	return joinCells(l, func(k col) string { return termtext.Fit(c[k], l[k]) })
 }
 
@@ -60,14 +89,14 @@ func joinCells(l layout, cell func(col) string) string {
 	return strings.Join(parts, " ")
 }
 
-func (m *Model) cells(l layout, r *Row, cursor bool) layoutCells {
+func (p *painter) cells(l layout, r *Row, cursor, selected bool) layoutCells {
 	mark := "  "
 	switch {
-	case cursor && m.selected[r.ID]:
+	case cursor && selected:
 		mark = "▸●"
 	case cursor:
 		mark = "▸ "
-	case m.selected[r.ID]:
+	case selected:
 		mark = " ●"
 	}
 	c := layoutCells{colMark: mark, colName: nameCell(r, l[colName]), colState: r.StateLabel(), colFlags: flags(r, l[colFlags] > 5)}
@@ -81,28 +110,28 @@ func (m *Model) cells(l layout, r *Row, cursor bool) layoutCells {
 		c[colSync] = syncCell(st.Ahead, st.Behind, st.Upstream == "" || st.UpstreamGone)
 		c[colChanges] = changesCell(st.Staged, st.Unstaged, st.Untracked, st.Conflicts, st.Stash)
 		if !st.NoCommits && st.Head.SHA != "" {
-			c[colAge] = humanize.Age(m.now().Sub(st.Head.Time))
+			c[colAge] = humanize.Age(p.now().Sub(st.Head.Time))
 			c[colSubject] = st.Head.Subject
 		}
 	} else {
 		c[colBranch] = "…"
 	}
-	c[colLast] = m.lastCell(r)
+	c[colLast] = p.lastCell(r)
 	return c
 }
 
-func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
-	c := m.cells(l, r, cursor)
+func (p *painter) renderRow(l layout, r *Row, cursor, selected bool) string {
+	c := p.cells(l, r, cursor, selected)
 	if cursor {
-		return m.styles.Table.Cursor.Render(m.line(l, c))
+		return p.styles.Table.Cursor.Render(line(l, c))
 	}
 	// Colour the cells that carry a judgement; the rest stays plain.
-	s := m.styles.Table
+	s := p.styles.Table
 	style := [numCols]func(...string) string{}
-	if m.selected[r.ID] {
+	if selected {
 		style[colMark], style[colName] = s.Selected.Render, s.Selected.Render
 	}
-	style[colState] = m.stateStyle(r)
+	style[colState] = p.stateStyle(r)
 	if r.Status != nil && r.Status.Behind+r.Status.Ahead > 0 {
 		style[colSync] = s.Warn.Render
 	}
@@ -131,8 +160,8 @@ func (m *Model) renderRow(l layout, r *Row, cursor bool) string {
 }
 
 // stateStyle colours STATE: red for what blocks, yellow for what waits.
-func (m *Model) stateStyle(r *Row) func(...string) string {
-	s := m.styles.Table
+func (p *painter) stateStyle(r *Row) func(...string) string {
+	s := p.styles.Table
 	switch r.StateLabel() {
 	case "conflict", "needs creds":
 		return s.Bad.Render
@@ -146,12 +175,12 @@ func (m *Model) stateStyle(r *Row) func(...string) string {
 
 // lastCell is the spinner and progress of a busy row, else the last
 // result: "✓ pull 1.2s", "✗ fetch auth".
-func (m *Model) lastCell(r *Row) string {
+func (p *painter) lastCell(r *Row) string {
 	if r.Busy() {
 		if !r.Running {
 			return "· " + string(r.Op) + " queued"
 		}
-		s := m.spin + " " + string(r.Op)
+		s := p.spin + " " + string(r.Op)
 		if p := r.Progress; p.Total > 0 {
 			s += " " + strconv.FormatInt(p.Current*100/p.Total, 10) + "%"
 		}
