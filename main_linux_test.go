@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mgit-dev/mgit/internal/testbin"
 )
 
 // TestBinaryDisablesCoreDumps builds mgit, starts a login that waits for
@@ -21,15 +23,9 @@ func TestBinaryDisablesCoreDumps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "mgit")
-	args := []string{"build", "-o", bin}
-	if os.Getenv("GOCOVERDIR") != "" { // the run writes coverage there (README)
-		args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
-	}
-	build := exec.Command("go", append(args, ".")...)
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := testbin.Build(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	home := t.TempDir()
 	cmd := exec.Command(bin, "login", "--provider", "github", "--name", "w", "--token-stdin")

@@ -24,7 +24,7 @@ func TestEndToEndFetchChangedOnly(t *testing.T) {
 			seeds := map[string]string{}
 			for _, name := range []string{"app", "lib", "docs"} {
 				seeds[name] = srv.CreateRepo(t, "org/"+name)
-				srv.Clone(t, "org/"+name, filepath.Join(r.dir, "ws", name))
+				srv.CloneCreated(t, "org/"+name, filepath.Join(r.dir, "ws", name))
 			}
 			gittest.InitRepo(t, filepath.Join(r.dir, "ws", "scratch")) // no remote
 			gittest.Commit(t, filepath.Join(r.dir, "ws", "scratch"), "a.txt", "a\n", "local")
@@ -77,7 +77,7 @@ func TestEndToEndPullNothingToPullInto(t *testing.T) {
 			seed := srv.CreateRepo(t, "org/app")
 			ws := filepath.Join(r.dir, "ws")
 			for _, name := range []string{"app", "detached", "topic"} {
-				srv.Clone(t, "org/app", filepath.Join(ws, name))
+				srv.CloneCreated(t, "org/app", filepath.Join(ws, name))
 			}
 			gittest.Git(t, filepath.Join(ws, "detached"), "checkout", "-q", "--detach")
 			gittest.Git(t, filepath.Join(ws, "topic"), "checkout", "-q", "-b", "topic")

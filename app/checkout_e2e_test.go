@@ -32,7 +32,7 @@ func checkoutEndToEnd(t *testing.T, bin, backend string) {
 	gittest.Git(t, appSeed, "push", "-q", "origin", "feature")
 	app, lib := filepath.Join(ws, "app"), filepath.Join(ws, "lib")
 	srv.Clone(t, "org/app", app)
-	srv.Clone(t, "org/lib", lib)
+	srv.CloneCreated(t, "org/lib", lib)
 	gittest.WriteFile(t, lib, "notes.txt", "mine\n") // untracked local work
 	be := "--git-backend=" + backend
 	ops := func(out string) map[string]map[string]any {

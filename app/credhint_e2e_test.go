@@ -27,7 +27,7 @@ func TestRejectedTokenHintNamesSource(t *testing.T) {
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: good})
 	srv.CreateRepo(t, "acme/app")
 	ws := filepath.Join(r.dir, "ws")
-	srv.Clone(t, "acme/app", filepath.Join(ws, "app"))
+	srv.CloneCreated(t, "acme/app", filepath.Join(ws, "app"))
 	host := strings.TrimPrefix(srv.URL(""), "http://")
 	host = strings.TrimSuffix(host, "/.git")
 	// The API accepts the stale token (login succeeds and stores it); git

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
+	"github.com/mgit-dev/mgit/internal/testbin"
 )
 
 // The end-to-end tests build the real binary and drive it as a user or a
@@ -34,29 +34,15 @@ var e2e struct {
 	err      error
 }
 
-// buildBinary returns mgit built the way the justfile does, building it on
-// the first call. With GOCOVERDIR set it is built with -cover, so the runs
-// of the end-to-end tests write coverage data there (see README).
+// buildBinary returns mgit built once for the package (testbin.Build, the
+// same flags as the ui and root packages' end-to-end tests, so they share
+// the build cache), building it on the first call.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test builds the binary; skipped with -short")
 	}
-	e2e.once.Do(func() {
-		bin := filepath.Join(e2e.dir, "mgit")
-		args := []string{"build", "-trimpath", "-o", bin,
-			"-ldflags", "-X github.com/mgit-dev/mgit/app.buildVersion=v0.0.0-e2e"}
-		if os.Getenv("GOCOVERDIR") != "" {
-			args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
-		}
-		cmd := exec.Command("go", append(args, "github.com/mgit-dev/mgit")...)
-		cmd.Env = append(append([]string{}, e2e.buildEnv...), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			e2e.err = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		e2e.bin = bin
-	})
+	e2e.once.Do(func() { e2e.bin, e2e.err = testbin.Build(e2e.dir, e2e.buildEnv) })
 	if e2e.err != nil {
 		t.Fatal(e2e.err)
 	}
@@ -316,7 +302,7 @@ func endToEnd(t *testing.T, bin, backend string) {
 	if res = r.run(nil, "status", "--no-such-flag"); res.code != 2 || res.stdout != "" {
 		t.Errorf("bad flag: exit %d, stdout %q", res.code, res.stdout)
 	}
-	if res = r.run(nil, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "mgit v0.0.0-e2e ") {
+	if res = r.run(nil, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "mgit "+testbin.Version+" ") {
 		t.Errorf("version: %d %q", res.code, res.stdout)
 	}
 

@@ -15,15 +15,19 @@ import (
 // concurrency-limits do for their windows:
 //
 //   - It starts at AdaptiveLimit.Initial (4) and grows while throughput
-//     grows: by half (slow start) until the first sign of trouble, then by
-//     one. Throughput is measured with Little's law, operations/s = mean
-//     operations in flight / median latency, over a window of about one
-//     limit's worth of finished attempts; bytes/s counts too when every
-//     attempt reports its bytes. A step that did not buy at least half of
-//     its proportional gain ends the growth (a plateau: more concurrency
-//     mostly queues), and is taken back when it bought less than a quarter;
-//     the next probe waits a few windows (twice as many after each plateau
-//     in a row, so a settled limit is probed rarely).
+//     grows: doubling (slow start, as TCP's) until the first sign of
+//     trouble, then by one. Throughput is measured with Little's law,
+//     operations/s = mean operations in flight / median latency, over a
+//     window of about one limit's worth of finished attempts (half of it
+//     in slow start: a run of 200 one-second clones at 100 ms was mostly
+//     over before a ramp of ×1.5 per full window reached 30, and the first
+//     plateau, 429 or latency rise still ends slow start at once); bytes/s
+//     counts too when every attempt reports its bytes. A step that did
+//     not buy at least half of its proportional gain ends the growth (a
+//     plateau: more concurrency mostly queues), and is taken back when it
+//     bought less than a quarter; the next probe waits a few windows (twice
+//     as many after each plateau in a row, so a settled limit is probed
+//     rarely).
 //   - A 429 or secondary-limit answer halves the limit at once, network
 //     failures (resets, timeouts, stalls) take a quarter off, each at most
 //     once for the attempts that were already running when it decreased
@@ -91,8 +95,9 @@ const (
 // Tuning. The fractions are the usual ones (TCP's halving on congestion,
 // Gradient2's tolerance of 2); the rest keeps the limit from thrashing.
 const (
-	minWindow         = 4   // finished attempts a window needs at least
-	slowStartGrowth   = 1.5 // multiplier while no trouble was seen
+	minWindow         = 4 // finished attempts a window needs at least
+	slowStartGrowth   = 2 // multiplier while no trouble was seen
+	slowStartWindow   = 2 // a slow-start window is 1/2 of the limit's attempts
 	rateLimitedFactor = 0.5
 	errorFactor       = 0.75
 	latencyTolerance  = 2.0 // median latency / baseline that counts as congested
@@ -135,7 +140,7 @@ type limiter struct {
 	max       int
 	limit     int
 	inflight  int
-	slowStart bool // no trouble seen yet: grow by half, not by one
+	slowStart bool // no trouble seen yet: double, not grow by one
 	hold      int  // windows to pass before growing again
 	plateaus  int  // plateaus in a row: each doubles the next hold
 	// ceiling (0: none) is one below the limit a 429 answered, for
@@ -217,10 +222,22 @@ func (l *limiter) observe(s sample) *limitChange {
 	} else {
 		l.unknownBytes = true
 	}
-	if len(l.lat) < max(l.limit, minWindow) {
+	if len(l.lat) < l.windowSize() {
 		return nil
 	}
 	return l.decide(s.end)
+}
+
+// windowSize is how many finished attempts close a window: about one
+// limit's worth, half of that in slow start, where waiting for the slowest
+// of a doubled limit's attempts costs the most and a wrong step is taken
+// back by the next window anyway.
+func (l *limiter) windowSize() int {
+	n := l.limit
+	if l.slowStart {
+		n = (n + slowStartWindow - 1) / slowStartWindow
+	}
+	return max(n, minWindow)
 }
 
 // decrease multiplies the limit by f (at least 1 less, never below 1) and

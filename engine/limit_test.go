@@ -170,7 +170,9 @@ func TestLimiterStopsAtThroughputPlateau(t *testing.T) {
 	if tr.reasons()[LimitPlateau] == 0 {
 		t.Fatalf("no plateau decision: %+v", tr.changes)
 	}
-	if m := tr.maxBetween(0, 2*time.Minute); m > 14 {
+	// Slow start doubles, so its one step past the knee goes to twice
+	// the knee (16; 12 when it grew by half), and no further.
+	if m := tr.maxBetween(0, 2*time.Minute); m > 16 {
 		t.Errorf("limit went to %d, far past the knee at 8", m)
 	}
 	// After the first plateau it only probes one above where it stopped.
@@ -345,10 +347,10 @@ func TestLimiterAcceptsLastingLatency(t *testing.T) {
 
 // A step into congestion that also bought nothing is taken back whole, not
 // just trimmed by the latency rule (which alone would go from 32 to 25 and
-// soon grow again).
+// soon grow again). Slow start doubles: its last step is 16 -> 32.
 func TestLimiterCongestedStepIsTakenBack(t *testing.T) {
 	lat := func(n int, _ time.Duration) time.Duration {
-		if n > 21 {
+		if n > 16 {
 			return 250 * time.Millisecond
 		}
 		return 100 * time.Millisecond
@@ -357,14 +359,35 @@ func TestLimiterCongestedStepIsTakenBack(t *testing.T) {
 	tr := simulate(t, l, hostModel{latency: lat}, 20*time.Second)
 	for i, c := range tr.changes {
 		if c.From == 32 && c.To < 32 {
-			if c.To != 21 || c.Reason != LimitPlateau {
-				t.Fatalf("after 21->32 into congestion: %+v, want back to 21", c)
+			if c.To != 16 || c.Reason != LimitPlateau {
+				t.Fatalf("after 16->32 into congestion: %+v, want back to 16", c)
 			}
-			if m := tr.maxBetween(tr.at[i], 20*time.Second); m > 22 {
+			if m := tr.maxBetween(tr.at[i], 20*time.Second); m > 17 {
 				t.Errorf("went back up to %d", m)
 			}
 			return
 		}
 	}
 	t.Fatalf("never left 32: %+v", tr.changes)
+}
+
+// A far host that is not busy (every clone one second, whatever the
+// concurrency) is where slow start matters: a run of 200 such clones is
+// over in about ten seconds at 32, so a ramp that takes most of that is
+// most of the run. Doubling on half a window reaches 32 after 5 s here
+// (attempts started at the instant of a change do not count, so each
+// window after the first waits two latencies); growing by half on full
+// windows took 9 s.
+func TestLimiterSlowStartReachesMaxInFewLatencies(t *testing.T) {
+	l := newLimiter(AdaptiveLimit{})
+	tr := simulate(t, l, hostModel{latency: constant(time.Second)}, 20*time.Second)
+	for i, c := range tr.changes {
+		if c.To == 32 {
+			if tr.at[i] > 6*time.Second {
+				t.Errorf("reached 32 after %v, want within 6 latencies: %+v", tr.at[i], tr.changes)
+			}
+			return
+		}
+	}
+	t.Fatalf("never reached 32: %+v", tr.changes)
 }

@@ -3,10 +3,10 @@ package ui
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/mgit-dev/mgit/internal/testbin"
 )
 
 // TestMain gives the package a scratch directory, removed at the end, for
@@ -33,24 +33,13 @@ var e2e struct {
 }
 
 // tmuxBinary returns mgit built once for the package (each test built its
-// own: seconds of linking apiece). Call it before gittest.Isolate moves
-// HOME, so the usual module and build caches serve the build. With
-// GOCOVERDIR set it is built with -cover, and its runs write coverage
-// there (README).
+// own: seconds of linking apiece) by testbin.Build, the same build as the
+// app and root packages' end-to-end tests, so they share the build cache.
+// Call it before gittest.Isolate moves HOME, so the usual module and build
+// caches serve the build.
 func tmuxBinary(t *testing.T) string {
 	t.Helper()
-	e2e.once.Do(func() {
-		bin := filepath.Join(e2e.dir, "mgit")
-		args := []string{"build", "-o", bin}
-		if os.Getenv("GOCOVERDIR") != "" {
-			args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
-		}
-		if out, err := exec.Command("go", append(args, "github.com/mgit-dev/mgit")...).CombinedOutput(); err != nil {
-			e2e.err = fmt.Errorf("build: %v\n%s", err, out)
-			return
-		}
-		e2e.bin = bin
-	})
+	e2e.once.Do(func() { e2e.bin, e2e.err = testbin.Build(e2e.dir, nil) })
 	if e2e.err != nil {
 		t.Fatal(e2e.err)
 	}

@@ -28,10 +28,7 @@ func TestCheckoutDryRunAgreesWithGitSwitch(t *testing.T) {
 	gittest.Isolate(t)
 	be := New()
 	rng := rand.New(rand.NewPCG(10, 2026))
-	n := 30
-	if testing.Short() {
-		n = 8
-	}
+	n := gittest.Sample(30, 12, 8)
 	var mu sync.Mutex
 	refused, protected := 0, 0
 	// The cases run in parallel (the parent's Isolate holds until all are

@@ -14,9 +14,14 @@ import (
 
 // branch covers Checkout and Branches.
 func (s *suite) branch(t *testing.T) {
+	branchSwitch(t, s)
+	branchRefused(t, s)
+}
+
+// branchSwitch covers checkouts that succeed, and Branches.
+func branchSwitch(t *testing.T, s *suite) {
 	t.Run("checkout existing branch", func(t *testing.T) {
-		f := s.newFixture(t)
-		topic := topicBranch(t, f.work)
+		f, topic := s.topicFixture(t)
 		if err := f.b.Checkout(ctx(t), f.work, git.CheckoutOptions{Branch: "topic"}); err != nil {
 			t.Fatalf("Checkout: %v", err)
 		}
@@ -76,10 +81,12 @@ func (s *suite) branch(t *testing.T) {
 		}
 		wantStatus(t, f.work, status(t, f.b, f.work), git.Status{Branch: "feature", Upstream: "origin/feature"})
 	})
+}
 
+// branchRefused covers checkouts that must change nothing or carry local work over.
+func branchRefused(t *testing.T, s *suite) {
 	t.Run("local changes in the way change nothing", func(t *testing.T) {
-		f := s.newFixture(t)
-		topicBranch(t, f.work)
+		f, _ := s.topicFixture(t)
 		gittest.WriteFile(t, f.work, "shared.txt", "my unsaved work\n")
 		snap := takeSnapshot(t, f.work, "shared.txt")
 		err := f.b.Checkout(ctx(t), f.work, git.CheckoutOptions{Branch: "topic"})
@@ -91,8 +98,7 @@ func (s *suite) branch(t *testing.T) {
 	})
 
 	t.Run("local changes elsewhere are carried over", func(t *testing.T) {
-		f := s.newFixture(t)
-		topic := topicBranch(t, f.work)
+		f, topic := s.topicFixture(t)
 		gittest.WriteFile(t, f.work, "README.md", "edited\n")
 		if err := f.b.Checkout(ctx(t), f.work, git.CheckoutOptions{Branch: "topic"}); err != nil {
 			t.Fatalf("Checkout: %v", err)
@@ -104,8 +110,7 @@ func (s *suite) branch(t *testing.T) {
 	})
 
 	t.Run("create existing branch fails", func(t *testing.T) {
-		f := s.newFixture(t)
-		topicBranch(t, f.work)
+		f, _ := s.topicFixture(t)
 		snap := takeSnapshot(t, f.work)
 		if err := f.b.Checkout(ctx(t), f.work, git.CheckoutOptions{Branch: "topic", Create: true}); err == nil {
 			t.Fatal("Checkout create of an existing branch: no error")
@@ -126,10 +131,18 @@ func (s *suite) branch(t *testing.T) {
 	})
 }
 
+// topicFixture is newFixture with topicBranch made in the clone; it
+// returns topic's commit.
+func (s *suite) topicFixture(t *testing.T) (*fixture, string) {
+	t.Helper()
+	f := s.newPrepared(t, "topic branch", func(t testing.TB, dir string) { topicBranch(t, dir) })
+	return f, gittest.Git(t, f.work, "rev-parse", "topic")
+}
+
 // topicBranch makes, in dir on main, a branch topic that changes
 // shared.txt, while main gains only-main.txt; it returns topic's commit and
 // leaves main checked out and clean.
-func topicBranch(t *testing.T, dir string) string {
+func topicBranch(t testing.TB, dir string) string {
 	t.Helper()
 	gittest.Commit(t, dir, "shared.txt", "main\n", "shared file")
 	gittest.Git(t, dir, "checkout", "-q", "-b", "topic")
@@ -152,6 +165,12 @@ func wantOn(t *testing.T, dir, name, sha string) {
 
 // inspect covers Log and Changes.
 func (s *suite) inspect(t *testing.T) {
+	inspectLog(t, s)
+	inspectChanges(t, s)
+}
+
+// inspectLog covers Log on a history and on an empty repository.
+func inspectLog(t *testing.T, s *suite) {
 	t.Run("log newest first", func(t *testing.T) {
 		b := s.backendOnly(t)
 		dir := filepath.Join(t.TempDir(), "r")
@@ -186,7 +205,10 @@ func (s *suite) inspect(t *testing.T) {
 			t.Fatalf("Log on an empty repository = %v, %v; want none", got, err)
 		}
 	})
+}
 
+// inspectChanges covers Changes against git status, conflicts included.
+func inspectChanges(t *testing.T, s *suite) {
 	t.Run("changes match git status", func(t *testing.T) {
 		b := s.backendOnly(t)
 		dir := filepath.Join(t.TempDir(), "r")

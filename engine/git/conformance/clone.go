@@ -20,6 +20,13 @@ import (
 const prompt = 5 * time.Second
 
 func (s *suite) clone(t *testing.T) {
+	cloneSuccess(t, s)
+	cloneFailures(t, s)
+	cloneInterrupted(t, s)
+}
+
+// cloneSuccess covers clones that succeed: plain, shallow and of a branch.
+func cloneSuccess(t *testing.T, s *suite) {
 	t.Run("with token", func(t *testing.T) {
 		f := s.newRemote(t)
 		want := f.upstreamCommit("src/main.go", "package main\n", "add main")
@@ -86,7 +93,10 @@ func (s *suite) clone(t *testing.T) {
 		}
 		wantStatus(t, dest, status(t, f.b, dest), git.Status{Branch: "dev", Upstream: "origin/dev"})
 	})
+}
 
+// cloneFailures covers authentication, missing repository and server failures.
+func cloneFailures(t *testing.T, s *suite) {
 	for name, auth := range map[string]git.Credentials{
 		"wrong token": {Username: "x-access-token", Password: "wrong-token"},
 		"no token":    {},
@@ -139,7 +149,10 @@ func (s *suite) clone(t *testing.T) {
 			}
 		})
 	}
+}
 
+// cloneInterrupted covers cancellation and a destination that is in use.
+func cloneInterrupted(t *testing.T, s *suite) {
 	for name, pack := range map[string]bool{"cancel before answer": false, "cancel mid transfer": true} {
 		t.Run(name, func(t *testing.T) {
 			f := s.newRemote(t)

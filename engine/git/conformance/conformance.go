@@ -75,6 +75,22 @@ func (s *suite) newFixture(t *testing.T) *fixture {
 	return f
 }
 
+// newPrepared is newFixture with prepare run in the clone: the result is
+// built once per test binary and key, and copied (gittest.ClonePrepared).
+func (s *suite) newPrepared(t *testing.T, key string, prepare func(t testing.TB, dir string)) *fixture {
+	t.Helper()
+	f := s.newRemote(t)
+	f.work = filepath.Join(t.TempDir(), "app")
+	gittest.ClonePrepared(t, f.srv, repo, key, f.work, prepare)
+	// A copy's files have new inodes and change times, which the index's
+	// stat data does not match until something refreshes it (git itself
+	// does on status or switch; git read-tree, which the CLI backend's
+	// checkout check runs, does not). Refreshed here, the fixture is what
+	// prepare left: a work tree git just wrote.
+	gittest.Git(t, f.work, "update-index", "-q", "--refresh")
+	return f
+}
+
 // newRemote is newFixture without the clone (work is "").
 func (s *suite) newRemote(t *testing.T) *fixture {
 	t.Helper()

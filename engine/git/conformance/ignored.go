@@ -31,19 +31,23 @@ func (s *suite) ignored(t *testing.T) {
 	for _, tc := range cases {
 		for _, op := range []string{"checkout dry run", "checkout", "pull"} {
 			t.Run(op+"/"+tc.name, func(t *testing.T) {
-				f := s.newFixture(t)
-				dir := f.work
+				var f *fixture
 				if op == "pull" {
+					f = s.newFixture(t)
 					for _, p := range tc.track {
 						f.upstreamCommit(p, "tracked\n", "track "+p)
 					}
 				} else {
-					gittest.Git(t, dir, "switch", "-q", "-c", "topic")
-					for _, p := range tc.track {
-						gittest.Commit(t, dir, p, "tracked\n", "track "+p)
-					}
-					gittest.Git(t, dir, "switch", "-q", "main")
+					// Both checkout cases start from this clone: built once.
+					f = s.newPrepared(t, "ignored/"+tc.name, func(t testing.TB, dir string) {
+						gittest.Git(t, dir, "switch", "-q", "-c", "topic")
+						for _, p := range tc.track {
+							gittest.Commit(t, dir, p, "tracked\n", "track "+p)
+						}
+						gittest.Git(t, dir, "switch", "-q", "main")
+					})
 				}
+				dir := f.work
 				gittest.WriteFile(t, dir, ".git/info/exclude", "*.log\ncache/\n")
 				names := make([]string, 0, len(tc.local))
 				for p, content := range tc.local {

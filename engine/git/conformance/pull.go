@@ -71,6 +71,13 @@ func (s *suite) fetch(t *testing.T) {
 }
 
 func (s *suite) pull(t *testing.T) {
+	pullForward(t, s)
+	pullRefused(t, s)
+	pullRebase(t, s)
+}
+
+// pullForward covers pulls that fast-forward or have nothing to do.
+func pullForward(t *testing.T, s *suite) {
 	t.Run("fast-forward", func(t *testing.T) {
 		f := s.newFixture(t)
 		from := gittest.Head(t, f.work)
@@ -126,7 +133,10 @@ func (s *suite) pull(t *testing.T) {
 			t.Errorf("PullResult = %+v, want %+v", res, want)
 		}
 	})
+}
 
+// pullRefused covers pulls that must fail and change nothing.
+func pullRefused(t *testing.T, s *suite) {
 	t.Run("not fast-forward", func(t *testing.T) {
 		f := s.newFixture(t)
 		f.upstreamCommit("up.txt", "up\n", "upstream")
@@ -168,7 +178,10 @@ func (s *suite) pull(t *testing.T) {
 		wantErr(t, "Pull with a wrong token", err, git.ErrAuth)
 		before.unchanged(t, f.work)
 	})
+}
 
+// pullRebase covers Pull with Rebase on a diverged branch.
+func pullRebase(t *testing.T, s *suite) {
 	t.Run("rebase diverged", func(t *testing.T) {
 		f := s.newFixture(t)
 		base := gittest.Head(t, f.work)

@@ -10,6 +10,14 @@ import (
 )
 
 func (s *suite) status(t *testing.T) {
+	statusCounts(t, s)
+	statusTracking(t, s)
+	statusRefs(t, s)
+	statusFresh(t, s)
+}
+
+// statusCounts covers the file counts of a work tree tracking its upstream.
+func statusCounts(t *testing.T, s *suite) {
 	t.Run("clean tracking branch", func(t *testing.T) {
 		f := s.newFixture(t)
 		wantStatus(t, f.work, status(t, f.b, f.work), git.Status{Branch: "main", Upstream: "origin/main"})
@@ -57,7 +65,10 @@ func (s *suite) status(t *testing.T) {
 		gittest.Commit(t, f.work, "a.txt", "2\n", "local 2")
 		wantStatus(t, f.work, status(t, f.b, f.work), git.Status{Branch: "main", Upstream: "origin/main", Ahead: 2})
 	})
+}
 
+// statusTracking covers ahead/behind, detached HEAD and branches without upstream.
+func statusTracking(t *testing.T, s *suite) {
 	t.Run("behind after fetch", func(t *testing.T) {
 		f := s.newFixture(t)
 		f.upstreamCommit("up.txt", "up\n", "upstream")
@@ -108,7 +119,10 @@ func (s *suite) status(t *testing.T) {
 		gittest.Commit(t, dir, "a.txt", "a\n", "only commit")
 		wantStatus(t, dir, status(t, b, dir), git.Status{Branch: "main"})
 	})
+}
 
+// statusRefs covers a gone upstream, stashes and a merge conflict.
+func statusRefs(t *testing.T, s *suite) {
 	t.Run("upstream gone", func(t *testing.T) {
 		f := s.newFixture(t)
 		gittest.Git(t, f.work, "checkout", "-q", "-b", "feature")
@@ -158,7 +172,10 @@ func (s *suite) status(t *testing.T) {
 			Branch: "main", Upstream: "origin/main", Ahead: 1, Behind: 2, Staged: 1, Conflicts: 1,
 		})
 	})
+}
 
+// statusFresh covers repositories without commits, the head commit and non-repositories.
+func statusFresh(t *testing.T, s *suite) {
 	t.Run("no commits yet", func(t *testing.T) {
 		b := s.backendOnly(t)
 		dir := filepath.Join(t.TempDir(), "empty")

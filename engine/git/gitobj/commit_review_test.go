@@ -1,7 +1,9 @@
 package gitobj_test
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,35 +46,88 @@ func TestReviewParseCommitMatchesGitLog(t *testing.T) {
 		"   \nspace-only first line\n",
 		"",
 	}
-	for i, id := range idents {
-		for j, m := range msgs {
-			raw := "tree " + tree + "\nauthor " + id + "\ncommitter C <c@example.com> 1700000000 +0000\n\n" + m
-			cmd := exec.Command("git", "hash-object", "-t", "commit", "--literally", "-w", "--stdin")
-			cmd.Dir = dir
-			cmd.Stdin = strings.NewReader(raw)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("hash-object: %v", err)
-			}
-			oid := strings.TrimSpace(string(out))
-			want, err := gittest.TryGit(dir, "log", "-1", "--format=%an%x00%at%x00%s", oid)
-			if err != nil {
-				continue
-			}
-			c, perr := gitobj.ParseCommit(oid, []byte(raw))
-			if perr != nil {
-				continue // the caller then asks git
-			}
-			at := strconv.FormatInt(c.Time.Unix(), 10)
-			if strings.Contains(want, "\x00\x00") && at == "0" {
-				at = "" // git's %at of an ident without a valid date; git log shows the epoch
-			}
-			got := c.Author + "\x00" + at + "\x00" + c.Subject
-			if got != want {
-				t.Errorf("ident %d %q msg %d %q:\n got %q\nwant %q", i, id, j, m, got, want)
-			}
+	var raws []string
+	for _, id := range idents {
+		for _, m := range msgs {
+			raws = append(raws, "tree "+tree+"\nauthor "+id+"\ncommitter C <c@example.com> 1700000000 +0000\n\n"+m)
 		}
 	}
+	oids := writeCommitsLiterally(t, dir, raws)
+	logs := gitLogEach(dir, oids, "%an%x00%at%x00%s")
+	for k, raw := range raws {
+		i, j := k/len(msgs), k%len(msgs)
+		id, m, oid := idents[i], msgs[j], oids[k]
+		want, ok := logs[oid]
+		if !ok {
+			continue
+		}
+		c, perr := gitobj.ParseCommit(oid, []byte(raw))
+		if perr != nil {
+			continue // the caller then asks git
+		}
+		at := strconv.FormatInt(c.Time.Unix(), 10)
+		if strings.Contains(want, "\x00\x00") && at == "0" {
+			at = "" // git's %at of an ident without a valid date; git log shows the epoch
+		}
+		got := c.Author + "\x00" + at + "\x00" + c.Subject
+		if got != want {
+			t.Errorf("ident %d %q msg %d %q:\n got %q\nwant %q", i, id, j, m, got, want)
+		}
+	}
+}
+
+// writeCommitsLiterally stores each raw commit object in dir's repository
+// with one git hash-object (not one per object) and returns their IDs.
+func writeCommitsLiterally(t *testing.T, dir string, raws []string) []string {
+	t.Helper()
+	src := t.TempDir()
+	var paths []string
+	for k, raw := range raws {
+		p := filepath.Join(src, strconv.Itoa(k))
+		if err := os.WriteFile(p, []byte(raw), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	cmd := exec.Command("git", "hash-object", "-t", "commit", "--literally", "-w", "--stdin-paths")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(strings.Join(paths, "\n") + "\n")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("hash-object: %v", err)
+	}
+	oids := strings.Fields(string(out))
+	if len(oids) != len(raws) {
+		t.Fatalf("hash-object: %d IDs for %d objects", len(oids), len(raws))
+	}
+	return oids
+}
+
+// gitLogEach is, per commit, what `git log -1 --format=format` prints
+// (trimmed), read with one git log over all of them; a commit git cannot
+// show is missing from the map. If that one call fails, each commit is
+// asked about on its own, so that one bad object does not hide the others.
+func gitLogEach(dir string, oids []string, format string) map[string]string {
+	out := map[string]string{}
+	args := append([]string{"log", "--no-walk=unsorted", "--format=%H%x01" + format + "%x02"}, oids...)
+	if all, err := gittest.TryGit(dir, args...); err == nil {
+		for rec := range strings.SplitSeq(all, "\x02") {
+			oid, v, ok := strings.Cut(strings.TrimLeft(rec, "\n"), "\x01")
+			if ok {
+				out[oid] = strings.TrimSpace(v)
+			}
+		}
+		if len(out) == len(oids) {
+			return out
+		}
+		clear(out)
+	}
+	for _, oid := range oids {
+		if v, err := gittest.TryGit(dir, "log", "-1", "--format="+format, oid); err == nil {
+			out[oid] = v
+		}
+	}
+	return out
 }
 
 // TestReviewParseCommitEncoding: a commit with an "encoding ISO-8859-1"

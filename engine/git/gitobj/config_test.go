@@ -69,10 +69,7 @@ func genConfig(rng *rand.Rand) string {
 func TestConfigParseMatchesGit(t *testing.T) {
 	gittest.Isolate(t)
 	dir := t.TempDir()
-	n := 300
-	if testing.Short() {
-		n = 60
-	}
+	n := gittest.Sample(300, 100, 60)
 	accepted := 0
 	for i := range n {
 		rng := rand.New(rand.NewPCG(uint64(i), 5))

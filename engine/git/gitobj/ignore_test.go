@@ -82,10 +82,7 @@ func isExcluded(ig *Ignore, lists map[string]IgnoreList, path string, isDir bool
 // generated trees.
 func TestIgnoreMatchesGit(t *testing.T) {
 	gittest.Isolate(t)
-	rounds := 60
-	if testing.Short() {
-		rounds = 10
-	}
+	rounds := gittest.Sample(60, 16, 10)
 	checked, ignoredByGit := 0, 0
 	var mu sync.Mutex
 	// The rounds are independent: they run in parallel (the parent's

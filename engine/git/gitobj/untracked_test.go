@@ -19,10 +19,7 @@ import (
 // global excludes file, with generated patterns.
 func TestUntrackedMatchesGit(t *testing.T) {
 	gittest.Isolate(t)
-	rounds := 40
-	if testing.Short() {
-		rounds = 8
-	}
+	rounds := gittest.Sample(40, 12, 8)
 	shown := 0
 	var mu sync.Mutex
 	// The rounds are independent: they run in parallel (the parent's

@@ -179,16 +179,14 @@ func genConfig(rng *rand.Rand) []string {
 	return cfg
 }
 
-// ffCases is how many generated repositories each umask gets;
-// MGIT_FF_CASES raises it for a longer run.
+// ffCases is how many generated repositories each umask gets: 12, or 4
+// under the race detector (.ci/run runs the 12 without it, see
+// gittest.Sample); MGIT_FF_CASES raises it for a longer run.
 func ffCases(t *testing.T) int {
 	if n, err := strconv.Atoi(os.Getenv("MGIT_FF_CASES")); err == nil && n > 0 {
 		return n
 	}
-	if testing.Short() {
-		return 3
-	}
-	return 12
+	return gittest.Sample(12, 4, 3)
 }
 
 // TestFastForwardMatchesGit does the same fast-forward with git (pull

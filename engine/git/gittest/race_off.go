@@ -1,0 +1,6 @@
+//go:build !race
+
+package gittest
+
+// RaceEnabled reports whether the binary was built with the race detector.
+const RaceEnabled = false
