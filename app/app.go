@@ -34,13 +34,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	// Deferred first so that it runs last: whatever is still held reaches
 	// stdout and stderr on every way out (errors and interruption too).
 	defer c.flushStreams()
-	defer c.closeAudit()
+	defer c.logs.closeAudit()
 	root := NewCmdRoot(c)
 	root.SetArgs(args)
 	root.SetOut(c.stdout)
 	root.SetErr(c.stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		c.auditRejected(err)
+		c.logs.auditRejected(err)
 		code, msg, hint := exitCodeOf(err)
 		if msg != "" {
 			fmt.Fprintf(c.stderr, "mgit: %s\n", c.redact(msg))
@@ -247,8 +247,8 @@ func (c *Factory) setup() error {
 	if err != nil {
 		return usagef("Check "+source+" and --log-format.", "%s", err)
 	}
-	c.log = log
-	return c.openAudit(c.g.auditLog)
+	c.logs.log = log
+	return c.logs.openAudit(c.g.auditLog)
 }
 
 // maxArgs is cobra.MaximumNArgs with a message that says how to fix it.

@@ -132,7 +132,7 @@ func cloneRun(ctx context.Context, opts *CloneOptions) error {
 			dir = opts.Args[1]
 		}
 	}
-	if err := f.checkSourceURLs(opts.From, urls, f.g.urlOptions(true)); err != nil {
+	if err := f.logs.checkSourceURLs(opts.From, urls, f.g.urlOptions(true)); err != nil {
 		return err
 	}
 	if err := cloneRoot(dir, opts.DryRun); err != nil {

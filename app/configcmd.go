@@ -236,13 +236,13 @@ func (opts *ConfigOptions) remove(name string) error {
 	// secret nobody remembers to revoke.
 	backend, derr := c.conf.store.Delete(ref(p))
 	if derr != nil && !errors.Is(derr, secure.ErrNotFound) {
-		c.log.Warn().Str("provider", p.Name).Str("error", c.redact(derr.Error())).Msg("config remove: token not deleted")
+		c.logs.log.Warn().Str("provider", p.Name).Str("error", c.redact(derr.Error())).Msg("config remove: token not deleted")
 	}
 	c.conf.cfg.Remove(p.Name)
 	if err := config.Save(c.conf.path, c.conf.cfg); err != nil {
 		return usagef("", "config remove: %s", err)
 	}
-	c.log.Info().Bool("audit", true).Str("provider", p.Name).Bool("token_deleted", derr == nil).Msg("provider removed")
+	c.logs.log.Info().Bool("audit", true).Str("provider", p.Name).Bool("token_deleted", derr == nil).Msg("provider removed")
 	msg := fmt.Sprintf("Removed %s from %s.", p.Name, c.conf.path)
 	if derr == nil {
 		msg += fmt.Sprintf(" Deleted its token from the %s keyring.", backend)

@@ -56,10 +56,10 @@ type dashboardInputs struct {
 func (c *Factory) loadState(root string) (*state.Store, map[string]state.Entry) {
 	cache, err := state.DefaultDir(c.getenv)
 	if err != nil {
-		c.log.Warn().Err(err).Msg("no state cache")
+		c.logs.log.Warn().Err(err).Msg("no state cache")
 		return nil, nil
 	}
-	store := state.Open(cache, c.log)
+	store := state.Open(cache, c.logs.log)
 	return store, store.Load(root)
 }
 
@@ -154,7 +154,7 @@ func dashboardRun(ctx context.Context, opts *DashboardOptions) error {
 	// The dashboard owns the terminal: everything that logs through c.log
 	// (providers, the credential store, the discovery cache) goes to the
 	// file from here on.
-	c.log = log
+	c.logs.log = log
 	// The listener (--metrics-addr) runs in the background while the
 	// dashboard is open; it logs to the log file, never the terminal.
 	obs, err := c.observe(ctx, log)
@@ -233,7 +233,7 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 			_, err := c.conf.selectProviders("") // the usage error that says how to add one
 			return dashboardInputs{}, err
 		}
-		c.log.Info().Str("query", raw).Msg("configured query ignored: no provider configured")
+		c.logs.log.Info().Str("query", raw).Msg("configured query ignored: no provider configured")
 		return in, nil
 	}
 	opt := providerOptions{maxWait: qf.maxWait, maxRepos: qf.maxRepos, obs: obs}
@@ -301,7 +301,7 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 		// dashboard's jobs come and go with the user's keys, so the audit
 		// names the repository and operation (host and provider are in
 		// the log file's op lines).
-		Events:       obs.tapEvents(eng.Events(), gone, c.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
+		Events:       obs.tapEvents(eng.Events(), gone, c.logs.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
 		Dest:         in.dest,
 		Rediscover:   in.rediscover,
 		State:        in.store,

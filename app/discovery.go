@@ -80,7 +80,7 @@ func (c *Factory) discoverRepos(ctx context.Context, dir, shown string, dopt wor
 			return nil, usagef("Check that DIR exists and is readable.", "%s", err)
 		}
 		// Unreadable subdirectories: report them, work on what was found.
-		c.log.Warn().Err(err).Str("dir", shown).Msg("some directories could not be searched")
+		c.logs.log.Warn().Err(err).Str("dir", shown).Msg("some directories could not be searched")
 	}
 	return repos, nil
 }

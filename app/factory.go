@@ -49,7 +49,7 @@ type Factory struct {
 
 	format headless.Format
 	// logs are the main log, --audit-log and the redactor (logs.go).
-	logs
+	logs logs
 	// code is set by a command that ran to the end; errors override it.
 	code int
 	// conf is the configuration file and credential store (providers.go).

@@ -38,7 +38,7 @@ func TestEngineConfigFromGlobals(t *testing.T) {
 	f := newFactory(io.Discard, io.Discard, func(string) string { return "" }, ChooseBackend)
 	f.g.concurrency, f.g.timeout, f.g.stallTimeout, f.g.lockWait = 7, time.Minute, 2*time.Minute, 3*time.Minute
 	obs := &observability{}
-	cfg := f.engineConfig(nil, nil, obs, f.log)
+	cfg := f.engineConfig(nil, nil, obs, f.logs.log)
 	if cfg.NetworkConcurrency != 7 || cfg.DiskConcurrency != 7 || cfg.Timeout != time.Minute ||
 		cfg.StatusTimeout != time.Minute || cfg.StallTimeout != 2*time.Minute || cfg.LockWait != 3*time.Minute {
 		t.Errorf("config %+v", cfg)

@@ -114,7 +114,7 @@ func (c *Factory) listQuery(ctx context.Context, qf *queryFlags, q provider.Quer
 	if l.providers, err = c.conf.selectProviders(qf.provider); err != nil {
 		return l, nil, err
 	}
-	if l.obs, err = c.observe(ctx, c.log); err != nil {
+	if l.obs, err = c.observe(ctx, c.logs.log); err != nil {
 		return l, nil, err
 	}
 	done = l.obs.close

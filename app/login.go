@@ -166,7 +166,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		return interrupted(nil)
 	}
 	if err != nil {
-		c.audit(auditLoginFailed, err, "provider", p.Name, "kind", p.Type)
+		c.logs.audit(auditLoginFailed, err, "provider", p.Name, "kind", p.Type)
 		pe := &providerError{name: p.Name, err: err}
 		msg := fmt.Errorf("login %s: token not accepted: %w", p.Name, err)
 		if pe.code() != exitAuth {
@@ -191,7 +191,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		// The item of the provider's old server: nobody refers to it any
 		// more, and a secret nobody refers to is one nobody revokes.
 		if _, err := c.conf.store.Delete(ref(prev)); err != nil && !errors.Is(err, secure.ErrNotFound) {
-			c.log.Warn().Str("provider", p.Name).Str("error", c.redact(err.Error())).Msg("login: the old server's token was not deleted")
+			c.logs.log.Warn().Str("provider", p.Name).Str("error", c.redact(err.Error())).Msg("login: the old server's token was not deleted")
 		}
 	}
 	cfg.Upsert(p)
@@ -201,7 +201,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err := config.Save(c.conf.path, cfg); err != nil {
 		return &exitError{code: exitFailed, err: fmt.Errorf("login %s: token stored in %s, but the configuration could not be written: %w", p.Name, backend, err)}
 	}
-	c.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
+	c.logs.audit(auditLogin, nil, "provider", p.Name, "kind", p.Type, "login", id.Login, "backend", backend)
 	return f.print(p, id, backend)
 }
 

@@ -70,7 +70,7 @@ func logoutRun(_ context.Context, opts *LogoutOptions) error {
 	if !configured && !deleted {
 		return usagef("See 'mgit config list'.", "logout: no provider called %s and no token stored for it", name)
 	}
-	c.audit(auditLogout, nil, "provider", name, "deleted", fmt.Sprint(deleted), "backend", backend)
+	c.logs.audit(auditLogout, nil, "provider", name, "deleted", fmt.Sprint(deleted), "backend", backend)
 	var lines []string
 	if deleted {
 		lines = append(lines, fmt.Sprintf("Deleted the token of %s from the %s keyring.", name, backend))

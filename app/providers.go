@@ -68,7 +68,7 @@ func (c *Factory) loadConfig(cmd *cobra.Command) error {
 		}
 	}
 	if err == nil && !tolerant {
-		err = c.checkConfigFile(path)
+		err = c.logs.checkConfigFile(path)
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (c *Factory) loadConfig(cmd *cobra.Command) error {
 	}
 	// Keyring items are scoped to the configuration file, so two
 	// configurations (or HOMEs) of one OS user never share a token.
-	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red, Audit: c.auditCredential, Config: c.conf.path})
+	store, err := secure.NewStore(secure.Options{Getenv: c.getenv, Redactor: c.conf.red, Audit: c.logs.auditCredential, Config: c.conf.path})
 	if err != nil && !tolerant {
 		return usagef("Unset it to use the first keyring that works.", "%s", err)
 	}

@@ -83,7 +83,7 @@ func (c *Factory) execute(ctx context.Context, plan engine.Plan, paths map[strin
 	}
 	obs := v.obs
 	if obs == nil {
-		o, err := c.observe(ctx, c.log)
+		o, err := c.observe(ctx, c.logs.log)
 		if err != nil {
 			return err
 		}
@@ -92,17 +92,17 @@ func (c *Factory) execute(ctx context.Context, plan engine.Plan, paths map[strin
 	}
 	ctx, endRun := obs.startRun(ctx, &plan)
 	defer endRun()
-	cfg := c.engineConfig(backend, creds, obs, c.log)
+	cfg := c.engineConfig(backend, creds, obs, c.logs.log)
 	cfg.MaxWait = v.maxWait
 	cfg.NoProgress = true // nothing headless shows transfer progress
 	eng := engine.New(cfg)
 	runID := eng.Submit(ctx, plan)
-	log := c.log.With().Str("run_id", runID).Logger()
+	log := c.logs.log.With().Str("run_id", runID).Logger()
 	log.Info().Str("backend", backend.Name()).Int("jobs", len(plan.Jobs)).
 		Bool("credentials", c.getenv(credroute.EnvToken) != "").Msg("run started")
 
 	presented := make(chan struct{})
-	events := obs.tapEvents(eng.Events(), presented, c.gitAuthAuditor(func() zerolog.Logger { return log }, plan.Jobs))
+	events := obs.tapEvents(eng.Events(), presented, c.logs.gitAuthAuditor(func() zerolog.Logger { return log }, plan.Jobs))
 	res, perr := headless.Present(events, c.stdout, headless.Options{
 		Format:      c.format,
 		RunID:       runID,

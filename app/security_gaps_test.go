@@ -113,7 +113,7 @@ func TestFlagBoundsExit2(t *testing.T) {
 func hostileLister(t *testing.T, c *Factory, obs *observability, apiURL, token string) repoLister {
 	t.Helper()
 	p, err := provider.New(provider.Config{Name: "evil", Kind: provider.KindGitHub, URL: apiURL, Token: token,
-		Observe: c.auditRequests(obs.observeRequests())})
+		Observe: c.logs.auditRequests(obs.observeRequests())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func syncRun(ctx context.Context, cmd *cobra.Command, o *SyncOptions) error {
 	if err := checkSyncFlags(o); err != nil {
 		return err
 	}
-	obs, err := c.observe(ctx, c.log)
+	obs, err := c.observe(ctx, c.logs.log)
 	if err != nil {
 		return err
 	}
@@ -180,20 +180,20 @@ func checkSyncFlags(o *SyncOptions) error {
 func syncLoop(ctx context.Context, c *Factory, o SyncOptions, lister repoLister, obs *observability) int {
 	root, err := filepath.Abs(o.dir)
 	if err != nil {
-		c.log.Error().Err(err).Msg("sync: bad --dir")
+		c.logs.log.Error().Err(err).Msg("sync: bad --dir")
 		return exitUsage
 	}
 	backend, err := c.selectBackend(ctx)
 	if err != nil {
-		c.log.Error().Err(err).Msg("sync: no git backend")
+		c.logs.log.Error().Err(err).Msg("sync: no git backend")
 		return exitUsage
 	}
 	creds := o.creds
 	if creds == nil {
 		creds = credroute.FromEnv(c.getenv)
 	}
-	cfg := c.engineConfig(backend, creds, obs, c.log) // the engine adds the run_id itself
-	cfg.NoProgress = true                             // nothing headless shows transfer progress
+	cfg := c.engineConfig(backend, creds, obs, c.logs.log) // the engine adds the run_id itself
+	cfg.NoProgress = true                                  // nothing headless shows transfer progress
 	eng := engine.New(cfg)
 	defer eng.Close()
 
@@ -210,7 +210,7 @@ func syncLoop(ctx context.Context, c *Factory, o SyncOptions, lister repoLister,
 			return vetListed(&c.logs, c.redact, c.g.urlOptions(false), log, r.Provider, r)
 		},
 		Learn:      o.learn,
-		Watch:      c.gitAuthAuditor,
+		Watch:      c.logs.gitAuthAuditor,
 		StartCycle: obs.startCycle,
 		StateOf:    syncState(o.mirror),
 		OnCycle:    o.onCycle,

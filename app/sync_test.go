@@ -77,7 +77,7 @@ func testCLI(t *testing.T, env map[string]string) (*Factory, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
 	c := &Factory{stdout: io.Discard, stderr: logs, getenv: func(k string) string { return env[k] }}
-	c.log = zerolog.New(logs).Level(zerolog.InfoLevel)
+	c.logs.log = zerolog.New(logs).Level(zerolog.InfoLevel)
 	c.g.backend = engine.BackendAuto
 	return c, logs
 }
@@ -122,7 +122,7 @@ func (w *syncWorld) listerFor(t *testing.T, obs *observability) repoLister {
 func observeFor(t *testing.T, c *Factory) *observability {
 	t.Helper()
 	c.g.metricsAddr = "127.0.0.1:0"
-	obs, err := c.observe(context.Background(), c.log)
+	obs, err := c.observe(context.Background(), c.logs.log)
 	if err != nil {
 		t.Fatal(err)
 	}

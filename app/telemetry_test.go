@@ -64,7 +64,7 @@ func TestTapStates(t *testing.T) {
 
 	// Without the listener nobody can scrape: the stream is not copied.
 	c2, _ := testCLI(t, map[string]string{})
-	o2, err := c2.observe(context.Background(), c2.log)
+	o2, err := c2.observe(context.Background(), c2.logs.log)
 	if err != nil {
 		t.Fatal(err)
 	}
