@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,5 +60,44 @@ func TestReviewPullOverwritesIgnoredFile(t *testing.T) {
 	got, rerr := os.ReadFile(filepath.Join(w, "notes.log"))
 	if err == nil && (rerr != nil || string(got) != "precious\n") {
 		t.Errorf("pull went ahead and the ignored notes.log is now %q (%v)", got, rerr)
+	}
+}
+
+// TestCheckoutInCopiedRepository: a repository copied file by file (cp -a,
+// a restore from backup; CachedTree copies the same way) has an index whose
+// stat data (inode, ctime) no longer matches its unchanged files. git
+// switch refreshes the index first and switches; the checkout check ran
+// read-tree on the stale index and refused with "local changes would be
+// overwritten: only-main.txt" for a file nobody changed. A real change to
+// that file must still be refused.
+func TestCheckoutInCopiedRepository(t *testing.T) {
+	gittest.Isolate(t)
+	build := func(t testing.TB, w string) {
+		gittest.InitRepo(t, w)
+		gittest.Commit(t, w, "only-main.txt", "main\n", "init")
+		gittest.Commit(t, w, "common.txt", "c\n", "common")
+		gittest.Git(t, w, "switch", "-q", "-c", "topic")
+		gittest.Git(t, w, "rm", "-q", "only-main.txt")
+		gittest.Git(t, w, "commit", "-q", "-m", "drop only-main.txt")
+		gittest.Git(t, w, "switch", "-q", "main")
+	}
+	ctx := context.Background()
+	for _, dry := range []bool{true, false} {
+		w := gittest.CachedTree(t, "checkout-copied", build)
+		err := New().Checkout(ctx, w, git.CheckoutOptions{Branch: "topic", DryRun: dry})
+		if err != nil {
+			t.Fatalf("dry run %v: checkout in an unchanged copy refused: %v", dry, err)
+		}
+		if !dry {
+			if head := gittest.Git(t, w, "branch", "--show-current"); head != "topic" {
+				t.Fatalf("after checkout HEAD is %q, want topic", head)
+			}
+		}
+	}
+	w := gittest.CachedTree(t, "checkout-copied", build)
+	gittest.WriteFile(t, w, "only-main.txt", "changed\n")
+	err := New().Checkout(ctx, w, git.CheckoutOptions{Branch: "topic", DryRun: true})
+	if !errors.Is(err, git.ErrLocalChanges) {
+		t.Fatalf("a real change in the copy: got %v, want a local-changes refusal", err)
 	}
 }

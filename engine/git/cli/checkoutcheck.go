@@ -217,8 +217,21 @@ func (b checkoutChecks) readTreeDryRun(ctx context.Context, dir, index, from, to
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return output{}, &git.Error{Op: "checkout", Dir: dir, Detail: "read index: " + err.Error(), Err: err}
 	}
+	opts := cmdOpts{readOnly: true, ceiling: true, extraEnv: []string{"GIT_INDEX_FILE=" + copyIdx}}
 	args := []string{"read-tree", "-n", "-m", "-u", from, to}
-	out, err := b.b.run(ctx, dir, args, cmdOpts{readOnly: true, ceiling: true, extraEnv: []string{"GIT_INDEX_FILE=" + copyIdx}})
+	out, err := b.b.run(ctx, dir, args, opts)
+	if err != nil && ctx.Err() == nil && readTreeRefusal(out.stderr) {
+		// read-tree trusts the index's stat data; git switch refreshes
+		// the index first. A repository copied with cp -a, restored from
+		// a backup or touched by a tool has stale stat data for unchanged
+		// files, and read-tree alone would call them "not uptodate": a
+		// false refusal. So a refusal is only believed after the copy was
+		// refreshed as git switch would (one more git process, and only
+		// when read-tree refused).
+		if _, rerr := b.b.run(ctx, dir, []string{"update-index", "-q", "--refresh"}, opts); rerr == nil {
+			out, err = b.b.run(ctx, dir, args, opts)
+		}
+	}
 	if err != nil {
 		return out, failure(ctx, "checkout", dir, out, err)
 	}
