@@ -42,8 +42,8 @@ func TestCheckoutPreviewMatchesCheckout(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Under the race detector half the seeds, which still reach both
-	// backends and every target; .ci/run's step without the detector runs
-	// all 60.
+	// backends and every target (asserted below); the 60 run with
+	// `go test ./internal/difftest` (no -race), not in .ci/run.
 	n := 60
 	if raceEnabled {
 		n = 30

@@ -31,8 +31,9 @@ func TestReproducible(t *testing.T) {
 	}
 	// Under the race detector 12 seeds (three of them with every
 	// feature): building a repository is git processes and single-threaded
-	// Go, where the detector finds nothing seed 13 would add. .ci/run's
-	// step without the detector builds all 40.
+	// Go, where the detector finds nothing seed 13 would add. The 40 run
+	// with `go test ./internal/difftest` (no -race); .ci/run does not run
+	// them again: 12 show the property.
 	seeds := uint64(40)
 	if raceEnabled {
 		seeds = 12
