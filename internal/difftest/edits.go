@@ -22,6 +22,16 @@ func (b *builder) write(p string, e entry) error {
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return err
 	}
+	// A directory where the model expected none (a conflicted merge can
+	// leave one the model did not predict) goes with what is under it:
+	// the disk then matches the model again, and git compares the same
+	// work tree as the readers. os.Remove alone left it, and the write
+	// failed with "is a directory" (FuzzDifferential seed 46).
+	if st, err := os.Lstat(full); err == nil && st.IsDir() {
+		if err := os.RemoveAll(full); err != nil {
+			return fmt.Errorf("write %s: %w", p, err)
+		}
+	}
 	_ = os.Remove(full)
 	var err error
 	switch e.mode {
