@@ -45,7 +45,7 @@ func TestEndToEndFetchChangedOnly(t *testing.T) {
 			if len(lines) != 3 || !sameSet(lines[:2], want) {
 				t.Fatalf("fetch --changed-only printed:\n%s\nwant the lines %q and one summary", res.stdout, want)
 			}
-			if !regexp.MustCompile(`^fetch: 3 ok, 0 failed, 1 skipped in [0-9.]+(ms|s)$`).MatchString(lines[2]) {
+			if !regexp.MustCompile(`^fetch: 3 ok, 0 failed, 1 skipped in [0-9][0-9hms.]*$`).MatchString(lines[2]) {
 				t.Errorf("summary %q", lines[2])
 			}
 
@@ -149,7 +149,7 @@ func TestEndToEndInterruptSummary(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
 		t.Errorf("exit %d, want 130\n%s%s", code, out, errb)
 	}
-	if !regexp.MustCompile(`^interrupted: 1 stopped, 5 not started in [0-9.]+(ms|s)\n$`).MatchString(out.String()) {
+	if !regexp.MustCompile(`^interrupted: 1 stopped, 5 not started in [0-9][0-9hms.]*\n$`).MatchString(out.String()) {
 		t.Errorf("stdout:\n%s\nwant one line: interrupted: 1 stopped, 5 not started in …", out)
 	}
 }
