@@ -1,20 +1,33 @@
 package gittest
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
-// Sample is how many generated cases a differential test (mgit's code
-// against the git CLI) checks: full normally, underRace under the race
-// detector, short with -short. Such cases spend their time in git
-// processes and in sequential code the detector only slows down; .ci/run
-// runs the tests that use it once more without the detector, at full size,
-// so the race run keeps every assertion on fewer seeds and no seed goes
-// unchecked in CI.
-func Sample(full, underRace, short int) int {
+// FullEnv selects the full test tier: `MGIT_TEST_FULL=1 go test …`.
+// .ci/run sets it for its second test step, which runs the tests that
+// scale with it at full size without the race detector.
+const FullEnv = "MGIT_TEST_FULL"
+
+// Full reports whether the full tier was asked for.
+func Full() bool { return os.Getenv(FullEnv) == "1" }
+
+// Sample is how many generated cases (or repositories, or rounds) a test
+// that scales checks: quick by default, full with MGIT_TEST_FULL=1, short
+// with -short. Such tests spend their time in git processes and sequential
+// code; the quick count keeps every assertion on fewer cases so that
+// `go test -race ./...` stays a loop a developer runs after each change,
+// and .ci/run runs the same tests once more at full size, so no case goes
+// unchecked before a change lands (internal/structcheck's
+// TestFullTierRunsInCI fails for a test that uses Sample but is missing
+// from .ci/run's full step).
+func Sample(full, quick, short int) int {
 	switch {
+	case Full():
+		return full
 	case testing.Short():
 		return short
-	case RaceEnabled:
-		return underRace
 	}
-	return full
+	return quick
 }
