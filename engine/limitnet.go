@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"sync"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
@@ -17,7 +18,10 @@ import (
 // rateLimitText is how a rate limit shows in git's message when the
 // Retry-After header was not learned: git's "The requested URL returned
 // error: 429", go-git's "status code: 429", or a secondary-limit text.
-var rateLimitText = regexp.MustCompile(`(?i)(returned error|status code):? 429\b|too many requests|rate limit`)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var rateLimitText = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(returned error|status code):? 429\b|too many requests|rate limit`)
+})
 
 // rateLimited reports whether err is the host asking for fewer requests.
 func rateLimited(err error) bool {
@@ -25,7 +29,7 @@ func rateLimited(err error) bool {
 	if !errors.As(err, &ge) || !errors.Is(err, git.ErrNetwork) {
 		return false
 	}
-	return ge.RetryAfter > 0 || rateLimitText.MatchString(ge.Detail)
+	return ge.RetryAfter > 0 || rateLimitText().MatchString(ge.Detail)
 }
 
 // outcomeOf classifies an attempt's error for the limiter; ok is false for

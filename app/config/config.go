@@ -1,6 +1,7 @@
 package config
 
 import (
+	"sync"
 	"time"
 
 	"github.com/mgit-dev/mgit/ui/keys"
@@ -162,7 +163,8 @@ func (p Provider) ProviderConfig() provider.Config {
 
 // namePattern is what a provider name may be: it becomes part of an
 // environment variable name, a keyring key and a --provider argument.
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var namePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`) })
 
 // FieldError is a bad value: where it is (line 0 when not from a file) and
 // how to fix it.
@@ -297,7 +299,7 @@ func validateProvider(p Provider, file, prefix string, at lines) error {
 	if p.Name == "" {
 		return fe("name", "missing", "give every provider a name, e.g. name: work")
 	}
-	if !namePattern.MatchString(p.Name) {
+	if !namePattern().MatchString(p.Name) {
 		return fe("name", fmt.Sprintf("%q is not a valid name", p.Name), "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters")
 	}
 	kind, known := provider.LookupKind(p.Type)

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -83,7 +84,8 @@ func Parse(name string, data []byte) (*Config, error) {
 }
 
 // lineRE finds yaml.v3's "line N:" prefixes.
-var lineRE = regexp.MustCompile(`line (\d+): `)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): `) })
 
 // yamlError turns yaml.v3's "yaml: line 3: ..." into "file:3: ...".
 func yamlError(name string, err error) error {
@@ -94,7 +96,7 @@ func yamlError(name string, err error) error {
 	}
 	m := msgs[0]
 	line := 0
-	if sm := lineRE.FindStringSubmatch(m); sm != nil {
+	if sm := lineRE().FindStringSubmatch(m); sm != nil {
 		line, _ = strconv.Atoi(sm[1])
 		m = strings.Replace(m, sm[0], "", 1)
 	}

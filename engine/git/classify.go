@@ -3,6 +3,7 @@ package git
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // classRule maps a fragment of git's stderr to a sentinel error. Fragments
@@ -10,8 +11,8 @@ import (
 // each one was seen from git 2.39 (see classify_test.go for the real lines).
 type classRule struct {
 	kind  error
-	plain []string         // lower-case substrings
-	re    []*regexp.Regexp // for messages with variable parts
+	plain []string // lower-case substrings
+	re    []string // patterns for messages with variable parts (compiledRules)
 }
 
 // classRules is ordered: the first matching rule wins. Authentication comes
@@ -30,9 +31,9 @@ var classRules = []classRule{
 			"invalid credentials",
 			"invalid username or password",
 		},
-		re: []*regexp.Regexp{
-			regexp.MustCompile(`(?i)returned error: 40[13]\b`),
-			regexp.MustCompile(`(?i)\bhttp 40[13]\b`),
+		re: []string{
+			`(?i)returned error: 40[13]\b`,
+			`(?i)\bhttp 40[13]\b`,
 		},
 	},
 	{
@@ -41,10 +42,10 @@ var classRules = []classRule{
 			"repository not found",
 			"does not appear to be a git repository",
 		},
-		re: []*regexp.Regexp{
-			regexp.MustCompile(`(?i)repository '[^']*' (not found|does not exist)`),
-			regexp.MustCompile(`(?i)returned error: 404\b`),
-			regexp.MustCompile(`(?i)\bhttp 404\b`),
+		re: []string{
+			`(?i)repository '[^']*' (not found|does not exist)`,
+			`(?i)returned error: 404\b`,
+			`(?i)\bhttp 404\b`,
 		},
 	},
 	{
@@ -89,9 +90,9 @@ var classRules = []classRule{
 			"transfer closed with",
 			"network is unreachable",
 		},
-		re: []*regexp.Regexp{
-			regexp.MustCompile(`(?i)returned error: (5\d\d|429)\b`),
-			regexp.MustCompile(`(?i)\bhttp (5\d\d|429)\b`),
+		re: []string{
+			`(?i)returned error: (5\d\d|429)\b`,
+			`(?i)\bhttp (5\d\d|429)\b`,
 		},
 	},
 	{
@@ -142,6 +143,19 @@ var classRules = []classRule{
 	},
 }
 
+// compiledRules holds each rule's patterns compiled, on the first Classify
+// rather than in package init: init runs before every command, and most
+// runs never classify a failure.
+var compiledRules = sync.OnceValue(func() [][]*regexp.Regexp {
+	out := make([][]*regexp.Regexp, len(classRules))
+	for i, r := range classRules {
+		for _, p := range r.re {
+			out[i] = append(out[i], regexp.MustCompile(p))
+		}
+	}
+	return out
+})
+
 // Classify maps git's stderr to one of the sentinel errors, or nil when the
 // message is not recognised. It expects messages in the C locale.
 func Classify(stderr string) error {
@@ -149,13 +163,14 @@ func Classify(stderr string) error {
 		return nil
 	}
 	lower := strings.ToLower(stderr)
-	for _, r := range classRules {
+	compiled := compiledRules()
+	for i, r := range classRules {
 		for _, p := range r.plain {
 			if strings.Contains(lower, p) {
 				return r.kind
 			}
 		}
-		for _, re := range r.re {
+		for _, re := range compiled[i] {
 			if re.MatchString(stderr) {
 				return r.kind
 			}

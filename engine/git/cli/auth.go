@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -105,7 +106,8 @@ func authConfig(remoteURL string, c git.Credentials) (config [][2]string, secret
 const alternateRefs = `f() { git --git-dir="$1" for-each-ref --format="%(objectname)"; }; f`
 
 // redirected matches git's message for an HTTP redirect it did not follow.
-var redirected = regexp.MustCompile(`returned error: 30[1278]\b`)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var redirected = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`returned error: 30[1278]\b`) })
 
 // probeTimeout bounds the request movedTo makes after a failure.
 const probeTimeout = 10 * time.Second
@@ -115,7 +117,7 @@ const probeTimeout = 10 * time.Second
 // stderr shows no redirect. It names where the remote moved when the origin
 // says so again to one request (movedTo).
 func movedError(ctx context.Context, op, dir, remoteURL string, c git.Credentials, env []string, out output, err error) error {
-	if c.IsZero() || !redirected.MatchString(out.stderr) || ctx.Err() != nil {
+	if c.IsZero() || !redirected().MatchString(out.stderr) || ctx.Err() != nil {
 		return nil
 	}
 	fix := "if the repository moved, update its URL"

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
@@ -250,11 +251,14 @@ func readTreeRefusal(stderr string) bool {
 	return false
 }
 
-var readTreeQuoted = regexp.MustCompile(`(?m)^error: (?:Entry|Untracked working tree file|Updating) '([^'\n]+)'`)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var readTreeQuoted = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^error: (?:Entry|Untracked working tree file|Updating) '([^'\n]+)'`)
+})
 
 // readTreePath is the path read-tree named, or "".
 func readTreePath(stderr string) string {
-	if m := readTreeQuoted.FindStringSubmatch(stderr); m != nil {
+	if m := readTreeQuoted().FindStringSubmatch(stderr); m != nil {
 		return m[1]
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -19,14 +20,15 @@ import (
 // to the same URL git used (so to the same scheme, host and port),
 // following no redirect, reading nothing but the status and Retry-After.
 
-var rateLimited = regexp.MustCompile(`\b(429|503)\b`)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var rateLimited = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(429|503)\b`) })
 
 // withRetryAfter sets the RetryAfter of err, a failed network call to
 // remoteURL, when the server answered 429 or 503 and says how long to wait.
 func (b *Backend) withRetryAfter(ctx context.Context, err error, remoteURL string, auth git.Credentials) error {
 	var ge *git.Error
 	if !errors.As(err, &ge) || !errors.Is(ge.Kind, git.ErrNetwork) || ge.RetryAfter > 0 ||
-		!rateLimited.MatchString(ge.Detail) || ctx.Err() != nil {
+		!rateLimited().MatchString(ge.Detail) || ctx.Err() != nil {
 		return err
 	}
 	if !strings.HasPrefix(remoteURL, "https://") && !strings.HasPrefix(remoteURL, "http://") {

@@ -103,8 +103,11 @@ func (s *stderrSink) String() string {
 }
 
 var (
-	progressPct   = regexp.MustCompile(`^([A-Za-z][A-Za-z ]*[A-Za-z]):\s+\d+%\s+\((\d+)/(\d+)\)`)
-	progressCount = regexp.MustCompile(`^([A-Za-z][A-Za-z ]*[A-Za-z]):\s+(\d+)(?:,|\s*$)`)
+	// Compiled on first use, not in package init: init runs before every command, and most never need it.
+	progressPct = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([A-Za-z][A-Za-z ]*[A-Za-z]):\s+\d+%\s+\((\d+)/(\d+)\)`)
+	})
+	progressCount = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z][A-Za-z ]*[A-Za-z]):\s+(\d+)(?:,|\s*$)`) })
 )
 
 // parseProgress reads one progress update such as
@@ -112,14 +115,14 @@ var (
 func parseProgress(l string) (git.Progress, bool) {
 	l = strings.TrimPrefix(l, "remote: ")
 	l = strings.TrimSpace(l)
-	if m := progressPct.FindStringSubmatch(l); m != nil {
+	if m := progressPct().FindStringSubmatch(l); m != nil {
 		cur, err1 := strconv.ParseInt(m[2], 10, 64)
 		tot, err2 := strconv.ParseInt(m[3], 10, 64)
 		if err1 == nil && err2 == nil && !messagePrefix(m[1]) {
 			return git.Progress{Phase: m[1], Current: cur, Total: tot}, true
 		}
 	}
-	if m := progressCount.FindStringSubmatch(l); m != nil && !messagePrefix(m[1]) {
+	if m := progressCount().FindStringSubmatch(l); m != nil && !messagePrefix(m[1]) {
 		cur, err := strconv.ParseInt(m[2], 10, 64)
 		if err == nil {
 			return git.Progress{Phase: m[1], Current: cur}, true
@@ -139,12 +142,12 @@ func messagePrefix(phase string) bool {
 }
 
 // userinfo matches the user:password@ part of a URL.
-var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s'"]+@`)
+var userinfo = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s'"]+@`) })
 
 // scrub removes credentials from text meant for people and logs: the
 // userinfo of any URL, and any known secret verbatim.
 func scrub(s string, secrets []string) string {
-	s = userinfo.ReplaceAllString(s, "$1")
+	s = userinfo().ReplaceAllString(s, "$1")
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "***")

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -137,13 +138,16 @@ func classify(err error) error {
 // redirectRefusal matches go-git's refusal of a redirect (CheckRedirect),
 // which reaches us inside a *url.Error and would otherwise look like a
 // network failure worth retrying; the target, when named, is group 2.
-var redirectRefusal = regexp.MustCompile(`http redirect: (changes scheme from "https" to "http": |redirects disabled to |redirect on non-initial request to )?(\S*)`)
+// Compiled on first use, not in package init: init runs before every command, and most never need it.
+var redirectRefusal = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`http redirect: (changes scheme from "https" to "http": |redirects disabled to |redirect on non-initial request to )?(\S*)`)
+})
 
 // refusedRedirect words a redirect go-git refused: no retry can change
 // the answer (the remote moved), so it is no network error; the detail
 // names where to and what to do.
 func refusedRedirect(err error, op string) (string, bool) {
-	m := redirectRefusal.FindStringSubmatch(err.Error())
+	m := redirectRefusal().FindStringSubmatch(err.Error())
 	if m == nil {
 		return "", false
 	}
@@ -216,12 +220,12 @@ func networkError(err error) bool {
 }
 
 // userinfo matches the credentials part of a URL ("https://user:pw@host").
-var userinfo = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@`)
+var userinfo = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@`) })
 
 // redact removes URL user information and the known secret from a
 // message, then masks every credential shape of the one list (redact.Text).
 func redact(msg, secret string) string {
-	msg = userinfo.ReplaceAllString(msg, "${1}")
+	msg = userinfo().ReplaceAllString(msg, "${1}")
 	if secret != "" {
 		msg = strings.ReplaceAll(msg, secret, redactpkg.Mask)
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mgit-dev/mgit/engine/git"
 )
@@ -51,23 +52,24 @@ func (w *progressWriter) Write(p []byte) (int, error) {
 
 var (
 	// "Receiving objects:  45% (45/100), 1.2 MiB | 3 MiB/s"
-	progressCounted = regexp.MustCompile(`^([A-Za-z][A-Za-z ]*?):\s+\d+%\s+\((\d+)/(\d+)\)`)
+	// Compiled on first use, not in package init: init runs before every command, and most never need it.
+	progressCounted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z][A-Za-z ]*?):\s+\d+%\s+\((\d+)/(\d+)\)`) })
 	// "Enumerating objects: 5, done."
-	progressPlain = regexp.MustCompile(`^([A-Za-z][A-Za-z ]*?):\s+(\d+)\b`)
+	progressPlain = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z][A-Za-z ]*?):\s+(\d+)\b`) })
 )
 
 // parseProgress parses one progress line; ok is false for anything else
 // (remote messages, blank lines).
 func parseProgress(line string) (git.Progress, bool) {
 	line = strings.TrimSpace(strings.TrimPrefix(line, "remote: "))
-	if m := progressCounted.FindStringSubmatch(line); m != nil {
+	if m := progressCounted().FindStringSubmatch(line); m != nil {
 		cur, err1 := strconv.ParseInt(m[2], 10, 64)
 		tot, err2 := strconv.ParseInt(m[3], 10, 64)
 		if err1 == nil && err2 == nil {
 			return git.Progress{Phase: m[1], Current: cur, Total: tot}, true
 		}
 	}
-	if m := progressPlain.FindStringSubmatch(line); m != nil {
+	if m := progressPlain().FindStringSubmatch(line); m != nil {
 		cur, err := strconv.ParseInt(m[2], 10, 64)
 		if err == nil {
 			return git.Progress{Phase: m[1], Current: cur}, true

@@ -54,7 +54,12 @@ func (w *walker) dir(rel string) *dirInfo {
 // data and no path exists that git would call untracked.
 func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) error {
 	w := &walker{root: root, cfg: cfg, idx: idx, dirs: map[string]*dirInfo{}, racyBudget: 4 << 20}
-	w.dir("")
+	// The index is sorted by path, so runs of entries share a directory:
+	// remembering the last one skips the directory lookup and the walk up
+	// its parents for all but the first entry of a run. On a large work
+	// tree building these maps was most of the cost of giving up on a
+	// dirty repository before git is asked anyway.
+	lastDir, last := "", w.dir("")
 	for i := range idx.Entries {
 		e := &idx.Entries[i]
 		if e.Mode&modeTypeMask == modeGitlink {
@@ -64,7 +69,17 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 		if name == ".gitattributes" {
 			w.cfg.filters = true // git falls back to the index's copy
 		}
-		w.dir(dir).files[name] = e
+		if dir == lastDir {
+			last.files[name] = e
+			continue
+		}
+		lastDir, last = dir, w.dir(dir)
+		if len(last.files) == 0 {
+			// Sized for the run, so the map does not grow (and rehash)
+			// a few times per directory.
+			last.files = make(map[string]*gitobj.IndexEntry, runLength(idx.Entries[i:], dir))
+		}
+		last.files[name] = e
 		// Register dir in its parents, up to one already known.
 		for dir != "" {
 			parent, base := splitPath(dir)
@@ -213,6 +228,16 @@ func (w *walker) sameContent(abs string, e *gitobj.IndexEntry, size int64) error
 		return slow("%s modified", e.Name)
 	}
 	return nil
+}
+
+// runLength counts the entries at the start of es directly in dir.
+func runLength(es []gitobj.IndexEntry, dir string) int {
+	for n := range es {
+		if d, _ := splitPath(es[n].Name); d != dir {
+			return n
+		}
+	}
+	return len(es)
 }
 
 func splitPath(p string) (dir, name string) {
