@@ -16,7 +16,7 @@ import (
 // skipped with the reason, by either backend, and the run exits 0; a fetch
 // without a remote is skipped too, not "fetched".
 func TestNothingToPullIsSkipped(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	srv.CreateRepo(t, "org/app")
 	for name, be := range backends(t) {
@@ -62,7 +62,7 @@ func TestNothingToPullIsSkipped(t *testing.T) {
 // TestPullInUnfinishedMergeHints: a pull refused because a merge is in
 // progress says how to get out of it, whichever backend refused.
 func TestPullInUnfinishedMergeHints(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	seed := srv.CreateRepo(t, "org/app")
 	for name, be := range backends(t) {
@@ -90,7 +90,7 @@ func TestPullInUnfinishedMergeHints(t *testing.T) {
 // TestFailedFetchSaysFetchOnce: the layers below the engine each name the
 // operation; the message names it once.
 func TestFailedFetchSaysFetchOnce(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	srv.CreateRepo(t, "org/app")
 	for name, be := range backends(t) {

@@ -93,7 +93,7 @@ func previewCases() []previewCase {
 // the dry run's verdict — and, when refused, its whole error, files named —
 // equals what the real checkout then does; the dry run changes nothing.
 func TestCheckoutPreviewMatchesCheckout(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	seed := filepath.Join(t.TempDir(), "seed")
 	gittest.InitRepo(t, seed)
 	for _, f := range []string{"shared.txt", "a.txt", "b.txt", "e/z"} {
@@ -153,7 +153,7 @@ func TestCheckoutPreviewMatchesCheckout(t *testing.T) {
 // TestCheckoutRefusalNamesGitsFiles: the cli backend's refusal keeps the
 // list git prints, not only its headline.
 func TestCheckoutRefusalNamesGitsFiles(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	for name, be := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			w := filepath.Join(t.TempDir(), "w")

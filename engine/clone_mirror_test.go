@@ -17,7 +17,7 @@ import (
 // (Result.Existed); a fresh clone is not Existed. Without Mirror, a bare
 // repository at the destination is still not a clone to update.
 func TestCloneUpdatesMirror(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	src := filepath.Join(t.TempDir(), "src")
 	gittest.InitRepo(t, src)
 	gittest.Commit(t, src, "a.txt", "a", "first")

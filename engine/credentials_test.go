@@ -96,7 +96,7 @@ func (a *accountSource) CredentialsFor(repo Repo) (git.Credentials, bool) {
 // (a lookup by host alone gives both the default account's, and the
 // second clone fails). A repository with no provider still gets the host's.
 func TestTwoAccountsOnOneHost(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := newPerRepoTokenServer(t, map[string]string{"acme/a": "token-A-work", "acme/b": "token-B-personal"})
 	for name, be := range backends(t) {
 		t.Run(name, func(t *testing.T) {

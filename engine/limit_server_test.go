@@ -64,7 +64,9 @@ func checkLimits(t *testing.T, nls []NetworkLimit) {
 func TestAdaptiveConcurrencyFallsWhenServerLimits(t *testing.T) {
 	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
-	const n = 8
+	// Four clones start at once at the initial limit of 4, enough for
+	// Gather(3) to meet the throttle; the full tier clones 8.
+	n := gittest.Sample(8, 4, 4)
 	for i := range n {
 		srv.CreateRepo(t, fmt.Sprintf("r%02d", i))
 	}
@@ -116,7 +118,10 @@ func TestAdaptiveConcurrencyFallsWhenServerLimits(t *testing.T) {
 func TestAdaptiveConcurrencyGrowsWithLatency(t *testing.T) {
 	t.Parallel() // it mostly waits; git's configuration is isolated by TestMain
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
-	const n = 12
+	// Eight clones keep 4 in flight until the first window (4 finished
+	// attempts) closes, so that window is saturated and may grow; the full
+	// tier clones 12.
+	n := gittest.Sample(12, 8, 8)
 	for i := range n {
 		srv.CreateRepo(t, fmt.Sprintf("r%02d", i))
 	}

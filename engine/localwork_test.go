@@ -147,7 +147,7 @@ func newForceWorld(t *testing.T, srv *gittest.Server, name string, k localKind) 
 // backend: without --discard-local-changes every one is refused and intact;
 // with it every one is replaced and recoverable from the trash.
 func TestForceKeepsEveryKindOfLocalWork(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	backends := map[string]git.Backend{"cli": cli.New(), "go-git": gogit.New()}
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	kinds := localKinds()

@@ -98,7 +98,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 // TestMirrorCloneAndFetch: Options.Mirror makes a bare mirror with both
 // backends, and a fetch job brings a new upstream branch into it.
 func TestMirrorCloneAndFetch(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: "tok"})
 	seed := srv.CreateRepo(t, "org/app")
 	for name, be := range backends(t) {

@@ -34,7 +34,7 @@ func backends(t *testing.T) map[string]git.Backend {
 }
 
 func TestRealServerCloneFetchPull(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: "s3cret-token"})
 	seed := srv.CreateRepo(t, "org/app")
 	for name, be := range backends(t) {
@@ -86,7 +86,7 @@ func TestRealServerCloneFetchPull(t *testing.T) {
 }
 
 func TestRealServerWrongToken(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: "right"})
 	srv.CreateRepo(t, "app")
 	for name, be := range backends(t) {
@@ -107,7 +107,7 @@ func TestRealServerWrongToken(t *testing.T) {
 }
 
 func TestRealServerCancelMidClone(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel() // real git, mostly waiting on it; TestMain isolated its configuration
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: "tok"})
 	srv.CreateRepo(t, "app")
 	for name, be := range backends(t) {

@@ -132,14 +132,6 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-// upstreamCommit adds a commit on the server's main branch.
-func (f *fixture) upstreamCommit(file, content, msg string) string {
-	f.t.Helper()
-	sha := gittest.Commit(f.t, f.seed, file, content, msg)
-	gittest.Push(f.t, f.seed)
-	return sha
-}
-
 // git runs the git CLI in the work tree with the server's credentials.
 func (f *fixture) git(args ...string) string {
 	f.t.Helper()

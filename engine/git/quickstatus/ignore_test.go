@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
 // Patterns go-git's matcher reads as ignoring a file git shows as
@@ -69,10 +71,9 @@ func genPattern(rng *rand.Rand) string {
 // directory, quickstatus must answer.
 func TestIgnoreGeneratedAgainstGitStatus(t *testing.T) {
 	isolate(t)
-	rounds := 60
-	if testing.Short() {
-		rounds = 8
-	}
+	// Each round is five git processes; 16 seeds under go test, all 60 in
+	// .ci/run's full step (gittest.Sample).
+	rounds := gittest.Sample(60, 16, 8)
 	fast, dirty := 0, 0
 	for r := range rounds {
 		rng := rand.New(rand.NewPCG(uint64(r), 3))
