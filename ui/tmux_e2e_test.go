@@ -136,8 +136,12 @@ func TestDashboardInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	bin := tmuxBinary(t) // before Isolate moves HOME
-	home := gittest.Isolate(t)
+	// In parallel with the other tmux tests: each mostly waits on its
+	// pane. TestMain isolates git for this process's helpers; the pane gets
+	// a HOME and git configuration of its own through env(1) (gittest.Home).
+	t.Parallel()
+	bin := tmuxBinary(t)
+	home, gitEnv := gittest.Home(t)
 
 	// A workspace of three clones: clean, dirty, and one behind its
 	// upstream (fetched, so its status knows).
@@ -163,8 +167,8 @@ func TestDashboardInTmux(t *testing.T) {
 	// sometimes reports a dead pane without its status or last output.
 	rcFile := filepath.Join(t.TempDir(), "rc")
 	t.Cleanup(s.close)
-	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
+	cmd := strings.Join(append(append([]string{"env"}, gitEnv...), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"), "TERM=xterm-256color", "sh", "-c", "'"+bin+" "+ws+"; echo $? >"+rcFile+"'"), " ")
 	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}

@@ -45,8 +45,12 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	bin := tmuxBinary(t) // before Isolate moves HOME
-	home := gittest.Isolate(t)
+	// In parallel with the other tmux tests: each mostly waits on its
+	// pane. TestMain isolates git for this process's helpers; the pane gets
+	// a HOME and git configuration of its own through env(1) (gittest.Home).
+	t.Parallel()
+	bin := tmuxBinary(t)
+	home, gitEnv := gittest.Home(t)
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	ws := t.TempDir()
 	for _, name := range []string{"acme/one", "acme/two"} {
@@ -65,9 +69,9 @@ func TestDashboardLiveInTmux(t *testing.T) {
 	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-live-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
 	rcFile := filepath.Join(t.TempDir(), "rc")
 	t.Cleanup(s.close)
-	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color", "SHELL=/bin/sh", "PS1='$ '",
-		"sh", "-c", "'" + bin + " " + ws + "; echo $? >" + rcFile + "'"}, " ")
+	cmd := strings.Join(append(append([]string{"env"}, gitEnv...), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"), "TERM=xterm-256color", "SHELL=/bin/sh", "PS1='$ '",
+		"sh", "-c", "'"+bin+" "+ws+"; echo $? >"+rcFile+"'"), " ")
 	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}

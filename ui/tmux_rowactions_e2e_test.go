@@ -31,8 +31,12 @@ func TestRowActionsInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	bin := tmuxBinary(t) // before Isolate moves HOME
-	home := gittest.Isolate(t)
+	// In parallel with the other tmux tests: each mostly waits on its
+	// pane. TestMain isolates git for this process's helpers; the pane gets
+	// a HOME and git configuration of its own through env(1) (gittest.Home).
+	t.Parallel()
+	bin := tmuxBinary(t)
+	home, gitEnv := gittest.Home(t)
 
 	ws := t.TempDir()
 	repo := filepath.Join(ws, "acme", "app")
@@ -54,10 +58,10 @@ func TestRowActionsInTmux(t *testing.T) {
 
 	s := tmuxSession{t: t, socket: fmt.Sprintf("mgit-rowact-%d-%s", os.Getpid(), filepath.Base(t.TempDir()))}
 	t.Cleanup(s.close)
-	cmd := strings.Join([]string{"env", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color",
-		"PATH=" + tools + ":" + os.Getenv("PATH"), "EDITOR=fake-editor", "VISUAL=",
-		bin, ws}, " ")
+	cmd := strings.Join(append(append([]string{"env"}, gitEnv...), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"), "TERM=xterm-256color",
+		"PATH="+tools+":"+os.Getenv("PATH"), "EDITOR=fake-editor", "VISUAL=",
+		bin, ws), " ")
 	if out, err := s.run("-f", os.DevNull, "new-session", "-d", "-s", "mgit", "-x", "120", "-y", "30", cmd); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
