@@ -5,8 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -19,10 +22,12 @@ import (
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
 )
 
-// Cost: about 36 ms of CPU per repository (building it with git, asking
-// git, and the three readers), so the default 2,000 take some 70 CPU
-// seconds: 169 s of wall time on this 2-core machine shared by eight
-// agents (load average ~15-20), well under half that when it is idle.
+// Cost: about 0.2 s of CPU per repository, almost all of it in git
+// processes (building it, asking git; the three readers are a tenth),
+// measured 2026-12-02 under load ~35: 200 repositories took 15+27 s CPU
+// with or without the race detector. The full tier's 2,000 take some
+// 200 s of an idle 2-core machine: CPU-bound, with the workers below
+// keeping both cores busy. The quick tier's 20 take a few seconds.
 //
 // Running it longer:
 //
@@ -38,17 +43,20 @@ import (
 //
 //	go test ./internal/difftest -run '^$' -fuzz FuzzDifferential -fuzztime=200x
 var (
-	flagN        = flag.Int("difftest.n", 0, "repositories to generate (default 2000, 200 under -race, or $MGIT_DIFFTEST_N)")
+	flagN        = flag.Int("difftest.n", 0, "repositories to generate (default 20, 2000 with MGIT_TEST_FULL=1, 8 with -short, or $MGIT_DIFFTEST_N)")
 	flagSeed     = flag.Uint64("difftest.seed", 1, "first seed")
 	flagFeatures = flag.String("difftest.features", "", "build every repository with these features (e.g. ignore+backdate) instead of drawing them from the seed")
 	flagKeep     = flag.Bool("difftest.keep", false, "keep every generated repository (under $TMPDIR/difftest-*) for a look")
 )
 
-const (
-	defaultN     = 2000
-	defaultRaceN = 200
-)
-
+// caseCount is how many repositories TestDifferential generates: a flag
+// or MGIT_DIFFTEST_N wins; otherwise gittest.Sample's tier. The quick 20
+// keep `go test -race ./...` a loop to run after each change: the readers
+// compare one repository at a time, so the detector finds nothing more in
+// repository 2,000 than in repository 20. The full 2,000 (issue 10 asks
+// for at least 2,000 generated repositories per .ci/run) run in .ci/run's
+// MGIT_TEST_FULL=1 step, without the detector; only a run of 500 or more
+// must cover every feature and reader (requireCoverage).
 func caseCount(t *testing.T) int {
 	if *flagN > 0 {
 		return *flagN
@@ -60,10 +68,7 @@ func caseCount(t *testing.T) int {
 		}
 		return n
 	}
-	if raceEnabled {
-		return defaultRaceN
-	}
-	return defaultN
+	return gittest.Sample(2000, 20, 8)
 }
 
 // reader is one way mgit reads a repository's status, with the errors it
@@ -167,6 +172,31 @@ func report(t *testing.T, o outcome) {
 	t.Errorf("%s%s", msg, o.explain)
 }
 
+// seeded is a worker's outcome for one seed.
+type seeded struct {
+	seed uint64
+	o    outcome
+}
+
+// inSeedOrder calls fn for each result in seed order, from first on,
+// holding back the results that arrive before their turn, so that a run's
+// output does not depend on which worker finished first.
+func inSeedOrder(first uint64, results <-chan seeded, fn func(outcome)) {
+	pending := map[uint64]outcome{}
+	next := first
+	for r := range results {
+		pending[r.seed] = r.o
+		for o, ok := pending[next]; ok; o, ok = pending[next] {
+			fn(o)
+			delete(pending, next)
+			next++
+		}
+	}
+	for _, seed := range slices.Sorted(maps.Keys(pending)) { // only if a seed went missing
+		fn(pending[seed])
+	}
+}
+
 // TestDifferential generates caseCount repositories (seeds from
 // -difftest.seed on) and fails on any disagreement with git that
 // KnownDisagreements does not list.
@@ -188,12 +218,15 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 	const perRemote = 100
-	// Four workers: much of the time is spent waiting for git processes,
-	// so a 2-core machine still gains from more than two (eight gained
-	// nothing more on a loaded machine).
-	const workers = 4
+	// Two workers a core, at least four: much of the time is spent
+	// waiting for git processes, so a 2-core machine still gains from
+	// more than two (eight gained nothing more on a loaded machine), and
+	// a bigger CI machine uses all its cores. Failures are reported in
+	// seed order whatever order the workers finish in, each naming its
+	// seed.
+	workers := max(4, 2*runtime.GOMAXPROCS(0))
 	seeds := make(chan uint64)
-	results := make(chan outcome)
+	results := make(chan seeded)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -203,7 +236,7 @@ func TestDifferential(t *testing.T) {
 				if remote == nil || idx%perRemote == 0 {
 					var err error
 					if remote, err = NewRemote(filepath.Join(base, fmt.Sprintf("remote-%d-%d", w, idx), "upstream.git")); err != nil {
-						results <- outcome{err: err}
+						results <- seeded{seed, outcome{err: fmt.Errorf("seed %d: %w", seed, err)}}
 						continue
 					}
 				}
@@ -216,7 +249,7 @@ func TestDifferential(t *testing.T) {
 				if !*flagKeep {
 					_ = os.RemoveAll(root)
 				}
-				results <- o
+				results <- seeded{seed, o}
 			}
 		})
 	}
@@ -230,10 +263,10 @@ func TestDifferential(t *testing.T) {
 	}()
 	start := time.Now()
 	s := newSummary()
-	for o := range results {
+	inSeedOrder(*flagSeed, results, func(o outcome) {
 		s.add(o)
 		report(t, o)
-	}
+	})
 	s.log(t, n, time.Since(start))
 	if *flagKeep {
 		t.Logf("kept the repositories under %s", base)

@@ -23,6 +23,10 @@ func FuzzDifferential(f *testing.F) {
 	f.Add(uint64(2), uint32(AllFeatures))
 	f.Add(uint64(3), uint32(Upstream|Skew|Backdate))
 	f.Fuzz(func(t *testing.T, seed uint64, features uint32) {
+		// The seed corpus runs as parallel tests (each input builds its
+		// own repository and only reads the shared remote); while
+		// fuzzing Parallel has no effect.
+		t.Parallel()
 		o := runCase(t.TempDir(), remote, seed, Features(features))
 		for _, d := range o.known {
 			t.Logf("known: %s", d)

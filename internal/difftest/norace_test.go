@@ -1,5 +1,0 @@
-//go:build !race
-
-package difftest
-
-const raceEnabled = false
