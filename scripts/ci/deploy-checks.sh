@@ -45,7 +45,7 @@ if ! helm version --template '{{.Version}}' 2>/dev/null | grep -qxF -e "$helm_ve
     start=$SECONDS
     # Helm and Kubernetes' packages unoptimised (-N -l): the gate runs helm
     # a few times on one small chart, so the compiler's optimisation passes
-    # over ~1,500 packages cost more than they could ever save. The
+    # over its hundreds of packages cost more than they save. The
     # standard library keeps its flags and so its compiled packages from
     # the earlier steps.
     go install -gcflags='k8s.io/...=-N -l' -gcflags='sigs.k8s.io/...=-N -l' \
