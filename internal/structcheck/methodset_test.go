@@ -32,6 +32,10 @@ type listedPackage struct {
 func listModule() (own []listedPackage, export map[string]string, err error) {
 	cmd := exec.Command("go", "list", "-export", "-deps", "-json=ImportPath,Dir,GoFiles,Export,DepOnly", "./...")
 	cmd.Dir = moduleRoot
+	// The release build's flags, as internal/testbin and .ci/run's steps
+	// without the race detector use: the export data then comes from the
+	// packages those builds compiled, not from a compile of its own.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-trimpath")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

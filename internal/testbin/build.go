@@ -40,13 +40,20 @@ func Build(dir string, env []string) (string, error) {
 }
 
 func build(bin string, env []string) error {
-	args := []string{"build", "-o", bin,
+	// The release build's flags (the Dockerfile's: static, -trimpath):
+	// the tests run what ships, and .ci/run builds everything but the
+	// race step with these flags, so the packages compiled for go vet
+	// serve this build too.
+	args := []string{"build", "-trimpath", "-o", bin,
 		"-ldflags", "-X github.com/mgit-dev/mgit/app.buildVersion=" + Version}
 	if os.Getenv("GOCOVERDIR") != "" {
 		args = append(args, "-cover", "-coverpkg=github.com/mgit-dev/mgit/...")
 	}
 	cmd := exec.Command("go", append(args, "github.com/mgit-dev/mgit")...)
-	cmd.Env = env
+	if env == nil {
+		env = os.Environ()
+	}
+	cmd.Env = append(env[:len(env):len(env)], "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}

@@ -23,6 +23,14 @@ helm_version=v3.22.0
 
 step() { printf '\n== deploy-checks: %s  [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
 
+# --prefetch (from .ci/run, in the background): download the pinned tools'
+# modules and stop; `go install -n` resolves and downloads, builds nothing.
+if [ "${1:-}" = --prefetch ]; then
+    go install -n "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version" >/dev/null
+    go install -n "helm.sh/helm/v3/cmd/helm@$helm_version" >/dev/null
+    exit 0
+fi
+
 gobin="$(go env GOPATH)/bin"
 export PATH="$gobin:$PATH"
 sudo=""
@@ -74,4 +82,7 @@ go run ./scripts/ci/crosscheck -platforms darwin/arm64,windows/amd64 ./...
 
 step "Dockerfile, compose, workflows, Helm chart, deploy scripts, distroless simulation"
 # -count=1: helm and the scripts read files go test's cache does not track.
-MGIT_DEPLOY_CHECKS=1 go test -race -count=1 ./scripts/ci/deploycheck/
+# The race detector needs cgo, and the tests find the repository through
+# their source file's path, which -trimpath would make relative: the
+# default flags here, whatever .ci/run exported for the other steps.
+MGIT_DEPLOY_CHECKS=1 CGO_ENABLED=1 GOFLAGS='' go test -race -count=1 ./scripts/ci/deploycheck/

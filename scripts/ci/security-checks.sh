@@ -29,6 +29,16 @@ golangci_version=v2.15.0
 # would make the gate fail on the day a new finding is published, for a
 # change that did not cause it; raise this pin on purpose, with a review.
 vulndb_version="${MGIT_VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}"
+# --prefetch (from .ci/run, in the background): download the pinned tools'
+# modules and the database and stop; `go install -n` builds nothing.
+if [ "${1:-}" = --prefetch ]; then
+    go install -n "golang.org/x/vuln/cmd/govulncheck@$govulncheck_version" >/dev/null
+    go mod download "golang.org/x/vulndb@$vulndb_version"
+    if [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}" = 1 ]; then
+        go install -n "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version" >/dev/null
+    fi
+    exit 0
+fi
 gobin="$(go env GOPATH)/bin"
 export PATH="$gobin:$PATH"
 step() { printf '\n== %s  [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
