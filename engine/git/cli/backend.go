@@ -121,15 +121,11 @@ func Available(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("git not found on PATH: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, path, "version")
-	// Even `git version` gets no secrets: a wrapper script on PATH or an
-	// alias would otherwise see them.
-	cmd.Env = buildEnv(os.Environ(), "", cmdOpts{}, nil)
-	out, err := cmd.Output()
+	out, err := gitVersion(ctx, path, os.Getenv)
 	if err != nil {
-		return fmt.Errorf("run %s version: %w", path, err)
+		return err
 	}
-	major, minor, err := parseVersion(string(out))
+	major, minor, err := parseVersion(out)
 	if err != nil {
 		return err
 	}
