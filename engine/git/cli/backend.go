@@ -11,6 +11,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/humanize"
+	"github.com/mgit-dev/mgit/engine/state"
 )
 
 // Minimum git version. 2.31 is the first to read GIT_CONFIG_COUNT, the only
@@ -31,10 +32,18 @@ type Backend struct {
 	// variables are removed regardless (see secretEnv).
 	SecretEnv func(name string) bool
 
-	once    sync.Once
-	r       runner
-	rErr    error
-	environ func() []string // os.Environ unless a test sets it
+	// NoHints turns off the dirty hints Status keeps in the cache
+	// directory (state.DirtyHints).
+	NoHints bool
+
+	once      sync.Once
+	hintsOnce sync.Once
+	hints     *state.DirtyHints
+	r         runner
+	rErr      error
+	environ   func() []string // os.Environ unless a test sets it
+	// quickRead is quickstatus.Read unless a test counts the reads.
+	quickRead func(dir string) (git.Status, error)
 }
 
 var _ git.Backend = (*Backend)(nil)

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"os"
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
 	"github.com/mgit-dev/mgit/engine/git/quickstatus"
+	"github.com/mgit-dev/mgit/engine/state"
 )
 
 // Status first tries quickstatus; otherwise it runs one git process — git
@@ -17,8 +19,24 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	// Most repositories in a sweep are clean and in sync; quickstatus proves
 	// that in-process, about 15 times faster than starting git, and gives
 	// up (ErrSlowPath) whenever git's judgement is needed.
-	if st, err := quickstatus.Read(dir); err == nil {
-		return st, nil
+	// A repository git found dirty last time, whose index has not been
+	// written since, is very likely dirty still: the in-process proof
+	// would read the whole index only to give up, so git is asked at once.
+	hints := b.dirtyHints()
+	gitDir, index := "", ""
+	if hints != nil {
+		if r, err := gitobj.Open(dir); err == nil {
+			gitDir, index = r.GitDir, state.IndexKey(r.GitDir)
+		}
+	}
+	if !hints.Dirty(gitDir, index) {
+		read := quickstatus.Read
+		if b.quickRead != nil {
+			read = b.quickRead
+		}
+		if st, err := read(dir); err == nil {
+			return st, nil
+		}
 	}
 	read := cmdOpts{readOnly: true, ceiling: true}
 	out, err := b.git(ctx, "status", dir, statusArgs(), read)
@@ -29,12 +47,33 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	if err != nil {
 		return git.Status{}, &git.Error{Op: "status", Dir: dir, Err: err}
 	}
+	if gitDir != "" {
+		if st.Dirty() {
+			hints.Mark(gitDir, index)
+		} else {
+			hints.Clear(gitDir)
+		}
+	}
 	if oid != "" {
 		if st.Head, err = b.headCommit(ctx, dir, oid, read); err != nil {
 			return git.Status{}, err
 		}
 	}
 	return st, nil
+}
+
+// dirtyHints is the hint store in the cache directory, nil when there is
+// none (then every status tries in-process first).
+func (b *Backend) dirtyHints() *state.DirtyHints {
+	b.hintsOnce.Do(func() {
+		if b.NoHints {
+			return
+		}
+		if dir, err := state.DefaultDir(os.Getenv); err == nil {
+			b.hints = state.OpenDirtyHints(dir)
+		}
+	})
+	return b.hints
 }
 
 // headCommit reads commit oid, in-process when possible.
