@@ -22,7 +22,7 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	// A repository git found dirty last time, whose index has not been
 	// written since, is very likely dirty still: the in-process proof
 	// would read the whole index only to give up, so git is asked at once.
-	hints := b.dirtyHints()
+	hints := dirtyHints(b)
 	gitDir, index := "", ""
 	if hints != nil {
 		if r, err := gitobj.Open(dir); err == nil {
@@ -62,9 +62,10 @@ func (b *Backend) Status(ctx context.Context, dir string) (git.Status, error) {
 	return st, nil
 }
 
-// dirtyHints is the hint store in the cache directory, nil when there is
-// none (then every status tries in-process first).
-func (b *Backend) dirtyHints() *state.DirtyHints {
+// dirtyHints is b's hint store in the cache directory, nil when there is
+// none (then every status tries in-process first). A function, not a
+// method: Backend's method set is at its budget.
+func dirtyHints(b *Backend) *state.DirtyHints {
 	b.hintsOnce.Do(func() {
 		if b.NoHints {
 			return
