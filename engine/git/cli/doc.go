@@ -13,6 +13,9 @@
 // else `git status --porcelain=v2` parsed in status_parse.go, plus the HEAD
 // commit read from the object database in-process (gitobj), with
 // `git cat-file` as the fall-back. Status.Head.Time is the author time.
+// A repository git last found dirty, its index unwritten since, skips the
+// in-process attempt (state.DirtyHints). The `git version` check is kept in
+// the cache directory per git binary (path, size, mtime).
 //
 // Fetch is one git process and Pull at most two (fetch, then merge or
 // rebase when the upstream moved): HEAD, the upstream and ref values are
