@@ -2,7 +2,9 @@ package quickstatus
 
 import (
 	"errors"
-	"syscall"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
 )
@@ -11,17 +13,18 @@ import (
 // alone, as git's ie_match_stat does: type, executable bit, size, mtime,
 // inode and (unless core.trustctime is false) ctime. An entry racily clean
 // — its mtime not older than the index — has its content compared.
-func (w *walker) compare(abs string, e *gitobj.IndexEntry) error {
-	var st syscall.Stat_t
-	if err := syscall.Lstat(abs, &st); err != nil {
-		if errors.Is(err, syscall.ENOENT) {
+// The file is name in the directory open as dirfd, at dir.
+func (w *walker) compare(dirfd int, name, dir string, e *gitobj.IndexEntry) error {
+	var st unix.Stat_t
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		if errors.Is(err, unix.ENOENT) {
 			return slow("%s deleted", e.Name)
 		}
 		return slow("stat %s: %v", e.Name, err)
 	}
 	switch e.Mode & modeTypeMask {
 	case modeRegular:
-		if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		if st.Mode&unix.S_IFMT != unix.S_IFREG {
 			return slow("%s changed type", e.Name)
 		}
 		// git looks at the owner's execute bit only (S_IXUSR).
@@ -29,7 +32,7 @@ func (w *walker) compare(abs string, e *gitobj.IndexEntry) error {
 			return slow("%s changed mode", e.Name)
 		}
 	case modeSymlink:
-		if st.Mode&syscall.S_IFMT != syscall.S_IFLNK {
+		if st.Mode&unix.S_IFMT != unix.S_IFLNK {
 			return slow("%s changed type", e.Name)
 		}
 	default:
@@ -49,7 +52,7 @@ func (w *walker) compare(abs string, e *gitobj.IndexEntry) error {
 		// Racily clean: the file may have changed in the same clock tick
 		// the index was written (file times are only as fine as the
 		// kernel's coarse clock), so stat data proves nothing.
-		return w.sameContent(abs, e, st.Size)
+		return w.sameContent(dir+string(filepath.Separator)+name, e, st.Size)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,10 +130,21 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 // is ignored too: git does not even read the ignore files there, so
 // nothing below an ignored directory can be re-included.
 func (w *walker) walk(rel, abs string, ignored bool) error {
-	ents, err := os.ReadDir(abs)
+	// The directory stays open while its entries are compared: each
+	// file is then stat'ed relative to it (fstatat), without the kernel
+	// resolving the whole path again — most of the cost of a clean
+	// repository is those lookups.
+	dirf, err := os.Open(abs)
 	if err != nil {
 		return slow("read %s: %v", rel, err)
 	}
+	defer dirf.Close()
+	ents, err := dirf.ReadDir(-1)
+	if err != nil {
+		return slow("read %s: %v", rel, err)
+	}
+	slices.SortFunc(ents, func(a, b os.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	dirfd := int(dirf.Fd())
 	info := w.dirs[rel]
 	for _, d := range ents {
 		if d.Name() == ".gitattributes" {
@@ -199,7 +211,7 @@ func (w *walker) walk(rel, abs string, ignored bool) error {
 			return slow("untracked file %s", joinPath(rel, name))
 		}
 		w.seen++
-		if err := w.compare(abs+string(filepath.Separator)+name, e); err != nil {
+		if err := w.compare(dirfd, name, abs, e); err != nil {
 			return err
 		}
 	}
