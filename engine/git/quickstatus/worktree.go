@@ -130,20 +130,11 @@ func checkWorkTree(root string, r gitobj.Repo, idx *gitobj.Index, cfg settings) 
 // is ignored too: git does not even read the ignore files there, so
 // nothing below an ignored directory can be re-included.
 func (w *walker) walk(rel, abs string, ignored bool) error {
-	// The directory stays open while its entries are compared: each
-	// file is then stat'ed relative to it (fstatat), without the kernel
-	// resolving the whole path again — most of the cost of a clean
-	// repository is those lookups.
-	dirf, err := os.Open(abs)
+	dirf, ents, err := openDir(abs)
 	if err != nil {
 		return slow("read %s: %v", rel, err)
 	}
 	defer dirf.Close()
-	ents, err := dirf.ReadDir(-1)
-	if err != nil {
-		return slow("read %s: %v", rel, err)
-	}
-	slices.SortFunc(ents, func(a, b os.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	dirfd := int(dirf.Fd())
 	info := w.dirs[rel]
 	for _, d := range ents {
@@ -216,6 +207,24 @@ func (w *walker) walk(rel, abs string, ignored bool) error {
 		}
 	}
 	return nil
+}
+
+// openDir reads the directory at abs sorted by name, as os.ReadDir does,
+// and leaves it open while its entries are compared: each file is then
+// stat'ed relative to it (fstatat), without the kernel resolving the whole
+// path again — most of the cost of a clean repository is those lookups.
+func openDir(abs string) (*os.File, []os.DirEntry, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, nil, err
+	}
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	slices.SortFunc(ents, func(a, b os.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return f, ents, nil
 }
 
 // sameContent hashes a racily clean file as a git blob and compares it with
