@@ -14,6 +14,18 @@
 // do), and -throttle N makes it answer 429 above N requests in flight, as a
 // host's secondary rate limit does; the rows then count the 429s.
 //
+// The server runs on the same two cores as both sides' git. Served by git
+// http-backend alone, a clone of the small fixture cost the server about as
+// much CPU (http-backend, upload-pack, pack-objects) as the client, so the
+// latency rows were CPU-bound and measured the server: the loop took the
+// same time at 0, 20 and 100 ms. So the server answers info/refs and
+// upload-pack from a cache keyed by the request and the repository's refs
+// (cache.go; a push changes the key), as real hosts cache packs, and
+// clone, fetch and pull rows measure the clients; -no-server-cache turns
+// it off. Every network row notes each side's CPU, its own git processes
+// (client) and the server's. -mgit-log FILE keeps mgit's log at level info
+// (the limiter's "network concurrency" decisions) for every network run.
+//
 // The scale workload builds 10,000 small repositories by copying a
 // template (-scale-repos), times `mgit status` against the loop with mgit's
 // peak RSS, and the dashboard workload drives the dashboard in tmux over

@@ -35,6 +35,13 @@ type config struct {
 	latencies   []time.Duration
 	connRTTs    int
 	throttle    int
+	// mgitLog, when set, is a file every mgit run of the network
+	// workloads appends its stderr to, at log level info: the limiter's
+	// "network concurrency" decisions.
+	mgitLog string
+	// noCache serves every request from git http-backend (the server's
+	// CPU then competes with the clients' on this machine).
+	noCache bool
 	// mgitJ are the concurrencies mgit runs with in the network
 	// workloads; 0 is mgit's default (no -j).
 	mgitJ []int
@@ -65,6 +72,9 @@ func run(args []string, out io.Writer) error {
 		"mgit at its defaults unless -jN; ratio = mgit/loop\n", c.mgit, work, c.parallel, c.runs)
 	if c.throttle > 0 {
 		fmt.Fprintf(out, "server answers 429 above %d requests in flight\n", c.throttle)
+	}
+	if !c.noCache {
+		fmt.Fprintln(out, "server answers fetch requests from a cache keyed by request and refs (-no-server-cache: off)")
 	}
 	if c.connRTTs > 0 {
 		fmt.Fprintf(out, "each new connection waits %d× the latency (handshakes)\n", c.connRTTs)
@@ -114,6 +124,8 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&latencies, "latency", "0,20ms,100ms", "latencies the server adds before every request of clone, fetch and pull")
 	fs.IntVar(&c.connRTTs, "conn-rtts", 0, "latencies every new connection also waits (1: TCP handshake, 2: TCP and TLS)")
 	fs.IntVar(&c.throttle, "throttle", 0, "answer 429 (secondary rate limit) above this many requests in flight; 0: never")
+	fs.BoolVar(&c.noCache, "no-server-cache", false, "serve every request from git http-backend, without the answer cache (the server then costs as much CPU as the clients)")
+	fs.StringVar(&c.mgitLog, "mgit-log", "", "append mgit's stderr at log level info (the limiter's decisions) to this file")
 	fs.StringVar(&mgitJ, "mgit-j", "0,25", "mgit concurrencies for clone, fetch and pull (0: mgit's default)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -202,6 +214,12 @@ func (b *bench) sh(stdin, script string) error {
 type measured struct {
 	wall   time.Duration
 	maxRSS int64 // bytes
+	// cpu is the user and system time of the command and every process
+	// it waited for (the git processes of both sides); srvCPU is the
+	// rest this process and its children used meanwhile: the HTTP server
+	// and its git http-backend, upload-pack and pack-objects, which in
+	// production run on the host's CPU, not the user's.
+	cpu, srvCPU time.Duration
 	// exit is the exit status, non-zero only when the server throttles
 	// (a refused request may fail an operation there, by design).
 	exit int
@@ -209,18 +227,41 @@ type measured struct {
 	seen counts
 }
 
+// cpuUsed is the CPU time this process and its waited-for children have
+// used so far.
+func cpuUsed() time.Duration {
+	var self, children syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	return rusageCPU(&self) + rusageCPU(&children)
+}
+
+func rusageCPU(ru *syscall.Rusage) time.Duration {
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // timed runs argv (or a shell script when argv[0] is "bash") and measures it.
 func (b *bench) timed(stdin string, argv ...string) (measured, error) {
+	return b.timedEnv(nil, nil, stdin, argv...)
+}
+
+// timedEnv is timed with extra environment and a copy of stderr to log
+// (nil: none).
+func (b *bench) timedEnv(env []string, log io.Writer, stdin string, argv ...string) (measured, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = b.env
+	cmd.Env = append(slices.Clip(b.env), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Stdout = io.Discard
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	if log != nil {
+		cmd.Stderr = io.MultiWriter(&stderr, log)
+	}
 	var before counts
 	if b.srv != nil {
 		before = b.srv.counts()
 	}
+	cpu0 := cpuUsed()
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
@@ -240,6 +281,8 @@ func (b *bench) timed(stdin string, argv ...string) (measured, error) {
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		m.maxRSS = ru.Maxrss * 1024
+		m.cpu = rusageCPU(ru)
+		m.srvCPU = max(cpuUsed()-cpu0-m.cpu, 0)
 	}
 	return m, nil
 }
@@ -285,12 +328,34 @@ func (b *bench) defaultVariants() []variant {
 }
 
 func (b *bench) mgit(v variant, args ...string) (measured, error) {
+	return b.timed("", b.mgitArgv(v, args...)...)
+}
+
+func (b *bench) mgitArgv(v variant, args ...string) []string {
 	argv := append([]string{b.cfg.mgit}, args...)
 	argv = append(argv, "--no-tui", "--output", "json", "--git-backend", v.backend)
 	if v.j > 0 {
 		argv = append(argv, "--concurrency", strconv.Itoa(v.j))
 	}
-	return b.timed("", argv...)
+	return argv
+}
+
+// mgitLogged is mgit for the network workloads: with -mgit-log, at log
+// level info and its stderr appended to that file under a header naming
+// the run.
+func (b *bench) mgitLogged(title string, v variant, args ...string) (measured, error) {
+	if b.cfg.mgitLog == "" {
+		return b.mgit(v, args...)
+	}
+	f, err := os.OpenFile(b.cfg.mgitLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return measured{}, err
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "== %s, mgit %s\n", title, v)
+	m, err := b.timedEnv([]string{"MGIT_LOG_LEVEL=info"}, f, "", b.mgitArgv(v, args...)...)
+	fmt.Fprintf(f, "== %.3f s wall, %.2f s cpu, server %.2f s cpu\n", m.wall.Seconds(), m.cpu.Seconds(), m.srvCPU.Seconds())
+	return m, err
 }
 
 // row is one line of the table: a workload at a latency, the loop and one

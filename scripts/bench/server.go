@@ -18,6 +18,9 @@ import (
 // cost), and a host that answers 429 when a client asks too much at once.
 type server struct {
 	backend http.Handler
+	// cache answers fetch-side requests whose repository's refs did not
+	// change (cache.go); nil serves every request from the backend.
+	cache *answerCache
 	// latency is added before each request is served, in nanoseconds; it
 	// changes between phases of the bench, hence atomic.
 	latency atomic.Int64
@@ -58,6 +61,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", http.StatusTooManyRequests)
 		return
 	}
+	if s.cache != nil {
+		s.cache.serve(w, r, s.backend)
+		return
+	}
 	s.backend.ServeHTTP(w, r)
 }
 
@@ -78,8 +85,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // serve starts the server for the bare repositories under root and
-// returns the base URL and a function that stops it.
-func (s *server) serve(root string) (string, func(), error) {
+// returns the base URL and a function that stops it; cached puts the
+// answer cache in front of the backend.
+func (s *server) serve(root string, cached bool) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
@@ -87,6 +95,9 @@ func (s *server) serve(root string) (string, func(), error) {
 	s.backend = &cgi.Handler{
 		Path: "/usr/lib/git-core/git-http-backend",
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
+	}
+	if cached {
+		s.cache = newAnswerCache(root)
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
 	go func() { _ = srv.Serve(slowListener{Listener: ln, s: s}) }()

@@ -73,7 +73,7 @@ func (b *bench) network() error {
 		return err
 	}
 	b.srv = &server{connRTTs: c.connRTTs, throttle: c.throttle}
-	base, stop, err := b.srv.serve(srvDir)
+	base, stop, err := b.srv.serve(srvDir, !c.noCache)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (b *bench) networkAt(lat time.Duration, up upstream) error {
 			}
 			loopM = append(loopM, m)
 			for _, v := range variants {
-				m, err := b.mgit(v, w.mgitCmd, mgitDir[v])
+				m, err := b.mgitLogged(fmt.Sprintf("%s at %s, run %d", w.name, latency, r), v, w.mgitCmd, mgitDir[v])
 				if err != nil {
 					return err
 				}
@@ -177,7 +177,7 @@ func (b *bench) clones(phase, latency string, lat time.Duration, up upstream, va
 		loopM = append(loopM, m)
 		for i, v := range variants {
 			dir := filepath.Join(phase, fmt.Sprintf("clone-%d-%d", i, r))
-			m, err := b.mgit(v, "clone", "--from", up.urlFile, dir)
+			m, err := b.mgitLogged(fmt.Sprintf("clone at %s, run %d", latency, r), v, "clone", "--from", up.urlFile, dir)
 			if err != nil {
 				return "", nil, err
 			}
@@ -203,12 +203,20 @@ func (b *bench) networkRows(name, latency string, target float64, loopM []measur
 	l := median(loopM)
 	for _, v := range b.networkVariants() {
 		m := median(mgM[v])
-		r := row{workload: name, latency: latency, variant: v.String(), loop: l, mgit: m, notes: b.throttleNotes(l, m)}
+		r := row{workload: name, latency: latency, variant: v.String(), loop: l, mgit: m,
+			notes: append([]string{cpuNote(l, m)}, b.throttleNotes(l, m)...)}
 		if v.j == 0 {
 			r.target = target
 		}
 		b.print(r)
 	}
+}
+
+// cpuNote says where each side's CPU went: its own git processes
+// (client) and the server's (git http-backend and its children).
+func cpuNote(loop, mg measured) string {
+	return fmt.Sprintf("cpu s client/server: loop %.1f/%.1f mgit %.1f/%.1f",
+		loop.cpu.Seconds(), loop.srvCPU.Seconds(), mg.cpu.Seconds(), mg.srvCPU.Seconds())
 }
 
 // cloneTarget and updateTarget are issue 15's goals for mgit at its
