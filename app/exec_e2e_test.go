@@ -268,8 +268,6 @@ func processGone(pid int) bool {
 	return i > 0 && len(s) > i+2 && s[i+2] == 'Z'
 }
 
-func contains(l []string, s string) bool { return index(l, s) >= 0 }
-
 func index(l []string, s string) int {
 	for i, v := range l {
 		if v == s {
