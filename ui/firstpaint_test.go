@@ -3,7 +3,6 @@ package ui
 import (
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
@@ -80,30 +79,5 @@ func TestFirstPaintReconciledByDiscovery(t *testing.T) {
 	}
 	if m.live.rescanning || m.live.initial != nil {
 		t.Fatal("the rescan key still waits for the first discovery")
-	}
-}
-
-// Painting from the cache, the watcher takes its baseline (10,000 opens
-// of .git and 50,000 stats at 10,000 repositories) when discovery has
-// come and the status of every row is read, not while the first frame is
-// drawn.
-func TestWatcherStartsWithTheFirstRefresh(t *testing.T) {
-	opt, ch := cachedFixture(t)
-	m, rec := newTestModel(t, opt, 160, 40)
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	m.deps.stop, m.deps.watch = stop, newWatcher(time.Hour)
-	m.deps.watch.follow(m.table.Index().Rows())
-	_ = screen(m)
-	if m.deps.watch.started {
-		t.Fatal("the watcher sweeps before discovery has come")
-	}
-	ch <- Discovered{Repos: fixture(t).Repos}
-	m = update(t, m, m.live.initialCmd(m.deps.stop)())
-	if !m.deps.watch.started {
-		t.Fatal("the watcher did not start with the first refresh")
-	}
-	if len(rec.plans) != 1 {
-		t.Fatalf("plans = %d, want the refresh of every row", len(rec.plans))
 	}
 }

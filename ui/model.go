@@ -134,9 +134,6 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.live.update(msg, m.runner(), &m.deps), m.spin())
 	case rescanMsg:
 		m.live.rescanned(m.runner(), msg, m.deps.watch)
-		if msg.initial {
-			m.deps.watch.start(m.deps.stop)
-		}
 		// The cache forgets the repositories that are gone.
 		return m, tea.Batch(m.spin(), m.changed())
 	case persistMsg:

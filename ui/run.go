@@ -129,11 +129,9 @@ func Run(ctx context.Context, opt Options) error {
 	liveDeps(&d, opt)
 	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
-	d.watch.follow(m.table.Index().Rows())
-	if opt.Discovery == nil {
-		// The refresh starts with the dashboard; painting from the cache,
-		// it starts when discovery has come (model.Update, rescanMsg).
-		d.watch.start(stop)
+	if d.watch != nil {
+		d.watch.follow(m.table.Index().Rows())
+		go d.watch.run(stop)
 	}
 	var popts []tea.ProgramOption
 	popts = append(popts, tea.WithContext(ctx))

@@ -48,11 +48,6 @@ type watcher struct {
 	pending map[string]bool   // changed, not yet taken
 	ready   chan struct{}     // holds a token while pending is non-empty
 
-	// once starts the sweeping goroutine (see start); started says it
-	// has.
-	once    sync.Once
-	started bool
-
 	// Owned by the sweeping goroutine.
 	seen  map[string]stamps // last stamps of each repository
 	paths map[string][]string
@@ -94,24 +89,6 @@ func (w *watcher) follow(rows []*repotable.Row) {
 		}
 	}
 	w.set(repos)
-}
-
-// start begins sweeping until stop is closed, once; a nil watcher does
-// nothing. Its first sweep is the baseline later changes are told from,
-// so it must come before the status of the rows is read: the dashboard
-// starts it with the first refresh. When the dashboard paints from the
-// cache, that is once discovery has come, not at once: at 10,000
-// repositories the baseline is 50,000 stats and 10,000 opens of .git
-// (0.14–0.2 s of CPU), which would compete with the first paint for the
-// machine's cores.
-func (w *watcher) start(stop <-chan struct{}) {
-	if w == nil {
-		return
-	}
-	w.once.Do(func() {
-		w.started = true
-		go w.run(stop)
-	})
 }
 
 // dutyCycle bounds the watcher's share of one core: after a sweep it
