@@ -121,11 +121,10 @@ func withPlaces(entries map[string]state.Entry, repos []workspace.Repo) map[stri
 	return entries
 }
 
-// cacheFirst makes opt paint from the cache while discovery runs: its
-// rows come from the cache, and the returned channel delivers what
-// discovery found.
+// cacheFirst makes opt paint from the cache, discovery (Rediscover)
+// running after the first frame.
 func cacheFirst(opt Options) Options {
 	opt.Repos = nil
-	opt.Discovery = make(chan Discovered, 1)
+	opt.PaintFromCache = true
 	return opt
 }

@@ -58,12 +58,12 @@ type Options struct {
 	// Cached are State's entries for Root when the caller has read them
 	// already; nil: Run reads them.
 	Cached map[string]state.Entry
-	// Discovery, when set, delivers the discovery of Root that runs while
-	// the first frame is painted: the rows come from the cached entries
-	// that know their repository's place (Repos is then ignored), and the
-	// result reconciles them as the rescan key does before the status of
-	// every row is read. Nil: Repos is what discovery found.
-	Discovery <-chan Discovered
+	// PaintFromCache paints the first frame from the cached entries that
+	// know their repository's place (Repos is then ignored); discovery
+	// (Rediscover) runs after that frame, and its result reconciles the
+	// rows as the rescan key does before the status of every row is read.
+	// False: Repos is what discovery found.
+	PaintFromCache bool
 	// KeyOverrides replaces the keys of actions (see keys.Actions).
 	KeyOverrides map[string][]string
 	// Logger receives the dashboard's logs; point it at a file, never at
@@ -92,12 +92,6 @@ type Options struct {
 	Rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
-// Discovered is the result of discovering the workspace.
-type Discovered struct {
-	Repos []workspace.Repo
-	Err   error
-}
-
 // Run shows the dashboard until the user quits. Invalid options (key
 // overrides) are reported before the terminal is touched. When the user
 // quits while operations run, they are cancelled, Run waits for the
@@ -122,17 +116,15 @@ func Run(ctx context.Context, opt Options) error {
 	go p.run(events, stop)
 	defer close(stop)
 
+	// The discovery painting from the cache waits for, the watcher and the
+	// first status read start after the first frame (startup.go).
 	d := deps{
 		ctx: runCtx, cancel: cancel, submit: opt.Engine.Submit,
-		pump: p, stop: stop, refresh: opt.Discovery == nil,
+		pump: p, stop: stop, refresh: true,
 	}
 	liveDeps(&d, opt)
 	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
-	if d.watch != nil {
-		d.watch.follow(m.table.Index().Rows())
-		go d.watch.run(stop)
-	}
 	var popts []tea.ProgramOption
 	popts = append(popts, tea.WithContext(ctx))
 	if opt.Input != nil {
@@ -193,9 +185,12 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		log:     opt.Logger,
 	}
 	m.table.Add(buildRows(opt)...)
-	if opt.Discovery != nil {
+	if opt.PaintFromCache {
 		// The rescan key waits for this discovery rather than start another.
-		m.live.initial, m.live.rescanning = opt.Discovery, true
+		m.live.discoverFirst, m.live.rescanning = true, true
+	}
+	if m.deps.discover == nil {
+		m.deps.discover = discoverOf(opt)
 	}
 	m.remote = newRemoteFeed(opt, d.stop)
 	if n := m.table.Stats().Total; n == 0 {
@@ -214,7 +209,7 @@ func buildRows(opt Options) []*repotable.Row {
 		cached = opt.State.Load(opt.Root)
 	}
 	repos := opt.Repos
-	if opt.Discovery != nil {
+	if opt.PaintFromCache {
 		repos = cachedRepos(cached)
 	}
 	rows := make([]*repotable.Row, 0, len(repos)+len(opt.Remote))
