@@ -27,7 +27,10 @@ func hugeWorkspace(b *testing.B, n int) Options {
 		repos = append(repos, workspace.Repo{Path: filepath.Join(root, id), Rel: id, Kind: workspace.KindRepo})
 		entries[id] = state.Entry{Status: &git.Status{Branch: "main", Upstream: "origin/main", Behind: i % 3, Unstaged: i % 5,
 			Head: git.Commit{SHA: "0123456789abcdef0123456789abcdef01234567", Subject: fmt.Sprintf("commit %d", i), Author: "Ada",
-				Time: testNow.Add(-time.Duration(i) * time.Hour)}}, Checked: testNow}
+				Time: testNow.Add(-time.Duration(i) * time.Hour)}}, Checked: testNow,
+			// As a dashboard saves it: every row has the result of its
+			// last status read.
+			Last: &state.OpResult{Op: "status", Outcome: "ok", Duration: 400 * time.Microsecond, Finished: testNow, Attempts: 1}}
 	}
 	store := state.Open(b.TempDir(), zerolog.Nop())
 	if err := store.Save(root, withPlaces(entries, repos)); err != nil {

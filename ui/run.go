@@ -213,15 +213,18 @@ func buildRows(opt Options) []*repotable.Row {
 		repos = cachedRepos(cached)
 	}
 	rows := make([]*repotable.Row, 0, len(repos)+len(opt.Remote))
-	byPath := make(map[string]*repotable.Row, len(repos))
+	var fill repotable.Filler
 	for _, r := range repos {
 		row := repotable.NewRow(r.Rel, r.Path, "")
 		row.Cloned, row.Kind = true, string(r.Kind)
-		row.FromEntry(cached[r.Rel])
+		fill.Fill(row, cached[r.Rel])
 		rows = append(rows, row)
-		byPath[filepath.Clean(r.Path)] = row
 	}
-	if opt.Dest != nil {
+	if opt.Dest != nil && len(opt.Remote) > 0 {
+		byPath := make(map[string]*repotable.Row, len(rows)+len(opt.Remote))
+		for _, row := range rows {
+			byPath[filepath.Clean(row.Path)] = row
+		}
 		rows = append(rows, remoteRows(opt.Remote, opt.Dest, opt.Root, byPath, cached, opt.Logger)...)
 	}
 	return rows
@@ -230,13 +233,20 @@ func buildRows(opt Options) []*repotable.Row {
 // cachedRepos are the repositories the cache knows the place of, as the
 // last discovery found them, sorted by Rel as discovery sorts them.
 func cachedRepos(cached map[string]state.Entry) []workspace.Repo {
-	repos := make([]workspace.Repo, 0, len(cached))
+	// The IDs are sorted, not the repositories: strings sort without a
+	// comparison function, and move a third of the bytes.
+	rels := make([]string, 0, len(cached))
 	for rel, e := range cached {
 		if e.Path != "" {
-			repos = append(repos, workspace.Repo{Path: e.Path, Rel: rel, Kind: workspace.Kind(e.Kind)})
+			rels = append(rels, rel)
 		}
 	}
-	slices.SortFunc(repos, func(a, b workspace.Repo) int { return strings.Compare(a.Rel, b.Rel) })
+	slices.Sort(rels)
+	repos := make([]workspace.Repo, len(rels))
+	for i, rel := range rels {
+		e := cached[rel]
+		repos[i] = workspace.Repo{Path: e.Path, Rel: rel, Kind: workspace.Kind(e.Kind)}
+	}
 	return repos
 }
 
