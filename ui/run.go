@@ -208,17 +208,18 @@ func buildRows(opt Options) []*repotable.Row {
 	if cached == nil && opt.State != nil {
 		cached = opt.State.Load(opt.Root)
 	}
-	repos := opt.Repos
+	var rows []*repotable.Row
 	if opt.PaintFromCache {
-		repos = cachedRepos(cached)
-	}
-	rows := make([]*repotable.Row, 0, len(repos)+len(opt.Remote))
-	var fill repotable.Filler
-	for _, r := range repos {
-		row := repotable.NewRow(r.Rel, r.Path, "")
-		row.Cloned, row.Kind = true, string(r.Kind)
-		fill.Fill(row, cached[r.Rel])
-		rows = append(rows, row)
+		rows = cachedRows(cached, len(opt.Remote))
+	} else {
+		rows = make([]*repotable.Row, 0, len(opt.Repos)+len(opt.Remote))
+		var fill repotable.Filler
+		for _, r := range opt.Repos {
+			row := repotable.NewRow(r.Rel, r.Path, "")
+			row.Cloned, row.Kind = true, string(r.Kind)
+			fill.Fill(row, cached[r.Rel])
+			rows = append(rows, row)
+		}
 	}
 	if opt.Dest != nil && len(opt.Remote) > 0 {
 		byPath := make(map[string]*repotable.Row, len(rows)+len(opt.Remote))
@@ -230,24 +231,29 @@ func buildRows(opt Options) []*repotable.Row {
 	return rows
 }
 
-// cachedRepos are the repositories the cache knows the place of, as the
-// last discovery found them, sorted by Rel as discovery sorts them.
-func cachedRepos(cached map[string]state.Entry) []workspace.Repo {
-	// The IDs are sorted, not the repositories: strings sort without a
-	// comparison function, and move a third of the bytes.
-	rels := make([]string, 0, len(cached))
-	for rel, e := range cached {
+// cachedRows are the rows of the repositories the cache knows the place
+// of, as the last discovery found them, sorted by ID as discovery sorts
+// them, with room for more rows.
+func cachedRows(cached map[string]state.Entry, more int) []*repotable.Row {
+	// The IDs are sorted, not the rows: strings sort without a
+	// comparison function.
+	ids := make([]string, 0, len(cached))
+	for id, e := range cached {
 		if e.Path != "" {
-			rels = append(rels, rel)
+			ids = append(ids, id)
 		}
 	}
-	slices.Sort(rels)
-	repos := make([]workspace.Repo, len(rels))
-	for i, rel := range rels {
-		e := cached[rel]
-		repos[i] = workspace.Repo{Path: e.Path, Rel: rel, Kind: workspace.Kind(e.Kind)}
+	slices.Sort(ids)
+	rows := make([]*repotable.Row, 0, len(ids)+more)
+	var fill repotable.Filler
+	for _, id := range ids {
+		e := cached[id]
+		row := repotable.NewRow(id, e.Path, "")
+		row.Cloned, row.Kind = true, e.Kind
+		fill.Fill(row, e)
+		rows = append(rows, row)
 	}
-	return repos
+	return rows
 }
 
 // displayRoot shortens the home directory to ~.

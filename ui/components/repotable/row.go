@@ -130,7 +130,23 @@ func (r *Row) FromEntry(e state.Entry) { new(Filler).Fill(r, e) }
 // not). The zero value is ready; a Filler is not safe for concurrent use.
 type Filler struct {
 	seen map[string]string
+	// prev is each repeated field's last value and what sanitizing made
+	// of it: consecutive rows mostly share them (main, origin/main, ok),
+	// and comparing two short strings is cheaper than hashing one.
+	prev [numRepeated]struct{ in, out string }
 }
+
+// The fields a Filler sanitizes once per distinct value.
+const (
+	fieldBranch = iota
+	fieldUpstream
+	fieldAuthor
+	fieldOp
+	fieldOutcome
+	fieldCause
+	fieldHint
+	numRepeated
+)
 
 // maxSeen bounds the distinct repeated values a Filler remembers: the
 // repeating fields have a few values in a workspace, and a cache where
@@ -148,14 +164,26 @@ func (f *Filler) Fill(r *Row, e state.Entry) {
 	}
 }
 
-// repeated is Sanitize of a value that repeats from row to row.
-func (f *Filler) repeated(s string) string {
+// repeated is Sanitize of a value of the field that repeats from row to
+// row.
+func (f *Filler) repeated(field int, s string) string {
 	if s == "" {
 		return s
 	}
-	if v, ok := f.seen[s]; ok {
-		return v
+	prev := &f.prev[field]
+	if s == prev.in {
+		return prev.out
 	}
+	v, ok := f.seen[s]
+	if !ok {
+		v = f.remember(s)
+	}
+	prev.in, prev.out = s, v
+	return v
+}
+
+// remember sanitizes s and keeps the result, up to maxSeen values.
+func (f *Filler) remember(s string) string {
 	v := safetext.Sanitize(s)
 	if f.seen == nil {
 		f.seen = map[string]string{}
@@ -169,9 +197,9 @@ func (f *Filler) repeated(s string) string {
 // status is st sanitized: st itself when nothing changed.
 func (f *Filler) status(st *git.Status) *git.Status {
 	c := *st
-	c.Branch, c.Upstream = f.repeated(st.Branch), f.repeated(st.Upstream)
+	c.Branch, c.Upstream = f.repeated(fieldBranch, st.Branch), f.repeated(fieldUpstream, st.Upstream)
 	c.Head.SHA, c.Head.Subject = safetext.Sanitize(st.Head.SHA), safetext.Sanitize(st.Head.Subject)
-	c.Head.Author = f.repeated(st.Head.Author)
+	c.Head.Author = f.repeated(fieldAuthor, st.Head.Author)
 	if c == *st {
 		return st
 	}
@@ -185,9 +213,9 @@ func (f *Filler) status(st *git.Status) *git.Status {
 // last is l sanitized: l itself when nothing changed.
 func (f *Filler) last(l *state.OpResult) *state.OpResult {
 	c := *l
-	c.Op, c.Outcome = f.repeated(l.Op), f.repeated(l.Outcome)
+	c.Op, c.Outcome = f.repeated(fieldOp, l.Op), f.repeated(fieldOutcome, l.Outcome)
 	c.Detail, c.Error = safetext.Sanitize(l.Detail), safetext.Sanitize(l.Error)
-	c.Cause, c.Hint = f.repeated(l.Cause), f.repeated(l.Hint)
+	c.Cause, c.Hint = f.repeated(fieldCause, l.Cause), f.repeated(fieldHint, l.Hint)
 	if c == *l {
 		return l
 	}
