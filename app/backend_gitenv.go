@@ -31,26 +31,25 @@ type gitEnvProbe struct {
 	environ func() []string
 
 	once    sync.Once
+	env     []string
 	entries []configEntry
-	ok      bool // the listing worked and the environment changes nothing
+	ok      bool // the listing worked
 }
 
 // configEntry is one line of `git config --list`: the key as git prints
 // it (section and name lower case, a subsection as written) and its value.
 type configEntry struct{ key, value string }
 
-// allows reports whether go-git may clone rawURL with auth. The listing
-// runs once per process: a failure (or a cancelled first clone) keeps
-// every clone with git.
+// allows reports whether go-git may clone rawURL with auth. The
+// environment is read and git's configuration listed once per process: a
+// failure (or a cancelled first clone) keeps every clone with git.
 func (p *gitEnvProbe) allows(ctx context.Context, rawURL string, auth git.Credentials) bool {
 	p.once.Do(func() {
 		environ := p.environ
 		if environ == nil {
 			environ = os.Environ
 		}
-		if envChangesClone(environ()) {
-			return
-		}
+		p.env = environ()
 		list := p.list
 		if list == nil {
 			list = p.gitConfig
@@ -58,7 +57,8 @@ func (p *gitEnvProbe) allows(ctx context.Context, rawURL string, auth git.Creden
 		entries, err := list(ctx)
 		p.entries, p.ok = entries, err == nil
 	})
-	return p.ok && configAllows(p.entries, rawURL, auth)
+	https := strings.HasPrefix(strings.ToLower(rawURL), "https://")
+	return p.ok && !envChangesClone(p.env, https) && configAllows(p.entries, rawURL, auth)
 }
 
 // gitConfig lists the system, global and command-line configuration git
@@ -89,20 +89,32 @@ func parseConfigList(out []byte) []configEntry {
 	return es
 }
 
-// envChangesClone reports a variable that changes how git clones over
-// HTTP (TLS, proxies, curl, allowed protocols) or what it puts in a new
-// repository (its template). Go's proxy rules differ from curl's, so any
-// proxy variable sends clones to git.
-func envChangesClone(environ []string) bool {
+// envChangesClone reports a variable that changes how git clones
+// (proxies, curl, allowed protocols, TLS for an https URL) or what it puts
+// in a new repository (its template). Go's proxy rules differ from curl's,
+// so any proxy variable sends clones to git. A CA bundle git is told of
+// (GIT_SSL_CAINFO) is one Go trusts too when SSL_CERT_FILE names the same
+// file.
+func envChangesClone(environ []string, https bool) bool {
+	vars := map[string]string{}
 	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		u := strings.ToUpper(k)
+		k, v, _ := strings.Cut(kv, "=")
+		vars[strings.ToUpper(k)] = v
+	}
+	for u, v := range vars {
 		switch {
 		case u == "GIT_TEMPLATE_DIR", u == "GIT_ALLOW_PROTOCOL", u == "GIT_PROTOCOL_FROM_USER",
 			u == "GIT_SMART_HTTP", strings.HasSuffix(u, "_PROXY") && u != "NO_PROXY",
-			strings.HasPrefix(u, "GIT_SSL_"), strings.HasPrefix(u, "GIT_HTTP_"),
-			strings.HasPrefix(u, "GIT_CURL_"), strings.HasPrefix(u, "GIT_PROXY_"):
+			strings.HasPrefix(u, "GIT_HTTP_"), strings.HasPrefix(u, "GIT_CURL_"), strings.HasPrefix(u, "GIT_PROXY_"):
 			return true
+		case u == "GIT_SSL_CAINFO":
+			if https && v != vars["SSL_CERT_FILE"] {
+				return true
+			}
+		case strings.HasPrefix(u, "GIT_SSL_"):
+			if https {
+				return true
+			}
 		}
 	}
 	return false
@@ -127,7 +139,7 @@ func configAllows(entries []configEntry, rawURL string, auth git.Credentials) bo
 				return false
 			}
 		case "http":
-			if sub == "" && !harmlessHTTP(name) || sub != "" && urlScopeMatches(sub, rawURL) {
+			if sub == "" && !harmlessHTTP(name, rawURL) || sub != "" && urlScopeMatches(sub, rawURL) {
 				return false
 			}
 		case "credential":
@@ -161,14 +173,15 @@ func blockingCore(name string) bool {
 	return false
 }
 
-// harmlessHTTP reports http.* settings that tune curl without changing
-// what is fetched, or from where.
-func harmlessHTTP(name string) bool {
+// harmlessHTTP reports http.* settings that change nothing a clone of
+// rawURL fetches, or from where: curl's tuning, and TLS settings for a
+// plain http URL.
+func harmlessHTTP(name, rawURL string) bool {
 	switch name {
 	case "postbuffer", "maxrequests", "minsessions", "lowspeedlimit", "lowspeedtime":
 		return true
 	}
-	return false
+	return strings.HasPrefix(name, "ssl") && strings.HasPrefix(strings.ToLower(rawURL), "http://")
 }
 
 // splitKey splits section.subsection.name; the subsection may hold dots.
