@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"os"
 	"strings"
@@ -119,10 +121,16 @@ func (b *cloneBySize) useSmall(ctx context.Context, url string, opt git.CloneOpt
 // (the remote refused the credentials, the repository is missing, the
 // network, the disk); the engine's retries and messages handle those as
 // for any clone. Anything else — go-git refusing what it cannot
-// reproduce (ErrUnsupported) or not understanding the remote — git may
-// well manage.
+// reproduce (ErrUnsupported), not understanding the remote, or not
+// trusting its certificate — git may well manage.
 func retryWithGit(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || git.Transient(err) {
+	if ctx.Err() != nil {
+		return false
+	}
+	if untrustedCert(err) {
+		return true
+	}
+	if git.Transient(err) {
 		return false
 	}
 	for _, k := range []error{git.ErrAuth, git.ErrRepoNotFound, git.ErrNetwork, git.ErrStalled,
@@ -132,6 +140,17 @@ func retryWithGit(ctx context.Context, err error) bool {
 		}
 	}
 	return true
+}
+
+// untrustedCert reports a TLS certificate go-git's Go does not trust:
+// curl's CA bundle (or GIT_SSL_CAINFO) may, so git gets its turn — the
+// go-git backend files it as a network error, which git would retry for
+// nothing.
+func untrustedCert(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var authority x509.UnknownAuthorityError
+	return errors.As(err, &verify) || errors.As(err, &authority) ||
+		strings.Contains(err.Error(), "x509: certificate signed by unknown authority")
 }
 
 // emptyClone reports whether the clone at dest has no commit on HEAD (an

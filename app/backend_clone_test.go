@@ -14,6 +14,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine/git"
 	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
+	"github.com/mgit-dev/mgit/engine/git/conformance"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/git/gogit"
 )
@@ -224,5 +225,36 @@ func TestCloneBySizeKeepsOptionalInterfaces(t *testing.T) {
 	}
 	if b.Name() != "cli" {
 		t.Errorf("Name() = %q, want cli (every operation but small clones is git's)", b.Name())
+	}
+}
+
+// hintedClone gives every clone a small size hint, so the composite's
+// go-git path runs under the conformance suites.
+type hintedClone struct{ *cloneBySize }
+
+func (h hintedClone) Clone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
+	opt.SizeHint = 1024
+	return h.cloneBySize.Clone(ctx, url, dest, opt)
+}
+
+// TestCloneBySizeRedirectCarriesNoToken: a small clone through the
+// composite (go-git) sends no credential to the host a remote redirects
+// to, as the go-git backend's own suite checks for it alone.
+func TestCloneBySizeRedirectCarriesNoToken(t *testing.T) {
+	var mu sync.Mutex
+	byGoGit := 0
+	conformance.RunRedirects(t, func(*testing.T) git.Backend {
+		b := newCloneBySize(gitcli.New(), gogit.New())
+		b.cloned = func(name string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if name == "go-git" {
+				byGoGit++
+			}
+		}
+		return hintedClone{b}
+	}, conformance.RedirectExpect{})
+	if byGoGit == 0 {
+		t.Error("go-git made no clone: the suite did not exercise the small-clone path")
 	}
 }

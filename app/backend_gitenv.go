@@ -67,7 +67,7 @@ func (p *gitEnvProbe) allows(ctx context.Context, rawURL string, auth git.Creden
 func (p *gitEnvProbe) gitConfig(ctx context.Context) ([]configEntry, error) {
 	cmd := exec.CommandContext(ctx, "git", "config", "--list", "--includes", "-z")
 	noRepo := filepath.Join(os.TempDir(), "mgit-no-repository-"+strconv.Itoa(os.Getpid()))
-	cmd.Env = append(gitcli.ChildEnv(os.Environ(), p.secret), "GIT_DIR="+noRepo)
+	cmd.Env = append(gitcli.ChildEnv(p.env, p.secret), "GIT_DIR="+noRepo)
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, err
