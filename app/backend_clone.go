@@ -42,11 +42,11 @@ const smallCloneBytes = 1 << 20
 // be empty (go-git would name the unborn branch differently), git clones
 // afresh.
 type cloneBySize struct {
-	// The git CLI: every operation but small clones. Embedded as the
-	// concrete type so the optional interfaces the engine asks a backend
-	// for (git.LocalWorkFinder: clone --force's check that nothing local
-	// is lost) stay the CLI's.
-	*gitcli.Backend
+	// The git CLI: every operation but small clones, including the
+	// optional interface the engine asks a backend for
+	// (git.LocalWorkFinder: clone --force's check that nothing local is
+	// lost).
+	cliBackend
 	small git.Backend
 	limit int64
 	// env lists git's configuration once, on the first small clone.
@@ -56,9 +56,16 @@ type cloneBySize struct {
 	cloned func(backend string)
 }
 
+// cliBackend is what cloneBySize takes from the git CLI backend: every
+// operation, and the optional interfaces the engine looks for.
+type cliBackend interface {
+	git.Backend
+	git.LocalWorkFinder
+}
+
 // newCloneBySize wraps the CLI backend; small clones go to small.
 func newCloneBySize(cli *gitcli.Backend, small git.Backend) *cloneBySize {
-	return &cloneBySize{Backend: cli, small: small, limit: smallCloneBytes, env: &gitEnvProbe{secret: cli.SecretEnv}}
+	return &cloneBySize{cliBackend: cli, small: small, limit: smallCloneBytes, env: &gitEnvProbe{secret: cli.SecretEnv}}
 }
 
 // Clone picks the backend by opt.SizeHint; see cloneBySize.
@@ -91,9 +98,9 @@ func (b *cloneBySize) Clone(ctx context.Context, url, dest string, opt git.Clone
 }
 
 func (b *cloneBySize) cliClone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
-	err := b.Backend.Clone(ctx, url, dest, opt)
+	err := b.cliBackend.Clone(ctx, url, dest, opt)
 	if err == nil {
-		b.note(b.Backend.Name())
+		b.note(b.cliBackend.Name())
 	}
 	return err
 }

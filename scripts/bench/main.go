@@ -325,12 +325,12 @@ func (b *bench) networkVariants() []variant {
 	return vs
 }
 
-// cloneVariants are the network variants and, for every backend at
-// mgit's default concurrency, a clone by listing: the path users take,
-// where the listing tells each repository's size (a URL file does not).
-func (b *bench) cloneVariants() []variant {
-	vs := b.networkVariants()
-	for _, be := range b.cfg.backends {
+// listingVariants are, for every backend at mgit's default concurrency,
+// a clone by listing: the path users take, where the listing tells each
+// repository's size (a URL file does not).
+func listingVariants(backends []string) []variant {
+	var vs []variant
+	for _, be := range backends {
 		vs = append(vs, variant{backend: be, listing: true})
 	}
 	return vs

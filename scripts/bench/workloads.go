@@ -81,7 +81,7 @@ func (b *bench) network() error {
 	for _, n := range up.names {
 		up.urls = append(up.urls, base+"/"+n)
 	}
-	if err := b.writeProviderConfig(base); err != nil {
+	if err := writeProviderConfig(filepath.Join(b.work, "home"), base); err != nil {
 		return err
 	}
 	up.urlFile = filepath.Join(b.work, "urls.txt")
@@ -109,8 +109,8 @@ func (b *bench) network() error {
 // writeProviderConfig configures, in the isolated HOME, a Gitea provider
 // "bench" at the server (http is allowed on loopback), whose listing names
 // every served repository with its size.
-func (b *bench) writeProviderConfig(base string) error {
-	dir := filepath.Join(b.work, "home", ".config", "mgit")
+func writeProviderConfig(home, base string) error {
+	dir := filepath.Join(home, ".config", "mgit")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (b *bench) clones(phase, latency string, lat time.Duration, up upstream) (s
 			return "", nil, err
 		}
 		loopM = append(loopM, m)
-		for i, v := range b.cloneVariants() {
+		for i, v := range append(b.networkVariants(), listingVariants(c.backends)...) {
 			dir := filepath.Join(phase, fmt.Sprintf("clone-%d-%d", i, r))
 			args := []string{"clone", "--from", up.urlFile, dir}
 			if v.listing {
@@ -215,7 +215,7 @@ func (b *bench) clones(phase, latency string, lat time.Duration, up upstream) (s
 		}
 	}
 	if c.only["clone"] {
-		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM, b.cloneVariants())
+		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM, append(b.networkVariants(), listingVariants(c.backends)...))
 	}
 	return loopDir, mgitDir, nil
 }
