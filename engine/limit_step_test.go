@@ -27,7 +27,10 @@ func opsLatency(limit int, ops float64) time.Duration {
 // the limit after each round.
 func lockstep(t *testing.T, l *limiter, h lockstepHost, rounds int) (changes []limitChange, limits []int) {
 	t.Helper()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := l.lastT // go on from an earlier trace
+	if now.IsZero() {
+		now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
 	first := false
 	for range rounds {
 		n := l.limit
@@ -162,5 +165,36 @@ func TestLimiterLooksAgainBeforeEndingSlowStart(t *testing.T) {
 	// reads the rest of that round and the next: 8 / 143.75 ms = 56.
 	if got := changes[1].Ops; got < 55 || got > 57 {
 		t.Errorf("8 -> 16 decided on %.1f ops/s, want the second look's 56", got)
+	}
+}
+
+// A 429 while a doubling waits for its second look halves the limit at once
+// and ends slow start; the doubt does not outlive it (a later window judges
+// no step, and is a full one).
+func TestLimiterRateLimitDuringSecondLook(t *testing.T) {
+	h := func(n int, _ bool) time.Duration {
+		return opsLatency(n, 40*(1+0.1*float64(min(n, 8)-4)/4)) // 4 -> 8 buys +10 %
+	}
+	l := newLimiter(AdaptiveLimit{})
+	changes, _ := lockstep(t, l, h, 2)
+	if len(changes) != 1 || changes[0].To != 8 || !l.again || l.grewFrom != 4 {
+		t.Fatalf("want 4 -> 8 in doubt after its first look (again %v, from %d):%s", l.again, l.grewFrom, describeChanges(changes))
+	}
+	at := l.lastT.Add(time.Millisecond)
+	ch := l.observe(sample{start: at, end: at.Add(time.Millisecond), outcome: outcomeRateLimited})
+	if ch == nil || ch.From != 8 || ch.To != 4 || ch.Reason != LimitRateLimited {
+		t.Fatalf("429 during the second look: %+v, want 8 -> 4", ch)
+	}
+	if l.again || l.grewFrom != 0 || l.slowStart {
+		t.Fatalf("doubt outlived the 429: again %v, from %d, slow start %v", l.again, l.grewFrom, l.slowStart)
+	}
+	changes, _ = lockstep(t, l, h, 20)
+	if len(changes) == 0 || changes[0].From != 4 || changes[0].To != 5 || changes[0].Reason != LimitThroughput {
+		t.Fatalf("want growth by one after the 429's hold:%s", describeChanges(changes))
+	}
+	for _, c := range changes {
+		if c.To < 4 || c.To > 5 {
+			t.Fatalf("after the 429, want 4 and probes to 5:%s", describeChanges(changes))
+		}
 	}
 }
