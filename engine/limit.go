@@ -263,7 +263,8 @@ func (l *limiter) observe(s sample) *limitChange {
 // windowSize is how many finished attempts close a window: about one
 // limit's worth, half of that in slow start, where waiting for the slowest
 // of a doubled limit's attempts costs the most and a wrong step is taken
-// back by the next window anyway.
+// back by the next window anyway; a whole one again for a doubling's second
+// look, which settles a doubt the half window left.
 func (l *limiter) windowSize() int {
 	n := l.limit
 	if l.slowStart && !l.again {
