@@ -62,8 +62,9 @@ type liveState struct {
 func (l *liveState) update(msg tea.Msg, r runner, d *deps) tea.Cmd {
 	switch msg := msg.(type) {
 	case refreshTickMsg:
-		if !l.started {
-			// Not before the watcher's baseline (startup.go).
+		if d.refresh && !l.started {
+			// The first refresh is still to come, after the watcher's
+			// baseline (startup.go): not before it.
 			return tickCmd(d.every)
 		}
 		_, running := r.runs[l.refreshRun]

@@ -80,7 +80,8 @@ func TestWatcherBaselineBeforeFirstStatus(t *testing.T) {
 
 // The status is not read before the first frame: the first size arms
 // the deferred start (once, not again on a resize), which takes the
-// watcher's baseline and only then reads every row's status.
+// watcher's baseline and only then reads every row's status; the
+// periodic refresh does not come first either.
 func TestFirstStatusAfterFirstFrame(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -100,6 +101,10 @@ func TestFirstStatusAfterFirstFrame(t *testing.T) {
 	if _, ok := painted.(paintedMsg); !ok {
 		t.Fatalf("armed command gave %#v, want paintedMsg", painted)
 	}
+	m = update(t, m, refreshTickMsg{})
+	if len(rec.plans) != 0 {
+		t.Fatalf("the periodic refresh read status before the first: %+v", rec.plans)
+	}
 	next, baseline := m.Update(painted)
 	m = next.(model)
 	if baseline == nil || len(rec.plans) != 0 {
@@ -108,6 +113,9 @@ func TestFirstStatusAfterFirstFrame(t *testing.T) {
 	m = update(t, m, baseline())
 	if len(rec.plans) != 1 || !allOp(rec.plans[0], engine.OpStatus) {
 		t.Fatalf("plans %+v, want the status of every row", rec.plans)
+	}
+	if !m.live.started {
+		t.Fatal("the periodic refresh still waits for the first")
 	}
 }
 
