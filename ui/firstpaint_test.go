@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
+	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/state"
 	"github.com/mgit-dev/mgit/engine/workspace"
 )
 
@@ -96,5 +99,30 @@ func TestFirstPaintReconciledByDiscovery(t *testing.T) {
 	}
 	if m.live.rescanning || m.live.discoverFirst {
 		t.Fatal("the rescan key still waits for the first discovery")
+	}
+}
+
+// Many cached rows are made on two goroutines: every row is there, in
+// the order of its ID, filled and sanitized in either half (run with
+// -race, the halves share nothing but the cache's map, read only).
+func TestFirstPaintFromCacheManyRows(t *testing.T) {
+	n := parallelRows + 501
+	entries := make(map[string]state.Entry, n)
+	for i := range n {
+		id := fmt.Sprintf("org/repo-%05d", i)
+		entries[id] = state.Entry{Path: "/ws/" + id, Kind: "repo",
+			Status: &git.Status{Branch: fmt.Sprintf("b%d\x1b[2J", i%3), Head: git.Commit{Subject: "s"}}}
+	}
+	rows := cachedRows(entries, 0)
+	if len(rows) != n {
+		t.Fatalf("%d rows, want %d", len(rows), n)
+	}
+	for i, r := range rows {
+		if want := fmt.Sprintf("org/repo-%05d", i); r.ID != want || !r.Cloned || r.Path != "/ws/"+want {
+			t.Fatalf("row %d = %s %q, want %s", i, r.ID, r.Path, want)
+		}
+		if want := fmt.Sprintf("b%d", i%3); r.Status == nil || r.Status.Branch != want {
+			t.Fatalf("row %d status %+v, want branch %s", i, r.Status, want)
+		}
 	}
 }
