@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"os"
 	"strings"
 
@@ -70,11 +71,14 @@ func newCloneBySize(cli *gitcli.Backend, small git.Backend) *cloneBySize {
 
 // Clone picks the backend by opt.SizeHint; see cloneBySize.
 func (b *cloneBySize) Clone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
-	if !b.useSmall(ctx, url, opt) {
+	// go-git only clones into nothing or a real empty directory: its
+	// failure is cleaned up below by removing dest, which must never hold
+	// anything of the user's (a symlink, a file, a directory it cannot
+	// read). Anything else goes to git, whose own checks refuse it.
+	existed, fresh := freshDest(dest)
+	if !fresh || !b.useSmall(ctx, url, opt) {
 		return b.cliClone(ctx, url, dest, opt)
 	}
-	_, statErr := os.Lstat(dest)
-	existed := statErr == nil // an empty directory, as Clone's contract allows
 	err := b.small.Clone(ctx, url, dest, opt)
 	if err == nil && !emptyClone(dest) {
 		b.note(b.small.Name())
@@ -158,6 +162,25 @@ func untrustedCert(err error) bool {
 	var authority x509.UnknownAuthorityError
 	return errors.As(err, &verify) || errors.As(err, &authority) ||
 		strings.Contains(err.Error(), "x509: certificate signed by unknown authority")
+}
+
+// freshDest reports whether dest is absent, or an empty directory that
+// is not a symlink (existed), the only destinations go-git clones into.
+func freshDest(dest string) (existed, fresh bool) {
+	fi, err := os.Lstat(dest)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, true
+	}
+	if err != nil || !fi.IsDir() {
+		return true, false
+	}
+	f, err := os.Open(dest)
+	if err != nil {
+		return true, false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	return true, len(names) == 0 && errors.Is(err, io.EOF)
 }
 
 // emptyClone reports whether the clone at dest has no commit on HEAD (an

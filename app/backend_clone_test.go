@@ -258,3 +258,46 @@ func TestCloneBySizeRedirectCarriesNoToken(t *testing.T) {
 		t.Error("go-git made no clone: the suite did not exercise the small-clone path")
 	}
 }
+
+// TestCloneBySizeNeverRemovesWhatWasThere: a destination that is not
+// absent or a real empty directory goes to git, whose checks refuse it:
+// go-git's failure would be cleaned up by removing dest, and a dangling
+// symlink there (os.Stat: not found, so go-git's own check lets it
+// through) was removed and replaced by a clone.
+func TestCloneBySizeNeverRemovesWhatWasThere(t *testing.T) {
+	t.Parallel()
+	_, url := servedFixture(t)
+	for _, c := range []struct {
+		name string
+		make func(dest string) error
+	}{
+		{"dangling symlink", func(dest string) error { return os.Symlink("nowhere", dest) }},
+		{"symlink to an empty directory", func(dest string) error {
+			target := dest + ".target"
+			if err := os.Mkdir(target, 0o755); err != nil {
+				return err
+			}
+			return os.Symlink(filepath.Base(target), dest)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, used := testCloneBySize()
+			dest := filepath.Join(t.TempDir(), "app")
+			if err := c.make(dest); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.Readlink(dest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = b.Clone(context.Background(), url, dest, git.CloneOptions{SizeHint: 1024})
+			after, err := os.Readlink(dest)
+			if err != nil || after != before {
+				t.Fatalf("the symlink at dest is gone or changed: %q, %v (was %q)", after, err, before)
+			}
+			if got := used(); slices.Contains(got, "go-git") {
+				t.Errorf("cloned by %v, want git (or nothing) for a destination that is a symlink", got)
+			}
+		})
+	}
+}

@@ -17,6 +17,7 @@ import (
 // workspace, read beside discovery, so the first paint need not read the
 // cache after walking the workspace.
 func TestDashboardInputsCarryCachedState(t *testing.T) {
+	t.Parallel()
 	env := providerTestEnv(t)
 	dir := t.TempDir()
 	gittest.InitRepo(t, filepath.Join(dir, "a"))
@@ -48,6 +49,7 @@ func TestDashboardInputsCarryCachedState(t *testing.T) {
 // first frame; a cache of an older version (no places) discovers first,
 // as before.
 func TestDashboardInputsDiscoverAfterPaint(t *testing.T) {
+	t.Parallel()
 	env := providerTestEnv(t)
 	dir := t.TempDir()
 	gittest.InitRepo(t, filepath.Join(dir, "a"))
