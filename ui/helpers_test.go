@@ -66,7 +66,7 @@ func fixture(t testing.TB) Options {
 	return Options{
 		Root: root, Repos: repos, State: store,
 		Remote: []provider.Repo{
-			{Host: "github.com", Org: "acme", Name: "new", FullName: "acme/new", CloneURL: "https://github.com/acme/new.git", Archived: true},
+			{Host: "github.com", Org: "acme", Name: "new", FullName: "acme/new", CloneURL: "https://github.com/acme/new.git", Archived: true, Size: 48 << 10},
 			{Host: "github.com", Org: "acme", Name: "clean", FullName: "acme/clean", CloneURL: "https://github.com/acme/clean.git", Fork: true},
 		},
 		Dest: func(r provider.Repo) (string, error) {

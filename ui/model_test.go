@@ -184,7 +184,9 @@ func TestHelpBranchRetryClone(t *testing.T) {
 		t.Fatalf("plans %d", len(rec.plans))
 	}
 	j := rec.plans[1].Jobs[0]
-	if j.Op != engine.OpClone || j.Repo.URL != "https://github.com/acme/new.git" || j.Repo.Path != "/ws/github.com/acme/new" {
+	// The listing's size goes with it: the default backend clones a
+	// small repository in-process, as `mgit clone` does.
+	if j.Op != engine.OpClone || j.Repo.URL != "https://github.com/acme/new.git" || j.Repo.Path != "/ws/github.com/acme/new" || j.Repo.Size != 48<<10 {
 		t.Fatalf("clone job %+v", j)
 	}
 	// fetch on a not-cloned row is refused with a message.

@@ -152,7 +152,7 @@ func remoteRows(repos []provider.Repo, dest func(provider.Repo) (string, error),
 			id = filepath.ToSlash(rel)
 		}
 		row := repotable.NewRow(id, d, pr.CloneURL)
-		row.Provider, row.Archived, row.Fork = pr.Provider, pr.Archived, pr.Fork
+		row.Provider, row.Archived, row.Fork, row.Size = pr.Provider, pr.Archived, pr.Fork, pr.Size
 		row.FromEntry(cached[id])
 		row.Status = nil // a status of a clone that no longer exists
 		rows = append(rows, row)

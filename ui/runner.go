@@ -31,7 +31,7 @@ func (m *model) runner() runner {
 
 // jobOf is the job of op on the repository of row r.
 func jobOf(r *repotable.Row, op engine.Op) engine.Job {
-	return engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider}, Op: op}
+	return engine.Job{Repo: engine.Repo{ID: r.ID, Path: r.Path, URL: r.URL, Provider: r.Provider, Size: r.Size}, Op: op}
 }
 
 // book submits jobs with opts and books the run as info; "" when the

@@ -28,6 +28,11 @@ type Row struct {
 	// marked rather than one of them silently winning.
 	Also []string
 
+	// Size is the repository's size in bytes as its provider's listing
+	// gives it (0: unknown); a clone passes it on, so the default backend
+	// clones a small one in-process as `mgit clone` does.
+	Size int64
+
 	Cloned         bool
 	Archived, Fork bool // from the provider, when known
 	// Kind is how discovery recognised a cloned repository: "repo",
