@@ -262,6 +262,11 @@ func TestGitEnvProbeSendsCloneToGit(t *testing.T) {
 		{"http.<other host>.extraHeader", cfg("http.https://elsewhere.example/.extraHeader", "X-Extra: 1"), "go-git"},
 		{"credential.helper", cfg("credential.helper", "store"), "cli"},
 		{"credential.<url>.helper", cfg("credential."+host+".helper", "store"), "cli"},
+		// git clone writes an index v4 (and no trailing hash) for these;
+		// go-git writes v2.
+		{"index.version", cfg("index.version", "4"), "cli"},
+		{"feature.manyFiles", cfg("feature.manyFiles", "true"), "cli"},
+		{"core.splitIndex", cfg("core.splitIndex", "true"), "cli"},
 		{"GIT_TEMPLATE_DIR", []string{"GIT_TEMPLATE_DIR=" + t.TempDir()}, "cli"},
 		{"GIT_HTTP_USER_AGENT", []string{"GIT_HTTP_USER_AGENT=x"}, "cli"},
 		{"http_proxy", []string{"http_proxy=http://127.0.0.1:9"}, "cli"},
