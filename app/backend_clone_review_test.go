@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -286,4 +291,44 @@ func TestGitEnvProbeSendsCloneToGit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCloneBySizeAnonymousRedirectGoesToGit: go-git now refuses every
+// redirect, credential or not; git follows a redirect of info/refs when it
+// holds no credential. So an anonymous small clone of a moved repository
+// (another path on the same server) is git's, and succeeds as git clone
+// does: the refusal must not be classified as a failure git would share.
+func TestCloneBySizeAnonymousRedirectGoesToGit(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t, gittest.ServerOptions{})
+	srv.CreateRepo(t, "team/moved")
+	backend, err := neturl.Parse(srv.URL("team/moved"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend.Path = ""
+	proxy := httputil.NewSingleHostReverseProxy(backend)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/team/app.git/"); ok {
+			http.Redirect(w, r, "/team/moved.git/"+rest+"?"+r.URL.RawQuery, http.StatusMovedPermanently)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	url := front.URL + "/team/app.git"
+	want := filepath.Join(t.TempDir(), "git")
+	gittest.Clone(t, url, want)
+
+	b, used := testCloneBySize()
+	var tries atomic.Int64
+	b.small = countedClone{b.small, &tries}
+	dest := filepath.Join(t.TempDir(), "app")
+	if err := b.Clone(context.Background(), url, dest, git.CloneOptions{SizeHint: 1024}); err != nil {
+		t.Fatalf("anonymous clone of a moved repository: %v (git clone follows the redirect)", err)
+	}
+	if got := used(); tries.Load() != 1 || !slices.Equal(got, []string{"cli"}) {
+		t.Errorf("go-git tried %d times, cloned by %v; want one go-git refusal, then git", tries.Load(), got)
+	}
+	sameView(t, cloneView(t, want), cloneView(t, dest))
 }
