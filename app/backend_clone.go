@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -87,18 +88,36 @@ func (b *cloneBySize) Clone(ctx context.Context, url, dest string, opt git.Clone
 	if err != nil && !retryWithGit(ctx, err) {
 		return err
 	}
-	if rerr := os.RemoveAll(dest); rerr != nil {
+	if rerr := clearDest(dest, existed); rerr != nil {
 		if err == nil {
 			err = rerr
 		}
 		return err
 	}
-	if existed {
-		if err := os.Mkdir(dest, 0o777); err != nil {
+	return b.cliClone(ctx, url, dest, opt)
+}
+
+// clearDest removes what go-git left at dest: dest itself when it was
+// absent, only its entries when it was an empty directory. That directory
+// is the user's — its mode, owner, a volume mounted there (which cannot
+// be removed) — and git clones into it as it is.
+func clearDest(dest string, existed bool) error {
+	if !existed {
+		return os.RemoveAll(dest)
+	}
+	entries, err := os.ReadDir(dest)
+	if errors.Is(err, os.ErrNotExist) {
+		return os.Mkdir(dest, 0o777)
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dest, e.Name())); err != nil {
 			return err
 		}
 	}
-	return b.cliClone(ctx, url, dest, opt)
+	return nil
 }
 
 func (b *cloneBySize) cliClone(ctx context.Context, url, dest string, opt git.CloneOptions) error {

@@ -332,3 +332,37 @@ func TestCloneBySizeAnonymousRedirectGoesToGit(t *testing.T) {
 	}
 	sameView(t, cloneView(t, want), cloneView(t, dest))
 }
+
+// TestCloneBySizeKeepsTheEmptyDirectory: when git clones after go-git
+// (here an empty remote), an empty destination directory the user made is
+// emptied, not removed and made anew: its mode and identity stay (a
+// volume mounted there could not be removed at all), as with git clone.
+func TestCloneBySizeKeepsTheEmptyDirectory(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t, gittest.ServerOptions{})
+	gittest.Git(t, "", "init", "-q", "--bare", srv.BareDir("team/empty"))
+	b, used := testCloneBySize()
+	var tries atomic.Int64
+	b.small = countedClone{b.small, &tries}
+	dest := filepath.Join(t.TempDir(), "app")
+	if err := os.Mkdir(dest, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Clone(context.Background(), srv.URL("team/empty"), dest, git.CloneOptions{SizeHint: 1024}); err != nil {
+		t.Fatal(err)
+	}
+	if got := used(); tries.Load() != 1 || !slices.Equal(got, []string{"cli"}) {
+		t.Fatalf("go-git tried %d times, cloned by %v; want go-git, then git", tries.Load(), got)
+	}
+	after, err := os.Stat(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) || after.Mode() != before.Mode() {
+		t.Errorf("dest was replaced: %v (same directory: %v), was %v", after.Mode(), os.SameFile(before, after), before.Mode())
+	}
+}
