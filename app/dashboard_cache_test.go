@@ -17,6 +17,7 @@ import (
 // workspace, read beside discovery, so the first paint need not read the
 // cache after walking the workspace.
 func TestDashboardInputsCarryCachedState(t *testing.T) {
+	t.Parallel()
 	env := providerTestEnv(t)
 	dir := t.TempDir()
 	gittest.InitRepo(t, filepath.Join(dir, "a"))
@@ -47,6 +48,7 @@ func TestDashboardInputsCarryCachedState(t *testing.T) {
 // before discovery: inputs leaves the walk running and delivers it after;
 // a cache of an older version (no places) discovers first, as before.
 func TestDashboardInputsDiscoverAfterPaint(t *testing.T) {
+	t.Parallel()
 	env := providerTestEnv(t)
 	dir := t.TempDir()
 	gittest.InitRepo(t, filepath.Join(dir, "a"))

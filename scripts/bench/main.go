@@ -111,7 +111,7 @@ func parseFlags(args []string) (config, error) {
 	var backends, only, latencies, mgitJ string
 	fs.StringVar(&c.mgit, "mgit", "", "path of the mgit binary to measure (required)")
 	fs.StringVar(&c.dir, "dir", defaultDir(), "where fixtures are built (tmpfs gives stable ratios)")
-	fs.StringVar(&backends, "backends", "cli,go-git", "git backends of mgit to measure (auto: mgit's default)")
+	fs.StringVar(&backends, "backends", "auto", "git backends of mgit to measure (auto: mgit's default; cli and go-git force one)")
 	fs.StringVar(&only, "only", "clone,fetch,pull,status,large,scale,dashboard", "workloads to run")
 	fs.IntVar(&c.runs, "runs", 3, "timed runs per workload; the median is reported")
 	fs.IntVar(&c.parallel, "P", 8, "parallelism of the xargs loop")
@@ -126,7 +126,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.throttle, "throttle", 0, "answer 429 (secondary rate limit) above this many requests in flight; 0: never")
 	fs.BoolVar(&c.noCache, "no-server-cache", false, "serve every request from git http-backend, without the answer cache (the server then costs as much CPU as the clients)")
 	fs.StringVar(&c.mgitLog, "mgit-log", "", "append mgit's stderr at log level info (the limiter's decisions) to this file")
-	fs.StringVar(&mgitJ, "mgit-j", "0,25", "mgit concurrencies for clone, fetch and pull (0: mgit's default)")
+	fs.StringVar(&mgitJ, "mgit-j", "0", "mgit concurrencies for clone, fetch and pull (0: mgit's default)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
