@@ -44,8 +44,11 @@ func New() *Backend {
 // transport by scheme from a process-wide table (client.InstallProtocol,
 // no per-call option), so this is the one piece of global state of the
 // package; sync.Once keeps it to one write, before the first operation of
-// the first Backend, not at package init. A refused redirect is an error
-// naming the new URL (refusedRedirect).
+// the first Backend (New and authFor call it), not at package init. The
+// table is a plain map: other go-git users in the process (the CLI
+// backend's remoteUnchanged probe) must start after New — ChooseBackend,
+// at startup, calls it before any operation. A refused redirect is an
+// error naming the new URL (refusedRedirect).
 var noRedirects = sync.OnceFunc(func() {
 	t := githttp.NewClientWithOptions(nil, &githttp.ClientOptions{RedirectPolicy: githttp.NoFollowRedirects})
 	client.InstallProtocol("http", t)
@@ -81,6 +84,10 @@ func open(op, dir string) (*gogit.Repository, error) {
 // running ssh-agent; without one it is an error, never a prompt. The secret
 // travels only in this object: never in the URL or the config.
 func authFor(url string, creds git.Credentials) (transport.AuthMethod, error) {
+	// Every network operation asks here first: the transport is installed,
+	// and the install happens before the operation reads go-git's table,
+	// also for a Backend not made by New.
+	noRedirects()
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse remote url: %w", err)
