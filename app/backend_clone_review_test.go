@@ -17,10 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mgit-dev/mgit/engine/credroute"
 	"github.com/mgit-dev/mgit/engine/git"
 	gitcli "github.com/mgit-dev/mgit/engine/git/cli"
 	"github.com/mgit-dev/mgit/engine/git/gittest"
 	"github.com/mgit-dev/mgit/engine/provider"
+	"github.com/mgit-dev/mgit/secure"
 )
 
 // TestCloneBySizeCancelMidPack: Ctrl-C while go-git receives the pack (the
@@ -364,5 +366,70 @@ func TestCloneBySizeKeepsTheEmptyDirectory(t *testing.T) {
 	}
 	if !os.SameFile(before, after) || after.Mode() != before.Mode() {
 		t.Errorf("dest was replaced: %v (same directory: %v), was %v", after.Mode(), os.SameFile(before, after), before.Mode())
+	}
+}
+
+// TestFetchFollowsNoRedirectWithinOrigin: `mgit fetch` with a token, both
+// backends, of a clone whose origin redirects to another repository on the
+// same host. git refuses (http.followRedirects=false) and go-git refuses
+// (NoFollowRedirects) — but the CLI backend first lists the remote's refs
+// in-process with go-git's transport (remoteUnchanged), which followed the
+// redirect with the token unless the no-redirect transport was installed:
+// with --git-backend cli nothing installed it. A process of its own: the
+// install is process-wide, and an earlier test would hide its absence.
+func TestFetchFollowsNoRedirectWithinOrigin(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	const token = "within-origin-token-3f7a"
+	for _, backend := range []string{"cli", "go-git"} {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			srv := gittest.NewServer(t, gittest.ServerOptions{Token: token})
+			srv.CreateRepo(t, "team/app")
+			srv.CreateRepo(t, "team/moved")
+			target, err := neturl.Parse(srv.URL("team/app"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			target.Path = ""
+			proxy := httputil.NewSingleHostReverseProxy(target)
+			var moved atomic.Int64 // requests that followed the redirect
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if rest, ok := strings.CutPrefix(r.URL.Path, "/team/app.git/"); ok {
+					http.Redirect(w, r, "/team/moved.git/"+rest+"?"+r.URL.RawQuery, http.StatusMovedPermanently)
+					return
+				}
+				if strings.HasPrefix(r.URL.Path, "/team/moved.git/") {
+					moved.Add(1)
+				}
+				proxy.ServeHTTP(w, r)
+			}))
+			t.Cleanup(front.Close)
+			root := t.TempDir()
+			dest := filepath.Join(root, "app")
+			gittest.CloneAuth(t, front.URL+"/team/moved.git", dest, "x-access-token", token)
+			gittest.Git(t, dest, "remote", "set-url", "origin", front.URL+"/team/app.git")
+			moved.Store(0)
+
+			env := providerTestEnv(t)
+			env[secure.EnvBackend] = secure.BackendEnv
+			env[credroute.EnvToken] = token
+			r := newRunner(t, bin)
+			var extra []string
+			for k, v := range env {
+				extra = append(extra, k+"="+v)
+			}
+			res := r.run(extra, "fetch", root, "--git-backend", backend)
+			t.Logf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+			if n := moved.Load(); n > 0 {
+				t.Errorf("%d requests followed the redirect to /team/moved.git", n)
+			}
+			if res.code == 0 {
+				t.Error("fetch through a redirect git refuses succeeded (the listing answered for the other repository)")
+			}
+			if srv.Requests() == 0 {
+				t.Error("no request reached the server: the test proves nothing")
+			}
+		})
 	}
 }

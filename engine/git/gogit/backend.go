@@ -34,6 +34,12 @@ func New() *Backend {
 	return &Backend{}
 }
 
+// RefuseRedirects makes go-git's HTTP transport follow no redirect, for
+// the whole process (noRedirects), without making a Backend: the git CLI
+// backend lists a remote's refs in-process with go-git's transport too
+// (remoteUnchanged), with the credential.
+func RefuseRedirects() { noRedirects() }
+
 // noRedirects installs, once per process, an HTTP(S) transport that
 // refuses every redirect, as the git CLI backend does while it holds a
 // credential (http.followRedirects=false): a credential is bound to the
@@ -46,8 +52,9 @@ func New() *Backend {
 // package; sync.Once keeps it to one write, before the first operation of
 // the first Backend (New and authFor call it), not at package init. The
 // table is a plain map: other go-git users in the process (the CLI
-// backend's remoteUnchanged probe) must start after New — ChooseBackend,
-// at startup, calls it before any operation. A refused redirect is an
+// backend's remoteUnchanged probe) must start after the install —
+// ChooseBackend, at startup, makes it (New or RefuseRedirects) before
+// any operation, whichever backend it picks. A refused redirect is an
 // error naming the new URL (refusedRedirect).
 var noRedirects = sync.OnceFunc(func() {
 	t := githttp.NewClientWithOptions(nil, &githttp.ClientOptions{RedirectPolicy: githttp.NoFollowRedirects})
