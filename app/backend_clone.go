@@ -36,7 +36,7 @@ const smallCloneBytes = 1 << 20
 // git stays the oracle: go-git clones only where its result is the one
 // git would give (differential test in backend_clone_test.go). So git
 // clones when the size is unknown (a URL list, an API that does not say)
-// or above smallCloneBytes, for shallow and mirror clones, for URLs other
+// or above smallCloneBytes, for shallow, mirror and branch clones, for URLs other
 // than http(s), and when git's configuration or environment would change
 // the clone in a way go-git does not follow (gitenv.go). When go-git
 // refuses or fails for a reason git might not share (a filter=lfs
@@ -136,7 +136,10 @@ func (b *cloneBySize) note(name string) {
 
 // useSmall says whether go-git may make this clone.
 func (b *cloneBySize) useSmall(ctx context.Context, url string, opt git.CloneOptions) bool {
-	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 {
+	// A branch clone is go-git's single-branch clone (one refspec, one
+	// remote branch, origin/HEAD at that branch); git clone --branch
+	// fetches and tracks every branch.
+	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 || opt.Branch != "" {
 		return false
 	}
 	lower := strings.ToLower(url)

@@ -433,3 +433,20 @@ func TestFetchFollowsNoRedirectWithinOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestCloneBySizeBranchAsGit: clone --branch (git.CloneOptions.Branch, not
+// used by mgit yet) by
+// the composite gives what `git clone --branch` gives: every remote
+// branch fetched and tracked under origin/*, the named one checked out.
+func TestCloneBySizeBranchAsGit(t *testing.T) {
+	t.Parallel()
+	_, url := servedFixture(t)
+	want := filepath.Join(t.TempDir(), "git")
+	gittest.Git(t, "", "clone", "-q", "--branch", "feature/x", url, want)
+	b, _ := testCloneBySize()
+	dest := filepath.Join(t.TempDir(), "app")
+	if err := b.Clone(context.Background(), url, dest, git.CloneOptions{SizeHint: 1024, Branch: "feature/x"}); err != nil {
+		t.Fatal(err)
+	}
+	sameView(t, cloneView(t, want), cloneView(t, dest))
+}
