@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -35,7 +36,7 @@ const smallCloneBytes = 1 << 20
 // git stays the oracle: go-git clones only where its result is the one
 // git would give (differential test in backend_clone_test.go). So git
 // clones when the size is unknown (a URL list, an API that does not say)
-// or above smallCloneBytes, for shallow and mirror clones, for URLs other
+// or above smallCloneBytes, for shallow, mirror and branch clones, for URLs other
 // than http(s), and when git's configuration or environment would change
 // the clone in a way go-git does not follow (gitenv.go). When go-git
 // refuses or fails for a reason git might not share (a filter=lfs
@@ -87,18 +88,36 @@ func (b *cloneBySize) Clone(ctx context.Context, url, dest string, opt git.Clone
 	if err != nil && !retryWithGit(ctx, err) {
 		return err
 	}
-	if rerr := os.RemoveAll(dest); rerr != nil {
+	if rerr := clearDest(dest, existed); rerr != nil {
 		if err == nil {
 			err = rerr
 		}
 		return err
 	}
-	if existed {
-		if err := os.Mkdir(dest, 0o777); err != nil {
+	return b.cliClone(ctx, url, dest, opt)
+}
+
+// clearDest removes what go-git left at dest: dest itself when it was
+// absent, only its entries when it was an empty directory. That directory
+// is the user's — its mode, owner, a volume mounted there (which cannot
+// be removed) — and git clones into it as it is.
+func clearDest(dest string, existed bool) error {
+	if !existed {
+		return os.RemoveAll(dest)
+	}
+	entries, err := os.ReadDir(dest)
+	if errors.Is(err, os.ErrNotExist) {
+		return os.Mkdir(dest, 0o777)
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dest, e.Name())); err != nil {
 			return err
 		}
 	}
-	return b.cliClone(ctx, url, dest, opt)
+	return nil
 }
 
 func (b *cloneBySize) cliClone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
@@ -117,7 +136,10 @@ func (b *cloneBySize) note(name string) {
 
 // useSmall says whether go-git may make this clone.
 func (b *cloneBySize) useSmall(ctx context.Context, url string, opt git.CloneOptions) bool {
-	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 {
+	// A branch clone is go-git's single-branch clone (one refspec, one
+	// remote branch, origin/HEAD at that branch); git clone --branch
+	// fetches and tracks every branch.
+	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 || opt.Branch != "" {
 		return false
 	}
 	lower := strings.ToLower(url)

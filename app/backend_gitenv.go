@@ -125,14 +125,17 @@ func envChangesClone(environ []string, https bool) bool {
 // for its host (or all hosts), a credential helper when mgit has no
 // credentials for it, a template directory or hooks path (git runs
 // post-checkout), clone.*, remote.*, fetch.*, transfer.* (fsckObjects),
-// protocol.*, submodule.*, conditional includes (not evaluated here), and
-// branch.autoSetupRebase (written into the clone's config).
+// protocol.*, submodule.*, conditional includes (not evaluated here),
+// branch.autoSetupRebase (written into the clone's config), and what
+// changes the index git's checkout writes: index.* (version 4, skipHash,
+// extensions), feature.* (manyFiles sets index.version=4 and
+// index.skipHash), core.splitIndex and core.untrackedCache.
 func configAllows(entries []configEntry, rawURL string, auth git.Credentials) bool {
 	haveCreds := !auth.IsZero() && auth.ForURL(rawURL)
 	for _, e := range entries {
 		section, sub, name := splitKey(e.key)
 		switch section {
-		case "clone", "remote", "fetch", "transfer", "protocol", "submodule", "includeif":
+		case "clone", "remote", "fetch", "transfer", "protocol", "submodule", "includeif", "index", "feature":
 			return false
 		case "url":
 			if name == "insteadof" && strings.HasPrefix(strings.ToLower(rawURL), strings.ToLower(e.value)) {
@@ -167,7 +170,7 @@ func configAllows(entries []configEntry, rawURL string, auth git.Credentials) bo
 func blockingCore(name string) bool {
 	switch name {
 	case "hookspath", "ignorecase", "precomposeunicode", "sparsecheckout", "sparsecheckoutcone",
-		"protectntfs", "protecthfs", "sharedrepository", "worktree":
+		"protectntfs", "protecthfs", "sharedrepository", "worktree", "splitindex", "untrackedcache":
 		return true
 	}
 	return false

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 
@@ -25,8 +27,40 @@ type Backend struct {
 
 var _ git.Backend = (*Backend)(nil)
 
-// New returns the go-git backend.
-func New() *Backend { return &Backend{} }
+// New returns the go-git backend, with go-git's HTTP transport made to
+// follow no redirect (noRedirects).
+func New() *Backend {
+	noRedirects()
+	return &Backend{}
+}
+
+// RefuseRedirects makes go-git's HTTP transport follow no redirect, for
+// the whole process (noRedirects), without making a Backend: the git CLI
+// backend lists a remote's refs in-process with go-git's transport too
+// (remoteUnchanged), with the credential.
+func RefuseRedirects() { noRedirects() }
+
+// noRedirects installs, once per process, an HTTP(S) transport that
+// refuses every redirect, as the git CLI backend does while it holds a
+// credential (http.followRedirects=false): a credential is bound to the
+// scheme and host it was issued for and follows no redirect. go-git's
+// default client follows a redirect of info/refs ("initial") and keeps the
+// Authorization header when the target has the same origin (another
+// path, another repository on the same host). go-git chooses the
+// transport by scheme from a process-wide table (client.InstallProtocol,
+// no per-call option), so this is the one piece of global state of the
+// package; sync.Once keeps it to one write, before the first operation of
+// the first Backend (New and authFor call it), not at package init. The
+// table is a plain map: other go-git users in the process (the CLI
+// backend's remoteUnchanged probe) must start after the install —
+// ChooseBackend, at startup, makes it (New or RefuseRedirects) before
+// any operation, whichever backend it picks. A refused redirect is an
+// error naming the new URL (refusedRedirect).
+var noRedirects = sync.OnceFunc(func() {
+	t := githttp.NewClientWithOptions(nil, &githttp.ClientOptions{RedirectPolicy: githttp.NoFollowRedirects})
+	client.InstallProtocol("http", t)
+	client.InstallProtocol("https", t)
+})
 
 // Name is "go-git".
 func (*Backend) Name() string { return "go-git" }
@@ -57,6 +91,10 @@ func open(op, dir string) (*gogit.Repository, error) {
 // running ssh-agent; without one it is an error, never a prompt. The secret
 // travels only in this object: never in the URL or the config.
 func authFor(url string, creds git.Credentials) (transport.AuthMethod, error) {
+	// Every network operation asks here first: the transport is installed,
+	// and the install happens before the operation reads go-git's table,
+	// also for a Backend not made by New.
+	noRedirects()
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse remote url: %w", err)

@@ -143,9 +143,10 @@ var redirectRefusal = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`http redirect: (changes scheme from "https" to "http": |redirects disabled to |redirect on non-initial request to )?(\S*)`)
 })
 
-// refusedRedirect words a redirect go-git refused: no retry can change
-// the answer (the remote moved), so it is no network error; the detail
-// names where to and what to do.
+// refusedRedirect words a redirect go-git refused (every redirect, see
+// noRedirects; https to http by go-git itself): no retry can change the
+// answer (the remote moved), so it is no network error; the detail names
+// where to and what to do.
 func refusedRedirect(err error, op string) (string, bool) {
 	m := redirectRefusal().FindStringSubmatch(err.Error())
 	if m == nil {
@@ -158,18 +159,18 @@ func refusedRedirect(err error, op string) (string, bool) {
 	} else {
 		to = ""
 	}
-	why := "the remote answered with a redirect that go-git does not follow"
-	fix := "if the repository moved, update its URL"
-	if strings.Contains(m[1], "scheme") {
-		why = "the https remote redirected to plain http; mgit follows no redirect that drops TLS"
-		fix = "check the server; if the repository really moved there, update its URL"
-	}
+	where, fix := "elsewhere", "if the repository moved, update its URL"
 	if to != "" {
-		why += " (to " + to + ")"
+		where = "to " + to
 		fix += " to " + to
 		if op != "clone" {
 			fix += " (git remote set-url origin " + to + ")"
 		}
+	}
+	why := "the remote redirected " + where + "; mgit follows no redirect, so a credential cannot reach another host or repository"
+	if strings.Contains(m[1], "scheme") {
+		why = "the https remote redirected " + where + ", to plain http; mgit follows no redirect, least of all one that drops TLS"
+		fix = "check the server; if the repository really moved there, " + strings.TrimPrefix(fix, "if the repository moved, ")
 	}
 	return why + ": " + fix, true
 }
