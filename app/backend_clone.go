@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/mgit-dev/mgit/engine/git"
@@ -51,6 +52,14 @@ type cloneBySize struct {
 	cliBackend
 	small git.Backend
 	limit int64
+	// goos is the system the clone is for (runtime.GOOS). go-git clones
+	// only on Linux: git probes the file system at clone time and writes
+	// what it found (core.filemode, core.symlinks, core.ignorecase,
+	// core.precomposeunicode) where go-git writes nothing; on Linux the
+	// probe's answers are git's defaults, so the missing keys read the
+	// same, while on macOS or Windows a go-git clone would lack
+	// core.ignorecase=true and git would then misread case-only renames.
+	goos string
 	// env lists git's configuration once, on the first small clone.
 	env *gitEnvProbe
 	// cloned, when set (tests only), is told which backend made each
@@ -67,7 +76,8 @@ type cliBackend interface {
 
 // newCloneBySize wraps the CLI backend; small clones go to small.
 func newCloneBySize(cli *gitcli.Backend, small git.Backend) *cloneBySize {
-	return &cloneBySize{cliBackend: cli, small: small, limit: smallCloneBytes, env: &gitEnvProbe{secret: cli.SecretEnv}}
+	return &cloneBySize{cliBackend: cli, small: small, limit: smallCloneBytes, goos: runtime.GOOS,
+		env: &gitEnvProbe{secret: cli.SecretEnv}}
 }
 
 // Clone picks the backend by opt.SizeHint; see cloneBySize.
@@ -139,7 +149,7 @@ func (b *cloneBySize) useSmall(ctx context.Context, url string, opt git.CloneOpt
 	// A branch clone is go-git's single-branch clone (one refspec, one
 	// remote branch, origin/HEAD at that branch); git clone --branch
 	// fetches and tracks every branch.
-	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 || opt.Branch != "" {
+	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 || opt.Branch != "" || b.goos != "linux" {
 		return false
 	}
 	lower := strings.ToLower(url)
