@@ -8,9 +8,10 @@ import (
 	"github.com/mgit-dev/mgit/engine/git/gogit"
 )
 
-// TestRedirectCarriesNoToken: go-git's HTTP transport strips credentials
-// when a redirect leaves their origin (host, port or scheme) and refuses
-// https to http; a redirect it follows continues anonymously.
+// TestRedirectCarriesNoToken: the backend installs go-git's HTTP client
+// that follows no redirect (RefuseRedirects), as the cli backend sets
+// http.followRedirects=false: a redirect fails, naming where the remote
+// moved, and no request reaches the target.
 func TestRedirectCarriesNoToken(t *testing.T) {
-	conformance.RunRedirects(t, func(*testing.T) git.Backend { return gogit.New() }, conformance.RedirectExpect{})
+	conformance.RunRedirects(t, func(*testing.T) git.Backend { return gogit.New() }, conformance.RedirectExpect{Refuses: true})
 }
