@@ -47,10 +47,6 @@ func ChooseBackend(ctx context.Context, name string) (git.Backend, error) {
 }
 
 func newCLIBackend() *gitcli.Backend {
-	// The CLI backend's in-process ref listing (before git fetch) uses
-	// go-git's HTTP transport with the credential: it must follow no
-	// redirect either, as git does not.
-	gogit.RefuseRedirects()
 	b := gitcli.New()
 	b.SecretEnv = secure.SecretEnv(provider.AllTokenEnv())
 	return b

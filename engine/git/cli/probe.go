@@ -13,6 +13,7 @@ import (
 
 	"github.com/mgit-dev/mgit/engine/git"
 	"github.com/mgit-dev/mgit/engine/git/gitobj"
+	"github.com/mgit-dev/mgit/engine/git/gotransport"
 )
 
 // remoteUnchanged reports whether `git fetch` from the default remote
@@ -73,6 +74,10 @@ func (b *Backend) remoteUnchanged(ctx context.Context, dir string, auth git.Cred
 		return false
 	}
 
+	// go-git's transport with the credential: it follows no redirect, as
+	// git here does not (installed before this first use, whoever comes
+	// first).
+	gotransport.NoRedirects()
 	rem := gogit.NewRemote(memory.NewStorage(), &gitconfig.RemoteConfig{Name: remote, URLs: urls})
 	opts := &gogit.ListOptions{}
 	if !auth.IsZero() && auth.ForURL(urls[0]) {

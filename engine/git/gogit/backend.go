@@ -4,15 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 
 	"github.com/mgit-dev/mgit/engine/git"
+	"github.com/mgit-dev/mgit/engine/git/gotransport"
 )
 
 // Backend implements git.Backend with go-git. It holds no state: every call
@@ -34,33 +33,10 @@ func New() *Backend {
 	return &Backend{}
 }
 
-// RefuseRedirects makes go-git's HTTP transport follow no redirect, for
-// the whole process (noRedirects), without making a Backend: the git CLI
-// backend lists a remote's refs in-process with go-git's transport too
-// (remoteUnchanged), with the credential.
-func RefuseRedirects() { noRedirects() }
-
-// noRedirects installs, once per process, an HTTP(S) transport that
-// refuses every redirect, as the git CLI backend does while it holds a
-// credential (http.followRedirects=false): a credential is bound to the
-// scheme and host it was issued for and follows no redirect. go-git's
-// default client follows a redirect of info/refs ("initial") and keeps the
-// Authorization header when the target has the same origin (another
-// path, another repository on the same host). go-git chooses the
-// transport by scheme from a process-wide table (client.InstallProtocol,
-// no per-call option), so this is the one piece of global state of the
-// package; sync.Once keeps it to one write, before the first operation of
-// the first Backend (New and authFor call it), not at package init. The
-// table is a plain map: other go-git users in the process (the CLI
-// backend's remoteUnchanged probe) must start after the install —
-// ChooseBackend, at startup, makes it (New or RefuseRedirects) before
-// any operation, whichever backend it picks. A refused redirect is an
-// error naming the new URL (refusedRedirect).
-var noRedirects = sync.OnceFunc(func() {
-	t := githttp.NewClientWithOptions(nil, &githttp.ClientOptions{RedirectPolicy: githttp.NoFollowRedirects})
-	client.InstallProtocol("http", t)
-	client.InstallProtocol("https", t)
-})
+// noRedirects is gotransport.NoRedirects: go-git's HTTP(S) transport
+// follows no redirect, installed once before the first operation (New and
+// authFor call it), not at package init.
+func noRedirects() { gotransport.NoRedirects() }
 
 // Name is "go-git".
 func (*Backend) Name() string { return "go-git" }

@@ -9,7 +9,7 @@ import (
 )
 
 // TestRedirectCarriesNoToken: the backend installs go-git's HTTP client
-// that follows no redirect (RefuseRedirects), as the cli backend sets
+// that follows no redirect (gotransport.NoRedirects), as the cli backend sets
 // http.followRedirects=false: a redirect fails, naming where the remote
 // moved, and no request reaches the target.
 func TestRedirectCarriesNoToken(t *testing.T) {
