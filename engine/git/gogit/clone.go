@@ -79,11 +79,11 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 		return opError(ctx, "clone", dest, err, "")
 	}
 	if err := b.checkOutClone(r); err != nil {
-		// Nothing half-made is left: the destination is as it was.
-		_ = os.RemoveAll(dest)
-		if existed {
-			_ = os.Mkdir(dest, 0o777)
-		}
+		// Nothing half-made is left: the destination is as it was. An
+		// empty directory the user made keeps its mode and owner (and a
+		// volume mounted there, which could not be removed): only what
+		// the clone put in it goes.
+		clearClone(dest, existed)
 		return updateError(ctx, "clone", dest, err)
 	}
 	return nil
@@ -186,4 +186,20 @@ func cloneEmpty(url, dest string, mirror bool) error {
 		return &git.Error{Op: "clone", Dir: dest, Detail: err.Error(), Err: err}
 	}
 	return nil
+}
+
+// clearClone removes a failed clone at dest: dest itself when the clone
+// made it, only its entries when it was an empty directory before.
+func clearClone(dest string, existed bool) {
+	if !existed {
+		_ = os.RemoveAll(dest)
+		return
+	}
+	entries, err := os.ReadDir(dest)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		_ = os.RemoveAll(filepath.Join(dest, e.Name()))
+	}
 }
