@@ -30,7 +30,7 @@ func writeFile(t *testing.T, path, content string) string {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	dir := t.TempDir()
 	file := writeFile(t, filepath.Join(dir, "file"), "x")
 	empty := writeFile(t, filepath.Join(dir, "empty.txt"), "# nothing here\n\n")
@@ -131,10 +131,11 @@ func TestVersion(t *testing.T) {
 }
 
 // workspaceFixture makes root/clean (a clone tracking origin) and
-// root/sub/dirty (with an untracked file), both from one bare origin.
+// root/sub/dirty (with an untracked file), both from one bare origin. Git,
+// here and in Main, reads the package's clean configuration (TestMain), so
+// the tests using it may run in parallel.
 func workspaceFixture(t *testing.T) string {
 	t.Helper()
-	gittest.Isolate(t)
 	base := t.TempDir()
 	seed := filepath.Join(base, "seed")
 	gittest.InitRepo(t, seed)
@@ -149,6 +150,7 @@ func workspaceFixture(t *testing.T) string {
 }
 
 func TestStatusInProcess(t *testing.T) {
+	t.Parallel()
 	root := workspaceFixture(t)
 	for _, backend := range []string{"cli", "go-git"} {
 		t.Run(backend, func(t *testing.T) {
@@ -186,6 +188,8 @@ func TestStatusInProcess(t *testing.T) {
 	}
 }
 
+// TestNoSubcommandIsStatusOfCwd is not parallel: it is about the process's
+// working directory (t.Chdir), which Main and discovery read.
 func TestNoSubcommandIsStatusOfCwd(t *testing.T) {
 	root := workspaceFixture(t)
 	t.Chdir(root)
@@ -204,7 +208,7 @@ func TestNoSubcommandIsStatusOfCwd(t *testing.T) {
 }
 
 func TestCloneDryRunCreatesNothing(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "new")
 	code, out, stderr := run(t, nil, "clone", "--dry-run", "-o", "json", "https://h.example/o/r.git", dir)
 	if code != 0 {

@@ -18,8 +18,10 @@ import (
 type BackendChooser func(ctx context.Context, name string) (git.Backend, error)
 
 // ChooseBackend is mgit's BackendChooser. "auto" (or "") picks the git CLI
-// when a usable git is on PATH — it is faster for status and clone and
-// supports rebase — and go-git otherwise, as in the distroless container.
+// when a usable git is on PATH — it is faster for status and large clones
+// and supports rebase — except for the clone of a repository a provider
+// lists as small (cloneBySize: go-git, in-process, costs a fraction of
+// git's processes), and go-git otherwise, as in the distroless container.
 // "cli" fails when git is unusable rather than falling back, so an explicit
 // choice is never silently overridden. The git CLI is told which
 // environment variables hold secrets (secure.SecretEnv over every provider
@@ -29,7 +31,8 @@ func ChooseBackend(ctx context.Context, name string) (git.Backend, error) {
 	switch name {
 	case engine.BackendAuto, "":
 		if gitcli.Available(ctx) == nil {
-			return newCLIBackend(), nil
+			cli := newCLIBackend()
+			return newCloneBySize(cli, gogit.New()), nil
 		}
 		return gogit.New(), nil
 	case engine.BackendCLI:

@@ -16,9 +16,11 @@ import (
 // fetch --changed-only` lists only the changed ones, with what moved, and
 // one summary that counts every repository.
 func TestEndToEndFetchChangedOnly(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"cli", "go-git"} {
 		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
 			r := newRunner(t, bin)
 			srv := gittest.NewServer(t, gittest.ServerOptions{Token: e2eToken})
 			seeds := map[string]string{}
@@ -69,9 +71,11 @@ func TestEndToEndFetchChangedOnly(t *testing.T) {
 // no-remote and unborn repositories are skipped with the reason, and the
 // run exits 0; the repository that can pull says what it got.
 func TestEndToEndPullNothingToPullInto(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	for _, backend := range []string{"cli", "go-git"} {
 		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
 			r := newRunner(t, bin)
 			srv := gittest.NewServer(t, gittest.ServerOptions{Token: e2eToken})
 			seed := srv.CreateRepo(t, "org/app")
@@ -112,6 +116,7 @@ func TestEndToEndPullNothingToPullInto(t *testing.T) {
 // finished and one line for the rest, not a line per operation that never
 // ran; the one in flight counts as stopped, not failed.
 func TestEndToEndInterruptSummary(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	srv := gittest.NewServer(t, gittest.ServerOptions{Token: e2eToken})

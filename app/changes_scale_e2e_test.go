@@ -19,6 +19,7 @@ import (
 // in JSON. The repositories are copies of one pair (bare upstream, clone)
 // built with git once, so the setup costs file writes, not 1,000 git runs.
 func TestEndToEndFetchChangedOnlyAtScale(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	// Issue acceptance "at scale": 1,000 repositories in the full tier

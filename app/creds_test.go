@@ -42,7 +42,6 @@ const (
 
 func newTwoAccounts(t *testing.T) *twoAccounts {
 	t.Helper()
-	gittest.Isolate(t)
 	w := &twoAccounts{
 		git:        gittest.NewServer(t, gittest.ServerOptions{}),
 		repos:      map[string]string{workToken: "acme/a", personalToken: "acme/b"},
@@ -135,6 +134,7 @@ func (w *twoAccounts) env(t *testing.T) map[string]string {
 // both in one plan, each with its own account's token. A lookup by host
 // alone would send one account's token for both, and one clone would fail.
 func TestTwoAccountsOnOneHostCloneQuery(t *testing.T) {
+	t.Parallel()
 	w := newTwoAccounts(t)
 	env := w.env(t)
 	root := t.TempDir()
@@ -164,6 +164,7 @@ func TestTwoAccountsOnOneHostCloneQuery(t *testing.T) {
 // is a conditional request answered 304 and served from the discovery
 // cache, which keeps one entry per account for the same URL.
 func TestRepeatedListAnswersFromCache(t *testing.T) {
+	t.Parallel()
 	w := newTwoAccounts(t)
 	env := w.env(t)
 	for i := range 2 {

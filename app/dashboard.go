@@ -44,9 +44,10 @@ type dashboardInputs struct {
 	// root.
 	store  *state.Store
 	cached map[string]state.Entry
-	// discovery delivers discovery's result when it runs after the first
-	// paint (the cache knew the repositories); nil when repos is it.
-	discovery <-chan ui.Discovered
+	// fromCache: the cache knows where the repositories are, so the first
+	// frame is painted from it and discovery (rediscover) runs after that
+	// frame, not beside it; repos is then empty.
+	fromCache bool
 }
 
 // loadState opens the state cache and reads root's entries: at 10,000
@@ -61,18 +62,6 @@ func (c *Factory) loadState(root string) (*state.Store, map[string]state.Entry) 
 	}
 	store := state.Open(cache, c.logs.log)
 	return store, store.Load(root)
-}
-
-// discoverInBackground runs discovery while the dashboard paints from the
-// cache; the channel has room for the result, so discovery never waits
-// for the dashboard.
-func (c *Factory) discoverInBackground(ctx context.Context, root string, dopt workspace.Options) <-chan ui.Discovered {
-	ch := make(chan ui.Discovered, 1)
-	go func() {
-		repos, err := workspace.Discover(ctx, root, dopt)
-		ch <- ui.Discovered{Repos: repos, Err: err}
-	}()
-	return ch
 }
 
 // knowsPlaces reports whether the cache knows where its repositories are
@@ -207,11 +196,11 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	}
 	store, cached := c.loadState(root)
 	var repos []workspace.Repo
-	var discovery <-chan ui.Discovered
-	if knowsPlaces(cached) {
-		discovery = c.discoverInBackground(ctx, root, dopt)
-	} else if repos, err = c.discoverRepos(ctx, root, dir, dopt); err != nil {
-		return dashboardInputs{}, err
+	fromCache := knowsPlaces(cached)
+	if !fromCache {
+		if repos, err = c.discoverRepos(ctx, root, dir, dopt); err != nil {
+			return dashboardInputs{}, err
+		}
 	}
 	layout := workspace.LayoutHost
 	if c.conf.cfg.Layout != "" {
@@ -219,7 +208,7 @@ func (opts *DashboardOptions) inputs(ctx context.Context, obs *observability) (d
 	}
 	in := dashboardInputs{
 		root: root, repos: repos, creds: c.credentials(), stop: func() {}, store: store, cached: cached,
-		discovery: discovery,
+		fromCache: fromCache,
 		dest:      func(r provider.Repo) (string, error) { return providerDest(root, r, layout) },
 		rediscover: func(ctx context.Context) ([]workspace.Repo, error) {
 			return workspace.Discover(ctx, root, dopt)
@@ -301,15 +290,15 @@ func (opts *DashboardOptions) run(ctx context.Context, in dashboardInputs, obs *
 		// dashboard's jobs come and go with the user's keys, so the audit
 		// names the repository and operation (host and provider are in
 		// the log file's op lines).
-		Events:       obs.tapEvents(eng.Events(), gone, c.logs.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
-		Dest:         in.dest,
-		Rediscover:   in.rediscover,
-		State:        in.store,
-		Cached:       in.cached,
-		Discovery:    in.discovery,
-		Logger:       log,
-		Getenv:       c.getenv,
-		KeyOverrides: c.conf.keys(),
+		Events:         obs.tapEvents(eng.Events(), gone, c.logs.gitAuthAuditor(func() zerolog.Logger { return log }, nil)),
+		Dest:           in.dest,
+		Rediscover:     in.rediscover,
+		State:          in.store,
+		Cached:         in.cached,
+		PaintFromCache: in.fromCache,
+		Logger:         log,
+		Getenv:         c.getenv,
+		KeyOverrides:   c.conf.keys(),
 		// The watcher follows each repository's .git; the interval
 		// refresh catches what it cannot see (a remote-tracking ref
 		// another tool fetched into a packed file, a changed file).

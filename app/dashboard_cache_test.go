@@ -17,6 +17,7 @@ import (
 // workspace, read beside discovery, so the first paint need not read the
 // cache after walking the workspace.
 func TestDashboardInputsCarryCachedState(t *testing.T) {
+	t.Parallel()
 	env := providerTestEnv(t)
 	dir := t.TempDir()
 	gittest.InitRepo(t, filepath.Join(dir, "a"))
@@ -44,9 +45,11 @@ func TestDashboardInputsCarryCachedState(t *testing.T) {
 }
 
 // A cache that knows where its repositories are lets the dashboard paint
-// before discovery: inputs leaves the walk running and delivers it after;
-// a cache of an older version (no places) discovers first, as before.
+// before discovery: inputs does not walk, the dashboard does after its
+// first frame; a cache of an older version (no places) discovers first,
+// as before.
 func TestDashboardInputsDiscoverAfterPaint(t *testing.T) {
+	t.Parallel()
 	env := providerTestEnv(t)
 	dir := t.TempDir()
 	gittest.InitRepo(t, filepath.Join(dir, "a"))
@@ -65,8 +68,8 @@ func TestDashboardInputsDiscoverAfterPaint(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.stop()
-	if in.discovery != nil || len(in.repos) != 2 {
-		t.Fatalf("cache without places: discovery %v, repos %d; want discovery first", in.discovery != nil, len(in.repos))
+	if in.fromCache || len(in.repos) != 2 {
+		t.Fatalf("cache without places: from cache %v, repos %d; want discovery first", in.fromCache, len(in.repos))
 	}
 	placed := map[string]state.Entry{"a": {Path: filepath.Join(dir, "a"), Kind: "repo"}}
 	if err := state.Open(cacheDir, zerolog.Nop()).Save(dir, placed); err != nil {
@@ -77,10 +80,10 @@ func TestDashboardInputsDiscoverAfterPaint(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer in.stop()
-	if in.discovery == nil || len(in.repos) != 0 {
-		t.Fatalf("cache with places: discovery %v, repos %d; want discovery after the paint", in.discovery != nil, len(in.repos))
+	if !in.fromCache || len(in.repos) != 0 {
+		t.Fatalf("cache with places: from cache %v, repos %d; want discovery after the paint", in.fromCache, len(in.repos))
 	}
-	if d := <-in.discovery; d.Err != nil || len(d.Repos) != 2 {
-		t.Fatalf("discovery after paint = %+v", d)
+	if repos, err := in.rediscover(context.Background()); err != nil || len(repos) != 2 {
+		t.Fatalf("discovery after paint = %d repositories, %v", len(repos), err)
 	}
 }

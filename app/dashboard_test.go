@@ -90,7 +90,7 @@ func drain(ch <-chan ui.RemoteBatch) []ui.RemoteBatch {
 // learns the provider's token; the requests are counted; a provider that
 // refuses the token arrives as an error batch with its advice.
 func TestDashboardInputsFromConfigQuery(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	// The second page waits for the test: the inputs must be ready (the
 	// dashboard painted) while the listing is still under way.
 	reached, gate := make(chan struct{}), make(chan struct{})
@@ -186,7 +186,7 @@ func TestDashboardInputsFromConfigQuery(t *testing.T) {
 // TestDashboardQueryFlag: --query beats the configuration, a DIR argument
 // beats the workspace, and --query without any provider is a usage error.
 func TestDashboardQueryFlag(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	gh := fakeGitHub(t, nil)
 	env := providerTestEnv(t)
 	env["MGIT_TOKEN_GHE"] = "tok"
@@ -314,7 +314,7 @@ func freeAddr(t *testing.T) string {
 // dashboard hands the engine (git on another port of the API's machine;
 // no MGIT_TOKEN).
 func TestDashboardRemoteRowClones(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 2)
 	env := providerTestEnv(t)
 	env["MGIT_TOKEN_GH"] = w.git.Token()

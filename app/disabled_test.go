@@ -19,7 +19,7 @@ import (
 // serves nothing). list, clone QUERY and sync --once leave the disabled
 // one out and exit 0; list --include-disabled shows it.
 func TestDisabledReposLeftOut(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	srv.CreateRepo(t, "acme/live")
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -14,7 +14,7 @@ import (
 // `--query <repo>` finds it by that path, as the README promises, even
 // though its origin's org is something else.
 func TestNarrowFlatLayout(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	root := t.TempDir()
 	var jobs []engine.Job
 	for _, n := range []string{"repo-name", "other"} {

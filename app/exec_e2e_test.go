@@ -48,6 +48,7 @@ func blocks(t *testing.T, out string) (map[string][]string, string) {
 }
 
 func TestExecEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	rels := execWorkspace(t, r)
@@ -186,6 +187,7 @@ func TestExecEndToEnd(t *testing.T) {
 // TestExecInterrupt: SIGINT stops every command, and what each started,
 // promptly; mgit exits 130.
 func TestExecInterrupt(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	rels := execWorkspace(t, r)

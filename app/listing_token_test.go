@@ -24,7 +24,7 @@ import (
 // provider's token nor MGIT_TOKEN may follow the listing to it — for clone
 // QUERY and sync, with both backends.
 func TestListingChoosesNoTokenHost(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	const apiToken, fallback = "listing-api-token-31", "listing-fallback-token-32"
 	srv := gittest.NewServer(t, gittest.ServerOptions{})
 	srv.CreateRepo(t, "acme/app")

@@ -62,6 +62,7 @@ func runStderrOnTTY(t *testing.T, r *mgitRunner, env []string, args ...string) (
 // line back on the terminal, in console form, without colour under
 // NO_COLOR.
 func TestLogsForPeopleOnATerminal(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	r := newRunner(t, bin)
 	repo := filepath.Join(r.dir, "ws", "broken")

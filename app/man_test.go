@@ -13,17 +13,20 @@ import (
 
 	"github.com/mgit-dev/mgit/app/manpage"
 	"github.com/mgit-dev/mgit/app/manpage/manpagetest"
-	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
 // mgit man writes a page for every command --help lists, naming each of
 // its flags as --help does; hidden commands (cobra's __complete) get none,
 // and groff and man render every page without a warning.
 func TestManPages(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
+	// The whole environment of Main: a HOME of the test's own, nothing of
+	// the process's (a developer's COLUMNS or MGIT_CONFIG).
+	env := map[string]string{"HOME": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
 	dir := filepath.Join(t.TempDir(), "man1")
 	var out, errb bytes.Buffer
-	if code := Main(context.Background(), []string{"man", dir}, &out, &errb, os.Getenv); code != 0 {
+	if code := Main(context.Background(), []string{"man", dir}, &out, &errb, getenv); code != 0 {
 		t.Fatalf("mgit man: exit %d\n%s", code, errb.String())
 	}
 	files := strings.Fields(out.String())
@@ -68,6 +71,6 @@ func TestManPages(t *testing.T) {
 			}
 		}
 	}
-	walk(NewCmdRoot(&Factory{getenv: os.Getenv}))
+	walk(NewCmdRoot(&Factory{getenv: getenv}))
 	manpagetest.RequireCleanRender(t, files)
 }

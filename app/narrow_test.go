@@ -16,7 +16,7 @@ import (
 // when DIR is the repository itself or a directory inside it (discovery
 // calls it "."), not only from the workspace above it.
 func TestNarrowDirIsTheRepository(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	root := t.TempDir()
 	repo := filepath.Join(root, "repo-name")
 	gittest.InitRepo(t, repo)
@@ -41,9 +41,9 @@ func TestNarrowDirIsTheRepository(t *testing.T) {
 
 // TestStatusQueryFlatLayout drives `mgit status --query` over a real
 // flat-layout workspace (DIR/<repo>, origins under another org), from the
-// workspace and from inside a clone.
+// workspace and from inside a clone. Not parallel: "." needs the process's
+// working directory (t.Chdir), which Main and discovery read.
 func TestStatusQueryFlatLayout(t *testing.T) {
-	gittest.Isolate(t)
 	ws := t.TempDir()
 	for _, n := range []string{"repo-name", "other"} {
 		p := filepath.Join(ws, n)

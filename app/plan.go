@@ -352,7 +352,7 @@ func queryClonePlan(root string, repos []provider.Repo, layout workspace.Layout)
 		id := filepath.ToSlash(rel)
 		jobs = append(jobs, engine.Job{
 			// Provider picks the account's token when two accounts share a host.
-			Repo: engine.Repo{ID: id, Path: dest, URL: r.CloneURL, Host: r.Host, Provider: r.Provider},
+			Repo: engine.Repo{ID: id, Path: dest, URL: r.CloneURL, Host: r.Host, Provider: r.Provider, Size: r.Size},
 			Op:   engine.OpClone,
 		})
 		paths[id] = filepath.Join(root, rel)

@@ -128,7 +128,7 @@ func TestQueryClonePlanLayout(t *testing.T) {
 }
 
 func TestNarrowByQuery(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	root := t.TempDir()
 	mk := func(rel, origin string) engine.Job {
 		p := filepath.Join(root, filepath.FromSlash(rel))
@@ -350,7 +350,9 @@ func TestLoginMissingScope(t *testing.T) {
 }
 
 // withStdin makes os.Stdin a file holding content for the test: login reads
-// the token from os.Stdin, which Main does not take as a parameter.
+// the token from os.Stdin, which Main does not take as a parameter. os.Stdin
+// is the process's, so a test using this must not call t.Parallel (the
+// sequential tests all finish before the parallel ones start).
 func withStdin(t *testing.T, content string) {
 	t.Helper()
 	f, err := os.CreateTemp(t.TempDir(), "stdin")

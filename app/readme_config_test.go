@@ -5,15 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
 // TestReadmeConfigMode: the README says the configuration file must be
 // 0600 and quotes what mgit says of one that is not; that quote is what
 // mgit prints, word for word, and the exit code is the one it names.
 func TestReadmeConfigMode(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func auditLines(t *testing.T, logs, action string) []map[string]any {
 // TestFlagBoundsExit2: every bounded flag and environment value is
 // refused with exit 2 and a message naming the input and the rule.
 func TestFlagBoundsExit2(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	dir := t.TempDir()
 	cases := []struct {
 		name      string
@@ -130,7 +130,7 @@ func hostileLister(t *testing.T, c *Factory, obs *observability, apiURL, token s
 // branch) only "good" is cloned, every refusal is audited with the
 // cycle's run_id, and nothing lands outside --dir.
 func TestSyncDropsHostileRepos(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	const token = "hostile-sync-token-42"
 	git := gittest.NewServer(t, gittest.ServerOptions{Token: token})
 	git.CreateRepo(t, "acme/good")
@@ -188,7 +188,7 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 // auth.failure audit event with the host and repository, never the token —
 // in a one-shot run (to --audit-log) and in a sync cycle (with its run_id).
 func TestGitAuthFailureAudited(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	const wrong = "wrong-token-0123456789"
 	git := gittest.NewServer(t, gittest.ServerOptions{Token: "right-token"})
 	git.CreateRepo(t, "acme/app")
@@ -281,7 +281,7 @@ func TestStreamsFlushHeldLine(t *testing.T) {
 // leads outside it makes sync refuse the repositories below it, as clone
 // QUERY does, rather than clone through it: nothing lands outside.
 func TestSyncRefusesSymlinkOutOfDir(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 2)
 	dir, outside := t.TempDir(), t.TempDir()
 	org := filepath.Dir(w.path(dir, w.names[0], false)) // <dir>/<host>/org

@@ -199,7 +199,7 @@ func hostOf(u string) string {
 }
 
 func TestSyncTwoShardsThenIncremental(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 6)
 	env := map[string]string{credroute.EnvToken: w.git.Token()}
 	dirs := []string{t.TempDir(), t.TempDir()}
@@ -307,7 +307,7 @@ func (g gatedLister) List(ctx context.Context) ([]provider.Repo, error) {
 }
 
 func TestSyncReadinessAndHealth(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 1)
 	home := t.TempDir()
 	env := map[string]string{credroute.EnvToken: w.git.Token(), "HOME": home}
@@ -338,7 +338,7 @@ func TestSyncReadinessAndHealth(t *testing.T) {
 	// (helm --atomic, a StatefulSet's one-pod-at-a-time) must not wait
 	// for a first cycle that may take hours. The first cycle has its own
 	// metric.
-	if err := telemetry.Probe(ctx, addr, "/readyz", time.Second); err != nil {
+	if err := telemetry.Probe(ctx, addr, "/readyz", 30*time.Second); err != nil {
 		t.Errorf("/readyz before the first cycle: %v, want 200", err)
 	}
 	if code := health("--ready"); code != 0 {
@@ -367,7 +367,7 @@ func TestSyncReadinessAndHealth(t *testing.T) {
 }
 
 func TestSyncFailedCycleIsNotReady(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 1)
 	w.failList = true
 	c, logs := testCLI(t, map[string]string{})
@@ -385,7 +385,7 @@ func TestSyncFailedCycleIsNotReady(t *testing.T) {
 }
 
 func TestSyncMirror(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 2)
 	dir := t.TempDir()
 	for cycle := 1; cycle <= 2; cycle++ {
@@ -410,7 +410,7 @@ func TestSyncMirror(t *testing.T) {
 // TestSyncTraceTree: a cycle's spans form run → operation → request: the
 // provider requests under the discovery span, the clones under the run.
 func TestSyncTraceTree(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 2)
 	c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})
 	obs := observeFor(t, c)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/mgit-dev/mgit/engine/credroute"
-	"github.com/mgit-dev/mgit/engine/git/gittest"
 	syncloop "github.com/mgit-dev/mgit/engine/sync"
 )
 
@@ -16,7 +15,7 @@ import (
 // healthy one is not; the loop's heartbeat keeps /healthz alive and would
 // fail it past the progress limit.
 func TestSyncFailingStreakAndHeartbeat(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	w := newSyncWorld(t, 1)
 	w.names = append(w.names, "org/gone") // listed, never created: every clone fails
 	c, logs := testCLI(t, map[string]string{credroute.EnvToken: w.git.Token()})

@@ -78,7 +78,7 @@ func TestTapStates(t *testing.T) {
 // TestStatusRecordsRepositoryStates: a one-shot status run with the
 // listener on leaves mgit_repositories{state} saying what it found.
 func TestStatusRecordsRepositoryStates(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	root := t.TempDir()
 	for _, name := range []string{"one", "two"} {
 		gittest.InitRepo(t, filepath.Join(root, name))

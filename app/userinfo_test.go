@@ -12,6 +12,7 @@ import (
 // password in a URL that does not parse — exits 2 before anything runs,
 // says to use mgit login, and neither stderr nor the audit log repeats it.
 func TestCloneSourceUserinfoRefused(t *testing.T) {
+	t.Parallel()
 	const hex40 = "89abcdef0123456789abcdef0123456789abcdef"
 	cases := map[string]string{
 		"http://tok_5e4d3c2b1a@127.0.0.1:1/repo.git": "tok_5e4d3c2b1a",

@@ -29,7 +29,7 @@ func fitsIn(t *testing.T, what, out string, width int) {
 // their tables to COLUMNS, and print every column in full without it (the
 // test's stdout is no terminal: a pipe or a CI log gets whole rows).
 func TestStatusAndListFitColumns(t *testing.T) {
-	gittest.Isolate(t)
+	t.Parallel()
 	ws := t.TempDir()
 	repo := filepath.Join(ws, "github.com", "acme", "a-repository-with-a-rather-long-name")
 	gittest.InitRepo(t, repo)

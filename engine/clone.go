@@ -221,7 +221,7 @@ func (x cloneExec) cloneToTemp(dest string) (tmp string, cleanup func(), err err
 			}
 		}
 	}
-	opts := git.CloneOptions{Auth: x.ex.credentials(), Progress: x.ex.progressFunc(), Depth: x.ex.r.plan.Options.Depth, Mirror: x.ex.r.plan.Options.Mirror, StallTimeout: x.ex.r.e.cfg.StallTimeout}
+	opts := git.CloneOptions{Auth: x.ex.credentials(), Progress: x.ex.progressFunc(), Depth: x.ex.r.plan.Options.Depth, Mirror: x.ex.r.plan.Options.Mirror, StallTimeout: x.ex.r.e.cfg.StallTimeout, SizeHint: x.ex.jb.Repo.Size}
 	err = x.ex.attempt(x.ex.r.e.cfg.Timeout, func(ctx context.Context) error {
 		// A failed attempt may leave a partial clone; each try starts clean.
 		if err := os.RemoveAll(dir); err != nil {

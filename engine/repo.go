@@ -40,6 +40,10 @@ type Repo struct {
 	// Provider is the configured provider the repository was discovered
 	// through (for logs and traces); empty for repositories found on disk.
 	Provider string
+	// Size is the repository's size in bytes as the provider's listing
+	// reported it; 0 when unknown (found on disk, a URL list, an API that
+	// does not say). Only a hint: clone passes it to the backend.
+	Size int64
 	// Kind is how a repository found on disk was recognised: "repo" (a
 	// .git directory), "worktree" (a linked worktree of another
 	// repository), "submodule"; empty when not known.

@@ -27,7 +27,10 @@ func hugeWorkspace(b *testing.B, n int) Options {
 		repos = append(repos, workspace.Repo{Path: filepath.Join(root, id), Rel: id, Kind: workspace.KindRepo})
 		entries[id] = state.Entry{Status: &git.Status{Branch: "main", Upstream: "origin/main", Behind: i % 3, Unstaged: i % 5,
 			Head: git.Commit{SHA: "0123456789abcdef0123456789abcdef01234567", Subject: fmt.Sprintf("commit %d", i), Author: "Ada",
-				Time: testNow.Add(-time.Duration(i) * time.Hour)}}, Checked: testNow}
+				Time: testNow.Add(-time.Duration(i) * time.Hour)}}, Checked: testNow,
+			// As a dashboard saves it: every row has the result of its
+			// last status read.
+			Last: &state.OpResult{Op: "status", Outcome: "ok", Duration: 400 * time.Microsecond, Finished: testNow, Attempts: 1}}
 	}
 	store := state.Open(b.TempDir(), zerolog.Nop())
 	if err := store.Save(root, withPlaces(entries, repos)); err != nil {
@@ -121,11 +124,10 @@ func withPlaces(entries map[string]state.Entry, repos []workspace.Repo) map[stri
 	return entries
 }
 
-// cacheFirst makes opt paint from the cache while discovery runs: its
-// rows come from the cache, and the returned channel delivers what
-// discovery found.
+// cacheFirst makes opt paint from the cache, discovery (Rediscover)
+// running after the first frame.
 func cacheFirst(opt Options) Options {
 	opt.Repos = nil
-	opt.Discovery = make(chan Discovered, 1)
+	opt.PaintFromCache = true
 	return opt
 }

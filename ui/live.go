@@ -47,9 +47,14 @@ type liveState struct {
 	refreshEnded time.Time
 	rescanning   bool
 	persist      persistState
-	// initial delivers the discovery that runs while the dashboard paints
-	// from the cache (see Options.Discovery); nil when none runs.
-	initial <-chan Discovered
+	// discoverFirst: the rows came from the cache and discovery runs
+	// after the first frame (Options.PaintFromCache), until its result
+	// came.
+	discoverFirst bool
+	// armed: the start deferred until the first frame is on its way
+	// (startup.go); started: the first refresh was asked, after the
+	// watcher's baseline, and the periodic refresh waits for it.
+	armed, started bool
 }
 
 // update handles the live dashboard's reasons to read status again: the
@@ -57,6 +62,11 @@ type liveState struct {
 func (l *liveState) update(msg tea.Msg, r runner, d *deps) tea.Cmd {
 	switch msg := msg.(type) {
 	case refreshTickMsg:
+		if d.refresh && !l.started {
+			// The first refresh is still to come, after the watcher's
+			// baseline (startup.go): not before it.
+			return tickCmd(d.every)
+		}
 		_, running := r.runs[l.refreshRun]
 		rested := d.now().Sub(l.refreshEnded) >= l.refreshTook
 		if !running && rested {
@@ -76,20 +86,13 @@ func (l *liveState) update(msg tea.Msg, r runner, d *deps) tea.Cmd {
 	return nil
 }
 
-// initialCmd waits for the discovery that started with the dashboard;
-// nil when none runs.
-func (l *liveState) initialCmd(stop <-chan struct{}) tea.Cmd {
-	ch := l.initial
-	if ch == nil {
-		return nil
-	}
+// discoverCmd runs the discovery the rows painted from the cache wait
+// for; its result is the initial rescanMsg.
+func (l *liveState) discoverCmd(d *deps) tea.Cmd {
+	discover, ctx := d.discover, d.ctx
 	return func() tea.Msg {
-		select {
-		case d := <-ch:
-			return rescanMsg{repos: d.Repos, err: d.Err, initial: true}
-		case <-stop:
-			return nil
-		}
+		repos, err := discover(ctx)
+		return rescanMsg{repos: repos, err: err, initial: true}
 	}
 }
 
@@ -134,10 +137,10 @@ func (l *liveState) rescan(status *statusbar.Model, d *deps) tea.Cmd {
 func (l *liveState) rescanned(r runner, msg rescanMsg, w *watcher) {
 	l.rescanning = false
 	if msg.initial {
-		// The cached rows were painted; their status is read now that
-		// the workspace is known, as it is at start without a cache.
-		l.initial = nil
-		defer r.refreshAll()
+		// The cached rows were painted; their status is read once the
+		// workspace is known and the watcher has its baseline (the model
+		// goes on with startup.go's baselineCmd).
+		l.discoverFirst = false
 	}
 	if msg.err != nil {
 		r.log.Warn().Err(msg.err).Msg("rescan")
@@ -203,6 +206,15 @@ func defaultDiscover(root string) func(context.Context) ([]workspace.Repo, error
 	}
 }
 
+// discoverOf is discovery as opt asks for it: Rediscover, else the
+// defaults `mgit status` uses.
+func discoverOf(opt Options) func(context.Context) ([]workspace.Repo, error) {
+	if opt.Rediscover != nil {
+		return opt.Rediscover
+	}
+	return defaultDiscover(opt.Root)
+}
+
 // liveDeps fills the live dashboard's dependencies from opt.
 func liveDeps(d *deps, opt Options) {
 	d.every = opt.RefreshInterval
@@ -215,10 +227,7 @@ func liveDeps(d *deps, opt Options) {
 		}
 		d.watch = newWatcher(iv)
 	}
-	d.discover = opt.Rediscover
-	if d.discover == nil {
-		d.discover = defaultDiscover(opt.Root)
-	}
+	d.discover = discoverOf(opt)
 	d.saver = newSaver(opt.State, opt.Root, opt.Logger)
 	d.saveEvery = opt.SaveEvery
 	if d.saveEvery <= 0 {

@@ -33,7 +33,8 @@ const (
 	modePager // the log or diff of a repository
 )
 
-// startMsg starts the background refresh after the first paint.
+// startMsg asks for the status of every row: the first refresh, after
+// the first frame and the watcher's baseline (startup.go).
 type startMsg struct{}
 
 // quitIntent is the confirm dialog's intent for "quit while busy".
@@ -83,13 +84,16 @@ type model struct {
 
 // deps are the model's ties to the outside, replaceable in tests.
 type deps struct {
-	ctx     context.Context // the runs' context; cancelled on interrupt
-	cancel  context.CancelFunc
-	submit  func(ctx context.Context, plan engine.Plan) string
-	pump    *pump
-	stop    <-chan struct{}
-	now     func() time.Time
-	refresh bool // submit a status run at start
+	ctx    context.Context // the runs' context; cancelled on interrupt
+	cancel context.CancelFunc
+	submit func(ctx context.Context, plan engine.Plan) string
+	pump   *pump
+	stop   <-chan struct{}
+	now    func() time.Time
+	// refresh: after the first frame, take the watcher's baseline and
+	// read every row's status (startup.go); discovery first, when the
+	// rows came from the cache, whatever refresh says.
+	refresh bool
 
 	// The live dashboard: the periodic refresh (every; 0 is off), the
 	// watcher of the repositories' git directories (nil: none), discovery
@@ -110,11 +114,8 @@ func (m model) Init() tea.Cmd {
 	if m.deps.pump != nil {
 		cmds = append(cmds, m.deps.pump.waitCmd(m.deps.stop))
 	}
-	if m.deps.refresh {
-		cmds = append(cmds, func() tea.Msg { return startMsg{} })
-	}
 	cmds = append(cmds, m.remote.wait())
-	cmds = append(cmds, tickCmd(m.deps.every), m.deps.watch.waitCmd(m.deps.stop), m.live.initialCmd(m.deps.stop))
+	cmds = append(cmds, tickCmd(m.deps.every), m.deps.watch.waitCmd(m.deps.stop))
 	return tea.Batch(cmds...)
 }
 
@@ -122,9 +123,13 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
+		return m, m.sized()
 	case tea.BackgroundColorMsg:
 		m.setStyles(styles.New(msg.IsDark(), m.noColor))
+	case paintedMsg:
+		return m, m.afterFirstFrame()
 	case startMsg:
+		m.live.started = true
 		m.runner().refreshAll()
 		return m, m.spin()
 	case eventsMsg:
@@ -134,8 +139,13 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.live.update(msg, m.runner(), &m.deps), m.spin())
 	case rescanMsg:
 		m.live.rescanned(m.runner(), msg, m.deps.watch)
+		var start tea.Cmd
+		if msg.initial {
+			// Painted from the cache: the rows are the workspace's now.
+			start = m.baselineCmd()
+		}
 		// The cache forgets the repositories that are gone.
-		return m, tea.Batch(m.spin(), m.changed())
+		return m, tea.Batch(m.spin(), m.changed(), start)
 	case persistMsg:
 		return m, m.live.persist.update(msg, m.deps.saver, m.deps.saveEvery, m.table.Index().Rows())
 	case signalMsg:

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
@@ -58,12 +60,12 @@ type Options struct {
 	// Cached are State's entries for Root when the caller has read them
 	// already; nil: Run reads them.
 	Cached map[string]state.Entry
-	// Discovery, when set, delivers the discovery of Root that runs while
-	// the first frame is painted: the rows come from the cached entries
-	// that know their repository's place (Repos is then ignored), and the
-	// result reconciles them as the rescan key does before the status of
-	// every row is read. Nil: Repos is what discovery found.
-	Discovery <-chan Discovered
+	// PaintFromCache paints the first frame from the cached entries that
+	// know their repository's place (Repos is then ignored); discovery
+	// (Rediscover) runs after that frame, and its result reconciles the
+	// rows as the rescan key does before the status of every row is read.
+	// False: Repos is what discovery found.
+	PaintFromCache bool
 	// KeyOverrides replaces the keys of actions (see keys.Actions).
 	KeyOverrides map[string][]string
 	// Logger receives the dashboard's logs; point it at a file, never at
@@ -92,12 +94,6 @@ type Options struct {
 	Rediscover func(context.Context) ([]workspace.Repo, error)
 }
 
-// Discovered is the result of discovering the workspace.
-type Discovered struct {
-	Repos []workspace.Repo
-	Err   error
-}
-
 // Run shows the dashboard until the user quits. Invalid options (key
 // overrides) are reported before the terminal is touched. When the user
 // quits while operations run, they are cancelled, Run waits for the
@@ -122,17 +118,15 @@ func Run(ctx context.Context, opt Options) error {
 	go p.run(events, stop)
 	defer close(stop)
 
+	// The discovery painting from the cache waits for, the watcher and the
+	// first status read start after the first frame (startup.go).
 	d := deps{
 		ctx: runCtx, cancel: cancel, submit: opt.Engine.Submit,
-		pump: p, stop: stop, refresh: opt.Discovery == nil,
+		pump: p, stop: stop, refresh: true,
 	}
 	liveDeps(&d, opt)
 	actionDeps(&d, environ(opt))
 	m := newModel(opt, km, d)
-	if d.watch != nil {
-		d.watch.follow(m.table.Index().Rows())
-		go d.watch.run(stop)
-	}
 	var popts []tea.ProgramOption
 	popts = append(popts, tea.WithContext(ctx))
 	if opt.Input != nil {
@@ -193,9 +187,12 @@ func newModel(opt Options, km keys.Map, d deps) model {
 		log:     opt.Logger,
 	}
 	m.table.Add(buildRows(opt)...)
-	if opt.Discovery != nil {
+	if opt.PaintFromCache {
 		// The rescan key waits for this discovery rather than start another.
-		m.live.initial, m.live.rescanning = opt.Discovery, true
+		m.live.discoverFirst, m.live.rescanning = true, true
+	}
+	if m.deps.discover == nil {
+		m.deps.discover = discoverOf(opt)
 	}
 	m.remote = newRemoteFeed(opt, d.stop)
 	if n := m.table.Stats().Total; n == 0 {
@@ -213,37 +210,71 @@ func buildRows(opt Options) []*repotable.Row {
 	if cached == nil && opt.State != nil {
 		cached = opt.State.Load(opt.Root)
 	}
-	repos := opt.Repos
-	if opt.Discovery != nil {
-		repos = cachedRepos(cached)
+	var rows []*repotable.Row
+	if opt.PaintFromCache {
+		rows = cachedRows(cached, len(opt.Remote))
+	} else {
+		rows = make([]*repotable.Row, 0, len(opt.Repos)+len(opt.Remote))
+		var fill repotable.Filler
+		for _, r := range opt.Repos {
+			row := repotable.NewRow(r.Rel, r.Path, "")
+			row.Cloned, row.Kind = true, string(r.Kind)
+			fill.Fill(row, cached[r.Rel])
+			rows = append(rows, row)
+		}
 	}
-	rows := make([]*repotable.Row, 0, len(repos)+len(opt.Remote))
-	byPath := make(map[string]*repotable.Row, len(repos))
-	for _, r := range repos {
-		row := repotable.NewRow(r.Rel, r.Path, "")
-		row.Cloned, row.Kind = true, string(r.Kind)
-		row.FromEntry(cached[r.Rel])
-		rows = append(rows, row)
-		byPath[filepath.Clean(r.Path)] = row
-	}
-	if opt.Dest != nil {
+	if opt.Dest != nil && len(opt.Remote) > 0 {
+		byPath := make(map[string]*repotable.Row, len(rows)+len(opt.Remote))
+		for _, row := range rows {
+			byPath[filepath.Clean(row.Path)] = row
+		}
 		rows = append(rows, remoteRows(opt.Remote, opt.Dest, opt.Root, byPath, cached, opt.Logger)...)
 	}
 	return rows
 }
 
-// cachedRepos are the repositories the cache knows the place of, as the
-// last discovery found them, sorted by Rel as discovery sorts them.
-func cachedRepos(cached map[string]state.Entry) []workspace.Repo {
-	repos := make([]workspace.Repo, 0, len(cached))
-	for rel, e := range cached {
+// cachedRows are the rows of the repositories the cache knows the place
+// of, as the last discovery found them, sorted by ID as discovery sorts
+// them, with room for more rows.
+func cachedRows(cached map[string]state.Entry, more int) []*repotable.Row {
+	// The IDs are sorted, not the rows: strings sort without a
+	// comparison function.
+	ids := make([]string, 0, len(cached))
+	for id, e := range cached {
 		if e.Path != "" {
-			repos = append(repos, workspace.Repo{Path: e.Path, Rel: rel, Kind: workspace.Kind(e.Kind)})
+			ids = append(ids, id)
 		}
 	}
-	slices.SortFunc(repos, func(a, b workspace.Repo) int { return strings.Compare(a.Rel, b.Rel) })
-	return repos
+	slices.Sort(ids)
+	rows := make([]*repotable.Row, len(ids), len(ids)+more)
+	fill := func(part []*repotable.Row, ids []string) {
+		var f repotable.Filler
+		for i, id := range ids {
+			e := cached[id]
+			row := repotable.NewRow(id, e.Path, "")
+			row.Cloned, row.Kind = true, e.Kind
+			f.Fill(row, e)
+			part[i] = row
+		}
+	}
+	// Making and sanitizing the rows is most of the first frame's work at
+	// 10,000 repositories, and nothing else runs before that frame: two
+	// halves use two cores, and on a loaded machine two threads get twice
+	// one's share of the CPU. (The map is only read.)
+	if n := len(ids); n >= parallelRows && runtime.GOMAXPROCS(0) > 1 {
+		var wg sync.WaitGroup
+		wg.Go(func() { fill(rows[:n/2], ids[:n/2]) })
+		fill(rows[n/2:], ids[n/2:])
+		wg.Wait()
+	} else {
+		fill(rows, ids)
+	}
+	return rows
 }
+
+// parallelRows is the number of cached rows from which they are made on
+// two goroutines: below it a goroutine's start costs more than it saves.
+const parallelRows = 2000
 
 // displayRoot shortens the home directory to ~.
 func displayRoot(root, home string) string {

@@ -95,21 +95,41 @@ func (w *watcher) follow(rows []*repotable.Row) {
 // waits at least dutyCycle times as long as the sweep took.
 const dutyCycle = 20
 
-// run sweeps every interval until stop is closed; a slow sweep (many
-// repositories, a loaded machine, a slow file system) stretches the wait
-// so that the watcher stays under 1/dutyCycle of one core.
-func (w *watcher) run(stop <-chan struct{}) {
+// start takes the baseline, the first sweep that later ones are compared
+// with, and returns when it is taken; the sweeps that follow run in the
+// background until stop is closed. The dashboard reads the status of its
+// rows only after start returns (see startup.go). A nil watcher (watching
+// is off) does nothing.
+func (w *watcher) start(stop <-chan struct{}) {
+	if w == nil {
+		return
+	}
+	took := w.timedSweep()
+	go w.run(stop, took)
+}
+
+// run sweeps every interval until stop is closed, the last sweep having
+// taken took; a slow sweep (many repositories, a loaded machine, a slow
+// file system) stretches the wait so that the watcher stays under
+// 1/dutyCycle of one core.
+func (w *watcher) run(stop <-chan struct{}, took time.Duration) {
 	for {
-		start := time.Now()
-		w.sweep()
-		t := time.NewTimer(max(w.interval, dutyCycle*time.Since(start)))
+		t := time.NewTimer(max(w.interval, dutyCycle*took))
 		select {
 		case <-stop:
 			t.Stop()
 			return
 		case <-t.C:
 		}
+		took = w.timedSweep()
 	}
+}
+
+// timedSweep sweeps and says how long it took.
+func (w *watcher) timedSweep() time.Duration {
+	start := time.Now()
+	w.sweep()
+	return time.Since(start)
 }
 
 // sweep stats the watched files of every repository and queues those that

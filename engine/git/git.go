@@ -157,6 +157,10 @@ type CloneOptions struct {
 	// StallTimeout > 0 fails the transfer with ErrStalled when it moves
 	// less than LowSpeedBytes a second for that long (HTTP(S) transports).
 	StallTimeout time.Duration
+	// SizeHint is the repository's size in bytes as a provider's listing
+	// reported it (0: unknown). Backends need not read it; one that picks
+	// a way of cloning by size does (app's clone backend).
+	SizeHint int64
 }
 
 // Commit identifies one commit for display.

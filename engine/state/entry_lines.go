@@ -146,13 +146,22 @@ func decodeLines(data []byte) (root string, version int, out map[string]Entry, e
 	if root, err = value(h[2]); err != nil {
 		return "", version, nil, err
 	}
-	out = make(map[string]Entry, bytes.Count(rest, []byte{'\n'}))
+	lines := bytes.Count(rest, []byte{'\n'}) + 1
+	out = make(map[string]Entry, lines)
+	d := newDecoder(lines)
+	// One string for every line, not one a line: 10,000 allocations
+	// fewer. It costs no memory kept: a row keeps its ID and path, which
+	// are in its line, for as long as the dashboard runs.
+	text := string(rest)
 	var f []string
-	for n := 2; len(rest) > 0; n++ {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
-		f = splitTabs(f[:0], string(line))
-		id, e, err := decodeEntry(f)
+	for n := 2; len(text) > 0; n++ {
+		var line string
+		line, text = text, ""
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line, text = line[:i], line[i+1:]
+		}
+		f = splitTabs(f[:0], line)
+		id, e, err := d.entry(f)
 		if err != nil {
 			return "", version, nil, fmt.Errorf("line %d: %w", n, err)
 		}
@@ -161,19 +170,51 @@ func decodeLines(data []byte) (root string, version int, out map[string]Entry, e
 	return root, version, out, nil
 }
 
+// splitTabs appends line's tab-separated fields to f. strings.IndexByte,
+// not strings.Cut: at 10,000 lines of 30 fields Cut's general search
+// took twice as long, and splitting was a third of the decoding.
 func splitTabs(f []string, line string) []string {
 	for {
-		field, rest, more := strings.Cut(line, "\t")
-		f = append(f, field)
-		if !more {
-			return f
+		i := strings.IndexByte(line, '\t')
+		if i < 0 {
+			return append(f, line)
 		}
-		line = rest
+		f = append(f, line[:i])
+		line = line[i+1:]
 	}
 }
 
-// decoder keeps the first error of a line's fields.
-type decoder struct{ err error }
+// decoder reads the fields of lines, keeping the first error of a line.
+// The statuses and results of a file are allocated together, two
+// allocations rather than two a line: they live and die together (a
+// dashboard's first refresh replaces them all).
+type decoder struct {
+	err      error
+	statuses []git.Status
+	results  []OpResult
+}
+
+func newDecoder(lines int) *decoder {
+	return &decoder{statuses: make([]git.Status, 0, lines), results: make([]OpResult, 0, lines)}
+}
+
+// newStatus is a status in the decoder's block (or alone, the block full).
+func (d *decoder) newStatus() *git.Status {
+	if len(d.statuses) == cap(d.statuses) {
+		return new(git.Status)
+	}
+	d.statuses = d.statuses[:len(d.statuses)+1]
+	return &d.statuses[len(d.statuses)-1]
+}
+
+// newResult is a result in the decoder's block (or alone, the block full).
+func (d *decoder) newResult() *OpResult {
+	if len(d.results) == cap(d.results) {
+		return new(OpResult)
+	}
+	d.results = d.results[:len(d.results)+1]
+	return &d.results[len(d.results)-1]
+}
 
 func (d *decoder) str(s string) string {
 	v, err := value(s)
@@ -202,11 +243,12 @@ func (d *decoder) time(s string) time.Time {
 	return t
 }
 
-func decodeEntry(f []string) (string, Entry, error) {
+// entry is one line's repository ID and entry.
+func (d *decoder) entry(f []string) (string, Entry, error) {
 	if len(f) < fieldsEntry {
 		return "", Entry{}, errCorrupt
 	}
-	var d decoder
+	d.err = nil
 	id := d.str(f[0])
 	e := Entry{Path: d.str(f[1]), Kind: d.str(f[2]), Checked: d.time(f[3])}
 	rest := f[fieldsEntry:]
@@ -232,7 +274,8 @@ func decodeEntry(f []string) (string, Entry, error) {
 
 func (d *decoder) status(f []string) *git.Status {
 	flags := d.num(f[0])
-	return &git.Status{
+	st := d.newStatus()
+	*st = git.Status{
 		Detached: flags&flagDetached != 0, NoCommits: flags&flagNoCommits != 0,
 		UpstreamGone: flags&flagUpstreamGone != 0, AheadBehindCapped: flags&flagCapped != 0,
 		Ahead: d.num(f[1]), Behind: d.num(f[2]), Staged: d.num(f[3]), Unstaged: d.num(f[4]),
@@ -240,14 +283,17 @@ func (d *decoder) status(f []string) *git.Status {
 		Branch: d.str(f[8]), Upstream: d.str(f[9]),
 		Head: git.Commit{SHA: d.str(f[10]), Time: d.time(f[11]), Subject: d.str(f[12]), Author: d.str(f[13])},
 	}
+	return st
 }
 
 func (d *decoder) last(f []string) *OpResult {
-	return &OpResult{
+	l := d.newResult()
+	*l = OpResult{
 		Op: d.str(f[0]), Outcome: d.str(f[1]), Detail: d.str(f[2]), Error: d.str(f[3]),
 		Cause: d.str(f[4]), Hint: d.str(f[5]), Duration: time.Duration(d.num(f[6])),
 		Finished: d.time(f[7]), Attempts: d.num(f[8]),
 	}
+	return l
 }
 
 // value is a field as appendValue wrote it.

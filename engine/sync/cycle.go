@@ -116,7 +116,7 @@ func (l *Loop) job(r provider.Repo) (engine.Job, error) {
 	if err != nil {
 		return engine.Job{}, fmt.Errorf("destination %s: %w", dest, err)
 	}
-	repo := engine.Repo{ID: filepath.ToSlash(rel), Path: dest, URL: r.CloneURL, Host: rm.Host, Provider: r.Provider}
+	repo := engine.Repo{ID: filepath.ToSlash(rel), Path: dest, URL: r.CloneURL, Host: rm.Host, Provider: r.Provider, Size: r.Size}
 	return engine.Job{Repo: repo, Op: engine.OpClone}, nil
 }
 

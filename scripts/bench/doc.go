@@ -26,6 +26,15 @@
 // (client) and the server's. -mgit-log FILE keeps mgit's log at level info
 // (the limiter's "network concurrency" decisions) for every network run.
 //
+// mgit clones twice per backend: from the --from URL file, which says
+// nothing of sizes (so the default backend, auto, clones with git), and
+// by listing — mgit clone bench/* through a Gitea provider configured in
+// the isolated HOME, which the server answers with a Gitea-shaped
+// /api/v1/orgs/bench/repos (listing.go: size in KiB, limit/page, Link and
+// X-Total-Count), the path users take; there auto clones repositories
+// listed as small in-process with go-git. -backends auto,cli,go-git shows
+// all of them.
+//
 // The scale workload builds 10,000 small repositories by copying a
 // template (-scale-repos), times `mgit status` against the loop with mgit's
 // peak RSS, and the dashboard workload drives the dashboard in tmux over

@@ -111,7 +111,7 @@ func parseFlags(args []string) (config, error) {
 	var backends, only, latencies, mgitJ string
 	fs.StringVar(&c.mgit, "mgit", "", "path of the mgit binary to measure (required)")
 	fs.StringVar(&c.dir, "dir", defaultDir(), "where fixtures are built (tmpfs gives stable ratios)")
-	fs.StringVar(&backends, "backends", "cli,go-git", "git backends of mgit to measure")
+	fs.StringVar(&backends, "backends", "auto", "git backends of mgit to measure (auto: mgit's default; cli and go-git force one)")
 	fs.StringVar(&only, "only", "clone,fetch,pull,status,large,scale,dashboard", "workloads to run")
 	fs.IntVar(&c.runs, "runs", 3, "timed runs per workload; the median is reported")
 	fs.IntVar(&c.parallel, "P", 8, "parallelism of the xargs loop")
@@ -126,7 +126,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.throttle, "throttle", 0, "answer 429 (secondary rate limit) above this many requests in flight; 0: never")
 	fs.BoolVar(&c.noCache, "no-server-cache", false, "serve every request from git http-backend, without the answer cache (the server then costs as much CPU as the clients)")
 	fs.StringVar(&c.mgitLog, "mgit-log", "", "append mgit's stderr at log level info (the limiter's decisions) to this file")
-	fs.StringVar(&mgitJ, "mgit-j", "0,25", "mgit concurrencies for clone, fetch and pull (0: mgit's default)")
+	fs.StringVar(&mgitJ, "mgit-j", "0", "mgit concurrencies for clone, fetch and pull (0: mgit's default)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -191,7 +191,8 @@ func (b *bench) setupEnv() error {
 		return err
 	}
 	b.env = append(os.Environ(), "HOME="+home, "GIT_CONFIG_GLOBAL="+gitconfig, "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_TERMINAL_PROMPT=0", "MGIT_LOG_LEVEL=error",
+		"GIT_TERMINAL_PROMPT=0", "MGIT_LOG_LEVEL=error", "MGIT_KEYRING_BACKEND=env",
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_STATE_HOME="+filepath.Join(home, "state"))
 	return nil
 }
@@ -294,17 +295,23 @@ func (b *bench) loop(lines []string, gitArgs string) (measured, error) {
 }
 
 // variant is one way of running mgit: a git backend and a concurrency
-// (0: mgit's default, no -j).
+// (0: mgit's default, no -j); listing clones what the server's Gitea
+// listing names (mgit clone QUERY) instead of the --from URL file.
 type variant struct {
 	backend string
 	j       int
+	listing bool
 }
 
 func (v variant) String() string {
-	if v.j == 0 {
-		return v.backend
+	s := v.backend
+	if v.listing {
+		s += " listing"
 	}
-	return fmt.Sprintf("%s -j%d", v.backend, v.j)
+	if v.j != 0 {
+		s += fmt.Sprintf(" -j%d", v.j)
+	}
+	return s
 }
 
 // networkVariants are every backend at every -mgit-j.
@@ -314,6 +321,17 @@ func (b *bench) networkVariants() []variant {
 		for _, j := range b.cfg.mgitJ {
 			vs = append(vs, variant{backend: be, j: j})
 		}
+	}
+	return vs
+}
+
+// listingVariants are, for every backend at mgit's default concurrency,
+// a clone by listing: the path users take, where the listing tells each
+// repository's size (a URL file does not).
+func listingVariants(backends []string) []variant {
+	var vs []variant
+	for _, be := range backends {
+		vs = append(vs, variant{backend: be, listing: true})
 	}
 	return vs
 }
@@ -328,7 +346,18 @@ func (b *bench) defaultVariants() []variant {
 }
 
 func (b *bench) mgit(v variant, args ...string) (measured, error) {
-	return b.timed("", b.mgitArgv(v, args...)...)
+	return b.timedEnv(variantEnv(v), nil, "", b.mgitArgv(v, args...)...)
+}
+
+// variantEnv is the environment a variant adds: a clone by listing needs
+// a token for the provider (the server ignores it; mgit asks for one
+// before it lists), which then goes with every clone, as a user's would.
+// The --from runs get none, as before the listing existed.
+func variantEnv(v variant) []string {
+	if v.listing {
+		return []string{"MGIT_TOKEN_BENCH=bench-token-not-a-secret"}
+	}
+	return nil
 }
 
 func (b *bench) mgitArgv(v variant, args ...string) []string {
@@ -353,7 +382,7 @@ func (b *bench) mgitLogged(title string, v variant, args ...string) (measured, e
 	}
 	defer f.Close()
 	fmt.Fprintf(f, "== %s, mgit %s\n", title, v)
-	m, err := b.timedEnv([]string{"MGIT_LOG_LEVEL=info"}, f, "", b.mgitArgv(v, args...)...)
+	m, err := b.timedEnv(append([]string{"MGIT_LOG_LEVEL=info"}, variantEnv(v)...), f, "", b.mgitArgv(v, args...)...)
 	fmt.Fprintf(f, "== %.3f s wall, %.2f s cpu, server %.2f s cpu\n", m.wall.Seconds(), m.cpu.Seconds(), m.srvCPU.Seconds())
 	return m, err
 }
@@ -368,7 +397,7 @@ type row struct {
 	notes  []string
 }
 
-const rowFormat = "%-34s %-7s %-12s %9s %9s %6s %7s  %s\n"
+const rowFormat = "%-34s %-7s %-15s %9s %9s %6s %7s  %s\n"
 
 func (b *bench) header() {
 	fmt.Fprintf(b.out, rowFormat, "workload", "latency", "mgit", "loop s", "mgit s", "ratio", "target", "notes")

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cgi"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,8 @@ import (
 // cost), and a host that answers 429 when a client asks too much at once.
 type server struct {
 	backend http.Handler
+	// api answers /api/ requests: the Gitea-shaped listing (listing.go).
+	api http.Handler
 	// cache answers fetch-side requests whose repository's refs did not
 	// change (cache.go); nil serves every request from the backend.
 	cache *answerCache
@@ -61,6 +64,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", http.StatusTooManyRequests)
 		return
 	}
+	if s.api != nil && strings.HasPrefix(r.URL.Path, "/api/") {
+		s.api.ServeHTTP(w, r)
+		return
+	}
 	if s.cache != nil {
 		s.cache.serve(w, r, s.backend)
 		return
@@ -84,9 +91,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// serve starts the server for the bare repositories under root and
-// returns the base URL and a function that stops it; cached puts the
-// answer cache in front of the backend.
+// serve starts the server for the bare repositories under root, and their
+// listing, and returns the base URL and a function that stops it; cached
+// puts the answer cache in front of the backend.
 func (s *server) serve(root string, cached bool) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -99,9 +106,16 @@ func (s *server) serve(root string, cached bool) (string, func(), error) {
 	if cached {
 		s.cache = newAnswerCache(root)
 	}
+	base := "http://" + ln.Addr().String()
+	api, err := newListing(root, base)
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	s.api = api
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
 	go func() { _ = srv.Serve(slowListener{Listener: ln, s: s}) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+	return base, func() { _ = srv.Close() }, nil
 }
 
 // slowListener hands out connections whose first read waits for the

@@ -81,6 +81,9 @@ func (b *bench) network() error {
 	for _, n := range up.names {
 		up.urls = append(up.urls, base+"/"+n)
 	}
+	if err := writeProviderConfig(filepath.Join(b.work, "home"), base); err != nil {
+		return err
+	}
 	up.urlFile = filepath.Join(b.work, "urls.txt")
 	if err := os.WriteFile(up.urlFile, []byte(strings.Join(up.urls, "\n")+"\n"), 0o644); err != nil {
 		return err
@@ -103,6 +106,18 @@ func (b *bench) network() error {
 	return nil
 }
 
+// writeProviderConfig configures, in the isolated HOME, a Gitea provider
+// "bench" at the server (http is allowed on loopback), whose listing names
+// every served repository with its size.
+func writeProviderConfig(home, base string) error {
+	dir := filepath.Join(home, ".config", "mgit")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	cfg := fmt.Sprintf("providers:\n  - name: bench\n    type: gitea\n    url: %s\n", base)
+	return os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(cfg), 0o600)
+}
+
 // networkAt runs clone, fetch and pull with the server at one latency.
 func (b *bench) networkAt(lat time.Duration, up upstream) error {
 	c := b.cfg
@@ -111,7 +126,7 @@ func (b *bench) networkAt(lat time.Duration, up upstream) error {
 	defer os.RemoveAll(phase)
 	variants := b.networkVariants()
 
-	loopDir, mgitDir, err := b.clones(phase, latency, lat, up, variants)
+	loopDir, mgitDir, err := b.clones(phase, latency, lat, up)
 	if err != nil {
 		return err
 	}
@@ -150,7 +165,7 @@ func (b *bench) networkAt(lat time.Duration, up upstream) error {
 				mgM[v] = append(mgM[v], m)
 			}
 		}
-		b.networkRows(fmt.Sprintf("%s %d repos, %d changed", w.name, c.repos, c.changed), latency, updateTarget(lat), loopM, mgM)
+		b.networkRows(fmt.Sprintf("%s %d repos, %d changed", w.name, c.repos, c.changed), latency, updateTarget(lat), loopM, mgM, variants)
 	}
 	return nil
 }
@@ -158,7 +173,7 @@ func (b *bench) networkAt(lat time.Duration, up upstream) error {
 // clones measures clone: every run into fresh directories under phase;
 // the last run's clones are kept for fetch and pull, and their
 // directories returned.
-func (b *bench) clones(phase, latency string, lat time.Duration, up upstream, variants []variant) (string, map[variant]string, error) {
+func (b *bench) clones(phase, latency string, lat time.Duration, up upstream) (string, map[variant]string, error) {
 	c := b.cfg
 	loopDir := ""
 	mgitDir := map[variant]string{}
@@ -175,13 +190,21 @@ func (b *bench) clones(phase, latency string, lat time.Duration, up upstream, va
 			return "", nil, err
 		}
 		loopM = append(loopM, m)
-		for i, v := range variants {
+		for i, v := range append(b.networkVariants(), listingVariants(c.backends)...) {
 			dir := filepath.Join(phase, fmt.Sprintf("clone-%d-%d", i, r))
-			m, err := b.mgitLogged(fmt.Sprintf("clone at %s, run %d", latency, r), v, "clone", "--from", up.urlFile, dir)
+			args := []string{"clone", "--from", up.urlFile, dir}
+			if v.listing {
+				args = []string{"clone", benchOrg + "/*", dir, "--provider", "bench"}
+			}
+			m, err := b.mgitLogged(fmt.Sprintf("clone at %s, run %d", latency, r), v, args...)
 			if err != nil {
 				return "", nil, err
 			}
 			mgM[v] = append(mgM[v], m)
+			if v.listing { // fetch and pull run on the --from clones
+				_ = os.RemoveAll(dir)
+				continue
+			}
 			if old := mgitDir[v]; old != "" {
 				_ = os.RemoveAll(old)
 			}
@@ -192,16 +215,16 @@ func (b *bench) clones(phase, latency string, lat time.Duration, up upstream, va
 		}
 	}
 	if c.only["clone"] {
-		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM)
+		b.networkRows(fmt.Sprintf("clone %d repos", c.repos), latency, cloneTarget(lat), loopM, mgM, append(b.networkVariants(), listingVariants(c.backends)...))
 	}
 	return loopDir, mgitDir, nil
 }
 
 // networkRows prints one row per variant; the target applies to mgit at
 // its defaults only.
-func (b *bench) networkRows(name, latency string, target float64, loopM []measured, mgM map[variant][]measured) {
+func (b *bench) networkRows(name, latency string, target float64, loopM []measured, mgM map[variant][]measured, variants []variant) {
 	l := median(loopM)
-	for _, v := range b.networkVariants() {
+	for _, v := range variants {
 		m := median(mgM[v])
 		r := row{workload: name, latency: latency, variant: v.String(), loop: l, mgit: m,
 			notes: append([]string{cpuNote(l, m)}, b.throttleNotes(l, m)...)}

@@ -80,14 +80,16 @@ func IsolateProcess(home string) error {
 	return nil
 }
 
+// gitConfig is the isolated global git configuration.
+const gitConfig = "[user]\n\tname = Test User\n\temail = test@example.com\n" +
+	"[init]\n\tdefaultBranch = main\n" +
+	"[advice]\n\tdetachedHead = false\n"
+
 // writeHome writes the isolated git configuration into home and returns
 // the environment that selects it.
 func writeHome(home string) ([]string, error) {
 	cfg := filepath.Join(home, "gitconfig")
-	const content = "[user]\n\tname = Test User\n\temail = test@example.com\n" +
-		"[init]\n\tdefaultBranch = main\n" +
-		"[advice]\n\tdetachedHead = false\n"
-	if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(gitConfig), 0o600); err != nil {
 		return nil, err
 	}
 	return []string{
@@ -238,7 +240,9 @@ func Push(t testing.TB, dir string) {
 // RunIsolated is a test binary's TestMain body: it makes a scratch
 // directory (removed at the end), calls before with it (nil: nothing),
 // isolates git's configuration for the whole process under it
-// (IsolateProcess), and runs the tests. It returns the exit status.
+// (IsolateProcess), and runs the tests. It returns the exit status, a
+// failure when the tests passed but one of them changed the process's git
+// configuration (CheckShared).
 func RunIsolated(m *testing.M, name string, before func(dir string)) int {
 	dir, err := os.MkdirTemp("", "mgit-"+name+"-test-")
 	if err != nil {
@@ -249,9 +253,35 @@ func RunIsolated(m *testing.M, name string, before func(dir string)) int {
 	if before != nil {
 		before(dir)
 	}
-	if err := IsolateProcess(filepath.Join(dir, "home")); err != nil {
+	home := filepath.Join(dir, "home")
+	if err := IsolateProcess(home); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	if err := CheckShared(home); err != nil {
+		fmt.Fprintln(os.Stderr, "gittest:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// CheckShared reports whether the git configuration IsolateProcess wrote
+// under home is still as written. Every test of the binary that does not
+// call Isolate shares it, the parallel ones at the same time: a test that
+// changed it (git config --global without a HOME of its own) would change
+// what git does in the others, and pass or fail by their order.
+func CheckShared(home string) error {
+	cfg := filepath.Join(home, "gitconfig")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		return fmt.Errorf("the shared git configuration: %w", err)
+	}
+	if string(b) != gitConfig {
+		return fmt.Errorf("a test changed the git configuration every test shares, %s "+
+			"(give it its own with Isolate, or Home for a child):\n%s", cfg, b)
+	}
+	return nil
 }

@@ -101,6 +101,20 @@ func TestIsolateProcess(t *testing.T) {
 	}
 }
 
+// TestCheckSharedSeesAGlobalWrite: RunIsolated's check passes on the
+// configuration as written and fails once git config --global changed it.
+func TestCheckSharedSeesAGlobalWrite(t *testing.T) {
+	t.Parallel()
+	home, env := Home(t)
+	if err := CheckShared(home); err != nil {
+		t.Fatalf("untouched configuration: %v", err)
+	}
+	GitEnv(t, "", env, "config", "--global", "core.hooksPath", "/elsewhere")
+	if err := CheckShared(home); err == nil || !strings.Contains(err.Error(), "hooksPath") {
+		t.Fatalf("after git config --global: %v, want an error quoting the change", err)
+	}
+}
+
 func containsKV(env []string, kv string) bool {
 	for _, e := range env {
 		if e == kv {

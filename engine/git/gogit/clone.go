@@ -75,6 +75,9 @@ func (b *Backend) Clone(ctx context.Context, url, dest string, opt git.CloneOpti
 	if err := ensureTracking(r, "origin"); err != nil {
 		return opError(ctx, "clone", dest, err, "")
 	}
+	if err := setOriginHead(r, "origin"); err != nil {
+		return opError(ctx, "clone", dest, err, "")
+	}
 	if err := b.checkOutClone(r); err != nil {
 		// Nothing half-made is left: the destination is as it was.
 		_ = os.RemoveAll(dest)
@@ -141,6 +144,22 @@ func ensureTracking(r *gogit.Repository, remote string) error {
 		Merge:  plumbing.NewBranchReferenceName(head.branch),
 	}
 	return r.SetConfig(cfg)
+}
+
+// setOriginHead writes refs/remotes/<remote>/HEAD pointing at the
+// remote-tracking branch of the checked-out branch — the remote's HEAD,
+// which go-git checked out — as git clone does (go-git does not), so
+// `origin` names a commit and for-each-ref shows what git's clone shows.
+func setOriginHead(r *gogit.Repository, remote string) error {
+	head, err := readHead(r)
+	if err != nil || head.branch == "" {
+		return err
+	}
+	target := plumbing.NewRemoteReferenceName(remote, head.branch)
+	if _, err := r.Storer.Reference(target); err != nil {
+		return nil // no such remote-tracking branch: git writes none either
+	}
+	return r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.NewRemoteHEADReferenceName(remote), target))
 }
 
 // cloneEmpty makes dest what `git clone` of an empty repository makes: a

@@ -1,6 +1,7 @@
 package repotable
 
 import (
+	"slices"
 	"time"
 
 	"github.com/mgit-dev/mgit/engine"
@@ -58,6 +59,12 @@ func New(st *styles.Styles, now func() time.Time) Model {
 
 // Add adds rows (a row whose ID exists is ignored) and refreshes the view.
 func (m *Model) Add(rows ...*Row) {
+	if len(m.idx.byID) == 0 && len(rows) > 1 {
+		// The first rows (10,000 at the first paint): made at their
+		// size, not grown row by row.
+		m.idx.byID = make(map[string]*Row, len(rows))
+	}
+	m.idx.rows = slices.Grow(m.idx.rows, len(rows))
 	for _, r := range rows {
 		m.idx.add(r)
 	}
