@@ -2,6 +2,7 @@ package engine
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -11,4 +12,20 @@ import (
 // the tests that mostly wait (stalled and trickling transfers, Retry-After,
 // a far or limiting server) can run in parallel with each other, which
 // gittest.Isolate's t.Setenv forbids.
-func TestMain(m *testing.M) { os.Exit(gittest.RunIsolated(m, "engine", nil)) }
+//
+// Every repository git makes here also starts from an empty template
+// directory (GIT_TEMPLATE_DIR): git's default one holds 16 sample hooks
+// and files that the tests do not need, and creating files is much of
+// their cost (on ext4 without a journal each new inode scans the recently
+// deleted ones). That those files are not local work is
+// TestGitTemplateIsNotLocalWork's case.
+func TestMain(m *testing.M) {
+	os.Exit(gittest.RunIsolated(m, "engine", func(dir string) {
+		tmpl := filepath.Join(dir, "template")
+		// Without the directory git falls back to its own template: slower,
+		// not wrong, so an error here is not one for the tests.
+		if os.Mkdir(tmpl, 0o700) == nil {
+			os.Setenv("GIT_TEMPLATE_DIR", tmpl)
+		}
+	}))
+}

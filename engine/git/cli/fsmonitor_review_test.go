@@ -30,6 +30,10 @@ func TestFsmonitorHookNeverSeesTheToken(t *testing.T) {
 	seen := filepath.Join(t.TempDir(), "seen")
 	hook := filepath.Join(dir, ".git", "hooks", "fsmonitor-watchman")
 	script := "#!/bin/sh\nenv >> '" + seen + "'\nprintf '\\0'\n"
+	// The clone has no hooks directory with TestMain's empty template.
+	if err := os.MkdirAll(filepath.Dir(hook), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(hook, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,10 @@ func TestHooksSeeNoSecret(t *testing.T) {
 			if where == "core.hooksPath" {
 				gittest.Git(t, "", "config", "--global", "core.hooksPath", hooks)
 			} else {
+				// The binary's empty template (TestMain's GIT_TEMPLATE_DIR)
+				// would win over init.templateDir: unset while this runs.
+				t.Setenv("GIT_TEMPLATE_DIR", "")
+				os.Unsetenv("GIT_TEMPLATE_DIR")
 				tmpl := t.TempDir()
 				if err := os.Rename(hooks, filepath.Join(tmpl, "hooks")); err != nil {
 					t.Fatal(err)

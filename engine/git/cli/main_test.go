@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -10,4 +11,20 @@ import (
 // TestMain isolates git's configuration once for the whole binary, so
 // that parallel tests — the conformance cases — run git with a clean
 // configuration; tests that call gittest.Isolate still get their own.
-func TestMain(m *testing.M) { os.Exit(gittest.RunIsolated(m, "cli", nil)) }
+//
+// Every repository git makes here also starts from an empty template
+// directory (GIT_TEMPLATE_DIR): git's default one holds 16 sample hooks
+// and files that nothing here reads, and creating files is the largest
+// cost of these tests (on ext4 without a journal each new inode scans the
+// recently deleted ones). The tests about hooks install their own: one
+// through init.templateDir, which unsets the variable while it runs.
+func TestMain(m *testing.M) {
+	os.Exit(gittest.RunIsolated(m, "cli", func(dir string) {
+		tmpl := filepath.Join(dir, "template")
+		// Without the directory git falls back to its own template: slower,
+		// not wrong, so an error here is not one for the tests.
+		if os.Mkdir(tmpl, 0o700) == nil {
+			os.Setenv("GIT_TEMPLATE_DIR", tmpl)
+		}
+	}))
+}

@@ -134,6 +134,10 @@ func TestIgnoreMatchesGit(t *testing.T) {
 					for range 1 + rng.IntN(6) {
 						b.WriteString(genPattern(rng) + "\n")
 					}
+					// .git/info is not there with TestMain's empty template.
+					if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, file)), 0o755); err != nil {
+						t.Fatal(err)
+					}
 					if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
 						t.Fatal(err)
 					}

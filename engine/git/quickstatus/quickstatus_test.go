@@ -144,9 +144,7 @@ func TestIgnoredFilesStayClean(t *testing.T) {
 	write(t, clone, "build/out/bin", "x")
 	write(t, clone, "src/a/debug.log", "x")
 	write(t, clone, "notes.tmp", "x")
-	if err := os.WriteFile(filepath.Join(clone, ".git", "info", "exclude"), []byte("*.tmp\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	write(t, clone, ".git/info/exclude", "*.tmp\n")
 	agree(t, clone)
 }
 
