@@ -30,6 +30,10 @@ test *args:
     #!/usr/bin/env bash
     set -euo pipefail
     start=$SECONDS
+    # Temporary files on tmpfs when there is room (scripts/ci/testtmp.sh).
+    . scripts/ci/testtmp.sh
+    trap testtmp_done EXIT
+    testtmp_use
     go build -race ./...
     # The slowest packages first, so that none of them is left running alone
     # at the end (go list keeps this order and drops the repeats).
