@@ -2,7 +2,6 @@ package engine
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -20,12 +19,5 @@ import (
 // deleted ones). That those files are not local work is
 // TestGitTemplateIsNotLocalWork's case.
 func TestMain(m *testing.M) {
-	os.Exit(gittest.RunIsolated(m, "engine", func(dir string) {
-		tmpl := filepath.Join(dir, "template")
-		// Without the directory git falls back to its own template: slower,
-		// not wrong, so an error here is not one for the tests.
-		if os.Mkdir(tmpl, 0o700) == nil {
-			os.Setenv("GIT_TEMPLATE_DIR", tmpl)
-		}
-	}))
+	os.Exit(gittest.RunIsolated(m, "engine", gittest.EmptyTemplate))
 }

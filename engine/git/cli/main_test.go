@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -19,12 +18,5 @@ import (
 // recently deleted ones). The tests about hooks install their own: one
 // through init.templateDir, which unsets the variable while it runs.
 func TestMain(m *testing.M) {
-	os.Exit(gittest.RunIsolated(m, "cli", func(dir string) {
-		tmpl := filepath.Join(dir, "template")
-		// Without the directory git falls back to its own template: slower,
-		// not wrong, so an error here is not one for the tests.
-		if os.Mkdir(tmpl, 0o700) == nil {
-			os.Setenv("GIT_TEMPLATE_DIR", tmpl)
-		}
-	}))
+	os.Exit(gittest.RunIsolated(m, "cli", gittest.EmptyTemplate))
 }

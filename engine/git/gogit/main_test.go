@@ -2,7 +2,6 @@ package gogit_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mgit-dev/mgit/engine/git/gittest"
@@ -21,12 +20,5 @@ import (
 // the template's files: go-git writes none of them, and a test that needs
 // .git/info/exclude writes it (gittest.WriteFile makes the directory).
 func TestMain(m *testing.M) {
-	os.Exit(gittest.RunIsolated(m, "gogit", func(dir string) {
-		tmpl := filepath.Join(dir, "template")
-		// Without the directory git falls back to its own template: slower,
-		// not wrong, so an error here is not one for the tests.
-		if os.Mkdir(tmpl, 0o700) == nil {
-			os.Setenv("GIT_TEMPLATE_DIR", tmpl)
-		}
-	}))
+	os.Exit(gittest.RunIsolated(m, "gogit", gittest.EmptyTemplate))
 }

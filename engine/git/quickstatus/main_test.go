@@ -1,10 +1,10 @@
 package quickstatus
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/mgit-dev/mgit/engine/git/gittest"
 )
 
 // TestMain has git make every repository of this binary from an empty
@@ -14,18 +14,5 @@ import (
 // recently deleted ones). The code under test reads .git/info/exclude when
 // it exists, as git does; the tests that need one write it.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mgit-quickstatus-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	tmpl := filepath.Join(dir, "template")
-	if err := os.Mkdir(tmpl, 0o700); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Setenv("GIT_TEMPLATE_DIR", tmpl)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(gittest.TempMain(m, "quickstatus", gittest.EmptyTemplate))
 }
