@@ -8,7 +8,12 @@
 # the tests' temporary files go to a fresh directory on /dev/shm when it
 # is a tmpfs with 4 GiB free (a container's 64 MiB /dev/shm is not),
 # removed when the caller exits; otherwise TMPDIR stays as it is.
-# MGIT_TEST_TMPDIR=keep leaves TMPDIR alone.
+# MGIT_TEST_TMPDIR=keep leaves TMPDIR alone. A plain `go test ./...` gets
+# the same for the git-heavy packages from their TestMain
+# (engine/git/gittest's useTmpfs, a directory per package); this script
+# gives the whole run one directory, so the go command's build directories
+# and the end-to-end tests' shared binary (internal/testbin) live there
+# too.
 
 # testtmp_use points TMPDIR at that directory and prints where it is.
 testtmp_use() {

@@ -237,13 +237,15 @@ func Push(t testing.TB, dir string) {
 	Git(t, dir, "push", "-q", "origin", "HEAD")
 }
 
-// RunIsolated is a test binary's TestMain body: it makes a scratch
-// directory (removed at the end), calls before with it (nil: nothing),
+// RunIsolated is a test binary's TestMain body: it puts the temporary
+// files on tmpfs when it can (useTmpfs), makes a scratch directory
+// (removed at the end), calls before with it (nil: nothing),
 // isolates git's configuration for the whole process under it
 // (IsolateProcess), and runs the tests. It returns the exit status, a
 // failure when the tests passed but one of them changed the process's git
 // configuration (CheckShared).
 func RunIsolated(m *testing.M, name string, before func(dir string)) int {
+	defer useTmpfs(name)()
 	dir, err := os.MkdirTemp("", "mgit-"+name+"-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -306,9 +308,10 @@ func EmptyTemplate(dir string) {
 
 // TempMain runs the tests of a package whose TestMain needs a scratch
 // directory for setup but no isolated git configuration (RunIsolated's),
-// with setup given the directory first; the directory is removed at the
-// end. It returns the exit code for os.Exit.
+// with setup given the directory first, and the temporary files on tmpfs
+// when it can (useTmpfs); the directory is removed at the end. It returns the exit code for os.Exit.
 func TempMain(m *testing.M, name string, setup func(dir string)) int {
+	defer useTmpfs(name)()
 	dir, err := os.MkdirTemp("", "mgit-"+name+"-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
