@@ -42,11 +42,10 @@ const smallCloneBytes = 1 << 20
 // clones when the listing says above smallCloneBytes, for shallow, mirror
 // and branch clones, for URLs other than http(s), and when git's
 // configuration or environment would change the clone in a way go-git
-// does not follow (gitenv.go). When go-git
-// refuses or fails for a reason git might not share (a filter=lfs
-// attribute, config it does not read), and when the remote turns out to
-// be empty (go-git would name the unborn branch differently), git clones
-// afresh.
+// does not follow (gitenv.go). When go-git refuses or fails for a reason
+// git might not share (a filter=lfs attribute, config it does not read),
+// and when the remote turns out to be empty (go-git would name the unborn
+// branch differently), git clones afresh.
 type cloneBySize struct {
 	// The git CLI: every operation but small clones, including the
 	// optional interface the engine asks a backend for
