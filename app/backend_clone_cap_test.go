@@ -151,6 +151,8 @@ func TestCloneBySizeUnknownCancelledNotRetried(t *testing.T) {
 			// For the second case, the caller gives up as go-git is
 			// cancelled: the small backend's Clone returns after both.
 			b.small = cancelOnReturn{small, cancel}
+			var gitTries atomic.Int64
+			b.cliBackend = countedCLI{b.cliBackend, &gitTries}
 			dest := filepath.Join(t.TempDir(), "app")
 			entered, release := srv.StallPack()
 			defer release()
@@ -181,6 +183,9 @@ func TestCloneBySizeUnknownCancelledNotRetried(t *testing.T) {
 			}
 			if got := used(); len(got) != 0 {
 				t.Errorf("clones after the cancel: %v, want none", got)
+			}
+			if n := gitTries.Load(); n != 0 {
+				t.Errorf("git was asked for %d clones after the caller cancelled, want none", n)
 			}
 			if n := srv.Requests() - before; n != 2 {
 				t.Errorf("%d requests for one cancelled clone, want 2 (go-git's info/refs and pack)", n)
@@ -218,4 +223,15 @@ func TestCloneBySizeKnownLargeNeverGoGit(t *testing.T) {
 	if got := used(); !slices.Equal(got, []string{"cli"}) {
 		t.Errorf("cloned by %v, want cli", got)
 	}
+}
+
+// countedCLI counts the clones the git CLI backend is asked for.
+type countedCLI struct {
+	cliBackend
+	n *atomic.Int64
+}
+
+func (c countedCLI) Clone(ctx context.Context, url, dest string, opt git.CloneOptions) error {
+	c.n.Add(1)
+	return c.cliBackend.Clone(ctx, url, dest, opt)
 }
