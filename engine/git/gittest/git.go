@@ -301,8 +301,11 @@ func CheckShared(home string) error {
 // the directory git falls back to its own template: slower, not wrong.
 func EmptyTemplate(dir string) {
 	tmpl := filepath.Join(dir, "template")
-	if os.Mkdir(tmpl, 0o700) == nil {
-		os.Setenv("GIT_TEMPLATE_DIR", tmpl)
+	if os.Mkdir(tmpl, 0o700) != nil {
+		return
+	}
+	if err := os.Setenv("GIT_TEMPLATE_DIR", tmpl); err != nil {
+		fmt.Fprintln(os.Stderr, "gittest: git's default template stays:", err)
 	}
 }
 

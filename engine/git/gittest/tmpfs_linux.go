@@ -37,7 +37,10 @@ func useTmpfs(name string) func() {
 	if err != nil {
 		return none
 	}
-	os.Setenv("TMPDIR", dir)
+	if os.Setenv("TMPDIR", dir) != nil {
+		os.RemoveAll(dir)
+		return none
+	}
 	return func() { os.RemoveAll(dir) }
 }
 
