@@ -17,7 +17,8 @@ import (
 )
 
 // smallCloneBytes is the largest repository (as a provider's listing
-// sizes it) that the default backend clones with go-git. Measured with
+// sizes it, or by the pack received when it is unknown) that the default
+// backend clones with go-git. Measured with
 // mgit clone --from, 20 repositories of each size over smart HTTP on
 // 127.0.0.1 (client CPU a clone, cli vs go-git, load 13–19): 28 vs 8 ms
 // for a 20-file repository, 31 vs 15 ms at 256 KiB, 47 vs 31 ms at
@@ -33,17 +34,19 @@ const smallCloneBytes = 1 << 20
 // every operation, except the clone of a repository a provider's listing
 // says is small, which go-git does in-process — a fraction of the CPU of
 // git's clone, remote-http, index-pack, rev-list and checkout processes.
+// A repository of unknown size (a URL list, an API that does not say)
+// starts with go-git too, capped at the same limit: past it, go-git's
+// clone is cancelled and git clones afresh (backend_clone_cap.go).
 //
 // git stays the oracle: go-git clones only where its result is the one
 // git would give (differential test in backend_clone_test.go). So git
-// clones when the size is unknown (a URL list, an API that does not say)
-// or above smallCloneBytes, for shallow, mirror and branch clones, for URLs other
-// than http(s), and when git's configuration or environment would change
-// the clone in a way go-git does not follow (gitenv.go). When go-git
-// refuses or fails for a reason git might not share (a filter=lfs
-// attribute, config it does not read), and when the remote turns out to
-// be empty (go-git would name the unborn branch differently), git clones
-// afresh.
+// clones when the listing says above smallCloneBytes, for shallow, mirror
+// and branch clones, for URLs other than http(s), and when git's
+// configuration or environment would change the clone in a way go-git
+// does not follow (gitenv.go). When go-git refuses or fails for a reason
+// git might not share (a filter=lfs attribute, config it does not read),
+// and when the remote turns out to be empty (go-git would name the unborn
+// branch differently), git clones afresh.
 type cloneBySize struct {
 	// The git CLI: every operation but small clones, including the
 	// optional interface the engine asks a backend for
@@ -51,6 +54,8 @@ type cloneBySize struct {
 	// lost).
 	cliBackend
 	small git.Backend
+	// limit is the largest clone go-git makes: by the listing's size, or
+	// for an unknown size by the pack it has received (tests lower it).
 	limit int64
 	// goos is the system the clone is for (runtime.GOOS). go-git clones
 	// only on Linux: git probes the file system at clone time and writes
@@ -90,12 +95,12 @@ func (b *cloneBySize) Clone(ctx context.Context, url, dest string, opt git.Clone
 	if !fresh || !b.useSmall(ctx, url, opt) {
 		return b.cliClone(ctx, url, dest, opt)
 	}
-	err := b.small.Clone(ctx, url, dest, opt)
+	overCap, err := b.smallClone(ctx, url, dest, opt)
 	if err == nil && !emptyClone(dest) {
 		b.note(b.small.Name())
 		return nil
 	}
-	if err != nil && !retryWithGit(ctx, err) {
+	if err != nil && !overCap && !retryWithGit(ctx, err) {
 		return err
 	}
 	if rerr := clearDest(dest, existed); rerr != nil {
@@ -149,7 +154,7 @@ func (b *cloneBySize) useSmall(ctx context.Context, url string, opt git.CloneOpt
 	// A branch clone is go-git's single-branch clone (one refspec, one
 	// remote branch, origin/HEAD at that branch); git clone --branch
 	// fetches and tracks every branch.
-	if opt.SizeHint <= 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 || opt.Branch != "" || b.goos != "linux" {
+	if opt.SizeHint < 0 || opt.SizeHint > b.limit || opt.Mirror || opt.Depth > 0 || opt.Branch != "" || b.goos != "linux" {
 		return false
 	}
 	lower := strings.ToLower(url)

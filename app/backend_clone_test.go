@@ -165,7 +165,7 @@ func TestCloneBySizeMatchesGit(t *testing.T) {
 		{"small", 4 << 10, "go-git", ""},
 		{"at the limit", smallCloneBytes, "go-git", ""},
 		{"large", smallCloneBytes + 1, "cli", ""},
-		{"unknown size", 0, "cli", ""},
+		{"unknown size", 0, "go-git", ""},
 		// git writes what it probed of the file system (core.ignorecase
 		// and the like) where go-git writes nothing: only Linux's answers
 		// are git's defaults.
