@@ -19,9 +19,10 @@ type BackendChooser func(ctx context.Context, name string) (git.Backend, error)
 
 // ChooseBackend is mgit's BackendChooser. "auto" (or "") picks the git CLI
 // when a usable git is on PATH — it is faster for status and large clones
-// and supports rebase — except for the clone of a repository a provider
-// lists as small (cloneBySize: go-git, in-process, costs a fraction of
-// git's processes), and go-git otherwise, as in the distroless container.
+// and supports rebase — except for the clone of a small repository
+// (listed as small, or of unknown size until its pack passes 1 MiB:
+// cloneBySize; go-git, in-process, costs a fraction of git's processes),
+// and go-git otherwise, as in the distroless container.
 // "cli" fails when git is unusable rather than falling back, so an explicit
 // choice is never silently overridden. The git CLI is told which
 // environment variables hold secrets (secure.SecretEnv over every provider

@@ -99,7 +99,10 @@ if ! built_here golangci-lint && { [ "${CI:-}" = true ] || [ "${MGIT_CI_LINT:-0}
     go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$golangci_version"
 fi
 if built_here golangci-lint; then
-    golangci-lint run ./...
+    # Another golangci-lint on the machine (an editor, a second checkout's
+    # CI) otherwise fails this step at once: "parallel golangci-lint is
+    # running" (it holds a lock in the temporary directory).
+    golangci-lint run --allow-parallel-runners ./...
 else
     echo "golangci-lint not installed (or built by another Go): skipped (MGIT_CI_LINT=1 builds it, ~100 s)"
 fi
