@@ -186,7 +186,7 @@ func (g *globals) register(f *pflag.FlagSet) {
 	f.BoolVar(&g.noTUI, "no-tui", false, "never start the dashboard: print the status and exit")
 	f.StringVarP(&g.output, "output", "o", "text", "output format: text or json (NDJSON, one object per line)")
 	f.IntVarP(&g.concurrency, "concurrency", "j", 0, "operations at once, up to 256; fixes network concurrency (0: adaptive, 4–32 per host; 2×CPUs status)")
-	f.StringVar(&g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, except go-git for the clone of a repository a provider lists under 1 MiB; else go-git), cli or go-git")
+	f.StringVar(&g.backend, "git-backend", engine.BackendAuto, "git backend: auto (git CLI if on PATH, except go-git for the clone of a small repository: listed under 1 MiB, or of unknown size until 1 MiB of pack; else go-git), cli or go-git")
 	f.StringVar(&g.logLevel, "log-level", "", "log level: trace, debug, info, warn, error, disabled (default $"+envLogLevel+", else "+telemetry.DefaultLevel+")")
 	f.StringVar(&g.logFormat, "log-format", "", "log format on stderr: json or console (default: console on a terminal, else json)")
 	f.StringVar(&g.metricsAddr, "metrics-addr", "", "serve /metrics, /healthz and /readyz on ADDR while running (PORT or :PORT: loopback only; default $"+envMetricsAddr+", else off)")
