@@ -245,6 +245,30 @@ func Push(t testing.TB, dir string) {
 // failure when the tests passed but one of them changed the process's git
 // configuration (CheckShared).
 func RunIsolated(m *testing.M, name string, before func(dir string)) int {
+	return withScratch(name, func(dir string) int {
+		if before != nil {
+			before(dir)
+		}
+		home := filepath.Join(dir, "home")
+		if err := IsolateProcess(home); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		code := m.Run()
+		if err := CheckShared(home); err != nil {
+			fmt.Fprintln(os.Stderr, "gittest:", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+		return code
+	})
+}
+
+// withScratch is the start of RunIsolated and TempMain: the temporary
+// files on tmpfs when it can (useTmpfs) and a scratch directory for the
+// test binary, both removed when run returns.
+func withScratch(name string, run func(dir string) int) int {
 	defer useTmpfs(name)()
 	dir, err := os.MkdirTemp("", "mgit-"+name+"-test-")
 	if err != nil {
@@ -252,22 +276,7 @@ func RunIsolated(m *testing.M, name string, before func(dir string)) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	if before != nil {
-		before(dir)
-	}
-	home := filepath.Join(dir, "home")
-	if err := IsolateProcess(home); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	code := m.Run()
-	if err := CheckShared(home); err != nil {
-		fmt.Fprintln(os.Stderr, "gittest:", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	return code
+	return run(dir)
 }
 
 // CheckShared reports whether the git configuration IsolateProcess wrote
@@ -310,17 +319,12 @@ func EmptyTemplate(dir string) {
 }
 
 // TempMain runs the tests of a package whose TestMain needs a scratch
-// directory for setup but no isolated git configuration (RunIsolated's),
-// with setup given the directory first, and the temporary files on tmpfs
-// when it can (useTmpfs); the directory is removed at the end. It returns the exit code for os.Exit.
+// directory for setup but no isolated git configuration (RunIsolated's):
+// setup gets the directory first; the temporary files go to tmpfs when
+// they can (useTmpfs). It returns the exit code for os.Exit.
 func TempMain(m *testing.M, name string, setup func(dir string)) int {
-	defer useTmpfs(name)()
-	dir, err := os.MkdirTemp("", "mgit-"+name+"-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	setup(dir)
-	return m.Run()
+	return withScratch(name, func(dir string) int {
+		setup(dir)
+		return m.Run()
+	})
 }
